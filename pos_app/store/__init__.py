@@ -1,0 +1,43 @@
+"""Persistence in one SQLite file: catalogue, active cart, payment ledger, orders and refunds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pos_app.domain.pricing import PricingPolicy
+from pos_app.store.cart_service import CartFrozen, CartService, CartSnapshot, UnknownBarcode
+from pos_app.store.catalogue import CatalogueImportError, CatalogueStore, ImportResult
+from pos_app.store.db import SCHEMA_VERSION, Database
+from pos_app.store.ledger import LedgerEntry, PaymentLedger
+from pos_app.store.orders import OrderBook, RefundRecord, RefundRefused
+
+__all__ = [
+    "CartFrozen", "CartService", "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
+    "ImportResult", "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
+    "SCHEMA_VERSION", "Store", "UnknownBarcode", "open_store",
+]
+
+
+@dataclass
+class Store:
+    """Everything persisted, wired over one Database."""
+
+    db: Database
+    catalogue: CatalogueStore
+    carts: CartService
+    ledger: PaymentLedger
+    orders: OrderBook
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = False) -> Store:
+    """Open (creating and migrating) the database; seed the demo catalogue into an empty one."""
+    db = Database(path)
+    catalogue = CatalogueStore(db, pricing.currency)
+    if seed_demo and catalogue.count() == 0:
+        from pos_app.store.demo import seed_demo_catalogue
+        seed_demo_catalogue(catalogue)
+    return Store(db, catalogue, CartService(db, catalogue, pricing), PaymentLedger(db), OrderBook(db))

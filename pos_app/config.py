@@ -1,0 +1,120 @@
+"""Settings from the environment and a .env file (python-dotenv); data dir from platformdirs.
+
+Every setting is listed, with a comment, in example.env. A bad value raises ConfigError naming
+the setting, before anything is opened or changed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from dotenv import dotenv_values
+from platformdirs import user_data_dir
+
+from pos_app.domain.money import MoneyError, normalize_currency
+from pos_app.domain.pricing import PricingPolicy, TaxMode
+from pos_app.errors import UserFacingError
+
+APP_NAME = "pos-app"
+
+
+class ConfigError(UserFacingError):
+    pass
+
+
+TRAINING, TEST, LIVE = "training", "test", "live"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    currency: str = "usd"
+    tax_mode: TaxMode = TaxMode.EXCLUSIVE
+    stripe_secret_key: str | None = field(default=None, repr=False)
+    stripe_publishable_key: str | None = None
+    terminal_id: str = "till-1"
+    shop_name: str = "pos-app demo shop"
+    shop_address: str = ""
+    locale: str = "en_US"
+    port: int = 0
+    seed_demo_catalogue: bool = True
+
+    @property
+    def mode(self) -> str:
+        """training without keys; test with sk_test_/pk_test_; live with sk_live_/pk_live_."""
+        if not self.stripe_secret_key:
+            return TRAINING
+        return LIVE if self.stripe_secret_key.startswith(("sk_live_", "rk_live_")) else TEST
+
+    @property
+    def pricing(self) -> PricingPolicy:
+        return PricingPolicy(self.currency, self.tax_mode)
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "pos.sqlite3"
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env",
+             **overrides) -> "Settings":
+        """Read settings: explicit overrides > process environment > .env file > defaults."""
+        values: dict[str, str] = {}
+        if env_file is not None and Path(env_file).is_file():
+            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+        settings = cls._from_values(values)
+        return replace(settings, **overrides) if overrides else settings
+
+    @classmethod
+    def _from_values(cls, env: Mapping[str, str]) -> "Settings":
+        def get(name: str) -> str | None:
+            value = env.get(name)
+            return value.strip() if value is not None and value.strip() != "" else None
+
+        secret, publishable = get("STRIPE_SECRET_KEY"), get("STRIPE_PUBLISHABLE_KEY")
+        _check_keys(secret, publishable)
+        try:
+            currency = normalize_currency(get("POS_CURRENCY") or "usd")
+        except MoneyError as exc:
+            raise ConfigError(f"POS_CURRENCY: {exc}") from None
+        tax_mode = get("POS_TAX_MODE") or "exclusive"
+        if tax_mode not in {m.value for m in TaxMode}:
+            raise ConfigError(f"POS_TAX_MODE must be 'exclusive' or 'inclusive', got {tax_mode!r}")
+        terminal = get("POS_TERMINAL_ID") or "till-1"
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", terminal):
+            raise ConfigError(f"POS_TERMINAL_ID must be 1-40 letters, digits, '-' or '_', got {terminal!r}")
+        port_text = get("POS_PORT") or "0"
+        if not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
+            raise ConfigError(f"POS_PORT must be a port number 0-65535 (0 = any free port), got {port_text!r}")
+        seed = (get("POS_SEED_DEMO_CATALOGUE") or "1").lower()
+        if seed not in {"1", "0", "true", "false", "yes", "no"}:
+            raise ConfigError(f"POS_SEED_DEMO_CATALOGUE must be 1 or 0, got {seed!r}")
+        data_dir = Path(get("POS_DATA_DIR") or user_data_dir(APP_NAME, appauthor=False)).expanduser()
+        return cls(
+            data_dir=data_dir, currency=currency, tax_mode=TaxMode(tax_mode),
+            stripe_secret_key=secret, stripe_publishable_key=publishable, terminal_id=terminal,
+            shop_name=get("POS_SHOP_NAME") or "pos-app demo shop",
+            shop_address=(get("POS_SHOP_ADDRESS") or "").replace("\\n", "\n"),
+            locale=get("POS_LOCALE") or "en_US", port=int(port_text),
+            seed_demo_catalogue=seed in {"1", "true", "yes"},
+        )
+
+
+def _check_keys(secret: str | None, publishable: str | None) -> None:
+    if bool(secret) != bool(publishable):
+        raise ConfigError("set both STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY, or neither (training mode)")
+    if secret is None:
+        return
+    if not re.fullmatch(r"(sk|rk)_(test|live)_[A-Za-z0-9]+", secret):
+        raise ConfigError("STRIPE_SECRET_KEY must look like sk_test_... or sk_live_...")
+    if not re.fullmatch(r"pk_(test|live)_[A-Za-z0-9]+", publishable or ""):
+        raise ConfigError("STRIPE_PUBLISHABLE_KEY must look like pk_test_... or pk_live_...")
+    if ("_live_" in secret) != ("_live_" in (publishable or "")):
+        raise ConfigError("STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY must both be test keys or both live")

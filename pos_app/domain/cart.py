@@ -1,0 +1,138 @@
+"""The cart: sku -> quantity lines and a revision UUID.
+
+The revision UUID is the Stripe idempotency key of the charge, so it must change exactly when
+the content changes: a no-op (same qty, same lines) keeps it; any real change makes a new one.
+Every operation validates all of its input before touching anything, so a rejected request
+leaves the cart as it was.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_mod
+from collections.abc import Callable, Mapping
+
+from pos_app.errors import UserFacingError
+
+MAX_QTY = 9_999  # per line; a till never sells ten thousand of one thing in a sale
+MAX_LINES = 5_000
+
+
+class CartError(UserFacingError, ValueError):
+    pass
+
+
+class UnknownSku(CartError):
+    def __init__(self, sku: object) -> None:
+        super().__init__(f"unknown sku {sku!r}: not in the catalogue")
+        self.sku = sku
+
+
+class InvalidQuantity(CartError):
+    def __init__(self, sku: object, qty: object) -> None:
+        super().__init__(f"quantity for {sku!r} must be a whole number from 0 to {MAX_QTY}, got {qty!r}")
+        self.sku = sku
+        self.qty = qty
+
+
+def new_revision() -> str:
+    return str(uuid_mod.uuid4())
+
+
+def check_qty(sku: object, qty: object) -> int:
+    if isinstance(qty, bool) or not isinstance(qty, int) or not 0 <= qty <= MAX_QTY:
+        raise InvalidQuantity(sku, qty)
+    return qty
+
+
+KnownSku = Callable[[str], bool]
+
+
+class Cart:
+    """Mutable cart lines plus revision UUID. Not thread-safe: CartService serializes access."""
+
+    __slots__ = ("_lines", "uuid")
+
+    def __init__(self, lines: Mapping[str, int] | None = None, uuid: str | None = None) -> None:
+        self._lines: dict[str, int] = {}
+        for sku, qty in (lines or {}).items():
+            if check_qty(sku, qty):
+                self._lines[sku] = qty
+        self.uuid = uuid or new_revision()
+
+    @property
+    def lines(self) -> dict[str, int]:
+        """A copy of the lines, in the order they were first added."""
+        return dict(self._lines)
+
+    def qty(self, sku: str) -> int:
+        return self._lines.get(sku, 0)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __bool__(self) -> bool:
+        return bool(self._lines)
+
+    def __contains__(self, sku: object) -> bool:
+        return sku in self._lines
+
+    def __repr__(self) -> str:
+        return f"Cart(uuid={self.uuid!r}, lines={self._lines!r})"
+
+    # -- mutations: each returns True when the content (and so the UUID) changed ----------------
+
+    def set_qty(self, sku: str, qty: int, known: KnownSku) -> bool:
+        check_qty(sku, qty)
+        if not isinstance(sku, str) or not known(sku):
+            raise UnknownSku(sku)
+        if self._lines.get(sku, 0) == qty:
+            return False
+        if qty == 0:
+            del self._lines[sku]
+        else:
+            if sku not in self._lines and len(self._lines) >= MAX_LINES:
+                raise CartError(f"a cart holds at most {MAX_LINES} lines")
+            self._lines[sku] = qty
+        self.uuid = new_revision()
+        return True
+
+    def add(self, sku: str, qty: int, known: KnownSku) -> bool:
+        check_qty(sku, qty)
+        total = self.qty(sku) + qty
+        if total > MAX_QTY:
+            raise InvalidQuantity(sku, total)
+        return self.set_qty(sku, total, known)
+
+    def remove(self, sku: str) -> bool:
+        if sku not in self._lines:
+            return False
+        del self._lines[sku]
+        self.uuid = new_revision()
+        return True
+
+    def replace(self, lines: Mapping[str, int], known: KnownSku) -> bool:
+        """Replace all lines (the seed's POST /cart). qty 0 drops a line. Validates everything first."""
+        wanted: dict[str, int] = {}
+        for sku, qty in lines.items():
+            check_qty(sku, qty)
+            if not isinstance(sku, str) or not known(sku):
+                raise UnknownSku(sku)
+            if qty:
+                wanted[sku] = qty
+        if len(wanted) > MAX_LINES:
+            raise CartError(f"a cart holds at most {MAX_LINES} lines")
+        if wanted == self._lines:
+            return False
+        # Keep the order of lines already present, new ones after them.
+        ordered = {sku: wanted[sku] for sku in self._lines if sku in wanted}
+        ordered.update((sku, qty) for sku, qty in wanted.items() if sku not in ordered)
+        self._lines = ordered
+        self.uuid = new_revision()
+        return True
+
+    def clear(self) -> bool:
+        if not self._lines:
+            return False
+        self._lines = {}
+        self.uuid = new_revision()
+        return True

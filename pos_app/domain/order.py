@@ -1,0 +1,56 @@
+"""An Order is the immutable snapshot of a paid cart: what was sold, at what price, paid how."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pos_app.domain.money import Money
+from pos_app.domain.pricing import Totals
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    sku: str
+    name: str
+    qty: int
+    unit_price: int  # minor units
+    line_total: int
+    tax_rate_bp: int
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    number: str  # shown to people: "000123"
+    created_at: int  # unix seconds
+    currency: str
+    lines: tuple[OrderLine, ...]
+    subtotal: int
+    tax: int
+    total: int
+    payment_intent: str
+    cart_uuid: str
+    card_brand: str | None = None
+    card_last4: str | None = None
+    refunded: int = 0  # minor units refunded so far
+    id: int | None = None
+    tax_by_rate: tuple[tuple[int, int], ...] = ()  # (rate_bp, tax) pairs
+
+    @property
+    def total_money(self) -> Money:
+        return Money(self.total, self.currency)
+
+    @property
+    def refundable(self) -> int:
+        return self.total - self.refunded
+
+    @classmethod
+    def from_totals(cls, totals: Totals, *, number: str, created_at: int, payment_intent: str,
+                    cart_uuid: str, card_brand: str | None = None,
+                    card_last4: str | None = None) -> "Order":
+        lines = tuple(OrderLine(p.sku, p.name, p.qty, p.unit_price.amount, p.line_total.amount,
+                                p.tax_rate_bp) for p in totals.lines)
+        return cls(number=number, created_at=created_at, currency=totals.currency, lines=lines,
+                   subtotal=totals.subtotal.amount, tax=totals.tax.amount, total=totals.total.amount,
+                   payment_intent=payment_intent, cart_uuid=cart_uuid, card_brand=card_brand,
+                   card_last4=card_last4,
+                   tax_by_rate=tuple((r, m.amount) for r, m in totals.tax_by_rate.items()))

@@ -1,0 +1,266 @@
+"""CartService: the single source of truth for the till's active cart.
+
+The Qt window and the HTTP cart API both go through it. It is thread-safe (one lock), commits
+every change to SQLite before returning (so an acknowledged change survives a crash), and tells
+listeners about changes after the lock is released (the Qt side turns that into a queued signal).
+
+The cart's revision UUID changes only when its content really changes; see domain.cart.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from pos_app.domain.cart import Cart, CartError, new_revision
+from pos_app.domain.item import Item
+from pos_app.domain.pricing import PricingPolicy, Totals, price_lines
+from pos_app.errors import UserFacingError
+from pos_app.store.catalogue import CatalogueStore
+from pos_app.store.db import Database, now
+
+log = logging.getLogger(__name__)
+
+
+class CartFrozen(UserFacingError):
+    """The cart can't change now: a payment is in flight, or its outcome is in doubt."""
+
+    http_status = 409
+
+
+class UnknownBarcode(CartError):
+    def __init__(self, barcode: str) -> None:
+        super().__init__(f"no item has barcode {barcode}")
+        self.barcode = barcode
+
+
+@dataclass(frozen=True)
+class CartSnapshot:
+    cart_id: int
+    uuid: str
+    lines: Mapping[str, int]
+    totals: Totals
+    frozen: bool
+    in_doubt: bool
+
+    @property
+    def empty(self) -> bool:
+        return not self.lines
+
+
+Listener = Callable[[CartSnapshot], None]
+
+
+class CartService:
+    def __init__(self, db: Database, catalogue: CatalogueStore, pricing: PricingPolicy) -> None:
+        self._db = db
+        self._catalogue = catalogue
+        self.pricing = pricing
+        self.lock = threading.RLock()
+        self._listeners: list[Listener] = []
+        self._items: dict[str, Item] = {}  # trusted items of the cart's lines, by sku
+        self._load()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        with self.lock, self._db.transaction() as conn:
+            row = conn.execute("SELECT * FROM carts WHERE state != 'closed'").fetchone()
+            if row is None:
+                self._cart_id = self._insert_cart(conn)
+                self._cart = Cart(uuid=self._uuid)
+                self._frozen = self._in_doubt = False
+            else:
+                lines = {r["sku"]: r["qty"] for r in conn.execute(
+                    "SELECT sku, qty FROM cart_lines WHERE cart_id = ? ORDER BY position", (row["id"],))}
+                self._cart_id = row["id"]
+                self._cart = Cart(lines, uuid=row["uuid"])
+                self._frozen = row["state"] == "frozen"
+                self._in_doubt = bool(row["in_doubt"])
+            self._next_position = len(self._cart) + 1
+            self._items = {}
+            for sku in self._cart.lines:
+                item = self._catalogue.get(sku)
+                if item is None:  # the catalogue lost an item a saved cart still holds
+                    raise RuntimeError(f"the saved cart holds {sku}, which is no longer in the catalogue")
+                self._items[sku] = item
+
+    def _insert_cart(self, conn) -> int:
+        self._uuid = new_revision()
+        stamp = now()
+        return conn.execute("INSERT INTO carts (uuid, state, created_at, updated_at) VALUES (?, 'open', ?, ?)",
+                            (self._uuid, stamp, stamp)).lastrowid
+
+    def snapshot(self) -> CartSnapshot:
+        with self.lock:
+            lines = self._cart.lines
+            totals = price_lines(lines, self._items.__getitem__, self.pricing)
+            return CartSnapshot(self._cart_id, self._cart.uuid, lines, totals, self._frozen, self._in_doubt)
+
+    @property
+    def uuid(self) -> str:
+        with self.lock:
+            return self._cart.uuid
+
+    @property
+    def cart_id(self) -> int:
+        with self.lock:
+            return self._cart_id
+
+    def item(self, sku: str) -> Item | None:
+        with self.lock:
+            return self._items.get(sku) or self._catalogue.get(sku)
+
+    # -- listeners -----------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _notify(self) -> None:
+        snapshot = self.snapshot()
+        for listener in list(self._listeners):
+            try:
+                listener(snapshot)
+            except Exception:  # a broken listener must not undo a committed change
+                log.exception("cart listener failed")
+
+    # -- mutations -----------------------------------------------------------------------------
+
+    def _known(self, sku: str) -> bool:
+        if sku in self._items:
+            return True
+        item = self._catalogue.get(sku)
+        if item is None:
+            return False
+        self._items[sku] = item
+        return True
+
+    def _check_mutable(self) -> None:
+        if self._in_doubt:
+            raise CartFrozen("a payment for this cart is in doubt: the cart is kept as charged until "
+                             "the payment is checked with the card processor")
+        if self._frozen:
+            raise CartFrozen("a payment is in progress for this cart: finish or cancel it first")
+
+    def set_qty(self, sku: str, qty: int) -> CartSnapshot:
+        return self._mutate_line(sku, lambda cart: cart.set_qty(sku, qty, self._known))
+
+    def add(self, sku: str, qty: int = 1) -> CartSnapshot:
+        return self._mutate_line(sku, lambda cart: cart.add(sku, qty, self._known))
+
+    def remove(self, sku: str) -> CartSnapshot:
+        return self._mutate_line(sku, lambda cart: cart.remove(sku))
+
+    def add_barcode(self, barcode: str) -> Item:
+        item = self._catalogue.by_barcode(barcode.strip())
+        if item is None:
+            raise UnknownBarcode(barcode.strip())
+        self.add(item.sku, 1)
+        return item
+
+    def _mutate_line(self, sku: str, change: Callable[[Cart], bool]) -> CartSnapshot:
+        """A change to one line: one row and the cart's uuid written, whatever the cart's size."""
+        with self.lock:
+            self._check_mutable()
+            old_uuid, old_qty = self._cart.uuid, self._cart.qty(sku) if isinstance(sku, str) else 0
+            if not change(self._cart):
+                return self.snapshot()
+            qty = self._cart.qty(sku)
+            try:
+                with self._db.transaction() as conn:
+                    self._write_uuid(conn)
+                    if qty == 0:
+                        conn.execute("DELETE FROM cart_lines WHERE cart_id = ? AND sku = ?", (self._cart_id, sku))
+                    else:
+                        conn.execute(
+                            "INSERT INTO cart_lines (cart_id, sku, qty, position) VALUES (?, ?, ?, ?)"
+                            " ON CONFLICT (cart_id, sku) DO UPDATE SET qty = excluded.qty",
+                            (self._cart_id, sku, qty, self._next_position))
+                        self._next_position += 1
+            except BaseException:
+                self._restore(old_uuid, {**self._cart.lines, sku: old_qty})
+                raise
+        self._notify()
+        return self.snapshot()
+
+    def replace(self, lines: Mapping[str, int]) -> CartSnapshot:
+        """Replace every line (the seed's POST /cart); the same lines again change nothing."""
+        with self.lock:
+            self._check_mutable()
+            old_uuid, old_lines = self._cart.uuid, self._cart.lines
+            if not self._cart.replace(lines, self._known):
+                return self.snapshot()
+            try:
+                self._write_all_lines()
+            except BaseException:
+                self._restore(old_uuid, old_lines)
+                raise
+        self._notify()
+        return self.snapshot()
+
+    def clear(self) -> CartSnapshot:
+        return self.replace({})
+
+    def _restore(self, uuid: str, lines: Mapping[str, int]) -> None:
+        self._cart = Cart({s: q for s, q in lines.items() if q}, uuid=uuid)
+
+    def _write_uuid(self, conn) -> None:
+        conn.execute("UPDATE carts SET uuid = ?, updated_at = ? WHERE id = ?",
+                     (self._cart.uuid, now(), self._cart_id))
+
+    def _write_all_lines(self) -> None:
+        with self._db.transaction() as conn:
+            self._write_uuid(conn)
+            conn.execute("DELETE FROM cart_lines WHERE cart_id = ?", (self._cart_id,))
+            conn.executemany("INSERT INTO cart_lines (cart_id, sku, qty, position) VALUES (?, ?, ?, ?)",
+                             [(self._cart_id, sku, qty, pos)
+                              for pos, (sku, qty) in enumerate(self._cart.lines.items(), 1)])
+        self._next_position = len(self._cart) + 1
+
+    # -- payment states (used by CheckoutService) ----------------------------------------------
+
+    def set_frozen(self, frozen: bool) -> None:
+        """Freeze the cart while its payment is in flight (mutations answer CartFrozen)."""
+        self._set_flags(frozen=frozen)
+
+    def set_in_doubt(self, in_doubt: bool) -> None:
+        self._set_flags(in_doubt=in_doubt)
+
+    def _set_flags(self, frozen: bool | None = None, in_doubt: bool | None = None) -> None:
+        with self.lock:
+            new_frozen = self._frozen if frozen is None else frozen
+            new_doubt = self._in_doubt if in_doubt is None else in_doubt
+            if (new_frozen, new_doubt) == (self._frozen, self._in_doubt):
+                return
+            with self._db.transaction() as conn:
+                conn.execute("UPDATE carts SET state = ?, in_doubt = ?, updated_at = ? WHERE id = ?",
+                             ("frozen" if new_frozen else "open", int(new_doubt), now(), self._cart_id))
+            self._frozen, self._in_doubt = new_frozen, new_doubt
+        self._notify()
+
+    def complete_sale(self, cart_id: int, record: Callable[[object], object]) -> object:
+        """In ONE transaction: record(conn) (the order), close cart cart_id, start a new empty cart.
+
+        If cart_id is no longer the active cart (it was already closed), only record(conn) runs.
+        Returns what record returned.
+        """
+        with self.lock:
+            with self._db.transaction() as conn:
+                result = record(conn)
+                state = conn.execute("SELECT state FROM carts WHERE id = ?", (cart_id,)).fetchone()
+                replaced = state is not None and state["state"] != "closed"
+                if replaced:
+                    conn.execute("UPDATE carts SET state = 'closed', in_doubt = 0, updated_at = ? WHERE id = ?",
+                                 (now(), cart_id))
+                    if cart_id == self._cart_id:
+                        new_id = self._insert_cart(conn)
+            if replaced and cart_id == self._cart_id:
+                self._cart_id, self._cart = new_id, Cart(uuid=self._uuid)
+                self._frozen = self._in_doubt = False
+                self._items, self._next_position = {}, 1
+        if replaced:
+            self._notify()
+        return result
