@@ -1,0 +1,121 @@
+"""The application core without a window: store, training sandbox, payment gateway, checkout
+service and the local endpoint, wired in one place (the composition root for `pos-app serve`,
+the Qt app and the tester kit).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+
+from pos_app.config import LIVE, TRAINING, Settings
+from pos_app.serving import LoopbackServer
+from pos_app.store import Store, open_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What the web endpoint and the window work with."""
+
+    settings: Settings
+    store: Store
+    gateway: object  # pos_app.payments.gateway.PaymentGateway
+    checkout: object  # pos_app.payments.checkout.CheckoutService
+    publishable_key: str
+    sandbox_url: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def carts(self):
+        return self.store.carts
+
+
+class AppCore:
+    """Start with start(), stop with stop(); both are idempotent."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.token = secrets.token_urlsafe(32)
+        self.services: Services | None = None
+        self.store: Store | None = None
+        self._sandbox = None
+        self._server: LoopbackServer | None = None
+        self.certificate_fingerprint: str | None = None  # SHA-256 hex of the endpoint's TLS cert (live)
+
+    @property
+    def mode(self) -> str:
+        return self.settings.mode
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    @property
+    def sandbox_url(self) -> str | None:
+        return self._sandbox.url if self._sandbox else None
+
+    def start(self) -> "AppCore":
+        if self.services is not None:
+            return self
+        settings = self.settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store = open_store(settings.database_path, settings.pricing, seed_demo=settings.seed_demo_catalogue)
+        try:
+            self._start_payments()
+            self._start_endpoint()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start_payments(self) -> None:
+        from pos_app.payments.checkout import CheckoutService
+        from pos_app.payments.stripe_gateway import StripeGateway
+
+        settings = self.settings
+        if settings.mode == TRAINING:
+            from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY, SandboxServer, SandboxState
+            self._sandbox = SandboxServer(SandboxState(settings.data_dir / "sandbox.json"))
+            self._sandbox.start()
+            gateway = StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=self._sandbox.url)
+        else:
+            gateway = StripeGateway(settings.stripe_secret_key, settings.stripe_publishable_key)
+        checkout = CheckoutService(self.store, gateway, settings)
+        self.services = Services(settings, self.store, gateway, checkout, gateway.publishable_key,
+                                 sandbox_url=self.sandbox_url)
+
+    def _start_endpoint(self) -> None:
+        from pos_app.web import create_app
+
+        ssl_context = None
+        if self.settings.mode == LIVE:
+            from pos_app.web.tls import ensure_certificate, server_ssl_context
+            cert = ensure_certificate(self.settings.data_dir)
+            ssl_context = server_ssl_context(cert)
+            self.certificate_fingerprint = cert.fingerprint_sha256
+        app = create_app(self.services, {"TOKEN": self.token})
+        self._server = LoopbackServer(app, port=self.settings.port, ssl_context=ssl_context, name="endpoint")
+        self._server.start()
+        # The app needs its own origin for Host/Origin checks; it is known only once bound.
+        app.config["ENDPOINT_URL"] = self._server.url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        if self._sandbox is not None:
+            self._sandbox.stop()
+            self._sandbox = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        self.services = None
+
+    def __enter__(self) -> "AppCore":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
