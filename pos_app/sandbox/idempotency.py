@@ -1,0 +1,95 @@
+"""Idempotency keys as Stripe documents them (API v1).
+
+A POST's Idempotency-Key is claimed when execution begins. The first outcome (status and body,
+errors included) is saved and replayed to later requests with the same key and the same endpoint and
+parameters; other parameters give 400 idempotency_error; a request whose key is still running gives
+409. Requests refused before execution release the key without saving it. Saved keys are pruned
+once 24 hours old by the state's clock.
+
+Running keys have their own lock, apart from the state lock that serialises execution, so a request
+waiting for the state still shows its key as in use.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+
+from pos_app.sandbox.errors import idempotency_in_use, idempotency_mismatch, invalid_request
+
+KEY_MAX_LENGTH = 255
+KEY_LIFETIME = 24 * 60 * 60
+
+
+@dataclass
+class SavedResponse:
+    endpoint: str       # "POST /v1/payment_intents"
+    params: str         # canonical JSON of the decoded parameters
+    status: int
+    body: str
+    created: int
+
+
+class IdempotencyKeys:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._saved: dict[str, SavedResponse] = {}
+        self._running: set[str] = set()
+
+    @staticmethod
+    def check_key(key: str) -> None:
+        if len(key) > KEY_MAX_LENGTH:
+            raise invalid_request(f"Keys for idempotent requests can only be {KEY_MAX_LENGTH} "
+                                  "characters long.", param="Idempotency-Key")
+
+    def claim(self, key: str, endpoint: str, params: str, now: int) -> SavedResponse | None:
+        """Return the saved response to replay, or claim the key for this request (None)."""
+        with self._lock:
+            self._prune(now)
+            if key in self._running:
+                raise idempotency_in_use(key)
+            saved = self._saved.get(key)
+            if saved is None:
+                self._running.add(key)
+                return None
+        if saved.endpoint != endpoint:
+            raise idempotency_mismatch(
+                "Keys for idempotent requests can only be used for the same endpoint they were "
+                f"first used for ('{saved.endpoint}' vs '{endpoint}'). Try using a key other than "
+                f"'{key}' if you meant to execute a different request.")
+        if saved.params != params:
+            raise idempotency_mismatch(
+                "Keys for idempotent requests can only be used with the same parameters they were "
+                f"first used with. Try using a key other than '{key}' if you meant to execute a "
+                "different request.")
+        return saved
+
+    def save(self, key: str, response: SavedResponse) -> None:
+        with self._lock:
+            self._saved[key] = response
+            self._running.discard(key)
+
+    def release(self, key: str) -> None:
+        with self._lock:
+            self._running.discard(key)
+
+    def in_use(self, key: str) -> bool:
+        with self._lock:
+            return key in self._running
+
+    def saved(self, key: str) -> SavedResponse | None:
+        with self._lock:
+            return self._saved.get(key)
+
+    def _prune(self, now: int) -> None:
+        expired = [k for k, r in self._saved.items() if now - r.created >= KEY_LIFETIME]
+        for key in expired:
+            del self._saved[key]
+
+    def to_json(self) -> dict:
+        with self._lock:
+            return {k: asdict(r) for k, r in self._saved.items()}
+
+    def load_json(self, data: dict) -> None:
+        with self._lock:
+            self._saved = {k: SavedResponse(**r) for k, r in data.items()}
