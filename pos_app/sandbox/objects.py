@@ -1,0 +1,195 @@
+"""Stripe object shapes: records as stored, the public JSON, expansion and list pages.
+
+A record is the object's JSON plus private keys starting with "_" (creation sequence, the test
+card's behaviour); public() drops them.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from pos_app.sandbox.cards import CardDetails
+from pos_app.sandbox.errors import invalid_request
+from pos_app.sandbox.state import SandboxState, random_token
+
+#: Fields of a PaymentIntent that Stripe also returns to a publishable key.
+CLIENT_SAFE_PI_FIELDS = (
+    "id", "object", "amount", "automatic_payment_methods", "canceled_at", "cancellation_reason",
+    "capture_method", "client_secret", "confirmation_method", "created", "currency", "description",
+    "last_payment_error", "livemode", "next_action", "payment_method", "payment_method_types",
+    "processing", "receipt_email", "setup_future_usage", "shipping", "source", "status",
+)
+
+#: kind -> {field that may be expanded: kind of the object it names}
+EXPANDABLE = {
+    "payment_intent": {"payment_method": "payment_method", "latest_charge": "charge"},
+    "charge": {"payment_intent": "payment_intent"},
+    "refund": {"charge": "charge", "payment_intent": "payment_intent"},
+    "payment_method": {},
+}
+
+
+def public(record: dict) -> dict:
+    return {k: copy.deepcopy(v) for k, v in record.items() if not k.startswith("_")}
+
+
+def client_view(pi: dict) -> dict:
+    return {k: copy.deepcopy(pi[k]) for k in CLIENT_SAFE_PI_FIELDS if k in pi}
+
+
+def render(state: SandboxState, kind: str, record: dict, expand: list[str],
+           publishable: bool = False) -> dict:
+    obj = client_view(record) if publishable and kind == "payment_intent" else public(record)
+    for field in expand:
+        target = EXPANDABLE[kind].get(field)
+        if target is None or (publishable and field not in obj):
+            raise invalid_request(f"This property cannot be expanded ({field}).", param="expand")
+        if obj.get(field):
+            related = state.get(target, obj[field])
+            if related is not None:
+                obj[field] = public(related)
+    return obj
+
+
+def render_list(state: SandboxState, kind: str, records: list[dict], *, url: str, limit: int,
+                starting_after: str | None, ending_before: str | None,
+                expand: list[str]) -> dict:
+    """A Stripe list page: newest first, cursor by object id, has_more past the page."""
+    if not 1 <= limit <= 100:
+        raise invalid_request("This value must be less than or equal to 100 and greater than or "
+                              "equal to 1.", param="limit", code="parameter_invalid_integer")
+    if starting_after and ending_before:
+        raise invalid_request("You may only specify one of these parameters: ending_before, "
+                              "starting_after.", param="ending_before")
+    newest_first = sorted(records, key=lambda r: (r["created"], r["_seq"]), reverse=True)
+    ids = [r["id"] for r in newest_first]
+    if starting_after:
+        start = _cursor(ids, starting_after, "starting_after", kind) + 1
+        page, has_more = newest_first[start:start + limit], len(newest_first) > start + limit
+    elif ending_before:
+        end = _cursor(ids, ending_before, "ending_before", kind)
+        page, has_more = newest_first[max(0, end - limit):end], end - limit > 0
+    else:
+        page, has_more = newest_first[:limit], len(newest_first) > limit
+    item_expand = [e.removeprefix("data.") for e in expand]
+    if any(not e.startswith("data.") for e in expand):
+        raise invalid_request("Expansions on lists must start with 'data.'.", param="expand")
+    return {"object": "list", "url": url, "has_more": has_more,
+            "data": [render(state, kind, r, item_expand) for r in page]}
+
+
+def _cursor(ids: list[str], object_id: str, param: str, kind: str) -> int:
+    try:
+        return ids.index(object_id)
+    except ValueError:
+        raise invalid_request(f"No such {kind}: '{object_id}'", param=param,
+                              code="resource_missing", status=404) from None
+
+
+def in_range(value: int, bounds: dict[str, int] | None) -> bool:
+    if not bounds:
+        return True
+    checks = {"eq": value.__eq__, "gt": value.__gt__, "gte": value.__ge__,
+              "lt": value.__lt__, "lte": value.__le__}
+    return all(checks[op](limit) for op, limit in bounds.items())
+
+
+# ------------------------------------------------------------------------------------ builders
+
+def payment_method_record(state: SandboxState, card: CardDetails, billing_details: dict,
+                          metadata: dict) -> dict:
+    address = billing_details.get("address") or {}
+    return {
+        "id": state.new_id("pm"), "object": "payment_method", "type": "card",
+        "allow_redisplay": "unspecified",
+        "billing_details": {
+            "address": {k: address.get(k) for k in
+                        ("city", "country", "line1", "line2", "postal_code", "state")},
+            "email": billing_details.get("email"), "name": billing_details.get("name"),
+            "phone": billing_details.get("phone"),
+        },
+        "card": {
+            "brand": card.brand, "display_brand": card.brand, "country": "US",
+            "exp_month": card.exp_month, "exp_year": card.exp_year, "funding": "credit",
+            "fingerprint": card.fingerprint, "last4": card.last4, "generated_from": None,
+            "checks": {"address_line1_check": None, "address_postal_code_check": None,
+                       "cvc_check": "unchecked" if card.cvc_provided else None},
+            "networks": {"available": [card.brand], "preferred": None},
+            "three_d_secure_usage": {"supported": True}, "wallet": None,
+        },
+        "created": state.now(), "customer": None, "livemode": False, "metadata": metadata,
+        "_outcome": card.outcome.name,
+    }
+
+
+def payment_intent_record(state: SandboxState, *, amount: int, currency: str,
+                          params: dict[str, Any]) -> dict:
+    pi_id = state.new_id("pi")
+    return {
+        "id": pi_id, "object": "payment_intent", "amount": amount, "amount_capturable": 0,
+        "amount_details": {"tip": {}}, "amount_received": 0, "application": None,
+        "application_fee_amount": None,
+        "automatic_payment_methods": params.get("automatic_payment_methods"),
+        "canceled_at": None, "cancellation_reason": None,
+        "capture_method": params.get("capture_method", "automatic"),
+        "client_secret": f"{pi_id}_secret_{random_token(25)}",
+        "confirmation_method": params.get("confirmation_method", "automatic"),
+        "created": state.now(), "currency": currency, "customer": None,
+        "description": params.get("description") or None, "invoice": None,
+        "last_payment_error": None, "latest_charge": None, "livemode": False,
+        "metadata": params.get("metadata_merged", {}), "next_action": None,
+        "on_behalf_of": None, "payment_method": None,
+        "payment_method_configuration_details": None, "payment_method_options": {"card": {
+            "installments": None, "mandate_options": None, "network": None,
+            "request_three_d_secure": "automatic"}},
+        "payment_method_types": ["card"], "processing": None,
+        "receipt_email": params.get("receipt_email") or None, "review": None,
+        "setup_future_usage": None, "shipping": None, "source": None,
+        "statement_descriptor": params.get("statement_descriptor") or None,
+        "statement_descriptor_suffix": params.get("statement_descriptor_suffix") or None,
+        "status": "requires_payment_method", "transfer_data": None, "transfer_group": None,
+    }
+
+
+def charge_record(state: SandboxState, pi: dict, pm: dict, *, failure: tuple[str, str] | None,
+                  three_d_secure: bool, cvc_check: str) -> dict:
+    paid = failure is None
+    card = pm["card"]
+    return {
+        "id": state.new_id("ch"), "object": "charge", "amount": pi["amount"],
+        "amount_captured": pi["amount"] if paid else 0, "amount_refunded": 0,
+        "balance_transaction": None, "billing_details": copy.deepcopy(pm["billing_details"]),
+        "captured": paid, "created": state.now(), "currency": pi["currency"],
+        "customer": None, "description": pi["description"], "disputed": False,
+        "failure_code": failure[0] if failure else None,
+        "failure_message": failure[1] if failure else None, "livemode": False,
+        "metadata": dict(pi["metadata"]),
+        "outcome": {"network_status": "approved_by_network" if paid else "declined_by_network",
+                    "reason": None, "risk_level": "normal", "seller_message":
+                    "Payment complete." if paid else "The bank did not return any further details "
+                    "with this decline.", "type": "authorized" if paid else "issuer_declined"},
+        "paid": paid, "payment_intent": pi["id"], "payment_method": pm["id"],
+        "payment_method_details": {"type": "card", "card": {
+            "brand": card["brand"], "last4": card["last4"], "exp_month": card["exp_month"],
+            "exp_year": card["exp_year"], "fingerprint": card["fingerprint"],
+            "funding": card["funding"], "country": card["country"], "network": card["brand"],
+            "checks": {"address_line1_check": None, "address_postal_code_check": None,
+                       "cvc_check": cvc_check if card["checks"]["cvc_check"] else None},
+            "three_d_secure": ({"authentication_flow": "challenge", "result": "authenticated",
+                                "version": "2.2.0"} if three_d_secure else None),
+        }},
+        "receipt_email": pi["receipt_email"], "receipt_url": None, "refunded": False,
+        "status": "succeeded" if paid else "failed",
+    }
+
+
+def refund_record(state: SandboxState, charge: dict, amount: int, reason: str | None,
+                  metadata: dict) -> dict:
+    return {
+        "id": state.new_id("re"), "object": "refund", "amount": amount,
+        "balance_transaction": None, "charge": charge["id"], "created": state.now(),
+        "currency": charge["currency"], "metadata": metadata,
+        "payment_intent": charge["payment_intent"], "reason": reason, "receipt_number": None,
+        "source_transfer_reversal": None, "status": "succeeded", "transfer_reversal": None,
+    }

@@ -1,0 +1,104 @@
+"""Refunds (create, retrieve, list) and the Charges they adjust (retrieve, list)."""
+
+from __future__ import annotations
+
+from pos_app.sandbox import objects
+from pos_app.sandbox.calls import Call
+from pos_app.sandbox.errors import invalid_request, no_such
+from pos_app.sandbox.forms import Enum, Int, List, Metadata, Range, Str
+from pos_app.sandbox.validation import format_amount, merge_metadata
+
+CREATE = {"payment_intent": Str(), "charge": Str(), "amount": Int(),
+          "reason": Enum("duplicate", "fraudulent", "requested_by_customer"),
+          "metadata": Metadata(), "expand": List(Str())}
+RETRIEVE = {"expand": List(Str())}
+LIST = {"payment_intent": Str(), "charge": Str(), "limit": Int(), "starting_after": Str(),
+        "ending_before": Str(), "created": Range(), "expand": List(Str())}
+
+
+def create(call: Call):
+    p = call.params
+    charge = _refundable_charge(call)
+    remaining = charge["amount_captured"] - charge["amount_refunded"]
+    if remaining <= 0:
+        raise invalid_request(f"Charge {charge['id']} has already been refunded.",
+                              code="charge_already_refunded")
+    amount = p.get("amount", remaining)
+    if amount < 1:
+        raise invalid_request("This value must be greater than or equal to 1.", param="amount",
+                              code="parameter_invalid_integer")
+    if amount > remaining:
+        currency = charge["currency"]
+        raise invalid_request(f"Refund amount ({format_amount(amount, currency)}) is greater than "
+                              f"unrefunded amount on charge ({format_amount(remaining, currency)})",
+                              param="amount", code="amount_too_large")
+    metadata = merge_metadata({}, p.get("metadata"))
+    refund = objects.refund_record(call.state, charge, amount, p.get("reason"), metadata)
+    call.state.put("refund", refund)
+    charge["amount_refunded"] += amount
+    charge["refunded"] = charge["amount_refunded"] >= charge["amount_captured"]
+    call.state.put("charge", charge)
+    return 200, objects.render(call.state, "refund", refund, call.expand)
+
+
+def retrieve(call: Call, refund_id: str):
+    refund = call.state.get("refund", refund_id)
+    if refund is None:
+        raise no_such("refund", refund_id)
+    return 200, objects.render(call.state, "refund", refund, call.expand)
+
+
+def list_(call: Call):
+    return 200, _list(call, "refund", "/v1/refunds")
+
+
+def retrieve_charge(call: Call, charge_id: str):
+    charge = call.state.get("charge", charge_id)
+    if charge is None:
+        raise no_such("charge", charge_id)
+    return 200, objects.render(call.state, "charge", charge, call.expand)
+
+
+def list_charges(call: Call):
+    return 200, _list(call, "charge", "/v1/charges")
+
+
+def _list(call: Call, kind: str, url: str) -> dict:
+    p = call.params
+    records = [r for r in call.state.all(kind)
+               if objects.in_range(r["created"], p.get("created"))
+               and p.get("payment_intent") in (None, r["payment_intent"])
+               and p.get("charge") in (None, r.get("charge", r["id"]))]
+    return objects.render_list(call.state, kind, records, url=url, limit=p.get("limit", 10),
+                               starting_after=p.get("starting_after"),
+                               ending_before=p.get("ending_before"), expand=call.expand)
+
+
+def _refundable_charge(call: Call) -> dict:
+    p = call.params
+    if not p.get("payment_intent") and not p.get("charge"):
+        raise invalid_request("One of the following params should be provided for this request: "
+                              "payment_intent or charge.", param="payment_intent",
+                              code="parameter_missing")
+    charge = None
+    if p.get("payment_intent"):
+        pi = call.state.get("payment_intent", p["payment_intent"])
+        if pi is None:
+            raise no_such("payment_intent", p["payment_intent"], "payment_intent")
+        if pi["status"] != "succeeded":
+            raise invalid_request("This PaymentIntent does not have a successful charge to refund.",
+                                  param="payment_intent", code="payment_intent_unexpected_state")
+        charge = call.state.get("charge", pi["latest_charge"])
+    if p.get("charge"):
+        by_id = call.state.get("charge", p["charge"])
+        if by_id is None:
+            raise no_such("charge", p["charge"], "charge")
+        if charge is not None and charge["id"] != by_id["id"]:
+            raise invalid_request("The charge does not belong to this payment_intent.",
+                                  param="charge")
+        charge = by_id
+    assert charge is not None
+    if charge["status"] != "succeeded":
+        raise invalid_request(f"Charge {charge['id']} has not succeeded and cannot be refunded.",
+                              param="charge", code="charge_not_refundable")
+    return charge

@@ -1,0 +1,93 @@
+"""Serving the sandbox: in a thread of the app (SandboxServer) or standalone (`pos-app sandbox`)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY
+from pos_app.sandbox.app import create_sandbox_app
+from pos_app.sandbox.state import SandboxState
+from pos_app.serving import LoopbackServer
+
+log = logging.getLogger(__name__)
+
+STATE_FILE_NAME = "sandbox.json"
+
+
+class _RedactClientSecrets(logging.Filter):
+    """werkzeug logs each request line; Stripe.js puts the client_secret in the query string."""
+
+    _SECRET = re.compile(r"(client_secret=)[^&\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple(self._SECRET.sub(r"\1[redacted]", a) if isinstance(a, str) else a
+                                for a in record.args)
+        return True
+
+
+_redaction = _RedactClientSecrets()
+
+
+class SandboxServer:
+    """The sandbox API on 127.0.0.1 (port 0 = the OS picks); start() returns its base URL."""
+
+    def __init__(self, state: SandboxState, port: int = 0) -> None:
+        self.state = state
+        self.app = create_sandbox_app(state)
+        self._server = LoopbackServer(self.app, port=port, name="sandbox")
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    @property
+    def running(self) -> bool:
+        return self._server.running
+
+    def start(self) -> str:
+        werkzeug_log = logging.getLogger("werkzeug")
+        if _redaction not in werkzeug_log.filters:
+            werkzeug_log.addFilter(_redaction)
+        return self._server.start()
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def __enter__(self) -> "SandboxServer":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def run_standalone(port: int, data_dir: Path | None) -> int:
+    """Serve until SIGINT/SIGTERM; print one JSON line with the URL and the fake test keys."""
+    path = Path(data_dir) / STATE_FILE_NAME if data_dir is not None else None
+    server = SandboxServer(SandboxState(path), port=port)
+    try:
+        url = server.start()
+    except OSError as exc:
+        print(f"pos-app sandbox: cannot listen on 127.0.0.1:{port}: {exc}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        print(json.dumps({"sandbox_url": url, "publishable_key": SANDBOX_PUBLISHABLE_KEY,
+                          "secret_key": SANDBOX_SECRET_KEY,
+                          "state_file": str(path) if path else None}), flush=True)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        server.stop()
+    return 0
