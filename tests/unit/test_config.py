@@ -1,0 +1,61 @@
+from pathlib import Path
+
+import pytest
+
+from pos_app.config import ConfigError, Settings
+from pos_app.domain.pricing import TaxMode
+
+
+def load(**env):
+    return Settings.load(environ=env, env_file=None)
+
+
+def test_defaults_are_training_usd_no_tax_in_user_data_dir():
+    s = load()
+    assert s.mode == "training" and s.currency == "usd" and s.tax_mode is TaxMode.EXCLUSIVE
+    assert "pos-app" in str(s.data_dir)
+
+
+def test_keys_choose_the_mode():
+    assert load(STRIPE_SECRET_KEY="sk_test_abc", STRIPE_PUBLISHABLE_KEY="pk_test_abc").mode == "test"
+    assert load(STRIPE_SECRET_KEY="sk_live_abc", STRIPE_PUBLISHABLE_KEY="pk_live_abc").mode == "live"
+
+
+@pytest.mark.parametrize("env, name", [
+    ({"STRIPE_SECRET_KEY": "sk_test_abc"}, "STRIPE_PUBLISHABLE_KEY"),
+    ({"STRIPE_SECRET_KEY": "nope", "STRIPE_PUBLISHABLE_KEY": "pk_test_a"}, "STRIPE_SECRET_KEY"),
+    ({"STRIPE_SECRET_KEY": "sk_live_a", "STRIPE_PUBLISHABLE_KEY": "pk_test_a"}, "both be test keys or both live"),
+    ({"POS_CURRENCY": "dollars"}, "POS_CURRENCY"),
+    ({"POS_TAX_MODE": "sometimes"}, "POS_TAX_MODE"),
+    ({"POS_PORT": "99999"}, "POS_PORT"),
+    ({"POS_TERMINAL_ID": "till 1"}, "POS_TERMINAL_ID"),
+    ({"POS_SEED_DEMO_CATALOGUE": "maybe"}, "POS_SEED_DEMO_CATALOGUE"),
+])
+def test_bad_settings_name_the_setting(env, name):
+    with pytest.raises(ConfigError, match=name):
+        load(**env)
+
+
+def test_secret_key_not_in_repr():
+    s = load(STRIPE_SECRET_KEY="sk_test_secret123", STRIPE_PUBLISHABLE_KEY="pk_test_abc")
+    assert "sk_test_secret123" not in repr(s)
+
+
+def test_dotenv_file_then_environment_wins(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("POS_CURRENCY=eur\nPOS_DATA_DIR=/tmp/from-dotenv\nPOS_TAX_MODE=inclusive\n")
+    s = Settings.load(environ={"POS_CURRENCY": "gbp"}, env_file=env_file)
+    assert s.currency == "gbp" and s.data_dir == Path("/tmp/from-dotenv") and s.tax_mode is TaxMode.INCLUSIVE
+
+
+def test_example_env_lists_every_setting():
+    example = (Path(__file__).parents[2] / "example.env").read_text()
+    import inspect
+
+    import pos_app.config as config
+    source = inspect.getsource(config)
+    import re
+    names = set(re.findall(r'get\("([A-Z_]+)"\)', source))
+    assert names, "no settings found"
+    missing = [n for n in names if f"\n{n}=" not in "\n" + example]
+    assert missing == []
