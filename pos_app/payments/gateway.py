@@ -1,0 +1,201 @@
+"""What the till needs from a card processor, and the errors it may answer with.
+
+Nothing here knows about Stripe's SDK: stripe_gateway.py adapts stripe-python to this protocol
+and maps every stripe error to one of the errors below, whose text is safe to show a cashier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from pos_app.domain.money import Money, format_money
+from pos_app.errors import UserFacingError
+from pos_app.payments.limits import MAXIMUM_CHARGE
+from pos_app.store.orders import RefundRefused as StoreRefundRefused
+
+FINAL_STATUSES = frozenset({"succeeded", "canceled"})
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A PaymentIntent as the till sees it. client_secret is kept out of repr (and so out of logs)."""
+
+    id: str
+    status: str
+    amount: int
+    amount_received: int
+    currency: str
+    client_secret: str | None = field(default=None, repr=False)
+    created: int = 0
+    metadata: dict[str, str] = field(default_factory=dict)
+    card_brand: str | None = None
+    card_last4: str | None = None
+    last_error_message: str | None = None
+    last_error_code: str | None = None
+    latest_charge: str | None = None
+
+    @property
+    def final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    id: str
+    status: str  # succeeded | pending | requires_action | failed | canceled
+    amount: int
+    currency: str
+
+
+@runtime_checkable
+class PaymentGateway(Protocol):
+    publishable_key: str
+
+    def create_intent(self, *, amount: int, currency: str, idempotency_key: str,
+                      metadata: dict[str, str], description: str) -> Intent: ...
+
+    def retrieve_intent(self, pi_id: str) -> Intent: ...
+
+    def cancel_intent(self, pi_id: str, reason: str = "abandoned") -> Intent: ...
+
+    def refund(self, *, payment_intent: str, amount: int | None, reason: str | None,
+               idempotency_key: str, metadata: dict | None = None) -> RefundResult: ...
+
+    def list_intents(self, *, created_gte: int, created_lt: int) -> list[Intent]: ...
+
+
+# ------------------------------------------------------------------------------------ errors
+
+
+class PaymentError(UserFacingError):
+    """Base of every payment error; str() is safe to show (no card data, no secrets)."""
+
+    http_status = 402
+
+
+class CardDeclined(PaymentError):
+    """The card was refused; the same PaymentIntent can be tried with another card."""
+
+    http_status = 402
+
+    def __init__(self, message: str, *, code: str | None = None, decline_code: str | None = None,
+                 payment_intent: str | None = None) -> None:
+        super().__init__(message or "The card was declined.")
+        self.code, self.decline_code, self.payment_intent = code, decline_code, payment_intent
+
+
+class GatewayUnavailable(PaymentError):
+    """The card processor could not be reached or failed (connection, 5xx, rate limit)."""
+
+    http_status = 503
+
+    def __init__(self, message: str = "The card processor can't be reached right now; "
+                                      "try again in a moment.") -> None:
+        super().__init__(message)
+
+
+class IdempotencyConflict(PaymentError):
+    http_status = 409
+
+
+class InvalidPayment(PaymentError):
+    http_status = 400
+
+    def __init__(self, message: str, *, code: str | None = None, param: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.param = code, param
+
+
+class IntentNotFound(InvalidPayment):
+    http_status = 404
+
+
+class AuthenticationFailed(PaymentError):
+    http_status = 500
+
+    def __init__(self, message: str = "The till's Stripe keys were refused: check STRIPE_SECRET_KEY "
+                                      "and STRIPE_PUBLISHABLE_KEY.") -> None:
+        super().__init__(message)
+
+
+class EmptyCart(PaymentError):
+    http_status = 400
+
+    def __init__(self, message: str = "The cart is empty: add an item before charging.") -> None:
+        super().__init__(message)
+
+
+class AmountTooSmall(PaymentError):
+    http_status = 400
+
+    def __init__(self, amount: int, currency: str, minimum: int, locale: str = "en_US") -> None:
+        least = format_money(Money(minimum, currency), locale)
+        super().__init__(f"{format_money(Money(amount, currency), locale)} is below the smallest "
+                         f"card payment in {currency.upper()} ({least}).")
+        self.amount, self.currency, self.minimum = amount, currency, minimum
+
+
+class AmountTooLarge(PaymentError):
+    http_status = 400
+
+    def __init__(self, amount: int, currency: str, locale: str = "en_US") -> None:
+        most = format_money(Money(MAXIMUM_CHARGE, currency), locale)
+        super().__init__(f"{format_money(Money(amount, currency), locale)} is above the largest "
+                         f"card payment ({most}); split the sale.")
+        self.amount, self.currency = amount, currency
+
+
+class PaymentInDoubt(PaymentError):
+    http_status = 409
+
+    def __init__(self, message: str = "A payment for this cart is in doubt: the card processor "
+                                      "could not be reached to check it. Retry the check before "
+                                      "charging again.") -> None:
+        super().__init__(message)
+
+
+class PaymentNotSucceeded(PaymentError):
+    http_status = 409
+
+    def __init__(self, message: str, *, status: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class PaymentMismatch(PaymentError):
+    """The processor reports a payment that differs from what the till asked for."""
+
+    http_status = 409
+
+
+class NoPaymentInProgress(PaymentError):
+    http_status = 409
+
+    def __init__(self, message: str = "No payment is in progress.") -> None:
+        super().__init__(message)
+
+
+class CartChanged(PaymentError):
+    http_status = 409
+
+    def __init__(self, message: str = "The cart changed while charging; check it and charge "
+                                      "again.") -> None:
+        super().__init__(message)
+
+
+class AlreadyPaid(PaymentError):
+    """A payment for this cart turned out to have succeeded already; its order is recorded."""
+
+    http_status = 409
+
+    def __init__(self, order) -> None:
+        super().__init__(f"This cart was already paid: order {order.number} "
+                         f"({format_money(order.total_money)}) is recorded. Nothing more was charged.")
+        self.order = order
+
+
+class RefundRefused(PaymentError, StoreRefundRefused):
+    """A refund that can't be made (nothing left, declined by the processor); nothing changed."""
+
+    http_status = 409

@@ -1,0 +1,191 @@
+"""The PaymentGateway over stripe-python's StripeClient. The only module that imports stripe.
+
+- Training mode passes the sandbox's address as `api_base`; test/live use Stripe's own.
+- max_network_retries is explicit: stripe-python retries connection errors, 409 and 5xx with the
+  same Idempotency-Key (safe, Stripe replays), never 400/402/404.
+- Every stripe error becomes one of ours (gateway.py), raised `from None`: a stripe error's body
+  can hold a PaymentIntent with its client_secret, and must not travel into a logged traceback.
+- stripe-python logs request bodies and response bodies at DEBUG (card numbers in a confirm,
+  client secrets in a PaymentIntent); a filter drops the "stripe" logger's DEBUG records.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import stripe
+
+from pos_app.payments.gateway import (
+    AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict,
+    Intent, IntentNotFound, InvalidPayment, PaymentError, RefundResult,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_NETWORK_RETRIES = 2
+DEFAULT_TIMEOUT = 30.0  # seconds per attempt; a till can't wait stripe-python's default 80
+INTENT_EXPAND = ["latest_charge", "payment_method"]
+
+
+class _NoDebugBodies(logging.Filter):
+    """stripe-python's DEBUG records carry raw request and response bodies: drop them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+_stripe_logger = logging.getLogger("stripe")
+if not any(isinstance(f, _NoDebugBodies) for f in _stripe_logger.filters):
+    _stripe_logger.addFilter(_NoDebugBodies())
+
+
+class StripeGateway:
+    def __init__(self, secret_key: str, publishable_key: str, api_base: str | None = None, *,
+                 max_network_retries: int = DEFAULT_MAX_NETWORK_RETRIES,
+                 http_client: "stripe.HTTPClient | None" = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.publishable_key = publishable_key
+        self.api_base = api_base or stripe.DEFAULT_API_BASE
+        self.max_network_retries = max_network_retries
+        self._client = stripe.StripeClient(
+            secret_key,
+            base_addresses={"api": self.api_base},
+            max_network_retries=max_network_retries,
+            http_client=http_client or stripe.RequestsClient(timeout=timeout),
+        )
+
+    def __repr__(self) -> str:
+        return f"StripeGateway(api_base={self.api_base!r})"
+
+    # -- PaymentGateway ------------------------------------------------------------------------
+
+    def create_intent(self, *, amount: int, currency: str, idempotency_key: str,
+                      metadata: dict[str, str], description: str) -> Intent:
+        params = {"amount": amount, "currency": currency, "payment_method_types": ["card"],
+                  "metadata": dict(metadata), "description": description}
+        with _translated():
+            pi = self._client.v1.payment_intents.create(params=params,
+                                                        options={"idempotency_key": idempotency_key})
+        intent = intent_from_stripe(pi)
+        log.info("PaymentIntent %s ready: %d %s, status %s", intent.id, intent.amount, intent.currency,
+                 intent.status)
+        return intent
+
+    def retrieve_intent(self, pi_id: str) -> Intent:
+        with _translated():
+            pi = self._client.v1.payment_intents.retrieve(pi_id, params={"expand": INTENT_EXPAND})
+        return intent_from_stripe(pi)
+
+    def cancel_intent(self, pi_id: str, reason: str = "abandoned") -> Intent:
+        with _translated():
+            pi = self._client.v1.payment_intents.cancel(
+                pi_id, params={"cancellation_reason": reason},
+                options={"idempotency_key": f"cancel-{pi_id}"})
+        log.info("PaymentIntent %s canceled (%s)", pi_id, reason)
+        return intent_from_stripe(pi)
+
+    def confirm_intent(self, pi_id: str, payment_method_data_card: dict) -> Intent:
+        """Server-side confirm with raw card data: for tests and training only (Stripe requires
+        special approval to send card numbers through a server; the till's page uses Stripe.js)."""
+        params = {"payment_method_data": {"type": "card", "card": dict(payment_method_data_card)},
+                  "expand": INTENT_EXPAND}
+        with _translated():
+            pi = self._client.v1.payment_intents.confirm(pi_id, params=params)
+        return intent_from_stripe(pi)
+
+    def refund(self, *, payment_intent: str, amount: int | None, reason: str | None,
+               idempotency_key: str, metadata: dict | None = None) -> RefundResult:
+        params: dict[str, Any] = {"payment_intent": payment_intent}
+        if amount is not None:
+            params["amount"] = amount
+        if reason:
+            params["reason"] = reason
+        if metadata:
+            params["metadata"] = {str(k): str(v) for k, v in metadata.items()}
+        with _translated():
+            refund = self._client.v1.refunds.create(params=params,
+                                                    options={"idempotency_key": idempotency_key})
+        log.info("refund %s of %s: %s %s, %s", refund["id"], payment_intent, refund["amount"],
+                 refund["currency"], refund["status"])
+        return RefundResult(id=refund["id"], status=refund["status"], amount=refund["amount"],
+                            currency=refund["currency"])
+
+    def list_intents(self, *, created_gte: int, created_lt: int) -> list[Intent]:
+        params = {"created": {"gte": created_gte, "lt": created_lt}, "limit": 100}
+        with _translated():
+            page = self._client.v1.payment_intents.list(params=params)
+            return [intent_from_stripe(pi) for pi in page.auto_paging_iter()]
+
+
+# ---------------------------------------------------------------------------------- mapping
+
+
+def intent_from_stripe(pi: Any) -> Intent:
+    data = pi.to_dict() if hasattr(pi, "to_dict") else dict(pi)
+    brand, last4 = _card_of(data)
+    error = data.get("last_payment_error") or {}
+    charge = data.get("latest_charge")
+    return Intent(
+        id=data["id"], status=data["status"], amount=data["amount"],
+        amount_received=data.get("amount_received") or 0, currency=data["currency"],
+        client_secret=data.get("client_secret"), created=data.get("created") or 0,
+        metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
+        card_brand=brand, card_last4=last4,
+        last_error_message=error.get("message"), last_error_code=error.get("decline_code") or error.get("code"),
+        latest_charge=charge.get("id") if isinstance(charge, dict) else charge,
+    )
+
+
+def _card_of(data: dict) -> tuple[str | None, str | None]:
+    """Brand and last4 of the card that paid (the latest charge), else of the attached method."""
+    charge = data.get("latest_charge")
+    if isinstance(charge, dict):
+        card = ((charge.get("payment_method_details") or {}).get("card")) or {}
+        if card.get("last4"):
+            return card.get("brand"), card.get("last4")
+    method = data.get("payment_method")
+    if isinstance(method, dict):
+        card = method.get("card") or {}
+        return card.get("brand"), card.get("last4")
+    return None, None
+
+
+class _translated:
+    """Context manager: stripe errors -> PaymentError subclasses (text safe to show)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc is None or not isinstance(exc, stripe.StripeError):
+            return False
+        raise translate(exc) from None
+
+
+def translate(exc: "stripe.StripeError") -> PaymentError:
+    message = exc.user_message or "The card processor refused the request."
+    error = exc.error
+    code = getattr(error, "code", None) if error is not None else None
+    if isinstance(exc, stripe.CardError):
+        pi = getattr(error, "payment_intent", None) if error is not None else None
+        pi_id = pi["id"] if isinstance(pi, (dict, stripe.StripeObject)) else pi
+        return CardDeclined(message, code=code, decline_code=getattr(error, "decline_code", None),
+                            payment_intent=pi_id)
+    if isinstance(exc, (stripe.AuthenticationError, stripe.PermissionError)):
+        log.error("the Stripe API refused the till's keys (%s)", type(exc).__name__)
+        return AuthenticationFailed()
+    if isinstance(exc, stripe.IdempotencyError) or code == "idempotency_key_in_use":
+        return IdempotencyConflict(message)
+    if isinstance(exc, stripe.RateLimitError):
+        return GatewayUnavailable("The card processor is busy; try again in a moment.")
+    if isinstance(exc, stripe.APIConnectionError):
+        log.warning("card processor unreachable: %s", message)
+        return GatewayUnavailable()
+    if isinstance(exc, stripe.InvalidRequestError):
+        if exc.http_status == 404 or code == "resource_missing":
+            return IntentNotFound(message, code=code, param=getattr(exc, "param", None))
+        return InvalidPayment(message, code=code, param=getattr(exc, "param", None))
+    if (exc.http_status or 500) >= 500:
+        log.warning("card processor error %s: %s", exc.http_status, message)
+        return GatewayUnavailable()
+    return InvalidPayment(message, code=code)
