@@ -1,0 +1,225 @@
+"""End-of-day (Z) report and the order listing, for the window and the command line.
+
+A day is a calendar day in the till's local time zone. The report is reconciled against the
+payment gateway: every PaymentIntent that succeeded that day should be a recorded order and
+every order's PaymentIntent should have succeeded; any difference is listed, never hidden.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from pos_app.domain.money import Money, format_money
+from pos_app.domain.order import Order
+from pos_app.errors import UserFacingError
+from pos_app.store.orders import OrderBook, RefundRecord
+
+
+class ReportError(UserFacingError):
+    pass
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ReportError(f"--date must be YYYY-MM-DD, got {text!r}") from None
+
+
+def day_bounds(day: date) -> tuple[int, int]:
+    """[start, end) of a local calendar day in unix seconds (DST days are 23 or 25 hours)."""
+    start = datetime.combine(day, time()).astimezone()
+    end = datetime.combine(day + timedelta(days=1), time()).astimezone()
+    return int(start.timestamp()), int(end.timestamp())
+
+
+@dataclass
+class DayReport:
+    day: date
+    currency: str
+    sales_count: int = 0
+    sales_total: int = 0
+    refunds_count: int = 0
+    refunds_total: int = 0
+    tax_by_rate: dict[int, int] = field(default_factory=dict)  # rate_bp -> tax collected on sales
+    card_brands: dict[str, tuple[int, int]] = field(default_factory=dict)  # brand -> (count, total)
+    gateway_checked: bool = False
+    gateway_error: str | None = None
+    differences: list[str] = field(default_factory=list)
+    orders: list[Order] = field(default_factory=list)
+    refunds: list[RefundRecord] = field(default_factory=list)
+
+    @property
+    def net(self) -> int:
+        return self.sales_total - self.refunds_total
+
+    @property
+    def tax_total(self) -> int:
+        return sum(self.tax_by_rate.values())
+
+    def money(self, amount: int, locale: str = "en_US") -> str:
+        return format_money(Money(amount, self.currency), locale)
+
+
+def build_report(orders: OrderBook, day: date, currency: str, gateway=None) -> DayReport:
+    start, end = day_bounds(day)
+    report = DayReport(day, currency)
+    report.orders = orders.between(start, end)
+    report.refunds = [r for r in orders.refunds_between(start, end) if r.status == "succeeded"]
+    tax: Counter[int] = Counter()
+    brands: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for order in report.orders:
+        report.sales_count += 1
+        report.sales_total += order.total
+        for rate, amount in order.tax_by_rate:
+            tax[rate] += amount
+        brand = brands[order.card_brand or "unknown"]
+        brand[0] += 1
+        brand[1] += order.total
+    report.refunds_count = len(report.refunds)
+    report.refunds_total = sum(r.amount for r in report.refunds)
+    report.tax_by_rate = dict(sorted(tax.items()))
+    report.card_brands = {b: (c, t) for b, (c, t) in sorted(brands.items())}
+    if gateway is not None:
+        _reconcile(report, gateway, start, end)
+    return report
+
+
+def _reconcile(report: DayReport, gateway, start: int, end: int) -> None:
+    try:
+        intents = gateway.list_intents(created_gte=start, created_lt=end)
+    except UserFacingError as exc:
+        report.gateway_error = str(exc)
+        return
+    report.gateway_checked = True
+    succeeded = {pi.id: pi for pi in intents if pi.status == "succeeded"}
+    recorded = {o.payment_intent: o for o in report.orders}
+    for pi_id in sorted(succeeded.keys() - recorded.keys()):
+        pi = succeeded[pi_id]
+        report.differences.append(f"{pi_id}: succeeded at the gateway ({report.money(pi.amount_received)}) "
+                                  "but no order was recorded")
+    for pi_id, order in sorted(recorded.items()):
+        pi = succeeded.get(pi_id)
+        if pi is None:
+            # An order whose intent was created on another day (e.g. paid after midnight) is still fine.
+            try:
+                pi = gateway.retrieve_intent(pi_id)
+            except UserFacingError as exc:
+                report.differences.append(f"{pi_id}: order {order.number} could not be checked ({exc})")
+                continue
+            if pi.status != "succeeded":
+                report.differences.append(f"{pi_id}: order {order.number} recorded but the payment is {pi.status}")
+                continue
+        if pi.amount_received != order.total or pi.currency != order.currency:
+            report.differences.append(
+                f"{pi_id}: order {order.number} is {report.money(order.total)}, the gateway received "
+                f"{format_money(Money(pi.amount_received, pi.currency))}")
+
+
+def report_text(report: DayReport, shop_name: str = "", locale: str = "en_US") -> str:
+    m = lambda amount: report.money(amount, locale)  # noqa: E731
+    lines = [f"{shop_name}".strip(), f"End of day (Z) report {report.day.isoformat()}", ""]
+    lines += [f"Sales:    {report.sales_count:>6}   {m(report.sales_total):>14}",
+              f"Refunds:  {report.refunds_count:>6}   {m(-report.refunds_total):>14}",
+              f"Net:               {m(report.net):>14}", "", "Tax by rate:"]
+    lines += [f"  {rate / 100:>6.2f} %        {m(amount):>14}" for rate, amount in report.tax_by_rate.items()] \
+        or ["  (no tax)"]
+    lines += ["", "Card brands:"]
+    lines += [f"  {brand:<12} {count:>5}   {m(total):>14}" for brand, (count, total) in report.card_brands.items()] \
+        or ["  (no sales)"]
+    lines.append("")
+    if report.gateway_error:
+        lines.append(f"Gateway NOT checked: {report.gateway_error}")
+    elif report.gateway_checked:
+        lines.append("Gateway check: " + ("all payments match" if not report.differences
+                                           else f"{len(report.differences)} difference(s)"))
+        lines += [f"  ! {d}" for d in report.differences]
+    return "\n".join(line for line in lines if line is not None).strip("\n") + "\n"
+
+
+def report_csv(report: DayReport) -> str:
+    """One section per table; amounts in minor units and as decimals, so spreadsheets can sum them."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    dec = lambda amount: str(Money(amount, report.currency).to_decimal())  # noqa: E731
+    w.writerow(["section", "key", "count", "amount_minor", "amount", "currency"])
+    w.writerow(["summary", "sales", report.sales_count, report.sales_total, dec(report.sales_total), report.currency])
+    w.writerow(["summary", "refunds", report.refunds_count, report.refunds_total, dec(report.refunds_total),
+                report.currency])
+    w.writerow(["summary", "net", "", report.net, dec(report.net), report.currency])
+    for rate, amount in report.tax_by_rate.items():
+        w.writerow(["tax", f"{rate / 100:.2f}%", "", amount, dec(amount), report.currency])
+    for brand, (count, total) in report.card_brands.items():
+        w.writerow(["card_brand", brand, count, total, dec(total), report.currency])
+    for order in report.orders:
+        w.writerow(["order", order.number, 1, order.total, dec(order.total), order.currency])
+    for refund in report.refunds:
+        w.writerow(["refund", refund.refund_id or refund.idempotency_key, 1, refund.amount, dec(refund.amount),
+                    refund.currency])
+    for diff in report.differences:
+        w.writerow(["difference", diff, "", "", "", ""])
+    return out.getvalue()
+
+
+# -- command line ---------------------------------------------------------------------------------
+
+
+def _open(settings):
+    from pos_app.store import open_store
+    if not settings.database_path.exists():
+        raise ReportError(f"no till database at {settings.database_path}")
+    return open_store(settings.database_path, settings.pricing)
+
+
+def print_orders(settings, limit: int = 50) -> int:
+    store = _open(settings)
+    try:
+        for order in store.orders.recent(limit):
+            when = datetime.fromtimestamp(order.created_at).strftime("%Y-%m-%d %H:%M")
+            refunded = f"  refunded {format_money(Money(order.refunded, order.currency))}" if order.refunded else ""
+            print(f"{order.number}  {when}  {format_money(order.total_money, settings.locale):>12}  "
+                  f"{(order.card_brand or '-'):<10} {order.card_last4 or '----'}  {order.payment_intent}{refunded}")
+    finally:
+        store.close()
+    return 0
+
+
+def print_report(settings, day_text: str, csv_path: Path | None) -> int:
+    day = parse_day(day_text)
+    store = _open(settings)
+    try:
+        with report_gateway(settings) as gateway:
+            report = build_report(store.orders, day, settings.currency, gateway)
+    finally:
+        store.close()
+    sys.stdout.write(report_text(report, settings.shop_name, settings.locale))
+    if csv_path is not None:
+        csv_path.write_text(report_csv(report), encoding="utf-8")
+        print(f"CSV written to {csv_path}")
+    return 1 if report.differences else 0
+
+
+@contextlib.contextmanager
+def report_gateway(settings) -> Iterator[object]:
+    """The gateway to reconcile with: Stripe with keys; in training mode the sandbox's saved state
+    (read only: listing and retrieving change nothing there)."""
+    from pos_app.config import TRAINING
+    from pos_app.payments.stripe_gateway import StripeGateway
+    if settings.mode != TRAINING:
+        yield StripeGateway(settings.stripe_secret_key, settings.stripe_publishable_key)
+        return
+    from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY, SandboxServer, SandboxState
+    server = SandboxServer(SandboxState(settings.data_dir / "sandbox.json"))
+    server.start()
+    try:
+        yield StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=server.url)
+    finally:
+        server.stop()
