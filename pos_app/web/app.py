@@ -1,0 +1,65 @@
+"""create_app(services, config): the local endpoint as a Flask app (blueprints per area)."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from werkzeug.exceptions import ServiceUnavailable
+
+from pos_app.config import TRAINING
+from pos_app.resources import resource_path
+from pos_app.web import cart_api, checkout_api, pages
+from pos_app.web.errors import register_error_handlers
+from pos_app.web.redaction import add_secret, install_log_redaction
+from pos_app.web.security import JS_STRIPE_ORIGIN, add_security_headers, check_request, content_security_policy
+
+MAX_BODY = 64 * 1024
+
+
+def stripe_js(services) -> tuple[str, str]:
+    """(script URL, origin) of Stripe.js: the sandbox's lookalike in training mode, else Stripe's."""
+    if services.settings.mode == TRAINING:
+        if not services.sandbox_url:
+            raise ServiceUnavailable("training mode without a sandbox")
+        origin = services.sandbox_url.rstrip("/")
+        return f"{origin}/v3/", origin
+    return f"{JS_STRIPE_ORIGIN}/v3/", JS_STRIPE_ORIGIN
+
+
+def create_app(services, config: dict | None = None) -> Flask:
+    """services: pos_app.core.Services. config must hold TOKEN; ENDPOINT_URL (the endpoint's own
+    http(s)://127.0.0.1:<port>) may be set later, once the server is bound: until then every
+    request is refused."""
+    web_root = resource_path("web")
+    app = Flask(__name__, static_folder=str(web_root / "static"), static_url_path="/static",
+                template_folder=str(web_root / "templates"))
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_MEMORY_SIZE=MAX_BODY, ENDPOINT_URL=None,
+                      SEND_FILE_MAX_AGE_DEFAULT=0)
+    app.config.update(config or {})
+    token = app.config.get("TOKEN")
+    if not isinstance(token, str) or len(token) < 16:
+        raise ValueError("create_app needs config['TOKEN'], a random string of 16+ characters")
+    app.json.sort_keys = False  # keep cart lines in the order they were added
+    app.extensions["pos_services"] = services
+    script_url, origin = stripe_js(services)
+    app.config["STRIPE_JS_URL"] = script_url
+    app.config["CSP"] = content_security_policy(origin)
+
+    add_secret(token)
+    add_secret(getattr(services.settings, "stripe_secret_key", None))
+    install_log_redaction()
+
+    app.before_request(check_request)
+    app.before_request(_read_body)
+    app.after_request(add_security_headers)
+    register_error_handlers(app)
+    app.register_blueprint(cart_api.bp)
+    app.register_blueprint(checkout_api.bp)
+    app.register_blueprint(pages.bp)
+    return app
+
+
+def _read_body() -> None:
+    # Read (and size-check) every body up front, so routes that ignore theirs still answer 413
+    # for an oversized one, chunked or not.
+    if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+        request.get_data(cache=True)

@@ -1,0 +1,59 @@
+"""The seed's cart API: GET/POST /cart, plus per-line PUT/DELETE /cart/items/<sku>."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from pos_app.domain.cart import UnknownSku
+from pos_app.store.cart_service import CartFrozen
+from pos_app.web.errors import BadRequestBody
+from pos_app.web.payloads import cart_json, cart_line_json, cart_lines_from_body, json_body, qty_field
+
+bp = Blueprint("cart", __name__)
+
+
+def _services():
+    return current_app.extensions["pos_services"]
+
+
+def _carts():
+    return _services().carts
+
+
+def _check_not_paying() -> None:
+    # The cart service refuses changes to a frozen cart too; this also covers the moment between
+    # creating an intent and the ledger freezing the cart.
+    if getattr(_services().checkout, "in_flight", False):
+        raise CartFrozen("a payment is in progress for this cart: finish or cancel it first")
+
+
+@bp.get("/cart")
+def get_cart():
+    return jsonify(cart_json(_carts().snapshot()))
+
+
+@bp.post("/cart")
+def replace_cart():
+    lines = cart_lines_from_body(json_body())
+    _check_not_paying()
+    return jsonify(cart_json(_carts().replace(lines)))
+
+
+@bp.put("/cart/items/<sku>")
+def set_line(sku: str):
+    body = json_body()
+    if "qty" not in body:
+        raise BadRequestBody('the body must be {"qty": n}')
+    qty = qty_field(body["qty"], "qty")
+    _check_not_paying()
+    return jsonify(cart_line_json(_carts().set_qty(sku, qty), sku))
+
+
+@bp.delete("/cart/items/<sku>")
+def delete_line(sku: str):
+    carts = _carts()
+    if carts.item(sku) is None:
+        raise UnknownSku(sku)
+    _check_not_paying()
+    return jsonify(cart_line_json(carts.remove(sku), sku))
+

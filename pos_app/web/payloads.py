@@ -1,0 +1,120 @@
+"""The JSON shapes the endpoint answers with, and the checks on the JSON it accepts."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from flask import request
+
+from pos_app.domain.cart import MAX_QTY
+from pos_app.domain.order import Order
+from pos_app.store.cart_service import CartSnapshot
+from pos_app.web.errors import BadRequestBody
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def json_body() -> dict:
+    """The request body as a JSON object; BadRequestBody (400) for anything else."""
+    if request.mimetype != "application/json":
+        raise BadRequestBody("send a JSON body with Content-Type: application/json")
+    raw = request.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH, chunked or not
+    try:
+        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BadRequestBody("the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise BadRequestBody("the body must be a JSON object")
+    return body
+
+
+def qty_field(value: object, where: str) -> int:
+    # JSON integers only: true, 2.0 and "2" are refused (the domain would refuse them too, but
+    # naming the field here makes a better message).
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_QTY:
+        raise BadRequestBody(f"{where} must be a whole number from 0 to {MAX_QTY}, got {json.dumps(value)}")
+    return value
+
+
+def cart_lines_from_body(body: dict) -> dict[str, int]:
+    """POST /cart's {"items": {sku: {"qty": n, ...}}} -> {sku: n}. Other fields are ignored
+    (a seed client echoes the whole cart back, with prices, uuid and totals)."""
+    items = body.get("items")
+    if not isinstance(items, dict):
+        raise BadRequestBody('"items" must be an object of sku -> {"qty": n}')
+    lines: dict[str, int] = {}
+    for sku, line in items.items():
+        if not isinstance(line, dict) or "qty" not in line:
+            raise BadRequestBody(f'items[{json.dumps(sku)}] must be an object with a "qty"')
+        lines[sku] = qty_field(line["qty"], f"items[{json.dumps(sku)}].qty")
+    return lines
+
+
+def cart_json(snapshot: CartSnapshot) -> dict:
+    totals = snapshot.totals
+    return {
+        "items": {line.sku: {"price": line.unit_price.amount, "qty": line.qty, "name": line.name,
+                             "line_total": line.line_total.amount}
+                  for line in totals.lines},
+        "uuid": snapshot.uuid,
+        "currency": totals.currency,
+        "subtotal": totals.subtotal.amount,
+        "tax": totals.tax.amount,
+        "total": totals.total.amount,
+        "frozen": snapshot.frozen,
+        "in_doubt": snapshot.in_doubt,
+    }
+
+
+def cart_line_json(snapshot: CartSnapshot, sku: str) -> dict:
+    """A per-line answer: that line and the totals, not every line (its size doesn't grow with the cart)."""
+    line = next((l for l in snapshot.totals.lines if l.sku == sku), None)
+    totals = snapshot.totals
+    return {
+        "sku": sku,
+        "line": None if line is None else {"price": line.unit_price.amount, "qty": line.qty, "name": line.name,
+                                           "line_total": line.line_total.amount},
+        "uuid": snapshot.uuid,
+        "currency": totals.currency,
+        "subtotal": totals.subtotal.amount,
+        "tax": totals.tax.amount,
+        "total": totals.total.amount,
+        "lines": len(totals.lines),
+        "frozen": snapshot.frozen,
+        "in_doubt": snapshot.in_doubt,
+    }
+
+
+def payment_json(payment) -> dict:
+    """What a client needs to confirm a payment: never the secret key."""
+    return {
+        "payment_intent": payment.payment_intent,
+        "client_secret": payment.client_secret,
+        "publishable_key": payment.publishable_key,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "cart_uuid": payment.cart_uuid,
+    }
+
+
+def order_json(order: Order) -> dict:
+    return {
+        "number": order.number,
+        "payment_intent": order.payment_intent,
+        "amount": order.total,
+        "currency": order.currency,
+        "subtotal": order.subtotal,
+        "tax": order.tax,
+        "total": order.total,
+        "refunded": order.refunded,
+        "lines": [{"sku": l.sku, "name": l.name, "qty": l.qty, "unit_price": l.unit_price,
+                   "line_total": l.line_total} for l in order.lines],
+        "card_brand": order.card_brand,
+        "card_last4": order.card_last4,
+        "cart_uuid": order.cart_uuid,
+        "created_at": order.created_at,
+        "time": datetime.fromtimestamp(order.created_at, timezone.utc).isoformat().replace("+00:00", "Z"),
+    }
