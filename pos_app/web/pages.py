@@ -1,0 +1,72 @@
+"""The pages: /checkout (the card form, embedded in the till's payment dialog) and /display
+(the customer-facing second screen). Both are server-rendered; their JS and CSS are static files
+under resources/web/static, and their data sits in a JSON block, so the CSP forbids inline script.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request
+from werkzeug.exceptions import Unauthorized
+
+from pos_app.domain.money import Money, currency_digits, format_money
+from pos_app.web.security import TOKEN_QUERY, set_token_cookie, token_matches
+
+bp = Blueprint("pages", __name__)
+
+
+def _services():
+    return current_app.extensions["pos_services"]
+
+
+def _swap_token_for_cookie():
+    """?token=... -> 303 to the same path without it, with the HttpOnly cookie set."""
+    if not token_matches(request.args.get(TOKEN_QUERY)):
+        raise Unauthorized("a valid token is required")
+    response = redirect(request.path, code=303)
+    set_token_cookie(response)
+    return response
+
+
+def _money(amount: int, currency: str) -> str:
+    return format_money(Money(amount, currency), _services().settings.locale)
+
+
+@bp.get("/checkout")
+def checkout_page():
+    if TOKEN_QUERY in request.args:
+        return _swap_token_for_cookie()
+    services = _services()
+    payment = services.checkout.current_payment()
+    common = {"mode": services.settings.mode, "shop_name": services.settings.shop_name,
+              "stripe_js_url": current_app.config["STRIPE_JS_URL"]}
+    if payment is None:
+        return render_template("checkout.html", payment=None, **common)
+    currency = payment.currency
+    lines = [{"sku": l["sku"], "name": l["name"], "qty": l["qty"],
+              "unit_price": _money(l["unit_price"], currency), "line_total": _money(l["line_total"], currency)}
+             for l in payment.lines]
+    amount_text = _money(payment.amount, currency)
+    config = {
+        "publishableKey": payment.publishable_key,
+        "clientSecret": payment.client_secret,
+        "paymentIntent": payment.payment_intent,
+        "amount": payment.amount,
+        "currency": currency,
+        "amountText": amount_text,
+        "completeUrl": "/checkout/complete",
+        "abandonUrl": "/checkout/abandon",
+    }
+    return render_template(
+        "checkout.html", payment=payment, lines=lines, amount_text=amount_text,
+        subtotal_text=_money(payment.subtotal, currency), tax_text=_money(payment.tax, currency),
+        config=config, **common)
+
+
+@bp.get("/display")
+def display_page():
+    if TOKEN_QUERY in request.args:
+        return _swap_token_for_cookie()
+    settings = _services().settings
+    config = {"cartUrl": "/cart", "currency": settings.currency, "digits": currency_digits(settings.currency),
+              "locale": settings.locale.replace("_", "-"), "pollMs": 1000}
+    return render_template("display.html", config=config, shop_name=settings.shop_name, mode=settings.mode)
