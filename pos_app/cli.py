@@ -24,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the local endpoint (and training sandbox) without a window")
     serve.add_argument("--port", type=int, default=None, help="endpoint port (default: POS_PORT, 0 = any)")
+    # Also accepted after the sub-command (`pos-app serve --data-dir DIR`); SUPPRESS keeps the
+    # top-level value when it is given before it instead.
+    serve.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="data folder")
 
     sandbox = sub.add_parser("sandbox", help="run the training Stripe sandbox on its own")
     sandbox.add_argument("--port", type=int, default=0)
