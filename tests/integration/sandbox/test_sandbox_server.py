@@ -1,0 +1,63 @@
+"""SandboxServer on loopback, and `pos-app sandbox` standalone."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import subprocess
+import sys
+
+import stripe
+
+from pos_app.sandbox import SANDBOX_SECRET_KEY, SandboxServer, SandboxState
+
+
+def test_server_binds_loopback_on_an_os_port_and_stops():
+    server = SandboxServer(SandboxState())
+    url = server.start()
+    try:
+        assert url.startswith("http://127.0.0.1:") and not url.endswith(":0")
+        assert server.url == url
+        client = stripe.StripeClient(SANDBOX_SECRET_KEY, base_addresses={"api": url},
+                                     max_network_retries=0)
+        pi = client.v1.payment_intents.create(params={"amount": 700, "currency": "eur"})
+        assert client.v1.payment_intents.retrieve(pi.id).amount == 700
+    finally:
+        server.stop()
+    assert not server.running
+
+
+def test_request_log_redacts_client_secrets(caplog):
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    state = SandboxState()
+    with SandboxServer(state) as server:
+        client = stripe.StripeClient(SANDBOX_SECRET_KEY, base_addresses={"api": server.url},
+                                     max_network_retries=0)
+        pi = client.v1.payment_intents.create(params={"amount": 700, "currency": "eur"})
+        client.v1.payment_intents.retrieve(pi.id, params={"client_secret": pi.client_secret})
+    assert "client_secret=[redacted]" in caplog.text
+    assert pi.client_secret not in caplog.text
+
+
+def test_standalone_prints_url_serves_and_stops_on_sigterm(tmp_path):
+    script = ("import sys; from pathlib import Path; from pos_app.sandbox import run_standalone; "
+              "sys.exit(run_standalone(0, Path(sys.argv[1])))")
+    proc = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        info = json.loads(proc.stdout.readline())
+        assert info["sandbox_url"].startswith("http://127.0.0.1:")
+        client = stripe.StripeClient(info["secret_key"],
+                                     base_addresses={"api": info["sandbox_url"]},
+                                     max_network_retries=0)
+        client.v1.payment_intents.create(params={"amount": 700, "currency": "usd"})
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert (tmp_path / "sandbox.json").exists()
