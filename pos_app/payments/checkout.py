@@ -1,0 +1,533 @@
+"""CheckoutService: from a cart to a recorded sale, safely.
+
+prepare -> (the page confirms with Stripe.js) -> finalize; abandon when the card form closes;
+reconcile at start-up; refund afterwards. The rules this module keeps:
+
+- One PaymentIntent per cart revision. The idempotency key is the revision UUID and the create
+  parameters are a pure function of the revision (stored in the ledger snapshot, replayed as is).
+- The ledger row is written BEFORE the create call (status 'creating'), so a crash after it is
+  always followed up: reconcile re-issues the create with the same key and parameters (Stripe
+  replays it), or, once the key may have been pruned (~23 h), looks for the intent by its
+  metadata instead.
+- An open intent of the current revision is retrieved, never created again (this survives Stripe
+  pruning keys after 24 h); an open intent of an older revision is cancelled as 'abandoned'.
+- Nothing the page reports is trusted: finalize retrieves the intent; only 'succeeded' with
+  amount_received and currency equal to the ledger's counts. The order comes from the ledger's
+  snapshot, in ONE transaction with closing the cart and starting a new one.
+- A paid sale is never lost: wherever a succeeded intent turns up (finalize, abandon, a stale
+  revision, reconcile), its order is recorded.
+
+prepare/finalize/abandon/reconcile are serialized by one lock (the GUI calls them from workers,
+the local endpoint from werkzeug threads); refunds have their own lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pos_app.config import Settings
+from pos_app.domain.order import Order, OrderLine
+from pos_app.payments.gateway import (
+    AlreadyPaid, AmountTooLarge, AmountTooSmall, AuthenticationFailed, CardDeclined, CartChanged,
+    EmptyCart, GatewayUnavailable, IdempotencyConflict, Intent, IntentNotFound, InvalidPayment,
+    NoPaymentInProgress, PaymentError, PaymentGateway, PaymentInDoubt, PaymentMismatch,
+    PaymentNotSucceeded, RefundRefused,
+)
+from pos_app.payments.limits import MAXIMUM_CHARGE, minimum_charge
+from pos_app.payments.refunds import line_refund
+from pos_app.store import CartSnapshot, LedgerEntry, RefundRecord, Store
+from pos_app.store.db import now
+from pos_app.store.orders import RefundRefused as StoreRefundRefused
+
+log = logging.getLogger(__name__)
+
+#: A 'creating' ledger row older than this may have lost its key at Stripe (pruned after 24 h):
+#: look the intent up by metadata instead of re-issuing the create.
+KEY_REISSUE_LIMIT = 23 * 60 * 60
+#: Two identical refund requests for one order this close together are one double click.
+DOUBLE_CLICK_SECONDS = 3.0
+REFUND_REASONS = frozenset({"duplicate", "fraudulent", "requested_by_customer"})
+
+Listener = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PreparedPayment:
+    payment_intent: str
+    client_secret: str = field(repr=False)
+    publishable_key: str
+    amount: int
+    currency: str
+    cart_uuid: str
+    lines: tuple[dict, ...]  # {sku, name, qty, unit_price, line_total}
+    subtotal: int
+    tax: int
+    total: int
+
+
+@dataclass
+class ReconcileReport:
+    finalized: list[Order] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)  # PI ids (or idempotency keys without a PI)
+    kept: list[str] = field(default_factory=list)
+    in_doubt: bool = False
+    error: str | None = None
+    refunds: list[RefundRecord] = field(default_factory=list)  # pending refunds settled
+
+
+class CheckoutService:
+    def __init__(self, store: Store, gateway: PaymentGateway, settings: Settings) -> None:
+        self._store = store
+        self._gateway = gateway
+        self._settings = settings
+        self._lock = threading.RLock()
+        self._refund_lock = threading.RLock()
+        self._current: PreparedPayment | None = None
+        self._listeners: list[Listener] = []
+        self._recent_refunds: dict[tuple, tuple[float, RefundRecord]] = {}
+
+    # -- listeners -----------------------------------------------------------------------------
+
+    def subscribe(self, callback: Listener) -> Callable[[], None]:
+        """callback(event) with "prepared", "finalized", "abandoned", "in_doubt", "reconciled",
+        "refunded"; called on the thread that made the change. Returns an unsubscribe function."""
+        self._listeners.append(callback)
+        return lambda: self._listeners.remove(callback) if callback in self._listeners else None
+
+    def _emit(self, event: str) -> None:
+        for callback in list(self._listeners):
+            try:
+                callback(event)
+            except Exception:  # a broken listener must not undo a recorded payment
+                log.exception("checkout listener failed on %s", event)
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def current_payment(self) -> PreparedPayment | None:
+        """The payment in flight for the active cart (the checkout page shows it), if any."""
+        current = self._current
+        if current is not None and current.cart_uuid == self._store.carts.uuid:
+            return current
+        return None
+
+    @property
+    def in_flight(self) -> bool:
+        return self.current_payment() is not None
+
+    # -- prepare -------------------------------------------------------------------------------
+
+    def prepare(self, snapshot: CartSnapshot | None = None) -> PreparedPayment:
+        """The PaymentIntent for the active cart's revision: created once, reused afterwards.
+
+        `snapshot`, when given, must still be the active cart's revision (else CartChanged).
+        The cart stays frozen until finalize or abandon.
+        """
+        with self._lock:
+            snap = self._freeze(snapshot)
+            try:
+                prepared = self._prepare_frozen(snap)
+            except AlreadyPaid:
+                self._current = None
+                self._emit("finalized")
+                raise
+            except BaseException:
+                # Nothing was shown to the customer: the intent (if created) can't have been paid,
+                # and stays reusable for this revision.
+                self._store.carts.set_frozen(False)
+                raise
+            self._current = prepared
+        self._emit("prepared")
+        return prepared
+
+    def _freeze(self, given: CartSnapshot | None) -> CartSnapshot:
+        """Check the active cart and freeze it, atomically with respect to cart changes."""
+        carts = self._store.carts
+        with carts.lock:
+            snap = carts.snapshot()
+            if snap.in_doubt:
+                raise PaymentInDoubt()
+            if given is not None and (given.cart_id, given.uuid) != (snap.cart_id, snap.uuid):
+                raise CartChanged()
+            if snap.empty:
+                raise EmptyCart()
+            total = snap.totals.total
+            if total.currency != self._settings.currency:
+                raise InvalidPayment(f"the cart is priced in {total.currency.upper()}, the till charges "
+                                     f"in {self._settings.currency.upper()}")
+            least = minimum_charge(total.currency)
+            if total.amount < least:
+                raise AmountTooSmall(total.amount, total.currency, least, self._settings.locale)
+            if total.amount > MAXIMUM_CHARGE:
+                raise AmountTooLarge(total.amount, total.currency, self._settings.locale)
+            carts.set_frozen(True)
+            return snap
+
+    def _prepare_frozen(self, snap: CartSnapshot) -> PreparedPayment:
+        self._close_older_revisions(snap)
+        while True:
+            entry = self._entry_for_revision(snap)
+            intent = self._intent_for(entry, create_if_lost=True)
+            if intent.status == "succeeded":  # paid, but the sale was never recorded
+                raise AlreadyPaid(self._record_sale(entry, intent))
+            if intent.status != "canceled":
+                break
+            # Cancelled elsewhere (e.g. the Dashboard): this revision needs a fresh intent.
+            self._store.ledger.set_status(entry.id, "canceled")
+        self._check_matches(entry, intent, paid=False)
+        if intent.status != entry.status:
+            self._store.ledger.set_status(entry.id, intent.status)
+        snapshot = entry.snapshot
+        return PreparedPayment(
+            payment_intent=intent.id, client_secret=intent.client_secret or "",
+            publishable_key=self._gateway.publishable_key, amount=entry.amount, currency=entry.currency,
+            cart_uuid=entry.cart_uuid,
+            lines=tuple({k: line[k] for k in ("sku", "name", "qty", "unit_price", "line_total")}
+                        for line in snapshot["lines"]),
+            subtotal=snapshot["subtotal"], tax=snapshot["tax"], total=snapshot["total"])
+
+    def _entry_for_revision(self, snap: CartSnapshot) -> LedgerEntry:
+        """The open ledger row for this revision, or a new one written before any create call.
+
+        The key is the revision UUID; only if that revision's intent was cancelled elsewhere does
+        a retry get "<uuid>.2", "<uuid>.3", ...
+        """
+        ledger = self._store.ledger
+        attempt = 1
+        while True:
+            key = snap.uuid if attempt == 1 else f"{snap.uuid}.{attempt}"
+            entry = ledger.by_key(key)
+            if entry is None:
+                return ledger.begin(cart_id=snap.cart_id, cart_uuid=snap.uuid, idempotency_key=key,
+                                    amount=snap.totals.total.amount, currency=snap.totals.currency,
+                                    snapshot=self._ledger_snapshot(snap, attempt))
+            if not entry.final:
+                return entry
+            attempt += 1
+
+    def _ledger_snapshot(self, snap: CartSnapshot, attempt: int) -> dict:
+        """What was charged, and the create parameters: a pure function of the revision."""
+        totals = snap.totals
+        metadata = {"cart_uuid": snap.uuid, "terminal_id": self._settings.terminal_id,
+                    "line_count": str(len(totals.lines))}
+        if attempt > 1:
+            metadata["attempt"] = str(attempt)
+        count = sum(line.qty for line in totals.lines)
+        return {
+            "lines": [{"sku": p.sku, "name": p.name, "qty": p.qty, "unit_price": p.unit_price.amount,
+                       "line_total": p.line_total.amount, "tax_rate_bp": p.tax_rate_bp}
+                      for p in totals.lines],
+            "subtotal": totals.subtotal.amount, "tax": totals.tax.amount, "total": totals.total.amount,
+            "tax_by_rate": [[rate, money.amount] for rate, money in totals.tax_by_rate.items()],
+            "metadata": metadata,
+            "description": f"{self._settings.shop_name} ({self._settings.terminal_id}): "
+                           f"{count} item{'s' if count != 1 else ''}",
+        }
+
+    def _intent_for(self, entry: LedgerEntry, *, create_if_lost: bool) -> Intent | None:
+        """The intent of a ledger row: retrieved if known, else created/replayed or searched."""
+        if entry.payment_intent:
+            return self._gateway.retrieve_intent(entry.payment_intent)
+        if now() - entry.created_at > KEY_REISSUE_LIMIT:
+            found = self._search_intent(entry)
+            if found is not None or not create_if_lost:
+                if found is not None:
+                    self._store.ledger.attach_intent(entry.id, found.id, found.status)
+                return found
+        snapshot = entry.snapshot
+        intent = self._gateway.create_intent(
+            amount=entry.amount, currency=entry.currency, idempotency_key=entry.idempotency_key,
+            metadata=snapshot["metadata"], description=snapshot["description"])
+        self._store.ledger.attach_intent(entry.id, intent.id, intent.status)
+        return intent
+
+    def _search_intent(self, entry: LedgerEntry) -> Intent | None:
+        """Find the intent of an old 'creating' row by its metadata (its key may be pruned)."""
+        wanted = entry.snapshot["metadata"]
+        candidates = self._gateway.list_intents(created_gte=entry.created_at - 86_400,
+                                                created_lt=entry.created_at + 2 * 86_400)
+        for intent in candidates:
+            if all(intent.metadata.get(k) == v for k, v in wanted.items()) and intent.amount == entry.amount:
+                return intent
+        return None
+
+    def _close_older_revisions(self, snap: CartSnapshot) -> None:
+        for entry in self._store.ledger.open_for_cart(snap.cart_id):
+            if entry.cart_uuid != snap.uuid:
+                order = self._close_stale(entry)
+                if order is not None:
+                    raise AlreadyPaid(order)
+
+    def _close_stale(self, entry: LedgerEntry, intent: Intent | None = None) -> Order | None:
+        """Cancel the intent of a revision no longer charged; record it if it turns out paid."""
+        ledger = self._store.ledger
+        if intent is None:
+            intent = self._intent_for(entry, create_if_lost=False)
+        if intent is None:
+            log.info("ledger row %d (%s) never reached the processor; closed", entry.id,
+                     entry.idempotency_key)
+            ledger.set_status(entry.id, "canceled")
+            return None
+        if intent.status not in ("succeeded", "canceled"):
+            try:
+                intent = self._gateway.cancel_intent(intent.id, "abandoned")
+            except InvalidPayment:  # its state changed meanwhile (e.g. just paid): look again
+                intent = self._gateway.retrieve_intent(intent.id)
+        if intent.status == "succeeded":
+            return self._record_sale(entry, intent)
+        ledger.set_status(entry.id, intent.status)
+        return None
+
+    # -- finalize ------------------------------------------------------------------------------
+
+    def finalize(self, payment_intent: str) -> Order:
+        """Record the sale of a succeeded intent (verified at the processor) and start a new cart.
+
+        Idempotent: a second call returns the same order.
+        """
+        with self._lock:
+            entry = self._store.ledger.by_intent(payment_intent)
+            if entry is None:
+                raise NoPaymentInProgress(f"{payment_intent} is not a payment of this till")
+            existing = self._store.orders.by_intent(payment_intent)
+            if existing is not None:
+                return existing
+            intent = self._gateway.retrieve_intent(payment_intent)
+            if intent.status != "succeeded":
+                raise PaymentNotSucceeded(_not_succeeded_text(intent), status=intent.status)
+            order = self._record_sale(entry, intent)
+        self._emit("finalized")
+        return order
+
+    def _record_sale(self, entry: LedgerEntry, intent: Intent) -> Order:
+        """In ONE transaction: the order (from the ledger snapshot), the ledger row, a new cart."""
+        self._check_matches(entry, intent, paid=True)
+        snap = entry.snapshot
+        order = Order(
+            number="", created_at=now(), currency=entry.currency,
+            lines=tuple(OrderLine(l["sku"], l["name"], l["qty"], l["unit_price"], l["line_total"],
+                                  l["tax_rate_bp"]) for l in snap["lines"]),
+            subtotal=snap["subtotal"], tax=snap["tax"], total=entry.amount, payment_intent=intent.id,
+            cart_uuid=entry.cart_uuid, card_brand=intent.card_brand, card_last4=intent.card_last4,
+            tax_by_rate=tuple((rate, tax) for rate, tax in snap["tax_by_rate"]))
+
+        def record(conn) -> Order:
+            recorded = self._store.orders.record(conn, order)
+            self._store.ledger.set_status(entry.id, "succeeded", conn)
+            return recorded
+
+        recorded = self._store.carts.complete_sale(entry.cart_id, record)
+        if self._current is not None and self._current.payment_intent == intent.id:
+            self._current = None
+        log.info("sale recorded: order %s, %s %s, %s", recorded.number, recorded.total, recorded.currency,
+                 intent.id)
+        return recorded
+
+    def _check_matches(self, entry: LedgerEntry, intent: Intent, *, paid: bool) -> None:
+        problems = []
+        if intent.currency != entry.currency:
+            problems.append(f"currency {intent.currency} instead of {entry.currency}")
+        if intent.amount != entry.amount:
+            problems.append(f"amount {intent.amount} instead of {entry.amount}")
+        if paid and intent.amount_received != entry.amount:
+            problems.append(f"amount received {intent.amount_received} instead of {entry.amount}")
+        if intent.metadata.get("cart_uuid") != entry.cart_uuid:
+            problems.append("it belongs to another cart")
+        if problems:
+            log.error("PAYMENT MISMATCH: %s (ledger row %d, cart %s) differs from what the till "
+                      "charged: %s. Nothing was recorded.", intent.id, entry.id, entry.cart_uuid,
+                      "; ".join(problems))
+            raise PaymentMismatch(f"The card processor reports a different payment than this till "
+                                  f"asked for ({'; '.join(problems)}). Nothing was recorded: ask "
+                                  f"a supervisor to check payment {intent.id}.")
+
+    # -- abandon -------------------------------------------------------------------------------
+
+    def abandon(self) -> Order | None:
+        """The card form was closed: unfreeze the cart; the intent stays reusable while the cart is
+        unchanged. If the customer had in fact paid, the sale is recorded (and returned) instead."""
+        with self._lock:
+            self._current = None
+            carts = self._store.carts
+            snap = carts.snapshot()
+            if not snap.frozen:
+                return None
+            order = self._record_if_paid(snap)
+            if order is None:
+                carts.set_frozen(False)
+        self._emit("finalized" if order is not None else "abandoned")
+        return order
+
+    def _record_if_paid(self, snap: CartSnapshot) -> Order | None:
+        for entry in self._store.ledger.open_for_cart(snap.cart_id):
+            if entry.cart_uuid != snap.uuid or not entry.payment_intent:
+                continue
+            try:
+                intent = self._gateway.retrieve_intent(entry.payment_intent)
+            except GatewayUnavailable:
+                return None  # the next prepare or reconcile looks again
+            if intent.status == "succeeded":
+                return self._record_sale(entry, intent)
+        return None
+
+    # -- reconcile -----------------------------------------------------------------------------
+
+    def reconcile(self) -> ReconcileReport:
+        """Follow up every unfinished ledger row and pending refund (at start-up, or on demand).
+
+        succeeded -> the order is recorded; canceled -> closed; open for the active revision ->
+        kept; open for an older revision -> cancelled. If the processor can't be reached the
+        active cart is marked "payment in doubt" and prepare refuses it until a later reconcile
+        succeeds.
+        """
+        with self._lock:
+            report = ReconcileReport()
+            carts = self._store.carts
+            active = carts.snapshot()
+            unreachable: PaymentError | None = None
+            for entry in self._store.ledger.unfinished():
+                if unreachable is not None:
+                    report.in_doubt |= entry.cart_id == active.cart_id
+                    continue
+                try:
+                    self._reconcile_entry(entry, active, report)
+                except (GatewayUnavailable, AuthenticationFailed, IdempotencyConflict) as exc:
+                    unreachable = exc
+                    report.in_doubt |= entry.cart_id == active.cart_id
+                except PaymentMismatch as exc:  # logged loudly; left as it was for a person to check
+                    report.error = exc.message
+                    report.kept.append(entry.payment_intent or entry.idempotency_key)
+            if unreachable is None:
+                self._settle_pending_refunds(report)
+            if unreachable is not None:
+                report.error = unreachable.message
+                log.warning("reconcile incomplete: %s", unreachable.message)
+            current = carts.snapshot()
+            if current.cart_id == active.cart_id:
+                carts.set_in_doubt(report.in_doubt)
+            if self._current is None and carts.snapshot().frozen and not report.in_doubt:
+                carts.set_frozen(False)  # no card form is showing: nothing is in flight
+        self._emit("in_doubt" if report.in_doubt else "reconciled")
+        return report
+
+    def _reconcile_entry(self, entry: LedgerEntry, active: CartSnapshot, report: ReconcileReport) -> None:
+        ledger = self._store.ledger
+        label = entry.payment_intent or entry.idempotency_key
+        try:
+            intent = self._intent_for(entry, create_if_lost=False)
+        except IntentNotFound:
+            log.warning("%s is unknown to the card processor; ledger row %d closed", label, entry.id)
+            ledger.set_status(entry.id, "canceled")
+            report.closed.append(label)
+            return
+        if intent is None:
+            ledger.set_status(entry.id, "canceled")
+            report.closed.append(label)
+        elif intent.status == "succeeded":
+            report.finalized.append(self._record_sale(entry, intent))
+        elif intent.status == "canceled":
+            ledger.set_status(entry.id, "canceled")
+            report.closed.append(intent.id)
+        elif (entry.cart_id, entry.cart_uuid) == (active.cart_id, active.uuid):
+            ledger.set_status(entry.id, intent.status)
+            report.kept.append(intent.id)
+        else:
+            order = self._close_stale(entry, intent)
+            if order is not None:
+                report.finalized.append(order)
+            else:
+                report.closed.append(intent.id)
+
+    # -- refunds -------------------------------------------------------------------------------
+
+    def refund(self, order_id: int, amount: int | None = None, reason: str | None = "requested_by_customer",
+               lines: list[tuple[str, int]] | None = None) -> RefundRecord:
+        """Refund an order: all that is left (amount None), an amount, or lines (sku, qty).
+
+        Per-line amounts follow payments/refunds.py. The refund is reserved in the store first
+        (key "refund-<order number>-<seq>"), so a retry after a lost answer reuses the same key
+        and refunds once. An identical request for the same order within DOUBLE_CLICK_SECONDS
+        returns the first one's record instead of refunding again.
+        """
+        if reason is not None and reason not in REFUND_REASONS:
+            raise InvalidPayment(f"refund reason must be one of {', '.join(sorted(REFUND_REASONS))}")
+        with self._refund_lock:
+            orders = self._store.orders
+            order = orders.get(order_id)
+            if order is None:
+                raise RefundRefused(f"there is no order {order_id}")
+            detail: list[dict] = []
+            if lines:
+                line_amount, detail = line_refund(order, lines, orders.refunds_for(order_id))
+                if amount is not None and amount != line_amount:
+                    raise RefundRefused(f"the lines come to {line_amount}, not {amount}: give lines or "
+                                        f"an amount")
+                amount = line_amount
+            request = (order_id, amount, tuple(sorted(lines or ())), reason)
+            recent = self._recent_refunds.get(request)
+            if recent is not None and time.monotonic() - recent[0] < DOUBLE_CLICK_SECONDS:
+                log.info("refund of order %s asked twice in a row: refunded once", order.number)
+                return recent[1]
+            if amount is None:
+                amount = order.total - _taken(orders.refunds_for(order_id))
+                if amount <= 0:
+                    raise RefundRefused(f"order {order.number} is already refunded in full")
+            if isinstance(amount, bool) or not isinstance(amount, int):
+                raise TypeError("refund amounts are integers in minor units")
+            try:
+                record = orders.begin_refund(order_id, amount, reason, detail)
+            except StoreRefundRefused as exc:
+                raise RefundRefused(exc.message) from None
+            record = self._settle_refund(record, order.payment_intent, order.number)
+            self._recent_refunds[request] = (time.monotonic(), record)
+        self._emit("refunded")
+        return record
+
+    def _settle_refund(self, record: RefundRecord, payment_intent: str, order_number: str) -> RefundRecord:
+        """Ask the processor for a reserved refund (same key on every try) and settle it."""
+        orders = self._store.orders
+        try:
+            result = self._gateway.refund(
+                payment_intent=payment_intent, amount=record.amount, reason=record.reason,
+                idempotency_key=record.idempotency_key,
+                metadata={"order_number": order_number, "refund_seq": str(record.seq),
+                          "terminal_id": self._settings.terminal_id})
+        except (GatewayUnavailable, IdempotencyConflict):
+            log.warning("refund %s not confirmed yet; it stays pending and is retried with the same key",
+                        record.idempotency_key)
+            raise
+        except (InvalidPayment, CardDeclined, AuthenticationFailed) as exc:
+            orders.finish_refund(record.id, status="failed")
+            log.warning("refund %s refused: %s", record.idempotency_key, exc.message)
+            raise RefundRefused(f"The refund was refused: {exc.message}") from None
+        if result.status in ("succeeded", "pending"):  # pending: on its way back to the card
+            return orders.finish_refund(record.id, status="succeeded", refund_id=result.id)
+        if result.status in ("failed", "canceled"):
+            orders.finish_refund(record.id, status="failed", refund_id=result.id)
+            raise RefundRefused(f"The refund was refused by the card processor ({result.status}).")
+        return orders.refund(record.id)  # requires_action: left pending
+
+    def _settle_pending_refunds(self, report: ReconcileReport) -> None:
+        with self._refund_lock:
+            for record in self._store.orders.pending_refunds():
+                order = self._store.orders.get(record.order_id)
+                try:
+                    report.refunds.append(self._settle_refund(record, order.payment_intent, order.number))
+                except RefundRefused as exc:
+                    report.refunds.append(self._store.orders.refund(record.id))
+                    log.warning("pending refund %s: %s", record.idempotency_key, exc.message)
+
+
+def _taken(records: list[RefundRecord]) -> int:
+    return sum(r.amount for r in records if r.status in ("pending", "succeeded"))
+
+
+def _not_succeeded_text(intent: Intent) -> str:
+    if intent.status == "requires_payment_method" and intent.last_error_message:
+        return f"The payment did not go through: {intent.last_error_message}"
+    if intent.status == "canceled":
+        return "This payment was cancelled."
+    return f"The payment has not succeeded (status {intent.status})."

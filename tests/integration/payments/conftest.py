@@ -1,0 +1,79 @@
+"""Fixtures for the payments suite: a real sandbox server, the real Stripe gateway, a real store.
+
+No mocks of the gateway: every test talks HTTP to the training sandbox through stripe-python.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pos_app.config import Settings
+from pos_app.payments.checkout import CheckoutService
+from pos_app.payments.stripe_gateway import StripeGateway
+from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY, SandboxServer, SandboxState
+from pos_app.store import Store, open_store
+
+
+class Till:
+    """One run of the app: a Store and a CheckoutService over a database file (restartable)."""
+
+    def __init__(self, settings: Settings, sandbox_url: str, **gateway_options) -> None:
+        self.settings = settings
+        self.store: Store = open_store(settings.database_path, settings.pricing, seed_demo=True)
+        self.gateway = StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=sandbox_url,
+                                     **gateway_options)
+        self.checkout = CheckoutService(self.store, self.gateway, settings)
+        self.events: list[str] = []
+        self.checkout.subscribe(self.events.append)
+
+    @property
+    def carts(self):
+        return self.store.carts
+
+    def close(self) -> None:
+        self.store.close()
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path, currency="usd", terminal_id="till-7")
+
+
+@pytest.fixture
+def sandbox_state(tmp_path) -> SandboxState:
+    return SandboxState(tmp_path / "sandbox.json")
+
+
+@pytest.fixture
+def sandbox(sandbox_state):
+    server = SandboxServer(sandbox_state)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def make_till(settings, sandbox):
+    tills: list[Till] = []
+
+    def make(sandbox_url: str | None = None, settings_: Settings | None = None, **gateway_options) -> Till:
+        till = Till(settings_ or settings, sandbox_url or sandbox.url, **gateway_options)
+        tills.append(till)
+        return till
+
+    yield make
+    for till in tills:
+        try:
+            till.close()
+        except Exception:  # already closed by the test (a "restart")
+            pass
+
+
+@pytest.fixture
+def till(make_till) -> Till:
+    return make_till()
+
+
+@pytest.fixture
+def checkout(till) -> CheckoutService:
+    return till.checkout

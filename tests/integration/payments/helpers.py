@@ -1,0 +1,64 @@
+"""Helpers for tests that pay through the training sandbox, as the till's page would.
+
+Reusable from other suites (web, gui): `from tests.integration.payments.helpers import ...`.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SandboxState
+
+VISA = "4242424242424242"
+MASTERCARD = "5555555555554444"
+DECLINED = "4000000000000002"  # card_declined / generic_decline
+INSUFFICIENT_FUNDS = "4000000000009995"
+THREE_D_SECURE = "4000002760003184"
+
+
+def _post(url: str, fields: dict[str, str], key: str = SANDBOX_PUBLISHABLE_KEY) -> dict:
+    body = urllib.parse.urlencode(fields).encode()
+    request = urllib.request.Request(url, data=body, method="POST",
+                                     headers={"Authorization": f"Bearer {key}",
+                                              "Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as exc:  # Stripe answers errors with a JSON body (402 for declines)
+        with exc:
+            return json.loads(exc.read())
+
+
+def confirm_as_browser(sandbox_url: str, client_secret: str, card_number: str, exp_month: int = 12,
+                       exp_year: int = 2034, cvc: str = "123") -> dict:
+    """What stripe.confirmCardPayment does, with the publishable key only: create a
+    PaymentMethod from the card, then confirm the PaymentIntent with its client_secret.
+
+    Returns the PaymentIntent (publishable view) or Stripe's {"error": {...}} body.
+    """
+    method = _post(f"{sandbox_url}/v1/payment_methods", {
+        "type": "card", "card[number]": card_number, "card[exp_month]": str(exp_month),
+        "card[exp_year]": str(exp_year), "card[cvc]": cvc})
+    if "error" in method:
+        return method
+    pi_id = client_secret.split("_secret_")[0]
+    return _post(f"{sandbox_url}/v1/payment_intents/{pi_id}/confirm",
+                 {"payment_method": method["id"], "client_secret": client_secret})
+
+
+def complete_3ds(sandbox_url: str, client_secret: str, result: str = "complete") -> dict:
+    """The cashier passes (or fails) the sandbox's 3-D Secure challenge."""
+    pi_id = client_secret.split("_secret_")[0]
+    return _post(f"{sandbox_url}/_sandbox/3ds/{pi_id}", {"client_secret": client_secret, "result": result})
+
+
+def sandbox_intents(state: SandboxState) -> list[dict]:
+    return state.all("payment_intent")
+
+
+def successful_charges(state: SandboxState, payment_intent: str | None = None) -> list[dict]:
+    return [c for c in state.all("charge")
+            if c["status"] == "succeeded" and payment_intent in (None, c["payment_intent"])]
