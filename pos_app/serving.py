@@ -50,7 +50,8 @@ class LoopbackServer:
         self._server = make_server(LOOPBACK, self._requested_port, self._app, threaded=True,
                                    ssl_context=self._ssl_context)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever,
+        # A short poll interval makes stop() take ~50 ms instead of werkzeug's 0.5 s.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"pos-{self._name}", daemon=True)
         self._thread.start()
         log.info("%s listening on %s", self._name, self.url)
