@@ -1,0 +1,194 @@
+"""The active cart as a Qt table: name, unit price, quantity (editable), line total.
+
+The model renders CartSnapshots; edits are sent to CartService as intents (set_qty), and the
+snapshot that comes back is shown. Changes are applied as row inserts/removes/dataChanged when
+they can be, so the cashier's selection survives a quantity change.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from pos_app.domain import PricedLine, format_money
+from pos_app.errors import UserFacingError
+from pos_app.store import CartService, CartSnapshot
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class CartColumn(IntEnum):
+    NAME = 0
+    UNIT_PRICE = 1
+    QTY = 2
+    LINE_TOTAL = 3
+
+
+HEADERS = {CartColumn.NAME: "Item", CartColumn.UNIT_PRICE: "Price", CartColumn.QTY: "Qty",
+           CartColumn.LINE_TOTAL: "Total"}
+
+SKU_ROLE = Qt.ItemDataRole.UserRole + 1  # the line's sku (str)
+QTY_ROLE = Qt.ItemDataRole.UserRole + 2  # the quantity (int), for any column
+LINE_ROLE = Qt.ItemDataRole.UserRole + 3  # the PricedLine
+
+
+class CartModel(QAbstractTableModel):
+    error_occurred = Signal(str)  # an edit was refused (text safe to show)
+
+    def __init__(self, carts: CartService, locale: str = "en_US", parent=None) -> None:
+        super().__init__(parent)
+        self._carts = carts
+        self._locale = locale
+        self._snapshot: CartSnapshot = carts.snapshot()
+        self._lines: list[PricedLine] = list(self._snapshot.totals.lines)
+
+    # -- state ---------------------------------------------------------------------------------
+
+    @property
+    def snapshot(self) -> CartSnapshot:
+        return self._snapshot
+
+    def sku_at(self, row: int) -> str:
+        return self._lines[row].sku
+
+    def row_of(self, sku: str) -> int:
+        for row, line in enumerate(self._lines):
+            if line.sku == sku:
+                return row
+        return -1
+
+    def set_snapshot(self, snapshot: CartSnapshot) -> None:
+        """Show a new snapshot with the smallest change of rows (keeps selection and scroll)."""
+        old_lines, new_lines = self._lines, list(snapshot.totals.lines)
+        old_skus, new_skus = [ln.sku for ln in old_lines], [ln.sku for ln in new_lines]
+        lock_changed = self._editable(self._snapshot) != self._editable(snapshot)
+        self._snapshot = snapshot
+        if new_skus == old_skus:
+            self._lines = new_lines
+            changed = [r for r, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b]
+            if lock_changed and new_lines:
+                changed = list(range(len(new_lines)))
+            if changed:
+                self.dataChanged.emit(self.index(min(changed), 0),
+                                      self.index(max(changed), len(CartColumn) - 1), [])
+        elif new_skus[:len(old_skus)] == old_skus:  # lines added at the end (the common case)
+            self.beginInsertRows(QModelIndex(), len(old_skus), len(new_skus) - 1)
+            self._lines = new_lines
+            self.endInsertRows()
+            self._emit_changed_prefix(old_lines, new_lines)
+        elif (row := _one_removed(old_skus, new_skus)) is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            self._lines = new_lines
+            self.endRemoveRows()
+        else:
+            self.beginResetModel()
+            self._lines = new_lines
+            self.endResetModel()
+
+    def _emit_changed_prefix(self, old_lines: list[PricedLine], new_lines: list[PricedLine]) -> None:
+        changed = [r for r, a in enumerate(old_lines) if a != new_lines[r]]
+        if changed:
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(CartColumn) - 1), [])
+
+    @staticmethod
+    def _editable(snapshot: CartSnapshot) -> bool:
+        return not (snapshot.frozen or snapshot.in_doubt)
+
+    # -- intents -------------------------------------------------------------------------------
+
+    def change_qty(self, row: int, delta: int) -> bool:
+        if not 0 <= row < len(self._lines):
+            return False
+        return self._apply(lambda: self._carts.set_qty(self._lines[row].sku, max(0, self._lines[row].qty + delta)))
+
+    def remove_row(self, row: int) -> bool:
+        if not 0 <= row < len(self._lines):
+            return False
+        return self._apply(lambda: self._carts.remove(self._lines[row].sku))
+
+    def _apply(self, change) -> bool:
+        try:
+            snapshot = change()
+        except UserFacingError as exc:
+            self.error_occurred.emit(str(exc))
+            return False
+        self.set_snapshot(snapshot)
+        return True
+
+    # -- QAbstractTableModel -------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(CartColumn)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+            return None
+        line, column = self._lines[index.row()], CartColumn(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(line, column)
+        if role == Qt.ItemDataRole.EditRole:
+            return line.qty if column is CartColumn.QTY else self._display(line, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column is CartColumn.NAME:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column is CartColumn.QTY:
+            return "+ / - change the quantity, Delete removes the line"
+        if role == SKU_ROLE:
+            return line.sku
+        if role == QTY_ROLE:
+            return line.qty
+        if role == LINE_ROLE:
+            return line
+        return None
+
+    def _display(self, line: PricedLine, column: CartColumn) -> str:
+        if column is CartColumn.NAME:
+            return line.name
+        if column is CartColumn.UNIT_PRICE:
+            return format_money(line.unit_price, self._locale)
+        if column is CartColumn.QTY:
+            return str(line.qty)
+        return format_money(line.line_total, self._locale)
+
+    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if (role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != CartColumn.QTY
+                or not 0 <= index.row() < len(self._lines)):
+            return False
+        try:
+            qty = int(value)
+        except (TypeError, ValueError):
+            self.error_occurred.emit(f"quantity must be a whole number, got {value!r}")
+            return False
+        sku = self._lines[index.row()].sku
+        return self._apply(lambda: self._carts.set_qty(sku, qty))
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        if index.column() == CartColumn.QTY and self._editable(self._snapshot):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(CartColumn):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[CartColumn(section)]
+            if role == Qt.ItemDataRole.TextAlignmentRole and section != CartColumn.NAME:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+
+def _one_removed(old: list[str], new: list[str]) -> int | None:
+    """The row removed from old to give new, when exactly one was (order kept)."""
+    if len(old) != len(new) + 1:
+        return None
+    row = next((r for r, (a, b) in enumerate(zip(old, new)) if a != b), len(new))
+    return row if old[:row] + old[row + 1:] == new else None

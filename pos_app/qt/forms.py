@@ -1,0 +1,34 @@
+"""Load Qt Designer forms from ui/ (checkout or wheel) through one QUiLoader."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import QWidget
+
+from pos_app.resources import ui_path
+
+
+def load_form(name: str, parent: QWidget | None = None, custom_widgets: tuple[type, ...] = ()) -> QWidget:
+    """The top widget of ui/<name>, built as a child of parent; find its parts with findChild."""
+    loader = QUiLoader()
+    for widget_class in custom_widgets:
+        loader.registerCustomWidget(widget_class)
+    file = QFile(str(ui_path(name)))
+    if not file.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise OSError(f"cannot open {file.fileName()}: {file.errorString()}")
+    try:
+        form = loader.load(file, parent)
+    finally:
+        file.close()
+    if form is None:
+        raise RuntimeError(f"cannot load {name}: {loader.errorString()}")
+    return form
+
+
+def child(parent: QWidget, cls: type, name: str):
+    """findChild that fails loudly: a renamed widget in a .ui form is a bug, not a None."""
+    widget = parent.findChild(cls, name)
+    if widget is None:
+        raise LookupError(f"{parent.objectName() or type(parent).__name__} has no {cls.__name__} {name!r}")
+    return widget

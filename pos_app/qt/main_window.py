@@ -1,0 +1,500 @@
+"""The till window: catalogue search (and barcode scanner input), cart, totals and Charge.
+
+Keyboard first: focus starts in the search field; typing filters, Enter adds the highlighted
+item (or the item of a scanned barcode), Down moves into the list; F4 goes to the cart where
++ / - change the quantity and Delete removes a line; F12 or Ctrl+Enter charges.
+
+The window renders state and sends intents: cart changes go to CartService (quick local
+SQLite commits, fine on the GUI thread), checkout calls go to the CheckoutQueue worker.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHeaderView, QLabel, QLineEdit,
+                               QMainWindow, QPushButton, QSplitter, QStatusBar, QTableView, QWidget)
+
+from pos_app.config import TRAINING
+from pos_app.domain import format_money
+from pos_app.errors import UserFacingError
+from pos_app.payments.gateway import GatewayUnavailable
+from pos_app.qt.cart_bridge import CartBridge
+from pos_app.qt.cart_model import CartColumn, CartModel
+from pos_app.qt.catalogue_model import CatalogueColumn, CatalogueModel
+from pos_app.qt.forms import child, load_form
+from pos_app.qt.style import TILL_STYLE, badge_style
+from pos_app.qt.workers import CheckoutQueue
+from pos_app.store import CartSnapshot
+
+log = logging.getLogger(__name__)
+
+ALL_CATEGORIES = "All categories"
+MIN_BARCODE_LENGTH = 6
+
+
+class MainWindow(QMainWindow):
+    """The till. `core` is a started AppCore; `queue` runs checkout calls off the GUI thread."""
+
+    payment_dialog_opened = Signal(object)  # PaymentDialog
+    sale_completed = Signal(object)  # Order
+    reconcile_finished = Signal(object)  # ReconcileReport (or the exception)
+
+    def __init__(self, core, queue: CheckoutQueue | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.core = core
+        self.services = core.services
+        self.settings = core.settings
+        self.queue = queue or CheckoutQueue(self)
+        self.payment_dialog = None
+        self._preparing = False
+        self._reconcile_in_doubt = False
+        self._reconciling = False
+
+        self._build_form()
+        self._build_status_bar()
+        self._build_models()
+        self._build_shortcuts()
+        self._connect_checkout_events()
+        self._show_snapshot(self.cart_model.snapshot)
+        self.setWindowTitle(f"{self.settings.shop_name} — pos-app" + (" (TRAINING)" if core.mode == TRAINING else ""))
+        self.resize(1180, 720)
+        self.search.setFocus()
+
+    # -- construction --------------------------------------------------------------------------
+
+    def _build_form(self) -> None:
+        form = load_form("main_window.ui", self)
+        form.setStyleSheet(TILL_STYLE)
+        self.setCentralWidget(form)
+        self.form = form
+        self.search: QLineEdit = child(form, QLineEdit, "catalogueSearch")
+        self.category: QComboBox = child(form, QComboBox, "categoryFilter")
+        self.catalogue_table: QTableView = child(form, QTableView, "catalogueTable")
+        self.cart_table: QTableView = child(form, QTableView, "cartTable")
+        self.subtotal_label: QLabel = child(form, QLabel, "subtotalLabel")
+        self.tax_label: QLabel = child(form, QLabel, "taxLabel")
+        self.total_label: QLabel = child(form, QLabel, "totalLabel")
+        self.charge_button: QPushButton = child(form, QPushButton, "chargeButton")
+        self.clear_button: QPushButton = child(form, QPushButton, "clearCartButton")
+        self.mode_badge: QLabel = child(form, QLabel, "modeBadge")
+        self.doubt_banner: QFrame = child(form, QFrame, "doubtBanner")
+        self.doubt_retry: QPushButton = child(form, QPushButton, "doubtRetryButton")
+        self.message_label: QLabel = child(form, QLabel, "messageLabel")
+        child(form, QLabel, "shopLabel").setText(self.settings.shop_name)
+        splitter = child(form, QSplitter, "mainSplitter")
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([650, 520])
+
+        mode = self.core.mode
+        self.mode_badge.setText(mode.upper())
+        self.mode_badge.setStyleSheet(badge_style(mode))
+        self.mode_badge.setToolTip({TRAINING: "Training mode: payments go to the built-in sandbox; no real money"}
+                                   .get(mode, f"{mode} mode: payments go to Stripe"))
+        self.category.addItem(ALL_CATEGORIES, None)
+        for name in self.services.store.catalogue.categories():
+            self.category.addItem(name, name)
+
+        self.charge_button.clicked.connect(self.charge)
+        self.clear_button.clicked.connect(self.clear_cart)
+        self.doubt_retry.clicked.connect(self.start_reconcile)
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.search.returnPressed.connect(self._on_search_return_pressed)
+        self.category.currentIndexChanged.connect(self._on_category_changed)
+        for widget in (self.search, self.catalogue_table, self.cart_table):
+            widget.installEventFilter(self)
+
+    def _build_status_bar(self) -> None:
+        bar = QStatusBar(self)
+        bar.setObjectName("statusBar")
+        self.setStatusBar(bar)
+        self.status_mode = self._status_label("statusMode", f"Mode: {self.core.mode.upper()}")
+        self.status_endpoint = self._status_label("statusEndpoint", f"Endpoint: {self.core.url}")
+        self.status_gateway = self._status_label("statusGateway", "Gateway: checking…")
+        for label in (self.status_mode, self.status_endpoint, self.status_gateway):
+            bar.addPermanentWidget(label)
+
+    def _status_label(self, name: str, text: str) -> QLabel:
+        label = QLabel(text, self)
+        label.setObjectName(name)
+        return label
+
+    def _build_models(self) -> None:
+        locale = self.settings.locale
+        self.catalogue_model = CatalogueModel(self.services.store.catalogue, locale, self)
+        self.cart_model = CartModel(self.services.carts, locale, self)
+        self.cart_model.error_occurred.connect(self.show_error)
+        self.cart_bridge = CartBridge(self.services.carts, self)
+        self.cart_bridge.cart_changed.connect(self._on_cart_changed)
+
+        self._setup_table(self.catalogue_table, self.catalogue_model, stretch=CatalogueColumn.NAME)
+        self.catalogue_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.catalogue_table.doubleClicked.connect(lambda index: self._add_catalogue_row(index.row()))
+        self.catalogue_model.modelReset.connect(self._select_first_catalogue_row)
+
+        self._setup_table(self.cart_table, self.cart_model, stretch=CartColumn.NAME)
+        self.cart_table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                        | QAbstractItemView.EditTrigger.EditKeyPressed
+                                        | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self._select_first_catalogue_row()
+
+    @staticmethod
+    def _setup_table(table: QTableView, model, stretch: int) -> None:
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(32)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        for column in range(model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == stretch
+                                        else QHeaderView.ResizeMode.ResizeToContents)
+
+    def _build_shortcuts(self) -> None:
+        def shortcut(keys, slot) -> None:
+            for key in keys:
+                QShortcut(QKeySequence(key), self, slot, context=Qt.ShortcutContext.WindowShortcut)
+
+        shortcut(["F12", "Ctrl+Return", "Ctrl+Enter"], self.charge)
+        shortcut(["F2", "Ctrl+F"], self.focus_search)
+        shortcut(["F3"], self.category.setFocus)
+        shortcut(["F4"], self.focus_cart)
+        shortcut(["Ctrl+Delete"], self.clear_cart)
+
+    def _connect_checkout_events(self) -> None:
+        subscribe = getattr(self.services.checkout, "subscribe", None)
+        if subscribe is not None:
+            self._checkout_events = _CheckoutEvents(self)
+            self._checkout_events.event.connect(self._on_checkout_event)
+            self._unsubscribe_checkout = subscribe(self._checkout_events.event.emit)
+        else:
+            self._unsubscribe_checkout = None
+
+    # -- catalogue -----------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _on_search_text_changed(self, text: str) -> None:
+        self.catalogue_model.set_query(text, self.category.currentData())
+
+    def _on_category_changed(self, _index: int) -> None:
+        self.catalogue_model.set_query(self.search.text(), self.category.currentData())
+
+    def _select_first_catalogue_row(self) -> None:
+        if self.catalogue_model.rowCount() > 0:
+            self.catalogue_table.setCurrentIndex(self.catalogue_model.index(0, 0))
+            self.catalogue_table.scrollToTop()
+
+    def _on_search_return_pressed(self) -> None:
+        text = self.search.text().strip()
+        if text.isdigit() and len(text) >= MIN_BARCODE_LENGTH:
+            item = self.services.store.catalogue.by_barcode(text)
+            if item is not None:
+                if self._add_sku(item.sku):
+                    self.search.clear()  # the scanner's next code starts afresh
+                return
+        # Make sure the list answers the text as typed now (a scanner is faster than any timer).
+        self.catalogue_model.set_query(self.search.text(), self.category.currentData())
+        row = self.catalogue_table.currentIndex().row()
+        if row < 0 and self.catalogue_model.rowCount() > 0:
+            row = 0
+        if row < 0:
+            self.show_error(f"no item matches {text!r}" if text else "the catalogue is empty")
+            return
+        if self._add_catalogue_row(row):
+            self.search.selectAll()  # typing replaces the text; Enter again adds one more
+
+    def _add_catalogue_row(self, row: int) -> bool:
+        item = self.catalogue_model.item_at(row)
+        return item is not None and self._add_sku(item.sku)
+
+    def _add_sku(self, sku: str) -> bool:
+        try:
+            snapshot = self.services.carts.add(sku, 1)
+        except UserFacingError as exc:
+            self.show_error(str(exc))
+            return False
+        self._show_snapshot(snapshot)
+        row = self.cart_model.row_of(sku)
+        if row >= 0:
+            self.cart_table.selectionModel().setCurrentIndex(
+                self.cart_model.index(row, CartColumn.QTY),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.cart_table.scrollTo(self.cart_model.index(row, 0))
+        item = self.services.carts.item(sku)
+        self.show_info(f"Added {item.name if item else sku}")
+        return True
+
+    # -- cart ----------------------------------------------------------------------------------
+
+    def focus_cart(self) -> None:
+        self.cart_table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        index = self.cart_table.currentIndex()
+        if not index.isValid() and self.cart_model.rowCount() > 0:
+            index = self.cart_model.index(0, CartColumn.QTY)
+        if index.isValid():
+            self.cart_table.selectionModel().setCurrentIndex(
+                self.cart_model.index(index.row(), CartColumn.QTY),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+    def clear_cart(self) -> None:
+        try:
+            self._show_snapshot(self.services.carts.clear())
+        except UserFacingError as exc:
+            self.show_error(str(exc))
+
+    def _on_cart_changed(self, snapshot: CartSnapshot) -> None:
+        self._show_snapshot(snapshot)
+
+    def _show_snapshot(self, snapshot: CartSnapshot) -> None:
+        # A queued signal may carry an older snapshot than one already shown (this window applies
+        # its own changes at once); the service's current state is the truth.
+        current = self.services.carts.snapshot()
+        self.cart_model.set_snapshot(current)
+        totals, locale = current.totals, self.settings.locale
+        self.subtotal_label.setText(format_money(totals.subtotal, locale))
+        self.tax_label.setText(format_money(totals.tax, locale))
+        self.total_label.setText(format_money(totals.total, locale))
+        self._update_doubt_banner()
+        self._update_actions()
+
+    # -- charge --------------------------------------------------------------------------------
+
+    def can_charge(self) -> bool:
+        snapshot = self.cart_model.snapshot
+        return (not snapshot.empty and not snapshot.in_doubt and not self._reconcile_in_doubt
+                and not self._preparing and not self._reconciling and self.payment_dialog is None)
+
+    def _update_actions(self) -> None:
+        self.charge_button.setEnabled(self.can_charge())
+        snapshot = self.cart_model.snapshot
+        self.clear_button.setEnabled(not snapshot.empty and not snapshot.frozen and not snapshot.in_doubt)
+
+    def charge(self) -> None:
+        """Prepare the PaymentIntent on the worker, then open the payment dialog."""
+        if not self.can_charge():
+            if self.cart_model.snapshot.empty:
+                self.show_error("The cart is empty: add items before charging.")
+            return
+        self._preparing = True
+        self._update_actions()
+        self.show_info("Preparing the card payment…")
+        checkout = self.services.checkout
+        self.queue.submit("prepare", checkout.prepare, self._on_prepare_succeeded, self._on_prepare_failed)
+
+    def _on_prepare_succeeded(self, prepared) -> None:
+        self._preparing = False
+        self._set_gateway_status(True)
+        self.clear_message()
+        self.open_payment_dialog(prepared)
+
+    def _on_prepare_failed(self, exc: BaseException) -> None:
+        self._preparing = False
+        self._set_gateway_status(not isinstance(exc, GatewayUnavailable), str(exc))
+        self.show_error(_error_text("The payment could not be started", exc))
+        self._update_actions()
+
+    def open_payment_dialog(self, prepared) -> None:
+        from pos_app.qt.payment_dialog import PaymentDialog
+
+        dialog = PaymentDialog(self.core, prepared, self.queue, self)
+        self.payment_dialog = dialog
+        dialog.sale_completed.connect(self._on_dialog_sale_completed)
+        dialog.finalize_failed.connect(self._on_dialog_finalize_failed)
+        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
+        self._update_actions()
+        dialog.open()
+        self.payment_dialog_opened.emit(dialog)
+
+    def _on_dialog_sale_completed(self, order) -> None:
+        self.show_info(f"Sale {order.number} paid: {format_money(order.total_money, self.settings.locale)}")
+        self.sale_completed.emit(order)
+
+    def _on_dialog_finalize_failed(self, message: str) -> None:
+        self.show_error(message)
+        self.start_reconcile()
+
+    def _on_dialog_finished(self, dialog) -> None:
+        if dialog.needs_abandon():
+            # Cancelled: unfreeze the cart; the PaymentIntent stays reusable while the cart is unchanged.
+            self.queue.submit("abandon", self.services.checkout.abandon, None, self._on_abandon_failed)
+            self.show_info("Payment cancelled. The cart is kept.")
+        self.payment_dialog = None
+        dialog.deleteLater()
+        self._update_actions()
+        self.focus_search()
+
+    def _on_abandon_failed(self, exc: BaseException) -> None:
+        self.show_error(_error_text("Could not release the cancelled payment", exc))
+
+    # -- reconciliation and doubt --------------------------------------------------------------
+
+    def start_reconcile(self) -> None:
+        """Check payments not in a final state with the gateway (on the worker)."""
+        if self._reconciling:
+            return
+        self._reconciling = True
+        self.doubt_retry.setEnabled(False)
+        self._update_actions()
+        self.queue.submit("reconcile", self.services.checkout.reconcile, self._on_reconcile_done,
+                          self._on_reconcile_done)
+
+    def _on_reconcile_done(self, report) -> None:
+        self._reconciling = False
+        self.doubt_retry.setEnabled(True)
+        if isinstance(report, BaseException):
+            self._reconcile_in_doubt = True
+            self._set_gateway_status(False, str(report))
+            self.show_error(_error_text("Unfinished payments could not be checked", report))
+        else:
+            self._reconcile_in_doubt = report.in_doubt
+            self._set_gateway_status(not report.in_doubt, report.error or "")
+            if report.error:
+                self.show_error(report.error)
+            elif report.finalized:
+                self.show_info(f"Recovered {len(report.finalized)} paid sale(s) that had not been recorded.")
+        self._show_snapshot(self.cart_model.snapshot)
+        self.reconcile_finished.emit(report)
+
+    def _update_doubt_banner(self) -> None:
+        self.doubt_banner.setVisible(self.cart_model.snapshot.in_doubt or self._reconcile_in_doubt)
+
+    def _set_gateway_status(self, healthy: bool, detail: str = "") -> None:
+        text = "Gateway: OK" if healthy else "Gateway: unreachable"
+        self.status_gateway.setText(text)
+        self.status_gateway.setToolTip(detail)
+        self.status_gateway.setProperty("healthy", healthy)
+
+    def _on_checkout_event(self, name: str) -> None:
+        log.debug("checkout event %s", name)
+        self._show_snapshot(self.cart_model.snapshot)
+
+    # -- messages ------------------------------------------------------------------------------
+
+    def show_error(self, text: str) -> None:
+        self._message(text, "error")
+
+    def show_info(self, text: str) -> None:
+        self._message(text, "info")
+
+    def clear_message(self) -> None:
+        self.message_label.clear()
+        self.message_label.hide()
+
+    def _message(self, text: str, kind: str) -> None:
+        self.message_label.setProperty("kind", kind)
+        self.message_label.style().unpolish(self.message_label)
+        self.message_label.style().polish(self.message_label)
+        self.message_label.setText(text)
+        self.message_label.show()
+        self.statusBar().showMessage(text, 8000)
+
+    # -- keyboard ------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            if watched is self.search:
+                return self._on_search_key(event)
+            if watched is self.catalogue_table:
+                return self._on_catalogue_key(event)
+            if watched is self.cart_table:
+                return self._on_cart_key(event)
+        return super().eventFilter(watched, event)
+
+    def _on_search_key(self, event) -> bool:
+        key = event.key()
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self.catalogue_model.rowCount() > 0:
+            self.catalogue_table.setFocus(Qt.FocusReason.OtherFocusReason)
+            row = max(self.catalogue_table.currentIndex().row(), 0)
+            self.catalogue_table.setCurrentIndex(self.catalogue_model.index(row, 0))
+            return True
+        if key == Qt.Key.Key_Escape and self.search.text():
+            self.search.clear()
+            return True
+        return False
+
+    def _on_catalogue_key(self, event) -> bool:
+        key, row = event.key(), self.catalogue_table.currentIndex().row()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            if row >= 0:
+                self._add_catalogue_row(row)
+            return True
+        if key == Qt.Key.Key_Up and row <= 0 or key == Qt.Key.Key_Escape:
+            self.focus_search()
+            return True
+        text = event.text()
+        if text and text.isprintable() and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier \
+                & ~Qt.KeyboardModifier.KeypadModifier:
+            # Typing in the list continues the search.
+            self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.search.insert(text)
+            return True
+        return False
+
+    def _on_cart_key(self, event) -> bool:
+        if self.cart_table.state() == QAbstractItemView.State.EditingState:
+            return False
+        key, row = event.key(), self.cart_table.currentIndex().row()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self._keep_cart_row(row, self.cart_model.change_qty(row, +1))
+            return True
+        if key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self._keep_cart_row(row, self.cart_model.change_qty(row, -1))
+            return True
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._keep_cart_row(row, self.cart_model.remove_row(row))
+            return True
+        if key == Qt.Key.Key_Escape:
+            self.focus_search()
+            return True
+        return False
+
+    def _keep_cart_row(self, row: int, changed: bool) -> None:
+        """After a change keep a sensible current line (the same row, or the last one)."""
+        count = self.cart_model.rowCount()
+        if changed and count:
+            row = min(max(row, 0), count - 1)
+            self.cart_table.selectionModel().setCurrentIndex(
+                self.cart_model.index(row, CartColumn.QTY),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+    # -- shutdown ------------------------------------------------------------------------------
+
+    def shutdown(self, timeout_ms: int = 15_000) -> None:
+        """Close the dialog, let queued checkout work finish, stop listening to the services."""
+        if self.payment_dialog is not None:
+            self.payment_dialog.reject()
+        self.queue.wait(timeout_ms)
+        self.cart_bridge.close()
+        if self._unsubscribe_checkout is not None:
+            self._unsubscribe_checkout()
+            self._unsubscribe_checkout = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.payment_dialog is not None and self.payment_dialog.busy():
+            self.show_error("A card payment is being confirmed: wait for it to finish.")
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+class _CheckoutEvents(QObject):
+    """CheckoutService events arrive on any thread; this signal queues them to the GUI thread."""
+
+    event = Signal(str)
+
+
+def _error_text(context: str, exc: BaseException) -> str:
+    if isinstance(exc, UserFacingError):
+        return f"{context}: {exc}"
+    return f"{context}: an unexpected error happened (see the log)."

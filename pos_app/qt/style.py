@@ -1,0 +1,43 @@
+"""The till's look: one style sheet, so widgets carry objectNames and no inline styling."""
+
+from __future__ import annotations
+
+from pos_app.config import LIVE, TEST, TRAINING
+
+BADGE_COLOURS = {TRAINING: "#d97706", TEST: "#2563eb", LIVE: "#15803d"}
+
+TILL_STYLE = """
+QWidget#tillForm { font-size: 11pt; }
+QLabel#shopLabel { font-size: 15pt; font-weight: 600; color: #1f2937; }
+QLabel#modeBadge { color: white; font-weight: 700; font-size: 11pt; padding: 4px 14px;
+                   border-radius: 6px; letter-spacing: 1px; }
+QLabel#cartTitle { font-size: 13pt; font-weight: 600; color: #1f2937; }
+QLabel#catalogueHint { color: #6b7280; font-size: 9pt; }
+QLineEdit#catalogueSearch { font-size: 13pt; padding: 6px 8px; border: 2px solid #9ca3af; border-radius: 6px; }
+QLineEdit#catalogueSearch:focus { border-color: #2563eb; }
+QComboBox#categoryFilter { font-size: 11pt; padding: 5px 8px; }
+QTableView { font-size: 11pt; gridline-color: #e5e7eb; selection-background-color: #2563eb;
+             selection-color: white; alternate-background-color: #f3f4f6; }
+QTableView:!focus { selection-background-color: #bfdbfe; selection-color: #111827; }
+QHeaderView::section { font-weight: 600; padding: 4px 6px; background: #f3f4f6; border: none;
+                       border-bottom: 1px solid #d1d5db; }
+QFrame#totalsPanel { background: #f9fafb; border: 1px solid #e5e7eb; border-radius: 8px; }
+QLabel#subtotalCaption, QLabel#taxCaption, QLabel#subtotalLabel, QLabel#taxLabel { font-size: 12pt; color: #374151; }
+QLabel#totalCaption { font-size: 18pt; font-weight: 700; }
+QLabel#totalLabel { font-size: 24pt; font-weight: 700; color: #111827; }
+QLabel#messageLabel { padding: 6px 8px; border-radius: 6px; }
+QLabel#messageLabel[kind="error"] { background: #fee2e2; color: #991b1b; }
+QLabel#messageLabel[kind="info"] { background: #e0f2fe; color: #075985; }
+QPushButton#chargeButton { font-size: 16pt; font-weight: 700; color: white; background: #16a34a;
+                           border: none; border-radius: 8px; min-height: 52px; padding: 0 18px; }
+QPushButton#chargeButton:focus { background: #15803d; border: 3px solid #064e3b; }
+QPushButton#chargeButton:disabled { background: #9ca3af; color: #f3f4f6; }
+QPushButton#clearCartButton { font-size: 11pt; min-height: 52px; padding: 0 14px; }
+QFrame#doubtBanner { background: #fef3c7; border: 2px solid #d97706; border-radius: 6px; }
+QLabel#doubtMessage { color: #7c2d12; font-weight: 600; }
+QStatusBar QLabel { padding: 0 8px; color: #374151; }
+"""
+
+
+def badge_style(mode: str) -> str:
+    return f"background: {BADGE_COLOURS.get(mode, '#6b7280')};"
