@@ -1,0 +1,49 @@
+"""A till process that dies mid-payment (os._exit: no cleanup, no finally), for the crash tests.
+
+    python -m tests.integration.payments.crash_till <data_dir> <sandbox_url> <stage>
+
+stage "after_create": dies the moment the PaymentIntent create call returns, before the ledger
+learns its id. stage "after_confirm": the customer's card is confirmed (succeeded), then the
+process dies before finalize.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from pos_app.config import Settings
+from pos_app.payments.checkout import CheckoutService
+from pos_app.payments.stripe_gateway import StripeGateway
+from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY
+from pos_app.store import open_store
+from tests.integration.payments.helpers import VISA, confirm_as_browser
+
+KILLED = 137
+
+
+def main(data_dir: str, sandbox_url: str, stage: str) -> None:
+    settings = Settings(data_dir=Path(data_dir), currency="usd", terminal_id="till-7")
+    store = open_store(settings.database_path, settings.pricing, seed_demo=True)
+    gateway = StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=sandbox_url)
+    if stage == "after_create":
+        create = gateway.create_intent
+
+        def create_then_die(**kwargs):
+            create(**kwargs)
+            os._exit(KILLED)
+
+        gateway.create_intent = create_then_die
+    checkout = CheckoutService(store, gateway, settings)
+    store.carts.replace({"item1": 1, "item3": 2})
+    prepared = checkout.prepare()
+    if stage == "after_confirm":
+        result = confirm_as_browser(sandbox_url, prepared.client_secret, VISA)
+        assert result["status"] == "succeeded", result
+        os._exit(KILLED)
+    os._exit(1)  # the stage did not kill the process: the test must notice
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
