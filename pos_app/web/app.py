@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import Flask, request
-from werkzeug.exceptions import ServiceUnavailable
+from werkzeug.exceptions import RequestEntityTooLarge, ServiceUnavailable
+from werkzeug.wsgi import get_content_length
 
 from pos_app.config import TRAINING
 from pos_app.resources import resource_path
@@ -59,7 +62,29 @@ def create_app(services, config: dict | None = None) -> Flask:
 
 
 def _read_body() -> None:
-    # Read (and size-check) every body up front, so routes that ignore theirs still answer 413
-    # for an oversized one, chunked or not.
-    if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
-        request.get_data(cache=True)
+    """Read (and size-check) every body up front, so routes that ignore theirs still answer 413."""
+    if request.method not in {"POST", "PUT", "PATCH", "DELETE"}:
+        return
+    environ = request.environ
+    if "wsgi.input_terminated" in environ and get_content_length(environ) is None:
+        # A chunked body: werkzeug's limited stream stops quietly at the limit (the JSON would
+        # then look truncated), so read one byte past it ourselves, and hand the rest of the
+        # request a plain, measured body.
+        data = _read_at_most(environ["wsgi.input"], MAX_BODY + 1)
+        if len(data) > MAX_BODY:
+            raise RequestEntityTooLarge()
+        environ["wsgi.input"] = io.BytesIO(data)
+        environ["CONTENT_LENGTH"] = str(len(data))
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+    request.get_data(cache=True)
+
+
+def _read_at_most(stream, limit: int) -> bytes:
+    parts, size = [], 0
+    while size < limit:
+        part = stream.read(limit - size)
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)

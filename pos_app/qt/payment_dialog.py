@@ -1,0 +1,218 @@
+"""The card payment: the endpoint's checkout page in a QWebEngineView, then the receipt.
+
+The page (Stripe.js, or the sandbox's lookalike in training) takes the card and reports through
+the posBridge QWebChannel object. The dialog does not believe a reported success: it asks
+CheckoutService.finalize() on the worker, which checks the PaymentIntent with the gateway and
+records the order; only then does the receipt appear. Esc or Cancel closes without charging
+(the window then calls abandon(), and the cart is kept).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from pos_app.config import TRAINING
+from pos_app.domain import Money, format_money
+from pos_app.errors import UserFacingError
+from pos_app.qt.bridge import PaymentBridge
+from pos_app.qt.checkout_page import CheckoutPage
+from pos_app.qt.forms import child, load_form
+from pos_app.qt.receipt_view import ReceiptView
+from pos_app.qt.web_engine import checkout_profile, qwebchannel_script
+from pos_app.qt.workers import CheckoutQueue
+
+log = logging.getLogger(__name__)
+
+DIALOG_STYLE = """
+QLabel#paymentTitle { font-size: 14pt; font-weight: 600; color: #1f2937; }
+QLabel#paymentAmount { font-size: 20pt; font-weight: 700; color: #111827; }
+QLabel#paymentStatus { color: #374151; }
+QLabel#paymentStatus[kind="error"] { color: #991b1b; font-weight: 600; }
+QPushButton#paymentCancelButton, QPushButton#paymentDoneButton { font-size: 11pt; min-height: 40px; padding: 0 16px; }
+QPushButton#paymentDoneButton { font-weight: 700; color: white; background: #16a34a; border: none; border-radius: 6px; }
+QTextBrowser#receiptView { font-size: 11pt; border: 1px solid #e5e7eb; }
+"""
+
+STATE_TEXT = {
+    "loading": "Loading the card form…",
+    "ready": "Key in the card, then press Pay.",
+    "confirming": "Confirming the payment with the card processor…",
+    "requires_action": "The card issuer asks for authentication (3-D Secure).",
+    "declined": "Declined — try another card, or Esc to cancel.",
+    "succeeded": "Approved. Recording the sale…",
+    "error": "The card form reported a problem.",
+}
+
+
+class PaymentDialog(QDialog):
+    sale_completed = Signal(object)  # Order, once finalize() recorded it
+    finalize_failed = Signal(str)  # the page said paid but the app could not confirm it (text safe to show)
+    page_state_changed = Signal(str)
+
+    def __init__(self, core, prepared, queue: CheckoutQueue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("paymentDialog")
+        self.setModal(True)
+        self.core = core
+        self.prepared = prepared
+        self.queue = queue
+        self.order = None
+        self.last_decline: tuple[str, str] | None = None
+        self._success_reported = False
+        self._finalizing = False
+
+        self._build_form()
+        self._build_page()
+        self.setWindowTitle("Card payment")
+        self.resize(560, 680)
+
+    # -- construction --------------------------------------------------------------------------
+
+    def _build_form(self) -> None:
+        form = load_form("payment_dialog.ui", self, custom_widgets=(QWebEngineView, ReceiptView))
+        form.setStyleSheet(DIALOG_STYLE)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(form)
+        self.stack: QStackedWidget = child(form, QStackedWidget, "paymentStack")
+        self.view: QWebEngineView = child(form, QWebEngineView, "paymentView")
+        self.receipt_view: ReceiptView = child(form, ReceiptView, "receiptView")
+        self.status_label: QLabel = child(form, QLabel, "paymentStatus")
+        self.cancel_button: QPushButton = child(form, QPushButton, "paymentCancelButton")
+        self.done_button: QPushButton = child(form, QPushButton, "paymentDoneButton")
+        amount = Money(self.prepared.amount, self.prepared.currency)
+        child(form, QLabel, "paymentAmount").setText(format_money(amount, self.core.settings.locale))
+        if self.core.mode == TRAINING:
+            child(form, QLabel, "paymentTitle").setText("Card payment — TRAINING")
+        self.cancel_button.clicked.connect(self.reject)
+        self.done_button.clicked.connect(self.accept)
+        # Esc reaches the dialog even while Chromium has the keyboard focus.
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._on_escape,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._set_status(STATE_TEXT["loading"])
+
+    def _build_page(self) -> None:
+        core = self.core
+        page = CheckoutPage(checkout_profile(), core.url, sandbox_url=core.sandbox_url,
+                            certificate_fingerprint=core.certificate_fingerprint, parent=self.view)
+        page.scripts().insert(qwebchannel_script())
+        self.bridge = PaymentBridge(page.on_endpoint, self)
+        self.channel = QWebChannel(page)
+        self.channel.registerObject("posBridge", self.bridge)
+        page.setWebChannel(self.channel)
+        self.page = page
+        self.view.setPage(page)
+        self.view.loadFinished.connect(self._on_view_load_finished)
+        self.bridge.page_ready.connect(self._on_bridge_page_ready)
+        self.bridge.state_changed.connect(self._on_bridge_state_changed)
+        self.bridge.payment_succeeded.connect(self._on_bridge_payment_succeeded)
+        self.bridge.payment_declined.connect(self._on_bridge_payment_declined)
+        self.bridge.cancel_requested.connect(self.reject)
+        self.view.load(QUrl(f"{core.url}/checkout?token={core.token}"))
+
+    # -- state ---------------------------------------------------------------------------------
+
+    @property
+    def page_state(self) -> str:
+        return self.bridge.state
+
+    def busy(self) -> bool:
+        """While the card is being confirmed or the sale recorded, closing would lose track of it."""
+        return self._finalizing or (self.bridge.state == "confirming" and not self._success_reported)
+
+    def needs_abandon(self) -> bool:
+        """After closing: True when no payment went through (the window then releases the cart)."""
+        return not self._success_reported and self.order is None
+
+    def _set_status(self, text: str, kind: str = "info") -> None:
+        self.status_label.setProperty("kind", kind)
+        self.status_label.style().unpolish(self.status_label)
+        self.status_label.style().polish(self.status_label)
+        self.status_label.setText(text)
+
+    # -- page events ---------------------------------------------------------------------------
+
+    def _on_view_load_finished(self, ok: bool) -> None:
+        if not ok and self.order is None:
+            self._set_status("The card form could not be loaded. Esc to cancel, then Charge again.", "error")
+            return
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_bridge_page_ready(self) -> None:
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_bridge_state_changed(self, state: str) -> None:
+        if self.order is None and not self._finalizing:
+            self._set_status(STATE_TEXT.get(state, ""), "error" if state in ("declined", "error") else "info")
+        self.page_state_changed.emit(state)
+
+    def _on_bridge_payment_declined(self, message: str, code: str) -> None:
+        # The page shows Stripe's message and takes another card; the PaymentIntent stays the same.
+        self.last_decline = (message, code)
+        log.info("card declined (%s) for %s", code or "no code", self.prepared.payment_intent)
+        self._set_status(f"Declined: {message} Try another card, or Esc to cancel.", "error")
+
+    def _on_bridge_payment_succeeded(self, payment_intent: str) -> None:
+        if payment_intent != self.prepared.payment_intent:
+            log.warning("the checkout page reported success for another PaymentIntent; ignored")
+            self._set_status("The card form reported an unexpected payment; it was not recorded.", "error")
+            return
+        if self._success_reported:
+            return
+        self._success_reported = True
+        self._finalizing = True
+        self.cancel_button.setEnabled(False)
+        self._set_status(STATE_TEXT["succeeded"])
+        checkout = self.core.services.checkout
+        self.queue.submit("finalize", lambda: checkout.finalize(payment_intent),
+                          self._on_finalize_succeeded, self._on_finalize_failed)
+
+    # -- finalize results ----------------------------------------------------------------------
+
+    def _on_finalize_succeeded(self, order) -> None:
+        self._finalizing = False
+        self.order = order
+        self.receipt_view.show_order(order, self.core.settings, self.core.mode)
+        self.stack.setCurrentWidget(self.receipt_view)
+        self.cancel_button.hide()
+        self.done_button.show()
+        self.done_button.setDefault(True)
+        self.done_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        card = f"{(order.card_brand or 'card').title()} •••• {order.card_last4 or '????'}"
+        self._set_status(f"Paid with {card}. Receipt {order.number}.")
+        self.sale_completed.emit(order)
+
+    def _on_finalize_failed(self, exc: BaseException) -> None:
+        self._finalizing = False
+        detail = str(exc) if isinstance(exc, UserFacingError) else "an unexpected error (see the log)"
+        message = (f"The card payment could not be confirmed: {detail}. The cart is kept as charged "
+                   "until the payment is checked.")
+        self.cancel_button.setText("Close   Esc")
+        self.cancel_button.setEnabled(True)
+        self._set_status(message, "error")
+        self.finalize_failed.emit(message)
+
+    # -- closing -------------------------------------------------------------------------------
+
+    def _on_escape(self) -> None:
+        if self.order is not None:
+            self.accept()
+        else:
+            self.reject()
+
+    def reject(self) -> None:
+        if self.busy():
+            self._set_status("The payment is being confirmed: wait a moment.", "error")
+            return
+        super().reject()
+
+    def done(self, result: int) -> None:
+        # Stop the page (and its timers/frames) before the dialog goes away.
+        self.view.stop()
+        super().done(result)

@@ -1,0 +1,49 @@
+"""Receipt HTML for an Order: what the dialog shows now, and what printing/PDF/history reuse later.
+
+Qt's rich text understands a subset of HTML 4 and CSS; keep to tables, <b>, <small>, inline styles.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from pos_app.config import TRAINING, Settings
+from pos_app.domain import Money, Order, format_money
+
+
+def receipt_html(order: Order, settings: Settings, mode: str) -> str:
+    """The receipt of a paid order: shop, lines, totals, amount charged, card and PaymentIntent id."""
+    def money(amount: int) -> str:
+        return escape(format_money(Money(amount, order.currency), settings.locale))
+
+    when = datetime.fromtimestamp(order.created_at).strftime("%Y-%m-%d %H:%M")
+    rows = "".join(
+        f"<tr><td>{escape(line.name)}</td><td align='right'>{line.qty} × {money(line.unit_price)}</td>"
+        f"<td align='right'>{money(line.line_total)}</td></tr>"
+        for line in order.lines)
+    tax_rows = "".join(
+        f"<tr><td colspan='2'>Tax {rate / 100:g}%</td><td align='right'>{money(tax)}</td></tr>"
+        for rate, tax in order.tax_by_rate) or (
+        f"<tr><td colspan='2'>Tax</td><td align='right'>{money(order.tax)}</td></tr>")
+    card = escape(f"{(order.card_brand or 'card').title()} •••• {order.card_last4}" if order.card_last4
+                  else (order.card_brand or "card").title())
+    training = ("<p align='center' style='color:#b45309'><b>TRAINING — no real money was taken</b></p>"
+                if mode == TRAINING else "")
+    address = "<br>".join(escape(part) for part in settings.shop_address.splitlines())
+    return f"""
+<div>
+{training}
+<h2 align='center' style='margin-bottom:0'>{escape(settings.shop_name)}</h2>
+<p align='center' style='margin-top:2px'><small>{address}</small></p>
+<p><b>Receipt {escape(order.number)}</b><br><small>{escape(when)} · {escape(settings.terminal_id)}</small></p>
+<table width='100%' cellspacing='0' cellpadding='3'>
+{rows}
+<tr><td colspan='3'><hr></td></tr>
+<tr><td colspan='2'>Subtotal</td><td align='right'>{money(order.subtotal)}</td></tr>
+{tax_rows}
+<tr><td colspan='2'><b>Amount charged</b></td><td align='right'><b>{money(order.total)}</b></td></tr>
+</table>
+<p>Paid by {card}<br><small>Payment {escape(order.payment_intent)}</small></p>
+</div>
+"""

@@ -1,0 +1,89 @@
+"""Helpers for the endpoint tests: an authenticated test client, and paying as a browser would."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from pos_app.config import Settings
+from pos_app.core import Services
+from pos_app.payments.checkout import CheckoutService
+from pos_app.payments.stripe_gateway import StripeGateway
+from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY
+from pos_app.store import open_store
+
+TOKEN = "test-token-" + "x" * 32
+ENDPOINT = "http://127.0.0.1:48123"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+SUCCEEDS = "4242424242424242"
+DECLINED = "4000000000000002"
+SECRET_KEYS = (SANDBOX_SECRET_KEY,)
+
+
+class ApiClient:
+    """Flask's test client with the endpoint's own Host and the token, unless a test says otherwise."""
+
+    def __init__(self, flask_client, base_url: str = ENDPOINT, token: str | None = TOKEN) -> None:
+        self.raw = flask_client
+        self.base_url = base_url
+        self.token = token
+        self.responses = []  # every answer, so a test can check none carries a secret
+
+    def request(self, method: str, path: str, *, json_body=None, headers=None, auth=True, **kw):
+        all_headers = {}
+        if auth and self.token:
+            all_headers["Authorization"] = f"Bearer {self.token}"
+        all_headers.update(headers or {})
+        if json_body is not None:
+            kw["json"] = json_body
+        response = self.raw.open(path, method=method, base_url=kw.pop("base_url", self.base_url),
+                                 headers=all_headers, **kw)
+        response.get_data()  # buffer it, then release static files' handles
+        response.close()
+        self.responses.append(response)
+        return response
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, json_body=None, **kw):
+        return self.request("POST", path, json_body=json_body, **kw)
+
+    def put(self, path, json_body=None, **kw):
+        return self.request("PUT", path, json_body=json_body, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+
+def confirm_as_browser(sandbox_url: str, client_secret: str, publishable_key: str, card_number: str) -> dict:
+    """What stripe.confirmCardPayment does on the wire: confirm the PaymentIntent with the
+    publishable key and the client secret. Returns the sandbox's JSON (a PI, or {"error": ...})."""
+    pi_id = client_secret.split("_secret_")[0]
+    form = urllib.parse.urlencode({
+        "client_secret": client_secret,
+        "payment_method_data[type]": "card",
+        "payment_method_data[card][number]": card_number,
+        "payment_method_data[card][exp_month]": "12",
+        "payment_method_data[card][exp_year]": "2034",
+        "payment_method_data[card][cvc]": "123",
+    }).encode()
+    request = urllib.request.Request(f"{sandbox_url}/v1/payment_intents/{pi_id}/confirm", data=form,
+                                     headers={"Authorization": f"Bearer {publishable_key}"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return json.load(exc)
+
+
+def build_services(settings: Settings, api_base: str, sandbox_url: str | None) -> Services:
+    """Wired as AppCore wires them, with the gateway pointed at api_base."""
+    store = open_store(settings.database_path, settings.pricing, seed_demo=True)
+    gateway = StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=api_base,
+                            max_network_retries=0)
+    checkout = CheckoutService(store, gateway, settings)
+    return Services(settings, store, gateway, checkout, gateway.publishable_key, sandbox_url=sandbox_url)
