@@ -496,7 +496,10 @@
       var frame = new SandboxFrame(url.pathname + url.search, {
         apiKey: self._key, clientSecret: clientSecret
       }, function (type, payload) {
-        if (type === 'ready') frame.iframe.focus();
+        if (type === 'ready') {
+          frame.iframe.focus();
+          overlay.dataset.state = 'ready';
+        }
         else if (type === 'resize' && payload.height > 0) frame.iframe.style.height = payload.height + 'px';
         else if (type === 'challenge-complete') finish();
       });

@@ -64,9 +64,14 @@
     if (!document.activeElement || document.activeElement === document.body) buttons.complete.focus();
   }
   window.addEventListener('focus', focusFirstButton);
+  // Ready only once sized, so the modal does not move after it says ready (a click could miss).
+  var sized = false;
   new ResizeObserver(function () {
     frame.send('resize', {height: Math.ceil(document.querySelector('.Challenge').getBoundingClientRect().height)});
+    if (!sized) {
+      sized = true;
+      frame.send('ready', {});
+    }
   }).observe(document.querySelector('.Challenge'));
   focusFirstButton();
-  frame.send('ready', {});
 })();
