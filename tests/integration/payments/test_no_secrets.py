@@ -1,0 +1,50 @@
+"""No card data, client secret or secret key reaches the logs or the database."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from pos_app.payments.gateway import PaymentMismatch, PaymentNotSucceeded
+from pos_app.sandbox import SANDBOX_SECRET_KEY
+
+from .helpers import DECLINED, VISA, ReplyDroppingClient, confirm_as_browser, creates_intent
+from .test_recovery import tamper_amount
+
+
+def test_logs_and_database_hold_no_secrets(make_till, settings, sandbox, caplog):
+    caplog.set_level(logging.DEBUG)  # everything, including stripe-python's and urllib3's debug
+    till = make_till(http_client=ReplyDroppingClient(creates_intent), max_network_retries=1)
+    secrets = [SANDBOX_SECRET_KEY, VISA, DECLINED]
+
+    till.carts.replace({"item1": 1})
+    prepared = till.checkout.prepare()  # with a lost reply and a retry
+    secrets.append(prepared.client_secret)
+    confirm_as_browser(sandbox.url, prepared.client_secret, DECLINED)
+    with pytest.raises(PaymentNotSucceeded):
+        till.checkout.finalize(prepared.payment_intent)
+    till.gateway.confirm_intent(prepared.payment_intent, {"number": VISA, "exp_month": 12,
+                                                          "exp_year": 2034, "cvc": "123"})
+    order = till.checkout.finalize(prepared.payment_intent)
+    till.checkout.refund(order.id, 100)
+
+    till.carts.replace({"item2": 1})
+    tampered = till.checkout.prepare()
+    secrets.append(tampered.client_secret)
+    tamper_amount(sandbox.url, tampered.payment_intent, 60)
+    confirm_as_browser(sandbox.url, tampered.client_secret, VISA)
+    with pytest.raises(PaymentMismatch):
+        till.checkout.finalize(tampered.payment_intent)
+    till.checkout.reconcile()
+    till.close()
+
+    logged = caplog.text + "".join(repr(r.args) for r in caplog.records)
+    assert "PAYMENT MISMATCH" in logged and "Request to Stripe api" in logged  # we did capture
+    stored = b"".join(p.read_bytes() for p in settings.data_dir.glob("pos.sqlite3*"))
+    assert prepared.payment_intent.encode() in stored  # we did read the database
+    for secret in secrets:
+        assert secret not in logged
+        assert secret.encode() not in stored
+    assert "_secret_" not in logged and b"_secret_" not in stored
+    assert "sk_test_" not in logged and b"sk_test_" not in stored
