@@ -449,42 +449,70 @@ class CheckoutService:
 
         Per-line amounts follow payments/refunds.py. The refund is reserved in the store first
         (key "refund-<order number>-<seq>"), so a retry after a lost answer reuses the same key
-        and refunds once. An identical request for the same order within DOUBLE_CLICK_SECONDS
-        returns the first one's record instead of refunding again.
+        and refunds once:
+        - a refund left pending (the processor's answer was lost) is retried with its own key
+          before anything new; if it is the same request, it IS the answer to this call;
+        - an identical request for the same order within DOUBLE_CLICK_SECONDS is a double click:
+          it returns the first one's record instead of refunding again.
         """
         if reason is not None and reason not in REFUND_REASONS:
             raise InvalidPayment(f"refund reason must be one of {', '.join(sorted(REFUND_REASONS))}")
+        if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
+            raise TypeError("refund amounts are integers in minor units")
+        request = (order_id, amount, tuple(sorted(lines or ())), reason)
         with self._refund_lock:
+            recent = self._recent_refunds.get(request)
+            if recent is not None and time.monotonic() - recent[0] < DOUBLE_CLICK_SECONDS:
+                log.info("refund of order %d asked twice in a row: refunded once", order_id)
+                return recent[1]
             orders = self._store.orders
             order = orders.get(order_id)
             if order is None:
                 raise RefundRefused(f"there is no order {order_id}")
-            detail: list[dict] = []
-            if lines:
-                line_amount, detail = line_refund(order, lines, orders.refunds_for(order_id))
-                if amount is not None and amount != line_amount:
-                    raise RefundRefused(f"the lines come to {line_amount}, not {amount}: give lines or "
-                                        f"an amount")
-                amount = line_amount
-            request = (order_id, amount, tuple(sorted(lines or ())), reason)
-            recent = self._recent_refunds.get(request)
-            if recent is not None and time.monotonic() - recent[0] < DOUBLE_CLICK_SECONDS:
-                log.info("refund of order %s asked twice in a row: refunded once", order.number)
-                return recent[1]
-            if amount is None:
-                amount = order.total - _taken(orders.refunds_for(order_id))
-                if amount <= 0:
-                    raise RefundRefused(f"order {order.number} is already refunded in full")
-            if isinstance(amount, bool) or not isinstance(amount, int):
-                raise TypeError("refund amounts are integers in minor units")
-            try:
-                record = orders.begin_refund(order_id, amount, reason, detail)
-            except StoreRefundRefused as exc:
-                raise RefundRefused(exc.message) from None
-            record = self._settle_refund(record, order.payment_intent, order.number)
+            record = self._retry_pending_refunds(order, amount, lines)
+            if record is None:
+                record = self._new_refund(orders.get(order_id), amount, reason, lines)
             self._recent_refunds[request] = (time.monotonic(), record)
         self._emit("refunded")
         return record
+
+    def _retry_pending_refunds(self, order: Order, amount: int | None,
+                               lines: list[tuple[str, int]] | None) -> RefundRecord | None:
+        """Settle the order's pending refunds; return the one that answers this same request."""
+        wanted = sorted(_merge(lines or []))
+        for record in self._store.orders.refunds_for(order.id):
+            if record.status != "pending":
+                continue
+            same = (sorted((row["sku"], row["qty"]) for row in record.lines) == wanted
+                    if lines else not record.lines and amount in (None, record.amount))
+            try:
+                settled = self._settle_refund(record, order.payment_intent, order.number)
+            except RefundRefused:
+                if same:
+                    raise
+                continue
+            if same:
+                return settled
+        return None
+
+    def _new_refund(self, order: Order, amount: int | None, reason: str | None,
+                    lines: list[tuple[str, int]] | None) -> RefundRecord:
+        orders = self._store.orders
+        detail: list[dict] = []
+        if lines:
+            line_amount, detail = line_refund(order, lines, orders.refunds_for(order.id))
+            if amount is not None and amount != line_amount:
+                raise RefundRefused(f"the lines come to {line_amount}, not {amount}: give lines or an amount")
+            amount = line_amount
+        if amount is None:
+            amount = order.total - _taken(orders.refunds_for(order.id))
+            if amount <= 0:
+                raise RefundRefused(f"order {order.number} is already refunded in full")
+        try:
+            record = orders.begin_refund(order.id, amount, reason, detail)
+        except StoreRefundRefused as exc:
+            raise RefundRefused(exc.message) from None
+        return self._settle_refund(record, order.payment_intent, order.number)
 
     def _settle_refund(self, record: RefundRecord, payment_intent: str, order_number: str) -> RefundRecord:
         """Ask the processor for a reserved refund (same key on every try) and settle it."""
@@ -519,6 +547,13 @@ class CheckoutService:
                 except RefundRefused as exc:
                     report.refunds.append(self._store.orders.refund(record.id))
                     log.warning("pending refund %s: %s", record.idempotency_key, exc.message)
+
+
+def _merge(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    merged: dict[str, int] = {}
+    for sku, qty in lines:
+        merged[sku] = merged.get(sku, 0) + qty if isinstance(qty, int) else qty  # line_refund refuses it
+    return list(merged.items())
 
 
 def _taken(records: list[RefundRecord]) -> int:

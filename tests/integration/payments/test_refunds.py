@@ -127,13 +127,39 @@ def test_a_refund_whose_reply_was_lost_is_settled_once_at_start_up(make_till, sa
         till.checkout.refund(order.id, 300)
     [pending] = till.store.orders.pending_refunds()
     assert till.store.orders.get(order.id).refunded == 0
-    with pytest.raises(RefundRefused, match="700 left"):  # the pending one is reserved
-        till.checkout.refund(order.id, 800)
+    with pytest.raises(StoreRefundRefused, match="700 left"):  # the pending one is reserved
+        till.store.orders.begin_refund(order.id, 800, None)
 
     report = make_till().checkout.reconcile()  # next start: retried with the same key
     assert [(r.id, r.status) for r in report.refunds] == [(pending.id, "succeeded")]
     assert till.store.orders.get(order.id).refunded == 300
     assert len(refunds_at_sandbox(sandbox_state, order.payment_intent)) == 1
+
+
+@pytest.mark.parametrize("request_", [{"amount": 300}, {"lines": [("item1", 1)]}, {}])
+def test_asking_again_after_a_lost_reply_retries_the_same_refund(make_till, sandbox, sandbox_state, request_):
+    http = ReplyDroppingClient(creates_refund)
+    till = make_till(http_client=http, max_network_retries=0)
+    order = sell(till, sandbox.url, {"item1": 2})
+    with pytest.raises(GatewayUnavailable):
+        till.checkout.refund(order.id, **request_)
+    [pending] = till.store.orders.pending_refunds()
+
+    again = till.checkout.refund(order.id, **request_)  # the cashier clicks Refund again
+    assert (again.id, again.status, again.idempotency_key) == (pending.id, "succeeded", pending.idempotency_key)
+    assert len(refunds_at_sandbox(sandbox_state, order.payment_intent)) == 1
+    assert till.store.orders.get(order.id).refunded == pending.amount
+
+
+def test_a_different_refund_after_a_lost_reply_settles_the_pending_one_first(make_till, sandbox, sandbox_state):
+    till = make_till(http_client=ReplyDroppingClient(creates_refund), max_network_retries=0)
+    order = sell(till, sandbox.url, {"item1": 2})
+    with pytest.raises(GatewayUnavailable):
+        till.checkout.refund(order.id, 300)
+    other = till.checkout.refund(order.id, 200)
+    assert other.amount == 200 and other.seq == 2
+    assert sorted(r["amount"] for r in refunds_at_sandbox(sandbox_state, order.payment_intent)) == [200, 300]
+    assert till.store.orders.get(order.id).refunded == 500
 
 
 def test_refund_of_an_unknown_order_or_bad_reason(till):
