@@ -332,6 +332,7 @@ class MainWindow(QMainWindow):
         self.payment_dialog = None
         dialog.deleteLater()
         self._update_actions()
+        self.activateWindow()  # the keyboard belongs to the till again (F12 works at once)
         self.focus_search()
 
     def _on_abandon_failed(self, exc: BaseException) -> None:

@@ -14,7 +14,6 @@ import logging
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from pos_app.config import TRAINING
@@ -23,6 +22,7 @@ from pos_app.errors import UserFacingError
 from pos_app.qt.bridge import PaymentBridge
 from pos_app.qt.checkout_page import CheckoutPage
 from pos_app.qt.forms import child, load_form
+from pos_app.qt.payment_view import PaymentView
 from pos_app.qt.receipt_view import ReceiptView
 from pos_app.qt.web_engine import checkout_profile, qwebchannel_script
 from pos_app.qt.workers import CheckoutQueue
@@ -75,13 +75,13 @@ class PaymentDialog(QDialog):
     # -- construction --------------------------------------------------------------------------
 
     def _build_form(self) -> None:
-        form = load_form("payment_dialog.ui", self, custom_widgets=(QWebEngineView, ReceiptView))
+        form = load_form("payment_dialog.ui", self, custom_widgets=(PaymentView, ReceiptView))
         form.setStyleSheet(DIALOG_STYLE)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(form)
         self.stack: QStackedWidget = child(form, QStackedWidget, "paymentStack")
-        self.view: QWebEngineView = child(form, QWebEngineView, "paymentView")
+        self.view: PaymentView = child(form, PaymentView, "paymentView")
         self.receipt_view: ReceiptView = child(form, ReceiptView, "receiptView")
         self.status_label: QLabel = child(form, QLabel, "paymentStatus")
         self.cancel_button: QPushButton = child(form, QPushButton, "paymentCancelButton")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from pos_app.config import Settings
 from pos_app.core import AppCore
@@ -44,3 +45,5 @@ def close_window(qtbot, window) -> None:
         dialog.reject()
     window.shutdown()
     window.close()
+    # Delete closed dialogs (and their web pages) now, before the web engine profile goes away.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

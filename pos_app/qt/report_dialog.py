@@ -1,0 +1,179 @@
+"""The end-of-day (Z) report window (objectName reportDialog).
+
+Pick a day (today by default); the report is counted from the store and reconciled with the
+card processor on a worker (the gateway is network), then shown with any difference in red.
+Export CSV, save a PDF or print it on the till's roll printer.
+
+Changing the day while a check is running is fine: only the answer for the day shown is used.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QDateEdit, QDialog, QFileDialog, QLabel, QPushButton, QTextBrowser,
+                               QVBoxLayout, QWidget)
+
+from pos_app.errors import UserFacingError
+from pos_app.qt.forms import child, load_form
+from pos_app.qt.printing import print_document, report_document, save_pdf
+from pos_app.qt.workers import CheckoutQueue
+from pos_app.reports import DayReport, build_report, report_csv, report_html
+
+log = logging.getLogger(__name__)
+
+
+class ReportDialog(QDialog):
+    report_ready = Signal(object)  # DayReport, once shown
+    report_failed = Signal(str)  # why it could not be counted (text safe to show)
+
+    def __init__(self, services, settings, mode: str, queue: CheckoutQueue | None = None,
+                 parent: QWidget | None = None, day: date | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reportDialog")
+        self.setWindowTitle("End of day (Z) report")
+        self._services, self._settings, self._mode = services, settings, mode
+        self._queue = queue or CheckoutQueue(self)
+        self._generation = 0
+        self.report: DayReport | None = None
+
+        form = load_form("report_dialog.ui", self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(form)
+        self.date_edit: QDateEdit = child(form, QDateEdit, "reportDate")
+        self.status: QLabel = child(form, QLabel, "reportStatus")
+        self.view: QTextBrowser = child(form, QTextBrowser, "reportView")
+        self.refresh_button: QPushButton = child(form, QPushButton, "refreshReportButton")
+        self.export_button: QPushButton = child(form, QPushButton, "exportCsvButton")
+        self.pdf_button: QPushButton = child(form, QPushButton, "saveReportPdfButton")
+        self.print_button: QPushButton = child(form, QPushButton, "printReportButton")
+        child(form, QPushButton, "closeReportButton").clicked.connect(self.close)
+
+        day = day or date.today()
+        self.date_edit.setMaximumDate(QDate.currentDate().addDays(1))
+        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self.date_edit.dateChanged.connect(self._on_date_edit_date_changed)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.pdf_button.clicked.connect(self._on_pdf_clicked)
+        self.print_button.clicked.connect(self._on_print_clicked)
+        QShortcut(QKeySequence("F5"), self, self.refresh)
+        QShortcut(QKeySequence.StandardKey.Print, self, self._on_print_clicked)
+        self._set_actions_enabled(False)
+        self.resize(560, 720)
+        self.refresh()
+
+    # -- counting ------------------------------------------------------------------------------
+
+    @property
+    def day(self) -> date:
+        return self.date_edit.date().toPython()
+
+    def refresh(self) -> None:
+        """Count the chosen day and check it with the gateway, on the worker."""
+        self._generation += 1
+        generation, day = self._generation, self.day
+        self._set_actions_enabled(False)
+        self._set_status(f"Counting {day.isoformat()} and checking it with the card processor…", "busy")
+        orders, currency, gateway = self._services.store.orders, self._settings.currency, self._services.gateway
+        self._queue.submit(f"z report {day}", lambda: build_report(orders, day, currency, gateway),
+                           on_success=lambda report: self._on_report_built(generation, report),
+                           on_failure=lambda exc: self._on_report_failed(generation, exc))
+
+    def _on_date_edit_date_changed(self, _date: QDate) -> None:
+        self.refresh()
+
+    def _on_report_built(self, generation: int, report: DayReport) -> None:
+        if generation != self._generation:
+            return  # an answer for a day no longer shown
+        self.report = report
+        self.view.setHtml(report_html(report, self._settings.shop_name, self._settings.locale))
+        if report.gateway_error:
+            self._set_status(f"Counted, but NOT checked with the card processor: {report.gateway_error}",
+                             "warning")
+        elif report.differences:
+            self._set_status(f"{len(report.differences)} difference(s) with the card processor: "
+                             "see the list below.", "error")
+        else:
+            self._set_status("Checked with the card processor: all payments match.", "ok")
+        self._set_actions_enabled(True)
+        self.report_ready.emit(report)
+
+    def _on_report_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        text = str(exc) if isinstance(exc, UserFacingError) else "The report could not be counted (see the log)."
+        self.report = None
+        self.view.clear()
+        self._set_status(text, "error")
+        self.report_failed.emit(text)
+
+    # -- output --------------------------------------------------------------------------------
+
+    def export_csv(self, path: Path | str) -> Path:
+        """Write the shown report as CSV (what the Export CSV button does after asking where)."""
+        if self.report is None:
+            raise UserFacingError("There is no report to export yet.")
+        path = Path(path)
+        path.write_text(report_csv(self.report), encoding="utf-8")
+        self._set_status(f"CSV saved to {path}", "ok")
+        return path
+
+    def save_pdf(self, path: Path | str) -> Path:
+        if self.report is None:
+            raise UserFacingError("There is no report to save yet.")
+        return save_pdf(self.document(), path)
+
+    def document(self):
+        return report_document(self.report, self._settings, self._mode)
+
+    def _suggested(self, extension: str) -> str:
+        return str(Path.home() / f"z-report-{self.day.isoformat()}.{extension}")
+
+    def _on_export_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export Z report as CSV", self._suggested("csv"),
+                                              "CSV files (*.csv)")
+        if path:
+            self._output(lambda: self.export_csv(path))
+
+    def _on_pdf_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save Z report as PDF", self._suggested("pdf"),
+                                              "PDF files (*.pdf)")
+        if path:
+            self._output(lambda: self._set_status(f"PDF saved to {self.save_pdf(path)}", "ok"))
+
+    def _on_print_clicked(self) -> None:
+        if self.report is not None:
+            self._output(lambda: print_document(self.document(), self))
+
+    def _output(self, action) -> None:
+        try:
+            action()
+        except (UserFacingError, OSError) as exc:
+            self._set_status(str(exc) if isinstance(exc, UserFacingError) else f"Could not write: {exc}", "error")
+
+    # -- looks ---------------------------------------------------------------------------------
+
+    def _set_actions_enabled(self, enabled: bool) -> None:
+        for button in (self.export_button, self.pdf_button, self.print_button):
+            button.setEnabled(enabled)
+
+    def _set_status(self, text: str, kind: str) -> None:
+        colours = {"busy": "#374151", "ok": "#15803d", "warning": "#b45309", "error": "#b91c1c"}
+        self.status.setText(text)
+        self.status.setProperty("kind", kind)
+        self.status.setStyleSheet(f"color: {colours[kind]}; font-weight: 600;")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+
+def open_report(parent: QWidget | None, services, settings, mode: str,
+                queue: CheckoutQueue | None = None) -> ReportDialog:
+    """Show the Z report for today (non-modal) and return it."""
+    dialog = ReportDialog(services, settings, mode, queue, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
