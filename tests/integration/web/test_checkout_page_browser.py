@@ -1,0 +1,204 @@
+"""The checkout page in a real browser engine (QtWebEngine), in plain-browser mode: no bridge,
+so the page finalizes (or abandons) over HTTP itself. The embedded mode, through the window's
+posBridge, is exercised by the payment dialog's tests in tests/gui.
+
+The card fields live in the sandbox's cross-origin frame; these tests fill them with a script
+run in that frame (QWebEngineFrame.runJavaScript) - what's under test is the host page.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QUrl
+from PySide6.QtWebEngineCore import QWebEnginePage
+from PySide6.QtWebEngineWidgets import QWebEngineView
+
+from pos_app.config import Settings
+from pos_app.core import AppCore
+
+pytestmark = [
+    pytest.mark.gui,
+    # The first web view of a headless run on a machine without GPU says so; not our page's fault.
+    pytest.mark.qt_log_ignore("QRhiGles2", "Failed to create RHI"),
+]
+
+DECLINED = "4000000000000002"
+SUCCEEDS = "4242424242424242"
+THREE_D_SECURE = "4000002760003184"
+_PENDING = object()
+
+
+class RecordingPage(QWebEnginePage):
+    """Keeps the page's console messages (CSP violations show up there)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.console: list[str] = []
+
+    def javaScriptConsoleMessage(self, level, message, line, source):  # noqa: N802 (Qt's name)
+        self.console.append(f"{source}:{line}: {message}")
+
+
+@pytest.fixture(scope="module")
+def core(tmp_path_factory):
+    settings = Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path_factory.mktemp("page"))
+    core = AppCore(settings).start()
+    yield core
+    core.stop()
+
+
+@pytest.fixture
+def payment(core):
+    services = core.services
+    services.checkout.abandon()
+    services.carts.replace({"item1": 2, "item2": 1})
+    return services.checkout.prepare()
+
+
+@pytest.fixture
+def view(qtbot, core):
+    view = QWebEngineView()
+    page = RecordingPage(view)
+    view.setPage(page)
+    qtbot.addWidget(view)
+    view.resize(640, 820)
+    view.show()
+    yield view
+    view.close()
+    view.setPage(None)
+    page.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # before the profile goes
+
+
+def run_js(qtbot, target, expression: str):
+    box = [_PENDING]
+    target.runJavaScript(f"JSON.stringify((function () {{ return ({expression}); }})())", 0,
+                         lambda value: box.__setitem__(0, value))
+    qtbot.waitUntil(lambda: box[0] is not _PENDING, timeout=5000)
+    return json.loads(box[0]) if box[0] else None
+
+
+def wait_state(qtbot, view, *states: str, timeout: int = 15000) -> str:
+    seen = [None]
+
+    def reached():
+        seen[0] = run_js(qtbot, view.page(), "document.body.dataset.state")
+        return seen[0] in states
+
+    qtbot.waitUntil(reached, timeout=timeout)
+    return seen[0]
+
+
+def open_checkout(qtbot, view, core) -> None:
+    view.load(QUrl(f"{core.url}/checkout?token={core.token}"))
+    wait_state(qtbot, view, "ready")
+    assert view.url().toString() == f"{core.url}/checkout"  # the token left the URL
+
+
+def find_frame(qtbot, view, url_part: str):
+    found = []
+
+    def look() -> bool:
+        found[:] = [f for f in view.page().mainFrame().children() if url_part in f.url().toString()]
+        return bool(found)
+
+    qtbot.waitUntil(look, timeout=10000)
+    return found[0]
+
+
+def enter_card(qtbot, view, number: str) -> None:
+    frame = find_frame(qtbot, view, "elements-inner-card")
+    run_js(qtbot, frame, """(function (values) {
+        Object.keys(values).forEach(function (id) {
+          var input = document.getElementById(id);
+          input.focus();
+          input.value = values[id];
+          input.dispatchEvent(new Event('input', {bubbles: true}));
+        });
+        return true;
+      })(%s)""" % json.dumps({"card-number": number, "card-expiry": "12 / 34", "card-cvc": "123"}))
+
+
+def click(qtbot, view, element_id: str) -> None:
+    run_js(qtbot, view.page(), f"document.getElementById('{element_id}').click() || true")
+
+
+def text_of(qtbot, view, element_id: str) -> str:
+    return run_js(qtbot, view.page(), f"document.getElementById('{element_id}').textContent")
+
+
+def no_csp_violations(view) -> None:
+    assert not [m for m in view.page().console if "Content Security Policy" in m or "Refused to" in m]
+
+
+def test_a_declined_card_then_a_good_one_completes_the_sale(qtbot, view, core, payment):
+    open_checkout(qtbot, view, core)
+    assert text_of(qtbot, view, "amount") == "$20.00"
+    assert text_of(qtbot, view, "pay-label") == "Pay $20.00"
+
+    enter_card(qtbot, view, DECLINED)
+    click(qtbot, view, "pay-button")
+    wait_state(qtbot, view, "declined")
+    assert text_of(qtbot, view, "payment-message") == "Your card was declined."
+    assert run_js(qtbot, view.page(), "document.getElementById('pay-button').disabled") is False
+    assert run_js(qtbot, view.page(), "document.getElementById('spinner').hidden") is True
+    assert core.services.carts.snapshot().lines == {"item1": 2, "item2": 1}
+
+    enter_card(qtbot, view, SUCCEEDS)
+    click(qtbot, view, "pay-button")
+    wait_state(qtbot, view, "succeeded")
+    order = core.services.store.orders.by_intent(payment.payment_intent)
+    assert order is not None and order.total == 2000
+    assert f"Order {order.number}" in text_of(qtbot, view, "result-detail")
+    assert core.services.carts.snapshot().empty
+    no_csp_violations(view)
+
+
+def test_an_incomplete_card_does_not_pay(qtbot, view, core, payment):
+    open_checkout(qtbot, view, core)
+    click(qtbot, view, "pay-button")
+    assert text_of(qtbot, view, "payment-message")  # says what is missing
+    assert run_js(qtbot, view.page(), "document.body.dataset.state") == "ready"
+
+
+def test_cancel_abandons_the_payment(qtbot, view, core, payment):
+    open_checkout(qtbot, view, core)
+    click(qtbot, view, "cancel-button")
+    wait_state(qtbot, view, "error")
+    qtbot.waitUntil(lambda: not core.services.carts.snapshot().frozen, timeout=5000)
+    assert "cancelled" in text_of(qtbot, view, "result-title").lower()
+    no_csp_violations(view)
+
+
+def test_3d_secure_shows_requires_action_until_the_challenge_is_done(qtbot, view, core, payment):
+    open_checkout(qtbot, view, core)
+    enter_card(qtbot, view, THREE_D_SECURE)
+    click(qtbot, view, "pay-button")
+    wait_state(qtbot, view, "requires_action")
+    challenge = find_frame(qtbot, view, "/3ds/challenge")
+    qtbot.waitUntil(lambda: run_js(qtbot, challenge, "!!document.getElementById('complete-authentication')")
+                    is True, timeout=10000)
+    run_js(qtbot, challenge, "document.getElementById('complete-authentication').click() || true")
+    wait_state(qtbot, view, "succeeded")
+    assert core.services.store.orders.by_intent(payment.payment_intent) is not None
+    no_csp_violations(view)
+
+
+def test_no_payment_in_progress(qtbot, view, core):
+    core.services.checkout.abandon()
+    view.load(QUrl(f"{core.url}/checkout?token={core.token}"))
+    wait_state(qtbot, view, "error")
+    assert "No payment in progress" in run_js(qtbot, view.page(), "document.body.textContent")
+
+
+def test_the_display_follows_the_cart(qtbot, view, core):
+    core.services.checkout.abandon()
+    core.services.carts.replace({"item3": 1})
+    view.load(QUrl(f"{core.url}/display?token={core.token}"))
+    wait_state(qtbot, view, "ready")
+    qtbot.waitUntil(lambda: text_of(qtbot, view, "display-total") == "$15.00", timeout=5000)
+    core.services.carts.set_qty("item3", 2)
+    qtbot.waitUntil(lambda: text_of(qtbot, view, "display-total") == "$30.00", timeout=5000)
+    no_csp_violations(view)
