@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import sys
+from html import escape
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,10 +29,14 @@ class ReportError(UserFacingError):
 
 
 def parse_day(text: str) -> date:
+    """YYYY-MM-DD, or 'today' / 'yesterday' (local time)."""
+    word = text.strip().lower()
+    if word in ("today", "yesterday"):
+        return date.today() - timedelta(days=1 if word == "yesterday" else 0)
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ReportError(f"--date must be YYYY-MM-DD, got {text!r}") from None
+        raise ReportError(f"--date must be YYYY-MM-DD, 'today' or 'yesterday', got {text!r}") from None
 
 
 def day_bounds(day: date) -> tuple[int, int]:
@@ -145,6 +150,45 @@ def report_text(report: DayReport, shop_name: str = "", locale: str = "en_US") -
     return "\n".join(line for line in lines if line is not None).strip("\n") + "\n"
 
 
+def report_html(report: DayReport, shop_name: str = "", locale: str = "en_US") -> str:
+    """The report for the window and for printing (Qt rich text: tables, inline styles only).
+
+    Differences with the gateway are in red; a gateway that could not be asked says so in amber.
+    """
+    m = lambda amount: escape(report.money(amount, locale))  # noqa: E731
+
+    def table(rows: list[str]) -> str:
+        return f"<table width='100%' cellspacing='0' cellpadding='3'>{''.join(rows)}</table>"
+
+    def row(*cells: str, bold: bool = False) -> str:
+        tds = "".join(f"<td{' align=right' if i else ''}>{'<b>' + c + '</b>' if bold else c}</td>"
+                      for i, c in enumerate(cells))
+        return f"<tr>{tds}</tr>"
+
+    head = "<tr><th align=left>{}</th><th align=right>{}</th><th align=right>{}</th></tr>"
+    parts = [f"<h2 align='center' style='margin-bottom:0'>{escape(shop_name)}</h2>" if shop_name else "",
+             f"<h3 align='center'>End of day (Z) report {report.day.isoformat()}</h3>",
+             table([head.format("", "Count", "Amount"),
+                    row("Sales", str(report.sales_count), m(report.sales_total)),
+                    row("Refunds", str(report.refunds_count), m(-report.refunds_total)),
+                    row("Net", "", m(report.net), bold=True)]),
+             "<p style='margin-bottom:2px'><b>Tax by rate</b></p>",
+             table([row(f"{rate / 100:.2f} %", m(amount)) for rate, amount in report.tax_by_rate.items()]
+                   + [row("Total tax", m(report.tax_total), bold=True)]),
+             "<p style='margin-bottom:2px'><b>Card brands</b></p>",
+             table([row(escape(brand.title()), str(count), m(total))
+                    for brand, (count, total) in report.card_brands.items()] or [row("(no sales)")])]
+    if report.gateway_error:
+        parts.append(f"<p style='color:#b45309'><b>Gateway NOT checked:</b> {escape(report.gateway_error)}</p>")
+    elif report.gateway_checked and not report.differences:
+        parts.append("<p style='color:#15803d'><b>Gateway check: all payments match.</b></p>")
+    elif report.gateway_checked:
+        items = "".join(f"<li>{escape(d)}</li>" for d in report.differences)
+        parts.append(f"<p style='color:#b91c1c'><b>Gateway check: {len(report.differences)} difference(s)</b></p>"
+                     f"<ul style='color:#b91c1c'>{items}</ul>")
+    return "\n".join(p for p in parts if p)
+
+
 def report_csv(report: DayReport) -> str:
     """One section per table; amounts in minor units and as decimals, so spreadsheets can sum them."""
     out = io.StringIO()
@@ -184,7 +228,8 @@ def print_orders(settings, limit: int = 50) -> int:
     try:
         for order in store.orders.recent(limit):
             when = datetime.fromtimestamp(order.created_at).strftime("%Y-%m-%d %H:%M")
-            refunded = f"  refunded {format_money(Money(order.refunded, order.currency))}" if order.refunded else ""
+            refunded = (f"  refunded {format_money(Money(order.refunded, order.currency), settings.locale)}"
+                        if order.refunded else "")
             print(f"{order.number}  {when}  {format_money(order.total_money, settings.locale):>12}  "
                   f"{(order.card_brand or '-'):<10} {order.card_last4 or '----'}  {order.payment_intent}{refunded}")
     finally:
