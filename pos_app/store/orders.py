@@ -98,6 +98,15 @@ class OrderBook:
         return self._ids("SELECT id FROM orders WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id",
                          (start, end))
 
+    def search(self, text: str, currency: str, limit: int = 200) -> list[Order]:
+        """Orders matching what a cashier typed (number, amount, day, PI id, last4; see
+        order_search.py), newest first; the most recent ones for empty text."""
+        from pos_app.store.order_search import search_query
+        if not text.strip():
+            return self.recent(limit)
+        query = search_query(text, currency, limit)
+        return self._ids(*query) if query else []
+
     def count(self) -> int:
         return self._db.query_one("SELECT count(*) FROM orders")[0]
 
