@@ -36,7 +36,8 @@ HOST_HTML = """<!doctype html>
 <script src="/host.js" defer></script>
 </head><body data-pk="{pk}">
 <form id="payment-form"><label for="card">Card</label>
-<div id="card"></div><div id="card-errors" role="alert"></div></form>
+<div id="card"></div><div id="card-errors" role="alert"></div>
+<button id="pay-button" type="button">Pay</button></form>
 </body></html>"""
 
 HOST_CSS = """body { font-family: sans-serif; margin: 24px; background: #f6f9fc; }
@@ -254,6 +255,15 @@ def test_host_page_never_sees_the_card(qtbot, view, intent):
     # The page may learn the brand and last4 (Stripe.js tells it too), never the number.
     assert "4242424242424242" not in probe["everything"]
     assert "4242 4242" not in probe["everything"]
+
+
+def test_tab_leaves_the_card_element_for_the_next_control(qtbot, view):
+    type_card(qtbot, view, "4242424242424242")
+
+    press(view, Qt.Key.Key_Tab)
+
+    wait_for_js(qtbot, view.page(), "document.hasFocus() && document.activeElement.id === 'pay-button'")
+    wait_for_js(qtbot, view.page(), "hostLog.blur >= 1")  # the page hears the element lost focus
 
 
 def test_validation_messages_as_stripe_words_them(qtbot, view, intent):
