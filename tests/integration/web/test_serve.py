@@ -142,12 +142,10 @@ def test_the_newcomer_s_curl_session(serve):
     assert serve.json("POST", "/create-payment-intent")[1] == payment
     assert serve.json("POST", "/cart", {"items": {}})[0] == 409
 
-    declined = confirm_as_browser(serve.line["sandbox_url"], payment["client_secret"], payment["publishable_key"],
-                                  DECLINED)
+    declined = confirm_as_browser(serve.line["sandbox_url"], payment["client_secret"], DECLINED)
     assert declined["error"]["code"] == "card_declined"
     assert serve.json("POST", "/checkout/complete", {"payment_intent": payment["payment_intent"]})[0] == 409
-    paid = confirm_as_browser(serve.line["sandbox_url"], payment["client_secret"], payment["publishable_key"],
-                              SUCCEEDS)
+    paid = confirm_as_browser(serve.line["sandbox_url"], payment["client_secret"], SUCCEEDS)
     assert paid["status"] == "succeeded"
 
     status, done = serve.json("POST", "/checkout/complete", {"payment_intent": payment["payment_intent"]})

@@ -1,11 +1,6 @@
-"""Helpers for the endpoint tests: an authenticated test client, and paying as a browser would."""
+"""Helpers for the endpoint tests: an authenticated test client, services wired as AppCore wires them."""
 
 from __future__ import annotations
-
-import json
-import urllib.error
-import urllib.parse
-import urllib.request
 
 from pos_app.config import Settings
 from pos_app.core import Services
@@ -13,6 +8,10 @@ from pos_app.payments.checkout import CheckoutService
 from pos_app.payments.stripe_gateway import StripeGateway
 from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY
 from pos_app.store import open_store
+
+# Paying as Stripe.js would, with the publishable key and the client secret only (the payments
+# suite's helper); re-exported for this suite.
+from tests.integration.payments.helpers import confirm_as_browser  # noqa: F401
 
 TOKEN = "test-token-" + "x" * 32
 ENDPOINT = "http://127.0.0.1:48123"
@@ -56,28 +55,6 @@ class ApiClient:
 
     def delete(self, path, **kw):
         return self.request("DELETE", path, **kw)
-
-
-def confirm_as_browser(sandbox_url: str, client_secret: str, publishable_key: str, card_number: str) -> dict:
-    """What stripe.confirmCardPayment does on the wire: confirm the PaymentIntent with the
-    publishable key and the client secret. Returns the sandbox's JSON (a PI, or {"error": ...})."""
-    pi_id = client_secret.split("_secret_")[0]
-    form = urllib.parse.urlencode({
-        "client_secret": client_secret,
-        "payment_method_data[type]": "card",
-        "payment_method_data[card][number]": card_number,
-        "payment_method_data[card][exp_month]": "12",
-        "payment_method_data[card][exp_year]": "2034",
-        "payment_method_data[card][cvc]": "123",
-    }).encode()
-    request = urllib.request.Request(f"{sandbox_url}/v1/payment_intents/{pi_id}/confirm", data=form,
-                                     headers={"Authorization": f"Bearer {publishable_key}"}, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
-    except urllib.error.HTTPError as exc:
-        with exc:
-            return json.load(exc)
 
 
 def build_services(settings: Settings, api_base: str, sandbox_url: str | None) -> Services:
