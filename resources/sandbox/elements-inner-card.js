@@ -260,6 +260,12 @@
     var input = inputs[field];
     var fields = visibleFields();
     var index = fields.indexOf(field);
+    if (event.key === 'Enter' && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.metaKey) {
+      // As Stripe's Elements do: Enter in the card field submits the form the element is mounted in.
+      event.preventDefault();
+      frame.send('submit', {elementType: 'card'});
+      return;
+    }
     var collapsed = input.selectionStart === input.selectionEnd;
     if (!collapsed) return;
     var atStart = input.selectionStart === 0;

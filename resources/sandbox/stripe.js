@@ -277,6 +277,9 @@
         error: payload.error || undefined, brand: payload.brand,
         value: payload.value || {postalCode: ''}
       });
+    } else if (type === 'submit') {
+      var form = this._container && this._container.closest('form');
+      if (form && typeof form.requestSubmit === 'function') form.requestSubmit();
     } else if (type === 'focus' || type === 'blur') {
       this._state.focus = type === 'focus';
       this._renderClasses();

@@ -50,7 +50,8 @@ label { display: block; margin-bottom: 8px; color: #6b7c93; font-size: 14px; }
 
 # Records what the page can learn; pay() is what a checkout page does.
 HOST_JS = """
-window.hostLog = {ready: false, events: [], focus: 0, blur: 0, result: null, csp: []};
+window.hostLog = {ready: false, events: [], focus: 0, blur: 0, result: null, csp: [], submits: 0};
+document.addEventListener('submit', function (e) { e.preventDefault(); hostLog.submits += 1; });
 document.addEventListener('securitypolicyviolation', function (e) {
   hostLog.csp.push(e.violatedDirective + ' ' + e.blockedURI);
 });
@@ -264,6 +265,14 @@ def test_tab_leaves_the_card_element_for_the_next_control(qtbot, view):
 
     wait_for_js(qtbot, view.page(), "document.hasFocus() && document.activeElement.id === 'pay-button'")
     wait_for_js(qtbot, view.page(), "hostLog.blur >= 1")  # the page hears the element lost focus
+
+
+def test_enter_in_the_card_field_submits_the_host_form(qtbot, view):
+    type_card(qtbot, view, "4242424242424242")
+
+    press(view, Qt.Key.Key_Return)
+
+    wait_for_js(qtbot, view.page(), "hostLog.submits === 1")  # like Stripe's Elements: Enter submits
 
 
 def test_validation_messages_as_stripe_words_them(qtbot, view, intent):
