@@ -179,8 +179,9 @@ class CartModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(CartColumn):
             if role == Qt.ItemDataRole.DisplayRole:
                 return HEADERS[CartColumn(section)]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section != CartColumn.NAME:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                horizontal = Qt.AlignmentFlag.AlignLeft if section == CartColumn.NAME else Qt.AlignmentFlag.AlignRight
+                return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
         return None

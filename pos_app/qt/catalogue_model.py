@@ -134,6 +134,7 @@ class CatalogueModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[CatalogueColumn(section)]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section == CatalogueColumn.PRICE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignRight if section == CatalogueColumn.PRICE else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         return None

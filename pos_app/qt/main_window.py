@@ -398,7 +398,6 @@ class MainWindow(QMainWindow):
         self.message_label.style().polish(self.message_label)
         self.message_label.setText(text)
         self.message_label.show()
-        self.statusBar().showMessage(text, 8000)
 
     # -- keyboard ------------------------------------------------------------------------------
 

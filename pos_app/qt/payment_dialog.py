@@ -41,7 +41,7 @@ QTextBrowser#receiptView { font-size: 11pt; border: 1px solid #e5e7eb; }
 
 STATE_TEXT = {
     "loading": "Loading the card form…",
-    "ready": "Key in the card, then press Pay.",
+    "ready": "Key in the card, then press Pay. Esc cancels.",
     "confirming": "Confirming the payment with the card processor…",
     "requires_action": "The card issuer asks for authentication (3-D Secure).",
     "declined": "Declined — try another card, or Esc to cancel.",
@@ -70,9 +70,17 @@ class PaymentDialog(QDialog):
         self._build_form()
         self._build_page()
         self.setWindowTitle("Card payment")
-        self.resize(560, 680)
+        self._fit_to_screen()
 
     # -- construction --------------------------------------------------------------------------
+
+    def _fit_to_screen(self, width: int = 600, height: int = 860) -> None:
+        """Tall enough for the lines and the card form together, but never taller than the screen."""
+        screen = (self.parentWidget() or self).screen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            width, height = min(width, available.width() - 40), min(height, available.height() - 40)
+        self.resize(width, height)
 
     def _build_form(self) -> None:
         form = load_form("payment_dialog.ui", self, custom_widgets=(PaymentView, ReceiptView))
@@ -140,6 +148,7 @@ class PaymentDialog(QDialog):
 
     def _on_view_load_finished(self, ok: bool) -> None:
         if not ok and self.order is None:
+            self.cancel_button.show()
             self._set_status("The card form could not be loaded. Esc to cancel, then Charge again.", "error")
             return
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -148,6 +157,9 @@ class PaymentDialog(QDialog):
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_bridge_state_changed(self, state: str) -> None:
+        # The page has its own Cancel button while it can take a card; ours covers the rest
+        # (the page failed to load, or the sale could not be confirmed).
+        self.cancel_button.setVisible(state in ("loading", "error") and self.order is None)
         if self.order is None and not self._finalizing:
             self._set_status(STATE_TEXT.get(state, ""), "error" if state in ("declined", "error") else "info")
         self.page_state_changed.emit(state)
@@ -195,6 +207,7 @@ class PaymentDialog(QDialog):
                    "until the payment is checked.")
         self.cancel_button.setText("Close   Esc")
         self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
         self._set_status(message, "error")
         self.finalize_failed.emit(message)
 

@@ -18,8 +18,9 @@ QLineEdit#catalogueSearch:focus { border-color: #2563eb; }
 QComboBox#categoryFilter { font-size: 11pt; padding: 5px 8px; }
 QTableView { font-size: 11pt; gridline-color: #e5e7eb; selection-background-color: #2563eb;
              selection-color: white; alternate-background-color: #f3f4f6; }
+QTableView::item { padding: 0 8px; }
 QTableView:!focus { selection-background-color: #bfdbfe; selection-color: #111827; }
-QHeaderView::section { font-weight: 600; padding: 4px 6px; background: #f3f4f6; border: none;
+QHeaderView::section { font-weight: 600; padding: 4px 8px; background: #f3f4f6; border: none;
                        border-bottom: 1px solid #d1d5db; }
 QFrame#totalsPanel { background: #f9fafb; border: 1px solid #e5e7eb; border-radius: 8px; }
 QLabel#subtotalCaption, QLabel#taxCaption, QLabel#subtotalLabel, QLabel#taxLabel { font-size: 12pt; color: #374151; }

@@ -119,3 +119,19 @@ def test_cart_model_keeps_rows_on_quantity_change(qtbot, store):
     with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.rowsRemoved):
         model.set_snapshot(store.carts.remove("latte"))
     assert [model.sku_at(r) for r in range(model.rowCount())] == ["mocha", "espresso"]
+
+
+
+def test_none_survives_many_void_qt_calls(qapp):
+    """PySide6 6.12 on Python 3.11 drops a reference to None per void call (pos_app.qt.pyside_workarounds);
+    without the workaround this aborts the interpreter within a few thousand calls."""
+    import sys
+
+    from PySide6.QtWidgets import QLabel
+
+    import pos_app.qt  # noqa: F401  (applies the workaround)
+
+    label = QLabel()
+    for _ in range(20_000):
+        label.setText("x")
+    assert sys.getrefcount(None) > 1_000_000
