@@ -1,0 +1,114 @@
+"""Take the README's screenshots of the till, headless: docs/screenshots/till.png and payment.png.
+
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [--out docs/screenshots]
+
+Runs the real window over a fresh training-mode data folder (the sandbox, no keys), rings up a
+few items, then opens the payment dialog and keys in a test card with real key events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the tests' card-typing helpers live in the repository
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pos_app.qt.app import prepare_environment  # noqa: E402
+
+prepare_environment()
+
+from PySide6 import QtWebEngineWidgets  # noqa: E402,F401
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from pos_app.config import Settings  # noqa: E402
+from pos_app.core import AppCore  # noqa: E402
+from pos_app.qt.app import build_main_window  # noqa: E402
+
+CART = ["latte", "latte", "croissant", "5012345600017", "muffin-blue", "orange juice", "brownie"]
+
+
+class Waiter:
+    """The little of pytest-qt's qtbot that the card-typing helpers need."""
+
+    TimeoutError = TimeoutError
+
+    def waitUntil(self, condition, timeout: int = 5000) -> None:  # noqa: N802 (qtbot's name)
+        deadline = time.monotonic() + timeout / 1000
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("condition not met in time")
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+    def pause(self, ms: int) -> None:
+        """Let Chromium paint (there is no signal for 'the compositor has drawn')."""
+        end = time.monotonic() + ms / 1000
+        while time.monotonic() < end:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def ring_up(window, bot: Waiter) -> None:
+    search = window.search
+    for text in CART:
+        search.clear()
+        QTest.keyClicks(search, text)
+        QTest.keyClick(search, Qt.Key.Key_Return)
+    search.clear()
+    QTest.keyClicks(search, "te")  # leave a search in progress, as at a real till
+    window.focus_cart()
+    bot.waitUntil(lambda: window.cart_model.rowCount() == 6)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    from tests.gui.helpers import enter_card
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    bot = Waiter()
+    with tempfile.TemporaryDirectory() as data_dir:
+        settings = Settings.load(environ={}, env_file=None).with_(data_dir=Path(data_dir),
+                                                                  shop_name="Corner Café")
+        core = AppCore(settings).start()
+        window = build_main_window(core, reconcile=True)
+        try:
+            window.resize(1180, 720)
+            window.show()
+            bot.waitUntil(lambda: "OK" in window.status_gateway.text(), 10000)
+            ring_up(window, bot)
+            bot.pause(300)
+            window.grab().save(str(args.out / "till.png"))
+
+            opened = []
+            window.payment_dialog_opened.connect(opened.append)
+            window.charge()
+            bot.waitUntil(lambda: opened and opened[0].page_state == "ready", 20000)
+            dialog = opened[0]
+            dialog.resize(620, 940)  # the whole page at once (the offscreen screen is small)
+            enter_card(bot, dialog, "4242424242424242")
+            bot.pause(1000)
+            dialog.grab().save(str(args.out / "payment.png"))
+            dialog.reject()
+        finally:
+            window.shutdown()
+            window.close()
+            window.deleteLater()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            core.stop()
+    print(f"wrote {args.out / 'till.png'} and {args.out / 'payment.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
