@@ -36,6 +36,14 @@ def origin_of(url: QUrl | str) -> tuple[str, str, int]:
     return scheme, url.host().lower(), url.port(443 if scheme == "https" else 80)
 
 
+def without_query(url: QUrl) -> str:
+    """A URL fit for the log: no query (the checkout URL's carries the launch token)."""
+    clean = QUrl(url)
+    clean.setQuery(None)
+    clean.setFragment(None)
+    return clean.toString()
+
+
 def normalize_fingerprint(text: str) -> str:
     return text.replace(":", "").strip().lower()
 
@@ -71,9 +79,9 @@ class CheckoutPage(QWebEnginePage):
     def acceptNavigationRequest(self, url: QUrl, navigation_type, is_main_frame: bool) -> bool:
         if self.allows(url, is_main_frame):
             return True
-        self.blocked.append(url.toString())
+        self.blocked.append(without_query(url))
         log.warning("blocked navigation of the %s frame to %s", "main" if is_main_frame else "sub",
-                    url.toDisplayString(QUrl.UrlFormattingOption.RemoveQuery))
+                    without_query(url))
         return False
 
     def createWindow(self, _type) -> None:
@@ -87,7 +95,7 @@ class CheckoutPage(QWebEnginePage):
     # -- console -------------------------------------------------------------------------------
 
     def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
-        source_url = QUrl(source).toDisplayString(QUrl.UrlFormattingOption.RemoveQuery)
+        source_url = without_query(QUrl(source))
         console_log.log(_CONSOLE_LEVELS.get(level, logging.INFO), "js %s:%d: %s", source_url, line, message)
 
     # -- TLS -----------------------------------------------------------------------------------

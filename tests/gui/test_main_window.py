@@ -179,3 +179,22 @@ def test_the_cart_is_restored_on_restart(qtbot, settings):
         close_window(qtbot, window)
     finally:
         core.stop()
+
+
+def test_start_up_reconcile_reports_the_gateway_healthy(qtbot, core):
+    from pos_app.qt.app import build_main_window
+
+    window = build_main_window(core)  # reconciles on the worker
+    qtbot.addWidget(window)
+    assert window.status_gateway.text() == "Gateway: checking…"
+    with qtbot.waitSignal(window.reconcile_finished, timeout=10000) as done:
+        pass
+    assert not done.args[0].in_doubt
+    assert window.status_gateway.text() == "Gateway: OK"
+    close_window(qtbot, window)
+
+
+def test_charging_an_empty_cart_says_what_to_do(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    assert window.payment_dialog is None
+    assert "empty" in window.message_label.text()

@@ -1,0 +1,52 @@
+"""run_gui end to end in a child process: the window opens, reconciles, and everything stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
+
+CHILD = textwrap.dedent("""
+    import logging, sys, threading
+    from pathlib import Path
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    from pos_app.config import Settings
+    from pos_app.qt import app as qt_app
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    exec_ = QApplication.exec
+
+    def exec_then_quit(*args):
+        def check():
+            window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow")
+            if window.isVisible() and "OK" in window.status_gateway.text():
+                print("WINDOW", window.windowTitle(), window.status_gateway.text(), flush=True)
+                QApplication.quit()
+            else:
+                QTimer.singleShot(100, check)
+        QTimer.singleShot(100, check)
+        return exec_()
+
+    QApplication.exec = staticmethod(exec_then_quit)
+    settings = Settings.load(environ={}, env_file=None).with_(data_dir=Path(sys.argv[1]))
+    code = qt_app.run_gui(settings)
+    alive = [t.name for t in threading.enumerate() if t.name.startswith("pos-")]
+    print("EXIT", code, "THREADS", alive, flush=True)
+""")
+
+
+def test_run_gui_shows_the_window_reconciles_and_stops_cleanly(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path)], capture_output=True, text=True,
+                            env=env, timeout=90)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "WINDOW pos-app demo shop — pos-app (TRAINING) Gateway: OK" in result.stdout
+    assert "EXIT 0 THREADS []" in result.stdout
+    assert "endpoint stopped" in result.stderr and "sandbox stopped" in result.stderr
+    assert "Release of profile requested" not in result.stderr
