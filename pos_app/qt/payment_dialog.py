@@ -41,7 +41,7 @@ QTextBrowser#receiptView { font-size: 11pt; border: 1px solid #e5e7eb; }
 
 STATE_TEXT = {
     "loading": "Loading the card form…",
-    "ready": "Key in the card, then press Pay. Esc cancels.",
+    "ready": "Tab into the card and key it in; Enter pays, Esc cancels.",
     "confirming": "Confirming the payment with the card processor…",
     "requires_action": "The card issuer asks for authentication (3-D Secure).",
     "declined": "Declined — try another card, or Esc to cancel.",
