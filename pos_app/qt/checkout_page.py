@@ -2,6 +2,9 @@
 
 - Navigation: the main frame stays on the local endpoint; sub-frames may also be Stripe's
   (*.stripe.com, *.stripe.network: the card Element and 3-D Secure) or the training sandbox's.
+  With real Stripe (test/live), any https sub-frame is allowed: a card issuer's 3-D Secure page
+  loads from the bank's own domain inside Stripe's frame. The page's own CSP (frame-src) still
+  limits what the checkout page itself may frame to Stripe.
 - Console messages go to the logging module (never to stdout, never with card data: the card
   fields live in Stripe's frames, whose console the page does not see).
 - TLS: the endpoint's self-signed certificate (live mode) is accepted only if its SHA-256
@@ -73,8 +76,11 @@ class CheckoutPage(QWebEnginePage):
             return True
         if is_main_frame:
             return False
-        return (url.toString() in BLANK_FRAMES or is_stripe_url(url)
-                or (self._sandbox is not None and origin_of(url) == self._sandbox))
+        if url.toString() in BLANK_FRAMES or is_stripe_url(url):
+            return True
+        if self._sandbox is not None:  # training: nothing but our sandbox
+            return origin_of(url) == self._sandbox
+        return url.scheme() == "https"  # a bank's 3-D Secure page inside Stripe's frame
 
     def acceptNavigationRequest(self, url: QUrl, navigation_type, is_main_frame: bool) -> bool:
         if self.allows(url, is_main_frame):

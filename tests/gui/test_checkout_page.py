@@ -44,6 +44,24 @@ def test_navigation_allow_list(page, url, main, allowed):
     assert page.allows(QUrl(url), main) is allowed
 
 
+@pytest.mark.parametrize(("url", "main", "allowed"), [
+    ("https://acs.somebank.example/3ds/challenge", False, True),  # the issuer's page inside Stripe's frame
+    ("https://acs.somebank.example/3ds/challenge", True, False),
+    ("http://acs.somebank.example/3ds/challenge", False, False),
+    ("file:///etc/passwd", False, False),
+])
+def test_with_real_stripe_a_banks_3ds_frame_may_load(qapp, url, main, allowed):
+    live = CheckoutPage(checkout_profile(), ENDPOINT)
+    try:
+        assert live.allows(QUrl(url), main) is allowed
+    finally:
+        shiboken6.delete(live)
+
+
+def test_training_keeps_sub_frames_to_the_sandbox(page):
+    assert page.allows(QUrl("https://acs.somebank.example/3ds"), False) is False
+
+
 def test_refused_navigation_is_recorded(page):
     assert page.acceptNavigationRequest(QUrl("https://evil.example/x?card=1"), 0, True) is False
     assert page.blocked == ["https://evil.example/x"]  # logged without the query
