@@ -1,13 +1,29 @@
-"""pytest plugin of pos-app (registered under the pytest11 entry point).
+"""pytest plugin of pos-app: the tester kit's fixtures (registered under the pytest11 entry point).
 
-Sets up headless Qt before any test imports Qt: QT_QPA_PLATFORM=offscreen unless a platform
-was chosen, and QtWebEngine's --no-sandbox only when running as root (Chromium refuses its
-sandbox there).
+Active in every pytest session where pos-app is installed, so it must cost nothing to a session
+that never touches Qt: Qt and the application are imported inside the fixtures. What it does up
+front, in pytest_configure, is what has to happen before any QApplication exists:
+
+- QT_QPA_PLATFORM=offscreen, unless a platform was chosen (export QT_QPA_PLATFORM=xcb to watch);
+- QtWebEngine's --no-sandbox, only when running as root (Chromium refuses its sandbox there, as in
+  most CI containers); a normal user keeps Chromium's sandbox;
+- import QtWebEngineWidgets (Qt requires it before the QApplication that pytest-qt creates).
+
+Fixtures: pos_options -> pos_config -> pos_app -> pos_window -> pos. See docs/testing.md.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import fields
+from enum import Enum
+from pathlib import Path
+
+import pytest
+
+MARKER = "pos_settings"
+NEEDS_PYTEST_QT = ("the {fixture} fixture needs pytest-qt (its qtbot drives the window): "
+                   "pip install 'pos-app[test]'")
 
 
 def configure_headless_qt() -> None:
@@ -20,3 +36,124 @@ def configure_headless_qt() -> None:
 
 def pytest_configure(config) -> None:
     configure_headless_qt()
+    config.addinivalue_line(
+        "markers", f"{MARKER}(**overrides): settings for the pos_config fixture, by Settings field name, "
+                   "e.g. currency='eur', tax_mode='inclusive', shop_name='Test shop'")
+    try:
+        from PySide6 import QtWebEngineWidgets  # noqa: F401  (before any QApplication)
+    except ImportError:  # no QtWebEngine here: the window fixtures will say so when asked for
+        pass
+
+
+# -- settings ------------------------------------------------------------------------------------
+
+
+def _env_names() -> dict[str, str]:
+    """Settings field -> the environment variable config.Settings.load() reads it from."""
+    from pos_app.config import Settings
+
+    return {f.name: (f.name.upper() if f.name.startswith("stripe_") else f"POS_{f.name.upper()}")
+            for f in fields(Settings) if f.name != "data_dir"}
+
+
+def _env_text(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value.value if isinstance(value, Enum) else value)
+
+
+def training_settings(data_dir: str | Path, **overrides):
+    """Settings for a till in data_dir, ignoring the process environment and any .env file.
+
+    Without Stripe keys among the overrides that is training mode: the built-in sandbox, no network.
+    Overrides go through the same checks as the environment (a bad value raises ConfigError).
+    """
+    from pos_app.config import Settings
+
+    names, environ = _env_names(), {}
+    for name, value in overrides.items():
+        if name == "data_dir":
+            data_dir = value
+        elif name in names:
+            environ[names[name]] = _env_text(value)
+        else:
+            raise pytest.UsageError(f"{MARKER}: unknown setting {name!r}; known: {', '.join(sorted(names))}")
+    return Settings.load(environ=environ, env_file=None).with_(data_dir=Path(data_dir))
+
+
+# -- fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pos_options(request) -> dict:
+    """Settings overrides for pos_config, from @pytest.mark.pos_settings(...) (the closest marker wins).
+
+    Override this fixture to set them for a whole module or conftest.
+    """
+    options: dict = {}
+    for marker in reversed(list(request.node.iter_markers(MARKER))):
+        if marker.args:
+            raise pytest.UsageError(f"{MARKER} takes keyword arguments only, e.g. {MARKER}(currency='eur')")
+        options.update(marker.kwargs)
+    return options
+
+
+@pytest.fixture
+def pos_config(tmp_path, pos_options):
+    """Settings for a throwaway data folder: training mode, demo catalogue, plus pos_options."""
+    return training_settings(tmp_path / "pos-data", **pos_options)
+
+
+@pytest.fixture
+def pos_app(pos_config):
+    """A started application core without a window: store, training sandbox, local endpoint.
+
+    An AppCore: .url, .token, .sandbox_url, .services (store, carts, checkout, gateway), .settings.
+    """
+    from pos_app.core import AppCore
+
+    core = AppCore(pos_config).start()
+    yield core
+    core.stop()
+
+
+def _qtbot(request, fixture: str):
+    try:
+        return request.getfixturevalue("qtbot")
+    except pytest.FixtureLookupError:
+        pytest.fail(NEEDS_PYTEST_QT.format(fixture=fixture), pytrace=False)
+
+
+@pytest.fixture
+def pos_window(request, pos_app):
+    """The till (MainWindow) over pos_app: shown, registered with qtbot, ready to sell."""
+    qtbot = _qtbot(request, "pos_window")
+    from pos_app.testing.till import close_till, open_till
+
+    window = open_till(qtbot, pos_app)
+    yield window
+    close_till(qtbot, window)
+
+
+@pytest.fixture
+def pos(request, pos_window):
+    """A PosDriver working pos_window as a cashier does."""
+    qtbot = _qtbot(request, "pos")
+    from pos_app.core import AppCore
+    from pos_app.testing.driver import PosDriver
+    from pos_app.testing.till import close_till, open_till
+
+    restarted: list[AppCore] = []
+
+    def reopen(window):
+        close_till(qtbot, window)
+        window.core.stop()
+        core = AppCore(window.core.settings)
+        restarted.append(core)
+        return open_till(qtbot, core.start())
+
+    driver = PosDriver(qtbot, pos_window, reopen=reopen)
+    yield driver
+    close_till(qtbot, driver.window)
+    for core in restarted:
+        core.stop()
