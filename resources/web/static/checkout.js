@@ -109,6 +109,7 @@
     setBusy(false);
     setState('ready');
     callBridge('report_ready', []);
+    card.focus();  // the cashier types the card straight away, no click or Tab needed
   });
   card.on('change', function (event) {
     cardComplete = !!event.complete;
