@@ -1,7 +1,3 @@
 """The Qt window: MainWindow over the cart and catalogue, PaymentDialog (QtWebEngine + QWebChannel),
 receipts and the worker that keeps network calls off the GUI thread. run_gui() in app.py is the
 composition root."""
-
-from pos_app.qt.pyside_workarounds import make_none_immortal
-
-make_none_immortal()  # before any PySide6 call: see pyside_workarounds

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 
-import pos_app.qt  # noqa: F401  (PySide6 6.12 on Python 3.11 workaround, before any Qt call: see pyside_workarounds)
 from pos_app.config import Settings
 from pos_app.core import AppCore
 
