@@ -52,6 +52,33 @@ QPushButton { font-size: 11pt; min-height: 34px; padding: 0 12px; }
 """
 
 
+REPORT_KEYS = "Ctrl+Shift+Z"
+
+
+class ShortcutPassThrough(QObject):
+    """Lets window shortcuts win over a text field's own use of the same keys.
+
+    A QLineEdit claims its editing keys before shortcuts see them (ShortcutOverride): on Linux
+    Ctrl+Shift+Z is its Redo, so the Z report shortcut would never fire from a search field.
+    Installed on such a field, this filter declines the claim for the given keys.
+    """
+
+    def __init__(self, parent: QObject, *keys: str) -> None:
+        super().__init__(parent)
+        self._keys = [QKeySequence(key) for key in keys]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:
+            pressed = QKeySequence(event.keyCombination())
+            if any(pressed.matches(key) == QKeySequence.SequenceMatch.ExactMatch for key in self._keys):
+                return True  # not accepted by the field: the window's shortcut gets the key
+        return False
+
+
+def pass_shortcuts_through(field: QWidget, *keys: str) -> None:
+    field.installEventFilter(ShortcutPassThrough(field, *keys))
+
+
 class _CheckoutEvents(QObject):
     """CheckoutService calls listeners on worker threads; this signal brings them to the GUI thread."""
 
@@ -127,6 +154,7 @@ class HistoryWindow(QWidget):
         self.refund_button.clicked.connect(self.open_refund)
         self.report_button.clicked.connect(self.open_report)
         self.search.installEventFilter(self)
+        pass_shortcuts_through(self.search, REPORT_KEYS)
 
     def _build_shortcuts(self) -> None:
         def shortcut(keys: list[str], slot) -> None:
@@ -137,7 +165,7 @@ class HistoryWindow(QWidget):
         shortcut(["Ctrl+P"], self.reprint)
         shortcut(["Ctrl+S"], self._on_pdf_clicked)
         shortcut(["Ctrl+R"], self.open_refund)
-        shortcut(["Ctrl+Shift+Z"], self.open_report)
+        shortcut([REPORT_KEYS], self.open_report)
         shortcut(["F5"], self.reload)
         shortcut(["Esc"], self._on_escape)
 

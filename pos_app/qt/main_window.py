@@ -168,6 +168,20 @@ class MainWindow(QMainWindow):
         shortcut(["F3"], self.category.setFocus)
         shortcut(["F4"], self.focus_cart)
         shortcut(["Ctrl+Delete"], self.clear_cart)
+        shortcut(["F9"], self.open_history)
+        from pos_app.qt.history_window import REPORT_KEYS, pass_shortcuts_through
+        shortcut([REPORT_KEYS], self.open_report)
+        pass_shortcuts_through(self.search, REPORT_KEYS)  # else the search field's Redo takes the keys
+
+    def open_history(self):
+        """The order history (F9): reprint, refund, Z report (pos_app/qt/history_window.py)."""
+        from pos_app.qt.history_window import open_history
+        return open_history(self, self.services, self.settings, self.core.mode)
+
+    def open_report(self):
+        """Today's end-of-day (Z) report (Ctrl+Shift+Z)."""
+        from pos_app.qt.history_window import open_report
+        return open_report(self, self.services, self.settings, self.core.mode)
 
     def _connect_checkout_events(self) -> None:
         subscribe = getattr(self.services.checkout, "subscribe", None)

@@ -200,3 +200,31 @@ def test_open_history_from_the_till_reuses_one_window(qtbot, core, sales):
     qtbot.waitUntil(lambda: report.report is not None, timeout=TIMEOUT)
     assert report.report.sales_count == 3 and not report.report.differences
     first.close()
+
+
+def test_f9_opens_the_history_and_ctrl_shift_z_the_report_from_the_till(qtbot, window, core, sales):
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(window.search, Qt.Key.Key_F9)
+    history = window.findChild(HistoryWindow, "historyWindow")
+    assert history is not None and history.isVisible()
+    assert shown_numbers(history) == ["000003", "000002", "000001"]
+    history.close()
+
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(window.search, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    report = history.report_dialog
+    assert report is not None and report.isVisible() and history.isVisible()
+    qtbot.waitUntil(lambda: report.report is not None, timeout=TIMEOUT)
+    assert report.report.sales_count == 3
+    history.close()
+
+
+def test_ctrl_shift_z_opens_the_report_even_from_the_search_field(qtbot, history):
+    history.search.setFocus()
+    qtbot.keyClick(history.search, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert history.report_dialog is not None and history.report_dialog.isVisible()
+    qtbot.waitUntil(lambda: history.report_dialog.report is not None, timeout=TIMEOUT)
