@@ -221,3 +221,20 @@ def print_document(document: QTextDocument, parent: QWidget | None = None) -> bo
         return False
     print_to(document, printer)
     return True
+
+
+# -- the receipt of a sale just made --------------------------------------------------------------
+
+
+def print_receipt(order: Order, settings: Settings, mode: str, parent: QWidget | None = None) -> bool:
+    """Print a receipt through the print dialog (for a Print button on the receipt after a sale)."""
+    return print_document(receipt_document(order, settings, mode), parent)
+
+
+def save_receipt_pdf(order: Order, settings: Settings, mode: str, parent: QWidget | None = None) -> Path | None:
+    """Ask where, then save a receipt as PDF; None if the cashier cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getSaveFileName(parent, "Save receipt as PDF",
+                                          str(Path.home() / f"receipt-{order.number}.pdf"), "PDF files (*.pdf)")
+    return save_pdf(receipt_document(order, settings, mode), path) if path else None

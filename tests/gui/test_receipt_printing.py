@@ -156,3 +156,47 @@ def test_custom_roll_size_survives_the_printer(qtbot, shop):
     size = make_printer(document).pageLayout().pageSize().size(QPageSize.Unit.Millimeter)
     assert abs(size.width() - ROLL_WIDTH_MM) < 0.5 and size.height() > 60
     assert isinstance(size, QSizeF)
+
+
+def test_print_receipt_goes_through_the_print_dialogs_printer(qtbot, shop, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from pos_app.qt import printing
+
+    class AcceptingPrintDialog:  # the cashier picks "Print to file (PDF)" and presses Print
+        def __init__(self, printer, parent=None) -> None:
+            self.printer = printer
+            assert abs(printer.pageLayout().pageSize().size(QPageSize.Unit.Millimeter).width() - 80) < 0.5
+
+        def setWindowTitle(self, title: str) -> None:  # noqa: N802 (Qt's name)
+            assert title == "Print Receipt 000042"
+
+        def exec(self) -> int:
+            self.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            self.printer.setOutputFileName(str(tmp_path / "after-sale.pdf"))
+            return QDialog.DialogCode.Accepted
+
+    class CancelledPrintDialog(AcceptingPrintDialog):
+        def exec(self) -> int:
+            return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(printing, "QPrintDialog", CancelledPrintDialog)
+    assert printing.print_receipt(made_order(), shop, TRAINING) is False
+    assert not (tmp_path / "after-sale.pdf").exists()
+
+    monkeypatch.setattr(printing, "QPrintDialog", AcceptingPrintDialog)
+    assert printing.print_receipt(made_order(), shop, TRAINING) is True
+    text = pdf_text(tmp_path / "after-sale.pdf")[1]
+    assert "Receipt000042" in text and "COPY" not in text
+
+
+def test_save_receipt_pdf_asks_where(qtbot, shop, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from pos_app.qt import printing
+
+    answers = iter([("", ""), (str(tmp_path / "chosen.pdf"), "PDF files (*.pdf)")])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args: next(answers)))
+    assert printing.save_receipt_pdf(made_order(), shop, LIVE) is None  # cancelled
+    assert printing.save_receipt_pdf(made_order(), shop, LIVE) == tmp_path / "chosen.pdf"
+    assert "Receipt000042" in pdf_text(tmp_path / "chosen.pdf")[1]
