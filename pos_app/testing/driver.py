@@ -12,6 +12,7 @@ driver asks the application's own services, never its private attributes.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -24,6 +25,7 @@ from pos_app.testing import webdriving as web
 
 UI_TIMEOUT_MS = 5_000  # a widget reacting to a key or a click
 PAYMENT_TIMEOUT_MS = 20_000  # the card processor (the training sandbox) and the checkout worker
+REFUSAL_GRACE_S = 1.0  # after Pay, how long the page may take to start confirming
 MANY = 5  # add(sku, qty) above this types the quantity into the cart instead of pressing Enter qty times
 
 SUCCEEDED, DECLINED, REQUIRES_ACTION = "succeeded", "declined", "requires_action"
@@ -103,6 +105,7 @@ class PosDriver:
         """Find the item by its SKU, click its row, and press Enter once per unit."""
         if qty < 1:
             raise ValueError(f"add() takes a quantity of 1 or more, got {qty}; use set_qty() or remove()")
+        self._ready_for_cart_action(f"add {sku}")
         listed = self.search(sku)
         if sku not in listed:
             raise AssertionError(f"no item {sku!r} in the catalogue list after searching for it; the list shows "
@@ -233,8 +236,7 @@ class PosDriver:
             web.type_keys(view, value)
             self._wait(lambda: shown(web.run_js(self.qtbot, frame, f"document.getElementById('{field}').value")
                                      or "") == shown(value),
-                       f"the card field {field} to show {value!r}",
-                       fail=lambda: dialog.page_state == "error" and "the checkout page reported an error")
+                       f"the card field {field} to show {value!r}")
 
     def pay(self) -> str:
         """Click Pay; return 'succeeded' (receipt shown), 'declined' or 'requires_action' (3-D Secure up)."""
@@ -242,14 +244,16 @@ class PosDriver:
         watch = _PageWatch(dialog)
         page = dialog.page
         web.scroll_into_view(self.qtbot, page, "#pay-button")
-        before = self._page_message(dialog)
         web.click(self.qtbot, dialog.view, web.element_center(self.qtbot, page, page.mainFrame(), "#pay-button"))
+        clicked = time.monotonic()
 
-        def refused():  # the form did not even start (say, an incomplete card): the page says why
-            if watch.states:
+        def refused():
+            # The form did not even start (say, an incomplete card): no state change, and the page
+            # says why. A moment's grace first, for the click to land and the page to answer.
+            if watch.states or time.monotonic() - clicked < REFUSAL_GRACE_S:
                 return None
             shown = self._page_message(dialog)
-            return shown and shown != before and f"the page did not confirm the payment and says {shown!r}"
+            return shown and f"the page did not confirm the payment and says {shown!r}"
 
         return self._outcome(dialog, watch, "after pressing Pay", refused)
 

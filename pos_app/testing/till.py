@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent
 
 from pos_app.qt.app import build_main_window
@@ -43,8 +44,8 @@ def close_till(qtbot, window, timeout_ms: int = CLOSE_TIMEOUT_MS) -> None:
     A payment being confirmed is waited for (closing then would lose track of it), but teardown
     goes on if it never ends: the test that left it so has already failed.
     """
-    if window.property(CLOSED_PROPERTY):
-        return
+    if not shiboken6.isValid(window) or window.property(CLOSED_PROPERTY):
+        return  # already closed here, or closed and deleted by pytest-qt's own teardown
     window.setProperty(CLOSED_PROPERTY, True)
     dialog = window.payment_dialog
     if dialog is not None:
