@@ -228,3 +228,62 @@ def test_ctrl_shift_z_opens_the_report_even_from_the_search_field(qtbot, history
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert history.report_dialog is not None and history.report_dialog.isVisible()
     qtbot.waitUntil(lambda: history.report_dialog.report is not None, timeout=TIMEOUT)
+
+
+def activate(qtbot, widget) -> None:
+    """Make a window the active one (its shortcuts are window shortcuts); offscreen has no window
+    manager, so activation requests from the app (a dialog closing) can land late."""
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+
+
+@pytest.mark.slow
+@pytest.mark.qt_log_ignore("QRhiGles2: Failed to create", "Failed to create RHI for backend")
+def test_a_day_at_the_till_sell_reprint_refund_and_close(qtbot, window, tmp_path, monkeypatch):
+    """In training mode through the real window: sell with the card typed into the card form, then
+    F9 history, reprint, refund one item, and close the day with the Z report."""
+    from tests.gui.helpers import charge, enter_card, pay, scan
+
+    scan(qtbot, window, "latte")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)  # a second latte
+    scan(qtbot, window, "5012345600130")  # a croissant, by barcode
+    dialog = charge(qtbot, window)
+    enter_card(qtbot, dialog, "4242424242424242")
+    with qtbot.waitSignal(window.sale_completed, timeout=20_000) as sold:
+        pay(qtbot, dialog)
+    order = sold.args[0]
+    with qtbot.waitSignal(dialog.finished, timeout=5000):
+        qtbot.keyClick(dialog.done_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.payment_dialog is None)
+
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(window.search, Qt.Key.Key_F9)
+    history = window.findChild(HistoryWindow, "historyWindow")
+    assert history.current_order.id == order.id and "$10.40" in history.details.toPlainText()
+    activate(qtbot, history)
+
+    printed = []
+    monkeypatch.setattr(history_window, "print_document", lambda document, parent: printed.append(
+        document.toPlainText()) or True)
+    qtbot.keyClick(history.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert "COPY" in printed[0] and f"Receipt {order.number}" in printed[0]
+
+    qtbot.keyClick(history.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    refund = history.refund_dialog
+    refund.spin_for("croissant").setValue(1)
+    with qtbot.waitSignal(history.refund_made, timeout=TIMEOUT):
+        qtbot.mouseClick(refund.confirm_button, Qt.MouseButton.LeftButton)
+    assert history.model.index(0, OrderColumn.REFUNDED).data() == "$2.40"
+
+    activate(qtbot, history)
+    qtbot.keyClick(history.search, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    report = history.report_dialog
+    qtbot.waitUntil(lambda: report.report is not None, timeout=TIMEOUT)
+    z = report.report
+    assert (z.sales_count, z.sales_total, z.refunds_count, z.refunds_total, z.net) == (1, 1040, 1, 240, 800)
+    assert z.gateway_checked and z.differences == []
+    assert "all payments match" in report.status.text()
+    assert "net,,800,8.00,usd" in report.export_csv(tmp_path / "z.csv").read_text()
+    history.close()
