@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QLabel, QLineEdit, QPushButton,
@@ -340,7 +341,13 @@ class HistoryWindow(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         subscribe = getattr(self.services.checkout, "subscribe", None)
         if self._unsubscribe is None and subscribe is not None:
-            self._unsubscribe = subscribe(self._events.event.emit)
+            events = self._events
+
+            def listener(name: str) -> None:  # on a worker thread; the window may be gone (till closed)
+                if shiboken6.isValid(events):
+                    events.event.emit(name)
+
+            self._unsubscribe = subscribe(listener)
             self.reload()  # sales made while the window was closed
         super().showEvent(event)
 
