@@ -239,22 +239,17 @@ def activate(qtbot, widget) -> None:
 
 @pytest.mark.slow
 @pytest.mark.qt_log_ignore("QRhiGles2: Failed to create", "Failed to create RHI for backend")
-def test_a_day_at_the_till_sell_reprint_refund_and_close(qtbot, window, tmp_path, monkeypatch):
+def test_a_day_at_the_till_sell_reprint_refund_and_close(qtbot, pos, tmp_path, monkeypatch):
     """In training mode through the real window: sell with the card typed into the card form, then
     F9 history, reprint, refund one item, and close the day with the Z report."""
-    from tests.gui.helpers import charge, enter_card, pay, scan
-
-    scan(qtbot, window, "latte")
-    qtbot.keyClick(window.search, Qt.Key.Key_Return)  # a second latte
-    scan(qtbot, window, "5012345600130")  # a croissant, by barcode
-    dialog = charge(qtbot, window)
-    enter_card(qtbot, dialog, "4242424242424242")
-    with qtbot.waitSignal(window.sale_completed, timeout=20_000) as sold:
-        pay(qtbot, dialog)
-    order = sold.args[0]
-    with qtbot.waitSignal(dialog.finished, timeout=5000):
-        qtbot.keyClick(dialog.done_button, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.payment_dialog is None)
+    window = pos.window
+    pos.add("latte", qty=2)
+    pos.scan("5012345600130")  # a croissant, by barcode
+    pos.charge()
+    pos.enter_card("4242424242424242")
+    assert pos.pay() == "succeeded"
+    order = pos.dialog.order
+    pos.new_sale()
 
     with qtbot.waitActive(window):
         window.activateWindow()

@@ -7,9 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLineEdit, QPushButton, QTableView, QWidget
 
 from pos_app.config import TRAINING
-from pos_app.core import AppCore
 from pos_app.qt.cart_model import CartColumn
-from tests.gui.conftest import close_window
 
 pytestmark = pytest.mark.gui
 
@@ -150,51 +148,11 @@ def test_a_payment_in_doubt_shows_the_banner_and_blocks_charge(qtbot, window):
     assert window.status_gateway.text() == "Gateway: OK"
 
 
-def test_the_cart_is_restored_on_restart(qtbot, settings):
-    from pos_app.qt.app import build_main_window
-
-    core = AppCore(settings).start()
-    try:
-        window = build_main_window(core, reconcile=False)
-        qtbot.addWidget(window)
-        search = window.findChild(QLineEdit, "catalogueSearch")
-        for text in ("latte", "latte", "brownie"):
-            search.clear()
-            qtbot.keyClicks(search, text)
-            qtbot.keyClick(search, Qt.Key.Key_Return)
-        uuid = core.services.carts.uuid
-        close_window(qtbot, window)
-    finally:
-        core.stop()
-
-    core = AppCore(settings).start()
-    try:
-        window = build_main_window(core, reconcile=False)
-        qtbot.addWidget(window)
-        assert lines(window) == {"latte": 2, "brownie": 1}
-        assert core.services.carts.uuid == uuid
-        model = window.findChild(QTableView, "cartTable").model()
-        assert [model.sku_at(r) for r in range(model.rowCount())] == ["latte", "brownie"]
-        assert window.findChild(QLabel, "totalLabel").text() == "$10.80"
-        close_window(qtbot, window)
-    finally:
-        core.stop()
-
-
-def test_start_up_reconcile_reports_the_gateway_healthy(qtbot, core):
-    from pos_app.qt.app import build_main_window
-
-    window = build_main_window(core)  # reconciles on the worker
-    qtbot.addWidget(window)
-    assert window.status_gateway.text() == "Gateway: checking…"
-    with qtbot.waitSignal(window.reconcile_finished, timeout=10000) as done:
-        pass
-    assert not done.args[0].in_doubt
-    assert window.status_gateway.text() == "Gateway: OK"
-    close_window(qtbot, window)
-
-
-def test_charging_an_empty_cart_says_what_to_do(qtbot, window):
-    qtbot.keyClick(window, Qt.Key.Key_F12)
-    assert window.payment_dialog is None
-    assert "empty" in window.message_label.text()
+def test_the_cart_is_restored_on_restart(pos):
+    pos.add("latte", qty=2)
+    pos.add("brownie")
+    uuid = pos.services.carts.uuid
+    pos.restart()
+    assert list(pos.cart().items()) == [("latte", 2), ("brownie", 1)]  # the lines in their order
+    assert pos.services.carts.uuid == uuid
+    assert pos.total_text() == "$10.80"
