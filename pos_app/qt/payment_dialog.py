@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QStackedWidget, QVBo
 from pos_app.config import TRAINING
 from pos_app.domain import Money, format_money
 from pos_app.errors import UserFacingError
+from pos_app.qt import printing
 from pos_app.qt.bridge import PaymentBridge
 from pos_app.qt.checkout_page import CheckoutPage
 from pos_app.qt.forms import child, load_form
@@ -94,6 +95,12 @@ class PaymentDialog(QDialog):
         self.status_label: QLabel = child(form, QLabel, "paymentStatus")
         self.cancel_button: QPushButton = child(form, QPushButton, "paymentCancelButton")
         self.done_button: QPushButton = child(form, QPushButton, "paymentDoneButton")
+        self.print_button: QPushButton = child(form, QPushButton, "receiptPrintButton")
+        self.pdf_button: QPushButton = child(form, QPushButton, "receiptPdfButton")
+        self.print_button.clicked.connect(self.print_receipt)
+        self.pdf_button.clicked.connect(self.save_receipt_pdf)
+        QShortcut(QKeySequence.StandardKey.Print, self, self.print_receipt)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save_receipt_pdf)
         amount = Money(self.prepared.amount, self.prepared.currency)
         child(form, QLabel, "paymentAmount").setText(format_money(amount, self.core.settings.locale))
         if self.core.mode == TRAINING:
@@ -193,6 +200,8 @@ class PaymentDialog(QDialog):
         self.receipt_view.show_order(order, self.core.settings, self.core.mode)
         self.stack.setCurrentWidget(self.receipt_view)
         self.cancel_button.hide()
+        self.print_button.show()
+        self.pdf_button.show()
         self.done_button.show()
         self.done_button.setDefault(True)
         self.done_button.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -210,6 +219,23 @@ class PaymentDialog(QDialog):
         self.cancel_button.show()
         self._set_status(message, "error")
         self.finalize_failed.emit(message)
+
+    # -- the receipt ---------------------------------------------------------------------------
+
+    def print_receipt(self) -> bool:
+        """Print the receipt through Qt's print dialog (a no-op before the sale is recorded)."""
+        if self.order is None:
+            return False
+        return printing.print_receipt(self.order, self.core.settings, self.core.mode, self)
+
+    def save_receipt_pdf(self, path: str | None = None):
+        """Save the receipt as PDF: to `path`, or where the cashier picks in a file dialog."""
+        if self.order is None:
+            return None
+        settings, mode = self.core.settings, self.core.mode
+        if path is not None:
+            return printing.save_pdf(printing.receipt_document(self.order, settings, mode), path)
+        return printing.save_receipt_pdf(self.order, settings, mode, self)
 
     # -- closing -------------------------------------------------------------------------------
 

@@ -28,13 +28,20 @@ def cart(pos):
 
 
 def pay_with_the_keyboard(qtbot, dialog) -> None:
-    """Tab from the card fields to the Pay button, then Enter."""
+    """Tab from the card fields to the Pay button, then Enter. Each Tab is awaited: the key event
+    reaches Chromium asynchronously, and a second Tab sent too early would skip past Pay."""
     page, proxy = dialog.view.page(), dialog.view.focusProxy()
+
+    def focused() -> str:
+        return run_js(qtbot, page, "document.hasFocus() ? document.activeElement.id : ''") or ""
+
     for _ in range(4):
-        qtbot.keyClick(proxy, Qt.Key.Key_Tab)
-        if run_js(qtbot, page, "document.hasFocus() && document.activeElement.id") == "pay-button":
+        before = focused()
+        if before == "pay-button":
             break
-    assert run_js(qtbot, page, "document.activeElement.id") == "pay-button", "Tab never reached Pay"
+        qtbot.keyClick(proxy, Qt.Key.Key_Tab)
+        qtbot.waitUntil(lambda: focused() != before, timeout=5000)
+    assert focused() == "pay-button", f"Tab never reached Pay (focus on {focused()!r})"
     qtbot.keyClick(proxy, Qt.Key.Key_Return)
 
 
@@ -112,3 +119,24 @@ def test_cancel_then_charge_again_reuses_the_payment_intent(qtbot, cart):
     with qtbot.waitSignal(dialog.finished, timeout=5000):
         click(qtbot, dialog.view, element_center(qtbot, dialog.page, dialog.page.mainFrame(), "#cancel-button"))
     qtbot.waitUntil(lambda: not pos.window.services.carts.snapshot().frozen, timeout=10000)
+
+
+def test_enter_in_the_card_field_pays_and_the_receipt_saves_as_pdf(qtbot, cart, tmp_path):
+    from PySide6.QtPdf import QPdfDocument
+
+    pos = cart
+    pi = pos.charge()
+    pos.enter_card(VISA)
+    dialog = pos.dialog
+    assert not dialog.findChild(QPushButton, "receiptPdfButton").isVisible()  # no receipt before the sale
+    with qtbot.waitSignal(pos.window.sale_completed, timeout=20000):
+        qtbot.keyClick(dialog.view.focusProxy(), Qt.Key.Key_Return)  # Enter in the card field pays
+
+    assert dialog.findChild(QPushButton, "receiptPrintButton").isVisible()
+    assert dialog.findChild(QPushButton, "receiptPdfButton").isVisible()
+    path = dialog.save_receipt_pdf(str(tmp_path / "receipt.pdf"))
+    pdf = QPdfDocument()
+    assert pdf.load(str(path)) == QPdfDocument.Error.None_ and pdf.pageCount() >= 1
+    text = "".join(pdf.getAllText(page).text() for page in range(pdf.pageCount())).replace(" ", "")
+    pdf.close()
+    assert pi in text.replace("\n", "") and "$10.40" in text
