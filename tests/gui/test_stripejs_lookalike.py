@@ -143,8 +143,8 @@ def view(qtbot, host):
     page = ConsolePage(view)
     view.setPage(page)
     view.resize(640, 420)
-    view.show()
-    qtbot.waitExposed(view)
+    with qtbot.waitExposed(view):
+        view.show()
     with qtbot.waitSignal(view.loadFinished, timeout=15000) as loaded:
         view.load(QUrl(host.url + "/"))
     assert loaded.args == [True]
