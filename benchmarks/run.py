@@ -149,6 +149,8 @@ def run_gui_benchmarks(parts: list[str], settings: dict, work: Path, profile: bo
         if "scan" in parts:
             log("3. barcode scan -> line in cart, committed ...")
             out["scan"] = gui.bench_scan(tills, catalogue.sample, settings["scan_runs"], log=log)
+            if profile:
+                _profile_scan(tills[-1], PROFILES / f"scan_{tills[-1].label}.txt")
         for till in tills[:-1]:
             till.close()
         tills = tills[-1:]
@@ -189,6 +191,27 @@ def _profile_search(till, queries: list[str], out_file: Path) -> None:
             QTest.keyClick(till.search, char)
             till.catalogue_paints.wait_for_paint(paints)
     profiler.stop()
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+def _profile_scan(till, out_file: Path, scans: int = 30) -> None:
+    """Barcode scans (digits + Enter into catalogueSearch) under pyinstrument."""
+    from pyinstrument import Profiler
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from benchmarks import gui
+
+    items = catalogue.sample(till.n, scans, seed="profile-scan")
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _sku, _name, barcode in items:
+        gui._clear_search(till)
+        QTest.keyClicks(till.search, barcode)
+        QTest.keyClick(till.search, Qt.Key.Key_Return)
+    profiler.stop()
+    till.carts.clear()
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
 
