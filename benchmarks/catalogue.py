@@ -80,11 +80,13 @@ def rows(n: int) -> Iterator[tuple]:
 
 
 def cache_dir() -> Path:
-    root = os.environ.get("POS_BENCH_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(tempfile.gettempdir(), "pos-app-bench-cache"))
-    path = Path(root)
-    if "XDG_CACHE_HOME" in os.environ and "POS_BENCH_CACHE" not in os.environ:
-        path = path / "pos-app-bench"
+    """$POS_BENCH_CACHE, else $XDG_CACHE_HOME/pos-app-bench, else <tmp>/pos-app-bench-cache."""
+    if os.environ.get("POS_BENCH_CACHE"):
+        path = Path(os.environ["POS_BENCH_CACHE"])
+    elif os.environ.get("XDG_CACHE_HOME"):
+        path = Path(os.environ["XDG_CACHE_HOME"]) / "pos-app-bench"
+    else:
+        path = Path(tempfile.gettempdir()) / "pos-app-bench-cache"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
