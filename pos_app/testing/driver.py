@@ -25,7 +25,7 @@ from pos_app.testing import webdriving as web
 
 UI_TIMEOUT_MS = 5_000  # a widget reacting to a key or a click
 PAYMENT_TIMEOUT_MS = 20_000  # the card processor (the training sandbox) and the checkout worker
-REFUSAL_GRACE_S = 1.0  # after Pay, how long the page may take to start confirming
+REFUSAL_GRACE_S = 1.0  # how long the page may take to answer Pay, or to say why it failed
 MANY = 5  # add(sku, qty) above this types the quantity into the cart instead of pressing Enter qty times
 
 SUCCEEDED, DECLINED, REQUIRES_ACTION = "succeeded", "declined", "requires_action"
@@ -244,7 +244,7 @@ class PosDriver:
         watch = _PageWatch(dialog)
         page = dialog.page
         web.scroll_into_view(self.qtbot, page, "#pay-button")
-        web.click(self.qtbot, dialog.view, web.element_center(self.qtbot, page, page.mainFrame(), "#pay-button"))
+        web.click(self.qtbot, dialog.view, web.settled_center(self.qtbot, page, page.mainFrame(), "#pay-button"))
         clicked = time.monotonic()
 
         def refused():
@@ -439,7 +439,9 @@ class PosDriver:
             return None
 
         def failed():
-            if watch.states and watch.states[-1] == "error" and not watch.declines:
+            # The page reports 'error' just before it reports the decline that says why: give it a moment.
+            if watch.states and watch.states[-1] == "error" and not watch.declines \
+                    and time.monotonic() - watch.changed_at > REFUSAL_GRACE_S:
                 return f"the payment page reported an error: {self._page_message(dialog)!r}"
             if watch.succeeded and not dialog.busy() and dialog.order is None:
                 return f"the sale could not be recorded: {dialog.status_label.text()!r}"
@@ -465,6 +467,7 @@ class _PageWatch:
         self.states: list[str] = []
         self.declines: list[tuple[str, str]] = []
         self.succeeded: list[str] = []
+        self.changed_at = time.monotonic()
         self._bridge = dialog.bridge
         self._bridge.state_changed.connect(self._on_state)
         self._bridge.payment_declined.connect(self._on_declined)
@@ -472,6 +475,7 @@ class _PageWatch:
 
     def _on_state(self, state: str) -> None:
         self.states.append(state)
+        self.changed_at = time.monotonic()
 
     def _on_declined(self, message: str, code: str) -> None:
         self.declines.append((message, code))

@@ -77,20 +77,56 @@ def find_frame(qtbot, page: QWebEnginePage, url_part: str, timeout: int = 10000)
     return found[0]
 
 
-def element_center(qtbot, page: QWebEnginePage, frame: QWebEngineFrame, selector: str) -> QPoint:
-    """Where, in view coordinates, the centre of selector inside frame (a child of the main frame) is."""
-    rect_js = ("(function (el) { if (!el) return null; var r = el.getBoundingClientRect();"
-               " return [r.left + (el.clientLeft || 0), r.top + (el.clientTop || 0), r.width, r.height];"
-               " })(document.querySelector(%s))")
-    x, y = 0.0, 0.0
+_RECT_JS = ("(function (el) { if (!el) return null; var r = el.getBoundingClientRect();"
+            " return [r.left + (el.clientLeft || 0), r.top + (el.clientTop || 0), r.width, r.height];"
+            " })(document.querySelector(%s))")
+# Is the element (or a child of it) what a click at (x, y) would hit, in its own frame?
+_HIT_JS = ("(function (el, hit) { return !!el && !!hit && (el === hit || el.contains(hit)); })"
+           "(document.querySelector(%s), document.elementFromPoint(%r, %r))")
+
+
+def _measure(qtbot, page: QWebEnginePage, frame: QWebEngineFrame, selector: str):
+    """(x, y) of selector's centre in the main frame's CSS pixels and whether a click there hits it."""
+    x, y, iframe_selector = 0.0, 0.0, json.dumps(f'iframe[name="{frame.name()}"]')
     if not frame.isMainFrame():
-        iframe = run_js(qtbot, page, rect_js % json.dumps(f'iframe[name="{frame.name()}"]'))
+        iframe = run_js(qtbot, page, _RECT_JS % iframe_selector)
         assert iframe, f"no <iframe> named {frame.name()} in the main frame"
         x, y = iframe[0], iframe[1]
-    inner = run_js(qtbot, frame, rect_js % json.dumps(selector))
+    inner = run_js(qtbot, frame, _RECT_JS % json.dumps(selector))
     assert inner, f"{selector} not found in {frame.url().toString()}"
+    cx, cy = inner[0] + inner[2] / 2, inner[1] + inner[3] / 2
+    hits = run_js(qtbot, frame, _HIT_JS % (json.dumps(selector), cx, cy))
+    if hits and not frame.isMainFrame():
+        hits = run_js(qtbot, page, _HIT_JS % (iframe_selector, x + cx, y + cy))
+    return (x + cx, y + cy), bool(hits)
+
+
+def _to_view(page: QWebEnginePage, point) -> QPoint:
     zoom = page.zoomFactor()
-    return QPoint(round((x + inner[0] + inner[2] / 2) * zoom), round((y + inner[1] + inner[3] / 2) * zoom))
+    return QPoint(round(point[0] * zoom), round(point[1] * zoom))
+
+
+def element_center(qtbot, page: QWebEnginePage, frame: QWebEngineFrame, selector: str) -> QPoint:
+    """Where, in view coordinates, the centre of selector inside frame (a child of the main frame) is."""
+    return _to_view(page, _measure(qtbot, page, frame, selector)[0])
+
+
+def settled_center(qtbot, page: QWebEnginePage, frame: QWebEngineFrame, selector: str,
+                   timeout: int = 5000) -> QPoint:
+    """element_center() once the element has stopped moving and a click there would hit it.
+
+    A frame that grows as it fills in (text arriving after it said ready) moves what is in it;
+    a click aimed a moment earlier would land on whatever moved under the pointer.
+    """
+    seen: list = [None, None]  # the last position, the settled one
+
+    def settled() -> bool:
+        point, hits = _measure(qtbot, page, frame, selector)
+        seen[:] = [point if hits else None, point if hits and point == seen[0] else None]
+        return seen[1] is not None
+
+    qtbot.waitUntil(settled, timeout=timeout)
+    return _to_view(page, seen[1])
 
 
 def scroll_into_view(qtbot, page: QWebEnginePage, selector: str) -> None:
@@ -117,7 +153,7 @@ def click_element(qtbot, view, frame: QWebEngineFrame, selector: str, expect_foc
     lost, so with expect_focus it is repeated (at most 3 times) until focus proves it landed.
     """
     for attempt in range(3):
-        click(qtbot, view, element_center(qtbot, view.page(), frame, selector))
+        click(qtbot, view, settled_center(qtbot, view.page(), frame, selector, timeout))
         if not expect_focus:
             return
         try:
@@ -192,8 +228,12 @@ def answer_challenge(qtbot, view, complete: bool, timeout: int = 10000) -> None:
     page = view.page()
     frame = challenge_frame(qtbot, page, timeout=timeout)
     button = "#complete-authentication" if complete else "#fail-authentication"
+    try:  # the amount comes in after the challenge says ready, and pushes the buttons down
+        wait_for_js(qtbot, frame, "!document.getElementById('challenge-amount').hidden", timeout=timeout // 3)
+    except qtbot.TimeoutError:
+        pass  # a challenge that cannot show the amount still takes an answer
     for attempt in range(3):
-        click(qtbot, view, element_center(qtbot, page, frame, button))
+        click(qtbot, view, settled_center(qtbot, page, frame, button, timeout))
         try:
             qtbot.waitUntil(lambda: not challenge_open(qtbot, page), timeout=timeout // 3)
             return
