@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication
 from pos_app.qt.cart_model import QTY_ROLE, SKU_ROLE, CartColumn
 from pos_app.qt.catalogue_model import CatalogueColumn
 from pos_app.testing import webdriving as web
+from pos_app.web.payloads import order_json
 
 UI_TIMEOUT_MS = 5_000  # a widget reacting to a key or a click
 PAYMENT_TIMEOUT_MS = 20_000  # the card processor (the training sandbox) and the checkout worker
@@ -299,7 +300,8 @@ class PosDriver:
         return dialog.receipt_view.toPlainText()
 
     def last_order(self) -> dict:
-        """The last recorded sale: the receipt's order, else the store's most recent one."""
+        """The last recorded sale (the receipt's order, else the store's most recent one), as the
+        local endpoint's API gives orders: amounts in minor units, lines, card, PaymentIntent."""
         dialog = self.dialog
         order = dialog.order if dialog is not None and dialog.order is not None else None
         if order is None:
@@ -307,7 +309,7 @@ class PosDriver:
             order = recent[0] if recent else None
         if order is None:
             raise AssertionError(f"no sale has been recorded.\n{self.screen()}")
-        return order_dict(order)
+        return order_json(order)
 
     # -- the whole till ------------------------------------------------------------------------
 
@@ -493,21 +495,4 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def order_dict(order) -> dict:
-    """An Order as plain data: what last_order() returns."""
-    return {
-        "number": order.number,
-        "payment_intent": order.payment_intent,
-        "amount": order.total,
-        "currency": order.currency,
-        "subtotal": order.subtotal,
-        "tax": order.tax,
-        "lines": [{"sku": line.sku, "name": line.name, "qty": line.qty, "unit_price": line.unit_price,
-                   "line_total": line.line_total} for line in order.lines],
-        "card_brand": order.card_brand,
-        "card_last4": order.card_last4,
-        "created_at": order.created_at,
-    }
-
-
-__all__ = ["DECLINED", "PosDriver", "REQUIRES_ACTION", "SUCCEEDED", "order_dict"]
+__all__ = ["DECLINED", "PosDriver", "REQUIRES_ACTION", "SUCCEEDED"]
