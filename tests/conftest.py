@@ -1,15 +1,14 @@
-"""Test setup shared by every suite: headless Qt and QtWebEngine, set before Qt is imported."""
+"""Test setup shared by every suite: headless Qt and QtWebEngine, set before Qt is imported.
+
+The pos-app pytest plugin (pos_app.testing.plugin, loaded through its pytest11 entry point) does
+this already; doing it here too keeps a run with the plugin disabled (-p no:pos_app) working.
+"""
 
 from __future__ import annotations
 
-import os
+from pos_app.testing.plugin import configure_headless_qt
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-if hasattr(os, "geteuid") and os.geteuid() == 0:
-    # Chromium refuses to run its sandbox as root; only then do we turn it off.
-    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    if "--no-sandbox" not in flags:
-        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
+configure_headless_qt()
 
 # QtWebEngine must be imported before the QApplication exists (pytest-qt's qapp is created lazily).
 from PySide6 import QtWebEngineWidgets  # noqa: E402,F401
