@@ -10,7 +10,6 @@ import secrets
 from dataclasses import dataclass, field
 
 from pos_app.config import LIVE, TRAINING, Settings
-from pos_app.serving import LoopbackServer
 from pos_app.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -22,9 +21,9 @@ class Services:
 
     settings: Settings
     store: Store
-    gateway: object  # pos_app.payments.gateway.PaymentGateway
-    checkout: object  # pos_app.payments.checkout.CheckoutService
-    publishable_key: str
+    gateway: object = None  # pos_app.payments.gateway.PaymentGateway, once started
+    checkout: object = None  # pos_app.payments.checkout.CheckoutService, once started
+    publishable_key: str = ""
     sandbox_url: str | None = None
     extra: dict = field(default_factory=dict)
 
@@ -34,7 +33,13 @@ class Services:
 
 
 class AppCore:
-    """Start with start(), stop with stop(); both are idempotent."""
+    """Start with start(), stop with stop(); both are idempotent.
+
+    start() is open() (the store: local and quick) then start_services() (payments, training
+    sandbox and local endpoint: they import stripe, flask and werkzeug, a few hundred ms). The till
+    window calls the two apart so it can show the catalogue and cart before the slow half is done;
+    `services` exists after open() and gains its gateway and checkout in start_services().
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -42,7 +47,7 @@ class AppCore:
         self.services: Services | None = None
         self.store: Store | None = None
         self._sandbox = None
-        self._server: LoopbackServer | None = None
+        self._server = None  # pos_app.serving.LoopbackServer
         self.certificate_fingerprint: str | None = None  # SHA-256 hex of the endpoint's TLS cert (live)
 
     @property
@@ -50,19 +55,39 @@ class AppCore:
         return self.settings.mode
 
     @property
-    def url(self) -> str:
-        return self._server.url
+    def url(self) -> str | None:
+        """The endpoint's base URL; None until start_services()."""
+        return self._server.url if self._server is not None else None
 
     @property
     def sandbox_url(self) -> str | None:
         return self._sandbox.url if self._sandbox else None
 
+    @property
+    def ready(self) -> bool:
+        """True once payments and the endpoint run (a Charge can be taken)."""
+        return self._server is not None and self.services is not None and self.services.checkout is not None
+
     def start(self) -> "AppCore":
-        if self.services is not None:
+        self.open()
+        return self.start_services()
+
+    def open(self) -> "AppCore":
+        """Open (create, migrate, seed) the store; no network, no servers."""
+        if self.store is not None:
             return self
         settings = self.settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = open_store(settings.database_path, settings.pricing, seed_demo=settings.seed_demo_catalogue)
+        self.services = Services(settings, self.store)
+        return self
+
+    def start_services(self) -> "AppCore":
+        """Start the gateway (and training sandbox), the checkout service and the local endpoint."""
+        if self.ready:
+            return self
+        if self.store is None:
+            self.open()
         try:
             self._start_payments()
             self._start_endpoint()
@@ -83,11 +108,13 @@ class AppCore:
             gateway = StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=self._sandbox.url)
         else:
             gateway = StripeGateway(settings.stripe_secret_key, settings.stripe_publishable_key)
-        checkout = CheckoutService(self.store, gateway, settings)
-        self.services = Services(settings, self.store, gateway, checkout, gateway.publishable_key,
-                                 sandbox_url=self.sandbox_url)
+        services = self.services
+        services.gateway, services.publishable_key = gateway, gateway.publishable_key
+        services.sandbox_url = self.sandbox_url
+        services.checkout = CheckoutService(self.store, gateway, settings)
 
     def _start_endpoint(self) -> None:
+        from pos_app.serving import LoopbackServer
         from pos_app.web import create_app
 
         ssl_context = None
