@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: schema 2 (word index)
 CURRENCY = "usd"
 
 BRANDS = ("Brightfield", "Northvale", "Sunmead", "Oakridge", "Blue Harbor", "Greenacre", "Maple & Co",

@@ -22,6 +22,8 @@ from pos_app.store.db import Database
 CSV_FIELDS = ("sku", "name", "price", "category", "barcode", "tax_rate")
 REQUIRED_FIELDS = ("sku", "name", "price")
 MAX_IMPORT_ROWS = 1_000_000
+#: A search gives at most this many items: enough for any cashier, bounded cost per keystroke.
+SEARCH_CAP = 2_000
 
 
 class CatalogueImportError(UserFacingError):
@@ -144,26 +146,60 @@ class CatalogueStore:
         return [r[0] for r in self._db.query(
             "SELECT DISTINCT category FROM items WHERE category != '' ORDER BY category")]
 
+    def _match(self, text: str) -> tuple[str, str] | None:
+        """(FTS table, MATCH expression) for a query, or None if it can match nothing."""
+        if len(text) >= 3:  # substring of name, sku or barcode
+            return "items_fts", '"' + text.replace('"', '""') + '"'
+        if not any(ch.isalnum() for ch in text):
+            return None
+        return "items_words", '"' + text.replace('"', '""') + '"*'  # a word of the name or sku starts so
+
+    def _candidates(self, text: str, category: str | None) -> tuple[str, list]:
+        """SQL for the rowids of at most SEARCH_CAP + 1 matching items (in catalogue order)."""
+        table, expression = self._match(text)
+        sql = f"SELECT f.rowid FROM {table} f"
+        params: list = [expression]
+        if category:
+            sql += " JOIN items c ON c.rowid = f.rowid WHERE f.{0} MATCH ? AND c.category = ?".format(table)
+            params.append(category)
+        else:
+            sql += f" WHERE f.{table} MATCH ?"
+        return sql + f" LIMIT {SEARCH_CAP + 1}", params
+
     def search(self, text: str = "", category: str | None = None, *, limit: int = 200,
                offset: int = 0) -> list[Item]:
-        """Items matching text (name, sku or barcode) in a category, ordered by name, one page."""
+        """One page of the items matching text (name, sku or barcode) in a category, by name.
+
+        Three characters or more match anywhere (FTS5 trigram index); one or two match the start
+        of a word of the name or sku ("mi" finds Milk, Mild). Without text, the whole catalogue
+        (or category) in name order. A query matching more than SEARCH_CAP items gives the first
+        SEARCH_CAP of them (in catalogue order) sorted by name: the cost of a keystroke stays
+        bounded however big the catalogue is; match_count() tells the window to say so.
+        """
         text = text.strip()
-        where, params = [], []
-        if category:
-            where.append("i.category = ?")
-            params.append(category)
-        if len(text) >= 3:
-            where.append("i.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-            params.append('"' + text.replace('"', '""') + '"')
-        elif text:
-            like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where.append("(i.name LIKE ? ESCAPE '\\' OR i.sku LIKE ? ESCAPE '\\' OR i.barcode LIKE ? ESCAPE '\\')")
-            params += [like, like, like]
-        sql = "SELECT i.* FROM items i"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY i.name COLLATE NOCASE, i.sku LIMIT ? OFFSET ?"
-        return [self._item(r) for r in self._db.query(sql, (*params, limit, offset))]
+        if not text:
+            where, params = ("WHERE category = ?", [category]) if category else ("", [])
+            sql = f"SELECT * FROM items {where} ORDER BY name COLLATE NOCASE, sku LIMIT ? OFFSET ?"
+            return [self._item(r) for r in self._db.query(sql, (*params, limit, offset))]
+        if self._match(text) is None:
+            return []
+        candidates, params = self._candidates(text, category)
+        sql = (f"SELECT i.* FROM items i JOIN ({candidates}) m ON i.rowid = m.rowid"
+               f" ORDER BY i.name COLLATE NOCASE, i.sku LIMIT ? OFFSET ?")
+        return [self._item(r) for r in self._db.query(sql, (*params, min(limit, max(SEARCH_CAP - offset, 0)),
+                                                               offset))]
+
+    def match_count(self, text: str = "", category: str | None = None) -> int:
+        """How many items search() can page through; SEARCH_CAP + 1 means "more than SEARCH_CAP"."""
+        text = text.strip()
+        if not text:
+            if category:
+                return self._db.query_one("SELECT count(*) FROM items WHERE category = ?", (category,))[0]
+            return self.count()
+        if self._match(text) is None:
+            return 0
+        candidates, params = self._candidates(text, category)
+        return self._db.query_one(f"SELECT count(*) FROM ({candidates})", params)[0]
 
     # -- changes -------------------------------------------------------------------------------
 

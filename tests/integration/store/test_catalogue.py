@@ -98,3 +98,51 @@ def test_upsert_refuses_foreign_currency(store):
     from pos_app.domain.money import MoneyError
     with pytest.raises(MoneyError):
         store.catalogue.upsert([Item("e1", "Euro thing", Money(100, "eur"))])
+
+
+def test_short_queries_match_the_start_of_any_word(store):
+    # "Caffè Latte", "Chai Latte": "la" starts the word Latte; "at" starts no word.
+    assert [i.sku for i in store.catalogue.search("la")] == ["latte", "tea-chai"]
+    assert store.catalogue.search("at") == []
+    assert [i.sku for i in store.catalogue.search("ca")] == ["salad-caesar", "latte", "cappuccino"]  # by name
+    assert store.catalogue.search("&") == []
+
+
+def test_search_is_capped_but_complete_below_the_cap(tmp_path):
+    from pos_app.store.catalogue import SEARCH_CAP
+    store = open_store(tmp_path / "big.sqlite3", PricingPolicy())
+    try:
+        store.catalogue.upsert(Item(f"g{n:05d}", f"Gadget {n:05d}", Money(100, "usd"), category="Big" if n % 2 else "")
+                               for n in range(SEARCH_CAP + 500))
+        store.catalogue.upsert([Item("w1", "Widget", Money(100, "usd"))])
+        assert store.catalogue.match_count("gadget") == SEARCH_CAP + 1  # "more than the cap"
+        pages = [store.catalogue.search("gadget", limit=500, offset=o) for o in range(0, SEARCH_CAP + 500, 500)]
+        found = [i.sku for page in pages for i in page]
+        assert len(found) == SEARCH_CAP and len(set(found)) == SEARCH_CAP  # paging never repeats an item
+        assert found == sorted(found)  # in name order
+        assert store.catalogue.match_count("widg") == 1
+        assert [i.sku for i in store.catalogue.search("widg")] == ["w1"]
+        big = store.catalogue.search("gadget", category="Big", limit=5)
+        assert [i.sku for i in big] == ["g00001", "g00003", "g00005", "g00007", "g00009"]
+        assert store.catalogue.match_count("", category="Big") == (SEARCH_CAP + 500) // 2
+    finally:
+        store.close()
+
+
+def test_a_schema_1_database_is_migrated_and_searchable(tmp_path):
+    import sqlite3
+
+    from pos_app.store.db import MIGRATIONS, SCHEMA_VERSION
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0] + "\nPRAGMA user_version = 1;")
+    conn.execute("INSERT INTO items (sku, name, price, currency) VALUES ('m1', 'Whole Milk', 120, 'usd')")
+    conn.commit()
+    conn.close()
+    store = open_store(path, PricingPolicy())
+    try:
+        assert store.db.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert [i.sku for i in store.catalogue.search("mi")] == ["m1"]  # the word index was rebuilt
+        assert [i.sku for i in store.catalogue.search("ole")] == ["m1"]
+    finally:
+        store.close()
