@@ -58,6 +58,15 @@ class Money:
     def zero(cls, currency: str) -> "Money":
         return cls(0, currency)
 
+    @classmethod
+    def _checked(cls, amount: int, currency: str) -> "Money":
+        """For values already validated (an int amount, a currency taken from another Money):
+        skips the checks, which dominate pricing a thousand-line cart."""
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
+
     def _same(self, other: object) -> "Money":
         if not isinstance(other, Money):
             raise TypeError(f"cannot combine Money with {type(other).__name__}")

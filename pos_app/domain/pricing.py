@@ -77,18 +77,27 @@ def price_lines(lines: Mapping[str, int], lookup: Callable[[str], Item],
     currency = policy.currency
     priced: list[PricedLine] = []
     base_by_rate: dict[int, int] = {}
-    subtotal = 0
     for sku, qty in lines.items():
         item = lookup(sku)
         if item.price.currency != currency:
             raise MoneyError(f"{sku} is priced in {item.price.currency}, the store sells in {currency}")
         amount = item.price.amount * qty
-        priced.append(PricedLine(sku, item.name, qty, item.price, Money(amount, currency), item.tax_rate_bp))
+        priced.append(PricedLine(sku, item.name, qty, item.price, Money._checked(amount, currency), item.tax_rate_bp))
         base_by_rate[item.tax_rate_bp] = base_by_rate.get(item.tax_rate_bp, 0) + amount
-        subtotal += amount
-    tax_by_rate = {rate: Money(tax_for(base, rate, policy.tax_mode), currency)
-                   for rate, base in sorted(base_by_rate.items()) if rate}
+    return summarize(base_by_rate, policy, tuple(priced))
+
+
+def summarize(base_by_rate: Mapping[int, int], policy: PricingPolicy, lines: tuple[PricedLine, ...] = ()) -> Totals:
+    """Totals from the sum of line amounts per tax rate (the rounding rule above).
+
+    CartService keeps these sums up to date line by line, so the totals of a cart cost the same
+    whatever its size; price_lines() computes them from the lines.
+    """
+    currency = policy.currency
+    tax_by_rate = {rate: Money._checked(tax_for(base, rate, policy.tax_mode), currency)
+                   for rate, base in sorted(base_by_rate.items()) if rate and base}
+    subtotal = sum(base_by_rate.values())
     tax = sum(m.amount for m in tax_by_rate.values())
     total = subtotal + tax if policy.tax_mode is TaxMode.EXCLUSIVE else subtotal
-    return Totals(currency, Money(subtotal, currency), Money(tax, currency), Money(total, currency),
-                  tuple(priced), tax_by_rate)
+    return Totals(currency, Money._checked(subtotal, currency), Money._checked(tax, currency),
+                  Money._checked(total, currency), lines, tax_by_rate)

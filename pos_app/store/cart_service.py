@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from pos_app.domain.cart import Cart, CartError, new_revision
 from pos_app.domain.item import Item
-from pos_app.domain.pricing import PricingPolicy, Totals, price_lines
+from pos_app.domain.pricing import PricedLine, PricingPolicy, Totals, price_lines, summarize
 from pos_app.errors import UserFacingError
 from pos_app.store.catalogue import CatalogueStore
 from pos_app.store.db import Database, now
@@ -38,12 +39,29 @@ class UnknownBarcode(CartError):
 
 @dataclass(frozen=True)
 class CartSnapshot:
+    """The cart at one moment. `summary` (subtotal, tax, total) costs the same whatever the cart's
+    size; `totals` (with every priced line) is worked out on first use."""
+
     cart_id: int
     uuid: str
     lines: Mapping[str, int]
-    totals: Totals
+    summary: Totals
     frozen: bool
     in_doubt: bool
+    _items: Mapping[str, Item] = field(repr=False, compare=False, default_factory=dict)
+    _pricing: PricingPolicy = field(repr=False, compare=False, default_factory=PricingPolicy)
+
+    @cached_property
+    def totals(self) -> Totals:
+        return price_lines(self.lines, self._items.__getitem__, self._pricing)
+
+    def line(self, sku: str) -> PricedLine | None:
+        """One priced line, without pricing the others."""
+        qty = self.lines.get(sku)
+        if not qty:
+            return None
+        item = self._items[sku]
+        return PricedLine(sku, item.name, qty, item.price, item.price * qty, item.tax_rate_bp)
 
     @property
     def empty(self) -> bool:
@@ -86,6 +104,7 @@ class CartService:
                 if item is None:  # the catalogue lost an item a saved cart still holds
                     raise RuntimeError(f"the saved cart holds {sku}, which is no longer in the catalogue")
                 self._items[sku] = item
+            self._rebase()
 
     def _insert_cart(self, conn) -> int:
         self._uuid = new_revision()
@@ -95,9 +114,19 @@ class CartService:
 
     def snapshot(self) -> CartSnapshot:
         with self.lock:
-            lines = self._cart.lines
-            totals = price_lines(lines, self._items.__getitem__, self.pricing)
-            return CartSnapshot(self._cart_id, self._cart.uuid, lines, totals, self._frozen, self._in_doubt)
+            return CartSnapshot(self._cart_id, self._cart.uuid, self._cart.lines,
+                                summarize(self._bases, self.pricing), self._frozen, self._in_doubt,
+                                dict(self._items), self.pricing)
+
+    def _rebase(self) -> None:
+        """Recompute the per-tax-rate sums of line amounts from all lines (after a bulk change)."""
+        self._bases: dict[int, int] = {}
+        for sku, qty in self._cart.lines.items():
+            self._add_to_bases(sku, qty)
+
+    def _add_to_bases(self, sku: str, qty_delta: int) -> None:
+        item = self._items[sku]
+        self._bases[item.tax_rate_bp] = self._bases.get(item.tax_rate_bp, 0) + item.price.amount * qty_delta
 
     @property
     def uuid(self) -> str:
@@ -119,13 +148,14 @@ class CartService:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
-    def _notify(self) -> None:
+    def _notify(self) -> CartSnapshot:
         snapshot = self.snapshot()
         for listener in list(self._listeners):
             try:
                 listener(snapshot)
             except Exception:  # a broken listener must not undo a committed change
                 log.exception("cart listener failed")
+        return snapshot
 
     # -- mutations -----------------------------------------------------------------------------
 
@@ -183,8 +213,8 @@ class CartService:
             except BaseException:
                 self._restore(old_uuid, {**self._cart.lines, sku: old_qty})
                 raise
-        self._notify()
-        return self.snapshot()
+            self._add_to_bases(sku, qty - old_qty)
+        return self._notify()
 
     def replace(self, lines: Mapping[str, int]) -> CartSnapshot:
         """Replace every line (the seed's POST /cart); the same lines again change nothing."""
@@ -198,8 +228,8 @@ class CartService:
             except BaseException:
                 self._restore(old_uuid, old_lines)
                 raise
-        self._notify()
-        return self.snapshot()
+            self._rebase()
+        return self._notify()
 
     def clear(self) -> CartSnapshot:
         return self.replace({})
@@ -260,7 +290,7 @@ class CartService:
             if replaced and cart_id == self._cart_id:
                 self._cart_id, self._cart = new_id, Cart(uuid=self._uuid)
                 self._frozen = self._in_doubt = False
-                self._items, self._next_position = {}, 1
+                self._items, self._next_position, self._bases = {}, 1, {}
         if replaced:
             self._notify()
         return result

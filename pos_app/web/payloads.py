@@ -70,9 +70,10 @@ def cart_json(snapshot: CartSnapshot) -> dict:
 
 
 def cart_line_json(snapshot: CartSnapshot, sku: str) -> dict:
-    """A per-line answer: that line and the totals, not every line (its size doesn't grow with the cart)."""
-    line = next((l for l in snapshot.totals.lines if l.sku == sku), None)
-    totals = snapshot.totals
+    """A per-line answer: that line and the totals, not every line (its cost doesn't grow with the cart:
+    the snapshot's summary is kept up to date line by line, and no other line is priced)."""
+    line = snapshot.line(sku)
+    totals = snapshot.summary
     return {
         "sku": sku,
         "line": None if line is None else {"price": line.unit_price.amount, "qty": line.qty, "name": line.name,
@@ -82,7 +83,7 @@ def cart_line_json(snapshot: CartSnapshot, sku: str) -> dict:
         "subtotal": totals.subtotal.amount,
         "tax": totals.tax.amount,
         "total": totals.total.amount,
-        "lines": len(totals.lines),
+        "lines": len(snapshot.lines),
         "frozen": snapshot.frozen,
         "in_doubt": snapshot.in_doubt,
     }
