@@ -2,7 +2,9 @@
 
 The model renders CartSnapshots; edits are sent to CartService as intents (set_qty), and the
 snapshot that comes back is shown. Changes are applied as row inserts/removes/dataChanged when
-they can be, so the cashier's selection survives a quantity change.
+they can be, so the cashier's selection survives a quantity change, and a snapshot of the revision
+already shown (the window applies its own change at once, then hears of it again through the
+service's listener) costs nothing.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from pos_app.domain import PricedLine, format_money
+from pos_app.domain import PricedLine
 from pos_app.errors import UserFacingError
+from pos_app.qt.money_text import money_text
 from pos_app.store import CartService, CartSnapshot
 
 Index = QModelIndex | QPersistentModelIndex
@@ -32,6 +35,13 @@ SKU_ROLE = Qt.ItemDataRole.UserRole + 1  # the line's sku (str)
 QTY_ROLE = Qt.ItemDataRole.UserRole + 2  # the quantity (int), for any column
 LINE_ROLE = Qt.ItemDataRole.UserRole + 3  # the PricedLine
 
+_DISPLAY, _EDIT, _ALIGN, _TOOLTIP = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.ToolTipRole))
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_NAME, _UNIT_PRICE, _QTY, _LINE_TOTAL = (int(c) for c in CartColumn)
+
 
 class CartModel(QAbstractTableModel):
     error_occurred = Signal(str)  # an edit was refused (text safe to show)
@@ -42,6 +52,7 @@ class CartModel(QAbstractTableModel):
         self._locale = locale
         self._snapshot: CartSnapshot = carts.snapshot()
         self._lines: list[PricedLine] = list(self._snapshot.totals.lines)
+        self._rows: dict[str, int] | None = None  # sku -> row, built when first asked for
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -53,13 +64,18 @@ class CartModel(QAbstractTableModel):
         return self._lines[row].sku
 
     def row_of(self, sku: str) -> int:
-        for row, line in enumerate(self._lines):
-            if line.sku == sku:
-                return row
-        return -1
+        if self._rows is None:
+            self._rows = {line.sku: row for row, line in enumerate(self._lines)}
+        return self._rows.get(sku, -1)
 
     def set_snapshot(self, snapshot: CartSnapshot) -> None:
         """Show a new snapshot with the smallest change of rows (keeps selection and scroll)."""
+        old = self._snapshot
+        if (snapshot.uuid, snapshot.cart_id, snapshot.frozen, snapshot.in_doubt) == (
+                old.uuid, old.cart_id, old.frozen, old.in_doubt):
+            self._snapshot = snapshot  # the same revision (same lines): nothing to show
+            return
+        self._rows = None
         old_lines, new_lines = self._lines, list(snapshot.totals.lines)
         old_skus, new_skus = [ln.sku for ln in old_lines], [ln.sku for ln in new_lines]
         lock_changed = self._editable(self._snapshot) != self._editable(snapshot)
@@ -125,18 +141,17 @@ class CartModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(CartColumn)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+        row = index.row()
+        if not index.isValid() or not 0 <= row < len(self._lines):
             return None
-        line, column = self._lines[index.row()], CartColumn(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
+        line, column = self._lines[row], index.column()
+        if role == _DISPLAY:
             return self._display(line, column)
-        if role == Qt.ItemDataRole.EditRole:
-            return line.qty if column is CartColumn.QTY else self._display(line, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column is CartColumn.NAME:
-                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column is CartColumn.QTY:
+        if role == _EDIT:
+            return line.qty if column == _QTY else self._display(line, column)
+        if role == _ALIGN:
+            return _LEFT if column == _NAME else _RIGHT
+        if role == _TOOLTIP and column == _QTY:
             return "+ / - change the quantity, Delete removes the line"
         if role == SKU_ROLE:
             return line.sku
@@ -146,14 +161,14 @@ class CartModel(QAbstractTableModel):
             return line
         return None
 
-    def _display(self, line: PricedLine, column: CartColumn) -> str:
-        if column is CartColumn.NAME:
+    def _display(self, line: PricedLine, column: int) -> str:
+        if column == _NAME:
             return line.name
-        if column is CartColumn.UNIT_PRICE:
-            return format_money(line.unit_price, self._locale)
-        if column is CartColumn.QTY:
+        if column == _UNIT_PRICE:
+            return money_text(line.unit_price, self._locale)
+        if column == _QTY:
             return str(line.qty)
-        return format_money(line.line_total, self._locale)
+        return money_text(line.line_total, self._locale)
 
     def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if (role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != CartColumn.QTY
@@ -179,9 +194,8 @@ class CartModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(CartColumn):
             if role == Qt.ItemDataRole.DisplayRole:
                 return HEADERS[CartColumn(section)]
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                horizontal = Qt.AlignmentFlag.AlignLeft if section == CartColumn.NAME else Qt.AlignmentFlag.AlignRight
-                return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            if role == _ALIGN:
+                return _LEFT if section == _NAME else _RIGHT
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
         return None

@@ -4,6 +4,9 @@ Searching happens in the store (an FTS5 trigram index), never in Python over the
 set_query() resets the model to the first page, and the view pulls further pages through
 canFetchMore/fetchMore as the cashier scrolls. With 100,000 items a keystroke costs one indexed
 query of PAGE_SIZE rows.
+
+data() is called for every visible cell on every repaint: it does no formatting work a second
+time (prices go through the money_text cache) and builds no Qt enum values per call.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from pos_app.domain import Item, format_money
+from pos_app.domain import Item
+from pos_app.qt.money_text import money_text
 from pos_app.store import CatalogueStore
 
 Index = QModelIndex | QPersistentModelIndex
@@ -32,6 +36,12 @@ HEADERS = {CatalogueColumn.NAME: "Item", CatalogueColumn.CATEGORY: "Category", C
 SKU_ROLE = Qt.ItemDataRole.UserRole + 1  # str
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 2  # the Item
 BARCODE_ROLE = Qt.ItemDataRole.UserRole + 3  # str | None
+
+_DISPLAY, _ALIGN, _TOOLTIP = (int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
+                                                 Qt.ItemDataRole.ToolTipRole))
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_NAME, _CATEGORY, _SKU, _PRICE = (int(c) for c in CatalogueColumn)
 
 
 class CatalogueModel(QAbstractTableModel):
@@ -99,22 +109,21 @@ class CatalogueModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(CatalogueColumn)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+        row = index.row()
+        if not index.isValid() or not 0 <= row < len(self._items):
             return None
-        item, column = self._items[index.row()], CatalogueColumn(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column is CatalogueColumn.NAME:
+        item, column = self._items[row], index.column()
+        if role == _DISPLAY:
+            if column == _NAME:
                 return item.name
-            if column is CatalogueColumn.CATEGORY:
+            if column == _CATEGORY:
                 return item.category
-            if column is CatalogueColumn.SKU:
+            if column == _SKU:
                 return item.sku
-            return format_money(item.price, self._locale)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column is CatalogueColumn.PRICE:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+            return money_text(item.price, self._locale)
+        if role == _ALIGN:
+            return _RIGHT if column == _PRICE else _LEFT
+        if role == _TOOLTIP:
             return f"{item.name} — {item.sku}" + (f", barcode {item.barcode}" if item.barcode else "")
         if role == SKU_ROLE:
             return item.sku
@@ -134,7 +143,6 @@ class CatalogueModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[CatalogueColumn(section)]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if section == CatalogueColumn.PRICE else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ALIGN:
+            return _RIGHT if section == _PRICE else _LEFT
         return None

@@ -122,6 +122,49 @@ def test_cart_model_keeps_rows_on_quantity_change(qtbot, store):
 
 
 
+def test_a_1000_line_cart_changes_one_row_at_a_time(qtbot, qtmodeltester, store):
+    store.catalogue.upsert(many_items(1_000))
+    store.carts.replace({f"sku-{n:06d}": 1 for n in range(1_000)})
+    model = CartModel(store.carts)
+    qtmodeltester.check(model)
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.dataChanged) as changed:
+        model.set_snapshot(store.carts.set_qty("sku-000500", 4))
+    assert changed.args[0].row() == changed.args[1].row() == 500  # that line, not the cart
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.rowsInserted) as inserted:
+        model.set_snapshot(store.carts.add("latte"))
+    assert inserted.args[1:] == [1_000, 1_000] and model.row_of("latte") == 1_000
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.rowsRemoved) as removed:
+        model.set_snapshot(store.carts.remove("sku-000007"))
+    assert removed.args[1:] == [7, 7] and model.row_of("latte") == 999 and model.row_of("sku-000007") == -1
+
+
+def test_a_snapshot_of_the_revision_shown_changes_nothing(qtbot, store):
+    store.carts.add("latte")
+    model = CartModel(store.carts)
+    again = store.carts.snapshot()  # what the service's listener delivers after the window's own change
+    with qtbot.assertNotEmitted(model.dataChanged), qtbot.assertNotEmitted(model.modelReset), \
+            qtbot.assertNotEmitted(model.layoutChanged):
+        model.set_snapshot(again)
+    store.carts.set_frozen(True)  # the same lines, now locked: the flags are shown
+    with qtbot.waitSignal(model.dataChanged):
+        model.set_snapshot(store.carts.snapshot())
+    assert not model.flags(model.index(0, CartColumn.QTY)) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_prices_are_formatted_once_per_amount(monkeypatch, store):
+    from pos_app.qt import money_text
+
+    money_text.money_text.cache_clear()
+    calls = []
+    real = money_text.format_money
+    monkeypatch.setattr(money_text, "format_money", lambda m, loc: calls.append(m) or real(m, loc))
+    model = CatalogueModel(store.catalogue)
+    column = CatalogueColumn.PRICE
+    first = [model.data(model.index(r, column)) for r in range(model.rowCount())]
+    assert [model.data(model.index(r, column)) for r in range(model.rowCount())] == first  # a repaint
+    assert len(calls) == len({model.item_at(r).price for r in range(model.rowCount())})
+
+
 def test_none_survives_many_void_qt_calls():
     """PySide6 6.12.0 on Python 3.11 dropped a reference to None per void call and the interpreter
     aborted within a few thousand calls (pyproject excludes it); run in a child so an abort is a failure,
