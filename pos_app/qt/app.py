@@ -1,11 +1,14 @@
 """The Qt composition root: run_gui(settings) is what `pos-app` with no sub-command runs.
 
-Order of start-up, so the window appears before slow work finishes:
+Order of start-up, so the window is up and usable before the slow work is done:
 1. QApplication (QtWebEngine imported before it, as Qt requires);
-2. AppCore.start(): the store, the training sandbox and the local endpoint (local, quick);
-3. the web engine warm-up (a hidden blank page: Chromium starts while the cashier works);
-4. the window, shown;
-5. reconciliation of unfinished payments on the checkout worker (network: may be slow).
+2. AppCore.open(): the store only (local and quick);
+3. the window, shown: catalogue and cart work at once, Charge says "starting payments…";
+4. after its first paint, AppCore.start_services() on a thread (it imports stripe and flask and
+   starts the training sandbox and the local endpoint: a few hundred ms); the window hears of the
+   result through a queued signal and enables Charge (or shows the error);
+5. then the web engine warm-up (a hidden blank page: Chromium starts while the cashier works) and
+   the reconciliation of unfinished payments on the checkout worker (network: may be slow).
 On quit: the dialog closes, queued checkout work finishes, the servers stop, the store closes.
 """
 
@@ -14,10 +17,15 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 
 from pos_app.config import Settings
 
 log = logging.getLogger(__name__)
+
+START_JOIN_TIMEOUT_S = 30.0  # on quit, how long to wait for a start_services() still running
 
 
 def prepare_environment() -> None:
@@ -30,9 +38,11 @@ def prepare_environment() -> None:
 
 
 def build_main_window(core, *, queue=None, reconcile: bool = True):
-    """The till window over a started AppCore (shared by run_gui, the tests and the tester kit).
+    """The till window over an AppCore, started or only opened (shared by run_gui, the tests and
+    the tester kit).
 
-    With reconcile=True a reconciliation is queued on the checkout worker straight away.
+    With reconcile=True a reconciliation is queued on the checkout worker straight away (over an
+    opened-only core: as soon as the window hears that the services started).
     """
     from pos_app.qt.main_window import MainWindow
     from pos_app.qt.workers import CheckoutQueue
@@ -43,10 +53,68 @@ def build_main_window(core, *, queue=None, reconcile: bool = True):
     return window
 
 
+class ServicesStarter(QObject):
+    """core.start_services() on a thread of its own; the outcome comes back as a queued signal.
+
+    The window is on screen meanwhile: the store is open, so the cashier can build the cart.
+    """
+
+    started = Signal()
+    failed = Signal(object)  # the exception
+
+    def __init__(self, core, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._core = core
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="pos-start-services", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:  # the starter thread
+        try:
+            self._core.start_services()
+        except Exception as exc:  # shown in the window; the catalogue and cart keep working
+            log.exception("payments and the local endpoint did not start")
+            self.failed.emit(exc)
+        else:
+            self.started.emit()
+
+    def wait(self, timeout_s: float = START_JOIN_TIMEOUT_S) -> bool:
+        """Let a start still running finish (before core.stop()); True if none is running."""
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            return not self._thread.is_alive()
+        return True
+
+
+def start_services_when_painted(window, starter: ServicesStarter) -> None:
+    """starter.start() once the window's content has painted (the first frame is not slowed by
+    the starter thread's imports), on the next turn of the event loop."""
+    target = window.centralWidget() or window
+
+    class _FirstPaint(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint:
+                target.removeEventFilter(self)
+                QTimer.singleShot(0, starter.start)
+            return False
+
+    window._first_paint_filter = _FirstPaint(window)  # lives with the window
+    target.installEventFilter(window._first_paint_filter)
+
+
+def connect_services_starter(window, starter: ServicesStarter) -> None:
+    """The starter's outcome to the window (queued: the signals are emitted on the starter thread)."""
+    queued = Qt.ConnectionType.QueuedConnection
+    starter.failed.connect(window.services_failed, queued)
+    starter.started.connect(window.services_started, queued)
+
+
 def run_gui(settings: Settings) -> int:
     prepare_environment()
     from PySide6 import QtWebEngineWidgets  # noqa: F401  (must come before the QApplication)
-    from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
@@ -58,18 +126,24 @@ def run_gui(settings: Settings) -> int:
     app.setApplicationName("pos-app")
     app.setApplicationDisplayName("pos-app")
 
-    core = AppCore(settings).start()
-    warm_page = warm_up()
-    window = build_main_window(core, reconcile=False)
+    core = AppCore(settings).open()
+    window = build_main_window(core, reconcile=True)  # the reconcile runs once the services are up
+    warm_pages = []  # Chromium starts once the payments are up (its first page costs ~70 ms here)
+    window.payments_ready.connect(lambda: QTimer.singleShot(0, lambda: warm_pages.append(warm_up())))
+    starter = ServicesStarter(core)
+    connect_services_starter(window, starter)
+    start_services_when_painted(window, starter)
     window.show()
-    window.start_reconcile()  # after show(): the window never waits for the network
     try:
         return app.exec()
     finally:
         window.shutdown()
+        if not starter.wait():
+            log.warning("payments were still starting at quit")
         window.deleteLater()
-        warm_page.deleteLater()
+        for page in warm_pages:
+            page.deleteLater()
         # Let deferred deletes run so no page outlives the web engine profile.
-        from PySide6.QtCore import QCoreApplication, QEvent
+        from PySide6.QtCore import QCoreApplication
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         core.stop()

@@ -6,25 +6,34 @@ item (or the item of a scanned barcode), Down moves into the list; F4 goes to th
 
 The window renders state and sends intents: cart changes go to CartService (quick local
 SQLite commits, fine on the GUI thread), checkout calls go to the CheckoutQueue worker.
+
+It opens before payments are up: over an AppCore that is only open()ed, the catalogue and cart
+work at once and Charge stays disabled ("starting payments…") until services_started().
+
+Keystrokes stay cheap whatever the catalogue's size: a search is one page (CatalogueModel), the
+tables' columns have fixed widths (ResizeToContents would make Qt format every cell of every row
+on each change), and digits - a barcode scanner's burst - are searched once, on the next turn of
+the event loop, instead of once per digit.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHeaderView, QLabel, QLineEdit,
                                QMainWindow, QPushButton, QSplitter, QStatusBar, QTableView, QWidget)
 
 from pos_app.config import TRAINING
-from pos_app.domain import format_money
+from pos_app.domain import Money
 from pos_app.errors import UserFacingError
 from pos_app.payments.gateway import GatewayUnavailable
 from pos_app.qt.cart_bridge import CartBridge
 from pos_app.qt.cart_model import CartColumn, CartModel
 from pos_app.qt.catalogue_model import CatalogueColumn, CatalogueModel
 from pos_app.qt.forms import child, load_form
+from pos_app.qt.money_text import money_text
 from pos_app.qt.style import TILL_STYLE, badge_style
 from pos_app.qt.workers import CheckoutQueue
 from pos_app.store import CartSnapshot
@@ -33,14 +42,22 @@ log = logging.getLogger(__name__)
 
 ALL_CATEGORIES = "All categories"
 MIN_BARCODE_LENGTH = 6
+STARTING_PAYMENTS = "starting payments…"
+CELL_PADDING = 28  # the style sheet's item padding (2 × 8 px) and some air
+MAX_COLUMN_WIDTH = 220
 
 
 class MainWindow(QMainWindow):
-    """The till. `core` is a started AppCore; `queue` runs checkout calls off the GUI thread."""
+    """The till. `core` is an AppCore, opened or started; `queue` runs checkout calls off the GUI thread.
+
+    Over an opened-only core, call services_started() (or services_failed()) on the GUI thread
+    once core.start_services() has returned (or raised).
+    """
 
     payment_dialog_opened = Signal(object)  # PaymentDialog
     sale_completed = Signal(object)  # Order
     reconcile_finished = Signal(object)  # ReconcileReport (or the exception)
+    payments_ready = Signal()  # services_started(): Charge can be taken once the cart allows
 
     def __init__(self, core, queue: CheckoutQueue | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,13 +70,21 @@ class MainWindow(QMainWindow):
         self._preparing = False
         self._reconcile_in_doubt = False
         self._reconciling = False
+        self._services_ready = core.ready
+        self._reconcile_wanted = False  # start_reconcile() asked for before the services were up
+        self._unsubscribe_checkout = None
+        self._clearing_after_scan = False
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(0)  # after the key events already queued: a scanner's burst
+        self._search_timer.timeout.connect(self._run_search)
 
         self._build_form()
         self._build_status_bar()
         self._build_models()
         self._build_shortcuts()
         self._connect_checkout_events()
-        self._show_snapshot(self.cart_model.snapshot)
+        self._show_snapshot()
         self.setWindowTitle(f"{self.settings.shop_name} — pos-app" + (" (TRAINING)" if core.mode == TRAINING else ""))
         self.resize(1180, 720)
         self.search.setFocus()
@@ -84,6 +109,7 @@ class MainWindow(QMainWindow):
         self.doubt_banner: QFrame = child(form, QFrame, "doubtBanner")
         self.doubt_retry: QPushButton = child(form, QPushButton, "doubtRetryButton")
         self.message_label: QLabel = child(form, QLabel, "messageLabel")
+        self._charge_tip = self.charge_button.toolTip()
         child(form, QLabel, "shopLabel").setText(self.settings.shop_name)
         splitter = child(form, QSplitter, "mainSplitter")
         splitter.setStretchFactor(0, 5)
@@ -96,7 +122,8 @@ class MainWindow(QMainWindow):
         self.mode_badge.setToolTip({TRAINING: "Training mode: payments go to the built-in sandbox; no real money"}
                                    .get(mode, f"{mode} mode: payments go to Stripe"))
         self.category.addItem(ALL_CATEGORIES, None)
-        for name in self.services.store.catalogue.categories():
+        self._categories = self.services.store.catalogue.categories()
+        for name in self._categories:
             self.category.addItem(name, name)
 
         self.charge_button.clicked.connect(self.charge)
@@ -113,8 +140,9 @@ class MainWindow(QMainWindow):
         bar.setObjectName("statusBar")
         self.setStatusBar(bar)
         self.status_mode = self._status_label("statusMode", f"Mode: {self.core.mode.upper()}")
-        self.status_endpoint = self._status_label("statusEndpoint", f"Endpoint: {self.core.url}")
-        self.status_gateway = self._status_label("statusGateway", "Gateway: checking…")
+        self.status_endpoint = self._status_label("statusEndpoint", f"Endpoint: {self.core.url or STARTING_PAYMENTS}")
+        self.status_gateway = self._status_label(
+            "statusGateway", "Gateway: checking…" if self._services_ready else f"Gateway: {STARTING_PAYMENTS}")
         for label in (self.status_mode, self.status_endpoint, self.status_gateway):
             bar.addPermanentWidget(label)
 
@@ -131,19 +159,29 @@ class MainWindow(QMainWindow):
         self.cart_bridge = CartBridge(self.services.carts, self)
         self.cart_bridge.cart_changed.connect(self._on_cart_changed)
 
-        self._setup_table(self.catalogue_table, self.catalogue_model, stretch=CatalogueColumn.NAME)
+        sample_price = money_text(Money(999_999, self.settings.currency), locale)
+        longest_category = max(self._categories, key=len, default="")
+        self._setup_table(self.catalogue_table, self.catalogue_model, stretch=CatalogueColumn.NAME, samples={
+            CatalogueColumn.CATEGORY: longest_category, CatalogueColumn.SKU: "MMM-00000000",
+            CatalogueColumn.PRICE: sample_price})
         self.catalogue_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.catalogue_table.doubleClicked.connect(lambda index: self._add_catalogue_row(index.row()))
         self.catalogue_model.modelReset.connect(self._select_first_catalogue_row)
 
-        self._setup_table(self.cart_table, self.cart_model, stretch=CartColumn.NAME)
+        self._setup_table(self.cart_table, self.cart_model, stretch=CartColumn.NAME, samples={
+            CartColumn.UNIT_PRICE: sample_price, CartColumn.QTY: "0000", CartColumn.LINE_TOTAL: sample_price + "0"})
         self.cart_table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                         | QAbstractItemView.EditTrigger.EditKeyPressed
                                         | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self._select_first_catalogue_row()
 
     @staticmethod
-    def _setup_table(table: QTableView, model, stretch: int) -> None:
+    def _setup_table(table: QTableView, model, stretch: int, samples: dict[int, str]) -> None:
+        """Columns of fixed width (from the font and a sample of the widest text), one stretching.
+
+        Never ResizeToContents: it makes the view ask data() for every cell of every row on each
+        reset or change (100 rows per keystroke, the whole cart per scan).
+        """
         table.setModel(model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -152,11 +190,20 @@ class MainWindow(QMainWindow):
         table.setWordWrap(False)
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(32)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = table.horizontalHeader()
         header.setHighlightSections(False)
+        table.ensurePolished()  # the style sheet's fonts
+        header.ensurePolished()
+        cells, titles = table.fontMetrics(), QFontMetrics(header.font())
         for column in range(model.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == stretch
-                                        else QHeaderView.ResizeMode.ResizeToContents)
+            if column == stretch:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+                continue
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            width = max(cells.horizontalAdvance(samples.get(column, "")), titles.horizontalAdvance(title))
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, min(width + CELL_PADDING, MAX_COLUMN_WIDTH))
 
     def _build_shortcuts(self) -> None:
         def shortcut(keys, slot) -> None:
@@ -175,22 +222,60 @@ class MainWindow(QMainWindow):
 
     def open_history(self):
         """The order history (F9): reprint, refund, Z report (pos_app/qt/history_window.py)."""
+        if self._needs_services("the order history opens"):
+            return None
         from pos_app.qt.history_window import open_history
         return open_history(self, self.services, self.settings, self.core.mode)
 
     def open_report(self):
         """Today's end-of-day (Z) report (Ctrl+Shift+Z)."""
+        if self._needs_services("the report opens"):
+            return None
         from pos_app.qt.history_window import open_report
         return open_report(self, self.services, self.settings, self.core.mode)
 
     def _connect_checkout_events(self) -> None:
         subscribe = getattr(self.services.checkout, "subscribe", None)
-        if subscribe is not None:
+        if subscribe is not None and self._unsubscribe_checkout is None:
             self._checkout_events = _CheckoutEvents(self)
             self._checkout_events.event.connect(self._on_checkout_event)
             self._unsubscribe_checkout = subscribe(self._checkout_events.event.emit)
-        else:
-            self._unsubscribe_checkout = None
+
+    # -- payments starting in the background ---------------------------------------------------
+
+    @property
+    def services_ready(self) -> bool:
+        """Payments and the local endpoint run: a Charge can be taken."""
+        return self._services_ready
+
+    def services_started(self) -> None:
+        """core.start_services() has returned: enable Charge, listen to checkout, run a wanted reconcile."""
+        if self._services_ready:
+            return
+        self._services_ready = True
+        self._connect_checkout_events()
+        self.status_endpoint.setText(f"Endpoint: {self.core.url}")
+        self.status_gateway.setText("Gateway: checking…")
+        self.status_gateway.setToolTip("")
+        self._update_actions()
+        if self._reconcile_wanted:
+            self._reconcile_wanted = False
+            self.start_reconcile()
+        self.payments_ready.emit()
+
+    def services_failed(self, exc: BaseException) -> None:
+        """core.start_services() raised: card payments are unavailable (the catalogue and cart still work)."""
+        self.status_endpoint.setText("Endpoint: not running")
+        self._set_gateway_status(False, str(exc))
+        self.show_error(_error_text("Card payments could not be started", exc))
+        self._update_actions()
+
+    def _needs_services(self, what: str) -> bool:
+        """True if payments are not up yet (and the cashier has been told)."""
+        if self._services_ready:
+            return False
+        self.show_info(f"Payments are still starting: {what} in a moment.")
+        return True
 
     # -- catalogue -----------------------------------------------------------------------------
 
@@ -199,10 +284,22 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def _on_search_text_changed(self, text: str) -> None:
-        self.catalogue_model.set_query(text, self.category.currentData())
+        # Digits may be a scanner halfway through a code (13 keys in a few ms, then Enter, which
+        # finds the barcode itself): search once, after the keys already queued. Other text is
+        # searched at once, so the list answers each key as it is typed (and PosDriver.search,
+        # which reads the list right after typing, sees it).
+        if self._clearing_after_scan or text.strip().isdigit():
+            self._search_timer.start()
+        else:
+            self._run_search()
+
+    def _run_search(self) -> None:
+        """Show the list for the field's text now (also what flushes a pending coalesced search)."""
+        self._search_timer.stop()
+        self.catalogue_model.set_query(self.search.text(), self.category.currentData())
 
     def _on_category_changed(self, _index: int) -> None:
-        self.catalogue_model.set_query(self.search.text(), self.category.currentData())
+        self._run_search()
 
     def _select_first_catalogue_row(self) -> None:
         if self.catalogue_model.rowCount() > 0:
@@ -215,10 +312,9 @@ class MainWindow(QMainWindow):
             item = self.services.store.catalogue.by_barcode(text)
             if item is not None:
                 if self._add_sku(item.sku):
-                    self.search.clear()  # the scanner's next code starts afresh
+                    self._clear_after_scan()
                 return
-        # Make sure the list answers the text as typed now (a scanner is faster than any timer).
-        self.catalogue_model.set_query(self.search.text(), self.category.currentData())
+        self._run_search()  # the list answers the text as typed now (a search may be pending)
         row = self.catalogue_table.currentIndex().row()
         if row < 0 and self.catalogue_model.rowCount() > 0:
             row = 0
@@ -227,6 +323,14 @@ class MainWindow(QMainWindow):
             return
         if self._add_catalogue_row(row):
             self.search.selectAll()  # typing replaces the text; Enter again adds one more
+
+    def _clear_after_scan(self) -> None:
+        """Empty the field for the scanner's next code; the full list comes back on the next loop turn."""
+        self._clearing_after_scan = True
+        try:
+            self.search.clear()
+        finally:
+            self._clearing_after_scan = False
 
     def _add_catalogue_row(self, row: int) -> bool:
         item = self.catalogue_model.item_at(row)
@@ -270,15 +374,20 @@ class MainWindow(QMainWindow):
     def _on_cart_changed(self, snapshot: CartSnapshot) -> None:
         self._show_snapshot(snapshot)
 
-    def _show_snapshot(self, snapshot: CartSnapshot) -> None:
-        # A queued signal may carry an older snapshot than one already shown (this window applies
-        # its own changes at once); the service's current state is the truth.
-        current = self.services.carts.snapshot()
-        self.cart_model.set_snapshot(current)
-        totals, locale = current.totals, self.settings.locale
-        self.subtotal_label.setText(format_money(totals.subtotal, locale))
-        self.tax_label.setText(format_money(totals.tax, locale))
-        self.total_label.setText(format_money(totals.total, locale))
+    def _show_snapshot(self, snapshot: CartSnapshot | None = None) -> None:
+        """Show the cart; None (or a snapshot of an older revision) reads the service's current one.
+
+        A queued signal may carry an older snapshot than one already shown (this window applies
+        its own changes at once): the revision tells, without re-pricing the whole cart.
+        """
+        carts = self.services.carts
+        if snapshot is None or snapshot.uuid != carts.uuid:
+            snapshot = carts.snapshot()
+        self.cart_model.set_snapshot(snapshot)
+        totals, locale = snapshot.totals, self.settings.locale
+        self.subtotal_label.setText(money_text(totals.subtotal, locale))
+        self.tax_label.setText(money_text(totals.tax, locale))
+        self.total_label.setText(money_text(totals.total, locale))
         self._update_doubt_banner()
         self._update_actions()
 
@@ -286,11 +395,14 @@ class MainWindow(QMainWindow):
 
     def can_charge(self) -> bool:
         snapshot = self.cart_model.snapshot
-        return (not snapshot.empty and not snapshot.in_doubt and not self._reconcile_in_doubt
-                and not self._preparing and not self._reconciling and self.payment_dialog is None)
+        return (self._services_ready and not snapshot.empty and not snapshot.in_doubt
+                and not self._reconcile_in_doubt and not self._preparing and not self._reconciling
+                and self.payment_dialog is None)
 
     def _update_actions(self) -> None:
         self.charge_button.setEnabled(self.can_charge())
+        self.charge_button.setToolTip(self._charge_tip if self._services_ready
+                                      else f"Card payments: {STARTING_PAYMENTS}\n{self._charge_tip}")
         snapshot = self.cart_model.snapshot
         self.clear_button.setEnabled(not snapshot.empty and not snapshot.frozen and not snapshot.in_doubt)
 
@@ -299,6 +411,8 @@ class MainWindow(QMainWindow):
         if not self.can_charge():
             if self.cart_model.snapshot.empty:
                 self.show_error("The cart is empty: add items before charging.")
+            elif not self._services_ready:
+                self.show_info("Payments are still starting: Charge is available in a moment.")
             return
         self._preparing = True
         self._update_actions()
@@ -331,7 +445,7 @@ class MainWindow(QMainWindow):
         self.payment_dialog_opened.emit(dialog)
 
     def _on_dialog_sale_completed(self, order) -> None:
-        self.show_info(f"Sale {order.number} paid: {format_money(order.total_money, self.settings.locale)}")
+        self.show_info(f"Sale {order.number} paid: {money_text(order.total_money, self.settings.locale)}")
         self.sale_completed.emit(order)
 
     def _on_dialog_finalize_failed(self, message: str) -> None:
@@ -358,6 +472,9 @@ class MainWindow(QMainWindow):
         """Check payments not in a final state with the gateway (on the worker)."""
         if self._reconciling:
             return
+        if not self._services_ready:
+            self._reconcile_wanted = True  # runs from services_started()
+            return
         self._reconciling = True
         self.doubt_retry.setEnabled(False)
         self._update_actions()
@@ -378,7 +495,7 @@ class MainWindow(QMainWindow):
                 self.show_error(report.error)
             elif report.finalized:
                 self.show_info(f"Recovered {len(report.finalized)} paid sale(s) that had not been recorded.")
-        self._show_snapshot(self.cart_model.snapshot)
+        self._show_snapshot()
         self.reconcile_finished.emit(report)
 
     def _update_doubt_banner(self) -> None:
@@ -392,7 +509,7 @@ class MainWindow(QMainWindow):
 
     def _on_checkout_event(self, name: str) -> None:
         log.debug("checkout event %s", name)
-        self._show_snapshot(self.cart_model.snapshot)
+        self._show_snapshot()
 
     # -- messages ------------------------------------------------------------------------------
 
@@ -427,6 +544,8 @@ class MainWindow(QMainWindow):
 
     def _on_search_key(self, event) -> bool:
         key = event.key()
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self._search_timer.isActive():
+            self._run_search()  # the list the cashier moves into answers what is typed
         if key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self.catalogue_model.rowCount() > 0:
             self.catalogue_table.setFocus(Qt.FocusReason.OtherFocusReason)
             row = max(self.catalogue_table.currentIndex().row(), 0)

@@ -50,3 +50,67 @@ def test_run_gui_shows_the_window_reconciles_and_stops_cleanly(tmp_path):
     assert "EXIT 0 THREADS []" in result.stdout
     assert "endpoint stopped" in result.stderr and "sandbox stopped" in result.stderr
     assert "Release of profile requested" not in result.stderr
+
+
+# -- run_gui's pieces, in this process: the window first, the payments after its first paint -----
+
+
+@pytest.fixture
+def opened_core(pos_config):
+    from pos_app.core import AppCore
+
+    core = AppCore(pos_config).open()
+    yield core
+    core.stop()
+
+
+@pytest.fixture
+def unshown_window(qtbot, opened_core):
+    from pos_app.qt.app import build_main_window
+    from pos_app.testing.till import close_till
+
+    window = build_main_window(opened_core, reconcile=True)
+    qtbot.addWidget(window, before_close_func=lambda w: close_till(qtbot, w))
+    yield window
+    close_till(qtbot, window)
+
+
+def test_services_start_on_a_thread_once_the_window_has_painted(qtbot, opened_core, unshown_window):
+    import threading
+
+    from pos_app.qt.app import ServicesStarter, connect_services_starter, start_services_when_painted
+
+    window, starts = unshown_window, []
+    starter = ServicesStarter(opened_core)
+    real_start = starter.start
+    starter.start = lambda: (starts.append(window.isVisible()), real_start())
+    connect_services_starter(window, starter)
+    start_services_when_painted(window, starter)
+    qtbot.wait(50)
+    assert starts == [] and not opened_core.ready  # nothing starts before the window is on screen
+    with qtbot.waitSignal(window.reconcile_finished, timeout=20000):  # build_main_window(reconcile=True)
+        with qtbot.waitSignal(window.payments_ready, timeout=20000):
+            window.show()
+    assert starts == [True] and opened_core.ready and window.services_ready
+    assert threading.current_thread() is threading.main_thread()
+    assert starter.wait(5)
+    window.services.carts.add("latte")
+    qtbot.waitUntil(window.charge_button.isEnabled)
+
+
+def test_a_start_that_fails_is_reported_in_the_window(qtbot, unshown_window):
+    from pos_app.qt.app import ServicesStarter, connect_services_starter
+
+    class BrokenCore:
+        def start_services(self):
+            raise OSError("port in use")
+
+    window = unshown_window
+    starter = ServicesStarter(BrokenCore())
+    connect_services_starter(window, starter)
+    with qtbot.waitSignal(starter.failed) as failed:
+        starter.start()
+    assert isinstance(failed.args[0], OSError)
+    qtbot.waitUntil(lambda: "Card payments could not be started" in window.message_label.text())
+    assert not window.services_ready and window.status_gateway.text() == "Gateway: unreachable"
+    assert starter.wait(5)

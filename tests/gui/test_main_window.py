@@ -156,3 +156,142 @@ def test_the_cart_is_restored_on_restart(pos):
     assert list(pos.cart().items()) == [("latte", 2), ("brownie", 1)]  # the lines in their order
     assert pos.services.carts.uuid == uuid
     assert pos.total_text() == "$10.80"
+
+
+# -- keystrokes stay cheap: scanner bursts coalesce, tables never size to their contents -------
+
+
+def count_searches(monkeypatch, window) -> list[str]:
+    """The texts the window asked the catalogue store to search, in order."""
+    catalogue, calls = window.services.store.catalogue, []
+    search = catalogue.search
+
+    def counted(text="", *args, **kwargs):
+        calls.append(text)
+        return search(text, *args, **kwargs)
+
+    monkeypatch.setattr(catalogue, "search", counted)
+    return calls
+
+
+def test_a_burst_of_digits_runs_one_search_on_the_next_loop_turn(qtbot, monkeypatch, window):
+    calls = count_searches(monkeypatch, window)
+    search = window.findChild(QLineEdit, "catalogueSearch")
+    qtbot.keyClicks(search, "50123456")  # 8 key events before the event loop runs again
+    assert calls == []
+    qtbot.waitUntil(lambda: window.catalogue_model.query[0] == "50123456")
+    assert calls == ["50123456"]
+
+
+def test_a_scan_adds_at_once_and_lists_everything_again_after(qtbot, monkeypatch, window):
+    calls = count_searches(monkeypatch, window)
+    search = window.findChild(QLineEdit, "catalogueSearch")
+    qtbot.keyClicks(search, "tea")  # the list shows the teas
+    qtbot.keyClick(search, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(search, "5012345600017")  # the scanner's digits replace the text
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert lines(window) == {"espresso": 1} and search.text() == ""
+    assert calls == ["t", "te", "tea"]  # neither the digits nor the cleared field searched in the key events
+    qtbot.waitUntil(lambda: window.catalogue_model.query == ("", None))
+    assert calls == ["t", "te", "tea", ""]  # one search, for the whole list again
+    assert window.catalogue_model.rowCount() > 3
+
+
+def test_typed_words_are_searched_at_once(qtbot, monkeypatch, window):
+    calls = count_searches(monkeypatch, window)
+    qtbot.keyClicks(window.search, "tea")
+    assert calls == ["t", "te", "tea"]
+
+
+def test_down_after_digits_moves_into_the_list_for_those_digits(qtbot, window):
+    qtbot.keyClicks(window.search, "50123456000")  # a partial barcode: the espresso's and others
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    assert window.catalogue_model.query[0] == "50123456000"
+    assert QApplication.focusWidget() is window.catalogue_table
+    assert window.catalogue_table.currentIndex().row() == 0
+
+
+def test_tables_have_fixed_columns_and_a_stretching_name(window):
+    from PySide6.QtWidgets import QHeaderView
+
+    from pos_app.qt.catalogue_model import CatalogueColumn
+
+    for table, name in ((window.catalogue_table, CatalogueColumn.NAME), (window.cart_table, CartColumn.NAME)):
+        header = table.horizontalHeader()
+        modes = [header.sectionResizeMode(c) for c in range(header.count())]
+        assert QHeaderView.ResizeMode.ResizeToContents not in modes
+        assert modes[name] == QHeaderView.ResizeMode.Stretch
+        assert all(header.sectionSize(c) >= 40 for c in range(header.count()))
+
+
+def test_a_long_price_fits_its_column(qtbot, window):
+    from pos_app.domain import Money
+    from pos_app.qt.catalogue_model import CatalogueColumn
+    from pos_app.qt.money_text import money_text
+
+    table = window.catalogue_table
+    text = money_text(Money(99_999, "usd"))  # $999.99
+    width = table.fontMetrics().horizontalAdvance(text)
+    assert table.horizontalHeader().sectionSize(CatalogueColumn.PRICE) > width
+
+
+# -- the window before the payments are up (run_gui shows it first) -------------------------------
+
+
+@pytest.fixture
+def opened_core(pos_config):
+    from pos_app.core import AppCore
+
+    core = AppCore(pos_config).open()
+    yield core
+    core.stop()
+
+
+@pytest.fixture
+def early_window(qtbot, opened_core):
+    """The till over an AppCore that has only open()ed its store, as run_gui first shows it."""
+    from pos_app.qt.app import build_main_window
+    from pos_app.testing.till import close_till
+
+    window = build_main_window(opened_core, reconcile=True)
+    qtbot.addWidget(window, before_close_func=lambda w: close_till(qtbot, w))
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    close_till(qtbot, window)
+
+
+def test_before_the_payments_are_up_the_cart_works_but_charge_waits(qtbot, early_window, opened_core):
+    window = early_window
+    assert not opened_core.ready and not window.services_ready
+    assert "starting payments" in window.status_gateway.text()
+    qtbot.keyClicks(window.search, "5012345600017")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert lines(window) == {"espresso": 1}
+    charge = window.findChild(QPushButton, "chargeButton")
+    assert not charge.isEnabled() and "starting payments" in charge.toolTip()
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    assert window.payment_dialog is None and "still starting" in window.message_label.text()
+    assert window.open_history() is None  # refunds need the gateway: not yet
+
+
+def test_services_started_enables_charge_and_runs_the_wanted_reconcile(qtbot, early_window, opened_core):
+    window = early_window
+    window.services.carts.add("latte")
+    qtbot.waitUntil(lambda: window.cart_model.rowCount() == 1)
+    opened_core.start_services()
+    with qtbot.waitSignal(window.reconcile_finished, timeout=10000), qtbot.waitSignal(window.payments_ready):
+        window.services_started()
+    assert window.services_ready
+    assert opened_core.url in window.status_endpoint.text()
+    qtbot.waitUntil(window.findChild(QPushButton, "chargeButton").isEnabled)
+    assert window.status_gateway.text() == "Gateway: OK"
+
+
+def test_services_that_fail_to_start_are_reported_and_charge_stays_off(qtbot, early_window):
+    window = early_window
+    window.services.carts.add("latte")
+    window.services_failed(OSError("address already in use"))
+    assert "Card payments could not be started" in window.message_label.text()
+    assert window.status_gateway.text() == "Gateway: unreachable"
+    assert not window.findChild(QPushButton, "chargeButton").isEnabled()
