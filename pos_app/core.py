@@ -92,7 +92,8 @@ class AppCore:
             self._start_payments()
             self._start_endpoint()
         except BaseException:
-            self.stop()
+            # Undo only this half: the store stays open for a window already showing it.
+            self._stop_services()
             raise
         return self
 
@@ -129,13 +130,18 @@ class AppCore:
         # The app needs its own origin for Host/Origin checks; it is known only once bound.
         app.config["ENDPOINT_URL"] = self._server.url
 
-    def stop(self) -> None:
+    def _stop_services(self) -> None:
         if self._server is not None:
             self._server.stop()
             self._server = None
         if self._sandbox is not None:
             self._sandbox.stop()
             self._sandbox = None
+        if self.services is not None:
+            self.services.gateway = self.services.checkout = None
+
+    def stop(self) -> None:
+        self._stop_services()
         if self.store is not None:
             self.store.close()
             self.store = None

@@ -1,0 +1,38 @@
+"""AppCore's two halves: the store opens alone; a failed start of the services leaves it usable."""
+
+import pytest
+
+from pos_app.config import ConfigError, Settings
+from pos_app.core import AppCore
+
+
+def training(tmp_path):
+    return Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path)
+
+
+def test_open_gives_the_store_without_servers(tmp_path):
+    core = AppCore(training(tmp_path)).open()
+    try:
+        assert core.store.catalogue.get("item1") is not None
+        assert not core.ready and core.url is None and core.services.checkout is None
+        core.start_services()
+        assert core.ready and core.url.startswith("http://127.0.0.1:") and core.services.checkout is not None
+    finally:
+        core.stop()
+
+
+def test_a_failed_service_start_keeps_the_store_open(tmp_path, monkeypatch):
+    core = AppCore(training(tmp_path)).open()
+
+    def broken_endpoint():  # a fault we can't cause for real: the endpoint failing after payments started
+        raise ConfigError("endpoint could not start")
+
+    monkeypatch.setattr(core, "_start_endpoint", broken_endpoint)
+    try:
+        with pytest.raises(ConfigError):
+            core.start_services()
+        assert not core.ready and core.sandbox_url is None  # the sandbox it had started was stopped
+        core.store.carts.add("item1")  # the window can go on using the cart
+        assert core.store.carts.snapshot().lines == {"item1": 1}
+    finally:
+        core.stop()
