@@ -154,6 +154,11 @@ class CheckoutService:
                 raise CartChanged()
             if snap.empty:
                 raise EmptyCart()
+            if self._priced_differently(snap):
+                # Same lines, other prices (the catalogue changed and the cart was priced again on
+                # restart): a new revision, so the open intent at the old amount is never reused.
+                log.info("cart %s costs something else than when it was last charged; new revision", snap.uuid)
+                snap = carts.renew_revision()
             total = snap.totals.total
             if total.currency != self._settings.currency:
                 raise InvalidPayment(f"the cart is priced in {total.currency.upper()}, the till charges "
@@ -165,6 +170,15 @@ class CheckoutService:
                 raise AmountTooLarge(total.amount, total.currency, self._settings.locale)
             carts.set_frozen(True)
             return snap
+
+    def _priced_differently(self, snap: CartSnapshot) -> bool:
+        entry = self._store.ledger.by_key(snap.uuid)
+        if entry is None or entry.final:
+            return False
+        charged = [(l["sku"], l["qty"], l["unit_price"], l["tax_rate_bp"]) for l in entry.snapshot["lines"]]
+        now_priced = [(p.sku, p.qty, p.unit_price.amount, p.tax_rate_bp) for p in snap.totals.lines]
+        return (charged != now_priced or entry.amount != snap.totals.total.amount
+                or entry.currency != snap.totals.currency)
 
     def _prepare_frozen(self, snap: CartSnapshot) -> PreparedPayment:
         self._close_older_revisions(snap)
@@ -319,12 +333,33 @@ class CheckoutService:
             self._store.ledger.set_status(entry.id, "succeeded", conn)
             return recorded
 
-        recorded = self._store.carts.complete_sale(entry.cart_id, record)
+        carts = self._store.carts
+        recorded = carts.complete_sale(entry.cart_id, record, paid_uuid=entry.cart_uuid,
+                                       paid_lines={l["sku"]: l["qty"] for l in snap["lines"]})
         if self._current is not None and self._current.payment_intent == intent.id:
             self._current = None
+        after = carts.snapshot()
+        if after.cart_id == entry.cart_id:
+            # An earlier revision was paid while the cart had changed: its paid lines came off and
+            # the rest is a new revision. No other intent of this cart may still be paid now.
+            self._cancel_other_revisions(after, paid=intent.id)
         log.info("sale recorded: order %s, %s %s, %s", recorded.number, recorded.total, recorded.currency,
                  intent.id)
         return recorded
+
+    def _cancel_other_revisions(self, snap: CartSnapshot, *, paid: str) -> None:
+        for other in self._store.ledger.open_for_cart(snap.cart_id):
+            if other.payment_intent == paid or other.cart_uuid == snap.uuid:
+                continue
+            if self._current is not None and self._current.payment_intent == other.payment_intent:
+                self._current = None
+            try:
+                self._close_stale(other)
+            except PaymentError as exc:  # reconcile follows it up
+                log.warning("could not close %s after an earlier revision was paid: %s",
+                            other.payment_intent or other.idempotency_key, exc.message)
+        if self._current is None and snap.frozen:
+            self._store.carts.set_frozen(False)
 
     def _check_matches(self, entry: LedgerEntry, intent: Intent, *, paid: bool) -> None:
         problems = []

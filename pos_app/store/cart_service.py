@@ -271,26 +271,65 @@ class CartService:
             self._frozen, self._in_doubt = new_frozen, new_doubt
         self._notify()
 
-    def complete_sale(self, cart_id: int, record: Callable[[object], object]) -> object:
-        """In ONE transaction: record(conn) (the order), close cart cart_id, start a new empty cart.
+    def renew_revision(self) -> CartSnapshot:
+        """A new revision UUID for the same lines: what they cost has changed (a price changed in
+        the catalogue since they were added), so the next charge must not reuse the old one's."""
+        with self.lock:
+            self._cart.uuid = new_revision()
+            with self._db.transaction() as conn:
+                self._write_uuid(conn)
+        return self._notify()
 
-        If cart_id is no longer the active cart (it was already closed), only record(conn) runs.
+    def complete_sale(self, cart_id: int, record: Callable[[object], object], *,
+                      paid_uuid: str | None = None, paid_lines: Mapping[str, int] | None = None) -> object:
+        """In ONE transaction: record(conn) (the order), then settle the cart it was paid from.
+
+        - the active cart still at the paid revision (or paid_uuid not given): it is closed and a new,
+          empty cart starts;
+        - the active cart changed since that revision was charged (lines added after the card form
+          was closed elsewhere): the paid quantities come off it and the rest stays to be paid, as a
+          new revision;
+        - cart_id already closed: only record(conn) runs.
         Returns what record returned.
         """
+        replaced = reduced = False
         with self.lock:
-            with self._db.transaction() as conn:
-                result = record(conn)
-                state = conn.execute("SELECT state FROM carts WHERE id = ?", (cart_id,)).fetchone()
-                replaced = state is not None and state["state"] != "closed"
-                if replaced:
-                    conn.execute("UPDATE carts SET state = 'closed', in_doubt = 0, updated_at = ? WHERE id = ?",
-                                 (now(), cart_id))
-                    if cart_id == self._cart_id:
-                        new_id = self._insert_cart(conn)
+            before = (self._cart, self._bases, self._next_position)
+            try:
+                with self._db.transaction() as conn:
+                    result = record(conn)
+                    state = conn.execute("SELECT state FROM carts WHERE id = ?", (cart_id,)).fetchone()
+                    active = state is not None and state["state"] != "closed"
+                    if active and cart_id == self._cart_id and paid_uuid not in (None, self._cart.uuid):
+                        reduced = self._take_off(conn, paid_lines or {})
+                    elif active:
+                        replaced = True
+                        conn.execute("UPDATE carts SET state = 'closed', in_doubt = 0, updated_at = ?"
+                                     " WHERE id = ?", (now(), cart_id))
+                        if cart_id == self._cart_id:
+                            new_id = self._insert_cart(conn)
+            except BaseException:
+                self._cart, self._bases, self._next_position = before  # nothing was committed
+                raise
             if replaced and cart_id == self._cart_id:
                 self._cart_id, self._cart = new_id, Cart(uuid=self._uuid)
                 self._frozen = self._in_doubt = False
                 self._items, self._next_position, self._bases = {}, 1, {}
-        if replaced:
+        if replaced or reduced:
             self._notify()
         return result
+
+    def _take_off(self, conn, paid_lines: Mapping[str, int]) -> bool:
+        """Remove paid quantities from the active cart inside the caller's transaction."""
+        remaining = {sku: qty - paid_lines.get(sku, 0) for sku, qty in self._cart.lines.items()}
+        remaining = {sku: qty for sku, qty in remaining.items() if qty > 0}
+        log.warning("a payment for an earlier revision of cart %d went through; %d paid line(s) taken off "
+                    "the cart, %d line(s) left to pay", self._cart_id, len(paid_lines), len(remaining))
+        self._cart = Cart(remaining)  # a new revision
+        self._write_uuid(conn)
+        conn.execute("DELETE FROM cart_lines WHERE cart_id = ?", (self._cart_id,))
+        conn.executemany("INSERT INTO cart_lines (cart_id, sku, qty, position) VALUES (?, ?, ?, ?)",
+                         [(self._cart_id, sku, qty, pos) for pos, (sku, qty) in enumerate(remaining.items(), 1)])
+        self._next_position = len(remaining) + 1
+        self._rebase()
+        return True
