@@ -558,7 +558,16 @@ class CheckoutService:
                 idempotency_key=record.idempotency_key,
                 metadata={"order_number": order_number, "refund_seq": str(record.seq),
                           "terminal_id": self._settings.terminal_id})
-        except (GatewayUnavailable, IdempotencyConflict):
+        except IdempotencyConflict as exc:
+            if exc.retryable:
+                log.warning("refund %s still running at the processor; it stays pending", record.idempotency_key)
+                raise
+            orders.finish_refund(record.id, status="failed")
+            log.error("refund %s: the processor knows its key from another request; marked failed",
+                      record.idempotency_key)
+            raise RefundRefused("The refund could not be sent: its reference was already used for another "
+                                "request at the card processor. Nothing was refunded; try again.") from None
+        except GatewayUnavailable:
             log.warning("refund %s not confirmed yet; it stays pending and is retried with the same key",
                         record.idempotency_key)
             raise
@@ -579,7 +588,7 @@ class CheckoutService:
                 order = self._store.orders.get(record.order_id)
                 try:
                     report.refunds.append(self._settle_refund(record, order.payment_intent, order.number))
-                except RefundRefused as exc:
+                except PaymentError as exc:  # a refund's trouble never puts the cart in doubt
                     report.refunds.append(self._store.orders.refund(record.id))
                     log.warning("pending refund %s: %s", record.idempotency_key, exc.message)
 

@@ -96,7 +96,14 @@ class GatewayUnavailable(PaymentError):
 
 
 class IdempotencyConflict(PaymentError):
+    """The idempotency key is busy (retryable: an earlier request with it is still running) or was
+    used for a different request (not retryable: the same key will never work for this one)."""
+
     http_status = 409
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 class InvalidPayment(PaymentError):

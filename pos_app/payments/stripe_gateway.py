@@ -174,8 +174,10 @@ def translate(exc: "stripe.StripeError") -> PaymentError:
     if isinstance(exc, (stripe.AuthenticationError, stripe.PermissionError)):
         log.error("the Stripe API refused the till's keys (%s)", type(exc).__name__)
         return AuthenticationFailed()
-    if isinstance(exc, stripe.IdempotencyError) or code == "idempotency_key_in_use":
-        return IdempotencyConflict(message)
+    if code == "idempotency_key_in_use":
+        return IdempotencyConflict(message, retryable=True)
+    if isinstance(exc, stripe.IdempotencyError):  # the key was used with other parameters
+        return IdempotencyConflict(message, retryable=False)
     if isinstance(exc, stripe.RateLimitError):
         return GatewayUnavailable("The card processor is busy; try again in a moment.")
     if isinstance(exc, stripe.APIConnectionError):

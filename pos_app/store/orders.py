@@ -118,7 +118,8 @@ class OrderBook:
         Refused if it would take the order's refunds (succeeded + pending) above what was paid.
         """
         with self._db.transaction() as conn:
-            order = conn.execute("SELECT total, currency, number FROM orders WHERE id = ?", (order_id,)).fetchone()
+            order = conn.execute("SELECT total, currency, number, payment_intent FROM orders WHERE id = ?",
+                                 (order_id,)).fetchone()
             if order is None:
                 raise RefundRefused(f"no order {order_id}")
             taken = conn.execute("SELECT coalesce(sum(amount), 0) FROM refunds WHERE order_id = ?"
@@ -130,7 +131,8 @@ class OrderBook:
                                     f"{amount} is more than that")
             seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM refunds WHERE order_id = ?",
                                (order_id,)).fetchone()[0]
-            key = f"refund-{order['number']}-{seq}"
+            # Unique across tills and reinstalls on one Stripe account (order numbers are not).
+            key = f"refund-{order['payment_intent']}-{seq}"
             refund_row = conn.execute(
                 "INSERT INTO refunds (order_id, seq, idempotency_key, amount, currency, reason, status, lines,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",

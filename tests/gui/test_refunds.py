@@ -115,7 +115,7 @@ def test_a_full_refund_with_a_reason_on_a_worker(qtbot, core, checkout, history)
 
     record = made.args[0]
     assert (record.amount, record.reason, record.status) == (1250, "duplicate", "succeeded")
-    assert record.idempotency_key == f"refund-{order.number}-1"
+    assert record.idempotency_key == f"refund-{order.payment_intent}-1"
     [(thread, kwargs)] = checkout.refund_calls
     assert thread is not threading.main_thread()
     assert kwargs == {"reason": "duplicate", "lines": None}  # amount None: everything left

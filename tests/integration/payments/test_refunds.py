@@ -28,7 +28,7 @@ def refunds_at_sandbox(state, payment_intent: str) -> list[dict]:
 def test_full_refund(till, sandbox, sandbox_state):
     order = sell(till, sandbox.url, {"item2": 2})
     record = till.checkout.refund(order.id)
-    assert (record.status, record.amount, record.idempotency_key) == ("succeeded", 2000, "refund-000001-1")
+    assert (record.status, record.amount, record.idempotency_key) == ("succeeded", 2000, f"refund-{order.payment_intent}-1")
     assert record.refund_id.startswith("re_")
     assert till.store.orders.get(order.id).refunded == 2000
     [refund] = refunds_at_sandbox(sandbox_state, order.payment_intent)
@@ -42,7 +42,7 @@ def test_full_refund(till, sandbox, sandbox_state):
 def test_partial_refunds_up_to_what_was_paid(till, sandbox, sandbox_state):
     order = sell(till, sandbox.url, {"item1": 1, "item2": 1})  # 15.00
     assert till.checkout.refund(order.id, 400).amount == 400
-    assert till.checkout.refund(order.id, 600).idempotency_key == "refund-000001-2"
+    assert till.checkout.refund(order.id, 600).idempotency_key == f"refund-{order.payment_intent}-2"
     with pytest.raises(RefundRefused, match="500 left"):
         till.checkout.refund(order.id, 501)
     assert till.store.orders.get(order.id).refunded == 1000
@@ -167,3 +167,32 @@ def test_refund_of_an_unknown_order_or_bad_reason(till):
         till.checkout.refund(999)
     with pytest.raises(Exception, match="reason"):
         till.checkout.refund(1, reason="because")
+
+
+def test_refund_keys_differ_between_tills_sharing_one_stripe_account(make_till, sandbox, tmp_path):
+    """Order numbers start at 000001 on every till (and after a reinstall); the refund key must not."""
+    from pos_app.config import Settings
+    first = make_till()
+    other = make_till(settings_=Settings(data_dir=tmp_path / "till-2", currency="usd", terminal_id="till-2"))
+    a = sell(first, sandbox.url, {"item2": 1})
+    b = sell(other, sandbox.url, {"item4": 1})
+    assert a.number == b.number == "000001"
+    ra, rb = first.checkout.refund(a.id), other.checkout.refund(b.id)
+    assert (ra.status, rb.status) == ("succeeded", "succeeded") and ra.idempotency_key != rb.idempotency_key
+    assert other.store.orders.get(b.id).refunded == 700
+    report = other.checkout.reconcile()  # nothing left pending: the cart is not in doubt
+    assert not report.in_doubt and other.store.orders.pending_refunds() == []
+
+
+def test_a_refund_key_taken_by_another_request_fails_that_refund_and_nothing_else(till, sandbox):
+    order = sell(till, sandbox.url, {"item2": 1})
+    reserved = till.store.orders.begin_refund(order.id, 100, "requested_by_customer")  # left pending
+    # Another request already used that key at the processor, with other parameters.
+    till.gateway.refund(payment_intent=order.payment_intent, amount=200, reason=None,
+                        idempotency_key=reserved.idempotency_key)
+
+    report = till.checkout.reconcile()
+
+    assert not report.in_doubt  # a refund's trouble never blocks charging
+    assert till.store.orders.refund(reserved.id).status == "failed"
+    assert till.store.orders.pending_refunds() == []
