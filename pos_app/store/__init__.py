@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pos_app.domain.pricing import PricingPolicy
+from pos_app.errors import UserFacingError
 from pos_app.store.cart_service import CartFrozen, CartService, CartSnapshot, UnknownBarcode
 from pos_app.store.catalogue import CatalogueImportError, CatalogueStore, ImportResult
 from pos_app.store.db import SCHEMA_VERSION, Database
@@ -13,7 +14,7 @@ from pos_app.store.ledger import LedgerEntry, PaymentLedger
 from pos_app.store.orders import OrderBook, RefundRecord, RefundRefused
 
 __all__ = [
-    "CartFrozen", "CartService", "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
+    "CartFrozen", "CartService", "CurrencyMismatch", "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
     "ImportResult", "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
     "SCHEMA_VERSION", "Store", "UnknownBarcode", "open_store",
 ]
@@ -33,9 +34,24 @@ class Store:
         self.db.close()
 
 
+class CurrencyMismatch(UserFacingError):
+    """The catalogue is priced in another currency than the till sells in."""
+
+
 def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = False) -> Store:
-    """Open (creating and migrating) the database; seed the demo catalogue into an empty one."""
+    """Open (creating and migrating) the database; seed the demo catalogue into an empty one.
+
+    Refuses a database whose catalogue is priced in another currency than `pricing`'s: every
+    total would be wrong, so it says so before anything is shown or charged.
+    """
     db = Database(path)
+    others = [r[0] for r in db.query("SELECT DISTINCT currency FROM items WHERE currency != ?",
+                                     (pricing.currency,))]
+    if others:
+        db.close()
+        raise CurrencyMismatch(
+            f"the catalogue in {path} is priced in {', '.join(c.upper() for c in others)} but POS_CURRENCY is "
+            f"{pricing.currency.upper()}: set POS_CURRENCY={others[0]}, or use another POS_DATA_DIR")
     catalogue = CatalogueStore(db, pricing.currency)
     if seed_demo and catalogue.count() == 0:
         from pos_app.store.demo import seed_demo_catalogue

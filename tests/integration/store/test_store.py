@@ -177,3 +177,15 @@ def test_newer_schema_is_refused(db_path):
     conn.close()
     with pytest.raises(RuntimeError, match="newer than this pos-app"):
         open_store(db_path, PricingPolicy())
+
+
+def test_a_catalogue_in_another_currency_is_refused_with_the_setting_named(db_path):
+    from pos_app.store import CurrencyMismatch
+    store = open_store(db_path, PricingPolicy("usd"), seed_demo=True)
+    store.carts.add("item1")
+    store.close()
+    with pytest.raises(CurrencyMismatch, match="priced in USD but POS_CURRENCY is EUR: set POS_CURRENCY=usd"):
+        open_store(db_path, PricingPolicy("eur"), seed_demo=True)
+    again = open_store(db_path, PricingPolicy("usd"))  # nothing was changed
+    assert again.carts.snapshot().lines == {"item1": 1}
+    again.close()
