@@ -74,7 +74,11 @@ class DayReport:
         return format_money(Money(amount, self.currency), locale)
 
 
-def build_report(orders: OrderBook, day: date, currency: str, gateway=None) -> DayReport:
+def build_report(orders: OrderBook, day: date, currency: str, gateway=None,
+                 terminal_id: str | None = None) -> DayReport:
+    """The day's figures from the order book; with a gateway, reconciled against it. With
+    terminal_id, only this till's payments (metadata terminal_id) are expected to be its orders:
+    other tills on the same Stripe account are not differences."""
     start, end = day_bounds(day)
     report = DayReport(day, currency)
     report.orders = orders.between(start, end)
@@ -94,18 +98,19 @@ def build_report(orders: OrderBook, day: date, currency: str, gateway=None) -> D
     report.tax_by_rate = dict(sorted(tax.items()))
     report.card_brands = {b: (c, t) for b, (c, t) in sorted(brands.items())}
     if gateway is not None:
-        _reconcile(report, gateway, start, end)
+        _reconcile(report, gateway, start, end, terminal_id)
     return report
 
 
-def _reconcile(report: DayReport, gateway, start: int, end: int) -> None:
+def _reconcile(report: DayReport, gateway, start: int, end: int, terminal_id: str | None) -> None:
     try:
         intents = gateway.list_intents(created_gte=start, created_lt=end)
     except UserFacingError as exc:
         report.gateway_error = str(exc)
         return
     report.gateway_checked = True
-    succeeded = {pi.id: pi for pi in intents if pi.status == "succeeded"}
+    succeeded = {pi.id: pi for pi in intents if pi.status == "succeeded"
+                 and (terminal_id is None or pi.metadata.get("terminal_id") == terminal_id)}
     recorded = {o.payment_intent: o for o in report.orders}
     for pi_id in sorted(succeeded.keys() - recorded.keys()):
         pi = succeeded[pi_id]
@@ -242,7 +247,7 @@ def print_report(settings, day_text: str, csv_path: Path | None) -> int:
     store = _open(settings)
     try:
         with report_gateway(settings) as gateway:
-            report = build_report(store.orders, day, settings.currency, gateway)
+            report = build_report(store.orders, day, settings.currency, gateway, settings.terminal_id)
     finally:
         store.close()
     sys.stdout.write(report_text(report, settings.shop_name, settings.locale))

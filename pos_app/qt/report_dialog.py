@@ -80,7 +80,8 @@ class ReportDialog(QDialog):
         self._set_actions_enabled(False)
         self._set_status(f"Counting {day.isoformat()} and checking it with the card processor…", "busy")
         orders, currency, gateway = self._services.store.orders, self._settings.currency, self._services.gateway
-        self._queue.submit(f"z report {day}", lambda: build_report(orders, day, currency, gateway),
+        terminal = self._settings.terminal_id
+        self._queue.submit(f"z report {day}", lambda: build_report(orders, day, currency, gateway, terminal),
                            on_success=lambda report: self._on_report_built(generation, report),
                            on_failure=lambda exc: self._on_report_failed(generation, exc))
 

@@ -83,3 +83,19 @@ def test_an_unreachable_gateway_is_reported_not_hidden(core):
     assert not report.gateway_checked and report.gateway_error
     assert report.sales_count == 1  # the local counts are still there
     assert "Gateway NOT checked" in report_text(report) and "NOT checked" in report_html(report)
+
+
+def test_another_tills_sales_on_the_same_account_are_not_differences(core):
+    services = core.services
+    sold = sell(services, core.sandbox_url, {"item1": 1})
+    # Till 2 shares the Stripe account (here: the sandbox) and sells too.
+    other = services.gateway.create_intent(amount=700, currency="usd", idempotency_key="till-2-cart-1",
+                                           metadata={"cart_uuid": "till-2-cart-1", "terminal_id": "till-2"},
+                                           description="till 2")
+    assert confirm_as_browser(core.sandbox_url, other.client_secret, "4242424242424242")["status"] == "succeeded"
+
+    mine = build_report(core.store.orders, date.today(), "usd", services.gateway, core.settings.terminal_id)
+    everyone = build_report(core.store.orders, date.today(), "usd", services.gateway)
+
+    assert mine.differences == [] and mine.sales_total == sold.total
+    assert len(everyone.differences) == 1 and other.id in everyone.differences[0]
