@@ -11,6 +11,7 @@ from pos_app.errors import UserFacingError
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MAX_TAX_RATE_BP = 10_000  # 100.00 %
+MAX_PRICE = 99_999_999  # minor units: Stripe's largest charge (8 digits)
 
 
 class ItemError(UserFacingError, ValueError):
@@ -43,6 +44,8 @@ class Item:
             raise TypeError("Item.price must be Money")
         if self.price.amount < 0:
             raise ItemError(f"price of {self.sku}: must not be negative")
+        if self.price.amount > MAX_PRICE:
+            raise ItemError(f"price of {self.sku}: at most {MAX_PRICE} minor units (the largest card charge)")
         if self.barcode is not None and (not self.barcode.isdigit() or not 6 <= len(self.barcode) <= 14):
             raise ItemError(f"barcode of {self.sku}: must be 6-14 digits")
         if (isinstance(self.tax_rate_bp, bool) or not isinstance(self.tax_rate_bp, int)

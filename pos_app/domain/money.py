@@ -125,6 +125,8 @@ def parse_money(text: str, currency: str) -> Money:
         raise MoneyError(f"{text!r} is not an amount") from None
     if not value.is_finite():
         raise MoneyError(f"{text!r} is not an amount")
+    if value and value.adjusted() > 12:  # a trillion: far past any price or charge (and bounded work)
+        raise MoneyError(f"{text!r} is too large an amount")
     minor = value.scaleb(digits)
     if minor != minor.to_integral_value():
         raise MoneyError(f"{text!r} has more than {digits} decimal places for {currency.upper()}")

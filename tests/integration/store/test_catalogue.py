@@ -67,6 +67,8 @@ def test_import_adds_and_updates(store, tmp_path):
     ("x1,Thing,1.00,,,\nx1,Again,2.00,,,\n", 3, "sku"),
     ("x1,Thing,1.00,,,\nx2,Other,-1.00,,,\n", 3, "price"),
     ("x1,Thing,1.00,,,,extra\n", 2, "row"),
+    ("x1,Thing,1e100000,,,\n", 2, "price"),
+    ("x1,Thing,1000000000.00,,,\n", 2, "price"),
 ])
 def test_a_bad_row_names_line_and_field_and_imports_nothing(store, tmp_path, body, line, field):
     count = store.catalogue.count()
