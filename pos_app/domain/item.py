@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from pos_app.domain.money import Money
+from pos_app.domain.money import Money, smallest_step
 from pos_app.errors import UserFacingError
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -44,6 +44,10 @@ class Item:
             raise TypeError("Item.price must be Money")
         if self.price.amount < 0:
             raise ItemError(f"price of {self.sku}: must not be negative")
+        step = smallest_step(self.price.currency)
+        if self.price.amount % step:
+            raise ItemError(f"price of {self.sku}: {self.price.currency.upper()} prices must be whole multiples of "
+                            f"{Money(step, self.price.currency).to_decimal()} (card charges must end in 0)")
         if self.price.amount > MAX_PRICE:
             raise ItemError(f"price of {self.sku}: at most {MAX_PRICE} minor units (the largest card charge)")
         if self.barcode is not None and (not self.barcode.isdigit() or not 6 <= len(self.barcode) <= 14):

@@ -38,6 +38,16 @@ def currency_digits(currency: str) -> int:
     return get_currency_precision(normalize_currency(currency).upper())
 
 
+#: Currencies whose smallest chargeable step is 10 minor units (Stripe: three-decimal currencies
+#: must end in 0, e.g. 1.310 KWD, not 1.313).
+_STEP_OF_TEN = frozenset({"bhd", "jod", "kwd", "omr", "tnd"})
+
+
+def smallest_step(currency: str) -> int:
+    """The smallest amount, in minor units, that a charge can move by: 10 for bhd/jod/kwd/omr/tnd, else 1."""
+    return 10 if currency in _STEP_OF_TEN else 1
+
+
 def _check_amount(amount: object) -> int:
     # bool is an int subclass; True dollars is a bug, not an amount.
     if isinstance(amount, bool) or not isinstance(amount, int):

@@ -5,6 +5,9 @@ amounts at that rate, and rounded half up (half away from zero) to the currency'
 Grouping by rate makes the totals independent of line order and of how a quantity is split
 across lines, and matches the "tax by rate" summary printed on receipts and the Z report.
 
+In bhd, jod, kwd, omr and tnd (three decimals) tax rounds to a multiple of 10 minor units, as
+card charges there must end in 0; item prices there must already be multiples of 10.
+
 - exclusive mode: prices are net; tax = round(base * rate); total = subtotal + tax.
 - inclusive mode: prices include tax; tax = round(gross * rate / (1 + rate)); total = subtotal.
 """
@@ -16,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from pos_app.domain.item import Item
-from pos_app.domain.money import Money, MoneyError, normalize_currency
+from pos_app.domain.money import Money, MoneyError, normalize_currency, smallest_step
 
 BP = 10_000  # basis points in 100 %
 
@@ -65,10 +68,11 @@ def _div_round_half_up(numerator: int, denominator: int) -> int:
     return sign * q
 
 
-def tax_for(base: int, rate_bp: int, mode: TaxMode) -> int:
+def tax_for(base: int, rate_bp: int, mode: TaxMode, step: int = 1) -> int:
+    """Tax on `base`, rounded half up to a multiple of `step` minor units (see money.smallest_step)."""
     if mode is TaxMode.EXCLUSIVE:
-        return _div_round_half_up(base * rate_bp, BP)
-    return _div_round_half_up(base * rate_bp, BP + rate_bp)
+        return _div_round_half_up(base * rate_bp, BP * step) * step
+    return _div_round_half_up(base * rate_bp, (BP + rate_bp) * step) * step
 
 
 def price_lines(lines: Mapping[str, int], lookup: Callable[[str], Item],
@@ -94,7 +98,8 @@ def summarize(base_by_rate: Mapping[int, int], policy: PricingPolicy, lines: tup
     whatever its size; price_lines() computes them from the lines.
     """
     currency = policy.currency
-    tax_by_rate = {rate: Money._checked(tax_for(base, rate, policy.tax_mode), currency)
+    step = smallest_step(currency)
+    tax_by_rate = {rate: Money._checked(tax_for(base, rate, policy.tax_mode, step), currency)
                    for rate, base in sorted(base_by_rate.items()) if rate and base}
     subtotal = sum(base_by_rate.values())
     tax = sum(m.amount for m in tax_by_rate.values())

@@ -71,3 +71,12 @@ def test_item_validation_names_the_field(kwargs, field):
 def test_ean13_check_digit():
     assert ean13_is_valid("4000000000013")
     assert not ean13_is_valid("4000000000014")
+
+
+def test_three_decimal_currencies_round_tax_to_a_chargeable_step():
+    cat = Catalogue([Item("a", "A", Money(1250, "kwd"), tax_rate_bp=500)])
+    totals = price_lines({"a": 1}, cat.__getitem__, PricingPolicy("kwd"))
+    assert totals.tax == Money(60, "kwd")  # 62.5 fils rounds to 60: charges in KWD must end in 0
+    assert totals.total.amount % 10 == 0
+    with pytest.raises(ItemError, match="multiples of 0.010"):
+        Item("b", "B", Money(1255, "kwd"))
