@@ -18,8 +18,8 @@ from pos_app.sandbox.validation import check_amount, check_currency, merge_metad
 
 CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
 UPDATABLE_PAYMENT = CONFIRMABLE
-CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirmation",
-              "requires_action", "processing")
+# As stripe-facts.md lists them: a processing intent can't be cancelled.
+CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirmation", "requires_action")
 AUTHENTICATION_FAILED = ("The provided PaymentMethod has failed authentication. You can provide "
                          "payment_method_data or a new PaymentMethod to attempt to fulfill this "
                          "PaymentIntent again.")
