@@ -515,11 +515,17 @@ class CheckoutService:
                                lines: list[tuple[str, int]] | None) -> RefundRecord | None:
         """Settle the order's pending refunds; return the one that answers this same request."""
         wanted = sorted(_merge(lines or []))
-        for record in self._store.orders.refunds_for(order.id):
+        records = self._store.orders.refunds_for(order.id)
+        for record in records:
             if record.status != "pending":
                 continue
-            same = (sorted((row["sku"], row["qty"]) for row in record.lines) == wanted
-                    if lines else not record.lines and amount in (None, record.amount))
+            if lines:
+                same = sorted((row["sku"], row["qty"]) for row in record.lines) == wanted
+            elif amount is None:  # "the rest": only a pending refund that was itself all that was left
+                others = _taken([r for r in records if r.id != record.id])
+                same = not record.lines and record.amount == order.total - others
+            else:
+                same = not record.lines and record.amount == amount
             try:
                 settled = self._settle_refund(record, order.payment_intent, order.number)
             except RefundRefused:

@@ -162,6 +162,19 @@ def test_a_different_refund_after_a_lost_reply_settles_the_pending_one_first(mak
     assert till.store.orders.get(order.id).refunded == 500
 
 
+def test_a_full_refund_after_a_lost_partial_reply_refunds_the_rest(make_till, sandbox, sandbox_state):
+    till = make_till(http_client=ReplyDroppingClient(creates_refund), max_network_retries=0)
+    order = sell(till, sandbox.url, {"item1": 2})  # 10.00
+    with pytest.raises(GatewayUnavailable):
+        till.checkout.refund(order.id, 300)  # a partial refund whose reply is lost
+
+    full = till.checkout.refund(order.id)  # then "refund everything": not answered by the 3.00 one
+
+    assert full.amount == 700 and full.seq == 2
+    assert till.store.orders.get(order.id).refunded == 1000
+    assert sorted(r["amount"] for r in refunds_at_sandbox(sandbox_state, order.payment_intent)) == [300, 700]
+
+
 def test_refund_of_an_unknown_order_or_bad_reason(till):
     with pytest.raises(RefundRefused):
         till.checkout.refund(999)
