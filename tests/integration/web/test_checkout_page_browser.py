@@ -17,6 +17,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from pos_app.config import Settings
 from pos_app.core import AppCore
+from pos_app.testing.webdriving import answer_challenge
 
 pytestmark = [
     pytest.mark.gui,
@@ -177,10 +178,8 @@ def test_3d_secure_shows_requires_action_until_the_challenge_is_done(qtbot, view
     enter_card(qtbot, view, THREE_D_SECURE)
     click(qtbot, view, "pay-button")
     wait_state(qtbot, view, "requires_action")
-    challenge = find_frame(qtbot, view, "/3ds/challenge")
-    qtbot.waitUntil(lambda: run_js(qtbot, challenge, "!!document.getElementById('complete-authentication')")
-                    is True, timeout=10000)
-    run_js(qtbot, challenge, "document.getElementById('complete-authentication').click() || true")
+    # A real click once the challenge has settled (a scripted click could come before its handlers).
+    answer_challenge(qtbot, view, complete=True)
     wait_state(qtbot, view, "succeeded")
     assert core.services.store.orders.by_intent(payment.payment_intent) is not None
     no_csp_violations(view)
