@@ -174,9 +174,8 @@ class CartModel(QAbstractTableModel):
         if (role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != CartColumn.QTY
                 or not 0 <= index.row() < len(self._lines)):
             return False
-        try:
-            qty = int(value)
-        except (TypeError, ValueError):
+        qty = _whole_number(value)
+        if qty is None:
             self.error_occurred.emit(f"quantity must be a whole number, got {value!r}")
             return False
         sku = self._lines[index.row()].sku
@@ -207,3 +206,15 @@ def _one_removed(old: list[str], new: list[str]) -> int | None:
         return None
     row = next((r for r, (a, b) in enumerate(zip(old, new)) if a != b), len(new))
     return row if old[:row] + old[row + 1:] == new else None
+
+
+def _whole_number(value) -> int | None:
+    """An int from what an editor gave (int, or text such as " 3 "); None for 2.5, "two", True."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value).strip()
+    return int(text) if text.lstrip("-").isdigit() else None

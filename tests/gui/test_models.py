@@ -108,6 +108,25 @@ def test_cart_model_reports_refused_edits(qtbot, store):
     assert store.carts.snapshot().lines == {"latte": 1}
 
 
+@pytest.mark.parametrize("value, message", [
+    (2.5, "whole number"), ("two", "whole number"), (True, "whole number"), (-1, "0 to 9999"), (10_000, "0 to 9999"),
+])
+def test_cart_model_refuses_a_bad_quantity_and_keeps_the_line(qtbot, store, value, message):
+    store.carts.add("latte", 2)
+    model = CartModel(store.carts)
+    with qtbot.waitSignal(model.error_occurred) as blocker:
+        assert not model.setData(model.index(0, CartColumn.QTY), value)
+    assert message in blocker.args[0]
+    assert store.carts.snapshot().lines == {"latte": 2}
+
+
+def test_cart_model_takes_a_typed_quantity(store):
+    store.carts.add("latte")
+    model = CartModel(store.carts)
+    assert model.setData(model.index(0, CartColumn.QTY), " 3 ")
+    assert store.carts.snapshot().lines == {"latte": 3}
+
+
 def test_cart_model_keeps_rows_on_quantity_change(qtbot, store):
     store.carts.add("latte")
     store.carts.add("mocha")
