@@ -64,6 +64,10 @@ class AppCore:
         return self._sandbox.url if self._sandbox else None
 
     @property
+    def endpoint_running(self) -> bool:
+        return self._server is not None and self._server.running
+
+    @property
     def ready(self) -> bool:
         """True once payments and the endpoint run (a Charge can be taken)."""
         return self._server is not None and self.services is not None and self.services.checkout is not None

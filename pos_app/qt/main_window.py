@@ -33,6 +33,7 @@ from pos_app.qt.cart_bridge import CartBridge
 from pos_app.qt.cart_model import CartColumn, CartModel
 from pos_app.qt.catalogue_model import CatalogueColumn, CatalogueModel
 from pos_app.qt.forms import child, load_form
+from pos_app.qt.health import HealthMonitor
 from pos_app.qt.money_text import money_text
 from pos_app.qt.style import TILL_STYLE, badge_style
 from pos_app.qt.workers import CheckoutQueue
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self._services_ready = core.ready
         self._reconcile_wanted = False  # start_reconcile() asked for before the services were up
         self._unsubscribe_checkout = None
+        self.health: HealthMonitor | None = None  # endpoint and gateway health, once payments run
         self._clearing_after_scan = False
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -84,6 +86,8 @@ class MainWindow(QMainWindow):
         self._build_models()
         self._build_shortcuts()
         self._connect_checkout_events()
+        if self._services_ready:
+            self._start_health_checks()
         self._show_snapshot()
         self.setWindowTitle(f"{self.settings.shop_name} — pos-app" + (" (TRAINING)" if core.mode == TRAINING else ""))
         self.resize(1180, 720)
@@ -258,10 +262,20 @@ class MainWindow(QMainWindow):
         self.status_gateway.setText("Gateway: checking…")
         self.status_gateway.setToolTip("")
         self._update_actions()
+        self._start_health_checks()
         if self._reconcile_wanted:
             self._reconcile_wanted = False
             self.start_reconcile()
         self.payments_ready.emit()
+
+    def _start_health_checks(self) -> None:
+        self.health = HealthMonitor(self.core, parent=self)
+        self.health.checked.connect(self._on_health_checked)
+        self.health.start()
+
+    def _on_health_checked(self, endpoint_ok: bool, gateway_ok: bool, detail: str) -> None:
+        self.status_endpoint.setText(f"Endpoint: {self.core.url}" if endpoint_ok else "Endpoint: not running")
+        self._set_gateway_status(gateway_ok, detail)
 
     def services_failed(self, exc: BaseException) -> None:
         """core.start_services() raised: card payments are unavailable (the catalogue and cart still work)."""
@@ -605,6 +619,8 @@ class MainWindow(QMainWindow):
 
     def shutdown(self, timeout_ms: int = 15_000) -> None:
         """Close the dialog, let queued checkout work finish, stop listening to the services."""
+        if self.health is not None:
+            self.health.stop()
         if self.payment_dialog is not None:
             self.payment_dialog.reject()
         self.queue.wait(timeout_ms)
