@@ -7,6 +7,7 @@ abandon() of a cancelled payment always finishes before the prepare() of the nex
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 
@@ -16,28 +17,25 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 log = logging.getLogger(__name__)
 
 
-class Task(QObject):
-    """One call on a worker thread, submitted through CheckoutQueue.submit()."""
+class Task:
+    """One call for a worker thread, as submitted through CheckoutQueue.submit().
 
-    # Each signal carries the task itself, so the queue's slots (GUI thread) know which one it was.
-    succeeded = Signal(object, object)  # task, the call's return value
-    failed = Signal(object, object)  # task, the exception it raised
+    The task (and its callbacks, which often belong to a window or dialog) stays on the GUI side:
+    the worker gets only the call, and answers with the task's number. So the last reference to a
+    callback's owner is never dropped on the worker thread, where Qt would delete a widget from
+    the wrong thread ("QBasicTimer::stop: Failed ... from a different thread").
+    """
 
-    def __init__(self, name: str, fn: Callable[[], object]) -> None:
-        super().__init__()
-        self.name = name
-        self._fn = fn
-        self.on_success: Callable[[object], None] | None = None
-        self.on_failure: Callable[[BaseException], None] | None = None
+    def __init__(self, number: int, name: str, on_success, on_failure) -> None:
+        self.number, self.name = number, name
+        self.on_success: Callable[[object], None] | None = on_success
+        self.on_failure: Callable[[BaseException], None] | None = on_failure
 
-    def run(self) -> None:  # on the worker thread
-        try:
-            result = self._fn()
-        except Exception as exc:  # handed to the GUI thread, which shows or logs it
-            log.info("%s failed: %s", self.name, exc, exc_info=not _is_user_facing(exc))
-            self.failed.emit(self, exc)
-        else:
-            self.succeeded.emit(self, result)
+
+class _Relay(QObject):
+    """Lives on the GUI thread; the worker emits on it, so the slots run queued there."""
+
+    done = Signal(int, bool, object)  # task number, succeeded?, return value or exception
 
 
 def _receiver_alive(callback) -> bool:
@@ -52,12 +50,19 @@ def _is_user_facing(exc: BaseException) -> bool:
 
 
 class _Runnable(QRunnable):
-    def __init__(self, task: Task) -> None:
+    def __init__(self, number: int, name: str, fn: Callable[[], object], relay: _Relay) -> None:
         super().__init__()
-        self._task = task
+        self._number, self._name, self._fn, self._relay = number, name, fn, relay
 
-    def run(self) -> None:
-        self._task.run()
+    def run(self) -> None:  # on the worker thread
+        fn, self._fn = self._fn, None
+        try:
+            value, ok = fn(), True
+        except Exception as exc:  # handed to the GUI thread, which shows or logs it
+            log.info("%s failed: %s", self._name, exc, exc_info=not _is_user_facing(exc))
+            value, ok = exc, False
+        del fn
+        self._relay.done.emit(self._number, ok, value)
 
 
 class CheckoutQueue(QObject):
@@ -69,18 +74,17 @@ class CheckoutQueue(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._tasks: set[Task] = set()  # keep Python wrappers alive until they finish
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._on_done)
+        self._tasks: dict[int, Task] = {}  # submitted, not yet answered
+        self._numbers = itertools.count(1)
 
     def submit(self, name: str, fn: Callable[[], object], on_success: Callable[[object], None] | None = None,
                on_failure: Callable[[BaseException], None] | None = None) -> Task:
-        task = Task(name, fn)
-        task.on_success, task.on_failure = on_success, on_failure
-        # Connected to this QObject's methods: queued to the GUI thread, whoever emits.
-        task.succeeded.connect(self._on_task_succeeded)
-        task.failed.connect(self._on_task_failed)
+        task = Task(next(self._numbers), name, on_success, on_failure)
         was_idle = not self._tasks
-        self._tasks.add(task)
-        self._pool.start(_Runnable(task))
+        self._tasks[task.number] = task
+        self._pool.start(_Runnable(task.number, name, fn, self._relay))
         if was_idle:
             self.busy_changed.emit(True)
         return task
@@ -89,16 +93,13 @@ class CheckoutQueue(QObject):
     def busy(self) -> bool:
         return bool(self._tasks)
 
-    def _on_task_succeeded(self, task: Task, result: object) -> None:
-        self._finish(task, task.on_success, result)
-
-    def _on_task_failed(self, task: Task, exc: BaseException) -> None:
-        if task.on_failure is None:
-            log.error("%s failed: %s", task.name, exc)
-        self._finish(task, task.on_failure, exc)
-
-    def _finish(self, task: Task, callback, value) -> None:
-        self._tasks.discard(task)
+    def _on_done(self, number: int, ok: bool, value: object) -> None:
+        task = self._tasks.pop(number, None)
+        if task is None:
+            return
+        callback = task.on_success if ok else task.on_failure
+        if not ok and callback is None:
+            log.error("%s failed: %s", task.name, value)
         if callback is not None and _receiver_alive(callback):
             callback(value)
         if not self._tasks:
