@@ -31,8 +31,9 @@ from pos_app.errors import UserFacingError
 from pos_app.payments.gateway import GatewayUnavailable
 from pos_app.qt.cart_bridge import CartBridge
 from pos_app.qt.cart_model import CartColumn, CartModel
-from pos_app.qt.catalogue_model import CatalogueColumn, CatalogueModel
+from pos_app.qt.catalogue_model import PAGE_SIZE, CatalogueColumn, CatalogueModel
 from pos_app.qt.forms import child, load_form
+from pos_app.store.catalogue import SEARCH_CAP
 from pos_app.qt.health import HealthMonitor
 from pos_app.qt.money_text import money_text
 from pos_app.qt.style import TILL_STYLE, badge_style
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 
 ALL_CATEGORIES = "All categories"
 MIN_BARCODE_LENGTH = 6
+CATALOGUE_HINT = "Enter adds · ↓ into the list · F2 search · F3 category · F4 cart · F12 charge"
 STARTING_PAYMENTS = "starting payments…"
 CELL_PADDING = 28  # the style sheet's item padding (2 × 8 px) and some air
 MAX_COLUMN_WIDTH = 220
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(form)
         self.form = form
         self.search: QLineEdit = child(form, QLineEdit, "catalogueSearch")
+        self.catalogue_hint: QLabel = child(form, QLabel, "catalogueHint")
         self.category: QComboBox = child(form, QComboBox, "categoryFilter")
         self.catalogue_table: QTableView = child(form, QTableView, "catalogueTable")
         self.cart_table: QTableView = child(form, QTableView, "cartTable")
@@ -310,7 +313,19 @@ class MainWindow(QMainWindow):
     def _run_search(self) -> None:
         """Show the list for the field's text now (also what flushes a pending coalesced search)."""
         self._search_timer.stop()
-        self.catalogue_model.set_query(self.search.text(), self.category.currentData())
+        text, category = self.search.text(), self.category.currentData()
+        self.catalogue_model.set_query(text, category)
+        self._update_catalogue_hint(text.strip(), category)
+
+    def _update_catalogue_hint(self, text: str, category) -> None:
+        """Say so when a query matches more items than a search gives (CatalogueStore.SEARCH_CAP)."""
+        capped = (bool(text) and self.catalogue_model.rowCount() >= PAGE_SIZE
+                  and self.services.store.catalogue.match_count(text, category) > SEARCH_CAP)
+        self.catalogue_hint.setText(f"More than {SEARCH_CAP:,} items match: keep typing to narrow the list"
+                                    if capped else CATALOGUE_HINT)
+        if self.catalogue_hint.property("capped") != capped:
+            self.catalogue_hint.setProperty("capped", capped)
+            self.catalogue_hint.style().polish(self.catalogue_hint)  # apply the [capped] style rule
 
     def _on_category_changed(self, _index: int) -> None:
         self._run_search()

@@ -13,6 +13,7 @@ QLabel#modeBadge { color: white; font-weight: 700; font-size: 11pt; padding: 4px
                    border-radius: 6px; letter-spacing: 1px; }
 QLabel#cartTitle { font-size: 13pt; font-weight: 600; color: #1f2937; }
 QLabel#catalogueHint { color: #6b7280; font-size: 9pt; }
+QLabel#catalogueHint[capped="true"] { color: #b45309; font-weight: 600; }
 QLineEdit#catalogueSearch { font-size: 13pt; padding: 6px 8px; border: 2px solid #9ca3af; border-radius: 6px; }
 QLineEdit#catalogueSearch:focus { border-color: #2563eb; }
 QComboBox#categoryFilter { font-size: 11pt; padding: 5px 8px; }

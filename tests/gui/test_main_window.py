@@ -295,3 +295,19 @@ def test_services_that_fail_to_start_are_reported_and_charge_stays_off(qtbot, ea
     assert "Card payments could not be started" in window.message_label.text()
     assert window.status_gateway.text() == "Gateway: unreachable"
     assert not window.findChild(QPushButton, "chargeButton").isEnabled()
+
+
+def test_the_hint_says_when_a_search_matches_more_than_it_can_list(qtbot, pos):
+    from PySide6.QtWidgets import QLabel
+
+    from pos_app.domain.item import Item
+    from pos_app.domain.money import Money
+    from pos_app.store.catalogue import SEARCH_CAP
+    catalogue = pos.window.services.store.catalogue
+    catalogue.upsert(Item(f"w{n:05d}", f"Widget {n:05d}", Money(100, "usd")) for n in range(SEARCH_CAP + 10))
+    hint = pos.window.findChild(QLabel, "catalogueHint")
+
+    pos.search("widget")
+    assert hint.text() == f"More than {SEARCH_CAP:,} items match: keep typing to narrow the list"
+    pos.search("widget 0001")  # 10 matches: the usual hint again
+    assert hint.text().startswith("Enter adds")
