@@ -32,7 +32,7 @@ class SavedResponse:
 
 class IdempotencyKeys:
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()  # notified when a key is claimed
         self._saved: dict[str, SavedResponse] = {}
         self._running: set[str] = set()
 
@@ -51,6 +51,7 @@ class IdempotencyKeys:
             saved = self._saved.get(key)
             if saved is None:
                 self._running.add(key)
+                self._lock.notify_all()
                 return None
         if saved.endpoint != endpoint:
             raise idempotency_mismatch(
@@ -76,6 +77,11 @@ class IdempotencyKeys:
     def in_use(self, key: str) -> bool:
         with self._lock:
             return key in self._running
+
+    def wait_in_use(self, key: str, timeout: float) -> bool:
+        """Block until a request has claimed key (or timeout); True if it has."""
+        with self._lock:
+            return self._lock.wait_for(lambda: key in self._running, timeout)
 
     def saved(self, key: str) -> SavedResponse | None:
         with self._lock:

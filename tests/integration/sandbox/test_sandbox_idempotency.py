@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 import stripe
@@ -102,10 +101,7 @@ def test_concurrent_request_with_same_key_is_409(wire, state):
             target=lambda: results.setdefault("first", post(wire, "/v1/payment_intents", CREATE,
                                                             "busy")))
         first.start()
-        deadline = time.monotonic() + 5
-        while not state.idempotency.in_use("busy"):
-            assert time.monotonic() < deadline, "first request never claimed its key"
-            time.sleep(0.005)
+        assert state.idempotency.wait_in_use("busy", timeout=5), "first request never claimed its key"
         second = post(wire, "/v1/payment_intents", CREATE, "busy")
         assert second.status_code == 409
         assert second.json["error"]["code"] == "idempotency_key_in_use"
