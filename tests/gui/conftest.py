@@ -20,3 +20,33 @@ def core(pos_app):
 @pytest.fixture
 def window(pos_window):
     return pos_window
+
+
+@pytest.fixture
+def opened_core(pos_config):
+    """An AppCore that has only open()ed its store, as run_gui has it when it first shows the window."""
+    from pos_app.core import AppCore
+
+    core = AppCore(pos_config).open()
+    yield core
+    core.stop()
+
+
+@pytest.fixture
+def unshown_window(qtbot, opened_core):
+    """The till over opened_core, built as run_gui builds it but not shown yet."""
+    from pos_app.qt.app import build_main_window
+    from pos_app.testing.till import close_till
+
+    window = build_main_window(opened_core, reconcile=True)
+    qtbot.addWidget(window, before_close_func=lambda w: close_till(qtbot, w))
+    yield window
+    close_till(qtbot, window)
+
+
+@pytest.fixture
+def early_window(qtbot, unshown_window):
+    """unshown_window on screen: the till before its payments are up."""
+    with qtbot.waitExposed(unshown_window):
+        unshown_window.show()
+    return unshown_window

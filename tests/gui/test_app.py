@@ -55,26 +55,6 @@ def test_run_gui_shows_the_window_reconciles_and_stops_cleanly(tmp_path):
 # -- run_gui's pieces, in this process: the window first, the payments after its first paint -----
 
 
-@pytest.fixture
-def opened_core(pos_config):
-    from pos_app.core import AppCore
-
-    core = AppCore(pos_config).open()
-    yield core
-    core.stop()
-
-
-@pytest.fixture
-def unshown_window(qtbot, opened_core):
-    from pos_app.qt.app import build_main_window
-    from pos_app.testing.till import close_till
-
-    window = build_main_window(opened_core, reconcile=True)
-    qtbot.addWidget(window, before_close_func=lambda w: close_till(qtbot, w))
-    yield window
-    close_till(qtbot, window)
-
-
 def test_services_start_on_a_thread_once_the_window_has_painted(qtbot, opened_core, unshown_window):
     import threading
 

@@ -238,29 +238,6 @@ def test_a_long_price_fits_its_column(qtbot, window):
 # -- the window before the payments are up (run_gui shows it first) -------------------------------
 
 
-@pytest.fixture
-def opened_core(pos_config):
-    from pos_app.core import AppCore
-
-    core = AppCore(pos_config).open()
-    yield core
-    core.stop()
-
-
-@pytest.fixture
-def early_window(qtbot, opened_core):
-    """The till over an AppCore that has only open()ed its store, as run_gui first shows it."""
-    from pos_app.qt.app import build_main_window
-    from pos_app.testing.till import close_till
-
-    window = build_main_window(opened_core, reconcile=True)
-    qtbot.addWidget(window, before_close_func=lambda w: close_till(qtbot, w))
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    close_till(qtbot, window)
-
-
 def test_before_the_payments_are_up_the_cart_works_but_charge_waits(qtbot, early_window, opened_core):
     window = early_window
     assert not opened_core.ready and not window.services_ready
