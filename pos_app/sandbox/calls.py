@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pos_app.sandbox.errors import invalid_request
+from pos_app.sandbox.errors import invalid_request, no_such
 from pos_app.sandbox.state import SandboxState
 
 
@@ -19,6 +19,13 @@ class Call:
     @property
     def expand(self) -> list[str]:
         return self.params.get("expand", [])
+
+    def find(self, kind: str, object_id: str, param: str = "id") -> dict:
+        """The stored object, or Stripe's 404 "No such <kind>" naming the parameter."""
+        found = self.state.get(kind, object_id)
+        if found is None:
+            raise no_such(kind, object_id, param)
+        return found
 
     def check_client_secret(self, pi: dict) -> None:
         """A publishable key only reaches a PaymentIntent whose client_secret it presents."""

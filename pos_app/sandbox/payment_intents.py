@@ -11,7 +11,7 @@ from pos_app.sandbox import objects, payment_methods
 from pos_app.sandbox.calls import Call
 from pos_app.sandbox.cards import OUTCOMES
 from pos_app.sandbox.errors import (
-    StripeError, invalid_request, no_such, unexpected_state,
+    StripeError, invalid_request, unexpected_state,
 )
 from pos_app.sandbox.forms import Bool, Enum, Hash, Int, List, Metadata, Range, Str
 from pos_app.sandbox.validation import check_amount, check_currency, merge_metadata
@@ -183,9 +183,7 @@ def three_d_secure_result(call: Call, pi_id: str):
 # ----------------------------------------------------------------------------------- helpers
 
 def _get(call: Call, pi_id: str) -> dict:
-    pi = call.state.get("payment_intent", pi_id)
-    if pi is None:
-        raise no_such("payment_intent", pi_id, "intent")
+    pi = call.find("payment_intent", pi_id, "intent")
     return pi
 
 

@@ -57,7 +57,5 @@ def create(call: Call):
 
 
 def retrieve(call: Call, pm_id: str):
-    record = call.state.get("payment_method", pm_id)
-    if record is None:
-        raise no_such("payment_method", pm_id, "payment_method")
+    record = call.find("payment_method", pm_id, "payment_method")
     return 200, objects.render(call.state, "payment_method", record, call.expand)

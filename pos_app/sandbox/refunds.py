@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pos_app.sandbox import objects
 from pos_app.sandbox.calls import Call
-from pos_app.sandbox.errors import invalid_request, no_such
+from pos_app.sandbox.errors import invalid_request
 from pos_app.sandbox.forms import Enum, Int, List, Metadata, Range, Str
 from pos_app.sandbox.validation import format_amount, merge_metadata
 
@@ -42,9 +42,7 @@ def create(call: Call):
 
 
 def retrieve(call: Call, refund_id: str):
-    refund = call.state.get("refund", refund_id)
-    if refund is None:
-        raise no_such("refund", refund_id)
+    refund = call.find("refund", refund_id)
     return 200, objects.render(call.state, "refund", refund, call.expand)
 
 
@@ -53,9 +51,7 @@ def list_(call: Call):
 
 
 def retrieve_charge(call: Call, charge_id: str):
-    charge = call.state.get("charge", charge_id)
-    if charge is None:
-        raise no_such("charge", charge_id)
+    charge = call.find("charge", charge_id)
     return 200, objects.render(call.state, "charge", charge, call.expand)
 
 
@@ -82,17 +78,13 @@ def _refundable_charge(call: Call) -> dict:
                               code="parameter_missing")
     charge = None
     if p.get("payment_intent"):
-        pi = call.state.get("payment_intent", p["payment_intent"])
-        if pi is None:
-            raise no_such("payment_intent", p["payment_intent"], "payment_intent")
+        pi = call.find("payment_intent", p["payment_intent"], "payment_intent")
         if pi["status"] != "succeeded":
             raise invalid_request("This PaymentIntent does not have a successful charge to refund.",
                                   param="payment_intent", code="payment_intent_unexpected_state")
         charge = call.state.get("charge", pi["latest_charge"])
     if p.get("charge"):
-        by_id = call.state.get("charge", p["charge"])
-        if by_id is None:
-            raise no_such("charge", p["charge"], "charge")
+        by_id = call.find("charge", p["charge"], "charge")
         if charge is not None and charge["id"] != by_id["id"]:
             raise invalid_request("The charge does not belong to this payment_intent.",
                                   param="charge")
