@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pos_app.config import LIVE, TRAINING, Settings
 from pos_app.store import Store, open_store
@@ -25,7 +25,6 @@ class Services:
     checkout: object = None  # pos_app.payments.checkout.CheckoutService, once started
     publishable_key: str = ""
     sandbox_url: str | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def carts(self):
