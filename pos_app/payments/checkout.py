@@ -37,7 +37,7 @@ from pos_app.payments.gateway import (
     NoPaymentInProgress, PaymentError, PaymentGateway, PaymentInDoubt, PaymentMismatch,
     PaymentNotSucceeded, RefundRefused,
 )
-from pos_app.payments.limits import MAXIMUM_CHARGE, minimum_charge
+from pos_app.payments.currencies import maximum_charge, minimum_charge
 from pos_app.payments.refunds import line_refund
 from pos_app.store import CartSnapshot, LedgerEntry, RefundRecord, Store
 from pos_app.store.db import now
@@ -164,10 +164,11 @@ class CheckoutService:
                 raise InvalidPayment(f"the cart is priced in {total.currency.upper()}, the till charges "
                                      f"in {self._settings.currency.upper()}")
             least = minimum_charge(total.currency)
-            if total.amount < least:
-                raise AmountTooSmall(total.amount, total.currency, least, self._settings.locale)
-            if total.amount > MAXIMUM_CHARGE:
-                raise AmountTooLarge(total.amount, total.currency, self._settings.locale)
+            if total < least:
+                raise AmountTooSmall(total, least, self._settings.locale)
+            most = maximum_charge(total.currency)
+            if total > most:
+                raise AmountTooLarge(total, most, self._settings.locale)
             carts.set_frozen(True)
             return snap
 
@@ -365,6 +366,8 @@ class CheckoutService:
         problems = []
         if intent.currency != entry.currency:
             problems.append(f"currency {intent.currency} instead of {entry.currency}")
+        if not intent.amount_exact:
+            problems.append("an amount the till can't represent (changed outside the till)")
         if intent.amount != entry.amount:
             problems.append(f"amount {intent.amount} instead of {entry.amount}")
         if paid and intent.amount_received != entry.amount:
@@ -560,7 +563,8 @@ class CheckoutService:
         orders = self._store.orders
         try:
             result = self._gateway.refund(
-                payment_intent=payment_intent, amount=record.amount, reason=record.reason,
+                payment_intent=payment_intent, amount=record.amount, currency=record.currency,
+                reason=record.reason,
                 idempotency_key=record.idempotency_key,
                 metadata={"order_number": order_number, "refund_seq": str(record.seq),
                           "terminal_id": self._settings.terminal_id})
