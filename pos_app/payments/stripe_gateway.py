@@ -94,15 +94,6 @@ class StripeGateway:
         log.info("PaymentIntent %s canceled (%s)", pi_id, reason)
         return intent_from_stripe(pi)
 
-    def confirm_intent(self, pi_id: str, payment_method_data_card: dict) -> Intent:
-        """Server-side confirm with raw card data: for tests and training only (Stripe requires
-        special approval to send card numbers through a server; the till's page uses Stripe.js)."""
-        params = {"payment_method_data": {"type": "card", "card": dict(payment_method_data_card)},
-                  "expand": INTENT_EXPAND}
-        with _translated():
-            pi = self._client.v1.payment_intents.confirm(pi_id, params=params)
-        return intent_from_stripe(pi)
-
     def refund(self, *, payment_intent: str, amount: int | None, currency: str, reason: str | None,
                idempotency_key: str, metadata: dict | None = None) -> RefundResult:
         params: dict[str, Any] = {"payment_intent": payment_intent}

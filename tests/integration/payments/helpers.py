@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 import stripe
 
-from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SandboxState
+from pos_app.payments.stripe_gateway import STRIPE_API_VERSION, translate
+from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY, SandboxState
 
 VISA = "4242424242424242"
 MASTERCARD = "5555555555554444"
@@ -50,6 +51,19 @@ def confirm_as_browser(sandbox_url: str, client_secret: str, card_number: str, e
     pi_id = client_secret.split("_secret_")[0]
     return _post(f"{sandbox_url}/v1/payment_intents/{pi_id}/confirm",
                  {"payment_method": method["id"], "client_secret": client_secret})
+
+
+def confirm_server_side(api_base: str, pi_id: str, payment_method: str = "pm_card_visa",
+                        secret_key: str = SANDBOX_SECRET_KEY):
+    """Confirm with one of Stripe's test PaymentMethods (pm_card_visa, pm_card_chargeDeclined, ...),
+    as a tester does without the card page; the till itself never confirms from Python. A stripe
+    error comes back as the till's own PaymentError (translate), as the gateway would raise it."""
+    client = stripe.StripeClient(secret_key, base_addresses={"api": api_base}, max_network_retries=0,
+                                 stripe_version=STRIPE_API_VERSION)
+    try:
+        return client.v1.payment_intents.confirm(pi_id, params={"payment_method": payment_method})
+    except stripe.StripeError as exc:
+        raise translate(exc) from None
 
 
 def complete_3ds(sandbox_url: str, client_secret: str, result: str = "complete") -> dict:

@@ -9,7 +9,7 @@ import pytest
 from pos_app.payments.gateway import PaymentMismatch, PaymentNotSucceeded
 from pos_app.sandbox import SANDBOX_SECRET_KEY
 
-from .helpers import DECLINED, VISA, ReplyDroppingClient, confirm_as_browser, creates_intent
+from .helpers import DECLINED, VISA, ReplyDroppingClient, confirm_as_browser, confirm_server_side, creates_intent
 from .test_recovery import tamper_amount
 
 
@@ -24,8 +24,7 @@ def test_logs_and_database_hold_no_secrets(make_till, settings, sandbox, caplog)
     confirm_as_browser(sandbox.url, prepared.client_secret, DECLINED)
     with pytest.raises(PaymentNotSucceeded):
         till.checkout.finalize(prepared.payment_intent)
-    till.gateway.confirm_intent(prepared.payment_intent, {"number": VISA, "exp_month": 12,
-                                                          "exp_year": 2034, "cvc": "123"})
+    confirm_server_side(till.gateway.api_base, prepared.payment_intent, "pm_card_visa")
     order = till.checkout.finalize(prepared.payment_intent)
     till.checkout.refund(order.id, 100)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 import stripe
 
-from pos_app.sandbox import SANDBOX_SECRET_KEY, SandboxState, create_sandbox_app
+from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY, SandboxState, create_sandbox_app
 from pos_app.serving import LoopbackServer
 
 #: 2027-01-15T08:00:00Z: a fixed "now" so expiry and `created` checks don't depend on the date.
@@ -83,6 +83,14 @@ def client(server) -> stripe.StripeClient:
 def api(client):
     """The v1 services, as the app's gateway uses them."""
     return client.v1
+
+
+@pytest.fixture
+def browser(server):
+    """The v1 services with the publishable key, as Stripe.js calls them: the only caller that may
+    send raw card numbers (to tokenize them)."""
+    return stripe.StripeClient(SANDBOX_PUBLISHABLE_KEY, base_addresses={"api": server.url},
+                               max_network_retries=0).v1
 
 
 @pytest.fixture
