@@ -80,15 +80,18 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import_catalogue(settings: Settings, file: Path) -> int:
+    from pos_app.datalock import DataFolderLock
     from pos_app.store import open_store
     if not file.is_file():
         print(f"pos-app: {file}: no such file", file=sys.stderr)
         return 2
-    store = open_store(settings.database_path, settings.pricing, seed_demo=False)
-    try:
-        result = store.catalogue.import_csv(file)
-    finally:
-        store.close()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with DataFolderLock(settings.data_dir, "pos-app import-catalogue"):
+        store = open_store(settings.database_path, settings.pricing, seed_demo=False)
+        try:
+            result = store.catalogue.import_csv(file)
+        finally:
+            store.close()
     print(f"imported {file}: {result.added} added, {result.updated} updated "
           f"({settings.database_path})")
     return 0

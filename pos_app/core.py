@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 
 from pos_app.config import LIVE, TRAINING, Settings
+from pos_app.datalock import DataFolderLock
 from pos_app.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -40,8 +41,9 @@ class AppCore:
     `services` exists after open() and gains its gateway and checkout in start_services().
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, command: str = "pos-app") -> None:
         self.settings = settings
+        self._lock = DataFolderLock(settings.data_dir, command)
         self.token = secrets.token_urlsafe(32)
         self.services: Services | None = None
         self.store: Store | None = None
@@ -81,7 +83,13 @@ class AppCore:
             return self
         settings = self.settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = open_store(settings.database_path, settings.pricing, seed_demo=settings.seed_demo_catalogue)
+        self._lock.acquire()  # one till per data folder: refused here, before anything is read
+        try:
+            self.store = open_store(settings.database_path, settings.pricing,
+                                    seed_demo=settings.seed_demo_catalogue)
+        except BaseException:
+            self._lock.release()
+            raise
         self.services = Services(settings, self.store)
         return self
 
@@ -149,6 +157,7 @@ class AppCore:
             self.store.close()
             self.store = None
         self.services = None
+        self._lock.release()
 
     def __enter__(self) -> "AppCore":
         return self.start()
