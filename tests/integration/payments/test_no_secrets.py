@@ -39,7 +39,7 @@ def test_logs_and_database_hold_no_secrets(make_till, settings, sandbox, caplog)
     till.close()
 
     logged = caplog.text + "".join(repr(r.args) for r in caplog.records)
-    assert "PAYMENT MISMATCH" in logged and "Request to Stripe api" in logged  # we did capture
+    assert "PAYMENT FOR REVIEW" in logged and "Request to Stripe api" in logged  # we did capture
     stored = b"".join(p.read_bytes() for p in settings.data_dir.glob("pos.sqlite3*"))
     assert prepared.payment_intent.encode() in stored  # we did read the database
     for secret in secrets:
