@@ -24,6 +24,7 @@ class Services:
     store: Store
     gateway: object = None  # pos_app.payments.gateway.PaymentGateway, once started
     checkout: object = None  # pos_app.payments.checkout.CheckoutService, once started
+    review_desk: object = None  # pos_app.payments.review_desk.ReviewDesk, once started
     publishable_key: str = ""
     sandbox_url: str | None = None
 
@@ -110,6 +111,7 @@ class AppCore:
 
     def _start_payments(self) -> None:
         from pos_app.payments.checkout import CheckoutService
+        from pos_app.payments.review_desk import ReviewDesk
         from pos_app.payments.stripe_gateway import StripeGateway
 
         settings = self.settings
@@ -124,6 +126,7 @@ class AppCore:
         services.gateway, services.publishable_key = gateway, gateway.publishable_key
         services.sandbox_url = self.sandbox_url
         services.checkout = CheckoutService(self.store, gateway, settings)
+        services.review_desk = ReviewDesk(self.store, gateway)
 
     def _start_endpoint(self) -> None:
         from pos_app.serving import LoopbackServer
@@ -149,7 +152,7 @@ class AppCore:
             self._sandbox.stop()
             self._sandbox = None
         if self.services is not None:
-            self.services.gateway = self.services.checkout = None
+            self.services.gateway = self.services.checkout = self.services.review_desk = None
 
     def stop(self) -> None:
         self._stop_services()
