@@ -38,7 +38,7 @@ from pos_app.payments.gateway import (
     PaymentNotSucceeded, RefundRefused,
 )
 from pos_app.payments.currencies import maximum_charge, minimum_charge
-from pos_app.payments.refunds import line_refund
+from pos_app.payments.refunds import LIVE_REFUNDS, line_refund
 from pos_app.store import CartSnapshot, LedgerEntry, RefundRecord, Store
 from pos_app.store.db import now
 from pos_app.store.orders import RefundRefused as StoreRefundRefused
@@ -570,8 +570,10 @@ class CheckoutService:
         with self._refund_lock:
             recent = self._recent_refunds.get(request)
             if recent is not None and time.monotonic() - recent[0] < DOUBLE_CLICK_SECONDS:
-                log.info("refund of order %d asked twice in a row: refunded once", order_id)
-                return recent[1]
+                first = self._store.orders.refund(recent[1].id)
+                if first.status in LIVE_REFUNDS:  # a failed first one is no reason to refuse a retry
+                    log.info("refund of order %d asked twice in a row: refunded once", order_id)
+                    return first
             orders = self._store.orders
             order = orders.get(order_id)
             if order is None:
@@ -654,8 +656,11 @@ class CheckoutService:
             orders.finish_refund(record.id, status="failed")
             log.warning("refund %s refused: %s", record.idempotency_key, exc.message)
             raise RefundRefused(f"The refund was refused: {exc.message}") from None
-        if result.status in ("succeeded", "pending"):  # pending: on its way back to the card
+        if result.status == "succeeded":
             return orders.finish_refund(record.id, status="succeeded", refund_id=result.id)
+        if result.status == "pending":  # on its way back to the card: followed up until it settles
+            log.info("refund %s is pending at the processor; followed up until it settles", result.id)
+            return orders.finish_refund(record.id, status="processing", refund_id=result.id)
         if result.status in ("failed", "canceled"):
             orders.finish_refund(record.id, status="failed", refund_id=result.id)
             raise RefundRefused(f"The refund was refused by the card processor ({result.status}).")
@@ -670,6 +675,37 @@ class CheckoutService:
                 except PaymentError as exc:  # a refund's trouble never puts the cart in doubt
                     report.refunds.append(self._store.orders.refund(record.id))
                     log.warning("pending refund %s: %s", record.idempotency_key, exc.message)
+            report.refunds.extend(self.follow_refunds())
+
+    def follow_refunds(self, order_id: int | None = None, *, recheck_succeeded: bool = False) -> list[RefundRecord]:
+        """Ask the processor about refunds it answered 'pending' (all, or one order's), until they
+        succeed or fail; with recheck_succeeded, also an order's succeeded ones (Stripe can fail a
+        refund later). A failed one is shown to the manager, and what it had taken can be refunded
+        again. Returns the refunds whose status changed. Network: off the GUI thread."""
+        orders = self._store.orders
+        with self._refund_lock:
+            records = orders.processing_refunds(order_id)
+            if recheck_succeeded and order_id is not None:
+                records += [r for r in orders.refunds_for(order_id) if r.status == "succeeded" and r.refund_id]
+            changed = []
+            for record in records:
+                try:
+                    result = self._gateway.retrieve_refund(record.refund_id)
+                except PaymentError as exc:
+                    log.warning("could not follow refund %s: %s", record.refund_id, exc.message)
+                    continue
+                status = {"pending": "processing", "canceled": "failed"}.get(result.status, result.status)
+                if status == record.status or status not in ("succeeded", "failed"):
+                    continue
+                updated = orders.finish_refund(record.id, status=status, failure_reason=result.failure_reason)
+                if status == "failed":
+                    log.error("refund %s of order %d FAILED at the processor (%s): nothing went back to "
+                              "the card; refund it again or settle it in cash", record.refund_id,
+                              record.order_id, result.failure_reason or "no reason given")
+                changed.append(updated)
+        if changed:
+            self._emit("refunded")
+        return changed
 
 
 def _merge(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -680,7 +716,7 @@ def _merge(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 
 def _taken(records: list[RefundRecord]) -> int:
-    return sum(r.amount for r in records if r.status in ("pending", "succeeded"))
+    return sum(r.amount for r in records if r.status in LIVE_REFUNDS)
 
 
 def _not_succeeded_text(intent: Intent) -> str:

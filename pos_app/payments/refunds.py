@@ -22,7 +22,8 @@ from pos_app.domain.order import Order
 from pos_app.payments.gateway import RefundRefused
 from pos_app.store.orders import RefundRecord
 
-LIVE_REFUNDS = ("pending", "succeeded")
+#: Refunds that count against what is left to refund: reserved, on their way, or done.
+LIVE_REFUNDS = ("pending", "processing", "succeeded")
 
 
 def line_refund(order: Order, lines: list[tuple[str, int]],

@@ -51,4 +51,25 @@ class ReviewDesk:
                 reviews.set_status(item.id, OPEN, refund_id=result.id)
                 raise RefundRefused(f"The refund was refused by the card processor ({result.status}).")
             log.info("reviewed payment %s refunded (%s, %s)", item.payment_intent, result.id, result.status)
-            return reviews.set_status(item.id, REFUNDED, refund_id=result.id)
+            status = REFUNDING if result.status == "pending" else REFUNDED  # pending: followed up
+            return reviews.set_status(item.id, status, refund_id=result.id)
+
+    def follow_up(self) -> list[ReviewItem]:
+        """Refunds Stripe answered 'pending': refunded once they succeed, open again if they fail."""
+        reviews, changed = self._store.reviews, []
+        with self._lock:
+            for item in reviews.all(open_only=True):
+                if item.status != REFUNDING or not item.refund_id:
+                    continue
+                try:
+                    result = self._gateway.retrieve_refund(item.refund_id)
+                except PaymentError as exc:
+                    log.warning("could not follow refund %s: %s", item.refund_id, exc.message)
+                    continue
+                if result.status == "succeeded":
+                    changed.append(reviews.set_status(item.id, REFUNDED))
+                elif result.status in ("failed", "canceled"):
+                    log.error("refund %s of reviewed payment %s FAILED (%s)", item.refund_id,
+                              item.payment_intent, result.failure_reason)
+                    changed.append(reviews.set_status(item.id, OPEN))
+        return changed

@@ -108,10 +108,13 @@ class StripeGateway:
                                                     options={"idempotency_key": idempotency_key})
         log.info("refund %s of %s: %s %s, %s", refund["id"], payment_intent, refund["amount"],
                  refund["currency"], refund["status"])
-        amount_back, _ = _till_amount(refund["amount"], refund["currency"])
-        return RefundResult(id=refund["id"], status=refund["status"], amount=amount_back,
-                            currency=refund["currency"],
-                            failure_reason=refund.get("failure_reason") if hasattr(refund, "get") else None)
+        return _refund_result(refund)
+
+    def retrieve_refund(self, refund_id: str) -> RefundResult:
+        """A refund's current status: one Stripe answered 'pending' settles later (or a succeeded
+        one may still fail), and a desktop till has no webhook to be told: it asks."""
+        with _translated():
+            return _refund_result(self._client.v1.refunds.retrieve(refund_id))
 
     def list_intents(self, *, created_gte: int, created_lt: int) -> list[Intent]:
         params = {"created": {"gte": created_gte, "lt": created_lt}, "limit": 100}
@@ -139,6 +142,13 @@ def intent_from_stripe(pi: Any) -> Intent:
         last_error_message=error.get("message"), last_error_code=error.get("decline_code") or error.get("code"),
         latest_charge=charge.get("id") if isinstance(charge, dict) else charge,
     )
+
+
+def _refund_result(refund: Any) -> RefundResult:
+    data = refund.to_dict() if hasattr(refund, "to_dict") else dict(refund)
+    amount, _ = _till_amount(data["amount"], data["currency"])
+    return RefundResult(id=data["id"], status=data["status"], amount=amount, currency=data["currency"],
+                        failure_reason=data.get("failure_reason"))
 
 
 def _till_amount(amount: int, currency: str) -> tuple[int, bool]:

@@ -12,6 +12,7 @@ behind a Charge on the till's queue.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import shiboken6
@@ -37,6 +38,8 @@ from pos_app.store import RefundRecord
 log = logging.getLogger(__name__)
 
 SEARCH_LIMIT = 500
+#: Succeeded refunds younger than this are asked about again when their order is shown.
+FOLLOW_REFUNDS_FOR = 14 * 86_400
 HISTORY_STYLE = """
 QLabel#historyTitle { font-size: 15pt; font-weight: 600; color: #1f2937; padding-right: 8px; }
 QLineEdit#historySearch { font-size: 12pt; padding: 5px 8px; border: 2px solid #9ca3af; border-radius: 6px; }
@@ -230,7 +233,19 @@ class HistoryWindow(QWidget):
             refunds = self.services.store.orders.refunds_for(order.id)
             self.details.setHtml(receipt_html(order, self.settings, self.mode)
                                  + refunds_html(order, refunds, self.settings.locale))
+            self._follow_refunds(order, refunds)
         self._update_actions(order)
+
+    def _follow_refunds(self, order: Order, refunds: list[RefundRecord]) -> None:
+        """Ask the processor, off the GUI thread, about the order's refunds that may still move: on
+        their way (Stripe's 'pending'), or succeeded lately (Stripe can still fail those)."""
+        checkout = self.services.checkout
+        recent = time.time() - FOLLOW_REFUNDS_FOR
+        if checkout is None or not any(r.status == "processing" or (r.status == "succeeded" and r.refund_id
+                                                                     and r.created_at >= recent) for r in refunds):
+            return
+        self.queue.submit("follow-refunds", lambda: checkout.follow_refunds(order.id, recheck_succeeded=True),
+                          lambda changed: self._refresh_order(order.id) if changed else None)
 
     def _update_actions(self, order: Order | None) -> None:
         for button in (self.reprint_button, self.pdf_button):

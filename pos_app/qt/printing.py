@@ -50,9 +50,13 @@ class PrintError(UserFacingError):
 # -- documents ------------------------------------------------------------------------------------
 
 
+#: How each refund status reads under a receipt ('' for a plain, settled refund).
+REFUND_STATUS_TEXT = {"succeeded": "", "pending": "not confirmed yet", "processing": "on its way to the card"}
+
+
 def refunds_html(order: Order, refunds: Sequence[RefundRecord], locale: str = "en_US") -> str:
     """The refunds of an order under its receipt: amount, reason, status, lines; '' if none."""
-    shown = [r for r in refunds if r.status in ("succeeded", "pending")]
+    shown = [r for r in refunds if r.status in ("succeeded", "pending", "processing", "failed")]
     if not shown:
         return ""
 
@@ -65,10 +69,17 @@ def refunds_html(order: Order, refunds: Sequence[RefundRecord], locale: str = "e
         when = datetime.fromtimestamp(record.created_at).strftime("%Y-%m-%d %H:%M")
         what = ", ".join(f"{row['qty']} × {names.get(row['sku'], row['sku'])}" for row in record.lines) \
             or "amount"
-        status = "" if record.status == "succeeded" else f" ({escape(record.status)})"
         reason = (record.reason or "").replace("_", " ")
-        rows.append(f"<tr><td>{escape(when)}<br><small>{escape(what)} · {escape(reason)}{status}</small></td>"
-                    f"<td align='right' valign='top'>−{money(record.amount)}</td></tr>")
+        status = REFUND_STATUS_TEXT.get(record.status, record.status)
+        if record.status == "failed":
+            why = f": {record.failure_reason.replace('_', ' ')}" if record.failure_reason else ""
+            status = f"<span style='color:#b91c1c'><b>FAILED{escape(why)}</b> — nothing went back; refund again</span>"
+        else:
+            status = escape(status)
+        amount = money(record.amount) if record.status == "failed" else f"−{money(record.amount)}"
+        rows.append(f"<tr><td>{escape(when)}<br><small>{escape(what)} · {escape(reason)}"
+                    f"{' · ' + status if status else ''}</small></td>"
+                    f"<td align='right' valign='top'>{amount}</td></tr>")
     left = order.total - order.refunded
     return (f"<p style='margin-bottom:2px'><b>Refunds</b></p>"
             f"<table width='100%' cellspacing='0' cellpadding='3'>{''.join(rows)}"

@@ -52,6 +52,9 @@ class ReviewDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+R"), self, self.refund_selected)
         self.resize(960, 420)
         self.reload()
+        if any(item.status == "refunding" for item in self.items):  # refunds Stripe left pending
+            self._queue.submit("review-follow-up", self._desk.follow_up,
+                               lambda changed: self.reload() if changed else None)
 
     def reload(self) -> None:
         self.items = self._desk.items()

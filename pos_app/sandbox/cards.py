@@ -25,6 +25,9 @@ class Outcome:
     message: str = ""
     three_d_secure: bool = False
     cvc_check: str = "pass"
+    #: What a refund of the charge does (Stripe's refund test cards): "succeeds" at once,
+    #: "pending" first and succeeds later, or "fails" later after succeeding at first.
+    refund: str = "succeeds"
 
 
 SUCCEEDS = Outcome("succeeds")
@@ -48,6 +51,8 @@ TEST_CARDS: dict[str, tuple[str, Outcome]] = {
     "378282246310005": ("amex", SUCCEEDS),
     "6011111111111117": ("discover", SUCCEEDS),
     "3566002020360505": ("jcb", SUCCEEDS),
+    "4000000000007726": ("visa", Outcome("refund_pending", refund="pending")),
+    "4000000000005126": ("visa", Outcome("refund_fails", refund="fails")),
     "4000000000000002": ("visa", GENERIC_DECLINE),
     "4000000000009995": ("visa", _decline("insufficient_funds", "card_declined", "insufficient_funds",
                                           "Your card has insufficient funds.")),
@@ -85,6 +90,7 @@ TEST_PAYMENT_METHODS = {
     "pm_card_chargeDeclinedIncorrectCvc": "4000000000000127",
     "pm_card_chargeDeclinedProcessingError": "4000000000000119",
     "pm_card_authenticationRequired": "4000002760003184",
+    "pm_card_refundFail": "4000000000005126",
     "pm_card_threeDSecure2Required": "4000000000003220",
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pos_app.sandbox import objects
 from pos_app.sandbox.calls import Call
+from pos_app.sandbox.cards import OUTCOMES
 from pos_app.sandbox.errors import invalid_request
 from pos_app.sandbox.forms import Enum, Int, List, Metadata, Range, Str
 from pos_app.sandbox.validation import format_amount, merge_metadata
@@ -12,6 +13,11 @@ CREATE = {"payment_intent": Str(), "charge": Str(), "amount": Int(),
           "reason": Enum("duplicate", "fraudulent", "requested_by_customer"),
           "metadata": Metadata(), "expand": List(Str())}
 RETRIEVE = {"expand": List(Str())}
+#: How long (on the sandbox's clock) a refund of Stripe's refund test cards takes to settle:
+#: 4000000000007726 is pending, then succeeds; 4000000000005126 succeeds, then fails.
+REFUND_SETTLES_AFTER = 10
+FAILURE_REASON = "expired_or_canceled_card"
+
 LIST = {"payment_intent": Str(), "charge": Str(), "limit": Int(), "starting_after": Str(),
         "ending_before": Str(), "created": Range(), "expand": List(Str())}
 
@@ -34,6 +40,13 @@ def create(call: Call):
                               param="amount", code="amount_too_large")
     metadata = merge_metadata({}, p.get("metadata"))
     refund = objects.refund_record(call.state, charge, amount, p.get("reason"), metadata)
+    behaviour = _refund_behaviour(call, charge)
+    if behaviour != "succeeds":
+        refund["_settles_at"] = call.state.now() + REFUND_SETTLES_AFTER
+        if behaviour == "pending":
+            refund.update(status="pending", _then="succeeded")
+        else:
+            refund["_then"] = "failed"
     call.state.put("refund", refund)
     charge["amount_refunded"] += amount
     charge["refunded"] = charge["amount_refunded"] >= charge["amount_captured"]
@@ -41,12 +54,37 @@ def create(call: Call):
     return 200, objects.render(call.state, "refund", refund, call.expand)
 
 
+def _refund_behaviour(call: Call, charge: dict) -> str:
+    pm = call.state.get("payment_method", charge.get("payment_method") or "")
+    outcome = OUTCOMES.get(pm["_outcome"]) if pm else None
+    return outcome.refund if outcome is not None else "succeeds"
+
+
+def settle(call: Call, refund: dict) -> dict:
+    """A refund of a refund test card reaches its later status once its time has come."""
+    settles_at = refund.get("_settles_at")
+    if settles_at is None or call.state.now() < settles_at:
+        return refund
+    refund["status"] = refund.pop("_then")
+    del refund["_settles_at"]
+    if refund["status"] == "failed":
+        refund["failure_reason"] = FAILURE_REASON
+        charge = call.state.get("charge", refund["charge"])
+        charge["amount_refunded"] -= refund["amount"]
+        charge["refunded"] = False
+        call.state.put("charge", charge)
+    call.state.put("refund", refund)
+    return refund
+
+
 def retrieve(call: Call, refund_id: str):
-    refund = call.find("refund", refund_id)
+    refund = settle(call, call.find("refund", refund_id))
     return 200, objects.render(call.state, "refund", refund, call.expand)
 
 
 def list_(call: Call):
+    for refund in call.state.all("refund"):
+        settle(call, refund)
     return 200, _list(call, "refund", "/v1/refunds")
 
 

@@ -151,8 +151,10 @@ MIGRATIONS: list[str] = [
     # 3: a cart emptied by the cashier is voided (closed with voided_at), never reused for the next
     # customer; payments that can't be recorded as a sale (paid with another amount, or after
     # their cart was voided) wait on a review list for a manager, instead of blocking the till.
+    # A refund Stripe answers 'pending' is 'processing' until followed up; a failed one says why.
     """
     ALTER TABLE carts ADD COLUMN voided_at INTEGER;
+    ALTER TABLE refunds ADD COLUMN failure_reason TEXT;
     CREATE TABLE payment_reviews (
         id INTEGER PRIMARY KEY,
         payment_intent TEXT NOT NULL UNIQUE,

@@ -24,15 +24,18 @@ class RefundRecord:
     amount: int
     currency: str
     reason: str | None
-    status: str  # pending | succeeded | failed | canceled
+    #: pending (reserved, the processor's answer not known yet) | processing (Stripe: pending, on
+    #: its way back to the card) | succeeded | failed
+    status: str
     lines: list  # [{"sku", "qty", "amount"}] for per-line refunds; [] for an amount
     created_at: int
+    failure_reason: str | None = None
 
     @classmethod
     def from_row(cls, row) -> "RefundRecord":
         return cls(row["id"], row["order_id"], row["seq"], row["idempotency_key"], row["refund_id"],
                    row["amount"], row["currency"], row["reason"], row["status"], json.loads(row["lines"]),
-                   row["created_at"])
+                   row["created_at"], row["failure_reason"])
 
 
 class OrderBook:
@@ -123,7 +126,7 @@ class OrderBook:
             if order is None:
                 raise RefundRefused(f"no order {order_id}")
             taken = conn.execute("SELECT coalesce(sum(amount), 0) FROM refunds WHERE order_id = ?"
-                                 " AND status IN ('pending', 'succeeded')", (order_id,)).fetchone()[0]
+                                 " AND status IN ('pending', 'processing', 'succeeded')", (order_id,)).fetchone()[0]
             if amount <= 0:
                 raise RefundRefused("a refund must be a positive amount")
             if amount > order["total"] - taken:
@@ -139,16 +142,23 @@ class OrderBook:
                 (order_id, seq, key, amount, order["currency"], reason, json.dumps(lines or []), now())).lastrowid
         return self.refund(refund_row)
 
-    def finish_refund(self, refund_row: int, *, status: str, refund_id: str | None = None) -> RefundRecord:
-        """Settle a pending refund; a succeeded one adds to the order's refunded amount (once)."""
+    def finish_refund(self, refund_row: int, *, status: str, refund_id: str | None = None,
+                      failure_reason: str | None = None) -> RefundRecord:
+        """Move a refund on: pending -> processing | succeeded | failed; processing -> succeeded |
+        failed; succeeded -> failed (Stripe can fail a refund after it succeeded). The order's
+        refunded amount counts succeeded refunds only, and follows every move exactly once."""
+        allowed = {"pending": {"processing", "succeeded", "failed"}, "processing": {"succeeded", "failed"},
+                   "succeeded": {"failed"}}
         with self._db.transaction() as conn:
             row = conn.execute("SELECT * FROM refunds WHERE id = ?", (refund_row,)).fetchone()
-            if row["status"] == "pending":
-                conn.execute("UPDATE refunds SET status = ?, refund_id = coalesce(?, refund_id) WHERE id = ?",
-                             (status, refund_id, refund_row))
-                if status == "succeeded":
+            if status in allowed.get(row["status"], ()):
+                conn.execute("UPDATE refunds SET status = ?, refund_id = coalesce(?, refund_id),"
+                             " failure_reason = coalesce(?, failure_reason) WHERE id = ?",
+                             (status, refund_id, failure_reason, refund_row))
+                change = (status == "succeeded") - (row["status"] == "succeeded")
+                if change:
                     conn.execute("UPDATE orders SET refunded = refunded + ? WHERE id = ?",
-                                 (row["amount"], row["order_id"]))
+                                 (change * row["amount"], row["order_id"]))
         return self.refund(refund_row)
 
     def refund(self, refund_row: int) -> RefundRecord:
@@ -164,3 +174,9 @@ class OrderBook:
 
     def pending_refunds(self) -> list[RefundRecord]:
         return [RefundRecord.from_row(r) for r in self._db.query("SELECT * FROM refunds WHERE status = 'pending'")]
+
+    def processing_refunds(self, order_id: int | None = None) -> list[RefundRecord]:
+        """Refunds Stripe answered 'pending': followed up until succeeded or failed."""
+        where, params = ("AND order_id = ?", (order_id,)) if order_id is not None else ("", ())
+        return [RefundRecord.from_row(r) for r in self._db.query(
+            f"SELECT * FROM refunds WHERE status = 'processing' {where} ORDER BY id", params)]
