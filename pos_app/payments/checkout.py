@@ -375,7 +375,7 @@ class CheckoutService:
             return None
         if self._store.carts.is_voided(entry.cart_id):
             self._to_review(entry, intent, PAID_AFTER_VOID,
-                            "the customer's payment landed after the cashier had cleared the cart")
+                            "nothing was taken from the next customer's cart")
             return None
         snap = entry.snapshot
         order = Order(
