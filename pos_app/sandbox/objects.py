@@ -10,7 +10,7 @@ import copy
 from typing import Any
 
 from pos_app.sandbox.cards import CardDetails
-from pos_app.sandbox.errors import invalid_request
+from pos_app.sandbox.errors import invalid_request, validation_error
 from pos_app.sandbox.state import SandboxState, random_token
 
 #: Fields of a PaymentIntent that Stripe also returns to a publishable key.
@@ -44,7 +44,7 @@ def render(state: SandboxState, kind: str, record: dict, expand: list[str],
     for field in expand:
         target = EXPANDABLE[kind].get(field)
         if target is None or (publishable and field not in obj):
-            raise invalid_request(f"This property cannot be expanded ({field}).", param="expand")
+            raise validation_error(f"This property cannot be expanded ({field}).", param="expand")
         if obj.get(field):
             related = state.get(target, obj[field])
             if related is not None:
@@ -57,10 +57,10 @@ def render_list(state: SandboxState, kind: str, records: list[dict], *, url: str
                 expand: list[str]) -> dict:
     """A Stripe list page: newest first, cursor by object id, has_more past the page."""
     if not 1 <= limit <= 100:
-        raise invalid_request("This value must be less than or equal to 100 and greater than or "
+        raise validation_error("This value must be less than or equal to 100 and greater than or "
                               "equal to 1.", param="limit", code="parameter_invalid_integer")
     if starting_after and ending_before:
-        raise invalid_request("You may only specify one of these parameters: ending_before, "
+        raise validation_error("You may only specify one of these parameters: ending_before, "
                               "starting_after.", param="ending_before")
     newest_first = sorted(records, key=lambda r: (r["created"], r["_seq"]), reverse=True)
     ids = [r["id"] for r in newest_first]
@@ -74,7 +74,7 @@ def render_list(state: SandboxState, kind: str, records: list[dict], *, url: str
         page, has_more = newest_first[:limit], len(newest_first) > limit
     item_expand = [e.removeprefix("data.") for e in expand]
     if any(not e.startswith("data.") for e in expand):
-        raise invalid_request("Expansions on lists must start with 'data.'.", param="expand")
+        raise validation_error("Expansions on lists must start with 'data.'.", param="expand")
     return {"object": "list", "url": url, "has_more": has_more,
             "data": [render(state, kind, r, item_expand) for r in page]}
 

@@ -11,7 +11,7 @@ from pos_app.sandbox import objects, payment_methods
 from pos_app.sandbox.calls import Call
 from pos_app.sandbox.cards import OUTCOMES
 from pos_app.sandbox.errors import (
-    StripeError, invalid_request, unexpected_state,
+    StripeError, doc_url, invalid_request, unexpected_state, validation_error,
 )
 from pos_app.sandbox.forms import Bool, Enum, Hash, Int, List, Metadata, Range, Str
 from pos_app.sandbox.validation import check_amount, check_currency, merge_metadata
@@ -70,10 +70,10 @@ def create(call: Call):
     metadata = merge_metadata({}, p.get("metadata"))
     _check_one_payment_method(p)
     if "payment_method_data" in p and not p.get("confirm"):
-        raise invalid_request("payment_method_data can only be used with confirm=true.",
+        raise validation_error("payment_method_data can only be used with confirm=true.",
                               param="payment_method_data")
     if p.get("payment_method_types") == []:
-        raise invalid_request("payment_method_types must not be empty.",
+        raise validation_error("payment_method_types must not be empty.",
                               param="payment_method_types")
     pm = _given_payment_method(call) if "payment_method" in p else None
     pi = objects.payment_intent_record(call.state, amount=amount, currency=currency,
@@ -173,8 +173,7 @@ def three_d_secure_result(call: Call, pi_id: str):
                       "type": "invalid_request_error",
                       "code": "payment_intent_authentication_failure",
                       "message": AUTHENTICATION_FAILED,
-                      "doc_url": "https://stripe.com/docs/error-codes/"
-                                 "payment-intent-authentication-failure",
+                      "doc_url": doc_url("payment_intent_authentication_failure"),
                       "payment_method": objects.public(pm)})
         call.state.put("payment_intent", pi)
     return 200, _render(call, pi)
@@ -193,7 +192,7 @@ def _render(call: Call, pi: dict) -> dict:
 
 def _check_one_payment_method(p: dict) -> None:
     if "payment_method" in p and "payment_method_data" in p:
-        raise invalid_request("You may only specify one of these parameters: payment_method, "
+        raise validation_error("You may only specify one of these parameters: payment_method, "
                               "payment_method_data.", param="payment_method_data")
 
 

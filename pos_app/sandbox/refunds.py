@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pos_app.sandbox import objects
 from pos_app.sandbox.calls import Call
-from pos_app.sandbox.errors import invalid_request
+from pos_app.sandbox.errors import invalid_request, validation_error
 from pos_app.sandbox.forms import Enum, Int, List, Metadata, Range, Str
 from pos_app.sandbox.validation import format_amount, merge_metadata
 
@@ -25,7 +25,7 @@ def create(call: Call):
                               code="charge_already_refunded")
     amount = p.get("amount", remaining)
     if amount < 1:
-        raise invalid_request("This value must be greater than or equal to 1.", param="amount",
+        raise validation_error("This value must be greater than or equal to 1.", param="amount",
                               code="parameter_invalid_integer")
     if amount > remaining:
         currency = charge["currency"]
@@ -73,7 +73,7 @@ def _list(call: Call, kind: str, url: str) -> dict:
 def _refundable_charge(call: Call) -> dict:
     p = call.params
     if not p.get("payment_intent") and not p.get("charge"):
-        raise invalid_request("One of the following params should be provided for this request: "
+        raise validation_error("One of the following params should be provided for this request: "
                               "payment_intent or charge.", param="payment_intent",
                               code="parameter_missing")
     charge = None

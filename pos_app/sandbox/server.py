@@ -10,14 +10,13 @@ import sys
 import threading
 from pathlib import Path
 
-from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY
 from pos_app.sandbox.app import create_sandbox_app
 from pos_app.sandbox.state import SandboxState
 from pos_app.serving import LoopbackServer
 
 log = logging.getLogger(__name__)
 
-STATE_FILE_NAME = "sandbox.json"
+STATE_FILE_NAME = "sandbox.sqlite3"
 
 
 class _RedactClientSecrets(logging.Filter):
@@ -42,6 +41,14 @@ class SandboxServer:
         self.state = state
         self.app = create_sandbox_app(state)
         self._server = LoopbackServer(self.app, port=port, name="sandbox")
+
+    @property
+    def secret_key(self) -> str:
+        return self.state.keys.secret
+
+    @property
+    def publishable_key(self) -> str:
+        return self.state.keys.publishable
 
     @property
     def url(self) -> str:
@@ -69,7 +76,7 @@ class SandboxServer:
 
 
 def run_standalone(port: int, data_dir: Path | None) -> int:
-    """Serve until SIGINT/SIGTERM; print one JSON line with the URL and the fake test keys."""
+    """Serve until SIGINT/SIGTERM; print one JSON line with the URL and the sandbox's own keys."""
     path = Path(data_dir) / STATE_FILE_NAME if data_dir is not None else None
     server = SandboxServer(SandboxState(path), port=port)
     try:
@@ -81,8 +88,8 @@ def run_standalone(port: int, data_dir: Path | None) -> int:
     previous = {sig: signal.signal(sig, lambda *_: stop.set())
                 for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        print(json.dumps({"sandbox_url": url, "publishable_key": SANDBOX_PUBLISHABLE_KEY,
-                          "secret_key": SANDBOX_SECRET_KEY,
+        print(json.dumps({"sandbox_url": url, "publishable_key": server.publishable_key,
+                          "secret_key": server.secret_key,
                           "state_file": str(path) if path else None}), flush=True)
         while not stop.wait(0.5):
             pass

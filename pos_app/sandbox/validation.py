@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pos_app.sandbox.errors import invalid_request
+# Parameter checks: refused before execution, so never saved against an Idempotency-Key.
+from pos_app.sandbox.errors import validation_error as invalid_request
 
 #: Currencies a Stripe account can charge in (lowercase ISO 4217).
 CURRENCIES = frozenset("""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import stripe
 
-from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SandboxState
+from pos_app.sandbox import SandboxState
 
 VISA = "4242424242424242"
 MASTERCARD = "5555555555554444"
@@ -22,7 +22,17 @@ INSUFFICIENT_FUNDS = "4000000000009995"
 THREE_D_SECURE = "4000002760003184"
 
 
-def _post(url: str, fields: dict[str, str], key: str = SANDBOX_PUBLISHABLE_KEY) -> dict:
+def browser_side(sandbox) -> tuple[str, str]:
+    """The sandbox's URL and publishable key, as the till's page is given them: from a
+    SandboxServer, the till's Services (or `core.services`), or `pos-app serve`'s ready line."""
+    if isinstance(sandbox, dict):
+        return sandbox["sandbox_url"], sandbox["publishable_key"]
+    if hasattr(sandbox, "sandbox_url"):
+        return sandbox.sandbox_url, sandbox.publishable_key
+    return sandbox.url, sandbox.publishable_key
+
+
+def _post(url: str, fields: dict[str, str], key: str) -> dict:
     body = urllib.parse.urlencode(fields).encode()
     request = urllib.request.Request(url, data=body, method="POST",
                                      headers={"Authorization": f"Bearer {key}",
@@ -35,27 +45,30 @@ def _post(url: str, fields: dict[str, str], key: str = SANDBOX_PUBLISHABLE_KEY) 
             return json.loads(exc.read())
 
 
-def confirm_as_browser(sandbox_url: str, client_secret: str, card_number: str, exp_month: int = 12,
+def confirm_as_browser(sandbox, client_secret: str, card_number: str, exp_month: int = 12,
                        exp_year: int = 2034, cvc: str = "123") -> dict:
     """What stripe.confirmCardPayment does, with the publishable key only: create a
     PaymentMethod from the card, then confirm the PaymentIntent with its client_secret.
 
     Returns the PaymentIntent (publishable view) or Stripe's {"error": {...}} body.
     """
+    sandbox_url, key = browser_side(sandbox)
     method = _post(f"{sandbox_url}/v1/payment_methods", {
         "type": "card", "card[number]": card_number, "card[exp_month]": str(exp_month),
-        "card[exp_year]": str(exp_year), "card[cvc]": cvc})
+        "card[exp_year]": str(exp_year), "card[cvc]": cvc}, key)
     if "error" in method:
         return method
     pi_id = client_secret.split("_secret_")[0]
     return _post(f"{sandbox_url}/v1/payment_intents/{pi_id}/confirm",
-                 {"payment_method": method["id"], "client_secret": client_secret})
+                 {"payment_method": method["id"], "client_secret": client_secret}, key)
 
 
-def complete_3ds(sandbox_url: str, client_secret: str, result: str = "complete") -> dict:
+def complete_3ds(sandbox, client_secret: str, result: str = "complete") -> dict:
     """The cashier passes (or fails) the sandbox's 3-D Secure challenge."""
+    sandbox_url, key = browser_side(sandbox)
     pi_id = client_secret.split("_secret_")[0]
-    return _post(f"{sandbox_url}/_sandbox/3ds/{pi_id}", {"client_secret": client_secret, "result": result})
+    return _post(f"{sandbox_url}/_sandbox/3ds/{pi_id}", {"client_secret": client_secret, "result": result},
+                 key)
 
 
 def sandbox_intents(state: SandboxState) -> list[dict]:

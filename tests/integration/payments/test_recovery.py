@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -13,7 +14,7 @@ import pytest
 import stripe
 
 from pos_app.payments.gateway import GatewayUnavailable, PaymentInDoubt, PaymentMismatch
-from pos_app.sandbox import SANDBOX_SECRET_KEY, SandboxServer, SandboxState
+from pos_app.sandbox import SandboxServer, SandboxState
 from pos_app.store import CartFrozen
 
 from .helpers import VISA, ReplyDroppingClient, confirm_as_browser, creates_intent, successful_charges
@@ -114,14 +115,16 @@ def test_lost_reply_without_client_retries_then_charge_again_gives_the_same_inte
 # -- killed processes ---------------------------------------------------------------------------
 
 
-def run_crashing_till(data_dir: Path, sandbox_url: str, stage: str) -> None:
+def run_crashing_till(data_dir: Path, sandbox: SandboxServer, stage: str) -> None:
+    keys = {"POS_TEST_SANDBOX_SK": sandbox.secret_key, "POS_TEST_SANDBOX_PK": sandbox.publishable_key}
     done = subprocess.run([sys.executable, "-m", "tests.integration.payments.crash_till", str(data_dir),
-                           sandbox_url, stage], cwd=REPO, capture_output=True, text=True, timeout=60)
+                           sandbox.url, stage], cwd=REPO, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **keys})
     assert done.returncode == 137, done.stderr
 
 
 def test_killed_between_create_and_confirm(settings, sandbox, make_till, restart_sandbox):
-    run_crashing_till(settings.data_dir, sandbox.url, "after_create")
+    run_crashing_till(settings.data_dir, sandbox, "after_create")
     server, state = restart_sandbox()
     [pi] = state.all("payment_intent")  # created at the sandbox, but the ledger never heard its id
 
@@ -134,14 +137,14 @@ def test_killed_between_create_and_confirm(settings, sandbox, make_till, restart
 
     prepared = till.checkout.prepare()
     assert prepared.payment_intent == pi["id"]
-    assert confirm_as_browser(server.url, prepared.client_secret, VISA)["status"] == "succeeded"
+    assert confirm_as_browser(server, prepared.client_secret, VISA)["status"] == "succeeded"
     till.checkout.finalize(prepared.payment_intent)
     assert till.store.orders.count() == 1
     assert len(state.all("payment_intent")) == 1 and len(successful_charges(state)) == 1
 
 
 def test_killed_between_confirm_and_finalize(settings, sandbox, make_till, restart_sandbox):
-    run_crashing_till(settings.data_dir, sandbox.url, "after_confirm")
+    run_crashing_till(settings.data_dir, sandbox, "after_confirm")
     server, state = restart_sandbox()
     [pi] = state.all("payment_intent")
     assert pi["status"] == "succeeded"
@@ -169,7 +172,7 @@ def test_unreachable_gateway_at_start_up_puts_the_cart_in_doubt(settings, sandbo
     first = make_till()
     first.carts.replace({"item1": 1})
     prepared = first.checkout.prepare()
-    confirm_as_browser(sandbox.url, prepared.client_secret, VISA)
+    confirm_as_browser(sandbox, prepared.client_secret, VISA)
     first.close()  # the till dies before finalize...
     dead_url = sandbox.url
     sandbox.stop()  # ...and comes back while the processor can't be reached
@@ -253,16 +256,16 @@ def test_old_creating_row_is_found_by_metadata_not_created_again(make_till, sand
 # -- tampering ----------------------------------------------------------------------------------
 
 
-def tamper_amount(server_url: str, pi_id: str, amount: int) -> None:
-    client = stripe.StripeClient(SANDBOX_SECRET_KEY, base_addresses={"api": server_url}, max_network_retries=0)
+def tamper_amount(sandbox: SandboxServer, pi_id: str, amount: int) -> None:
+    client = stripe.StripeClient(sandbox.secret_key, base_addresses={"api": sandbox.url}, max_network_retries=0)
     client.v1.payment_intents.update(pi_id, params={"amount": amount})
 
 
 def test_amount_tampering_is_refused_and_changes_nothing(till, sandbox, sandbox_state, caplog):
     till.carts.replace({"item3": 1})
     prepared = till.checkout.prepare()
-    tamper_amount(sandbox.url, prepared.payment_intent, 50)  # someone lowers the charge to 0.50
-    assert confirm_as_browser(sandbox.url, prepared.client_secret, VISA)["status"] == "succeeded"
+    tamper_amount(sandbox, prepared.payment_intent, 50)  # someone lowers the charge to 0.50
+    assert confirm_as_browser(sandbox, prepared.client_secret, VISA)["status"] == "succeeded"
     before = till.carts.snapshot()
 
     with caplog.at_level(logging.ERROR), pytest.raises(PaymentMismatch) as info:
@@ -284,7 +287,7 @@ def test_amount_tampering_is_refused_and_changes_nothing(till, sandbox, sandbox_
 def test_ledger_tampering_is_refused(till, sandbox):
     till.carts.replace({"item1": 1})
     prepared = till.checkout.prepare()
-    confirm_as_browser(sandbox.url, prepared.client_secret, VISA)
+    confirm_as_browser(sandbox, prepared.client_secret, VISA)
     with till.store.db.transaction() as conn:
         conn.execute("UPDATE payments SET amount = 5000")
     with pytest.raises(PaymentMismatch, match="amount received 500 instead of 5000"):
@@ -296,7 +299,7 @@ def test_a_tampered_open_intent_is_not_handed_to_the_page(till, sandbox):
     till.carts.replace({"item1": 1})
     prepared = till.checkout.prepare()
     till.checkout.abandon()
-    tamper_amount(sandbox.url, prepared.payment_intent, 99)
+    tamper_amount(sandbox, prepared.payment_intent, 99)
     with pytest.raises(PaymentMismatch):
         till.checkout.prepare()
     assert not till.carts.snapshot().frozen

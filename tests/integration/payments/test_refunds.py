@@ -17,7 +17,8 @@ from .helpers import VISA, ReplyDroppingClient, confirm_as_browser, creates_refu
 def sell(till, sandbox_url: str, lines: dict[str, int]):
     till.carts.replace(lines)
     prepared = till.checkout.prepare()
-    assert confirm_as_browser(sandbox_url, prepared.client_secret, VISA)["status"] == "succeeded"
+    page = {"sandbox_url": sandbox_url, "publishable_key": till.gateway.publishable_key}
+    assert confirm_as_browser(page, prepared.client_secret, VISA)["status"] == "succeeded"
     return till.checkout.finalize(prepared.payment_intent)
 
 

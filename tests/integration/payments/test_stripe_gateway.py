@@ -9,7 +9,7 @@ from pos_app.payments.gateway import (
     InvalidPayment, PaymentError, PaymentGateway,
 )
 from pos_app.payments.stripe_gateway import StripeGateway
-from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY, SandboxServer, SandboxState
+from pos_app.sandbox import SandboxServer, SandboxState
 
 from .helpers import DECLINED, INSUFFICIENT_FUNDS, VISA
 
@@ -24,7 +24,7 @@ def server():
 
 @pytest.fixture
 def gateway(server) -> StripeGateway:
-    return StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=server.url, max_network_retries=0)
+    return StripeGateway(server.secret_key, server.publishable_key, api_base=server.url, max_network_retries=0)
 
 
 def create(gateway, key: str, amount: int = 1000) -> Intent:
@@ -32,9 +32,9 @@ def create(gateway, key: str, amount: int = 1000) -> Intent:
                                  metadata={"cart_uuid": key}, description="test")
 
 
-def test_is_a_payment_gateway(gateway):
+def test_is_a_payment_gateway(gateway, server):
     assert isinstance(gateway, PaymentGateway)
-    assert SANDBOX_SECRET_KEY not in repr(gateway)
+    assert server.secret_key not in repr(gateway)
 
 
 def test_create_replays_for_the_same_key_and_hides_the_secret_in_repr(gateway):
@@ -87,7 +87,7 @@ def test_cancel_and_cancelling_twice(gateway):
 
 
 def test_bad_key_is_authentication_failed(server):
-    gateway = StripeGateway("sk_live_refusedkey1234", SANDBOX_PUBLISHABLE_KEY, api_base=server.url, max_network_retries=0)
+    gateway = StripeGateway("sk_live_refusedkey1234", server.publishable_key, api_base=server.url, max_network_retries=0)
     with pytest.raises(AuthenticationFailed, match="Stripe keys were refused") as info:
         gateway.retrieve_intent("pi_x")
     assert info.value.http_status == 500
@@ -95,8 +95,8 @@ def test_bad_key_is_authentication_failed(server):
 
 def test_unreachable_is_gateway_unavailable():
     with SandboxServer(SandboxState()) as gone:
-        url = gone.url
-    gateway = StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=url, max_network_retries=0)
+        url, keys = gone.url, (gone.secret_key, gone.publishable_key)
+    gateway = StripeGateway(*keys, api_base=url, max_network_retries=0)
     with pytest.raises(GatewayUnavailable) as info:
         gateway.retrieve_intent("pi_x")
     assert info.value.http_status == 503 and isinstance(info.value, PaymentError)
@@ -106,7 +106,7 @@ def test_unreachable_is_gateway_unavailable():
 def test_list_intents_pages_through_everything_in_the_window():
     state = SandboxState()
     with SandboxServer(state) as server:
-        gateway = StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=server.url)
+        gateway = StripeGateway(server.secret_key, server.publishable_key, api_base=server.url)
         ids = {create(gateway, f"gw-list-{n}", amount=100 + n).id for n in range(105)}
         created = state.all("payment_intent")[0]["created"]
         listed = gateway.list_intents(created_gte=created - 5, created_lt=created + 3600)

@@ -84,12 +84,32 @@ def test_validation_failure_does_not_burn_the_key(wire):
     assert good.status_code == 200 and "Idempotent-Replayed" not in good.headers
 
 
-def test_unknown_object_does_not_burn_the_key(wire):
-    missing = post(wire, "/v1/payment_intents/pi_nope/cancel", {}, "k7")
+def test_unexpected_state_errors_are_saved_and_replayed(wire):
+    """Stripe saves the result once the endpoint ran, errors included (not only 402/500)."""
+    created = post(wire, "/v1/payment_intents", CREATE, "k7").json
+    path = f"/v1/payment_intents/{created['id']}/confirm"
+    wire.post(f"/v1/payment_intents/{created['id']}/cancel", headers=SECRET_AUTH)
+    refused = post(wire, path, {"payment_method": "pm_card_visa"}, "k8")
+    assert refused.status_code == 400
+    assert refused.json["error"]["code"] == "payment_intent_unexpected_state"
+    assert refused.json["error"]["doc_url"] == (
+        "https://docs.stripe.com/error-codes/payment-intent-unexpected-state")
+    replay = post(wire, path, {"payment_method": "pm_card_visa"}, "k8")
+    assert replay.headers["Idempotent-Replayed"] == "true" and replay.json == refused.json
+
+
+def test_unknown_object_errors_are_saved_and_replayed(wire):
+    missing = post(wire, "/v1/payment_intents/pi_nope/cancel", {}, "k9")
     assert missing.status_code == 404
-    created = post(wire, "/v1/payment_intents", CREATE, "k8").json
-    # The same key on its first real execution is free to use.
-    assert post(wire, f"/v1/payment_intents/{created['id']}/cancel", {}, "k7").status_code == 200
+    replay = post(wire, "/v1/payment_intents/pi_nope/cancel", {}, "k9")
+    assert replay.status_code == 404 and replay.headers["Idempotent-Replayed"] == "true"
+
+
+def test_unknown_parameter_does_not_burn_the_key(wire):
+    bad = post(wire, "/v1/payment_intents", {**CREATE, "colour": "red"}, "k10")
+    assert bad.status_code == 400 and bad.json["error"]["code"] == "parameter_unknown"
+    good = post(wire, "/v1/payment_intents", CREATE, "k10")
+    assert good.status_code == 200 and "Idempotent-Replayed" not in good.headers
 
 
 def test_concurrent_request_with_same_key_is_409(wire, state):

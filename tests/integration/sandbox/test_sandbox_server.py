@@ -10,7 +10,7 @@ import sys
 
 import stripe
 
-from pos_app.sandbox import SANDBOX_SECRET_KEY, SandboxServer, SandboxState
+from pos_app.sandbox import SandboxServer, SandboxState
 
 
 def test_server_binds_loopback_on_an_os_port_and_stops():
@@ -19,7 +19,7 @@ def test_server_binds_loopback_on_an_os_port_and_stops():
     try:
         assert url.startswith("http://127.0.0.1:") and not url.endswith(":0")
         assert server.url == url
-        client = stripe.StripeClient(SANDBOX_SECRET_KEY, base_addresses={"api": url},
+        client = stripe.StripeClient(server.secret_key, base_addresses={"api": url},
                                      max_network_retries=0)
         pi = client.v1.payment_intents.create(params={"amount": 700, "currency": "eur"})
         assert client.v1.payment_intents.retrieve(pi.id).amount == 700
@@ -32,7 +32,7 @@ def test_request_log_redacts_client_secrets(caplog):
     caplog.set_level(logging.INFO, logger="werkzeug")
     state = SandboxState()
     with SandboxServer(state) as server:
-        client = stripe.StripeClient(SANDBOX_SECRET_KEY, base_addresses={"api": server.url},
+        client = stripe.StripeClient(server.secret_key, base_addresses={"api": server.url},
                                      max_network_retries=0)
         pi = client.v1.payment_intents.create(params={"amount": 700, "currency": "eur"})
         client.v1.payment_intents.retrieve(pi.id, params={"client_secret": pi.client_secret})
@@ -60,4 +60,4 @@ def test_standalone_prints_url_serves_and_stops_on_sigterm(tmp_path):
             proc.wait()
         proc.stdout.close()
         proc.stderr.close()
-    assert (tmp_path / "sandbox.json").exists()
+    assert (tmp_path / "sandbox.sqlite3").exists()
