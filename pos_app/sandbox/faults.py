@@ -2,7 +2,7 @@
 
 Control surface (secret key only; see docs/sandbox.md): `POST /_sandbox/faults` adds a rule,
 `GET /_sandbox/faults` lists rules with their hit counts, `DELETE /_sandbox/faults` clears them.
-A rule matches requests by method and path (exact, or a prefix ending in `*`) and fires `times`
+A rule matches requests by method and path (a glob: `/v1/payment_intents/*/confirm`) and fires `times`
 times (default 1):
 
 - `drop_response`: the request runs and commits, then the connection is closed without an answer
@@ -18,6 +18,7 @@ FaultControl is the client the tests use.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import socket
 import threading
@@ -52,11 +53,7 @@ class Fault:
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method != method:
             return False
-        if not self.path:
-            return True
-        if self.path.endswith("*"):
-            return path.startswith(self.path[:-1])
-        return path == self.path
+        return not self.path or fnmatch.fnmatchcase(path, self.path)
 
     def public(self) -> dict:
         return {"object": "sandbox.fault", **asdict(self), "remaining": self.times - self.hits}

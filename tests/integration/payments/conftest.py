@@ -11,6 +11,7 @@ from pos_app.config import Settings
 from pos_app.payments.checkout import CheckoutService
 from pos_app.payments.stripe_gateway import StripeGateway
 from pos_app.sandbox import SandboxServer, SandboxState
+from pos_app.sandbox.faults import FaultControl
 from pos_app.store import Store, open_store
 
 
@@ -50,6 +51,12 @@ def sandbox(sandbox_state):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def faults(sandbox) -> FaultControl:
+    """The sandbox's fault injection (docs/sandbox.md): lose a reply, answer 500, hang, go down."""
+    return FaultControl(sandbox.url, sandbox.secret_key)
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 
-import stripe
 
 from pos_app.sandbox import SandboxState
 
@@ -78,30 +76,3 @@ def sandbox_intents(state: SandboxState) -> list[dict]:
 def successful_charges(state: SandboxState, payment_intent: str | None = None) -> list[dict]:
     return [c for c in state.all("charge")
             if c["status"] == "succeeded" and payment_intent in (None, c["payment_intent"])]
-
-
-class ReplyDroppingClient(stripe.RequestsClient):
-    """A fault at the HTTP client: each request really goes to the server; for the ones
-    `should_drop(method, url)` picks, the reply is then thrown away and APIConnectionError raised,
-    as when the network fails after the request reached Stripe. `drops` limits how many."""
-
-    def __init__(self, should_drop: Callable[[str, str], bool], drops: int = 1) -> None:
-        super().__init__(timeout=10)
-        self.should_drop, self.drops_left = should_drop, drops
-        self.sent: list[tuple[str, str]] = []
-
-    def request(self, method, url, headers, post_data=None):
-        response = super().request(method, url, headers, post_data)
-        self.sent.append((method.upper(), url))
-        if self.drops_left and self.should_drop(method.upper(), url):
-            self.drops_left -= 1
-            raise stripe.APIConnectionError("the reply was lost (injected test fault)", should_retry=True)
-        return response
-
-
-def creates_intent(method: str, url: str) -> bool:
-    return method == "POST" and url.endswith("/v1/payment_intents")
-
-
-def creates_refund(method: str, url: str) -> bool:
-    return method == "POST" and url.endswith("/v1/refunds")

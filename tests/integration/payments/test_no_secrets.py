@@ -8,13 +8,14 @@ import pytest
 
 from pos_app.payments.gateway import PaymentMismatch, PaymentNotSucceeded
 
-from .helpers import DECLINED, VISA, ReplyDroppingClient, confirm_as_browser, creates_intent
+from .helpers import DECLINED, VISA, confirm_as_browser
 from .test_recovery import tamper_amount
 
 
-def test_logs_and_database_hold_no_secrets(make_till, settings, sandbox, caplog):
+def test_logs_and_database_hold_no_secrets(make_till, settings, sandbox, faults, caplog):
     caplog.set_level(logging.DEBUG)  # everything, including stripe-python's and urllib3's debug
-    till = make_till(http_client=ReplyDroppingClient(creates_intent), max_network_retries=1)
+    faults.drop_response("POST", "/v1/payment_intents")
+    till = make_till(max_network_retries=1)
     secrets = [sandbox.secret_key, VISA, DECLINED]
 
     till.carts.replace({"item1": 1})

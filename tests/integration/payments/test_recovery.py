@@ -17,7 +17,9 @@ from pos_app.payments.gateway import GatewayUnavailable, PaymentInDoubt, Payment
 from pos_app.sandbox import SandboxServer, SandboxState
 from pos_app.store import CartFrozen
 
-from .helpers import VISA, ReplyDroppingClient, confirm_as_browser, creates_intent, successful_charges
+from pos_app.sandbox.faults import FaultControl
+
+from .helpers import VISA, confirm_as_browser, successful_charges
 
 REPO = Path(__file__).resolve().parents[3]
 DAY = 24 * 60 * 60
@@ -85,19 +87,20 @@ def test_two_tills_on_one_database_charge_one_payment_intent(make_till, sandbox_
     assert len(sandbox_state.all("payment_intent")) == 1
 
 
-def test_lost_reply_is_retried_by_the_client_with_the_same_key(make_till, sandbox_state):
-    # Fault injected at the HTTP client: the create reaches the sandbox, its reply is dropped.
-    http = ReplyDroppingClient(creates_intent)
-    till = make_till(http_client=http, max_network_retries=2)
+def test_lost_reply_is_retried_by_the_client_with_the_same_key(make_till, sandbox_state, faults):
+    # Fault injected at the sandbox: the create runs and commits, its reply is dropped.
+    lost = faults.drop_response("POST", "/v1/payment_intents")
+    till = make_till(max_network_retries=2)
     till.carts.replace({"item1": 1})
-    prepared = till.checkout.prepare()
-    assert http.sent.count(("POST", f"{till.gateway.api_base}/v1/payment_intents")) == 2
+    prepared = till.checkout.prepare()  # answered: so stripe-python asked again, with the same key
+    assert faults.hits(lost["id"]) == 1
     assert [pi["id"] for pi in sandbox_state.all("payment_intent")] == [prepared.payment_intent]
 
 
-def test_lost_reply_without_client_retries_then_charge_again_gives_the_same_intent(make_till, sandbox_state):
-    http = ReplyDroppingClient(creates_intent)
-    till = make_till(http_client=http, max_network_retries=0)
+def test_lost_reply_without_client_retries_then_charge_again_gives_the_same_intent(make_till, sandbox_state,
+                                                                                   faults):
+    faults.drop_response("POST", "/v1/payment_intents")
+    till = make_till(max_network_retries=0)
     till.carts.replace({"item1": 1})
     with pytest.raises(GatewayUnavailable):
         till.checkout.prepare()
@@ -237,7 +240,8 @@ def test_open_intent_is_reused_after_stripe_pruned_the_key(make_till, sandbox, r
 def test_old_creating_row_is_found_by_metadata_not_created_again(make_till, sandbox, restart_sandbox):
     clock = Clock()
     server, state = restart_sandbox(clock)
-    till = make_till(server.url, http_client=ReplyDroppingClient(creates_intent), max_network_retries=0)
+    FaultControl(server.url, server.secret_key).drop_response("POST", "/v1/payment_intents")
+    till = make_till(server.url, max_network_retries=0)
     till.carts.replace({"item4": 1})
     with pytest.raises(GatewayUnavailable):
         till.checkout.prepare()

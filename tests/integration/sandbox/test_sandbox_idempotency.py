@@ -157,17 +157,14 @@ def test_key_has_no_effect_on_get(wire):
     assert response.status_code == 200 and "Idempotent-Replayed" not in response.headers
 
 
-def test_500s_are_saved_and_replayed(wire, monkeypatch):
-    from pos_app.sandbox import refunds
-
-    def broken(*args):
-        raise RuntimeError("boom")
-    monkeypatch.setattr(refunds.objects, "refund_record", broken)
+def test_500s_are_saved_and_replayed(wire, state):
+    """Stripe replays a 500 to the same key; injected with the sandbox's own fault surface."""
+    state.faults.add({"action": "error_500", "method": "POST", "path": "/v1/refunds"})
     created = wire.post("/v1/payment_intents", headers=SECRET_AUTH, data={
         **CREATE, "confirm": "true", "payment_method": "pm_card_visa"}).json
     first = post(wire, "/v1/refunds", {"payment_intent": created["id"]}, "r1")
-    monkeypatch.undo()
     replay = post(wire, "/v1/refunds", {"payment_intent": created["id"]}, "r1")
     assert first.status_code == replay.status_code == 500
     assert replay.json["error"]["type"] == "api_error"
     assert replay.headers["Idempotent-Replayed"] == "true"
+    assert wire.get("/v1/refunds", headers=SECRET_AUTH).json["data"] == []  # nothing was made
