@@ -18,11 +18,12 @@ from typing import Any, Callable
 import flask
 from werkzeug.exceptions import HTTPException
 
-from pos_app.sandbox import auth, control, payment_intents, payment_methods, refunds
+from pos_app.sandbox import auth, charging, control, payment_intents, payment_methods, refunds, search
 from pos_app.sandbox.calls import Call
 from pos_app.sandbox.errors import StripeError, api_error, invalid_request
 from pos_app.sandbox.faults import ENVIRON_KEY, FaultInjector
 from pos_app.sandbox.forms import Field, check, decode_form
+from pos_app.sandbox.hooks import hooks_blueprint
 from pos_app.sandbox.idempotency import SavedResponse
 from pos_app.sandbox.state import SandboxState, StateNotSaved, random_token
 from pos_app.sandbox.versions import PINNED, check_version
@@ -60,6 +61,7 @@ PI = "payment_intents"
 ENDPOINTS = (
     Endpoint("/v1/payment_intents", "POST", payment_intents.create, payment_intents.CREATE, PI),
     Endpoint("/v1/payment_intents", "GET", payment_intents.list_, payment_intents.LIST, PI),
+    Endpoint("/v1/payment_intents/search", "GET", search.search, search.SEARCH, PI),
     Endpoint("/v1/payment_intents/<pi_id>", "GET", payment_intents.retrieve,
              payment_intents.RETRIEVE, PI, publishable=True),
     Endpoint("/v1/payment_intents/<pi_id>", "POST", payment_intents.update, payment_intents.UPDATE,
@@ -68,6 +70,7 @@ ENDPOINTS = (
              payment_intents.CONFIRM, PI, publishable=True),
     Endpoint("/v1/payment_intents/<pi_id>/cancel", "POST", payment_intents.cancel,
              payment_intents.CANCEL, PI),
+    Endpoint("/v1/payment_intents/<pi_id>/capture", "POST", charging.capture, charging.CAPTURE, PI),
     Endpoint("/v1/payment_methods", "POST", payment_methods.create, payment_methods.CREATE,
              "payment_methods", publishable=True),
     Endpoint("/v1/payment_methods/<pm_id>", "GET", payment_methods.retrieve,
@@ -78,6 +81,8 @@ ENDPOINTS = (
     Endpoint("/v1/refunds", "POST", refunds.create, refunds.CREATE, "refunds"),
     Endpoint("/v1/refunds", "GET", refunds.list_, refunds.LIST, "refunds"),
     Endpoint("/v1/refunds/<refund_id>", "GET", refunds.retrieve, refunds.RETRIEVE, "refunds"),
+    Endpoint("/v1/balance_transactions/<txn_id>", "GET", refunds.retrieve_balance_transaction,
+             refunds.RETRIEVE, "balance_transactions"),
     Endpoint("/_sandbox/3ds/<pi_id>", "POST", payment_intents.three_d_secure_result,
              payment_intents.THREE_D_SECURE_RESULT, PI, publishable=True),
     Endpoint("/_sandbox/faults", "POST", control.add_fault, control.FAULT_CREATE, None),
@@ -101,6 +106,7 @@ def create_sandbox_app(state: SandboxState) -> flask.Flask:
     app.register_error_handler(HTTPException, _http_error_response)
     if stripejs_blueprint is not None:
         app.register_blueprint(stripejs_blueprint)
+    app.register_blueprint(hooks_blueprint)
     app.wsgi_app = FaultInjector(app.wsgi_app, state.faults)  # type: ignore[method-assign]
     return app
 

@@ -1,4 +1,4 @@
-"""Refunds (create, retrieve, list) and the Charges they adjust (retrieve, list)."""
+"""Refunds (create, retrieve, list), the Charges they adjust (retrieve, list), balance transactions."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ LIST = {"payment_intent": Str(), "charge": Str(), "limit": Int(), "starting_afte
 def create(call: Call):
     p = call.params
     charge = _refundable_charge(call)
-    remaining = charge["amount_captured"] - charge["amount_refunded"]
+    released = charge["amount"] - charge["amount_captured"]  # a partial capture's remainder
+    remaining = charge["amount_captured"] - (charge["amount_refunded"] - released)
     if remaining <= 0:
         raise invalid_request(f"Charge {charge['id']} has already been refunded.",
                               code="charge_already_refunded")
@@ -33,10 +34,15 @@ def create(call: Call):
                               f"unrefunded amount on charge ({format_amount(remaining, currency)})",
                               param="amount", code="amount_too_large")
     metadata = merge_metadata({}, p.get("metadata"))
-    refund = objects.refund_record(call.state, charge, amount, p.get("reason"), metadata)
+    txn = objects.balance_transaction_record(
+        call.state, source="", amount=-amount, currency=charge["currency"], type="refund")
+    refund = objects.refund_record(call.state, charge, amount, p.get("reason"), metadata,
+                                   txn["id"])
+    txn["source"] = refund["id"]
+    call.state.put("balance_transaction", txn)
     call.state.put("refund", refund)
     charge["amount_refunded"] += amount
-    charge["refunded"] = charge["amount_refunded"] >= charge["amount_captured"]
+    charge["refunded"] = charge["amount_refunded"] >= charge["amount"]
     call.state.put("charge", charge)
     return 200, objects.render(call.state, "refund", refund, call.expand)
 
@@ -48,6 +54,11 @@ def retrieve(call: Call, refund_id: str):
 
 def list_(call: Call):
     return 200, _list(call, "refund", "/v1/refunds")
+
+
+def retrieve_balance_transaction(call: Call, txn_id: str):
+    txn = call.find("balance_transaction", txn_id)
+    return 200, objects.render(call.state, "balance_transaction", txn, call.expand)
 
 
 def retrieve_charge(call: Call, charge_id: str):
@@ -90,6 +101,10 @@ def _refundable_charge(call: Call) -> dict:
                                   param="charge")
         charge = by_id
     assert charge is not None
+    if charge["status"] == "succeeded" and not charge["captured"]:
+        raise invalid_request(f"Charge {charge['id']} has not been captured; cancel its "
+                              "PaymentIntent to release the authorization.", param="charge",
+                              code="charge_not_refundable")
     if charge["status"] != "succeeded":
         raise invalid_request(f"Charge {charge['id']} has not succeeded and cannot be refunded.",
                               param="charge", code="charge_not_refundable")
