@@ -64,19 +64,23 @@ def test_keys_are_random_per_data_folder_and_kept(tmp_path, clock):
 def test_fingerprints_stay_stable_across_restart(path, clock):
     data = {"type": "card", "card[number]": "4242424242424242", "card[exp_month]": "1",
             "card[exp_year]": "2030", "card[cvc]": "123"}
-    one = Till(path, clock).post("/v1/payment_methods", data).json
-    two = Till(path, clock).post("/v1/payment_methods", data).json
+
+    def typed_in_the_page(till):
+        return till.http.post("/v1/payment_methods", data=data, headers={
+            "Authorization": f"Bearer {till.state.keys.publishable}"}).json
+    one = typed_in_the_page(Till(path, clock))
+    two = typed_in_the_page(Till(path, clock))
     assert one["card"]["fingerprint"] == two["card"]["fingerprint"]
 
 
 def test_database_holds_no_card_numbers(path, clock):
     till = Till(path, clock)
-    till.post("/v1/payment_intents", {
-        "amount": "1000", "currency": "usd", "confirm": "true",
-        "payment_method_data[type]": "card",
+    pi = till.post("/v1/payment_intents", {"amount": "1000", "currency": "usd"}).json
+    page = {"Authorization": f"Bearer {till.state.keys.publishable}"}  # typed in the card page
+    till.http.post(f"/v1/payment_intents/{pi['id']}/confirm", headers=page, data={
+        "client_secret": pi["client_secret"], "payment_method_data[type]": "card",
         "payment_method_data[card][number]": "5555555555554444",
-        "payment_method_data[card][exp_month]": "12",
-        "payment_method_data[card][exp_year]": "2030",
+        "payment_method_data[card][exp_month]": "12", "payment_method_data[card][exp_year]": "2030",
         "payment_method_data[card][cvc]": "321"})
     till.state.close()
     stored = b"".join(p.read_bytes() for p in path.parent.iterdir())
@@ -168,10 +172,8 @@ def test_a_request_that_fails_midway_leaves_nothing_half_done(path, clock, monke
     till = Till(path, clock)
     pi = till.post("/v1/payment_intents", {"amount": "1000", "currency": "usd"}).json
     monkeypatch.setattr(payment_intents.objects, "charge_record", broken)
-    failed = till.post(f"/v1/payment_intents/{pi['id']}/confirm", {
-        "payment_method_data[type]": "card", "payment_method_data[card][number]": "4242424242424242",
-        "payment_method_data[card][exp_month]": "12", "payment_method_data[card][exp_year]": "2030"},
-        key=key)
+    failed = till.post(f"/v1/payment_intents/{pi['id']}/confirm", {"payment_method": "pm_card_visa"},
+                       key=key)  # stores a PaymentMethod for the test card, then charges
     assert failed.status_code == 500 and failed.json["error"]["type"] == "api_error"
     assert till.state.all("payment_method") == []
     assert Till(path, clock).state.all("payment_method") == []

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .sandbox_helpers import PUBLISHABLE_AUTH
+
 FIXTURE_FIELDS = json.loads((Path(__file__).with_name("stripe_fixture_fields.json")).read_text())["objects"]
 
 #: Stripe fields the sandbox does not return, and why.
@@ -44,11 +46,12 @@ EXTRA_RETURNED = {
 @pytest.fixture
 def returned(api, wire) -> dict[str, dict]:
     """One of each object, as the sandbox answers it (succeeded, refunded in part)."""
+    typed = wire.post("/v1/payment_methods", headers=PUBLISHABLE_AUTH, data={  # in the card page
+        "type": "card", "card[number]": "4242424242424242", "card[exp_month]": "12",
+        "card[exp_year]": "2030", "card[cvc]": "123", "billing_details[name]": "Jo"}).json
     pi = api.payment_intents.create(params={
         "amount": 1500, "currency": "usd", "confirm": True, "metadata": {"cart_uuid": "c"},
-        "payment_method_data": {"type": "card", "card": {"number": "4242424242424242", "exp_month": 12,
-                                                         "exp_year": 2030, "cvc": "123"},
-                                "billing_details": {"name": "Jo"}},
+        "payment_method": typed["id"],
         "expand": ["latest_charge.balance_transaction", "payment_method"]}).to_dict()
     charge, method = pi["latest_charge"], pi["payment_method"]
     refund = api.refunds.create(params={"payment_intent": pi["id"], "amount": 100}).to_dict()

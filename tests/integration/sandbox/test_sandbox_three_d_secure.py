@@ -10,12 +10,15 @@ THREE_DS = "4000002760003184"
 
 
 def confirm(wire, auth, **extra):
+    """Confirm with a card that needs 3-D Secure: typed into the page (publishable key), or
+    Stripe's test PaymentMethod from a server (raw numbers are for the browser only)."""
     pi = wire.post("/v1/payment_intents", headers=SECRET_AUTH, data={"amount": "1000", "currency": "usd"}).json
-    data = {"payment_method_data[type]": "card", "payment_method_data[card][number]": THREE_DS,
-            "payment_method_data[card][exp_month]": "12", "payment_method_data[card][exp_year]": "2030",
-            "payment_method_data[card][cvc]": "123", **extra}
     if auth is PUBLISHABLE_AUTH:
-        data["client_secret"] = pi["client_secret"]
+        data = {"payment_method_data[type]": "card", "payment_method_data[card][number]": THREE_DS,
+                "payment_method_data[card][exp_month]": "12", "payment_method_data[card][exp_year]": "2030",
+                "payment_method_data[card][cvc]": "123", "client_secret": pi["client_secret"], **extra}
+    else:
+        data = {"payment_method": "pm_card_authenticationRequired", **extra}
     return pi, wire.post(f"/v1/payment_intents/{pi['id']}/confirm", headers=auth, data=data).json
 
 
