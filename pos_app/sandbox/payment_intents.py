@@ -144,10 +144,8 @@ def cancel(call: Call, pi_id: str):
 
 def list_(call: Call):
     p = call.params
-    records = [r for r in call.state.all("payment_intent")
-               if objects.in_range(r["created"], p.get("created"))]
-    return 200, objects.render_list(call.state, "payment_intent", records,
-                                    url="/v1/payment_intents", limit=p.get("limit", 10),
+    return 200, objects.render_list(call.state, "payment_intent", url="/v1/payment_intents",
+                                    limit=p.get("limit", 10), created=p.get("created"),
                                     starting_after=p.get("starting_after"),
                                     ending_before=p.get("ending_before"), expand=call.expand)
 

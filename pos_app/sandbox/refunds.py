@@ -72,13 +72,13 @@ def list_charges(call: Call):
 
 def _list(call: Call, kind: str, url: str) -> dict:
     p = call.params
-    records = [r for r in call.state.all(kind)
-               if objects.in_range(r["created"], p.get("created"))
-               and p.get("payment_intent") in (None, r["payment_intent"])
-               and p.get("charge") in (None, r.get("charge", r["id"]))]
-    return objects.render_list(call.state, kind, records, url=url, limit=p.get("limit", 10),
+    # A charge's own id is its "charge"; a refund names its charge in a column.
+    charge_column = "id" if kind == "charge" else "charge"
+    return objects.render_list(call.state, kind, url=url, limit=p.get("limit", 10),
                                starting_after=p.get("starting_after"),
-                               ending_before=p.get("ending_before"), expand=call.expand)
+                               ending_before=p.get("ending_before"), expand=call.expand,
+                               created=p.get("created"), payment_intent=p.get("payment_intent"),
+                               **{charge_column: p.get("charge")})
 
 
 def _refundable_charge(call: Call) -> dict:
