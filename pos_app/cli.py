@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=0)
 
     sub.add_parser("orders", help="list recent orders")
+    sub.add_parser("review", help="list payments waiting for a manager's review (paid wrongly or "
+                                  "after their cart was cleared)")
     report = sub.add_parser("report", help="end-of-day (Z) report for a day")
     report.add_argument("--date", required=True, help="YYYY-MM-DD (local time)")
     report.add_argument("--csv", type=Path, help="also write the report as CSV to this file")
@@ -72,6 +74,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "orders":
         from pos_app.reports import print_orders
         return print_orders(settings)
+    if command == "review":
+        from pos_app.reports import print_review
+        return print_review(settings)
     if command == "report":
         from pos_app.reports import print_report
         return print_report(settings, args.date, args.csv)
@@ -80,15 +85,18 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import_catalogue(settings: Settings, file: Path) -> int:
+    from pos_app.datalock import DataFolderLock
     from pos_app.store import open_store
     if not file.is_file():
         print(f"pos-app: {file}: no such file", file=sys.stderr)
         return 2
-    store = open_store(settings.database_path, settings.pricing, seed_demo=False)
-    try:
-        result = store.catalogue.import_csv(file)
-    finally:
-        store.close()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with DataFolderLock(settings.data_dir, "pos-app import-catalogue"):
+        store = open_store(settings.database_path, settings.pricing, seed_demo=False)
+        try:
+            result = store.catalogue.import_csv(file)
+        finally:
+            store.close()
     print(f"imported {file}: {result.added} added, {result.updated} updated "
           f"({settings.database_path})")
     return 0

@@ -15,9 +15,10 @@ from pathlib import Path
 from dotenv import dotenv_values
 from platformdirs import user_data_dir
 
-from pos_app.domain.money import MoneyError, normalize_currency
+from pos_app.domain.money import MoneyError
 from pos_app.domain.pricing import PricingPolicy, TaxMode
 from pos_app.errors import UserFacingError
+from pos_app.payments.currencies import check_supported
 
 APP_NAME = "pos-app"
 
@@ -80,10 +81,7 @@ class Settings:
 
         secret, publishable = get("STRIPE_SECRET_KEY"), get("STRIPE_PUBLISHABLE_KEY")
         _check_keys(secret, publishable)
-        try:
-            currency = normalize_currency(get("POS_CURRENCY") or "usd")
-        except MoneyError as exc:
-            raise ConfigError(f"POS_CURRENCY: {exc}") from None
+        currency = _check_currency(get("POS_CURRENCY") or "usd")
         tax_mode = get("POS_TAX_MODE") or "exclusive"
         if tax_mode not in {m.value for m in TaxMode}:
             raise ConfigError(f"POS_TAX_MODE must be 'exclusive' or 'inclusive', got {tax_mode!r}")
@@ -105,6 +103,15 @@ class Settings:
             locale=get("POS_LOCALE") or "en_US", port=int(port_text),
             seed_demo_catalogue=seed in {"1", "true", "yes"},
         )
+
+
+def _check_currency(text: str) -> str:
+    """An ISO 4217 code that Stripe charges in (payments/currencies.py), else ConfigError naming it."""
+    try:
+        return check_supported(text, setting="POS_CURRENCY")
+    except MoneyError as exc:
+        message = exc.message if exc.message.startswith("POS_CURRENCY") else f"POS_CURRENCY: {exc.message}"
+        raise ConfigError(message) from None
 
 
 def _check_keys(secret: str | None, publishable: str | None) -> None:

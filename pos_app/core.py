@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 
 from pos_app.config import LIVE, TRAINING, Settings
+from pos_app.datalock import DataFolderLock
 from pos_app.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ class Services:
     store: Store
     gateway: object = None  # pos_app.payments.gateway.PaymentGateway, once started
     checkout: object = None  # pos_app.payments.checkout.CheckoutService, once started
+    review_desk: object = None  # pos_app.payments.review_desk.ReviewDesk, once started
     publishable_key: str = ""
     sandbox_url: str | None = None
 
@@ -40,8 +42,9 @@ class AppCore:
     `services` exists after open() and gains its gateway and checkout in start_services().
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, command: str = "pos-app") -> None:
         self.settings = settings
+        self._lock = DataFolderLock(settings.data_dir, command)
         self.token = secrets.token_urlsafe(32)
         self.services: Services | None = None
         self.store: Store | None = None
@@ -86,7 +89,13 @@ class AppCore:
             return self
         settings = self.settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = open_store(settings.database_path, settings.pricing, seed_demo=settings.seed_demo_catalogue)
+        self._lock.acquire()  # one till per data folder: refused here, before anything is read
+        try:
+            self.store = open_store(settings.database_path, settings.pricing,
+                                    seed_demo=settings.seed_demo_catalogue)
+        except BaseException:
+            self._lock.release()
+            raise
         self.services = Services(settings, self.store)
         return self
 
@@ -107,6 +116,7 @@ class AppCore:
 
     def _start_payments(self) -> None:
         from pos_app.payments.checkout import CheckoutService
+        from pos_app.payments.review_desk import ReviewDesk
         from pos_app.payments.stripe_gateway import StripeGateway
 
         settings = self.settings
@@ -124,6 +134,7 @@ class AppCore:
         services.gateway, services.publishable_key = gateway, gateway.publishable_key
         services.sandbox_url = self.sandbox_url
         services.checkout = CheckoutService(self.store, gateway, settings)
+        services.review_desk = ReviewDesk(self.store, gateway)
 
     def _start_endpoint(self) -> None:
         from pos_app.serving import LoopbackServer
@@ -149,7 +160,7 @@ class AppCore:
             self._sandbox.stop()
             self._sandbox = None
         if self.services is not None:
-            self.services.gateway = self.services.checkout = None
+            self.services.gateway = self.services.checkout = self.services.review_desk = None
 
     def stop(self) -> None:
         self._stop_services()
@@ -157,6 +168,7 @@ class AppCore:
             self.store.close()
             self.store = None
         self.services = None
+        self._lock.release()
 
     def __enter__(self) -> "AppCore":
         return self.start()

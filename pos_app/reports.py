@@ -242,6 +242,27 @@ def print_orders(settings, limit: int = 50) -> int:
     return 0
 
 
+def print_review(settings) -> int:
+    """The review list: payments that went through but are no sale (`pos-app review`)."""
+    store = _open(settings)
+    try:
+        items = store.reviews.all()
+    finally:
+        store.close()
+    if not items:
+        print("The review list is empty: every payment is a recorded sale.")
+        return 0
+    for item in items:
+        when = datetime.fromtimestamp(item.created_at).strftime("%Y-%m-%d %H:%M")
+        amount = format_money(Money(item.amount, item.currency), settings.locale)
+        card = f"{(item.card_brand or '-').title()} {item.card_last4 or '----'}"
+        print(f"{item.id:>4}  {when}  {amount:>12}  {card:<16} {item.payment_intent}  {item.status:<9} "
+              f"{item.reason_text}: {item.details}")
+    waiting = sum(1 for i in items if i.status != "refunded")
+    print(f"{waiting} of {len(items)} still to refund (History window, Review tab)")
+    return 0
+
+
 def print_report(settings, day_text: str, csv_path: Path | None) -> int:
     day = parse_day(day_text)
     store = _open(settings)

@@ -37,11 +37,12 @@ from pos_app.payments.gateway import (
     NoPaymentInProgress, PaymentError, PaymentGateway, PaymentInDoubt, PaymentMismatch,
     PaymentNotSucceeded, RefundRefused,
 )
-from pos_app.payments.limits import MAXIMUM_CHARGE, minimum_charge
+from pos_app.payments.currencies import maximum_charge, minimum_charge
 from pos_app.payments.refunds import line_refund
 from pos_app.store import CartSnapshot, LedgerEntry, RefundRecord, Store
 from pos_app.store.db import now
 from pos_app.store.orders import RefundRefused as StoreRefundRefused
+from pos_app.store.reviews import MISMATCH, PAID_AFTER_VOID
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ class ReconcileReport:
     in_doubt: bool = False
     error: str | None = None
     refunds: list[RefundRecord] = field(default_factory=list)  # pending refunds settled
+    review: list[str] = field(default_factory=list)  # PI ids sent to the review list
 
 
 class CheckoutService:
@@ -164,10 +166,11 @@ class CheckoutService:
                 raise InvalidPayment(f"the cart is priced in {total.currency.upper()}, the till charges "
                                      f"in {self._settings.currency.upper()}")
             least = minimum_charge(total.currency)
-            if total.amount < least:
-                raise AmountTooSmall(total.amount, total.currency, least, self._settings.locale)
-            if total.amount > MAXIMUM_CHARGE:
-                raise AmountTooLarge(total.amount, total.currency, self._settings.locale)
+            if total < least:
+                raise AmountTooSmall(total, least, self._settings.locale)
+            most = maximum_charge(total.currency)
+            if total > most:
+                raise AmountTooLarge(total, most, self._settings.locale)
             carts.set_frozen(True)
             return snap
 
@@ -181,17 +184,24 @@ class CheckoutService:
                 or entry.currency != snap.totals.currency)
 
     def _prepare_frozen(self, snap: CartSnapshot) -> PreparedPayment:
+        self.close_voided()
         self._close_older_revisions(snap)
         while True:
             entry = self._entry_for_revision(snap)
             intent = self._intent_for(entry, create_if_lost=True)
             if intent.status == "succeeded":  # paid, but the sale was never recorded
-                raise AlreadyPaid(self._record_sale(entry, intent))
-            if intent.status != "canceled":
+                order = self._record_sale(entry, intent)
+                if order is not None:
+                    raise AlreadyPaid(order)
+                continue  # paid wrongly: on the review list; this revision gets a fresh intent
+            if intent.status == "canceled":
+                # Cancelled elsewhere (e.g. the Dashboard): this revision needs a fresh intent.
+                self._store.ledger.set_status(entry.id, "canceled")
+                continue
+            problems = self._mismatches(entry, intent, paid=False)
+            if not problems:
                 break
-            # Cancelled elsewhere (e.g. the Dashboard): this revision needs a fresh intent.
-            self._store.ledger.set_status(entry.id, "canceled")
-        self._check_matches(entry, intent, paid=False)
+            self._drop_tampered(entry, intent, problems)
         if intent.status != entry.status:
             self._store.ledger.set_status(entry.id, intent.status)
         snapshot = entry.snapshot
@@ -268,6 +278,31 @@ class CheckoutService:
                 return intent
         return None
 
+    def _drop_tampered(self, entry: LedgerEntry, intent: Intent, problems: list[str]) -> None:
+        """An unpaid intent that differs from what the till asked for is never handed to the page:
+        its ledger row is closed (and the intent cancelled if it is ours), and a fresh one follows."""
+        log.error("PAYMENT MISMATCH: open %s (ledger row %d) differs from what the till asked for: %s; "
+                  "not used", intent.id, entry.id, "; ".join(problems))
+        if intent.metadata.get("cart_uuid") == entry.cart_uuid:  # never cancel another cart's payment
+            try:
+                self._gateway.cancel_intent(intent.id, "abandoned")
+            except PaymentError as exc:
+                log.warning("could not cancel the mismatched %s: %s", intent.id, exc.message)
+        self._store.ledger.set_status(entry.id, "canceled")
+
+    def close_voided(self) -> None:
+        """Cancel the open intents of carts the cashier voided (cleared); one that turns out paid
+        goes to the review list, never into the next customer's cart. Network: off the GUI thread."""
+        with self._lock:
+            carts = self._store.carts
+            for cart_id in carts.voided_cart_ids():
+                for entry in self._store.ledger.open_for_cart(cart_id):
+                    try:
+                        self._close_stale(entry)
+                    except PaymentError as exc:  # the next prepare or reconcile tries again
+                        log.warning("could not close %s of voided cart %d: %s",
+                                    entry.payment_intent or entry.idempotency_key, cart_id, exc.message)
+
     def _close_older_revisions(self, snap: CartSnapshot) -> None:
         for entry in self._store.ledger.open_for_cart(snap.cart_id):
             if entry.cart_uuid != snap.uuid:
@@ -313,12 +348,35 @@ class CheckoutService:
             if intent.status != "succeeded":
                 raise PaymentNotSucceeded(_not_succeeded_text(intent), status=intent.status)
             order = self._record_sale(entry, intent)
+            if order is None:
+                if self._current is not None and self._current.payment_intent == payment_intent:
+                    self._current = None
+                carts = self._store.carts
+                if carts.snapshot().cart_id == entry.cart_id:
+                    carts.set_frozen(False)  # selling goes on; the cart is still to be paid
+                review = self._store.reviews.by_intent(payment_intent)
+        if order is None:
+            self._emit("review")
+            raise PaymentMismatch(f"The card processor reports a payment this till can't record as "
+                                  f"the sale ({review.details}). Nothing was recorded as sold: payment "
+                                  f"{payment_intent} is on the review list for a manager to refund; "
+                                  f"the cart is still to be paid.")
         self._emit("finalized")
         return order
 
-    def _record_sale(self, entry: LedgerEntry, intent: Intent) -> Order:
-        """In ONE transaction: the order (from the ledger snapshot), the ledger row, a new cart."""
-        self._check_matches(entry, intent, paid=True)
+    def _record_sale(self, entry: LedgerEntry, intent: Intent) -> Order | None:
+        """In ONE transaction: the order (from the ledger snapshot), the ledger row, a new cart.
+
+        A paid intent that differs from the ledger, or that paid a voided cart, is no sale: it goes
+        to the review list instead (None is returned) and the till sells on."""
+        problems = self._mismatches(entry, intent, paid=True)
+        if problems:
+            self._to_review(entry, intent, MISMATCH, "; ".join(problems))
+            return None
+        if self._store.carts.is_voided(entry.cart_id):
+            self._to_review(entry, intent, PAID_AFTER_VOID,
+                            "the customer's payment landed after the cashier had cleared the cart")
+            return None
         snap = entry.snapshot
         order = Order(
             number="", created_at=now(), currency=entry.currency,
@@ -361,23 +419,33 @@ class CheckoutService:
         if self._current is None and snap.frozen:
             self._store.carts.set_frozen(False)
 
-    def _check_matches(self, entry: LedgerEntry, intent: Intent, *, paid: bool) -> None:
+    def _to_review(self, entry: LedgerEntry, intent: Intent, reason: str, details: str) -> None:
+        """Close the ledger row into the review list, in one transaction: nothing about it is lost."""
+        log.error("PAYMENT FOR REVIEW: %s (ledger row %d, cart %s): %s. Not recorded as a sale; on the "
+                  "review list for a manager to refund.", intent.id, entry.id, entry.cart_uuid, details)
+        with self._store.db.transaction() as conn:
+            self._store.reviews.add(conn, payment_intent=intent.id, ledger_id=entry.id,
+                                    cart_uuid=entry.cart_uuid, reason=reason, details=details,
+                                    amount=intent.amount_received, currency=intent.currency,
+                                    card_brand=intent.card_brand, card_last4=intent.card_last4)
+            self._store.ledger.set_status(entry.id, "review", conn)
+        if self._current is not None and self._current.payment_intent == intent.id:
+            self._current = None
+
+    def _mismatches(self, entry: LedgerEntry, intent: Intent, *, paid: bool) -> list[str]:
+        """What differs between the intent and the ledger row ([] when it is the payment asked for)."""
         problems = []
         if intent.currency != entry.currency:
             problems.append(f"currency {intent.currency} instead of {entry.currency}")
+        if not intent.amount_exact:
+            problems.append("an amount the till can't represent (changed outside the till)")
         if intent.amount != entry.amount:
             problems.append(f"amount {intent.amount} instead of {entry.amount}")
         if paid and intent.amount_received != entry.amount:
             problems.append(f"amount received {intent.amount_received} instead of {entry.amount}")
         if intent.metadata.get("cart_uuid") != entry.cart_uuid:
             problems.append("it belongs to another cart")
-        if problems:
-            log.error("PAYMENT MISMATCH: %s (ledger row %d, cart %s) differs from what the till "
-                      "charged: %s. Nothing was recorded.", intent.id, entry.id, entry.cart_uuid,
-                      "; ".join(problems))
-            raise PaymentMismatch(f"The card processor reports a different payment than this till "
-                                  f"asked for ({'; '.join(problems)}). Nothing was recorded: ask "
-                                  f"a supervisor to check payment {intent.id}.")
+        return problems
 
     # -- abandon -------------------------------------------------------------------------------
 
@@ -413,8 +481,9 @@ class CheckoutService:
     def reconcile(self) -> ReconcileReport:
         """Follow up every unfinished ledger row and pending refund (at start-up, or on demand).
 
-        succeeded -> the order is recorded; canceled -> closed; open for the active revision ->
-        kept; open for an older revision -> cancelled. If the processor can't be reached the
+        succeeded -> the order is recorded (or, paid wrongly or after a void, put on the review
+        list); canceled -> closed; open for the active revision -> kept; open for an older revision
+        or a voided cart -> cancelled. If the processor can't be reached the
         active cart is marked "payment in doubt" and prepare refuses it until a later reconcile
         succeeds.
         """
@@ -432,9 +501,6 @@ class CheckoutService:
                 except (GatewayUnavailable, AuthenticationFailed, IdempotencyConflict) as exc:
                     unreachable = exc
                     report.in_doubt |= entry.cart_id == active.cart_id
-                except PaymentMismatch as exc:  # logged loudly; left as it was for a person to check
-                    report.error = exc.message
-                    report.kept.append(entry.payment_intent or entry.idempotency_key)
             if unreachable is None:
                 self._settle_pending_refunds(report)
             if unreachable is not None:
@@ -462,7 +528,11 @@ class CheckoutService:
             ledger.set_status(entry.id, "canceled")
             report.closed.append(label)
         elif intent.status == "succeeded":
-            report.finalized.append(self._record_sale(entry, intent))
+            order = self._record_sale(entry, intent)
+            if order is not None:
+                report.finalized.append(order)
+            else:
+                report.review.append(intent.id)
         elif intent.status == "canceled":
             ledger.set_status(entry.id, "canceled")
             report.closed.append(intent.id)
@@ -473,6 +543,8 @@ class CheckoutService:
             order = self._close_stale(entry, intent)
             if order is not None:
                 report.finalized.append(order)
+            elif self._store.reviews.by_intent(intent.id) is not None:
+                report.review.append(intent.id)
             else:
                 report.closed.append(intent.id)
 
@@ -560,7 +632,8 @@ class CheckoutService:
         orders = self._store.orders
         try:
             result = self._gateway.refund(
-                payment_intent=payment_intent, amount=record.amount, reason=record.reason,
+                payment_intent=payment_intent, amount=record.amount, currency=record.currency,
+                reason=record.reason,
                 idempotency_key=record.idempotency_key,
                 metadata={"order_number": order_number, "refund_seq": str(record.seq),
                           "terminal_id": self._settings.terminal_id})

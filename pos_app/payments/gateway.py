@@ -11,7 +11,6 @@ from typing import Protocol, runtime_checkable
 
 from pos_app.domain.money import Money, format_money
 from pos_app.errors import UserFacingError
-from pos_app.payments.limits import MAXIMUM_CHARGE
 from pos_app.store.orders import RefundRefused as StoreRefundRefused
 
 FINAL_STATUSES = frozenset({"succeeded", "canceled"})
@@ -26,6 +25,8 @@ class Intent:
     amount: int
     amount_received: int
     currency: str
+    #: False when Stripe's amounts fall between two till minor units (changed outside the till).
+    amount_exact: bool = True
     client_secret: str | None = field(default=None, repr=False)
     created: int = 0
     metadata: dict[str, str] = field(default_factory=dict)
@@ -46,6 +47,7 @@ class RefundResult:
     status: str  # succeeded | pending | requires_action | failed | canceled
     amount: int
     currency: str
+    failure_reason: str | None = None
 
 
 @runtime_checkable
@@ -59,7 +61,7 @@ class PaymentGateway(Protocol):
 
     def cancel_intent(self, pi_id: str, reason: str = "abandoned") -> Intent: ...
 
-    def refund(self, *, payment_intent: str, amount: int | None, reason: str | None,
+    def refund(self, *, payment_intent: str, amount: int | None, currency: str, reason: str | None,
                idempotency_key: str, metadata: dict | None = None) -> RefundResult: ...
 
     def list_intents(self, *, created_gte: int, created_lt: int) -> list[Intent]: ...
@@ -136,21 +138,19 @@ class EmptyCart(PaymentError):
 class AmountTooSmall(PaymentError):
     http_status = 400
 
-    def __init__(self, amount: int, currency: str, minimum: int, locale: str = "en_US") -> None:
-        least = format_money(Money(minimum, currency), locale)
-        super().__init__(f"{format_money(Money(amount, currency), locale)} is below the smallest "
-                         f"card payment in {currency.upper()} ({least}).")
-        self.amount, self.currency, self.minimum = amount, currency, minimum
+    def __init__(self, total: Money, minimum: Money, locale: str = "en_US") -> None:
+        super().__init__(f"{format_money(total, locale)} is below the smallest card payment in "
+                         f"{total.currency.upper()} ({format_money(minimum, locale)}).")
+        self.amount, self.currency, self.minimum = total.amount, total.currency, minimum.amount
 
 
 class AmountTooLarge(PaymentError):
     http_status = 400
 
-    def __init__(self, amount: int, currency: str, locale: str = "en_US") -> None:
-        most = format_money(Money(MAXIMUM_CHARGE, currency), locale)
-        super().__init__(f"{format_money(Money(amount, currency), locale)} is above the largest "
-                         f"card payment ({most}); split the sale.")
-        self.amount, self.currency = amount, currency
+    def __init__(self, total: Money, maximum: Money, locale: str = "en_US") -> None:
+        super().__init__(f"{format_money(total, locale)} is above the largest card payment "
+                         f"({format_money(maximum, locale)}); split the sale.")
+        self.amount, self.currency = total.amount, total.currency
 
 
 class PaymentInDoubt(PaymentError):

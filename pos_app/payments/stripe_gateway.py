@@ -3,6 +3,10 @@
 - Training mode passes the sandbox's address as `api_base`; test/live use Stripe's own.
 - max_network_retries is explicit: stripe-python retries connection errors, 409 and 5xx with the
   same Idempotency-Key (safe, Stripe replays), never 400/402/404.
+- Amounts cross this boundary converted between the till's minor units (CLDR) and Stripe's scale
+  (currencies.py): 20,000 Ft is 20000 in the till and amount=2000000 at Stripe.
+- The Stripe API version is pinned (STRIPE_API_VERSION), so a library upgrade can't change the
+  shapes this module reads.
 - Every stripe error becomes one of ours (gateway.py), raised `from None`: a stripe error's body
   can hold a PaymentIntent with its client_secret, and must not travel into a logged traceback.
 - stripe-python logs request bodies and response bodies at DEBUG (card numbers in a confirm,
@@ -16,6 +20,8 @@ from typing import Any
 
 import stripe
 
+from pos_app.domain.money import Money, MoneyError
+from pos_app.payments.currencies import from_stripe, to_stripe
 from pos_app.payments.gateway import (
     AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict,
     Intent, IntentNotFound, InvalidPayment, PaymentError, RefundResult,
@@ -26,6 +32,8 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_NETWORK_RETRIES = 2
 DEFAULT_TIMEOUT = 30.0  # seconds per attempt; a till can't wait stripe-python's default 80
 INTENT_EXPAND = ["latest_charge", "payment_method"]
+#: The Stripe API version this module is written for (stripe-python 16.x's own default).
+STRIPE_API_VERSION = "2026-10-28.endive"
 
 
 class _NoDebugBodies(logging.Filter):
@@ -51,6 +59,7 @@ class StripeGateway:
             secret_key,
             base_addresses={"api": self.api_base},
             max_network_retries=max_network_retries,
+            stripe_version=STRIPE_API_VERSION,
             http_client=http_client or stripe.RequestsClient(timeout=timeout),
         )
 
@@ -61,7 +70,8 @@ class StripeGateway:
 
     def create_intent(self, *, amount: int, currency: str, idempotency_key: str,
                       metadata: dict[str, str], description: str) -> Intent:
-        params = {"amount": amount, "currency": currency, "payment_method_types": ["card"],
+        params = {"amount": to_stripe(Money(amount, currency)), "currency": currency,
+                  "payment_method_types": ["card"],
                   "metadata": dict(metadata), "description": description}
         with _translated():
             pi = self._client.v1.payment_intents.create(params=params,
@@ -84,20 +94,11 @@ class StripeGateway:
         log.info("PaymentIntent %s canceled (%s)", pi_id, reason)
         return intent_from_stripe(pi)
 
-    def confirm_intent(self, pi_id: str, payment_method_data_card: dict) -> Intent:
-        """Server-side confirm with raw card data: for tests and training only (Stripe requires
-        special approval to send card numbers through a server; the till's page uses Stripe.js)."""
-        params = {"payment_method_data": {"type": "card", "card": dict(payment_method_data_card)},
-                  "expand": INTENT_EXPAND}
-        with _translated():
-            pi = self._client.v1.payment_intents.confirm(pi_id, params=params)
-        return intent_from_stripe(pi)
-
-    def refund(self, *, payment_intent: str, amount: int | None, reason: str | None,
+    def refund(self, *, payment_intent: str, amount: int | None, currency: str, reason: str | None,
                idempotency_key: str, metadata: dict | None = None) -> RefundResult:
         params: dict[str, Any] = {"payment_intent": payment_intent}
         if amount is not None:
-            params["amount"] = amount
+            params["amount"] = to_stripe(Money(amount, currency))
         if reason:
             params["reason"] = reason
         if metadata:
@@ -107,8 +108,10 @@ class StripeGateway:
                                                     options={"idempotency_key": idempotency_key})
         log.info("refund %s of %s: %s %s, %s", refund["id"], payment_intent, refund["amount"],
                  refund["currency"], refund["status"])
-        return RefundResult(id=refund["id"], status=refund["status"], amount=refund["amount"],
-                            currency=refund["currency"])
+        amount_back, _ = _till_amount(refund["amount"], refund["currency"])
+        return RefundResult(id=refund["id"], status=refund["status"], amount=amount_back,
+                            currency=refund["currency"],
+                            failure_reason=refund.get("failure_reason") if hasattr(refund, "get") else None)
 
     def list_intents(self, *, created_gte: int, created_lt: int) -> list[Intent]:
         params = {"created": {"gte": created_gte, "lt": created_lt}, "limit": 100}
@@ -125,15 +128,27 @@ def intent_from_stripe(pi: Any) -> Intent:
     brand, last4 = _card_of(data)
     error = data.get("last_payment_error") or {}
     charge = data.get("latest_charge")
+    amount, exact = _till_amount(data["amount"], data["currency"])
+    received, exact_received = _till_amount(data.get("amount_received") or 0, data["currency"])
     return Intent(
-        id=data["id"], status=data["status"], amount=data["amount"],
-        amount_received=data.get("amount_received") or 0, currency=data["currency"],
+        id=data["id"], status=data["status"], amount=amount, amount_received=received,
+        amount_exact=exact and exact_received, currency=data["currency"],
         client_secret=data.get("client_secret"), created=data.get("created") or 0,
         metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
         card_brand=brand, card_last4=last4,
         last_error_message=error.get("message"), last_error_code=error.get("decline_code") or error.get("code"),
         latest_charge=charge.get("id") if isinstance(charge, dict) else charge,
     )
+
+
+def _till_amount(amount: int, currency: str) -> tuple[int, bool]:
+    """A Stripe amount in till minor units, and whether it converts exactly (20,000.50 Ft does not:
+    the till has no fillér; such an amount never matches what the till asked for)."""
+    try:
+        return from_stripe(amount, currency).amount, True
+    except MoneyError:
+        factor = to_stripe(Money(1, currency))
+        return amount // factor, False
 
 
 def _card_of(data: dict) -> tuple[str | None, str | None]:

@@ -126,7 +126,7 @@ def run_gui(settings: Settings) -> int:
     app.setApplicationName("pos-app")
     app.setApplicationDisplayName("pos-app")
 
-    core = AppCore(settings).open()
+    core = AppCore(settings, command="the till window (pos-app)").open()
     window = build_main_window(core, reconcile=True)  # the reconcile runs once the services are up
     warm_pages = []  # Chromium starts once the payments are up (its first page costs ~70 ms here)
     window.payments_ready.connect(lambda: QTimer.singleShot(0, lambda: warm_pages.append(warm_up())))

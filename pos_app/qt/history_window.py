@@ -29,6 +29,7 @@ from pos_app.qt.printing import print_document, receipt_document, refunds_html, 
 from pos_app.qt.receipt import receipt_html
 from pos_app.qt.refund_dialog import RefundDialog
 from pos_app.qt.report_dialog import ReportDialog
+from pos_app.qt.review_dialog import ReviewDialog
 from pos_app.qt.style import badge_style
 from pos_app.qt.workers import CheckoutQueue
 from pos_app.store import RefundRecord
@@ -97,6 +98,7 @@ class HistoryWindow(QWidget):
         self.queue = queue or CheckoutQueue(self)
         self.refund_dialog: RefundDialog | None = None
         self.report_dialog: ReportDialog | None = None
+        self.review_dialog: ReviewDialog | None = None
         self._unsubscribe = None
         self._events = _CheckoutEvents(self)
         self._events.event.connect(self._on_checkout_event)
@@ -124,6 +126,7 @@ class HistoryWindow(QWidget):
         self.pdf_button: QPushButton = child(form, QPushButton, "savePdfButton")
         self.refund_button: QPushButton = child(form, QPushButton, "refundButton")
         self.report_button: QPushButton = child(form, QPushButton, "reportButton")
+        self.review_button: QPushButton = child(form, QPushButton, "reviewButton")
         badge = child(form, QLabel, "historyModeBadge")
         badge.setText(self.mode.upper())
         badge.setStyleSheet(badge_style(self.mode))
@@ -154,6 +157,7 @@ class HistoryWindow(QWidget):
         self.pdf_button.clicked.connect(self._on_pdf_clicked)
         self.refund_button.clicked.connect(self.open_refund)
         self.report_button.clicked.connect(self.open_report)
+        self.review_button.clicked.connect(self.open_review)
         self.search.installEventFilter(self)
         pass_shortcuts_through(self.search, REPORT_KEYS)
 
@@ -190,6 +194,7 @@ class HistoryWindow(QWidget):
             self._set_status(f"{orders.count()} order(s), most recent first")
         row = self.model.row_of(keep) if keep is not None else -1
         self.select_row(row if row >= 0 else 0)
+        self._update_review_button()
 
     def select_row(self, row: int) -> None:
         if not 0 <= row < self.model.rowCount():
@@ -311,6 +316,24 @@ class HistoryWindow(QWidget):
         self.report_dialog.show()
         return self.report_dialog
 
+    def open_review(self) -> ReviewDialog | None:
+        desk = getattr(self.services, "review_desk", None)
+        if desk is None:  # payments not started yet
+            return None
+        if self.review_dialog is not None:
+            self.review_dialog.deleteLater()
+        self.review_dialog = ReviewDialog(desk, self.settings, self.queue, self)
+        self.review_dialog.refunded.connect(lambda _item: self._update_review_button())
+        self.review_dialog.finished.connect(lambda _result: self._update_review_button())
+        self.review_dialog.open()
+        return self.review_dialog
+
+    def _update_review_button(self) -> None:
+        waiting = self.services.store.reviews.count_open()
+        self.review_button.setText(f"Review list ({waiting} to refund)…" if waiting else "Review list…")
+        self.review_button.setStyleSheet("background: #fef3c7; color: #92400e; font-weight: 600;"
+                                         if waiting else "")
+
     # -- keyboard ------------------------------------------------------------------------------
 
     def focus_search(self) -> None:
@@ -335,7 +358,7 @@ class HistoryWindow(QWidget):
     # -- live updates --------------------------------------------------------------------------
 
     def _on_checkout_event(self, name: str) -> None:
-        if name in ("finalized", "refunded"):
+        if name in ("finalized", "refunded", "review", "reconciled"):
             self.reload()
 
     def showEvent(self, event: QShowEvent) -> None:

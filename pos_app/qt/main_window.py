@@ -395,10 +395,16 @@ class MainWindow(QMainWindow):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
     def clear_cart(self) -> None:
+        """A void: the cart closes and a new one starts; its open payments are cancelled off the
+        GUI thread (one that lands anyway goes to the review list, never into the next cart)."""
         try:
             self._show_snapshot(self.services.carts.clear())
         except UserFacingError as exc:
             self.show_error(str(exc))
+            return
+        checkout = self.services.checkout
+        if checkout is not None:
+            self.queue.submit("close-voided", checkout.close_voided)
 
     def _on_cart_changed(self, snapshot: CartSnapshot) -> None:
         self._show_snapshot(snapshot)

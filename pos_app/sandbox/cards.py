@@ -73,7 +73,9 @@ OUTCOMES = {outcome.name: outcome for _, outcome in TEST_CARDS.values()}
 #: Stripe's test PaymentMethod ids (pm_card_visa ...) -> the card number they stand for.
 TEST_PAYMENT_METHODS = {
     "pm_card_visa": "4242424242424242",
+    "pm_card_visa_debit": "4000056655665556",
     "pm_card_mastercard": "5555555555554444",
+    "pm_card_mastercard_debit": "5200828282828210",
     "pm_card_amex": "378282246310005",
     "pm_card_chargeDeclined": "4000000000000002",
     "pm_card_chargeDeclinedInsufficientFunds": "4000000000009995",
@@ -85,6 +87,12 @@ TEST_PAYMENT_METHODS = {
     "pm_card_authenticationRequired": "4000002760003184",
     "pm_card_threeDSecure2Required": "4000000000003220",
 }
+
+#: Stripe's debit test cards (the rest are credit cards).
+DEBIT_CARDS = frozenset({"4000056655665556", "5200828282828210"})
+
+#: Stripe's test tokens (card[token]=tok_visa): the same cards as the test PaymentMethods.
+TEST_TOKENS = {"tok_" + name[len("pm_card_"):]: number for name, number in TEST_PAYMENT_METHODS.items()}
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,7 @@ class CardDetails:
     fingerprint: str
     outcome: Outcome
     cvc_provided: bool
+    funding: str = "credit"
 
 
 def card_error(code: str, message: str, param: str | None = None,
@@ -168,5 +177,6 @@ def tokenize(number: str, exp_month: int, exp_year: int, cvc: str | None, *, tod
                          "https://stripe.com/docs/testing.", decline_code="test_mode_live_card")
     brand, outcome = test_card
     return CardDetails(brand=brand, last4=number[-4:], exp_month=exp_month, exp_year=exp_year,
+                       funding="debit" if number in DEBIT_CARDS else "credit",
                        fingerprint=fingerprint(number, salt), outcome=outcome,
                        cvc_provided=cvc is not None)

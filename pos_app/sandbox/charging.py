@@ -36,7 +36,8 @@ def confirm_payment(call: Call, pi: dict) -> None:
     if "payment_method_data" in p:
         try:
             pm = payment_methods.create_record(call.state, p["payment_method_data"],
-                                               "payment_method_data")
+                                               "payment_method_data",
+                                               raw_card_allowed=call.publishable)
         except StripeError as exc:
             if exc.type != "card_error":
                 raise

@@ -143,7 +143,7 @@ def payment_method_record(state: SandboxState, card: CardDetails, billing_detail
         },
         "card": {
             "brand": card.brand, "display_brand": card.brand, "country": "US",
-            "exp_month": card.exp_month, "exp_year": card.exp_year, "funding": "credit",
+            "exp_month": card.exp_month, "exp_year": card.exp_year, "funding": card.funding,
             "fingerprint": card.fingerprint, "last4": card.last4, "generated_from": None,
             "checks": {"address_line1_check": None, "address_postal_code_check": None,
                        "cvc_check": "unchecked" if card.cvc_provided else None},

@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
+from pos_app.datalock import DataFolderLock
 from pos_app.sandbox.app import create_sandbox_app
 from pos_app.sandbox.state import SandboxState
 from pos_app.serving import LoopbackServer
@@ -78,11 +79,17 @@ class SandboxServer:
 def run_standalone(port: int, data_dir: Path | None) -> int:
     """Serve until SIGINT/SIGTERM; print one JSON line with the URL and the sandbox's own keys."""
     path = Path(data_dir) / STATE_FILE_NAME if data_dir is not None else None
+    lock = DataFolderLock(Path(data_dir), "pos-app sandbox") if data_dir is not None else None
+    if lock is not None:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        lock.acquire()  # DataFolderInUse: the CLI prints it; nothing was read or started
     server = SandboxServer(SandboxState(path), port=port)
     try:
         url = server.start()
     except OSError as exc:
         print(f"pos-app sandbox: cannot listen on 127.0.0.1:{port}: {exc}", file=sys.stderr)
+        if lock is not None:
+            lock.release()
         return 1
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set())
@@ -97,4 +104,6 @@ def run_standalone(port: int, data_dir: Path | None) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         server.stop()
+        if lock is not None:
+            lock.release()
     return 0

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from pos_app.payments.currencies import (
+    MAXIMUM_CHARGE, MIN_DEFAULT, MIN_DEFAULT_ZERO_DECIMAL, MINIMUM_CHARGE, SUPPORTED, ZERO_DECIMAL,
+    stripe_exponent, stripe_step,
+)
 # Parameter checks: refused before execution, so never saved against an Idempotency-Key.
 from pos_app.sandbox.errors import validation_error as invalid_request
 
-#: Currencies a Stripe account can charge in (lowercase ISO 4217).
-CURRENCIES = frozenset("""
-usd aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bhd bif bmd bnd bob brl bsd bwp byn bzd
-cad cdf chf clp cny cop crc cve czk djf dkk dop dzd egp etb eur fjd fkp gbp gel gip gmd gnf gtq gyd
-hkd hnl htg huf idr ils inr isk jmd jod jpy kes kgs khr kmf krw kwd kyd kzt lak lbp lkr lrd lsl mad
-mdl mga mkd mmk mnt mop mur mvr mwk mxn myr mzn nad ngn nio nok npr nzd omr pab pen pgk php pkr pln
-pyg qar ron rsd rub rwf sar sbd scr sek sgd shp sle sos srd std szl thb tjs tnd top try ttd twd tzs
-uah ugx uyu uzs vnd vuv wst xaf xcd xof xpf yer zar zmw
-""".split())
-
-#: No minor unit: amount 500 jpy is ¥500.
-ZERO_DECIMAL = frozenset("bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split())
-
-#: Three minor digits; Stripe needs the last digit to be 0.
-THREE_DECIMAL = frozenset("bhd jod kwd omr tnd".split())
-
-#: Stripe's published minimum charge amounts, in minor units; others get MIN_DEFAULT.
-MINIMUM_AMOUNT = {
-    "usd": 50, "aed": 200, "aud": 50, "bgn": 100, "brl": 50, "cad": 50, "chf": 50, "czk": 1500,
-    "dkk": 250, "eur": 50, "gbp": 30, "hkd": 400, "huf": 17500, "inr": 50, "jpy": 50, "mxn": 1000,
-    "myr": 200, "nok": 300, "nzd": 50, "pln": 200, "ron": 200, "sek": 300, "sgd": 50, "thb": 1000,
-}
-MIN_DEFAULT = 50
-MIN_DEFAULT_ZERO_DECIMAL = 100
-MAX_AMOUNT = 99_999_999  # eight digits
+# One table of Stripe's currency rules for the till and the sandbox (payments/currencies.py):
+# the sandbox reads every amount on Stripe's scale, as Stripe does.
+CURRENCIES = SUPPORTED
+MAX_AMOUNT = MAXIMUM_CHARGE  # eight digits
 
 METADATA_MAX_KEYS = 50
 METADATA_KEY_MAX = 40
@@ -46,16 +31,15 @@ def check_currency(currency: str, param: str = "currency") -> str:
 
 
 def minimum_amount(currency: str) -> int:
-    if currency in MINIMUM_AMOUNT:
-        return MINIMUM_AMOUNT[currency]
+    if currency in MINIMUM_CHARGE:
+        return MINIMUM_CHARGE[currency]
     return MIN_DEFAULT_ZERO_DECIMAL if currency in ZERO_DECIMAL else MIN_DEFAULT
 
 
 def format_amount(amount: int, currency: str) -> str:
-    if currency in ZERO_DECIMAL:
-        return f"{amount} {currency}"
-    digits = 3 if currency in THREE_DECIMAL else 2
-    return f"{amount / 10 ** digits:.{digits}f} {currency}"
+    """An amount on Stripe's scale as Stripe's messages write it: 2000000 huf is "20000.00 huf"."""
+    digits = stripe_exponent(currency)
+    return f"{Decimal(amount).scaleb(-digits):.{digits}f} {currency}"
 
 
 def check_amount(amount: int, currency: str, param: str = "amount") -> int:
@@ -69,9 +53,11 @@ def check_amount(amount: int, currency: str, param: str = "amount") -> int:
     if amount < minimum:
         raise invalid_request(f"Amount must be at least {format_amount(minimum, currency)}",
                               param=param, code="amount_too_small")
-    if currency in THREE_DECIMAL and amount % 10:
-        raise invalid_request(f"Amounts in {currency} must be divisible by 10 (the last digit "
-                              "must be 0).", param=param, code="invalid_amount")
+    step = stripe_step(currency)
+    if amount % step:
+        zeros = "digit" if step == 10 else "two digits"
+        raise invalid_request(f"Amounts in {currency} must be divisible by {step} (the last {zeros} "
+                              f"must be 0).", param=param, code="invalid_amount")
     return amount
 
 

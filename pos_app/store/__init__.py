@@ -12,10 +12,12 @@ from pos_app.store.catalogue import CatalogueImportError, CatalogueStore, Import
 from pos_app.store.db import SCHEMA_VERSION, Database
 from pos_app.store.ledger import LedgerEntry, PaymentLedger
 from pos_app.store.orders import OrderBook, RefundRecord, RefundRefused
+from pos_app.store.reviews import ReviewItem, ReviewList
 
 __all__ = [
     "CartFrozen", "CartService", "CurrencyMismatch", "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
     "ImportResult", "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
+    "ReviewItem", "ReviewList",
     "SCHEMA_VERSION", "Store", "UnknownBarcode", "open_store",
 ]
 
@@ -29,6 +31,7 @@ class Store:
     carts: CartService
     ledger: PaymentLedger
     orders: OrderBook
+    reviews: ReviewList
 
     def close(self) -> None:
         self.db.close()
@@ -56,4 +59,5 @@ def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = Fa
     if seed_demo and catalogue.count() == 0:
         from pos_app.store.demo import seed_demo_catalogue
         seed_demo_catalogue(catalogue)
-    return Store(db, catalogue, CartService(db, catalogue, pricing), PaymentLedger(db), OrderBook(db))
+    return Store(db, catalogue, CartService(db, catalogue, pricing), PaymentLedger(db), OrderBook(db),
+                 ReviewList(db))

@@ -199,6 +199,8 @@ class CartService:
             if not change(self._cart):
                 return self.snapshot()
             qty = self._cart.qty(sku)
+            if not len(self._cart):  # the last line went: a void, not an empty cart to reuse
+                return self._void(old_uuid, {sku: old_qty})
             try:
                 with self._db.transaction() as conn:
                     self._write_uuid(conn)
@@ -223,6 +225,8 @@ class CartService:
             old_uuid, old_lines = self._cart.uuid, self._cart.lines
             if not self._cart.replace(lines, self._known):
                 return self.snapshot()
+            if not len(self._cart):
+                return self._void(old_uuid, old_lines)
             try:
                 self._write_all_lines()
             except BaseException:
@@ -232,7 +236,37 @@ class CartService:
         return self._notify()
 
     def clear(self) -> CartSnapshot:
+        """Void the cart: see _void."""
         return self.replace({})
+
+    def _void(self, old_uuid: str, old_lines: Mapping[str, int]) -> CartSnapshot:
+        """The cart was emptied: close it as voided and start a new one (new id and uuid), in one
+        transaction. The next customer's lines never join a cart that has an open payment: a
+        payment that lands later for the voided cart goes to the review list (CheckoutService),
+        and never changes the new cart. Called with the lock held and self._cart already empty."""
+        try:
+            with self._db.transaction() as conn:
+                conn.execute("UPDATE carts SET state = 'closed', voided_at = ?, in_doubt = 0, updated_at = ?"
+                             " WHERE id = ?", (now(), now(), self._cart_id))
+                new_id = self._insert_cart(conn)
+        except BaseException:
+            self._restore(old_uuid, old_lines)
+            raise
+        log.info("cart %d voided (%d line(s)); cart %d started", self._cart_id, len(old_lines), new_id)
+        self._cart_id, self._cart = new_id, Cart(uuid=self._uuid)
+        self._items, self._next_position = {}, 1
+        self._rebase()
+        return self._notify()
+
+    def is_voided(self, cart_id: int) -> bool:
+        row = self._db.query_one("SELECT voided_at FROM carts WHERE id = ?", (cart_id,))
+        return row is not None and row["voided_at"] is not None
+
+    def voided_cart_ids(self) -> list[int]:
+        """Voided carts that still have an open ledger row (a payment to cancel or to review)."""
+        return [r[0] for r in self._db.query(
+            "SELECT DISTINCT c.id FROM carts c JOIN payments p ON p.cart_id = c.id"
+            " WHERE c.voided_at IS NOT NULL AND p.final = 0 ORDER BY c.id")]
 
     def _restore(self, uuid: str, lines: Mapping[str, int]) -> None:
         self._cart = Cart({s: q for s, q in lines.items() if q}, uuid=uuid)

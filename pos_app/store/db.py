@@ -148,6 +148,29 @@ MIGRATIONS: list[str] = [
         INSERT INTO items_words (rowid, sku, name) VALUES (new.rowid, new.sku, new.name);
     END;
     """,
+    # 3: a cart emptied by the cashier is voided (closed with voided_at), never reused for the next
+    # customer; payments that can't be recorded as a sale (paid with another amount, or after
+    # their cart was voided) wait on a review list for a manager, instead of blocking the till.
+    """
+    ALTER TABLE carts ADD COLUMN voided_at INTEGER;
+    CREATE TABLE payment_reviews (
+        id INTEGER PRIMARY KEY,
+        payment_intent TEXT NOT NULL UNIQUE,
+        ledger_id INTEGER REFERENCES payments (id),
+        cart_uuid TEXT NOT NULL,
+        reason TEXT NOT NULL CHECK (reason IN ('mismatch', 'paid_after_void')),
+        details TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        card_brand TEXT,
+        card_last4 TEXT,
+        status TEXT NOT NULL CHECK (status IN ('open', 'refunding', 'refunded')),
+        refund_id TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX payment_reviews_status ON payment_reviews (status, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,7 +13,8 @@ from typing import Any
 
 from pos_app.store.db import Database, now
 
-FINAL_STATUSES = frozenset({"succeeded", "canceled"})
+#: 'review': paid, but not recordable as a sale; closed into the review list (store/reviews.py).
+FINAL_STATUSES = frozenset({"succeeded", "canceled", "review"})
 
 
 @dataclass(frozen=True)

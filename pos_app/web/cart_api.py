@@ -27,6 +27,15 @@ def _check_not_paying() -> None:
         raise CartFrozen("a payment is in progress for this cart: finish or cancel it first")
 
 
+def _after_change(before: int, snapshot):
+    """Emptying the cart voided it: cancel its open payments now (this is a werkzeug thread, so the
+    card processor may be called; trouble is logged and the next charge or reconcile retries)."""
+    checkout = _services().checkout
+    if snapshot.cart_id != before and checkout is not None:
+        checkout.close_voided()
+    return snapshot
+
+
 @bp.get("/cart")
 def get_cart():
     return jsonify(cart_json(_carts().snapshot()))
@@ -36,7 +45,8 @@ def get_cart():
 def replace_cart():
     lines = cart_lines_from_body(json_body())
     _check_not_paying()
-    return jsonify(cart_json(_carts().replace(lines)))
+    before = _carts().cart_id
+    return jsonify(cart_json(_after_change(before, _carts().replace(lines))))
 
 
 @bp.put("/cart/items/<sku>")
@@ -46,7 +56,8 @@ def set_line(sku: str):
         raise BadRequestBody('the body must be {"qty": n}')
     qty = qty_field(body["qty"], "qty")
     _check_not_paying()
-    return jsonify(cart_line_json(_carts().set_qty(sku, qty), sku))
+    before = _carts().cart_id
+    return jsonify(cart_line_json(_after_change(before, _carts().set_qty(sku, qty)), sku))
 
 
 @bp.delete("/cart/items/<sku>")
@@ -55,5 +66,6 @@ def delete_line(sku: str):
     if carts.item(sku) is None:
         raise UnknownSku(sku)
     _check_not_paying()
-    return jsonify(cart_line_json(carts.remove(sku), sku))
+    before = carts.cart_id
+    return jsonify(cart_line_json(_after_change(before, carts.remove(sku)), sku))
 

@@ -48,7 +48,7 @@ def run_serve(settings: Settings) -> int:
         stop.set()  # only that: logging from a signal handler can deadlock on the logging lock
 
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    core = AppCore(settings)
+    core = AppCore(settings, command="pos-app serve")
     try:
         core.start()
         reconcile(core)

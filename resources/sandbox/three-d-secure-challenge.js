@@ -40,10 +40,14 @@
 
   function showAmount(intent) {
     if (!intent || typeof intent.amount !== 'number' || !intent.currency) return;
+    // Stripe's scale (payments/currencies.py), not CLDR's: isk and ugx are sent as two-decimal.
     var zeroDecimal = ['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf',
-                       'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf'];
+                       'vnd', 'vuv', 'xaf', 'xof', 'xpf'];
+    var threeDecimal = ['bhd', 'jod', 'kwd', 'omr', 'tnd'];
     var currency = intent.currency.toUpperCase();
-    var major = zeroDecimal.indexOf(intent.currency) >= 0 ? intent.amount : intent.amount / 100;
+    var divisor = zeroDecimal.indexOf(intent.currency) >= 0 ? 1
+        : threeDecimal.indexOf(intent.currency) >= 0 ? 1000 : 100;
+    var major = intent.amount / divisor;
     var text;
     try {
       text = new Intl.NumberFormat(undefined, {style: 'currency', currency: currency}).format(major);

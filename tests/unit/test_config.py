@@ -26,6 +26,7 @@ def test_keys_choose_the_mode():
     ({"STRIPE_SECRET_KEY": "nope", "STRIPE_PUBLISHABLE_KEY": "pk_test_a"}, "STRIPE_SECRET_KEY"),
     ({"STRIPE_SECRET_KEY": "sk_live_a", "STRIPE_PUBLISHABLE_KEY": "pk_test_a"}, "both be test keys or both live"),
     ({"POS_CURRENCY": "dollars"}, "POS_CURRENCY"),
+    ({"POS_CURRENCY": "xdr"}, "POS_CURRENCY=xdr: Stripe can't take card payments in XDR"),  # ISO, not Stripe
     ({"POS_TAX_MODE": "sometimes"}, "POS_TAX_MODE"),
     ({"POS_PORT": "99999"}, "POS_PORT"),
     ({"POS_TERMINAL_ID": "till 1"}, "POS_TERMINAL_ID"),

@@ -10,7 +10,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import stripe
 
+from pos_app.payments.stripe_gateway import STRIPE_API_VERSION, translate
 from pos_app.sandbox import SandboxState
 
 VISA = "4242424242424242"
@@ -59,6 +61,19 @@ def confirm_as_browser(sandbox, client_secret: str, card_number: str, exp_month:
     pi_id = client_secret.split("_secret_")[0]
     return _post(f"{sandbox_url}/v1/payment_intents/{pi_id}/confirm",
                  {"payment_method": method["id"], "client_secret": client_secret}, key)
+
+
+def confirm_server_side(sandbox, pi_id: str, payment_method: str = "pm_card_visa"):
+    """Confirm with one of Stripe's test PaymentMethods (pm_card_visa, pm_card_chargeDeclined, ...),
+    as a tester does without the card page; the till itself never confirms from Python. A stripe
+    error comes back as the till's own PaymentError (translate), as the gateway would raise it.
+    `sandbox`: a SandboxServer (its URL and its own secret key)."""
+    client = stripe.StripeClient(sandbox.secret_key, base_addresses={"api": sandbox.url},
+                                 max_network_retries=0, stripe_version=STRIPE_API_VERSION)
+    try:
+        return client.v1.payment_intents.confirm(pi_id, params={"payment_method": payment_method})
+    except stripe.StripeError as exc:
+        raise translate(exc) from None
 
 
 def complete_3ds(sandbox, client_secret: str, result: str = "complete") -> dict:

@@ -8,7 +8,7 @@ import pytest
 
 from pos_app.payments.gateway import PaymentMismatch, PaymentNotSucceeded
 
-from .helpers import DECLINED, VISA, confirm_as_browser
+from .helpers import DECLINED, VISA, confirm_as_browser, confirm_server_side
 from .test_recovery import tamper_amount
 
 
@@ -24,8 +24,7 @@ def test_logs_and_database_hold_no_secrets(make_till, settings, sandbox, faults,
     confirm_as_browser(sandbox, prepared.client_secret, DECLINED)
     with pytest.raises(PaymentNotSucceeded):
         till.checkout.finalize(prepared.payment_intent)
-    till.gateway.confirm_intent(prepared.payment_intent, {"number": VISA, "exp_month": 12,
-                                                          "exp_year": 2034, "cvc": "123"})
+    confirm_server_side(sandbox, prepared.payment_intent, "pm_card_visa")
     order = till.checkout.finalize(prepared.payment_intent)
     till.checkout.refund(order.id, 100)
 
@@ -40,7 +39,7 @@ def test_logs_and_database_hold_no_secrets(make_till, settings, sandbox, faults,
     till.close()
 
     logged = caplog.text + "".join(repr(r.args) for r in caplog.records)
-    assert "PAYMENT MISMATCH" in logged and "Request to Stripe api" in logged  # we did capture
+    assert "PAYMENT FOR REVIEW" in logged and "Request to Stripe api" in logged  # we did capture
     stored = b"".join(p.read_bytes() for p in settings.data_dir.glob("pos.sqlite3*"))
     assert prepared.payment_intent.encode() in stored  # we did read the database
     for secret in secrets:

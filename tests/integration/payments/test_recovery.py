@@ -265,7 +265,10 @@ def tamper_amount(sandbox: SandboxServer, pi_id: str, amount: int) -> None:
     client.v1.payment_intents.update(pi_id, params={"amount": amount})
 
 
-def test_amount_tampering_is_refused_and_changes_nothing(till, sandbox, sandbox_state, caplog):
+def test_amount_tampering_is_refused_goes_to_review_and_never_bricks_the_till(make_till, till, sandbox,
+                                                                           sandbox_state, caplog):
+    """Paid with another amount than the till asked for: no sale is recorded, the payment goes to
+    the review list with what was received, and the till sells on (also after a restart)."""
     till.carts.replace({"item3": 1})
     prepared = till.checkout.prepare()
     tamper_amount(sandbox, prepared.payment_intent, 50)  # someone lowers the charge to 0.50
@@ -275,17 +278,47 @@ def test_amount_tampering_is_refused_and_changes_nothing(till, sandbox, sandbox_
     with caplog.at_level(logging.ERROR), pytest.raises(PaymentMismatch) as info:
         till.checkout.finalize(prepared.payment_intent)
     assert info.value.http_status == 409 and "50 instead of 1500" in info.value.message
+    assert "review list" in info.value.message
     assert till.store.orders.count() == 0
     after = till.carts.snapshot()
     assert (after.cart_id, after.uuid, after.lines, after.frozen) == (before.cart_id, before.uuid,
-                                                                      before.lines, True)
-    assert till.store.ledger.by_intent(prepared.payment_intent).status == "requires_payment_method"
+                                                                      before.lines, False)
+    assert till.store.ledger.by_intent(prepared.payment_intent).status == "review"
+    [review] = till.store.reviews.all()
+    assert (review.payment_intent, review.reason, review.amount, review.status) == (
+        prepared.payment_intent, "mismatch", 50, "open")
+    assert (review.card_brand, review.card_last4) == ("visa", "4242")
     [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
-    assert "PAYMENT MISMATCH" in record.getMessage() and prepared.payment_intent in record.getMessage()
+    assert "PAYMENT FOR REVIEW" in record.getMessage() and prepared.payment_intent in record.getMessage()
+    assert "review" in till.events
 
-    report = till.checkout.reconcile()  # start-up doesn't record it either
-    assert report.finalized == [] and "different payment" in report.error
-    assert till.store.orders.count() == 0
+    # Selling goes on: the same cart is charged again on a fresh intent, and paid properly.
+    again = till.checkout.prepare()
+    assert again.payment_intent != prepared.payment_intent and again.amount == 1500
+    assert confirm_as_browser(sandbox, again.client_secret, VISA)["status"] == "succeeded"
+    assert till.checkout.finalize(again.payment_intent).total == 1500
+
+    till.close()  # a restart: reconcile finds nothing to block on
+    restarted = make_till()
+    report = restarted.checkout.reconcile()
+    assert report.error is None and not report.in_doubt and report.finalized == []
+    restarted.carts.replace({"item1": 1})
+    assert restarted.checkout.prepare().amount == 500
+
+
+def test_a_wrong_payment_found_at_start_up_goes_to_review_and_selling_goes_on(make_till, till, sandbox):
+    till.carts.replace({"item3": 1})
+    prepared = till.checkout.prepare()
+    tamper_amount(sandbox, prepared.payment_intent, 60)
+    confirm_as_browser(sandbox, prepared.client_secret, VISA)
+    till.close()  # the till died before it could finalize
+
+    restarted = make_till()
+    report = restarted.checkout.reconcile()
+    assert report.review == [prepared.payment_intent] and report.finalized == []
+    assert not report.in_doubt and report.error is None
+    assert restarted.store.reviews.by_intent(prepared.payment_intent).amount == 60
+    assert restarted.checkout.prepare().payment_intent != prepared.payment_intent
 
 
 def test_ledger_tampering_is_refused(till, sandbox):
@@ -299,11 +332,14 @@ def test_ledger_tampering_is_refused(till, sandbox):
     assert till.store.orders.count() == 0
 
 
-def test_a_tampered_open_intent_is_not_handed_to_the_page(till, sandbox):
+def test_a_tampered_open_intent_is_not_handed_to_the_page(till, sandbox, sandbox_state):
     till.carts.replace({"item1": 1})
     prepared = till.checkout.prepare()
     till.checkout.abandon()
     tamper_amount(sandbox, prepared.payment_intent, 99)
-    with pytest.raises(PaymentMismatch):
-        till.checkout.prepare()
-    assert not till.carts.snapshot().frozen
+    fresh = till.checkout.prepare()  # the tampered one is cancelled and replaced, not shown
+    assert fresh.payment_intent != prepared.payment_intent and fresh.amount == 500
+    assert sandbox_state.get("payment_intent", fresh.payment_intent)["amount"] == 500
+    assert sandbox_state.get("payment_intent", prepared.payment_intent)["status"] == "canceled"
+    assert till.store.ledger.by_intent(prepared.payment_intent).final
+    assert till.carts.snapshot().frozen  # frozen for the fresh payment

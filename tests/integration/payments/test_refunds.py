@@ -206,7 +206,7 @@ def test_a_refund_key_taken_by_another_request_fails_that_refund_and_nothing_els
     order = sell(till, sandbox.url, {"item2": 1})
     reserved = till.store.orders.begin_refund(order.id, 100, "requested_by_customer")  # left pending
     # Another request already used that key at the processor, with other parameters.
-    till.gateway.refund(payment_intent=order.payment_intent, amount=200, reason=None,
+    till.gateway.refund(payment_intent=order.payment_intent, amount=200, currency="usd", reason=None,
                         idempotency_key=reserved.idempotency_key)
 
     report = till.checkout.reconcile()

@@ -11,9 +11,7 @@ from pos_app.payments.gateway import (
 from pos_app.payments.stripe_gateway import StripeGateway
 from pos_app.sandbox import SandboxServer, SandboxState
 
-from .helpers import DECLINED, INSUFFICIENT_FUNDS, VISA
-
-CARD = {"exp_month": 12, "exp_year": 2034, "cvc": "123"}
+from .helpers import confirm_server_side
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +49,10 @@ def test_same_key_other_parameters_is_an_idempotency_conflict(gateway):
     assert info.value.http_status == 409
 
 
-def test_decline_is_card_declined_with_codes(gateway):
+def test_decline_is_card_declined_with_codes(gateway, server):
     intent = create(gateway, "gw-decline")
     with pytest.raises(CardDeclined) as info:
-        gateway.confirm_intent(intent.id, {"number": INSUFFICIENT_FUNDS, **CARD})
+        confirm_server_side(server, intent.id, "pm_card_chargeDeclinedInsufficientFunds")
     error = info.value
     assert (error.code, error.decline_code, error.payment_intent) == ("card_declined", "insufficient_funds", intent.id)
     assert error.http_status == 402 and "insufficient funds" in error.message.lower()
@@ -62,11 +60,12 @@ def test_decline_is_card_declined_with_codes(gateway):
     assert after.status == "requires_payment_method" and after.last_error_code == "insufficient_funds"
 
 
-def test_paid_intent_has_card_brand_and_last4(gateway):
+def test_paid_intent_has_card_brand_and_last4(gateway, server):
     intent = create(gateway, "gw-paid")
     with pytest.raises(CardDeclined):
-        gateway.confirm_intent(intent.id, {"number": DECLINED, **CARD})
-    paid = gateway.confirm_intent(intent.id, {"number": VISA, **CARD})
+        confirm_server_side(server, intent.id, "pm_card_chargeDeclined")
+    confirm_server_side(server, intent.id, "pm_card_visa")
+    paid = gateway.retrieve_intent(intent.id)
     assert (paid.status, paid.amount_received, paid.card_brand, paid.card_last4) == ("succeeded", 1000, "visa", "4242")
     assert paid.latest_charge.startswith("ch_")
 
@@ -77,11 +76,11 @@ def test_unknown_intent_is_not_found(gateway):
     assert info.value.http_status == 404 and isinstance(info.value, InvalidPayment)
 
 
-def test_cancel_and_cancelling_twice(gateway):
+def test_cancel_and_cancelling_twice(gateway, server):
     intent = create(gateway, "gw-cancel")
     assert gateway.cancel_intent(intent.id).status == "canceled"
     paid = create(gateway, "gw-cancel-paid")
-    gateway.confirm_intent(paid.id, {"number": VISA, **CARD})
+    confirm_server_side(server, paid.id, "pm_card_visa")
     with pytest.raises(InvalidPayment):
         gateway.cancel_intent(paid.id)
 

@@ -10,7 +10,7 @@ import stripe
 from pos_app.sandbox import SandboxState, create_sandbox_app
 from pos_app.serving import LoopbackServer
 
-from .sandbox_helpers import TEST_KEYS, TEST_SECRET_KEY
+from .sandbox_helpers import TEST_KEYS, TEST_PUBLISHABLE_KEY, TEST_SECRET_KEY
 
 #: 2027-01-15T08:00:00Z: a fixed "now" so expiry and `created` checks don't depend on the date.
 START = 1_800_000_000
@@ -85,6 +85,14 @@ def client(server) -> stripe.StripeClient:
 def api(client):
     """The v1 services, as the app's gateway uses them."""
     return client.v1
+
+
+@pytest.fixture
+def browser(server):
+    """The v1 services with the publishable key, as Stripe.js calls them: the only caller that may
+    send raw card numbers (to tokenize them)."""
+    return stripe.StripeClient(TEST_PUBLISHABLE_KEY, base_addresses={"api": server.url},
+                               max_network_retries=0).v1
 
 
 @pytest.fixture

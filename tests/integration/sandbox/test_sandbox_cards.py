@@ -22,15 +22,18 @@ DECLINING = [
 THREE_D_SECURE = ["4000002760003184", "4000000000003220"]
 
 
-def confirm_with(api, number, **card):
+def confirm_with(api, browser, number, **card):
+    """Stripe.js's way: the server creates the PI; the browser confirms it with the card (publishable
+    key and client_secret: the only caller that may send a card number)."""
     pi = api.payment_intents.create(params={"amount": 5000, "currency": "usd"})
-    return pi, api.payment_intents.confirm(
-        pi.id, params={"payment_method_data": card_data(number, **card)})
+    browser.payment_intents.confirm(pi.id, params={"payment_method_data": card_data(number, **card),
+                                                   "client_secret": pi.client_secret})
+    return pi, api.payment_intents.retrieve(pi.id)
 
 
 @pytest.mark.parametrize("number,brand", SUCCEEDING)
-def test_succeeding_cards(api, number, brand):
-    _, pi = confirm_with(api, number)
+def test_succeeding_cards(api, browser, number, brand):
+    _, pi = confirm_with(api, browser, number)
     assert pi.status == "succeeded" and pi.amount_received == 5000
     charge = api.charges.retrieve(pi.latest_charge)
     assert charge.payment_method_details.card.brand == brand
@@ -38,9 +41,9 @@ def test_succeeding_cards(api, number, brand):
 
 
 @pytest.mark.parametrize("number,code,decline_code", DECLINING)
-def test_declining_cards(api, number, code, decline_code):
+def test_declining_cards(api, browser, number, code, decline_code):
     with pytest.raises(stripe.CardError) as excinfo:
-        confirm_with(api, number)
+        confirm_with(api, browser, number)
     err = excinfo.value
     assert err.http_status == 402
     assert err.error.type == "card_error"
@@ -51,18 +54,18 @@ def test_declining_cards(api, number, code, decline_code):
     assert charge.status == "failed" and charge.failure_code == code
 
 
-def test_incorrect_number_fails_luhn_at_confirm(api):
+def test_incorrect_number_fails_luhn_at_confirm(api, browser):
     with pytest.raises(stripe.CardError) as excinfo:
-        confirm_with(api, "4242424242424241")
+        confirm_with(api, browser, "4242424242424241")
     err = excinfo.value
     assert (err.http_status, err.code) == (402, "incorrect_number")
     assert err.error.payment_intent.status == "requires_payment_method"
     assert err.error.payment_intent.last_payment_error.code == "incorrect_number"
 
 
-def test_incorrect_number_at_tokenization(api):
+def test_incorrect_number_at_tokenization(api, browser):
     with pytest.raises(stripe.CardError) as excinfo:
-        api.payment_methods.create(params=card_data("4242424242424241"))
+        browser.payment_methods.create(params=card_data("4242424242424241"))
     assert excinfo.value.code == "incorrect_number"
     assert excinfo.value.param == "card[number]"
 
@@ -76,24 +79,24 @@ def test_incorrect_number_at_tokenization(api):
     ({"cvc": "12"}, "invalid_cvc"),
     ({"cvc": "abc"}, "invalid_cvc"),
 ])
-def test_expiry_and_cvc_checks(api, card, code):
+def test_expiry_and_cvc_checks(api, browser, card, code):
     params = card_data("4242424242424242", **card)
     if code is None:
-        assert api.payment_methods.create(params=params).card.exp_year == 2027
+        assert browser.payment_methods.create(params=params).card.exp_year == 2027
         return
     with pytest.raises(stripe.CardError) as excinfo:
-        api.payment_methods.create(params=params)
+        browser.payment_methods.create(params=params)
     assert excinfo.value.http_status == 402 and excinfo.value.code == code
 
 
-def test_non_test_card_is_refused_as_in_test_mode(api):
+def test_non_test_card_is_refused_as_in_test_mode(api, browser):
     with pytest.raises(stripe.CardError) as excinfo:
-        api.payment_methods.create(params=card_data("4012888888881881"))  # Luhn-valid, not a test card
+        browser.payment_methods.create(params=card_data("4012888888881881"))  # Luhn-valid, not a test card
     assert excinfo.value.error.decline_code == "test_mode_live_card"
 
 
-def test_payment_method_keeps_no_number_or_cvc(api, wire, state):
-    pm = api.payment_methods.create(params={**card_data("4242424242424242", cvc="987"),
+def test_payment_method_keeps_no_number_or_cvc(api, browser, wire, state):
+    pm = browser.payment_methods.create(params={**card_data("4242424242424242", cvc="987"),
                                             "billing_details": {"name": "A Cashier"}})
     assert (pm.card.brand, pm.card.last4, pm.card.exp_month, pm.card.exp_year) == (
         "visa", "4242", 12, 2030)
@@ -105,10 +108,10 @@ def test_payment_method_keeps_no_number_or_cvc(api, wire, state):
     assert "4242424242424242" not in body
 
 
-def test_same_card_same_fingerprint(api):
-    one = api.payment_methods.create(params=card_data("4242424242424242"))
-    two = api.payment_methods.create(params=card_data("4242424242424242", exp_year=2031))
-    other = api.payment_methods.create(params=card_data("5555555555554444"))
+def test_same_card_same_fingerprint(api, browser):
+    one = browser.payment_methods.create(params=card_data("4242424242424242"))
+    two = browser.payment_methods.create(params=card_data("4242424242424242", exp_year=2031))
+    other = browser.payment_methods.create(params=card_data("5555555555554444"))
     assert one.card.fingerprint == two.card.fingerprint != other.card.fingerprint
 
 
@@ -173,8 +176,8 @@ def test_3ds_result_needs_the_client_secret_and_requires_action(wire):
     assert again.status_code == 400
 
 
-def test_3ds_through_stripe_python(api):
-    pi, confirmed = confirm_with(api, "4000000000003220")
+def test_3ds_through_stripe_python(api, browser):
+    pi, confirmed = confirm_with(api, browser, "4000000000003220")
     assert confirmed.status == "requires_action"
     assert confirmed.next_action.type == "use_stripe_sdk"
 
@@ -228,3 +231,65 @@ def test_stripe_js_key_field_authenticates(wire):
         "card[exp_month]": "12", "card[exp_year]": "2030", "card[cvc]": "123",
         "payment_user_agent": "stripe.js/sandbox", "time_on_page": "1234"})
     assert response.status_code == 200 and response.json["card"]["last4"] == "4242"
+
+
+# ------------------------------------------------------------- card data from a secret key
+
+RAW_CARD = {"type": "card", "card[number]": "4242424242424242", "card[exp_month]": "12",
+            "card[exp_year]": "2030", "card[cvc]": "123"}
+
+
+@pytest.mark.parametrize("path, fields", [
+    ("/v1/payment_methods", RAW_CARD),
+    ("/v1/payment_intents", {"amount": "1000", "currency": "usd", "confirm": "true",
+                             "payment_method_data[type]": "card",
+                             "payment_method_data[card][number]": "4242424242424242",
+                             "payment_method_data[card][exp_month]": "12",
+                             "payment_method_data[card][exp_year]": "2030"}),
+])
+def test_raw_card_numbers_from_a_secret_key_are_refused_as_stripe_does(wire, state, path, fields):
+    response = wire.post(path, headers=SECRET_AUTH, data=fields)
+    assert response.status_code == 402
+    error = response.json["error"]
+    assert error["type"] == "invalid_request_error"
+    assert error["message"].startswith("Sending credit card numbers directly to the Stripe API is "
+                                       "generally unsafe.")
+    assert state.all("payment_method") == [] and state.all("charge") == []
+
+
+@pytest.mark.parametrize("test_id, brand, last4, funding", [
+    ("pm_card_visa", "visa", "4242", "credit"),
+    ("pm_card_visa_debit", "visa", "5556", "debit"),
+    ("pm_card_mastercard", "mastercard", "4444", "credit"),
+])
+def test_stripes_test_payment_methods_pay_from_python(api, test_id, brand, last4, funding):
+    pi = api.payment_intents.create(params={"amount": 1500, "currency": "usd", "confirm": True,
+                                            "payment_method": test_id, "expand": ["payment_method"]})
+    assert pi.status == "succeeded"
+    assert (pi.payment_method.card.brand, pi.payment_method.card.last4) == (brand, last4)
+    assert pi.payment_method.card.funding == funding
+
+
+@pytest.mark.parametrize("test_id, decline_code", [
+    ("pm_card_chargeDeclined", "generic_decline"),
+    ("pm_card_chargeDeclinedInsufficientFunds", "insufficient_funds"),
+])
+def test_stripes_declining_test_payment_methods(api, test_id, decline_code):
+    pi = api.payment_intents.create(params={"amount": 1500, "currency": "usd"})
+    with pytest.raises(stripe.CardError) as excinfo:
+        api.payment_intents.confirm(pi.id, params={"payment_method": test_id})
+    assert excinfo.value.error.decline_code == decline_code
+
+
+def test_authentication_required_test_method_asks_for_3ds(api):
+    pi = api.payment_intents.create(params={"amount": 1500, "currency": "usd", "confirm": True,
+                                            "payment_method": "pm_card_authenticationRequired"})
+    assert pi.status == "requires_action"
+
+
+def test_test_tokens_make_payment_methods(api):
+    pm = api.payment_methods.create(params={"type": "card", "card": {"token": "tok_visa"}})
+    assert (pm.card.brand, pm.card.last4) == ("visa", "4242")
+    with pytest.raises(stripe.InvalidRequestError) as excinfo:
+        api.payment_methods.create(params={"type": "card", "card": {"token": "tok_nonsense"}})
+    assert excinfo.value.http_status == 404 and excinfo.value.param == "card[token]"

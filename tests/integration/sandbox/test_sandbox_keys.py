@@ -136,7 +136,7 @@ def test_the_till_works_with_the_minimal_key_a_shop_should_give_it(server, wire)
         "payment_method": method["id"], "client_secret": intent.client_secret})
     paid = gateway.retrieve_intent(intent.id)
     assert paid.status == "succeeded"
-    assert gateway.refund(payment_intent=paid.id, amount=500, reason=None,
+    assert gateway.refund(payment_intent=paid.id, amount=500, currency="usd", reason=None,
                           idempotency_key="refund-1").status == "succeeded"
     other = gateway.create_intent(amount=900, currency="usd", idempotency_key="cart-2",
                                   metadata={}, description="Till 1")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from .sandbox_helpers import card_data
 
 PI_FIELDS = {"id", "object", "amount", "amount_capturable", "amount_received", "currency",
              "status", "client_secret", "payment_method", "payment_method_types",
@@ -57,7 +56,7 @@ def test_confirm_succeeds_and_creates_a_charge(api):
 
 
 def test_create_with_confirm_true(api):
-    pi = new_pi(api, confirm=True, payment_method_data=card_data("5555555555554444"),
+    pi = new_pi(api, confirm=True, payment_method_data={"type": "card", "card": {"token": "tok_mastercard"}},
                 expand=["payment_method"])
     assert pi.status == "succeeded"
     assert pi.payment_method.card.brand == "mastercard"

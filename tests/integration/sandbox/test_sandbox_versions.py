@@ -10,9 +10,11 @@ from pos_app.sandbox.versions import PINNED
 from .sandbox_helpers import SECRET_AUTH
 
 
-def test_the_pinned_version_is_what_stripe_python_sends():
-    """Fails when stripe-python is upgraded: then re-check the shapes and move the pin."""
-    assert PINNED == stripe.api_version == "2026-10-28.endive"
+def test_the_pinned_version_is_what_stripe_python_sends_and_the_gateway_pins():
+    """Fails when stripe-python is upgraded or the gateway's pin moves: then re-check the shapes
+    and move the sandbox's pin with them."""
+    from pos_app.payments.stripe_gateway import STRIPE_API_VERSION
+    assert PINNED == stripe.api_version == STRIPE_API_VERSION == "2026-10-28.endive"
 
 
 def test_stripe_python_requests_are_answered_in_its_version(api):

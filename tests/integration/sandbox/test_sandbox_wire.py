@@ -93,10 +93,7 @@ def test_nested_payment_method_data(wire):
     response = wire.post("/v1/payment_intents", headers=SECRET_AUTH, data={
         "amount": "1500", "currency": "usd", "confirm": "true",
         "payment_method_data[type]": "card",
-        "payment_method_data[card][number]": "4242424242424242",
-        "payment_method_data[card][exp_month]": "12",
-        "payment_method_data[card][exp_year]": "2030",
-        "payment_method_data[card][cvc]": "123",
+        "payment_method_data[card][token]": "tok_visa",
         "payment_method_data[billing_details][name]": "Jo Till",
         "expand[]": "payment_method",
     })

@@ -185,3 +185,20 @@ def test_an_unreachable_gateway_answers_503(settings, sandbox):
         assert "reach" in response.get_json()["error"]["message"]
     finally:
         services.store.close()
+
+
+@pytest.mark.parametrize("clear", ["post-empty", "delete-lines"])
+def test_clearing_over_http_voids_the_cart_and_cancels_its_payment_at_once(api, services, cart, skus, sandbox,
+                                                                          clear):
+    payment = api.post("/create-payment-intent").get_json()
+    api.post("/checkout/abandon")
+    if clear == "post-empty":
+        api.post("/cart", {"items": {}})
+    else:
+        api.delete(f"/cart/items/{skus[0]}")
+        api.delete(f"/cart/items/{skus[1]}")
+    # Cancelled by the clearing request itself: customer 1 can't pay the old form any more.
+    assert "error" in pay(services, payment)
+    assert services.store.ledger.by_intent(payment["payment_intent"]).status == "canceled"
+    fresh = api.get("/cart").get_json()
+    assert fresh["items"] == {} and fresh["uuid"] != cart["uuid"]

@@ -66,4 +66,6 @@ def build_services(settings: Settings, api_base: str, sandbox_url: str | None) -
     gateway = StripeGateway(*SANDBOX_KEYS, api_base=api_base,
                             max_network_retries=0)
     checkout = CheckoutService(store, gateway, settings)
-    return Services(settings, store, gateway, checkout, gateway.publishable_key, sandbox_url=sandbox_url)
+    from pos_app.payments.review_desk import ReviewDesk
+    return Services(settings, store, gateway, checkout, ReviewDesk(store, gateway),
+                    publishable_key=gateway.publishable_key, sandbox_url=sandbox_url)

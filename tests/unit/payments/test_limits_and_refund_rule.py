@@ -1,4 +1,4 @@
-"""Currency minimums and the per-line refund rule (payments/refunds.py)."""
+"""Currency minimums in messages and the per-line refund rule (payments/refunds.py)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,21 @@ import pytest
 from pos_app.domain import Item, Money, PricingPolicy, TaxMode, price_lines
 from pos_app.domain.order import Order
 from pos_app.payments.gateway import AmountTooSmall, RefundRefused
-from pos_app.payments.limits import MAXIMUM_CHARGE, minimum_charge
+from pos_app.payments.currencies import minimum_charge
 from pos_app.payments.refunds import line_refund
 from pos_app.store import RefundRecord
 
 
 def test_minimum_charges_as_stripe_documents():
-    assert [minimum_charge(c) for c in ("usd", "eur", "gbp", "jpy", "USD")] == [50, 50, 30, 50, 50]
-    assert minimum_charge("krw") == 100 and minimum_charge("php") == 50
-    assert MAXIMUM_CHARGE == 99_999_999
+    assert [minimum_charge(c).amount for c in ("usd", "eur", "gbp", "jpy", "USD")] == [50, 50, 30, 50, 50]
+    assert minimum_charge("krw").amount == 100 and minimum_charge("php").amount == 50
 
 
 def test_amount_too_small_names_the_minimum_with_babel():
-    error = AmountTooSmall(29, "gbp", 30)
+    error = AmountTooSmall(Money(29, "gbp"), minimum_charge("gbp"))
     assert error.message == "£0.29 is below the smallest card payment in GBP (£0.30)."
-    assert "0,50\xa0€" in AmountTooSmall(10, "eur", 50, "de_DE").message
+    assert "0,50\xa0€" in AmountTooSmall(Money(10, "eur"), minimum_charge("eur"), "de_DE").message
+    assert "175\xa0Ft" in AmountTooSmall(Money(100, "huf"), minimum_charge("huf"), "hu_HU").message
 
 
 ITEMS = {"a": Item("a", "A", Money(1000, "eur"), tax_rate_bp=2000),

@@ -1,0 +1,54 @@
+"""ReviewDesk: what a manager does with the review list (store/reviews.py): see it, refund from it.
+
+A reviewed payment moved money but is no sale (paid with another amount, or after its cart was
+cleared), so the whole amount received goes back to the card. The refund is keyed by the payment
+("review-refund-<pi>"): a retry after a lost answer, or a second click, refunds once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from pos_app.payments.gateway import GatewayUnavailable, IdempotencyConflict, PaymentError, PaymentGateway, \
+    RefundRefused
+from pos_app.store import ReviewItem, Store
+from pos_app.store.reviews import OPEN, REFUNDED, REFUNDING
+
+log = logging.getLogger(__name__)
+
+
+class ReviewDesk:
+    def __init__(self, store: Store, gateway: PaymentGateway) -> None:
+        self._store = store
+        self._gateway = gateway
+        self._lock = threading.Lock()
+
+    def items(self, *, open_only: bool = False) -> list[ReviewItem]:
+        return self._store.reviews.all(open_only=open_only)
+
+    def refund(self, review_id: int) -> ReviewItem:
+        """Refund a reviewed payment in full. Network: call it off the GUI thread."""
+        reviews = self._store.reviews
+        with self._lock:
+            item = reviews.get(review_id)
+            if item is None:
+                raise RefundRefused(f"there is no payment {review_id} on the review list")
+            if item.status == REFUNDED:
+                return item
+            reviews.set_status(item.id, REFUNDING)  # a crash here is retried with the same key
+            try:
+                result = self._gateway.refund(
+                    payment_intent=item.payment_intent, amount=item.amount, currency=item.currency,
+                    reason="requested_by_customer", idempotency_key=item.refund_key,
+                    metadata={"review": item.reason})
+            except (GatewayUnavailable, IdempotencyConflict):
+                raise  # still 'refunding': the next try uses the same key
+            except PaymentError as exc:
+                reviews.set_status(item.id, OPEN)
+                raise RefundRefused(f"The refund was refused: {exc.message}") from None
+            if result.status in ("failed", "canceled"):
+                reviews.set_status(item.id, OPEN, refund_id=result.id)
+                raise RefundRefused(f"The refund was refused by the card processor ({result.status}).")
+            log.info("reviewed payment %s refunded (%s, %s)", item.payment_intent, result.id, result.status)
+            return reviews.set_status(item.id, REFUNDED, refund_id=result.id)

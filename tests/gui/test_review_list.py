@@ -1,0 +1,63 @@
+"""The review list in the window: clearing after an abandoned card form voids the cart (its payment
+cancelled off the GUI thread), and a payment that landed anyway is refunded from the history's
+Review list, once."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from pos_app.qt.history_window import HistoryWindow
+from tests.integration.payments.helpers import VISA, confirm_as_browser
+
+pytestmark = pytest.mark.gui
+
+TIMEOUT = 10_000
+
+
+def abandoned_payment(core):
+    core.services.carts.replace({"item1": 2})
+    prepared = core.services.checkout.prepare()
+    core.services.checkout.abandon()
+    return prepared
+
+
+def test_clear_in_the_window_cancels_the_abandoned_payment(qtbot, window, core):
+    prepared = abandoned_payment(core)
+    qtbot.waitUntil(lambda: window.clear_button.isEnabled(), timeout=TIMEOUT)
+    qtbot.mouseClick(window.clear_button, Qt.MouseButton.LeftButton)
+    ledger = core.services.store.ledger
+    qtbot.waitUntil(lambda: ledger.by_intent(prepared.payment_intent).status == "canceled", timeout=TIMEOUT)
+    assert "error" in confirm_as_browser(core.services, prepared.client_secret, VISA)
+    assert core.services.carts.snapshot().empty
+
+
+def test_a_paid_after_void_payment_is_refunded_from_the_review_list(qtbot, core):
+    prepared = abandoned_payment(core)
+    core.services.carts.clear()  # voided; customer 1's payment lands before it is cancelled
+    confirm_as_browser(core.services, prepared.client_secret, VISA)
+    core.services.carts.add("item2")
+    core.services.checkout.prepare()  # the next charge finds it: review, not customer 2's sale
+    core.services.checkout.abandon()
+
+    history = HistoryWindow(core.services, core.settings, core.mode)
+    qtbot.addWidget(history)
+    history.show()
+    assert history.review_button.text() == "Review list (1 to refund)…"
+    dialog = history.open_review()
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 1).text() == "$10.00"
+    assert "paid after its cart was cleared" in dialog.table.item(0, 3).text()
+    assert dialog.table.item(0, 4).text() == prepared.payment_intent
+
+    with qtbot.waitSignal(dialog.refunded, timeout=TIMEOUT) as signal:
+        qtbot.mouseClick(dialog.refund_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.refund_button, Qt.MouseButton.LeftButton)  # a double click refunds once
+    assert signal.args[0].status == "refunded"
+    assert dialog.table.item(0, 5).text() == "refunded" and not dialog.refund_button.isEnabled()
+    assert "Refunded $10.00" in dialog.status.text()
+    assert history.review_button.text() == "Review list…"
+    refunds = [r for r in core._sandbox.state.all("refund") if r["payment_intent"] == prepared.payment_intent]
+    assert [r["amount"] for r in refunds] == [1000]  # the sandbox saw exactly one refund
+    dialog.reject()
+    history.close()
