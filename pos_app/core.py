@@ -158,6 +158,7 @@ class AppCore:
             self._server = None
         if self._sandbox is not None:
             self._sandbox.stop()
+            self._sandbox.state.close()  # its SQLite file
             self._sandbox = None
         if self.services is not None:
             self.services.gateway = self.services.checkout = self.services.review_desk = None

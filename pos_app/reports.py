@@ -295,3 +295,4 @@ def report_gateway(settings) -> Iterator[object]:
         yield StripeGateway(server.secret_key, server.publishable_key, api_base=server.url)
     finally:
         server.stop()
+        server.state.close()
