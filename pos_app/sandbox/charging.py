@@ -27,7 +27,8 @@ AUTHENTICATION_FAILED = ("The provided PaymentMethod has failed authentication. 
 
 
 def render(call: Call, pi: dict) -> dict:
-    return objects.render(call.state, "payment_intent", pi, call.expand, call.publishable)
+    return objects.render(call.state, "payment_intent", pi, call.expand, call.publishable,
+                          caller=call.caller)
 
 
 def confirm_payment(call: Call, pi: dict) -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from pos_app.sandbox.auth import require
 from pos_app.sandbox.cards import CardDetails
 from pos_app.sandbox.errors import invalid_request, validation_error
+from pos_app.sandbox.keys import Caller
 from pos_app.sandbox.state import SandboxState, random_token
 
 #: Fields of a PaymentIntent that Stripe also returns to a publishable key.
@@ -44,9 +46,9 @@ def client_view(pi: dict) -> dict:
 
 
 def render(state: SandboxState, kind: str, record: dict, expand: list[str],
-           publishable: bool = False) -> dict:
+           publishable: bool = False, caller: Caller | None = None) -> dict:
     """The object's JSON, with `expand` paths (`latest_charge.balance_transaction`) replaced by
-    the objects they name."""
+    the objects they name (a restricted caller needs read permission on each)."""
     obj = client_view(record) if publishable and kind == "payment_intent" else public(record)
     tree: dict = {}
     for path in expand:
@@ -57,12 +59,12 @@ def render(state: SandboxState, kind: str, record: dict, expand: list[str],
         node = tree
         for part in parts:
             node = node.setdefault(part, {})
-    _expand(state, kind, obj, tree, publishable, "")
+    _expand(state, kind, obj, tree, publishable, "", caller)
     return obj
 
 
 def _expand(state: SandboxState, kind: str, obj: dict, tree: dict, publishable: bool,
-            prefix: str) -> None:
+            prefix: str, caller: Caller | None) -> None:
     for field, below in tree.items():
         target = EXPANDABLE[kind].get(field)
         if target is None or (publishable and field not in obj):
@@ -74,9 +76,11 @@ def _expand(state: SandboxState, kind: str, obj: dict, tree: dict, publishable: 
             related = state.get(related_kind, value) if related_kind else None
             if related is None:
                 continue
+            if caller is not None:
+                require(caller, f"{related_kind}s", write=False)
             obj[field] = value = public(related)
         if below and isinstance(value, dict):  # null stays null, as on Stripe
-            _expand(state, value["object"], value, below, False, f"{prefix}{field}.")
+            _expand(state, value["object"], value, below, False, f"{prefix}{field}.", caller)
 
 
 _RANGE_SQL = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -84,7 +88,8 @@ _RANGE_SQL = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 def render_list(state: SandboxState, kind: str, *, url: str, limit: int,
                 starting_after: str | None, ending_before: str | None, expand: list[str],
-                created: dict[str, int] | None = None, **columns: str | None) -> dict:
+                created: dict[str, int] | None = None, caller: Caller | None = None,
+                **columns: str | None) -> dict:
     """A Stripe list page, newest first, cursor by object id, has_more past the page.
 
     Paged in SQL (by the created/seq index), so a page costs the same at any history size.
@@ -124,7 +129,7 @@ def render_list(state: SandboxState, kind: str, *, url: str, limit: int,
         page.reverse()
     item_expand = [e.removeprefix("data.") for e in expand]
     return {"object": "list", "url": url, "has_more": has_more,
-            "data": [render(state, kind, r, item_expand) for r in page]}
+            "data": [render(state, kind, r, item_expand, caller=caller) for r in page]}
 
 
 # ------------------------------------------------------------------------------------ builders

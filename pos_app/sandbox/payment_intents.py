@@ -147,7 +147,8 @@ def list_(call: Call):
     return 200, objects.render_list(call.state, "payment_intent", url="/v1/payment_intents",
                                     limit=p.get("limit", 10), created=p.get("created"),
                                     starting_after=p.get("starting_after"),
-                                    ending_before=p.get("ending_before"), expand=call.expand)
+                                    ending_before=p.get("ending_before"), expand=call.expand,
+                                    caller=call.caller)
 
 
 def three_d_secure_result(call: Call, pi_id: str):

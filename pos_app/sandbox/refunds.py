@@ -44,12 +44,12 @@ def create(call: Call):
     charge["amount_refunded"] += amount
     charge["refunded"] = charge["amount_refunded"] >= charge["amount"]
     call.state.put("charge", charge)
-    return 200, objects.render(call.state, "refund", refund, call.expand)
+    return 200, objects.render(call.state, "refund", refund, call.expand, caller=call.caller)
 
 
 def retrieve(call: Call, refund_id: str):
     refund = call.find("refund", refund_id)
-    return 200, objects.render(call.state, "refund", refund, call.expand)
+    return 200, objects.render(call.state, "refund", refund, call.expand, caller=call.caller)
 
 
 def list_(call: Call):
@@ -58,12 +58,13 @@ def list_(call: Call):
 
 def retrieve_balance_transaction(call: Call, txn_id: str):
     txn = call.find("balance_transaction", txn_id)
-    return 200, objects.render(call.state, "balance_transaction", txn, call.expand)
+    return 200, objects.render(call.state, "balance_transaction", txn, call.expand,
+                               caller=call.caller)
 
 
 def retrieve_charge(call: Call, charge_id: str):
     charge = call.find("charge", charge_id)
-    return 200, objects.render(call.state, "charge", charge, call.expand)
+    return 200, objects.render(call.state, "charge", charge, call.expand, caller=call.caller)
 
 
 def list_charges(call: Call):
@@ -78,6 +79,7 @@ def _list(call: Call, kind: str, url: str) -> dict:
                                starting_after=p.get("starting_after"),
                                ending_before=p.get("ending_before"), expand=call.expand,
                                created=p.get("created"), payment_intent=p.get("payment_intent"),
+                               caller=call.caller,
                                **{charge_column: p.get("charge")})
 
 

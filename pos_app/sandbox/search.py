@@ -48,7 +48,8 @@ def search(call: Call):
         raise validation_error("Expansions on lists must start with 'data.'.", param="expand")
     return 200, {
         "object": "search_result", "url": "/v1/payment_intents/search", "has_more": has_more,
-        "data": [objects.render(call.state, "payment_intent", r, item_expand) for r in page],
+        "data": [objects.render(call.state, "payment_intent", r, item_expand, caller=call.caller)
+                 for r in page],
         "next_page": _write_page(page[-1]) if has_more else None,
     }
 

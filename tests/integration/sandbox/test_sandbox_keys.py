@@ -94,6 +94,19 @@ def test_a_missing_permission_is_stripes_403(wire, method, path, permission):
     assert key not in response.get_data(as_text=True)
 
 
+def test_expanding_an_object_needs_read_permission_on_it(wire):
+    key = restricted(wire, payment_intents="write")
+    pi = wire.post("/v1/payment_intents", headers=auth(key), data={
+        **CREATE, "confirm": "true", "payment_method": "pm_card_visa"}).json
+    assert pi["status"] == "succeeded" and pi["latest_charge"].startswith("ch_")
+    refused = wire.get(f"/v1/payment_intents/{pi['id']}?expand[]=latest_charge", headers=auth(key))
+    assert refused.status_code == 403 and "'rak_charge_read'" in refused.json["error"]["message"]
+    deeper = restricted(wire, payment_intents="read", charges="read")
+    response = wire.get(f"/v1/payment_intents/{pi['id']}?expand[]=latest_charge.balance_transaction",
+                        headers=auth(deeper))
+    assert response.status_code == 403 and "rak_balance_transaction_read" in response.json["error"]["message"]
+
+
 def test_read_permission_does_not_allow_writes(wire):
     key = restricted(wire, payment_intents="read")
     assert wire.get("/v1/payment_intents", headers=auth(key)).status_code == 200
