@@ -21,15 +21,19 @@ STATE_FILE_NAME = "sandbox.sqlite3"
 
 
 class _RedactClientSecrets(logging.Filter):
-    """werkzeug logs each request line; Stripe.js puts the client_secret in the query string."""
+    """werkzeug logs each request line; Stripe.js puts the client_secret in the query string, and
+    the 3-D Secure redirect and receipt pages carry their own token in the path."""
 
     _SECRET = re.compile(r"(client_secret=)[^&\s\"]+")
+    _PATH_TOKEN = re.compile(r"(/_sandbox/3ds/redirect/[^/\s]+/|/receipts/payment/[^/\s]+/)[^?\s\"]+")
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:
-            record.args = tuple(self._SECRET.sub(r"\1[redacted]", a) if isinstance(a, str) else a
-                                for a in record.args)
+            record.args = tuple(self._redact(a) if isinstance(a, str) else a for a in record.args)
         return True
+
+    def _redact(self, text: str) -> str:
+        return self._PATH_TOKEN.sub(r"\1[redacted]", self._SECRET.sub(r"\1[redacted]", text))
 
 
 _redaction = _RedactClientSecrets()

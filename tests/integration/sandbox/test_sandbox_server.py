@@ -40,6 +40,30 @@ def test_request_log_redacts_client_secrets(caplog):
     assert pi.client_secret not in caplog.text
 
 
+def test_request_log_redacts_the_receipt_and_3ds_redirect_tokens(caplog):
+    import urllib.request
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    with SandboxServer(SandboxState()) as server:
+        client = stripe.StripeClient(server.secret_key, base_addresses={"api": server.url},
+                                     max_network_retries=0)
+        paid = client.v1.payment_intents.create(params={
+            "amount": 700, "currency": "eur", "confirm": True, "payment_method": "pm_card_visa",
+            "expand": ["latest_charge"]})
+        with urllib.request.urlopen(paid.latest_charge.receipt_url, timeout=10):
+            pass
+        pi = client.v1.payment_intents.create(params={
+            "amount": 700, "currency": "eur", "confirm": True, "return_url": "https://till.example/",
+            "payment_method": "pm_card_authenticationRequired"})
+        redirect = pi.next_action.redirect_to_url.url
+        with urllib.request.urlopen(redirect, timeout=10):
+            pass
+    receipt_token = paid.latest_charge.receipt_url.rsplit("/", 1)[1]
+    redirect_token = redirect.rsplit("/", 1)[1]
+    assert f"/receipts/payment/{paid.latest_charge.id}/[redacted]" in caplog.text
+    assert "/_sandbox/3ds/redirect/" in caplog.text
+    assert receipt_token not in caplog.text and redirect_token not in caplog.text
+
+
 def test_standalone_prints_url_serves_and_stops_on_sigterm(tmp_path):
     script = ("import sys; from pathlib import Path; from pos_app.sandbox import run_standalone; "
               "sys.exit(run_standalone(0, Path(sys.argv[1])))")
