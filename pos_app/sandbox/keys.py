@@ -59,8 +59,8 @@ class ApiKeys:
         secret, publishable = given or (f"sk_test_{random_token(99)}", f"pk_test_{random_token(99)}")
         if not (secret.startswith("sk_test_") and publishable.startswith("pk_test_")):
             raise ValueError("sandbox keys are sk_test_… and pk_test_…")
-        self.secret = state._meta_default("secret_key", lambda: secret)
-        self.publishable = state._meta_default("publishable_key", lambda: publishable)
+        self.secret = state.meta_default("secret_key", lambda: secret)
+        self.publishable = state.meta_default("publishable_key", lambda: publishable)
 
     def identify(self, key: str) -> Caller | None:
         """The caller a key stands for, or None if it is not one of this sandbox's keys."""

@@ -95,7 +95,7 @@ class SandboxState:
         self.keys = ApiKeys(self, keys)
         self.faults = Faults()  # fault injection rules: in memory, never saved
         # Salt for card fingerprints: stable for this sandbox, different between sandboxes.
-        self.fingerprint_salt = self._meta_default("fingerprint_salt", lambda: random_token(16))
+        self.fingerprint_salt = self.meta_default("fingerprint_salt", lambda: random_token(16))
 
     def now(self) -> int:
         return int(self.clock())
@@ -257,7 +257,8 @@ class SandboxState:
         row = self.query_one("SELECT value FROM meta WHERE name = ?", (name,))
         return row[0] if row else None
 
-    def _meta_default(self, name: str, make: Callable[[], str]) -> str:
+    def meta_default(self, name: str, make: Callable[[], str]) -> str:
+        """The stored value of a setting (keys, fingerprint salt), made and saved on first use."""
         with self.transaction():
             value = self.meta(name)
             if value is None:
