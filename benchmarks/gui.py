@@ -575,7 +575,7 @@ def _headless_sale(till: Till, skus: list[str]) -> float:
     for sku in skus:
         till.carts.add(sku, 1)
     prepared = checkout.prepare()
-    result = confirm_as_browser(till.core.sandbox_url, prepared.client_secret, CARD)
+    result = confirm_as_browser(till.core.services, prepared.client_secret, CARD)
     assert result.get("status") == "succeeded", result
     checkout.finalize(prepared.payment_intent)
     elapsed = now_ms() - t0

@@ -6,7 +6,7 @@
     python benchmarks/run.py --profile      # also write pyinstrument profiles to docs/profiles/
     python benchmarks/run.py --only search,scan
 
-Benchmarks: cold_start, http_cart, search, scan, charge, sale (see docs/benchmarks.md).
+Benchmarks: cold_start, http_cart, search, scan, charge, sale, sandbox (see docs/benchmarks.md).
 Each reports min / median / p95 / max over repeated runs after a warm-up, and a ratio against a
 baseline measured in the same run (interleaved). Synthetic catalogues are generated once and
 cached outside the repository (benchmarks/catalogue.py; POS_BENCH_CACHE to choose where).
@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import catalogue  # noqa: E402
 
-ALL = ("cold_start", "http_cart", "search", "scan", "charge", "sale")
+ALL = ("cold_start", "http_cart", "search", "scan", "charge", "sale", "sandbox")
 PROFILES = ROOT / "docs" / "profiles"
 
 
@@ -40,10 +40,10 @@ def plan(quick: bool) -> dict:
     if quick:
         return {"cold_start_items": 1_000, "cold_start_runs": 1, "http_items": 1_000, "http_lines": 1_000,
                 "http_runs": 5, "search_sizes": [1_000, 2_000], "search_reps": 1, "scan_runs": 3,
-                "charge_runs": 1, "sale_runs": 1}
+                "charge_runs": 1, "sale_runs": 1, "sandbox_sizes": [20, 200], "sandbox_runs": 3}
     return {"cold_start_items": 100_000, "cold_start_runs": 10, "http_items": 100_000, "http_lines": 1_000,
             "http_runs": 60, "search_sizes": [1_000, 100_000, 250_000], "search_reps": 3, "scan_runs": 60,
-            "charge_runs": 10, "sale_runs": 5}
+            "charge_runs": 10, "sale_runs": 5, "sandbox_sizes": [100, 10_000], "sandbox_runs": 40}
 
 
 def machine() -> dict:
@@ -115,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
             result["http_cart"] = {"items": n, **http_cart.run(
                 dirs, settings["http_lines"], settings["http_runs"],
                 profile_to=PROFILES / "http_put_1000_lines.txt" if args.profile else None, log=log)}
+        if "sandbox" in only:
+            from benchmarks import sandbox
+            sizes = settings["sandbox_sizes"]
+            log(f"5. a training sale after {sizes[0]:,} vs {sizes[-1]:,} PaymentIntents in the sandbox ...")
+            result["sandbox"] = sandbox.run(sizes, settings["sandbox_runs"], work, log=log)
         gui_parts = [p for p in ("search", "scan", "charge", "sale") if p in only]
         if gui_parts:
             result.update(run_gui_benchmarks(gui_parts, settings, work, args.profile, log))
@@ -233,6 +238,9 @@ def print_human(r: dict) -> None:
               f"target <= 3x and < 1500 ms: ratio {'met' if c['target']['met_ratio'] else 'MISSED'}, "
               f"time {'met' if c['target']['met_absolute'] else 'MISSED'}")
         print(f"   pos-app phases (median ms from spawn): {c['pos_app']['phases_median_ms']}")
+    if "sandbox" in r:
+        from benchmarks import sandbox
+        sandbox.print_human(r["sandbox"])
     if "search" in r:
         s = r["search"]
         print(f"\n2. catalogue search, per keystroke ({s['keystrokes_per_size']} keystrokes per size; "

@@ -66,6 +66,11 @@ class AppCore:
         return self._sandbox.url if self._sandbox else None
 
     @property
+    def sandbox_secret_key(self) -> str | None:
+        """Training mode: the sandbox's own secret key (for tests that inspect or steer it)."""
+        return self._sandbox.secret_key if self._sandbox else None
+
+    @property
     def endpoint_running(self) -> bool:
         return self._server is not None and self._server.running
 
@@ -116,10 +121,13 @@ class AppCore:
 
         settings = self.settings
         if settings.mode == TRAINING:
-            from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY, SandboxServer, SandboxState
-            self._sandbox = SandboxServer(SandboxState(settings.data_dir / "sandbox.json"))
+            from pos_app.sandbox import SandboxServer, SandboxState
+            from pos_app.sandbox.server import STATE_FILE_NAME
+            # The sandbox's own keys (made once per data folder) are the only ones it accepts.
+            self._sandbox = SandboxServer(SandboxState(settings.data_dir / STATE_FILE_NAME))
             self._sandbox.start()
-            gateway = StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=self._sandbox.url)
+            gateway = StripeGateway(self._sandbox.secret_key, self._sandbox.publishable_key,
+                                    api_base=self._sandbox.url)
         else:
             gateway = StripeGateway(settings.stripe_secret_key, settings.stripe_publishable_key)
         services = self.services
@@ -150,6 +158,7 @@ class AppCore:
             self._server = None
         if self._sandbox is not None:
             self._sandbox.stop()
+            self._sandbox.state.close()  # its SQLite file
             self._sandbox = None
         if self.services is not None:
             self.services.gateway = self.services.checkout = self.services.review_desk = None

@@ -287,10 +287,12 @@ def report_gateway(settings) -> Iterator[object]:
     if settings.mode != TRAINING:
         yield StripeGateway(settings.stripe_secret_key, settings.stripe_publishable_key)
         return
-    from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY, SandboxServer, SandboxState
-    server = SandboxServer(SandboxState(settings.data_dir / "sandbox.json"))
+    from pos_app.sandbox import SandboxServer, SandboxState
+    from pos_app.sandbox.server import STATE_FILE_NAME
+    server = SandboxServer(SandboxState(settings.data_dir / STATE_FILE_NAME))
     server.start()
     try:
-        yield StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=server.url)
+        yield StripeGateway(server.secret_key, server.publishable_key, api_base=server.url)
     finally:
         server.stop()
+        server.state.close()

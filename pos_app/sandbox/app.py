@@ -1,8 +1,11 @@
 """The sandbox's Flask app: Stripe's /v1 wire format over SandboxState.
 
-Every /v1 request goes through `_serve`: key check, form decoding, Idempotency-Key claim, schema
-check, then the handler inside one state transaction (its objects and the saved idempotent
-response are written together).
+Every /v1 request goes through `_serve`: API version and key check (only this sandbox's own keys,
+from the Authorization header; Stripe.js's publishable `key` field where Stripe takes one), a
+restricted key's permission, form decoding, Idempotency-Key claim, schema check, then the handler
+inside one state transaction (its objects and the saved idempotent response are written together;
+a change that cannot be saved answers 500 and is not made). No CORS: the Stripe.js lookalike calls
+the API from frames on the sandbox's own origin, so no other web page may read an answer.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ from typing import Any, Callable
 import flask
 from werkzeug.exceptions import HTTPException
 
-from pos_app.sandbox import auth, payment_intents, payment_methods, refunds
+from pos_app.sandbox import auth, charging, control, payment_intents, payment_methods, refunds, search
 from pos_app.sandbox.calls import Call
 from pos_app.sandbox.errors import StripeError, api_error, invalid_request
+from pos_app.sandbox.faults import ENVIRON_KEY, FaultInjector
 from pos_app.sandbox.forms import Field, check, decode_form
+from pos_app.sandbox.hooks import hooks_blueprint
 from pos_app.sandbox.idempotency import SavedResponse
-from pos_app.sandbox.state import SandboxState, random_token
+from pos_app.sandbox.state import SandboxState, StateNotSaved, random_token
+from pos_app.sandbox.versions import PINNED, check_version
 
 try:
     from pos_app.sandbox.stripejs import stripejs_blueprint
@@ -29,11 +35,11 @@ except ImportError:
 
 log = logging.getLogger(__name__)
 
-API_VERSION = "2025-03-31.basil"
+API_VERSION = PINNED
 #: Fields Stripe.js adds to its calls; Stripe ignores them, so the sandbox does too.
 STRIPE_JS_FIELDS = ("key", "_stripe_version", "_stripe_account", "payment_user_agent", "muid",
                     "guid", "sid", "time_on_page", "referrer", "client_attribution_metadata")
-CORS_PREFIXES = ("/v1/", "/_sandbox/")
+API_PREFIXES = ("/v1/", "/_sandbox/")
 
 
 @dataclass(frozen=True)
@@ -42,30 +48,48 @@ class Endpoint:
     method: str
     handler: Callable[..., tuple[int, dict]]
     schema: dict[str, Field]
+    #: The restricted-key permission it needs (None: no restricted key may call it).
+    resource: str | None
     publishable: bool = False
 
+    @property
+    def writes(self) -> bool:
+        return self.method != "GET"
 
+
+PI = "payment_intents"
 ENDPOINTS = (
-    Endpoint("/v1/payment_intents", "POST", payment_intents.create, payment_intents.CREATE),
-    Endpoint("/v1/payment_intents", "GET", payment_intents.list_, payment_intents.LIST),
+    Endpoint("/v1/payment_intents", "POST", payment_intents.create, payment_intents.CREATE, PI),
+    Endpoint("/v1/payment_intents", "GET", payment_intents.list_, payment_intents.LIST, PI),
+    Endpoint("/v1/payment_intents/search", "GET", search.search, search.SEARCH, PI),
     Endpoint("/v1/payment_intents/<pi_id>", "GET", payment_intents.retrieve,
-             payment_intents.RETRIEVE, publishable=True),
-    Endpoint("/v1/payment_intents/<pi_id>", "POST", payment_intents.update, payment_intents.UPDATE),
+             payment_intents.RETRIEVE, PI, publishable=True),
+    Endpoint("/v1/payment_intents/<pi_id>", "POST", payment_intents.update, payment_intents.UPDATE,
+             PI),
     Endpoint("/v1/payment_intents/<pi_id>/confirm", "POST", payment_intents.confirm,
-             payment_intents.CONFIRM, publishable=True),
+             payment_intents.CONFIRM, PI, publishable=True),
     Endpoint("/v1/payment_intents/<pi_id>/cancel", "POST", payment_intents.cancel,
-             payment_intents.CANCEL),
+             payment_intents.CANCEL, PI),
+    Endpoint("/v1/payment_intents/<pi_id>/capture", "POST", charging.capture, charging.CAPTURE, PI),
     Endpoint("/v1/payment_methods", "POST", payment_methods.create, payment_methods.CREATE,
-             publishable=True),
+             "payment_methods", publishable=True),
     Endpoint("/v1/payment_methods/<pm_id>", "GET", payment_methods.retrieve,
-             payment_methods.RETRIEVE),
-    Endpoint("/v1/charges", "GET", refunds.list_charges, refunds.LIST),
-    Endpoint("/v1/charges/<charge_id>", "GET", refunds.retrieve_charge, refunds.RETRIEVE),
-    Endpoint("/v1/refunds", "POST", refunds.create, refunds.CREATE),
-    Endpoint("/v1/refunds", "GET", refunds.list_, refunds.LIST),
-    Endpoint("/v1/refunds/<refund_id>", "GET", refunds.retrieve, refunds.RETRIEVE),
+             payment_methods.RETRIEVE, "payment_methods"),
+    Endpoint("/v1/charges", "GET", refunds.list_charges, refunds.LIST, "charges"),
+    Endpoint("/v1/charges/<charge_id>", "GET", refunds.retrieve_charge, refunds.RETRIEVE,
+             "charges"),
+    Endpoint("/v1/refunds", "POST", refunds.create, refunds.CREATE, "refunds"),
+    Endpoint("/v1/refunds", "GET", refunds.list_, refunds.LIST, "refunds"),
+    Endpoint("/v1/refunds/<refund_id>", "GET", refunds.retrieve, refunds.RETRIEVE, "refunds"),
+    Endpoint("/v1/balance_transactions/<txn_id>", "GET", refunds.retrieve_balance_transaction,
+             refunds.RETRIEVE, "balance_transactions"),
     Endpoint("/_sandbox/3ds/<pi_id>", "POST", payment_intents.three_d_secure_result,
-             payment_intents.THREE_D_SECURE_RESULT, publishable=True),
+             payment_intents.THREE_D_SECURE_RESULT, PI, publishable=True),
+    Endpoint("/_sandbox/faults", "POST", control.add_fault, control.FAULT_CREATE, None),
+    Endpoint("/_sandbox/faults", "GET", control.list_faults, control.FAULT_LIST, None),
+    Endpoint("/_sandbox/faults", "DELETE", control.clear_faults, control.FAULT_CLEAR, None),
+    Endpoint("/_sandbox/restricted_keys", "POST", control.create_restricted_key,
+             control.RESTRICTED_KEY_CREATE, None),
 )
 
 
@@ -77,12 +101,13 @@ def create_sandbox_app(state: SandboxState) -> flask.Flask:
         app.add_url_rule(endpoint.rule, f"{endpoint.method} {endpoint.rule}",
                          _view(state, endpoint), methods=[endpoint.method],
                          provide_automatic_options=False)
-    app.before_request(_answer_preflight)
-    app.after_request(_allow_cross_origin)
     app.register_error_handler(StripeError, _stripe_error_response)
+    app.register_error_handler(StateNotSaved, _not_saved_response)
     app.register_error_handler(HTTPException, _http_error_response)
     if stripejs_blueprint is not None:
         app.register_blueprint(stripejs_blueprint)
+    app.register_blueprint(hooks_blueprint)
+    app.wsgi_app = FaultInjector(app.wsgi_app, state.faults)  # type: ignore[method-assign]
     return app
 
 
@@ -96,16 +121,16 @@ def _view(state: SandboxState, endpoint: Endpoint):
 def _serve(state: SandboxState, endpoint: Endpoint, path: dict[str, str]) -> flask.Response:
     request = flask.request
     source = request.form if request.method == "POST" else request.args
-    publishable = auth.is_publishable(auth.key_from(request.headers.get("Authorization", ""),
-                                                    source.get("key")))
-    if publishable and not endpoint.publishable:
-        raise StripeError(401, "invalid_request_error", auth.SECRET_ONLY)
+    caller = auth.authenticate(state.keys, request.headers.get("Authorization", ""),
+                               source.get("key"), publishable_ok=endpoint.publishable)
+    auth.require(caller, endpoint.resource, endpoint.writes)
+    flask.g.stripe_version = check_version(request.headers.get("Stripe-Version"))
     raw = decode_form(source.items(multi=True))
     for name in STRIPE_JS_FIELDS:
         raw.pop(name, None)
     key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
     if key is None:
-        status, body = _execute(state, endpoint, path, raw, publishable)
+        status, body = _execute(state, endpoint, path, raw, caller)
         return _response(status, body)
     state.idempotency.check_key(key)
     saved = state.idempotency.claim(key, f"{request.method} {request.path}",
@@ -113,15 +138,15 @@ def _serve(state: SandboxState, endpoint: Endpoint, path: dict[str, str]) -> fla
     if saved is not None:
         return _response(saved.status, saved.body, replayed=True)
     try:
-        return _serve_claimed(state, endpoint, path, raw, publishable, key)
+        return _serve_claimed(state, endpoint, path, raw, caller, key)
     finally:
-        state.idempotency.release(key)  # no-op once saved
+        state.idempotency.release(key)  # after the saved response is committed (or not)
 
 
-def _serve_claimed(state, endpoint, path, raw, publishable, key) -> flask.Response:
+def _serve_claimed(state, endpoint, path, raw, caller, key) -> flask.Response:
     with state.transaction():
         try:
-            status, body = _execute(state, endpoint, path, raw, publishable)
+            status, body = _execute(state, endpoint, path, raw, caller)
         except StripeError as exc:
             if not exc.saved_for_idempotency:
                 raise
@@ -131,25 +156,27 @@ def _serve_claimed(state, endpoint, path, raw, publishable, key) -> flask.Respon
             endpoint=f"{flask.request.method} {flask.request.path}",
             params=json.dumps(raw, sort_keys=True), status=status, body=text,
             created=state.now()))
-        state.mark_changed()
     return _response(status, text)
 
 
-def _execute(state, endpoint, path, raw, publishable) -> tuple[int, dict]:
-    with state.transaction():
-        try:
-            call = Call(state=state, publishable=publishable,
-                        base_url=flask.request.host_url.rstrip("/"),
-                        params=check(raw, endpoint.schema))
+def _execute(state, endpoint, path, raw, caller) -> tuple[int, dict]:
+    """Run the handler in a transaction (a savepoint under a keyed request's own)."""
+    try:
+        with state.transaction():
+            params = check(raw, endpoint.schema)
+            if flask.request.environ.get(ENVIRON_KEY) == "error_500":
+                raise api_error("An injected fault (training sandbox): the request failed.")
+            call = Call(state=state, caller=caller, base_url=flask.request.host_url.rstrip("/"),
+                        params=params)
             return endpoint.handler(call, **path)
-        except StripeError:
-            raise
-        except Exception:
-            # Like Stripe's 500: answered (and saved against the key) as an api_error.
-            log.exception("sandbox request failed: %s %s", flask.request.method,
-                          flask.request.path)
-            err = api_error()
-            return err.status, err.body()
+    except (StripeError, StateNotSaved):
+        raise
+    except Exception:
+        # Like Stripe's 500: nothing was changed (rolled back); answered, and saved against
+        # the key, as an api_error.
+        log.exception("sandbox request failed: %s %s", flask.request.method, flask.request.path)
+        err = api_error()
+        return err.status, err.body()
 
 
 def _dumps(body: Any) -> str:
@@ -160,7 +187,7 @@ def _response(status: int, body: dict | str, replayed: bool = False) -> flask.Re
     text = body if isinstance(body, str) else _dumps(body)
     response = flask.Response(text, status=status, mimetype="application/json")
     response.headers["Request-Id"] = f"req_{random_token(14)}"
-    response.headers["Stripe-Version"] = flask.request.headers.get("Stripe-Version", API_VERSION)
+    response.headers["Stripe-Version"] = flask.g.get("stripe_version", API_VERSION)
     key = flask.request.headers.get("Idempotency-Key")
     if key and flask.request.method == "POST":
         response.headers["Idempotency-Key"] = key
@@ -173,9 +200,14 @@ def _stripe_error_response(exc: StripeError) -> flask.Response:
     return _response(exc.status, exc.body())
 
 
+def _not_saved_response(exc: StateNotSaved) -> flask.Response:
+    err = api_error("The training sandbox could not save this change, so it was not made.")
+    return _response(err.status, err.body())
+
+
 def _http_error_response(exc: HTTPException):
     request = flask.request
-    if not request.path.startswith(CORS_PREFIXES):
+    if not request.path.startswith(API_PREFIXES):
         return exc
     if exc.code in (404, 405):
         err = invalid_request(f"Unrecognized request URL ({request.method}: {request.path}). "
@@ -184,23 +216,3 @@ def _http_error_response(exc: HTTPException):
     else:
         err = StripeError(exc.code or 500, "invalid_request_error", exc.description or exc.name)
     return _response(err.status, err.body())
-
-
-def _answer_preflight():
-    request = flask.request
-    if request.method == "OPTIONS" and request.path.startswith(CORS_PREFIXES):
-        response = flask.Response(status=200)
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE"
-        response.headers["Access-Control-Allow-Headers"] = request.headers.get(
-            "Access-Control-Request-Headers",
-            "Authorization, Content-Type, Idempotency-Key, Stripe-Version")
-        response.headers["Access-Control-Max-Age"] = "300"
-        return response
-    return None
-
-
-def _allow_cross_origin(response: flask.Response) -> flask.Response:
-    if flask.request.path.startswith(CORS_PREFIXES):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = "Request-Id, Idempotent-Replayed"
-    return response

@@ -1,14 +1,18 @@
-"""API keys as Stripe reads them: Bearer (or stripe-python's old basic auth), or Stripe.js's `key`."""
+"""Who is calling, as Stripe reads it: the Authorization header, or Stripe.js's publishable `key` field.
+
+Secret and restricted keys count only in the Authorization header (Bearer, or Basic with the key
+as user name, as Stripe accepts). Stripe.js sends its publishable key as the `key` field of the
+form or query string; that is accepted for a publishable key only, and only on endpoints that
+take one. Any key that is not this sandbox's own is Stripe's 401.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import re
 
-from pos_app.sandbox.errors import authentication
-
-_KEY = re.compile(r"^(sk|pk)_test_[A-Za-z0-9_]+$")
+from pos_app.sandbox.errors import StripeError, authentication
+from pos_app.sandbox.keys import ACCOUNT, ApiKeys, Caller, permission_name
 
 NO_KEY = ("You did not provide an API key. You need to provide your API key in the Authorization "
           "header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').")
@@ -21,7 +25,9 @@ def mask(key: str) -> str:
     return f"{prefix}{'*' * 12}{key[-4:]}" if len(key) > 12 else "****"
 
 
-def key_from(authorization: str, form_key: str | None) -> str:
+def key_from_header(authorization: str) -> str | None:
+    if not authorization:
+        return None
     if authorization.startswith("Bearer "):
         return authorization[len("Bearer "):].strip()
     if authorization.startswith("Basic "):
@@ -30,17 +36,39 @@ def key_from(authorization: str, form_key: str | None) -> str:
         except (binascii.Error, UnicodeDecodeError):
             raise authentication("Invalid Basic authorization header.") from None
         return decoded.partition(":")[0]
-    if authorization:
-        raise authentication("Invalid authorization header. Use Bearer auth "
-                             "(e.g. 'Authorization: Bearer YOUR_SECRET_KEY').")
-    return form_key or ""
+    raise authentication("Invalid authorization header. Use Bearer auth "
+                         "(e.g. 'Authorization: Bearer YOUR_SECRET_KEY').")
 
 
-def is_publishable(key: str) -> bool:
-    """Check a test-mode key; True for pk_test_..., False for sk_test_...; else 401."""
+def authenticate(keys: ApiKeys, authorization: str, form_key: str | None, *,
+                 publishable_ok: bool) -> Caller:
+    """The caller of a request, or Stripe's 401.
+
+    `form_key` is the request's `key` field (body or query): only a publishable key may come
+    that way; a secret key there is not read (and so the request has no key)."""
+    key = key_from_header(authorization)
+    if key is None:
+        key = form_key if form_key and form_key.startswith("pk_") else None
     if not key:
         raise authentication(NO_KEY)
-    match = _KEY.match(key)
-    if match is None:
+    caller = keys.identify(key)
+    if caller is None:
         raise authentication(f"Invalid API Key provided: {mask(key)}")
-    return match.group(1) == "pk"
+    if caller.publishable and not publishable_ok:
+        raise authentication(SECRET_ONLY)
+    return caller
+
+
+def require(caller: Caller, resource: str | None, write: bool) -> None:
+    """Stripe's 403 for a restricted key without the endpoint's permission.
+
+    resource None: an endpoint no restricted key may use (the sandbox's own controls)."""
+    if caller.kind != "restricted":
+        return
+    if resource is not None and caller.allows(resource, write):
+        return
+    needed = permission_name(resource, write) if resource else "rak_sandbox_control_write"
+    raise StripeError(403, "invalid_request_error",
+                      f"The provided key '{mask(caller.key)}' does not have the required "
+                      f"permissions for this endpoint on account '{ACCOUNT}'. Having the "
+                      f"'{needed}' permission would allow this request to continue.")

@@ -5,16 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pos_app.sandbox.errors import invalid_request, no_such
+from pos_app.sandbox.errors import no_such, validation_error
+from pos_app.sandbox.keys import Caller
 from pos_app.sandbox.state import SandboxState
 
 
 @dataclass
 class Call:
     state: SandboxState
-    publishable: bool
+    caller: Caller
     base_url: str           # e.g. "http://127.0.0.1:5123", for links the browser follows
     params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def publishable(self) -> bool:
+        return self.caller.publishable
 
     @property
     def expand(self) -> list[str]:
@@ -33,9 +38,9 @@ class Call:
             return
         secret = self.params.get("client_secret")
         if not secret:
-            raise invalid_request("A client_secret is required to use this PaymentIntent with a "
+            raise validation_error("A client_secret is required to use this PaymentIntent with a "
                                   "publishable key.", param="client_secret",
                                   code="parameter_missing")
         if secret != pi["client_secret"]:
-            raise invalid_request("The client_secret provided does not match the client_secret "
+            raise validation_error("The client_secret provided does not match the client_secret "
                                   "associated with the PaymentIntent.", param="client_secret")

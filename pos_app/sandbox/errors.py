@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-DOC_URL = "https://stripe.com/docs/error-codes/{code}"
+DOC_URL = "https://docs.stripe.com/error-codes/{code}"
+
+
+def doc_url(code: str) -> str:
+    """Stripe's page for an error code: the code with hyphens (card_declined -> card-declined)."""
+    return DOC_URL.format(code=code.replace("_", "-"))
 
 
 class StripeError(Exception):
@@ -17,8 +22,9 @@ class StripeError(Exception):
     def __init__(self, status: int, type: str, message: str, *, code: str | None = None,
                  decline_code: str | None = None, param: str | None = None,
                  payment_intent: dict | None = None, charge: str | None = None,
-                 payment_method: dict | None = None) -> None:
+                 payment_method: dict | None = None, validation: bool = False) -> None:
         super().__init__(message)
+        self.validation = validation
         self.status = status
         self.type = type
         self.message = message
@@ -33,11 +39,12 @@ class StripeError(Exception):
     def saved_for_idempotency(self) -> bool:
         """Whether the outcome is stored against an Idempotency-Key.
 
-        Stripe saves results once execution began and not for requests refused up front. Here every
-        400/401/404 is a refusal before execution (validation, unknown object, wrong state) and is not
-        saved, so the caller may fix it and retry with the same key; 402 and 5xx come from execution.
+        Stripe saves the result once the endpoint began executing, errors included (a
+        payment_intent_unexpected_state, an unknown object, a decline, a 500); only a request that
+        failed parameter validation, or conflicted with one running, is not saved. Key and version
+        refusals (401/403/400) happen before the key is claimed and never reach here.
         """
-        return self.status not in (400, 401, 404, 409)
+        return not self.validation and self.status != 409
 
     def error_object(self) -> dict[str, Any]:
         err: dict[str, Any] = {"type": self.type, "message": self.message}
@@ -46,7 +53,7 @@ class StripeError(Exception):
                     "payment_method": self.payment_method}
         err.update({k: v for k, v in optional.items() if v is not None})
         if self.code:
-            err["doc_url"] = DOC_URL.format(code=self.code)
+            err["doc_url"] = doc_url(self.code)
         return err
 
     def body(self) -> dict[str, Any]:
@@ -58,13 +65,20 @@ def invalid_request(message: str, *, param: str | None = None, code: str | None 
     return StripeError(status, "invalid_request_error", message, param=param, code=code)
 
 
+def validation_error(message: str, *, param: str | None = None, code: str | None = None,
+                     status: int = 400) -> StripeError:
+    """A parameter refused before the endpoint runs (never saved against an Idempotency-Key)."""
+    return StripeError(status, "invalid_request_error", message, param=param, code=code,
+                       validation=True)
+
+
 def unknown_parameter(param: str) -> StripeError:
-    return invalid_request(f"Received unknown parameter: {param}", param=param,
+    return validation_error(f"Received unknown parameter: {param}", param=param,
                            code="parameter_unknown")
 
 
 def missing_parameter(param: str) -> StripeError:
-    return invalid_request(f"Missing required param: {param}.", param=param,
+    return validation_error(f"Missing required param: {param}.", param=param,
                            code="parameter_missing")
 
 

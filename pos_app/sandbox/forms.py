@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from pos_app.sandbox.errors import invalid_request, missing_parameter, unknown_parameter
+from pos_app.sandbox.errors import missing_parameter, unknown_parameter
+from pos_app.sandbox.errors import validation_error as invalid_request
 
 _NAME = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 _SUBKEY = re.compile(r"\[([^\[\]]*)\]")

@@ -9,8 +9,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from pos_app.sandbox.auth import require
 from pos_app.sandbox.cards import CardDetails
-from pos_app.sandbox.errors import invalid_request
+from pos_app.sandbox.errors import invalid_request, validation_error
+from pos_app.sandbox.keys import Caller
 from pos_app.sandbox.state import SandboxState, random_token
 
 #: Fields of a PaymentIntent that Stripe also returns to a publishable key.
@@ -24,10 +26,15 @@ CLIENT_SAFE_PI_FIELDS = (
 #: kind -> {field that may be expanded: kind of the object it names}
 EXPANDABLE = {
     "payment_intent": {"payment_method": "payment_method", "latest_charge": "charge"},
-    "charge": {"payment_intent": "payment_intent"},
-    "refund": {"charge": "charge", "payment_intent": "payment_intent"},
+    "charge": {"payment_intent": "payment_intent", "balance_transaction": "balance_transaction"},
+    "refund": {"charge": "charge", "payment_intent": "payment_intent",
+               "balance_transaction": "balance_transaction"},
+    "balance_transaction": {"source": "source"},
     "payment_method": {},
 }
+#: Stripe expands at most four levels deep (`a.b.c.d`).
+MAX_EXPANSION_DEPTH = 4
+_SOURCE_KINDS = {"ch": "charge", "re": "refund"}
 
 
 def public(record: dict) -> dict:
@@ -39,60 +46,90 @@ def client_view(pi: dict) -> dict:
 
 
 def render(state: SandboxState, kind: str, record: dict, expand: list[str],
-           publishable: bool = False) -> dict:
+           publishable: bool = False, caller: Caller | None = None) -> dict:
+    """The object's JSON, with `expand` paths (`latest_charge.balance_transaction`) replaced by
+    the objects they name (a restricted caller needs read permission on each)."""
     obj = client_view(record) if publishable and kind == "payment_intent" else public(record)
-    for field in expand:
-        target = EXPANDABLE[kind].get(field)
-        if target is None or (publishable and field not in obj):
-            raise invalid_request(f"This property cannot be expanded ({field}).", param="expand")
-        if obj.get(field):
-            related = state.get(target, obj[field])
-            if related is not None:
-                obj[field] = public(related)
+    tree: dict = {}
+    for path in expand:
+        parts = path.split(".")
+        if len(parts) > MAX_EXPANSION_DEPTH:
+            raise validation_error(f"You cannot expand more than {MAX_EXPANSION_DEPTH} levels of "
+                                   f"a property. Property: {path}", param="expand")
+        node = tree
+        for part in parts:
+            node = node.setdefault(part, {})
+    _expand(state, kind, obj, tree, publishable, "", caller)
     return obj
 
 
-def render_list(state: SandboxState, kind: str, records: list[dict], *, url: str, limit: int,
-                starting_after: str | None, ending_before: str | None,
-                expand: list[str]) -> dict:
-    """A Stripe list page: newest first, cursor by object id, has_more past the page."""
+def _expand(state: SandboxState, kind: str, obj: dict, tree: dict, publishable: bool,
+            prefix: str, caller: Caller | None) -> None:
+    for field, below in tree.items():
+        target = EXPANDABLE[kind].get(field)
+        if target is None or (publishable and field not in obj):
+            raise validation_error(f"This property cannot be expanded ({prefix}{field}).",
+                                   param="expand")
+        value = obj.get(field)
+        if isinstance(value, str):
+            related_kind = _SOURCE_KINDS.get(value.split("_")[0]) if target == "source" else target
+            related = state.get(related_kind, value) if related_kind else None
+            if related is None:
+                continue
+            if caller is not None:
+                require(caller, f"{related_kind}s", write=False)
+            obj[field] = value = public(related)
+        if below and isinstance(value, dict):  # null stays null, as on Stripe
+            _expand(state, value["object"], value, below, False, f"{prefix}{field}.", caller)
+
+
+_RANGE_SQL = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+def render_list(state: SandboxState, kind: str, *, url: str, limit: int,
+                starting_after: str | None, ending_before: str | None, expand: list[str],
+                created: dict[str, int] | None = None, caller: Caller | None = None,
+                **columns: str | None) -> dict:
+    """A Stripe list page, newest first, cursor by object id, has_more past the page.
+
+    Paged in SQL (by the created/seq index), so a page costs the same at any history size.
+    `columns` filter on the stored columns: payment_intent=…, charge=… ("id" for a charge)."""
     if not 1 <= limit <= 100:
-        raise invalid_request("This value must be less than or equal to 100 and greater than or "
-                              "equal to 1.", param="limit", code="parameter_invalid_integer")
+        raise validation_error("This value must be less than or equal to 100 and greater than or "
+                               "equal to 1.", param="limit", code="parameter_invalid_integer")
     if starting_after and ending_before:
-        raise invalid_request("You may only specify one of these parameters: ending_before, "
-                              "starting_after.", param="ending_before")
-    newest_first = sorted(records, key=lambda r: (r["created"], r["_seq"]), reverse=True)
-    ids = [r["id"] for r in newest_first]
-    if starting_after:
-        start = _cursor(ids, starting_after, "starting_after", kind) + 1
-        page, has_more = newest_first[start:start + limit], len(newest_first) > start + limit
-    elif ending_before:
-        end = _cursor(ids, ending_before, "ending_before", kind)
-        page, has_more = newest_first[max(0, end - limit):end], end - limit > 0
-    else:
-        page, has_more = newest_first[:limit], len(newest_first) > limit
-    item_expand = [e.removeprefix("data.") for e in expand]
+        raise validation_error("You may only specify one of these parameters: ending_before, "
+                               "starting_after.", param="ending_before")
     if any(not e.startswith("data.") for e in expand):
-        raise invalid_request("Expansions on lists must start with 'data.'.", param="expand")
+        raise validation_error("Expansions on lists must start with 'data.'.", param="expand")
+    where, args = ["1 = 1"], []
+    for op, value in (created or {}).items():
+        where.append(f"created {_RANGE_SQL[op]} ?")
+        args.append(value)
+    for column, value in columns.items():
+        if value is not None:
+            where.append(f"{column} = ?")
+            args.append(value)
+    newest_first = True
+    if starting_after or ending_before:
+        param = "starting_after" if starting_after else "ending_before"
+        cursor = state.get(kind, starting_after or ending_before)
+        if cursor is None:
+            raise invalid_request(f"No such {kind}: '{starting_after or ending_before}'",
+                                  param=param, code="resource_missing", status=404)
+        newest_first = bool(starting_after)
+        older, newer = "(created < ? OR (created = ? AND seq < ?))", \
+            "(created > ? OR (created = ? AND seq > ?))"
+        where.append(older if starting_after else newer)
+        args.extend([cursor["created"], cursor["created"], cursor["_seq"]])
+    rows = state.records(" AND ".join(where), tuple(args), kind, newest_first=newest_first,
+                         limit=limit + 1)
+    page, has_more = rows[:limit], len(rows) > limit
+    if not newest_first:
+        page.reverse()
+    item_expand = [e.removeprefix("data.") for e in expand]
     return {"object": "list", "url": url, "has_more": has_more,
-            "data": [render(state, kind, r, item_expand) for r in page]}
-
-
-def _cursor(ids: list[str], object_id: str, param: str, kind: str) -> int:
-    try:
-        return ids.index(object_id)
-    except ValueError:
-        raise invalid_request(f"No such {kind}: '{object_id}'", param=param,
-                              code="resource_missing", status=404) from None
-
-
-def in_range(value: int, bounds: dict[str, int] | None) -> bool:
-    if not bounds:
-        return True
-    checks = {"eq": value.__eq__, "gt": value.__gt__, "gte": value.__ge__,
-              "lt": value.__lt__, "lte": value.__le__}
-    return all(checks[op](limit) for op, limit in bounds.items())
+            "data": [render(state, kind, r, item_expand, caller=caller) for r in page]}
 
 
 # ------------------------------------------------------------------------------------ builders
@@ -107,7 +144,7 @@ def payment_method_record(state: SandboxState, card: CardDetails, billing_detail
             "address": {k: address.get(k) for k in
                         ("city", "country", "line1", "line2", "postal_code", "state")},
             "email": billing_details.get("email"), "name": billing_details.get("name"),
-            "phone": billing_details.get("phone"),
+            "phone": billing_details.get("phone"), "tax_id": None,
         },
         "card": {
             "brand": card.brand, "display_brand": card.brand, "country": "US",
@@ -116,10 +153,11 @@ def payment_method_record(state: SandboxState, card: CardDetails, billing_detail
             "checks": {"address_line1_check": None, "address_postal_code_check": None,
                        "cvc_check": "unchecked" if card.cvc_provided else None},
             "networks": {"available": [card.brand], "preferred": None},
+            "regulated_status": None,
             "three_d_secure_usage": {"supported": True}, "wallet": None,
         },
-        "created": state.now(), "customer": None, "livemode": False, "metadata": metadata,
-        "_outcome": card.outcome.name,
+        "created": state.now(), "customer": None, "customer_account": None, "livemode": False,
+        "metadata": metadata, "_outcome": card.outcome.name,
     }
 
 
@@ -136,7 +174,8 @@ def payment_intent_record(state: SandboxState, *, amount: int, currency: str,
         "client_secret": f"{pi_id}_secret_{random_token(25)}",
         "confirmation_method": params.get("confirmation_method", "automatic"),
         "created": state.now(), "currency": currency, "customer": None,
-        "description": params.get("description") or None, "invoice": None,
+        "customer_account": None, "description": params.get("description") or None,
+        "excluded_payment_method_types": None,
         "last_payment_error": None, "latest_charge": None, "livemode": False,
         "metadata": params.get("metadata_merged", {}), "next_action": None,
         "on_behalf_of": None, "payment_method": None,
@@ -153,18 +192,24 @@ def payment_intent_record(state: SandboxState, *, amount: int, currency: str,
 
 
 def charge_record(state: SandboxState, pi: dict, pm: dict, *, failure: tuple[str, str] | None,
-                  three_d_secure: bool, cvc_check: str) -> dict:
+                  three_d_secure: bool, cvc_check: str, base_url: str) -> dict:
+    """A charge attempt; a successful one is captured later (charging._settle)."""
     paid = failure is None
     card = pm["card"]
+    charge_id = state.new_id("ch")
+    receipt = random_token(32)
     return {
-        "id": state.new_id("ch"), "object": "charge", "amount": pi["amount"],
-        "amount_captured": pi["amount"] if paid else 0, "amount_refunded": 0,
+        "id": charge_id, "object": "charge", "amount": pi["amount"],
+        "amount_captured": 0, "amount_refunded": 0, "application": None,
+        "application_fee": None, "application_fee_amount": None,
         "balance_transaction": None, "billing_details": copy.deepcopy(pm["billing_details"]),
-        "captured": paid, "created": state.now(), "currency": pi["currency"],
+        "calculated_statement_descriptor": "SANDBOX* TRAINING" if paid else None,
+        "captured": False, "created": state.now(), "currency": pi["currency"],
         "customer": None, "description": pi["description"], "disputed": False,
+        "failure_balance_transaction": None,
         "failure_code": failure[0] if failure else None,
-        "failure_message": failure[1] if failure else None, "livemode": False,
-        "metadata": dict(pi["metadata"]),
+        "failure_message": failure[1] if failure else None, "fraud_details": {},
+        "livemode": False, "metadata": dict(pi["metadata"]), "on_behalf_of": None,
         "outcome": {"network_status": "approved_by_network" if paid else "declined_by_network",
                     "reason": None, "risk_level": "normal", "seller_message":
                     "Payment complete." if paid else "The bank did not return any further details "
@@ -179,17 +224,51 @@ def charge_record(state: SandboxState, pi: dict, pm: dict, *, failure: tuple[str
             "three_d_secure": ({"authentication_flow": "challenge", "result": "authenticated",
                                 "version": "2.2.0"} if three_d_secure else None),
         }},
-        "receipt_email": pi["receipt_email"], "receipt_url": None, "refunded": False,
-        "status": "succeeded" if paid else "failed",
+        "receipt_email": pi["receipt_email"], "receipt_number": None,
+        "receipt_url": f"{base_url}/receipts/payment/{charge_id}/{receipt}" if paid else None,
+        "refunded": False, "review": None, "shipping": None, "source": None,
+        "source_transfer": None, "statement_descriptor": pi["statement_descriptor"],
+        "statement_descriptor_suffix": pi["statement_descriptor_suffix"],
+        "status": "succeeded" if paid else "failed", "transfer_data": None,
+        "transfer_group": None, "_receipt_token": receipt,
     }
 
 
 def refund_record(state: SandboxState, charge: dict, amount: int, reason: str | None,
-                  metadata: dict) -> dict:
+                  metadata: dict, balance_transaction: str) -> dict:
     return {
         "id": state.new_id("re"), "object": "refund", "amount": amount,
-        "balance_transaction": None, "charge": charge["id"], "created": state.now(),
-        "currency": charge["currency"], "metadata": metadata,
-        "payment_intent": charge["payment_intent"], "reason": reason, "receipt_number": None,
+        "balance_transaction": balance_transaction, "charge": charge["id"],
+        "created": state.now(), "currency": charge["currency"], "customer": None,
+        "customer_account": None,
+        "destination_details": {"card": {"reference_status": "pending",
+                                         "reference_type": "acquirer_reference_number",
+                                         "type": "refund"}, "type": "card"},
+        "metadata": metadata, "payment_intent": charge["payment_intent"],
+        "payment_method": charge["payment_method"], "reason": reason, "receipt_number": None,
         "source_transfer_reversal": None, "status": "succeeded", "transfer_reversal": None,
+    }
+
+
+def stripe_fee(amount: int, currency: str) -> int:
+    """The sandbox's fee schedule (Stripe's US card price): 2.9 % rounded half up, plus 30 minor
+    units in two-decimal currencies. Integers only."""
+    from pos_app.sandbox.validation import ZERO_DECIMAL
+    fixed = 0 if currency in ZERO_DECIMAL else 30
+    return (amount * 29 + 500) // 1000 + fixed
+
+
+def balance_transaction_record(state: SandboxState, *, source: str, amount: int, currency: str,
+                               type: str) -> dict:
+    """A charge's (amount, fee, net) or a refund's (negative amount, no fee) effect on balance."""
+    fee = stripe_fee(amount, currency) if type == "charge" else 0
+    created = state.now()
+    return {
+        "id": state.new_id("txn"), "object": "balance_transaction", "amount": amount,
+        "available_on": created + 2 * 24 * 3600, "balance_type": "payments", "created": created,
+        "currency": currency, "description": None, "exchange_rate": None, "fee": fee,
+        "fee_details": [{"amount": fee, "application": None, "currency": currency,
+                         "description": "Stripe processing fees", "type": "stripe_fee"}] if fee else [],
+        "net": amount - fee, "reporting_category": type, "source": source, "status": "pending",
+        "type": type,
     }

@@ -1,18 +1,15 @@
 """PaymentIntents: create, retrieve, update, confirm, cancel, list, and the 3-D Secure result.
 
 Status machine (stripe-facts.md): requires_payment_method -> requires_confirmation ->
-requires_action -> succeeded; canceled. A failed attempt returns to requires_payment_method with
+requires_action -> (requires_capture ->) succeeded; canceled. Charging and capture: charging.py. A failed attempt returns to requires_payment_method with
 last_payment_error, and the PaymentIntent can be confirmed again with another card.
 """
 
 from __future__ import annotations
 
-from pos_app.sandbox import objects, payment_methods
+from pos_app.sandbox import charging, objects, payment_methods
 from pos_app.sandbox.calls import Call
-from pos_app.sandbox.cards import OUTCOMES
-from pos_app.sandbox.errors import (
-    StripeError, invalid_request, unexpected_state,
-)
+from pos_app.sandbox.errors import unexpected_state, validation_error
 from pos_app.sandbox.forms import Bool, Enum, Hash, Int, List, Metadata, Range, Str
 from pos_app.sandbox.validation import check_amount, check_currency, merge_metadata
 
@@ -20,9 +17,6 @@ CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_act
 UPDATABLE_PAYMENT = CONFIRMABLE
 # As stripe-facts.md lists them: a processing intent can't be cancelled.
 CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirmation", "requires_action")
-AUTHENTICATION_FAILED = ("The provided PaymentMethod has failed authentication. You can provide "
-                         "payment_method_data or a new PaymentMethod to attempt to fulfill this "
-                         "PaymentIntent again.")
 
 _CONFIRM_FIELDS = {
     "payment_method": Str(),
@@ -37,7 +31,7 @@ CREATE = {
     "currency": Str(required=True),
     "automatic_payment_methods": Hash({"enabled": Bool(required=True),
                                        "allow_redirects": Enum("always", "never")}),
-    "capture_method": Enum("automatic", "automatic_async"),
+    "capture_method": Enum("automatic", "automatic_async", "manual"),
     "confirm": Bool(),
     "confirmation_method": Enum("automatic", "manual"),
     "description": Str(1000),
@@ -70,10 +64,10 @@ def create(call: Call):
     metadata = merge_metadata({}, p.get("metadata"))
     _check_one_payment_method(p)
     if "payment_method_data" in p and not p.get("confirm"):
-        raise invalid_request("payment_method_data can only be used with confirm=true.",
+        raise validation_error("payment_method_data can only be used with confirm=true.",
                               param="payment_method_data")
     if p.get("payment_method_types") == []:
-        raise invalid_request("payment_method_types must not be empty.",
+        raise validation_error("payment_method_types must not be empty.",
                               param="payment_method_types")
     pm = _given_payment_method(call) if "payment_method" in p else None
     pi = objects.payment_intent_record(call.state, amount=amount, currency=currency,
@@ -83,7 +77,7 @@ def create(call: Call):
         pi["status"] = "requires_confirmation"
     call.state.put("payment_intent", pi)
     if p.get("confirm"):
-        _confirm(call, pi)
+        charging.confirm_payment(call, pi)
     return 200, _render(call, pi)
 
 
@@ -131,7 +125,7 @@ def confirm(call: Call, pi_id: str):
                                f"{pi['status']}.")
     if "receipt_email" in call.params:
         pi["receipt_email"] = call.params["receipt_email"] or None
-    _confirm(call, pi)
+    charging.confirm_payment(call, pi)
     return 200, _render(call, pi)
 
 
@@ -141,6 +135,7 @@ def cancel(call: Call, pi_id: str):
         raise unexpected_state(f"You cannot cancel this PaymentIntent because it has a status of "
                                f"{pi['status']}. Only a PaymentIntent with one of the following "
                                f"statuses may be canceled: {', '.join(CANCELABLE)}.")
+    charging.release(call, pi)
     pi.update(status="canceled", canceled_at=call.state.now(), next_action=None,
               cancellation_reason=call.params.get("cancellation_reason"), amount_capturable=0)
     call.state.put("payment_intent", pi)
@@ -149,34 +144,18 @@ def cancel(call: Call, pi_id: str):
 
 def list_(call: Call):
     p = call.params
-    records = [r for r in call.state.all("payment_intent")
-               if objects.in_range(r["created"], p.get("created"))]
-    return 200, objects.render_list(call.state, "payment_intent", records,
-                                    url="/v1/payment_intents", limit=p.get("limit", 10),
+    return 200, objects.render_list(call.state, "payment_intent", url="/v1/payment_intents",
+                                    limit=p.get("limit", 10), created=p.get("created"),
                                     starting_after=p.get("starting_after"),
-                                    ending_before=p.get("ending_before"), expand=call.expand)
+                                    ending_before=p.get("ending_before"), expand=call.expand,
+                                    caller=call.caller)
 
 
 def three_d_secure_result(call: Call, pi_id: str):
-    """The cashier completed or failed the sandbox's 3-D Secure challenge."""
+    """The cashier completed or failed the sandbox's 3-D Secure challenge (Stripe.js flow)."""
     pi = _get(call, pi_id)
     call.check_client_secret(pi)
-    if pi["status"] != "requires_action":
-        raise unexpected_state(f"This PaymentIntent has a status of {pi['status']}; only one that "
-                               "requires_action awaits 3-D Secure authentication.")
-    pm = call.state.get("payment_method", pi["payment_method"])
-    if call.params["result"] == "complete":
-        _charge(call, pi, pm, authenticated=True)
-    else:
-        pi.update(status="requires_payment_method", payment_method=None, next_action=None,
-                  last_payment_error={
-                      "type": "invalid_request_error",
-                      "code": "payment_intent_authentication_failure",
-                      "message": AUTHENTICATION_FAILED,
-                      "doc_url": "https://stripe.com/docs/error-codes/"
-                                 "payment-intent-authentication-failure",
-                      "payment_method": objects.public(pm)})
-        call.state.put("payment_intent", pi)
+    charging.three_d_secure_result(call, pi, call.params["result"])
     return 200, _render(call, pi)
 
 
@@ -188,74 +167,14 @@ def _get(call: Call, pi_id: str) -> dict:
 
 
 def _render(call: Call, pi: dict) -> dict:
-    return objects.render(call.state, "payment_intent", pi, call.expand, call.publishable)
+    return charging.render(call, pi)
 
 
 def _check_one_payment_method(p: dict) -> None:
     if "payment_method" in p and "payment_method_data" in p:
-        raise invalid_request("You may only specify one of these parameters: payment_method, "
+        raise validation_error("You may only specify one of these parameters: payment_method, "
                               "payment_method_data.", param="payment_method_data")
 
 
 def _given_payment_method(call: Call) -> dict:
     return payment_methods.lookup(call.state, call.params["payment_method"])
-
-
-def _confirm(call: Call, pi: dict) -> None:
-    p = call.params
-    if "payment_method_data" in p:
-        try:
-            pm = payment_methods.create_record(call.state, p["payment_method_data"],
-                                               "payment_method_data", raw_card_allowed=call.publishable)
-        except StripeError as exc:
-            if exc.type != "card_error":
-                raise
-            _fail(call, pi, exc, pm=None)
-    elif p.get("payment_method"):
-        pm = _given_payment_method(call)
-    elif pi["payment_method"]:
-        pm = call.state.get("payment_method", pi["payment_method"])
-    else:
-        raise invalid_request("You cannot confirm this PaymentIntent because it's missing a "
-                              "payment method. Update the PaymentIntent with a payment method "
-                              "and then confirm it again.", param="payment_method",
-                              code="payment_intent_unexpected_state")
-    _charge(call, pi, pm, authenticated=False)
-
-
-def _charge(call: Call, pi: dict, pm: dict, *, authenticated: bool) -> None:
-    outcome = OUTCOMES[pm["_outcome"]]
-    pi.update(payment_method=pm["id"], last_payment_error=None, next_action=None)
-    if outcome.three_d_secure and not authenticated:
-        pi["status"] = "requires_action"
-        pi["next_action"] = {"type": "use_stripe_sdk", "use_stripe_sdk": {
-            "type": "three_d_secure_redirect",
-            "stripe_js": f"{call.base_url}/v3/3ds/challenge?payment_intent={pi['id']}",
-            "source": call.state.new_id("src")}}
-        call.state.put("payment_intent", pi)
-        return
-    failure = (outcome.code, outcome.message) if outcome.code else None
-    charge = objects.charge_record(call.state, pi, pm, failure=failure,
-                                   three_d_secure=outcome.three_d_secure,
-                                   cvc_check=outcome.cvc_check)
-    call.state.put("charge", charge)
-    pi["latest_charge"] = charge["id"]
-    if failure is None:
-        pi.update(status="succeeded", amount_received=pi["amount"], amount_capturable=0)
-        call.state.put("payment_intent", pi)
-        return
-    _fail(call, pi, StripeError(402, "card_error", outcome.message, code=outcome.code,
-                                decline_code=outcome.decline_code, charge=charge["id"]), pm=pm)
-
-
-def _fail(call: Call, pi: dict, exc: StripeError, pm: dict | None) -> None:
-    """Record a failed attempt on the PaymentIntent and answer it as Stripe does (402)."""
-    if pm is not None:
-        exc.payment_method = objects.public(pm)
-    pi.update(status="requires_payment_method", payment_method=None, next_action=None,
-              last_payment_error=exc.error_object())
-    call.state.put("payment_intent", pi)
-    exc.payment_intent = _render(call, pi)
-    raise exc
-
-

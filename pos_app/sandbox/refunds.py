@@ -1,11 +1,11 @@
-"""Refunds (create, retrieve, list) and the Charges they adjust (retrieve, list)."""
+"""Refunds (create, retrieve, list), the Charges they adjust (retrieve, list), balance transactions."""
 
 from __future__ import annotations
 
 from pos_app.sandbox import objects
 from pos_app.sandbox.calls import Call
 from pos_app.sandbox.cards import OUTCOMES
-from pos_app.sandbox.errors import invalid_request
+from pos_app.sandbox.errors import invalid_request, validation_error
 from pos_app.sandbox.forms import Enum, Int, List, Metadata, Range, Str
 from pos_app.sandbox.validation import format_amount, merge_metadata
 
@@ -25,13 +25,14 @@ LIST = {"payment_intent": Str(), "charge": Str(), "limit": Int(), "starting_afte
 def create(call: Call):
     p = call.params
     charge = _refundable_charge(call)
-    remaining = charge["amount_captured"] - charge["amount_refunded"]
+    released = charge["amount"] - charge["amount_captured"]  # a partial capture's remainder
+    remaining = charge["amount_captured"] - (charge["amount_refunded"] - released)
     if remaining <= 0:
         raise invalid_request(f"Charge {charge['id']} has already been refunded.",
                               code="charge_already_refunded")
     amount = p.get("amount", remaining)
     if amount < 1:
-        raise invalid_request("This value must be greater than or equal to 1.", param="amount",
+        raise validation_error("This value must be greater than or equal to 1.", param="amount",
                               code="parameter_invalid_integer")
     if amount > remaining:
         currency = charge["currency"]
@@ -39,7 +40,12 @@ def create(call: Call):
                               f"unrefunded amount on charge ({format_amount(remaining, currency)})",
                               param="amount", code="amount_too_large")
     metadata = merge_metadata({}, p.get("metadata"))
-    refund = objects.refund_record(call.state, charge, amount, p.get("reason"), metadata)
+    txn = objects.balance_transaction_record(
+        call.state, source="", amount=-amount, currency=charge["currency"], type="refund")
+    refund = objects.refund_record(call.state, charge, amount, p.get("reason"), metadata,
+                                   txn["id"])
+    txn["source"] = refund["id"]
+    call.state.put("balance_transaction", txn)
     behaviour = _refund_behaviour(call, charge)
     if behaviour != "succeeds":
         refund["_settles_at"] = call.state.now() + REFUND_SETTLES_AFTER
@@ -49,9 +55,9 @@ def create(call: Call):
             refund["_then"] = "failed"
     call.state.put("refund", refund)
     charge["amount_refunded"] += amount
-    charge["refunded"] = charge["amount_refunded"] >= charge["amount_captured"]
+    charge["refunded"] = charge["amount_refunded"] >= charge["amount"]
     call.state.put("charge", charge)
-    return 200, objects.render(call.state, "refund", refund, call.expand)
+    return 200, objects.render(call.state, "refund", refund, call.expand, caller=call.caller)
 
 
 def _refund_behaviour(call: Call, charge: dict) -> str:
@@ -79,7 +85,7 @@ def settle(call: Call, refund: dict) -> dict:
 
 def retrieve(call: Call, refund_id: str):
     refund = settle(call, call.find("refund", refund_id))
-    return 200, objects.render(call.state, "refund", refund, call.expand)
+    return 200, objects.render(call.state, "refund", refund, call.expand, caller=call.caller)
 
 
 def list_(call: Call):
@@ -88,9 +94,15 @@ def list_(call: Call):
     return 200, _list(call, "refund", "/v1/refunds")
 
 
+def retrieve_balance_transaction(call: Call, txn_id: str):
+    txn = call.find("balance_transaction", txn_id)
+    return 200, objects.render(call.state, "balance_transaction", txn, call.expand,
+                               caller=call.caller)
+
+
 def retrieve_charge(call: Call, charge_id: str):
     charge = call.find("charge", charge_id)
-    return 200, objects.render(call.state, "charge", charge, call.expand)
+    return 200, objects.render(call.state, "charge", charge, call.expand, caller=call.caller)
 
 
 def list_charges(call: Call):
@@ -99,19 +111,20 @@ def list_charges(call: Call):
 
 def _list(call: Call, kind: str, url: str) -> dict:
     p = call.params
-    records = [r for r in call.state.all(kind)
-               if objects.in_range(r["created"], p.get("created"))
-               and p.get("payment_intent") in (None, r["payment_intent"])
-               and p.get("charge") in (None, r.get("charge", r["id"]))]
-    return objects.render_list(call.state, kind, records, url=url, limit=p.get("limit", 10),
+    # A charge's own id is its "charge"; a refund names its charge in a column.
+    charge_column = "id" if kind == "charge" else "charge"
+    return objects.render_list(call.state, kind, url=url, limit=p.get("limit", 10),
                                starting_after=p.get("starting_after"),
-                               ending_before=p.get("ending_before"), expand=call.expand)
+                               ending_before=p.get("ending_before"), expand=call.expand,
+                               created=p.get("created"), payment_intent=p.get("payment_intent"),
+                               caller=call.caller,
+                               **{charge_column: p.get("charge")})
 
 
 def _refundable_charge(call: Call) -> dict:
     p = call.params
     if not p.get("payment_intent") and not p.get("charge"):
-        raise invalid_request("One of the following params should be provided for this request: "
+        raise validation_error("One of the following params should be provided for this request: "
                               "payment_intent or charge.", param="payment_intent",
                               code="parameter_missing")
     charge = None
@@ -128,6 +141,10 @@ def _refundable_charge(call: Call) -> dict:
                                   param="charge")
         charge = by_id
     assert charge is not None
+    if charge["status"] == "succeeded" and not charge["captured"]:
+        raise invalid_request(f"Charge {charge['id']} has not been captured; cancel its "
+                              "PaymentIntent to release the authorization.", param="charge",
+                              code="charge_not_refundable")
     if charge["status"] != "succeeded":
         raise invalid_request(f"Charge {charge['id']} has not succeeded and cannot be refunded.",
                               param="charge", code="charge_not_refundable")

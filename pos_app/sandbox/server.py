@@ -11,26 +11,29 @@ import threading
 from pathlib import Path
 
 from pos_app.datalock import DataFolderLock
-from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY
 from pos_app.sandbox.app import create_sandbox_app
 from pos_app.sandbox.state import SandboxState
 from pos_app.serving import LoopbackServer
 
 log = logging.getLogger(__name__)
 
-STATE_FILE_NAME = "sandbox.json"
+STATE_FILE_NAME = "sandbox.sqlite3"
 
 
 class _RedactClientSecrets(logging.Filter):
-    """werkzeug logs each request line; Stripe.js puts the client_secret in the query string."""
+    """werkzeug logs each request line; Stripe.js puts the client_secret in the query string, and
+    the 3-D Secure redirect and receipt pages carry their own token in the path."""
 
     _SECRET = re.compile(r"(client_secret=)[^&\s\"]+")
+    _PATH_TOKEN = re.compile(r"(/_sandbox/3ds/redirect/[^/\s]+/|/receipts/payment/[^/\s]+/)[^?\s\"]+")
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:
-            record.args = tuple(self._SECRET.sub(r"\1[redacted]", a) if isinstance(a, str) else a
-                                for a in record.args)
+            record.args = tuple(self._redact(a) if isinstance(a, str) else a for a in record.args)
         return True
+
+    def _redact(self, text: str) -> str:
+        return self._PATH_TOKEN.sub(r"\1[redacted]", self._SECRET.sub(r"\1[redacted]", text))
 
 
 _redaction = _RedactClientSecrets()
@@ -43,6 +46,14 @@ class SandboxServer:
         self.state = state
         self.app = create_sandbox_app(state)
         self._server = LoopbackServer(self.app, port=port, name="sandbox")
+
+    @property
+    def secret_key(self) -> str:
+        return self.state.keys.secret
+
+    @property
+    def publishable_key(self) -> str:
+        return self.state.keys.publishable
 
     @property
     def url(self) -> str:
@@ -70,7 +81,7 @@ class SandboxServer:
 
 
 def run_standalone(port: int, data_dir: Path | None) -> int:
-    """Serve until SIGINT/SIGTERM; print one JSON line with the URL and the fake test keys."""
+    """Serve until SIGINT/SIGTERM; print one JSON line with the URL and the sandbox's own keys."""
     path = Path(data_dir) / STATE_FILE_NAME if data_dir is not None else None
     lock = DataFolderLock(Path(data_dir), "pos-app sandbox") if data_dir is not None else None
     if lock is not None:
@@ -88,8 +99,8 @@ def run_standalone(port: int, data_dir: Path | None) -> int:
     previous = {sig: signal.signal(sig, lambda *_: stop.set())
                 for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        print(json.dumps({"sandbox_url": url, "publishable_key": SANDBOX_PUBLISHABLE_KEY,
-                          "secret_key": SANDBOX_SECRET_KEY,
+        print(json.dumps({"sandbox_url": url, "publishable_key": server.publishable_key,
+                          "secret_key": server.secret_key,
                           "state_file": str(path) if path else None}), flush=True)
         while not stop.wait(0.5):
             pass

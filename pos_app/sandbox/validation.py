@@ -8,7 +8,8 @@ from pos_app.payments.currencies import (
     MAXIMUM_CHARGE, MIN_DEFAULT, MIN_DEFAULT_ZERO_DECIMAL, MINIMUM_CHARGE, SUPPORTED, ZERO_DECIMAL,
     stripe_exponent, stripe_step,
 )
-from pos_app.sandbox.errors import invalid_request
+# Parameter checks: refused before execution, so never saved against an Idempotency-Key.
+from pos_app.sandbox.errors import validation_error as invalid_request
 
 # One table of Stripe's currency rules for the till and the sandbox (payments/currencies.py):
 # the sandbox reads every amount on Stripe's scale, as Stripe does.

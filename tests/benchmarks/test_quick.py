@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-EXPECTED = {"machine", "cold_start", "http_cart", "search", "scan", "charge", "sale"}
+EXPECTED = {"machine", "cold_start", "http_cart", "search", "scan", "charge", "sale", "sandbox"}
 
 
 @pytest.mark.slow
@@ -28,3 +28,4 @@ def test_quick_run_prints_every_figure_as_json():
     assert figures["cold_start"]["pos_app"]["n"] >= 1
     assert figures["search"]["keystrokes_per_size"] > 0
     assert figures["sale"]["orders_recorded"] >= 1
+    assert figures["sandbox"]["sale_after_200"]["n"] == 3

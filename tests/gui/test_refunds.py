@@ -15,7 +15,6 @@ from pos_app.payments.gateway import RefundRefused
 from pos_app.qt.history_window import HistoryWindow
 from pos_app.qt.order_models import OrderColumn
 from pos_app.qt.refund_dialog import RefundDialog
-from pos_app.sandbox import SANDBOX_SECRET_KEY
 from tests.integration.reports.sales import sell
 
 pytestmark = pytest.mark.gui
@@ -66,7 +65,7 @@ def history(qtbot, core, services):
 
 
 def sandbox_refunds(core, payment_intent: str) -> list:
-    client = stripe.StripeClient(SANDBOX_SECRET_KEY, base_addresses={"api": core.sandbox_url})
+    client = stripe.StripeClient(core.sandbox_secret_key, base_addresses={"api": core.sandbox_url})
     return list(client.v1.refunds.list(params={"payment_intent": payment_intent}).data)
 
 
@@ -209,7 +208,7 @@ def test_never_more_than_was_paid(qtbot, core, checkout, history):
 
 def test_a_refund_the_processor_refuses_says_why_and_changes_nothing(qtbot, core, history):
     order = sell(core.services, core.sandbox_url, {"item3": 1})  # $15.00
-    client = stripe.StripeClient(SANDBOX_SECRET_KEY, base_addresses={"api": core.sandbox_url})
+    client = stripe.StripeClient(core.sandbox_secret_key, base_addresses={"api": core.sandbox_url})
     client.v1.refunds.create(params={"payment_intent": order.payment_intent})  # out of band: all of it
     window = history()
     dialog = open_refund(qtbot, window, order)

@@ -121,10 +121,9 @@ def test_changing_the_day_shows_that_days_report_only(qtbot, core, settings):
 
 def test_an_unreachable_card_processor_is_said_not_hidden(qtbot, core, settings):
     from pos_app.payments.stripe_gateway import StripeGateway
-    from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY
 
     sell(core.services, core.sandbox_url, {"item1": 1})
-    gone = StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base="http://127.0.0.1:9",
+    gone = StripeGateway(core.sandbox_secret_key, core.services.publishable_key, api_base="http://127.0.0.1:9",
                          max_network_retries=0, timeout=2)
     dialog = open_dialog(qtbot, SimpleNamespace(store=core.store, gateway=gone), settings)
     report = wait_report(qtbot, dialog)

@@ -28,14 +28,14 @@ def test_clear_in_the_window_cancels_the_abandoned_payment(qtbot, window, core):
     qtbot.mouseClick(window.clear_button, Qt.MouseButton.LeftButton)
     ledger = core.services.store.ledger
     qtbot.waitUntil(lambda: ledger.by_intent(prepared.payment_intent).status == "canceled", timeout=TIMEOUT)
-    assert "error" in confirm_as_browser(core.sandbox_url, prepared.client_secret, VISA)
+    assert "error" in confirm_as_browser(core.services, prepared.client_secret, VISA)
     assert core.services.carts.snapshot().empty
 
 
 def test_a_paid_after_void_payment_is_refunded_from_the_review_list(qtbot, core):
     prepared = abandoned_payment(core)
     core.services.carts.clear()  # voided; customer 1's payment lands before it is cancelled
-    confirm_as_browser(core.sandbox_url, prepared.client_secret, VISA)
+    confirm_as_browser(core.services, prepared.client_secret, VISA)
     core.services.carts.add("item2")
     core.services.checkout.prepare()  # the next charge finds it: review, not customer 2's sale
     core.services.checkout.abandon()

@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QUrl
 from PySide6.QtWebEngineCore import QWebEnginePage
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from pos_app.sandbox import (SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY, SandboxServer, SandboxState,
+from pos_app.sandbox import (SandboxServer, SandboxState,
                              create_sandbox_app)
 from pos_app.serving import LoopbackServer
 from tests.gui.stripejs_helpers import (answer_challenge, card_field_value, card_frame, challenge_frame,
@@ -78,14 +78,14 @@ window.pay = function (clientSecret) {
 """
 
 
-def host_app(sandbox_url: str) -> Flask:
+def host_app(sandbox_url: str, publishable_key: str) -> Flask:
     app = Flask("stripejs-host")
     csp = (f"default-src 'self'; script-src 'self' {sandbox_url}; frame-src {sandbox_url}; "
            "style-src 'self'; connect-src 'none'")
 
     @app.get("/")
     def index():
-        html = HOST_HTML.format(sandbox=sandbox_url, pk=SANDBOX_PUBLISHABLE_KEY)
+        html = HOST_HTML.format(sandbox=sandbox_url, pk=publishable_key)
         return Response(html, content_type="text/html", headers={"Content-Security-Policy": csp})
 
     @app.get("/host.js")
@@ -109,7 +109,7 @@ def sandbox():
 
 @pytest.fixture(scope="module")
 def host(sandbox):
-    server = LoopbackServer(host_app(sandbox.url), name="stripejs-host")
+    server = LoopbackServer(host_app(sandbox.url, sandbox.publishable_key), name="stripejs-host")
     server.start()
     yield server
     server.stop()
@@ -117,7 +117,7 @@ def host(sandbox):
 
 @pytest.fixture(scope="module")
 def client(sandbox):
-    return stripe.StripeClient(SANDBOX_SECRET_KEY, base_addresses={"api": sandbox.url})
+    return stripe.StripeClient(sandbox.secret_key, base_addresses={"api": sandbox.url})
 
 
 @pytest.fixture

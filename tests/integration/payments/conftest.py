@@ -10,17 +10,18 @@ import pytest
 from pos_app.config import Settings
 from pos_app.payments.checkout import CheckoutService
 from pos_app.payments.stripe_gateway import StripeGateway
-from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY, SandboxServer, SandboxState
+from pos_app.sandbox import SandboxServer, SandboxState
+from pos_app.sandbox.faults import FaultControl
 from pos_app.store import Store, open_store
 
 
 class Till:
     """One run of the app: a Store and a CheckoutService over a database file (restartable)."""
 
-    def __init__(self, settings: Settings, sandbox_url: str, **gateway_options) -> None:
+    def __init__(self, settings: Settings, sandbox_url: str, keys: tuple[str, str], **gateway_options) -> None:
         self.settings = settings
         self.store: Store = open_store(settings.database_path, settings.pricing, seed_demo=True)
-        self.gateway = StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=sandbox_url,
+        self.gateway = StripeGateway(*keys, api_base=sandbox_url,
                                      **gateway_options)
         self.checkout = CheckoutService(self.store, self.gateway, settings)
         self.events: list[str] = []
@@ -53,11 +54,19 @@ def sandbox(sandbox_state):
 
 
 @pytest.fixture
+def faults(sandbox) -> FaultControl:
+    """The sandbox's fault injection (docs/sandbox.md): lose a reply, answer 500, hang, go down."""
+    return FaultControl(sandbox.url, sandbox.secret_key)
+
+
+@pytest.fixture
 def make_till(settings, sandbox):
     tills: list[Till] = []
 
     def make(sandbox_url: str | None = None, settings_: Settings | None = None, **gateway_options) -> Till:
-        till = Till(settings_ or settings, sandbox_url or sandbox.url, **gateway_options)
+        # The sandbox's own keys: made once for its data folder, the same after a restart.
+        keys = (sandbox.secret_key, sandbox.publishable_key)
+        till = Till(settings_ or settings, sandbox_url or sandbox.url, keys, **gateway_options)
         tills.append(till)
         return till
 

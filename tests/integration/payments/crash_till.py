@@ -2,6 +2,8 @@
 
     python -m tests.integration.payments.crash_till <data_dir> <sandbox_url> <stage>
 
+with the sandbox's keys in the environment (POS_TEST_SANDBOX_SK, POS_TEST_SANDBOX_PK), never argv.
+
 stage "after_create": dies the moment the PaymentIntent create call returns, before the ledger
 learns its id. stage "after_confirm": the customer's card is confirmed (succeeded), then the
 process dies before finalize.
@@ -16,7 +18,6 @@ from pathlib import Path
 from pos_app.config import Settings
 from pos_app.payments.checkout import CheckoutService
 from pos_app.payments.stripe_gateway import StripeGateway
-from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY
 from pos_app.store import open_store
 from tests.integration.payments.helpers import VISA, confirm_as_browser
 
@@ -26,7 +27,8 @@ KILLED = 137
 def main(data_dir: str, sandbox_url: str, stage: str) -> None:
     settings = Settings(data_dir=Path(data_dir), currency="usd", terminal_id="till-7")
     store = open_store(settings.database_path, settings.pricing, seed_demo=True)
-    gateway = StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=sandbox_url)
+    gateway = StripeGateway(os.environ["POS_TEST_SANDBOX_SK"], os.environ["POS_TEST_SANDBOX_PK"],
+                            api_base=sandbox_url)
     if stage == "after_create":
         create = gateway.create_intent
 
@@ -39,7 +41,8 @@ def main(data_dir: str, sandbox_url: str, stage: str) -> None:
     store.carts.replace({"item1": 1, "item3": 2})
     prepared = checkout.prepare()
     if stage == "after_confirm":
-        result = confirm_as_browser(sandbox_url, prepared.client_secret, VISA)
+        page = {"sandbox_url": sandbox_url, "publishable_key": gateway.publishable_key}
+        result = confirm_as_browser(page, prepared.client_secret, VISA)
         assert result["status"] == "succeeded", result
         os._exit(KILLED)
     os._exit(1)  # the stage did not kill the process: the test must notice

@@ -9,12 +9,11 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 
 import stripe
 
 from pos_app.payments.stripe_gateway import STRIPE_API_VERSION, translate
-from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY, SandboxState
+from pos_app.sandbox import SandboxState
 
 VISA = "4242424242424242"
 MASTERCARD = "5555555555554444"
@@ -23,7 +22,17 @@ INSUFFICIENT_FUNDS = "4000000000009995"
 THREE_D_SECURE = "4000002760003184"
 
 
-def _post(url: str, fields: dict[str, str], key: str = SANDBOX_PUBLISHABLE_KEY) -> dict:
+def browser_side(sandbox) -> tuple[str, str]:
+    """The sandbox's URL and publishable key, as the till's page is given them: from a
+    SandboxServer, the till's Services (or `core.services`), or `pos-app serve`'s ready line."""
+    if isinstance(sandbox, dict):
+        return sandbox["sandbox_url"], sandbox["publishable_key"]
+    if hasattr(sandbox, "sandbox_url"):
+        return sandbox.sandbox_url, sandbox.publishable_key
+    return sandbox.url, sandbox.publishable_key
+
+
+def _post(url: str, fields: dict[str, str], key: str) -> dict:
     body = urllib.parse.urlencode(fields).encode()
     request = urllib.request.Request(url, data=body, method="POST",
                                      headers={"Authorization": f"Bearer {key}",
@@ -36,40 +45,43 @@ def _post(url: str, fields: dict[str, str], key: str = SANDBOX_PUBLISHABLE_KEY) 
             return json.loads(exc.read())
 
 
-def confirm_as_browser(sandbox_url: str, client_secret: str, card_number: str, exp_month: int = 12,
+def confirm_as_browser(sandbox, client_secret: str, card_number: str, exp_month: int = 12,
                        exp_year: int = 2034, cvc: str = "123") -> dict:
     """What stripe.confirmCardPayment does, with the publishable key only: create a
     PaymentMethod from the card, then confirm the PaymentIntent with its client_secret.
 
     Returns the PaymentIntent (publishable view) or Stripe's {"error": {...}} body.
     """
+    sandbox_url, key = browser_side(sandbox)
     method = _post(f"{sandbox_url}/v1/payment_methods", {
         "type": "card", "card[number]": card_number, "card[exp_month]": str(exp_month),
-        "card[exp_year]": str(exp_year), "card[cvc]": cvc})
+        "card[exp_year]": str(exp_year), "card[cvc]": cvc}, key)
     if "error" in method:
         return method
     pi_id = client_secret.split("_secret_")[0]
     return _post(f"{sandbox_url}/v1/payment_intents/{pi_id}/confirm",
-                 {"payment_method": method["id"], "client_secret": client_secret})
+                 {"payment_method": method["id"], "client_secret": client_secret}, key)
 
 
-def confirm_server_side(api_base: str, pi_id: str, payment_method: str = "pm_card_visa",
-                        secret_key: str = SANDBOX_SECRET_KEY):
+def confirm_server_side(sandbox, pi_id: str, payment_method: str = "pm_card_visa"):
     """Confirm with one of Stripe's test PaymentMethods (pm_card_visa, pm_card_chargeDeclined, ...),
     as a tester does without the card page; the till itself never confirms from Python. A stripe
-    error comes back as the till's own PaymentError (translate), as the gateway would raise it."""
-    client = stripe.StripeClient(secret_key, base_addresses={"api": api_base}, max_network_retries=0,
-                                 stripe_version=STRIPE_API_VERSION)
+    error comes back as the till's own PaymentError (translate), as the gateway would raise it.
+    `sandbox`: a SandboxServer (its URL and its own secret key)."""
+    client = stripe.StripeClient(sandbox.secret_key, base_addresses={"api": sandbox.url},
+                                 max_network_retries=0, stripe_version=STRIPE_API_VERSION)
     try:
         return client.v1.payment_intents.confirm(pi_id, params={"payment_method": payment_method})
     except stripe.StripeError as exc:
         raise translate(exc) from None
 
 
-def complete_3ds(sandbox_url: str, client_secret: str, result: str = "complete") -> dict:
+def complete_3ds(sandbox, client_secret: str, result: str = "complete") -> dict:
     """The cashier passes (or fails) the sandbox's 3-D Secure challenge."""
+    sandbox_url, key = browser_side(sandbox)
     pi_id = client_secret.split("_secret_")[0]
-    return _post(f"{sandbox_url}/_sandbox/3ds/{pi_id}", {"client_secret": client_secret, "result": result})
+    return _post(f"{sandbox_url}/_sandbox/3ds/{pi_id}", {"client_secret": client_secret, "result": result},
+                 key)
 
 
 def sandbox_intents(state: SandboxState) -> list[dict]:
@@ -79,30 +91,3 @@ def sandbox_intents(state: SandboxState) -> list[dict]:
 def successful_charges(state: SandboxState, payment_intent: str | None = None) -> list[dict]:
     return [c for c in state.all("charge")
             if c["status"] == "succeeded" and payment_intent in (None, c["payment_intent"])]
-
-
-class ReplyDroppingClient(stripe.RequestsClient):
-    """A fault at the HTTP client: each request really goes to the server; for the ones
-    `should_drop(method, url)` picks, the reply is then thrown away and APIConnectionError raised,
-    as when the network fails after the request reached Stripe. `drops` limits how many."""
-
-    def __init__(self, should_drop: Callable[[str, str], bool], drops: int = 1) -> None:
-        super().__init__(timeout=10)
-        self.should_drop, self.drops_left = should_drop, drops
-        self.sent: list[tuple[str, str]] = []
-
-    def request(self, method, url, headers, post_data=None):
-        response = super().request(method, url, headers, post_data)
-        self.sent.append((method.upper(), url))
-        if self.drops_left and self.should_drop(method.upper(), url):
-            self.drops_left -= 1
-            raise stripe.APIConnectionError("the reply was lost (injected test fault)", should_retry=True)
-        return response
-
-
-def creates_intent(method: str, url: str) -> bool:
-    return method == "POST" and url.endswith("/v1/payment_intents")
-
-
-def creates_refund(method: str, url: str) -> bool:
-    return method == "POST" and url.endswith("/v1/refunds")

@@ -36,7 +36,7 @@ def test_pay_records_one_order_and_starts_a_new_cart(till, sandbox, sandbox_stat
     with pytest.raises(CartFrozen):
         till.carts.add("item2")
 
-    result = confirm_as_browser(sandbox.url, prepared.client_secret, VISA)
+    result = confirm_as_browser(sandbox, prepared.client_secret, VISA)
     assert result["status"] == "succeeded"
     order = till.checkout.finalize(prepared.payment_intent)
 
@@ -58,7 +58,7 @@ def test_decline_then_another_card_on_the_same_payment_intent(till, sandbox, san
     fill(till, item2=1)
     prepared = till.checkout.prepare()
 
-    declined = confirm_as_browser(sandbox.url, prepared.client_secret, DECLINED)
+    declined = confirm_as_browser(sandbox, prepared.client_secret, DECLINED)
     assert declined["error"]["decline_code"] == "generic_decline"
     with pytest.raises(PaymentNotSucceeded, match="declined"):
         till.checkout.finalize(prepared.payment_intent)
@@ -68,7 +68,7 @@ def test_decline_then_another_card_on_the_same_payment_intent(till, sandbox, san
 
     again = till.checkout.prepare()  # the page asks again: the same PaymentIntent
     assert again.payment_intent == prepared.payment_intent
-    assert confirm_as_browser(sandbox.url, again.client_secret, MASTERCARD)["status"] == "succeeded"
+    assert confirm_as_browser(sandbox, again.client_secret, MASTERCARD)["status"] == "succeeded"
     order = till.checkout.finalize(prepared.payment_intent)
     assert (order.card_brand, order.card_last4, order.total) == ("mastercard", "4444", 1000)
     assert len(sandbox_state.all("payment_intent")) == 1
@@ -78,10 +78,10 @@ def test_decline_then_another_card_on_the_same_payment_intent(till, sandbox, san
 def test_three_d_secure_then_finalize(till, sandbox):
     fill(till, item3=1)
     prepared = till.checkout.prepare()
-    assert confirm_as_browser(sandbox.url, prepared.client_secret, THREE_D_SECURE)["status"] == "requires_action"
+    assert confirm_as_browser(sandbox, prepared.client_secret, THREE_D_SECURE)["status"] == "requires_action"
     with pytest.raises(PaymentNotSucceeded):
         till.checkout.finalize(prepared.payment_intent)
-    assert complete_3ds(sandbox.url, prepared.client_secret)["status"] == "succeeded"
+    assert complete_3ds(sandbox, prepared.client_secret)["status"] == "succeeded"
     assert till.checkout.finalize(prepared.payment_intent).total == 1500
 
 
@@ -100,7 +100,7 @@ def test_close_and_come_back_gets_the_same_payment_intent(till, sandbox, sandbox
     assert second.payment_intent == first.payment_intent
     assert second.client_secret == first.client_secret
     assert len(sandbox_state.all("payment_intent")) == 1
-    assert confirm_as_browser(sandbox.url, second.client_secret, VISA)["status"] == "succeeded"
+    assert confirm_as_browser(sandbox, second.client_secret, VISA)["status"] == "succeeded"
     assert till.checkout.finalize(second.payment_intent).total == 500
     assert till.events == ["prepared", "abandoned", "prepared", "finalized"]
 
@@ -118,8 +118,8 @@ def test_changing_the_cart_gets_a_new_payment_intent_and_cancels_the_old(till, s
     assert (old["status"], old["cancellation_reason"]) == ("canceled", "abandoned")
     assert till.store.ledger.by_intent(first.payment_intent).status == "canceled"
     # The old client secret can no longer take money.
-    assert "error" in confirm_as_browser(sandbox.url, first.client_secret, VISA)
-    assert confirm_as_browser(sandbox.url, second.client_secret, VISA)["status"] == "succeeded"
+    assert "error" in confirm_as_browser(sandbox, first.client_secret, VISA)
+    assert confirm_as_browser(sandbox, second.client_secret, VISA)["status"] == "succeeded"
     order = till.checkout.finalize(second.payment_intent)
     assert [(l.sku, l.qty) for l in order.lines] == [("item1", 1), ("item2", 1)]
     assert len(successful_charges(sandbox_state)) == 1
@@ -128,7 +128,7 @@ def test_changing_the_cart_gets_a_new_payment_intent_and_cancels_the_old(till, s
 def test_abandon_after_the_customer_paid_records_the_sale(till, sandbox):
     fill(till, item4=1)
     prepared = till.checkout.prepare()
-    confirm_as_browser(sandbox.url, prepared.client_secret, VISA)
+    confirm_as_browser(sandbox, prepared.client_secret, VISA)
     order = till.checkout.abandon()  # the dialog closed before the page reported success
     assert order is not None and order.payment_intent == prepared.payment_intent
     assert till.carts.snapshot().empty and till.store.orders.count() == 1

@@ -32,7 +32,7 @@ def test_a_20000_forint_sale_is_sent_as_amount_2000000(forint_till, sandbox, san
     at_stripe = sandbox_state.get("payment_intent", prepared.payment_intent)
     assert (at_stripe["amount"], at_stripe["currency"]) == (2_000_000, "huf")
 
-    assert confirm_as_browser(sandbox.url, prepared.client_secret, VISA)["status"] == "succeeded"
+    assert confirm_as_browser(sandbox, prepared.client_secret, VISA)["status"] == "succeeded"
     order = forint_till.checkout.finalize(prepared.payment_intent)  # amount_received compared on one scale
     assert (order.total, order.currency) == (20000, "huf")
     assert [c["amount"] for c in successful_charges(sandbox_state)] == [2_000_000]

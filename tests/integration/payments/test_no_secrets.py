@@ -7,32 +7,32 @@ import logging
 import pytest
 
 from pos_app.payments.gateway import PaymentMismatch, PaymentNotSucceeded
-from pos_app.sandbox import SANDBOX_SECRET_KEY
 
-from .helpers import DECLINED, VISA, ReplyDroppingClient, confirm_as_browser, confirm_server_side, creates_intent
+from .helpers import DECLINED, VISA, confirm_as_browser, confirm_server_side
 from .test_recovery import tamper_amount
 
 
-def test_logs_and_database_hold_no_secrets(make_till, settings, sandbox, caplog):
+def test_logs_and_database_hold_no_secrets(make_till, settings, sandbox, faults, caplog):
     caplog.set_level(logging.DEBUG)  # everything, including stripe-python's and urllib3's debug
-    till = make_till(http_client=ReplyDroppingClient(creates_intent), max_network_retries=1)
-    secrets = [SANDBOX_SECRET_KEY, VISA, DECLINED]
+    faults.drop_response("POST", "/v1/payment_intents")
+    till = make_till(max_network_retries=1)
+    secrets = [sandbox.secret_key, VISA, DECLINED]
 
     till.carts.replace({"item1": 1})
     prepared = till.checkout.prepare()  # with a lost reply and a retry
     secrets.append(prepared.client_secret)
-    confirm_as_browser(sandbox.url, prepared.client_secret, DECLINED)
+    confirm_as_browser(sandbox, prepared.client_secret, DECLINED)
     with pytest.raises(PaymentNotSucceeded):
         till.checkout.finalize(prepared.payment_intent)
-    confirm_server_side(till.gateway.api_base, prepared.payment_intent, "pm_card_visa")
+    confirm_server_side(sandbox, prepared.payment_intent, "pm_card_visa")
     order = till.checkout.finalize(prepared.payment_intent)
     till.checkout.refund(order.id, 100)
 
     till.carts.replace({"item2": 1})
     tampered = till.checkout.prepare()
     secrets.append(tampered.client_secret)
-    tamper_amount(sandbox.url, tampered.payment_intent, 60)
-    confirm_as_browser(sandbox.url, tampered.client_secret, VISA)
+    tamper_amount(sandbox, tampered.payment_intent, 60)
+    confirm_as_browser(sandbox, tampered.client_secret, VISA)
     with pytest.raises(PaymentMismatch):
         till.checkout.finalize(tampered.payment_intent)
     till.checkout.reconcile()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -13,10 +14,12 @@ import pytest
 import stripe
 
 from pos_app.payments.gateway import GatewayUnavailable, PaymentInDoubt, PaymentMismatch
-from pos_app.sandbox import SANDBOX_SECRET_KEY, SandboxServer, SandboxState
+from pos_app.sandbox import SandboxServer, SandboxState
 from pos_app.store import CartFrozen
 
-from .helpers import VISA, ReplyDroppingClient, confirm_as_browser, creates_intent, successful_charges
+from pos_app.sandbox.faults import FaultControl
+
+from .helpers import VISA, confirm_as_browser, successful_charges
 
 REPO = Path(__file__).resolve().parents[3]
 DAY = 24 * 60 * 60
@@ -84,19 +87,20 @@ def test_two_tills_on_one_database_charge_one_payment_intent(make_till, sandbox_
     assert len(sandbox_state.all("payment_intent")) == 1
 
 
-def test_lost_reply_is_retried_by_the_client_with_the_same_key(make_till, sandbox_state):
-    # Fault injected at the HTTP client: the create reaches the sandbox, its reply is dropped.
-    http = ReplyDroppingClient(creates_intent)
-    till = make_till(http_client=http, max_network_retries=2)
+def test_lost_reply_is_retried_by_the_client_with_the_same_key(make_till, sandbox_state, faults):
+    # Fault injected at the sandbox: the create runs and commits, its reply is dropped.
+    lost = faults.drop_response("POST", "/v1/payment_intents")
+    till = make_till(max_network_retries=2)
     till.carts.replace({"item1": 1})
-    prepared = till.checkout.prepare()
-    assert http.sent.count(("POST", f"{till.gateway.api_base}/v1/payment_intents")) == 2
+    prepared = till.checkout.prepare()  # answered: so stripe-python asked again, with the same key
+    assert faults.hits(lost["id"]) == 1
     assert [pi["id"] for pi in sandbox_state.all("payment_intent")] == [prepared.payment_intent]
 
 
-def test_lost_reply_without_client_retries_then_charge_again_gives_the_same_intent(make_till, sandbox_state):
-    http = ReplyDroppingClient(creates_intent)
-    till = make_till(http_client=http, max_network_retries=0)
+def test_lost_reply_without_client_retries_then_charge_again_gives_the_same_intent(make_till, sandbox_state,
+                                                                                   faults):
+    faults.drop_response("POST", "/v1/payment_intents")
+    till = make_till(max_network_retries=0)
     till.carts.replace({"item1": 1})
     with pytest.raises(GatewayUnavailable):
         till.checkout.prepare()
@@ -114,14 +118,16 @@ def test_lost_reply_without_client_retries_then_charge_again_gives_the_same_inte
 # -- killed processes ---------------------------------------------------------------------------
 
 
-def run_crashing_till(data_dir: Path, sandbox_url: str, stage: str) -> None:
+def run_crashing_till(data_dir: Path, sandbox: SandboxServer, stage: str) -> None:
+    keys = {"POS_TEST_SANDBOX_SK": sandbox.secret_key, "POS_TEST_SANDBOX_PK": sandbox.publishable_key}
     done = subprocess.run([sys.executable, "-m", "tests.integration.payments.crash_till", str(data_dir),
-                           sandbox_url, stage], cwd=REPO, capture_output=True, text=True, timeout=60)
+                           sandbox.url, stage], cwd=REPO, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **keys})
     assert done.returncode == 137, done.stderr
 
 
 def test_killed_between_create_and_confirm(settings, sandbox, make_till, restart_sandbox):
-    run_crashing_till(settings.data_dir, sandbox.url, "after_create")
+    run_crashing_till(settings.data_dir, sandbox, "after_create")
     server, state = restart_sandbox()
     [pi] = state.all("payment_intent")  # created at the sandbox, but the ledger never heard its id
 
@@ -134,14 +140,14 @@ def test_killed_between_create_and_confirm(settings, sandbox, make_till, restart
 
     prepared = till.checkout.prepare()
     assert prepared.payment_intent == pi["id"]
-    assert confirm_as_browser(server.url, prepared.client_secret, VISA)["status"] == "succeeded"
+    assert confirm_as_browser(server, prepared.client_secret, VISA)["status"] == "succeeded"
     till.checkout.finalize(prepared.payment_intent)
     assert till.store.orders.count() == 1
     assert len(state.all("payment_intent")) == 1 and len(successful_charges(state)) == 1
 
 
 def test_killed_between_confirm_and_finalize(settings, sandbox, make_till, restart_sandbox):
-    run_crashing_till(settings.data_dir, sandbox.url, "after_confirm")
+    run_crashing_till(settings.data_dir, sandbox, "after_confirm")
     server, state = restart_sandbox()
     [pi] = state.all("payment_intent")
     assert pi["status"] == "succeeded"
@@ -169,7 +175,7 @@ def test_unreachable_gateway_at_start_up_puts_the_cart_in_doubt(settings, sandbo
     first = make_till()
     first.carts.replace({"item1": 1})
     prepared = first.checkout.prepare()
-    confirm_as_browser(sandbox.url, prepared.client_secret, VISA)
+    confirm_as_browser(sandbox, prepared.client_secret, VISA)
     first.close()  # the till dies before finalize...
     dead_url = sandbox.url
     sandbox.stop()  # ...and comes back while the processor can't be reached
@@ -234,7 +240,8 @@ def test_open_intent_is_reused_after_stripe_pruned_the_key(make_till, sandbox, r
 def test_old_creating_row_is_found_by_metadata_not_created_again(make_till, sandbox, restart_sandbox):
     clock = Clock()
     server, state = restart_sandbox(clock)
-    till = make_till(server.url, http_client=ReplyDroppingClient(creates_intent), max_network_retries=0)
+    FaultControl(server.url, server.secret_key).drop_response("POST", "/v1/payment_intents")
+    till = make_till(server.url, max_network_retries=0)
     till.carts.replace({"item4": 1})
     with pytest.raises(GatewayUnavailable):
         till.checkout.prepare()
@@ -253,8 +260,8 @@ def test_old_creating_row_is_found_by_metadata_not_created_again(make_till, sand
 # -- tampering ----------------------------------------------------------------------------------
 
 
-def tamper_amount(server_url: str, pi_id: str, amount: int) -> None:
-    client = stripe.StripeClient(SANDBOX_SECRET_KEY, base_addresses={"api": server_url}, max_network_retries=0)
+def tamper_amount(sandbox: SandboxServer, pi_id: str, amount: int) -> None:
+    client = stripe.StripeClient(sandbox.secret_key, base_addresses={"api": sandbox.url}, max_network_retries=0)
     client.v1.payment_intents.update(pi_id, params={"amount": amount})
 
 
@@ -264,8 +271,8 @@ def test_amount_tampering_is_refused_goes_to_review_and_never_bricks_the_till(ma
     the review list with what was received, and the till sells on (also after a restart)."""
     till.carts.replace({"item3": 1})
     prepared = till.checkout.prepare()
-    tamper_amount(sandbox.url, prepared.payment_intent, 50)  # someone lowers the charge to 0.50
-    assert confirm_as_browser(sandbox.url, prepared.client_secret, VISA)["status"] == "succeeded"
+    tamper_amount(sandbox, prepared.payment_intent, 50)  # someone lowers the charge to 0.50
+    assert confirm_as_browser(sandbox, prepared.client_secret, VISA)["status"] == "succeeded"
     before = till.carts.snapshot()
 
     with caplog.at_level(logging.ERROR), pytest.raises(PaymentMismatch) as info:
@@ -288,7 +295,7 @@ def test_amount_tampering_is_refused_goes_to_review_and_never_bricks_the_till(ma
     # Selling goes on: the same cart is charged again on a fresh intent, and paid properly.
     again = till.checkout.prepare()
     assert again.payment_intent != prepared.payment_intent and again.amount == 1500
-    assert confirm_as_browser(sandbox.url, again.client_secret, VISA)["status"] == "succeeded"
+    assert confirm_as_browser(sandbox, again.client_secret, VISA)["status"] == "succeeded"
     assert till.checkout.finalize(again.payment_intent).total == 1500
 
     till.close()  # a restart: reconcile finds nothing to block on
@@ -302,8 +309,8 @@ def test_amount_tampering_is_refused_goes_to_review_and_never_bricks_the_till(ma
 def test_a_wrong_payment_found_at_start_up_goes_to_review_and_selling_goes_on(make_till, till, sandbox):
     till.carts.replace({"item3": 1})
     prepared = till.checkout.prepare()
-    tamper_amount(sandbox.url, prepared.payment_intent, 60)
-    confirm_as_browser(sandbox.url, prepared.client_secret, VISA)
+    tamper_amount(sandbox, prepared.payment_intent, 60)
+    confirm_as_browser(sandbox, prepared.client_secret, VISA)
     till.close()  # the till died before it could finalize
 
     restarted = make_till()
@@ -317,7 +324,7 @@ def test_a_wrong_payment_found_at_start_up_goes_to_review_and_selling_goes_on(ma
 def test_ledger_tampering_is_refused(till, sandbox):
     till.carts.replace({"item1": 1})
     prepared = till.checkout.prepare()
-    confirm_as_browser(sandbox.url, prepared.client_secret, VISA)
+    confirm_as_browser(sandbox, prepared.client_secret, VISA)
     with till.store.db.transaction() as conn:
         conn.execute("UPDATE payments SET amount = 5000")
     with pytest.raises(PaymentMismatch, match="amount received 500 instead of 5000"):
@@ -329,7 +336,7 @@ def test_a_tampered_open_intent_is_not_handed_to_the_page(till, sandbox, sandbox
     till.carts.replace({"item1": 1})
     prepared = till.checkout.prepare()
     till.checkout.abandon()
-    tamper_amount(sandbox.url, prepared.payment_intent, 99)
+    tamper_amount(sandbox, prepared.payment_intent, 99)
     fresh = till.checkout.prepare()  # the tampered one is cancelled and replaced, not shown
     assert fresh.payment_intent != prepared.payment_intent and fresh.amount == 500
     assert sandbox_state.get("payment_intent", fresh.payment_intent)["amount"] == 500

@@ -11,13 +11,14 @@ from pos_app.payments.checkout import DOUBLE_CLICK_SECONDS
 from pos_app.payments.gateway import GatewayUnavailable, RefundRefused
 from pos_app.store import RefundRefused as StoreRefundRefused
 
-from .helpers import VISA, ReplyDroppingClient, confirm_as_browser, creates_refund
+from .helpers import VISA, confirm_as_browser
 
 
 def sell(till, sandbox_url: str, lines: dict[str, int]):
     till.carts.replace(lines)
     prepared = till.checkout.prepare()
-    assert confirm_as_browser(sandbox_url, prepared.client_secret, VISA)["status"] == "succeeded"
+    page = {"sandbox_url": sandbox_url, "publishable_key": till.gateway.publishable_key}
+    assert confirm_as_browser(page, prepared.client_secret, VISA)["status"] == "succeeded"
     return till.checkout.finalize(prepared.payment_intent)
 
 
@@ -119,9 +120,9 @@ def test_two_racing_full_refunds_refund_once(till, sandbox, sandbox_state):
     assert till.store.orders.get(order.id).refunded == 1000
 
 
-def test_a_refund_whose_reply_was_lost_is_settled_once_at_start_up(make_till, sandbox, sandbox_state):
-    http = ReplyDroppingClient(creates_refund)  # the refund reaches the sandbox, the reply is lost
-    till = make_till(http_client=http, max_network_retries=0)
+def test_a_refund_whose_reply_was_lost_is_settled_once_at_start_up(make_till, sandbox, sandbox_state, faults):
+    faults.drop_response("POST", "/v1/refunds")  # the refund is made at the sandbox, the reply is lost
+    till = make_till(max_network_retries=0)
     order = sell(till, sandbox.url, {"item1": 2})
     with pytest.raises(GatewayUnavailable):
         till.checkout.refund(order.id, 300)
@@ -137,9 +138,10 @@ def test_a_refund_whose_reply_was_lost_is_settled_once_at_start_up(make_till, sa
 
 
 @pytest.mark.parametrize("request_", [{"amount": 300}, {"lines": [("item1", 1)]}, {}])
-def test_asking_again_after_a_lost_reply_retries_the_same_refund(make_till, sandbox, sandbox_state, request_):
-    http = ReplyDroppingClient(creates_refund)
-    till = make_till(http_client=http, max_network_retries=0)
+def test_asking_again_after_a_lost_reply_retries_the_same_refund(make_till, sandbox, sandbox_state, faults,
+                                                                 request_):
+    faults.drop_response("POST", "/v1/refunds")
+    till = make_till(max_network_retries=0)
     order = sell(till, sandbox.url, {"item1": 2})
     with pytest.raises(GatewayUnavailable):
         till.checkout.refund(order.id, **request_)
@@ -151,8 +153,10 @@ def test_asking_again_after_a_lost_reply_retries_the_same_refund(make_till, sand
     assert till.store.orders.get(order.id).refunded == pending.amount
 
 
-def test_a_different_refund_after_a_lost_reply_settles_the_pending_one_first(make_till, sandbox, sandbox_state):
-    till = make_till(http_client=ReplyDroppingClient(creates_refund), max_network_retries=0)
+def test_a_different_refund_after_a_lost_reply_settles_the_pending_one_first(make_till, sandbox, sandbox_state,
+                                                                              faults):
+    faults.drop_response("POST", "/v1/refunds")
+    till = make_till(max_network_retries=0)
     order = sell(till, sandbox.url, {"item1": 2})
     with pytest.raises(GatewayUnavailable):
         till.checkout.refund(order.id, 300)
@@ -162,8 +166,9 @@ def test_a_different_refund_after_a_lost_reply_settles_the_pending_one_first(mak
     assert till.store.orders.get(order.id).refunded == 500
 
 
-def test_a_full_refund_after_a_lost_partial_reply_refunds_the_rest(make_till, sandbox, sandbox_state):
-    till = make_till(http_client=ReplyDroppingClient(creates_refund), max_network_retries=0)
+def test_a_full_refund_after_a_lost_partial_reply_refunds_the_rest(make_till, sandbox, sandbox_state, faults):
+    faults.drop_response("POST", "/v1/refunds")
+    till = make_till(max_network_retries=0)
     order = sell(till, sandbox.url, {"item1": 2})  # 10.00
     with pytest.raises(GatewayUnavailable):
         till.checkout.refund(order.id, 300)  # a partial refund whose reply is lost

@@ -16,7 +16,7 @@ def test_a_paid_older_revision_takes_only_its_lines_off_a_changed_cart(till, san
     till.checkout.abandon()  # e.g. Cancel on the card page in a browser
     till.carts.add("item3")  # the cashier goes on: a new revision
     # ...but the customer had typed the card on the first form and it goes through now.
-    assert confirm_as_browser(sandbox.url, first.client_secret, VISA)["status"] == "succeeded"
+    assert confirm_as_browser(sandbox, first.client_secret, VISA)["status"] == "succeeded"
 
     order = till.checkout.finalize(first.payment_intent)
 
@@ -33,7 +33,7 @@ def test_paid_older_revision_found_at_charge_time_leaves_the_rest(till, sandbox)
     first = till.checkout.prepare()
     till.checkout.abandon()
     till.carts.add("item3")
-    confirm_as_browser(sandbox.url, first.client_secret, VISA)
+    confirm_as_browser(sandbox, first.client_secret, VISA)
 
     try:
         till.checkout.prepare()

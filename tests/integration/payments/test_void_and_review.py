@@ -39,7 +39,7 @@ def test_clearing_starts_a_new_cart_and_the_next_charge_cancels_the_old_intent(t
     assert sandbox_state.get("payment_intent", first.payment_intent)["status"] == "canceled"
     assert till.store.ledger.by_intent(first.payment_intent).final
     # Customer 1 tries to pay the old form anyway: refused at Stripe, nothing changes here.
-    answer = confirm_as_browser(sandbox.url, first.client_secret, VISA)
+    answer = confirm_as_browser(sandbox, first.client_secret, VISA)
     assert "error" in answer
     assert second.amount == till.carts.snapshot().totals.total.amount
     assert till.carts.snapshot().lines == {"item2": 1}
@@ -50,7 +50,7 @@ def test_a_payment_landing_on_a_voided_cart_goes_to_review_and_never_changes_the
     first, voided = abandon_then_clear(till)
     till.carts.replace({"item2": 1, "item3": 1})  # customer 2
     # Customer 1's payment lands before anything could cancel it.
-    assert confirm_as_browser(sandbox.url, first.client_secret, VISA)["status"] == "succeeded"
+    assert confirm_as_browser(sandbox, first.client_secret, VISA)["status"] == "succeeded"
 
     second = till.checkout.prepare()  # the next charge finds it
     after = till.carts.snapshot()
@@ -70,13 +70,13 @@ def test_a_payment_landing_on_a_voided_cart_goes_to_review_and_never_changes_the
     assert [r["amount"] for r in refunds] == [1000]
 
     # Customer 2 pays as usual.
-    assert confirm_as_browser(sandbox.url, second.client_secret, VISA)["status"] == "succeeded"
+    assert confirm_as_browser(sandbox, second.client_secret, VISA)["status"] == "succeeded"
     assert till.checkout.finalize(second.payment_intent).lines[0].sku == "item2"
 
 
 def test_the_late_page_report_of_a_voided_cart_is_a_review_not_a_sale(till, sandbox):
     first, voided = abandon_then_clear(till)
-    confirm_as_browser(sandbox.url, first.client_secret, VISA)
+    confirm_as_browser(sandbox, first.client_secret, VISA)
     with pytest.raises(PaymentMismatch, match="review list"):
         till.checkout.finalize(first.payment_intent)
     assert till.store.orders.count() == 0
@@ -86,7 +86,7 @@ def test_the_late_page_report_of_a_voided_cart_is_a_review_not_a_sale(till, sand
 def test_reconcile_puts_a_voided_carts_payment_on_review(make_till, till, sandbox):
     first, voided = abandon_then_clear(till)
     till.carts.replace({"item4": 1})
-    confirm_as_browser(sandbox.url, first.client_secret, VISA)
+    confirm_as_browser(sandbox, first.client_secret, VISA)
     till.close()
     restarted = make_till()
     report = restarted.checkout.reconcile()
@@ -108,7 +108,7 @@ def test_removing_the_last_line_is_a_void_too(till, sandbox, sandbox_state):
 
 def test_pos_app_review_lists_the_payment(till, sandbox, settings):
     first, _ = abandon_then_clear(till)
-    confirm_as_browser(sandbox.url, first.client_secret, VISA)
+    confirm_as_browser(sandbox, first.client_secret, VISA)
     till.carts.add("item2")
     till.checkout.prepare()
     till.close()

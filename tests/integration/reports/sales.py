@@ -10,11 +10,16 @@ from pos_app.domain import Order
 from tests.integration.payments.helpers import VISA, confirm_as_browser
 
 
+def _page(services, sandbox_url: str) -> dict:
+    """What the checkout page is given: the sandbox's URL and the till's publishable key."""
+    return {"sandbox_url": sandbox_url, "publishable_key": services.publishable_key}
+
+
 def sell(services, sandbox_url: str, lines: dict[str, int], card: str = VISA) -> Order:
     """Sell `lines` ({sku: qty}) through the sandbox; the recorded Order."""
     services.carts.replace(lines)
     prepared = services.checkout.prepare()
-    result = confirm_as_browser(sandbox_url, prepared.client_secret, card)
+    result = confirm_as_browser(_page(services, sandbox_url), prepared.client_secret, card)
     assert result.get("status") == "succeeded", result
     return services.checkout.finalize(prepared.payment_intent)
 
@@ -24,7 +29,7 @@ def pay_without_order(services, sandbox_url: str, lines: dict[str, int], card: s
     finalize): the PaymentIntent id."""
     services.carts.replace(lines)
     prepared = services.checkout.prepare()
-    result = confirm_as_browser(sandbox_url, prepared.client_secret, card)
+    result = confirm_as_browser(_page(services, sandbox_url), prepared.client_secret, card)
     assert result.get("status") == "succeeded", result
     return prepared.payment_intent
 

@@ -13,7 +13,6 @@ from pos_app.config import Settings
 from pos_app.core import AppCore
 from pos_app.payments.stripe_gateway import StripeGateway
 from pos_app.reports import build_report, report_csv, report_html, report_text
-from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY
 from tests.integration.payments.helpers import DECLINED, MASTERCARD, confirm_as_browser
 from tests.integration.reports.sales import add_taxed_items, pay_without_order, sell
 
@@ -50,7 +49,7 @@ def test_a_payment_without_an_order_is_a_difference(core):
     sold = sell(services, core.sandbox_url, {"item1": 1})
     services.carts.replace({"item3": 1})
     prepared = services.checkout.prepare()
-    assert "error" in confirm_as_browser(core.sandbox_url, prepared.client_secret, DECLINED)  # not a sale
+    assert "error" in confirm_as_browser(core.services, prepared.client_secret, DECLINED)  # not a sale
     services.checkout.abandon()  # the cashier gives up: the intent is cancelled, no difference
     lost = pay_without_order(services, core.sandbox_url, {"item2": 1})  # the till dies before finalize
 
@@ -74,8 +73,9 @@ def test_another_day_is_reconciled_on_its_own(core):
 def test_an_unreachable_gateway_is_reported_not_hidden(core):
     sell(core.services, core.sandbox_url, {"item1": 1})
     port = core.sandbox_url.rsplit(":", 1)[1]
+    keys = (core.sandbox_secret_key, core.services.publishable_key)
     core._sandbox.stop()  # the card processor is gone
-    gateway = StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=f"http://127.0.0.1:{port}",
+    gateway = StripeGateway(*keys, api_base=f"http://127.0.0.1:{port}",
                             max_network_retries=0, timeout=2)
 
     report = build_report(core.store.orders, date.today(), "usd", gateway)
@@ -92,7 +92,7 @@ def test_another_tills_sales_on_the_same_account_are_not_differences(core):
     other = services.gateway.create_intent(amount=700, currency="usd", idempotency_key="till-2-cart-1",
                                            metadata={"cart_uuid": "till-2-cart-1", "terminal_id": "till-2"},
                                            description="till 2")
-    assert confirm_as_browser(core.sandbox_url, other.client_secret, "4242424242424242")["status"] == "succeeded"
+    assert confirm_as_browser(core.services, other.client_secret, "4242424242424242")["status"] == "succeeded"
 
     mine = build_report(core.store.orders, date.today(), "usd", services.gateway, core.settings.terminal_id)
     everyone = build_report(core.store.orders, date.today(), "usd", services.gateway)

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import pytest
 import stripe
 
-from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY, SandboxState, create_sandbox_app
+from pos_app.sandbox import SandboxState, create_sandbox_app
 from pos_app.serving import LoopbackServer
+
+from .sandbox_helpers import TEST_KEYS, TEST_PUBLISHABLE_KEY, TEST_SECRET_KEY
 
 #: 2027-01-15T08:00:00Z: a fixed "now" so expiry and `created` checks don't depend on the date.
 START = 1_800_000_000
@@ -32,7 +34,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def state(clock) -> SandboxState:
-    return SandboxState(clock=clock)
+    return SandboxState(clock=clock, keys=TEST_KEYS)
 
 
 class _CurrentApp:
@@ -75,7 +77,7 @@ def server(_shared_loopback, state):
 
 @pytest.fixture
 def client(server) -> stripe.StripeClient:
-    return stripe.StripeClient(SANDBOX_SECRET_KEY, base_addresses={"api": server.url},
+    return stripe.StripeClient(TEST_SECRET_KEY, base_addresses={"api": server.url},
                                max_network_retries=0)
 
 
@@ -89,7 +91,7 @@ def api(client):
 def browser(server):
     """The v1 services with the publishable key, as Stripe.js calls them: the only caller that may
     send raw card numbers (to tokenize them)."""
-    return stripe.StripeClient(SANDBOX_PUBLISHABLE_KEY, base_addresses={"api": server.url},
+    return stripe.StripeClient(TEST_PUBLISHABLE_KEY, base_addresses={"api": server.url},
                                max_network_retries=0).v1
 
 

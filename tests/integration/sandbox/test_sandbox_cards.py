@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY
+from .sandbox_helpers import TEST_PUBLISHABLE_KEY as SANDBOX_PUBLISHABLE_KEY
 
 from .sandbox_helpers import PUBLISHABLE_AUTH, SECRET_AUTH, card_data
 

@@ -84,12 +84,32 @@ def test_validation_failure_does_not_burn_the_key(wire):
     assert good.status_code == 200 and "Idempotent-Replayed" not in good.headers
 
 
-def test_unknown_object_does_not_burn_the_key(wire):
-    missing = post(wire, "/v1/payment_intents/pi_nope/cancel", {}, "k7")
+def test_unexpected_state_errors_are_saved_and_replayed(wire):
+    """Stripe saves the result once the endpoint ran, errors included (not only 402/500)."""
+    created = post(wire, "/v1/payment_intents", CREATE, "k7").json
+    path = f"/v1/payment_intents/{created['id']}/confirm"
+    wire.post(f"/v1/payment_intents/{created['id']}/cancel", headers=SECRET_AUTH)
+    refused = post(wire, path, {"payment_method": "pm_card_visa"}, "k8")
+    assert refused.status_code == 400
+    assert refused.json["error"]["code"] == "payment_intent_unexpected_state"
+    assert refused.json["error"]["doc_url"] == (
+        "https://docs.stripe.com/error-codes/payment-intent-unexpected-state")
+    replay = post(wire, path, {"payment_method": "pm_card_visa"}, "k8")
+    assert replay.headers["Idempotent-Replayed"] == "true" and replay.json == refused.json
+
+
+def test_unknown_object_errors_are_saved_and_replayed(wire):
+    missing = post(wire, "/v1/payment_intents/pi_nope/cancel", {}, "k9")
     assert missing.status_code == 404
-    created = post(wire, "/v1/payment_intents", CREATE, "k8").json
-    # The same key on its first real execution is free to use.
-    assert post(wire, f"/v1/payment_intents/{created['id']}/cancel", {}, "k7").status_code == 200
+    replay = post(wire, "/v1/payment_intents/pi_nope/cancel", {}, "k9")
+    assert replay.status_code == 404 and replay.headers["Idempotent-Replayed"] == "true"
+
+
+def test_unknown_parameter_does_not_burn_the_key(wire):
+    bad = post(wire, "/v1/payment_intents", {**CREATE, "colour": "red"}, "k10")
+    assert bad.status_code == 400 and bad.json["error"]["code"] == "parameter_unknown"
+    good = post(wire, "/v1/payment_intents", CREATE, "k10")
+    assert good.status_code == 200 and "Idempotent-Replayed" not in good.headers
 
 
 def test_concurrent_request_with_same_key_is_409(wire, state):
@@ -137,17 +157,14 @@ def test_key_has_no_effect_on_get(wire):
     assert response.status_code == 200 and "Idempotent-Replayed" not in response.headers
 
 
-def test_500s_are_saved_and_replayed(wire, monkeypatch):
-    from pos_app.sandbox import refunds
-
-    def broken(*args):
-        raise RuntimeError("boom")
-    monkeypatch.setattr(refunds.objects, "refund_record", broken)
+def test_500s_are_saved_and_replayed(wire, state):
+    """Stripe replays a 500 to the same key; injected with the sandbox's own fault surface."""
+    state.faults.add({"action": "error_500", "method": "POST", "path": "/v1/refunds"})
     created = wire.post("/v1/payment_intents", headers=SECRET_AUTH, data={
         **CREATE, "confirm": "true", "payment_method": "pm_card_visa"}).json
     first = post(wire, "/v1/refunds", {"payment_intent": created["id"]}, "r1")
-    monkeypatch.undo()
     replay = post(wire, "/v1/refunds", {"payment_intent": created["id"]}, "r1")
     assert first.status_code == replay.status_code == 500
     assert replay.json["error"]["type"] == "api_error"
     assert replay.headers["Idempotent-Replayed"] == "true"
+    assert wire.get("/v1/refunds", headers=SECRET_AUTH).json["data"] == []  # nothing was made

@@ -10,7 +10,7 @@ import sys
 
 import stripe
 
-from pos_app.sandbox import SANDBOX_SECRET_KEY, SandboxServer, SandboxState
+from pos_app.sandbox import SandboxServer, SandboxState
 
 
 def test_server_binds_loopback_on_an_os_port_and_stops():
@@ -19,7 +19,7 @@ def test_server_binds_loopback_on_an_os_port_and_stops():
     try:
         assert url.startswith("http://127.0.0.1:") and not url.endswith(":0")
         assert server.url == url
-        client = stripe.StripeClient(SANDBOX_SECRET_KEY, base_addresses={"api": url},
+        client = stripe.StripeClient(server.secret_key, base_addresses={"api": url},
                                      max_network_retries=0)
         pi = client.v1.payment_intents.create(params={"amount": 700, "currency": "eur"})
         assert client.v1.payment_intents.retrieve(pi.id).amount == 700
@@ -32,12 +32,36 @@ def test_request_log_redacts_client_secrets(caplog):
     caplog.set_level(logging.INFO, logger="werkzeug")
     state = SandboxState()
     with SandboxServer(state) as server:
-        client = stripe.StripeClient(SANDBOX_SECRET_KEY, base_addresses={"api": server.url},
+        client = stripe.StripeClient(server.secret_key, base_addresses={"api": server.url},
                                      max_network_retries=0)
         pi = client.v1.payment_intents.create(params={"amount": 700, "currency": "eur"})
         client.v1.payment_intents.retrieve(pi.id, params={"client_secret": pi.client_secret})
     assert "client_secret=[redacted]" in caplog.text
     assert pi.client_secret not in caplog.text
+
+
+def test_request_log_redacts_the_receipt_and_3ds_redirect_tokens(caplog):
+    import urllib.request
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    with SandboxServer(SandboxState()) as server:
+        client = stripe.StripeClient(server.secret_key, base_addresses={"api": server.url},
+                                     max_network_retries=0)
+        paid = client.v1.payment_intents.create(params={
+            "amount": 700, "currency": "eur", "confirm": True, "payment_method": "pm_card_visa",
+            "expand": ["latest_charge"]})
+        with urllib.request.urlopen(paid.latest_charge.receipt_url, timeout=10):
+            pass
+        pi = client.v1.payment_intents.create(params={
+            "amount": 700, "currency": "eur", "confirm": True, "return_url": "https://till.example/",
+            "payment_method": "pm_card_authenticationRequired"})
+        redirect = pi.next_action.redirect_to_url.url
+        with urllib.request.urlopen(redirect, timeout=10):
+            pass
+    receipt_token = paid.latest_charge.receipt_url.rsplit("/", 1)[1]
+    redirect_token = redirect.rsplit("/", 1)[1]
+    assert f"/receipts/payment/{paid.latest_charge.id}/[redacted]" in caplog.text
+    assert "/_sandbox/3ds/redirect/" in caplog.text
+    assert receipt_token not in caplog.text and redirect_token not in caplog.text
 
 
 def test_standalone_prints_url_serves_and_stops_on_sigterm(tmp_path):
@@ -60,4 +84,4 @@ def test_standalone_prints_url_serves_and_stops_on_sigterm(tmp_path):
             proc.wait()
         proc.stdout.close()
         proc.stderr.close()
-    assert (tmp_path / "sandbox.json").exists()
+    assert (tmp_path / "sandbox.sqlite3").exists()

@@ -9,13 +9,13 @@ from pos_app.config import Settings
 from pos_app.sandbox import SandboxServer, SandboxState
 from pos_app.web import create_app
 
-from tests.integration.web.web_helpers import ENDPOINT, TOKEN, ApiClient, build_services
+from tests.integration.web.web_helpers import ENDPOINT, SANDBOX_KEYS, TOKEN, ApiClient, build_services
 
 
 @pytest.fixture(scope="session")
 def sandbox():
     """One in-memory sandbox for the suite (stopping a werkzeug server takes ~0.5 s)."""
-    server = SandboxServer(SandboxState())
+    server = SandboxServer(SandboxState(keys=SANDBOX_KEYS))
     server.start()
     yield server
     server.stop()

@@ -19,7 +19,7 @@ def cart(api, skus):
 
 
 def pay(services, payment: dict, card: str = SUCCEEDS) -> dict:
-    return confirm_as_browser(services.sandbox_url, payment["client_secret"], card)
+    return confirm_as_browser(services, payment["client_secret"], card)
 
 
 def test_create_payment_intent_charges_the_cart_total_in_the_store_currency(api, cart):

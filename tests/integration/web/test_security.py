@@ -192,7 +192,7 @@ def test_no_answer_ever_carries_the_secret_key(api, services, skus):
     api.get("/display")
     api.get("/static/checkout.js")
     api.post("/cart", {"items": {}})  # 409
-    confirm_as_browser(services.sandbox_url, payment["client_secret"], SUCCEEDS)
+    confirm_as_browser(services, payment["client_secret"], SUCCEEDS)
     api.post("/checkout/complete", {"payment_intent": payment["payment_intent"]})
     api.get("/orders")
     api.post("/create-payment-intent")  # 400 empty cart

@@ -12,11 +12,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from pos_app.sandbox import SANDBOX_SECRET_KEY
+from pos_app.sandbox import SandboxState
+from pos_app.sandbox.server import STATE_FILE_NAME
 
 from tests.integration.web.web_helpers import DECLINED, SUCCEEDS, confirm_as_browser
 
@@ -40,6 +42,8 @@ class Serve:
         self.url = self.line["url"]
         self.port = urlsplit(self.url).port
         self.seen: list[str] = []  # every answer's headers and body
+        # The sandbox's own secret key, from its data folder (for checks that it never leaks).
+        self.sandbox_secret_key = SandboxState(Path(data_dir) / STATE_FILE_NAME).keys.secret
 
     def _drain_stderr(self) -> None:
         for line in self.process.stderr:
@@ -142,10 +146,10 @@ def test_the_newcomer_s_curl_session(serve):
     assert serve.json("POST", "/create-payment-intent")[1] == payment
     assert serve.json("POST", "/cart", {"items": {}})[0] == 409
 
-    declined = confirm_as_browser(serve.line["sandbox_url"], payment["client_secret"], DECLINED)
+    declined = confirm_as_browser(serve.line, payment["client_secret"], DECLINED)
     assert declined["error"]["code"] == "card_declined"
     assert serve.json("POST", "/checkout/complete", {"payment_intent": payment["payment_intent"]})[0] == 409
-    paid = confirm_as_browser(serve.line["sandbox_url"], payment["client_secret"], SUCCEEDS)
+    paid = confirm_as_browser(serve.line, payment["client_secret"], SUCCEEDS)
     assert paid["status"] == "succeeded"
 
     status, done = serve.json("POST", "/checkout/complete", {"payment_intent": payment["payment_intent"]})
@@ -167,7 +171,7 @@ def test_the_newcomer_s_curl_session(serve):
     # Neither answers nor logs carry the secret key; logs don't carry the token either.
     logs = "".join(serve.stderr_lines)
     for text in [*serve.seen, logs]:
-        assert SANDBOX_SECRET_KEY not in text
+        assert serve.sandbox_secret_key not in text
     assert serve.line["token"] not in logs
     assert payment["client_secret"] not in logs
     assert "POST /checkout/complete" in logs  # the access log is there, only redacted
@@ -201,7 +205,7 @@ def test_refusals_over_the_wire(serve):
         _, headers, _ = serve.request("GET", path)
         assert "default-src 'self'" in headers["Content-Security-Policy"]
         assert serve.line["sandbox_url"] in headers["Content-Security-Policy"]
-    assert not [t for t in serve.seen if SANDBOX_SECRET_KEY in t]
+    assert not [t for t in serve.seen if serve.sandbox_secret_key in t]
 
 
 def test_sigint_stops_it_cleanly_and_the_data_survives(tmp_path):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 from pos_app.config import Settings
 from pos_app.core import Services
 from pos_app.payments.checkout import CheckoutService
 from pos_app.payments.stripe_gateway import StripeGateway
-from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY
 from pos_app.store import open_store
 
 # Paying as Stripe.js would, with the publishable key and the client secret only (the payments
@@ -18,7 +19,9 @@ ENDPOINT = "http://127.0.0.1:48123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SUCCEEDS = "4242424242424242"
 DECLINED = "4000000000000002"
-SECRET_KEYS = (SANDBOX_SECRET_KEY,)
+#: This run's keys for the suite's in-memory sandbox (random per run, as a real one's per data folder).
+SANDBOX_KEYS = (f"sk_test_web{secrets.token_hex(24)}", f"pk_test_web{secrets.token_hex(24)}")
+SECRET_KEYS = (SANDBOX_KEYS[0],)
 
 
 class ApiClient:
@@ -60,7 +63,9 @@ class ApiClient:
 def build_services(settings: Settings, api_base: str, sandbox_url: str | None) -> Services:
     """Wired as AppCore wires them, with the gateway pointed at api_base."""
     store = open_store(settings.database_path, settings.pricing, seed_demo=True)
-    gateway = StripeGateway(SANDBOX_SECRET_KEY, SANDBOX_PUBLISHABLE_KEY, api_base=api_base,
+    gateway = StripeGateway(*SANDBOX_KEYS, api_base=api_base,
                             max_network_retries=0)
     checkout = CheckoutService(store, gateway, settings)
-    return Services(settings, store, gateway, checkout, gateway.publishable_key, sandbox_url=sandbox_url)
+    from pos_app.payments.review_desk import ReviewDesk
+    return Services(settings, store, gateway, checkout, ReviewDesk(store, gateway),
+                    publishable_key=gateway.publishable_key, sandbox_url=sandbox_url)
