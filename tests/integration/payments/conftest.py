@@ -63,10 +63,12 @@ def faults(sandbox) -> FaultControl:
 def make_till(settings, sandbox):
     tills: list[Till] = []
 
-    def make(sandbox_url: str | None = None, settings_: Settings | None = None, **gateway_options) -> Till:
+    def make(sandbox_url: str | None = None, settings_: Settings | None = None,
+             server: SandboxServer | None = None, **gateway_options) -> Till:
         # The sandbox's own keys: made once for its data folder, the same after a restart.
-        keys = (sandbox.secret_key, sandbox.publishable_key)
-        till = Till(settings_ or settings, sandbox_url or sandbox.url, keys, **gateway_options)
+        server = server or sandbox
+        keys = (server.secret_key, server.publishable_key)
+        till = Till(settings_ or settings, sandbox_url or server.url, keys, **gateway_options)
         tills.append(till)
         return till
 

@@ -43,12 +43,12 @@ def slow_sandbox(tmp_path, clock):
 def sold(till, sandbox, card: str):
     till.carts.replace({"item1": 2})  # 10.00
     prepared = till.checkout.prepare()
-    assert confirm_as_browser(sandbox.url, prepared.client_secret, card)["status"] == "succeeded"
+    assert confirm_as_browser(sandbox, prepared.client_secret, card)["status"] == "succeeded"
     return till.checkout.finalize(prepared.payment_intent)
 
 
 def test_a_pending_refund_is_processing_until_it_settles(make_till, slow_sandbox, clock):
-    till = make_till(sandbox_url=slow_sandbox.url)
+    till = make_till(server=slow_sandbox)
     order = sold(till, slow_sandbox, REFUND_PENDING)
     record = till.checkout.refund(order.id, 400)
     assert record.status == "processing" and record.refund_id.startswith("re_")
@@ -66,7 +66,7 @@ def test_a_pending_refund_is_processing_until_it_settles(make_till, slow_sandbox
 
 
 def test_a_refund_that_fails_later_is_failed_and_can_be_made_again(make_till, slow_sandbox, clock, caplog):
-    till = make_till(sandbox_url=slow_sandbox.url)
+    till = make_till(server=slow_sandbox)
     order = sold(till, slow_sandbox, REFUND_FAILS)
     record = till.checkout.refund(order.id)
     assert record.status == "succeeded" and till.store.orders.get(order.id).refunded == 1000
@@ -83,7 +83,7 @@ def test_a_refund_that_fails_later_is_failed_and_can_be_made_again(make_till, sl
 
 def test_the_history_shows_a_failed_refund_in_plain_words(make_till, slow_sandbox, clock):
     from pos_app.qt.printing import refunds_html
-    till = make_till(sandbox_url=slow_sandbox.url)
+    till = make_till(server=slow_sandbox)
     order = sold(till, slow_sandbox, REFUND_FAILS)
     till.checkout.refund(order.id, 300)
     clock.now += REFUND_SETTLES_AFTER
@@ -94,12 +94,12 @@ def test_the_history_shows_a_failed_refund_in_plain_words(make_till, slow_sandbo
 
 def test_a_reviewed_payments_pending_refund_is_followed_to_refunded(make_till, slow_sandbox, clock):
     from pos_app.payments.review_desk import ReviewDesk
-    till = make_till(sandbox_url=slow_sandbox.url)
+    till = make_till(server=slow_sandbox)
     till.carts.replace({"item1": 1})
     first = till.checkout.prepare()
     till.checkout.abandon()
     till.carts.clear()  # voided
-    confirm_as_browser(slow_sandbox.url, first.client_secret, REFUND_PENDING)  # lands after the void
+    confirm_as_browser(slow_sandbox, first.client_secret, REFUND_PENDING)  # lands after the void
     till.checkout.close_voided()
     desk = ReviewDesk(till.store, till.gateway)
     [item] = desk.items()
