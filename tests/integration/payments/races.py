@@ -70,12 +70,18 @@ class WatchedLock:
         self._inner, self.contended = inner, contended
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if not hasattr(self._inner, "acquire"):  # the lock was replaced by a nullcontext: no waiting
+            self._inner.__enter__()
+            return True
         if self._inner.acquire(blocking=False):
             return True
         self.contended.set()
         return self._inner.acquire(blocking, timeout)
 
     def release(self) -> None:
+        if not hasattr(self._inner, "release"):
+            self._inner.__exit__(None, None, None)
+            return
         self._inner.release()
 
     def __enter__(self) -> bool:

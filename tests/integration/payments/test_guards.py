@@ -13,9 +13,18 @@ Every test here was run with its guard deleted from pos_app/payments/checkout.py
 | reconcile's cancelling of an older revision (_close_stale)      | test_reconcile_cancels_an_older_revisions_open_intent    |
 | CheckoutService._refund_lock (both `with` a nullcontext)        | test_two_line_refunds_at_once_never_refund_more_units_than_were_sold |
 
-The refund reservation (OrderBook.begin_refund) is caught by tests/integration/payments/test_refunds.py
-already; see test_two_line_refunds_at_once_... for what it does not cover. Races are real threads over
-real HTTP to the sandbox, ordered by Events (races.py), never by sleeping.
+Deleting only finalize's `with self._lock:` fails nothing, and that is not a gap: two finalizes, or
+finalize racing abandon, reconcile or prepare for the same paid intent (run with the whole lock
+deleted) still end with one order returned to both and a new cart, because OrderBook.record and
+CartService.complete_sale record a PaymentIntent once, in one transaction.
+
+The refund reservation (OrderBook.begin_refund) was caught before these tests: deleting its count of
+pending refunds fails test_refunds.py::test_a_refund_whose_reply_was_lost_is_settled_once_at_start_up,
+deleting its "no more than is left" check also fails test_partial_refunds_up_to_what_was_paid, and
+asking the processor before reserving fails the lost-reply tests there. Behind the refund lock it has
+no race of its own to win in one process; it checks amounts only, so line quantities rest on the lock
+(test_two_line_refunds_at_once_...). Races are real threads over real HTTP to the sandbox, ordered by
+Events (races.py), never by sleeping.
 """
 
 from __future__ import annotations
