@@ -1,0 +1,1 @@
+"""The opt-in suite against real Stripe test mode (marker stripe_live; skipped without test keys)."""
