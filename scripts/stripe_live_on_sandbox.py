@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pos_app.sandbox import SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY, SandboxServer, SandboxState
+from pos_app.sandbox import SandboxServer, SandboxState
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -20,7 +20,7 @@ def main(argv: list[str]) -> int:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request lines between the dots
     with SandboxServer(SandboxState()) as server:  # in memory; gone when the run ends
         env = {**os.environ, "STRIPE_TEST_API_BASE": server.url,
-               "STRIPE_TEST_SECRET_KEY": SANDBOX_SECRET_KEY, "STRIPE_TEST_PUBLISHABLE_KEY": SANDBOX_PUBLISHABLE_KEY}
+               "STRIPE_TEST_SECRET_KEY": server.secret_key, "STRIPE_TEST_PUBLISHABLE_KEY": server.publishable_key}
         return subprocess.call([sys.executable, "-m", "pytest", "tests/integration/stripe_live", "-m", "stripe_live",
                                 *argv], env=env, cwd=REPO)
 

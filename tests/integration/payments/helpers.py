@@ -91,3 +91,12 @@ def sandbox_intents(state: SandboxState) -> list[dict]:
 def successful_charges(state: SandboxState, payment_intent: str | None = None) -> list[dict]:
     return [c for c in state.all("charge")
             if c["status"] == "succeeded" and payment_intent in (None, c["payment_intent"])]
+
+
+def creates_intent(method: str, url: str) -> bool:
+    """A request predicate (for transport hooks that hold or drop a request): POST /v1/payment_intents."""
+    return method == "POST" and url.endswith("/v1/payment_intents")
+
+
+def creates_refund(method: str, url: str) -> bool:
+    return method == "POST" and url.endswith("/v1/refunds")

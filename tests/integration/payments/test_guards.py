@@ -36,7 +36,6 @@ import stripe
 
 from pos_app.domain import Item, Money
 from pos_app.payments.gateway import AlreadyPaid, PaymentError, RefundRefused
-from pos_app.sandbox import SANDBOX_SECRET_KEY
 from pos_app.store import CartFrozen
 
 from .helpers import VISA, confirm_as_browser, creates_intent, creates_refund, successful_charges
@@ -58,8 +57,8 @@ def watch_lock(checkout, attribute: str) -> threading.Event:
     return contended
 
 
-def sandbox_client(url: str) -> stripe.StripeClient:
-    return stripe.StripeClient(SANDBOX_SECRET_KEY, base_addresses={"api": url}, max_network_retries=0)
+def sandbox_client(sandbox) -> stripe.StripeClient:
+    return stripe.StripeClient(sandbox.secret_key, base_addresses={"api": sandbox.url}, max_network_retries=0)
 
 
 # -- the CheckoutService lock ------------------------------------------------------------------
@@ -125,7 +124,7 @@ def test_a_paid_older_revision_found_at_charge_time_leaves_the_rest_changeable(m
     charge, outcome = run_in_thread("charge", till.checkout.prepare)
     assert hold.reached.wait(10)
     # ...while the customer's card goes through on the old form.
-    assert confirm_as_browser(sandbox.url, first.client_secret, VISA)["status"] == "succeeded"
+    assert confirm_as_browser(sandbox, first.client_secret, VISA)["status"] == "succeeded"
     hold.release.set()
     join(charge)
 
@@ -158,12 +157,12 @@ def test_a_paid_older_revision_cancels_the_newer_open_intent(make_till, sandbox,
     second = till.checkout.prepare()  # the old intent could not be cancelled: two are open
     assert till.gateway.retrieve_intent(first.payment_intent).status == "requires_payment_method"
 
-    assert confirm_as_browser(sandbox.url, first.client_secret, VISA)["status"] == "succeeded"
+    assert confirm_as_browser(sandbox, first.client_secret, VISA)["status"] == "succeeded"
     order = till.checkout.finalize(first.payment_intent)
 
     assert [(l.sku, l.qty) for l in order.lines] == [("item1", 2)]
     # The newer form charges item1 again: it must no longer take money.
-    assert "error" in confirm_as_browser(sandbox.url, second.client_secret, VISA)
+    assert "error" in confirm_as_browser(sandbox, second.client_secret, VISA)
     assert till.gateway.retrieve_intent(second.payment_intent).status == "canceled"
     assert len(successful_charges(sandbox_state)) == 1
     assert till.carts.snapshot().lines == {"item3": 1} and not till.carts.snapshot().frozen
@@ -176,9 +175,9 @@ def test_an_intent_of_another_cart_is_never_recorded_as_this_sale(till, sandbox)
     """Same amount and currency, but the processor says the intent is another cart's (edited there)."""
     till.carts.replace({"item3": 1})
     prepared = till.checkout.prepare()
-    sandbox_client(sandbox.url).v1.payment_intents.update(
+    sandbox_client(sandbox).v1.payment_intents.update(
         prepared.payment_intent, params={"metadata": {"cart_uuid": "another-cart"}})
-    assert confirm_as_browser(sandbox.url, prepared.client_secret, VISA)["status"] == "succeeded"
+    assert confirm_as_browser(sandbox, prepared.client_secret, VISA)["status"] == "succeeded"
     before = till.carts.snapshot()
 
     for follow_up in (lambda: till.checkout.finalize(prepared.payment_intent), till.checkout.reconcile):
@@ -207,7 +206,7 @@ def test_reconcile_cancels_an_older_revisions_open_intent(make_till, sandbox, sa
 
     assert old.payment_intent in report.closed and report.kept == []
     assert sandbox_state.get("payment_intent", old.payment_intent)["status"] == "canceled"
-    assert "error" in confirm_as_browser(sandbox.url, old.client_secret, VISA)
+    assert "error" in confirm_as_browser(sandbox, old.client_secret, VISA)
     assert successful_charges(sandbox_state) == []
 
 
@@ -227,7 +226,7 @@ def test_two_line_refunds_at_once_never_refund_more_units_than_were_sold(make_ti
                                  Item("bread", "Bread", Money(333, "usd"), tax_rate_bp=550)])
     till.carts.replace({"wine": 1, "bread": 3})
     prepared = till.checkout.prepare()
-    assert confirm_as_browser(sandbox.url, prepared.client_secret, VISA)["status"] == "succeeded"
+    assert confirm_as_browser(sandbox, prepared.client_secret, VISA)["status"] == "succeeded"
     order = till.checkout.finalize(prepared.payment_intent)
 
     orders = till.store.orders

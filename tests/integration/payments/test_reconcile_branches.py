@@ -13,7 +13,7 @@ import pytest
 import stripe
 
 from pos_app.payments.gateway import GatewayUnavailable
-from pos_app.sandbox import SANDBOX_SECRET_KEY, SandboxServer, SandboxState
+from pos_app.sandbox import SandboxServer, SandboxState
 
 from .helpers import VISA, confirm_as_browser, creates_intent, successful_charges
 
@@ -48,7 +48,7 @@ def test_an_intent_unknown_to_the_processor_is_closed_and_the_cart_charged_afres
     lost = charge_then_stop(till)
     till.close()
     with SandboxServer(SandboxState(tmp_path / "wiped.json")) as wiped:  # the training data is gone
-        again = make_till(wiped.url)
+        again = make_till(server=wiped)
         report = again.checkout.reconcile()
 
         assert report.closed == [lost.payment_intent] and not report.in_doubt and report.error is None
@@ -63,7 +63,7 @@ def test_an_intent_cancelled_at_the_processor_is_closed_and_replaced(make_till, 
     till = make_till()
     till.carts.replace({"item2": 1})
     cancelled = charge_then_stop(till)
-    client = stripe.StripeClient(SANDBOX_SECRET_KEY, base_addresses={"api": sandbox.url}, max_network_retries=0)
+    client = stripe.StripeClient(sandbox.secret_key, base_addresses={"api": sandbox.url}, max_network_retries=0)
     client.v1.payment_intents.cancel(cancelled.payment_intent)  # e.g. from the Dashboard
     till.close()
 
@@ -74,7 +74,7 @@ def test_an_intent_cancelled_at_the_processor_is_closed_and_replaced(make_till, 
     assert again.store.ledger.by_intent(cancelled.payment_intent).status == "canceled"
     fresh = again.checkout.prepare()
     assert fresh.payment_intent != cancelled.payment_intent and fresh.cart_uuid == cancelled.cart_uuid
-    assert confirm_as_browser(sandbox.url, fresh.client_secret, VISA)["status"] == "succeeded"
+    assert confirm_as_browser(sandbox, fresh.client_secret, VISA)["status"] == "succeeded"
     assert again.checkout.finalize(fresh.payment_intent).total == 1000
     assert len(successful_charges(sandbox_state)) == 1
 
@@ -84,7 +84,7 @@ def test_an_older_revision_paid_after_the_cart_changed_is_recorded_at_start_up(m
     till.carts.replace({"item1": 2})
     old = charge_then_stop(till)
     till.carts.add("item3")  # the cashier goes on...
-    assert confirm_as_browser(sandbox.url, old.client_secret, VISA)["status"] == "succeeded"  # ...the old form pays
+    assert confirm_as_browser(sandbox, old.client_secret, VISA)["status"] == "succeeded"  # ...the old form pays
     till.close()
 
     again = make_till()

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import stripe
 
+from collections.abc import Callable
+
 from pos_app.config import Settings
 from pos_app.payments.checkout import CheckoutService
 from pos_app.payments.stripe_gateway import STRIPE_API_VERSION, StripeGateway
@@ -79,3 +81,30 @@ class LiveTill:
 
     def close(self) -> None:
         self.store.close()
+
+
+class ReplyDroppingClient(stripe.RequestsClient):
+    """A fault at the HTTP client, for real Stripe (whose replies the project can't drop otherwise;
+    against the sandbox the tests use its fault surface): each request really goes to the server;
+    for the ones `should_drop(method, url)` picks, the reply is thrown away and APIConnectionError
+    raised, as when the network fails after the request reached Stripe. `drops` limits how many."""
+
+    def __init__(self, should_drop: Callable[[str, str], bool], drops: int = 1) -> None:
+        super().__init__(timeout=30)
+        self.should_drop, self.drops_left = should_drop, drops
+
+    def request(self, method, url, headers, post_data=None):
+        response = super().request(method, url, headers, post_data)
+        if self.drops_left and self.should_drop(method.upper(), url):
+            self.drops_left -= 1
+            raise stripe.APIConnectionError("the reply was lost (injected test fault)", should_retry=True)
+        return response
+
+
+def confirm_target(target: LiveTarget, pi_id: str, payment_method: str):
+    """confirm_server_side for the live target (its URL and secret key)."""
+    from types import SimpleNamespace
+
+    from tests.integration.payments.helpers import confirm_server_side
+    return confirm_server_side(SimpleNamespace(url=target.api_base, secret_key=target.secret_key), pi_id,
+                               payment_method)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pos_app.payments.gateway import CardDeclined, GatewayUnavailable, PaymentNotSucceeded
-from tests.integration.payments.helpers import (
-    ReplyDroppingClient, confirm_server_side, creates_intent, creates_refund,
-)
+from tests.integration.payments.helpers import creates_intent, creates_refund
 
-from .live import client, target_or_skip
+from .live import ReplyDroppingClient, client, confirm_target, target_or_skip
 
 TARGET = target_or_skip()  # module-level skip without keys; refuses live keys
 pytestmark = pytest.mark.stripe_live
@@ -17,7 +15,7 @@ DAY = 24 * 60 * 60
 
 
 def pay(payment_intent: str, payment_method: str = "pm_card_visa"):
-    return confirm_server_side(TARGET.api_base, payment_intent, payment_method, secret_key=TARGET.secret_key)
+    return confirm_target(TARGET, payment_intent, payment_method)
 
 
 def intents_of_cart(till, cart_uuid: str, created: int) -> list[str]:

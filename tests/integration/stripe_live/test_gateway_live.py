@@ -7,9 +7,7 @@ import time
 import pytest
 
 from pos_app.payments.gateway import CardDeclined, IdempotencyConflict, IntentNotFound, InvalidPayment
-from tests.integration.payments.helpers import confirm_server_side
-
-from .live import RUN_ID, gateway, key, target_or_skip
+from .live import RUN_ID, confirm_target, gateway, key, target_or_skip
 
 TARGET = target_or_skip()  # module-level skip without keys; refuses live keys
 pytestmark = pytest.mark.stripe_live
@@ -26,7 +24,7 @@ def create(gw, name: str, amount: int = 1000):
 
 
 def confirm(intent, payment_method: str):
-    return confirm_server_side(TARGET.api_base, intent.id, payment_method, secret_key=TARGET.secret_key)
+    return confirm_target(TARGET, intent.id, payment_method)
 
 
 def test_create_then_pay_with_pm_card_visa(gw):
