@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pos_app.config import LIVE, TRAINING, Settings
 from pos_app.store import Store, open_store
+from pos_app.store.faults import prepare_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ class AppCore:
         if self.store is not None:
             return self
         settings = self.settings
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        prepare_data_dir(settings.data_dir)  # owner only (0700); a full or read-only disk is one clear line
         self.store = open_store(settings.database_path, settings.pricing, seed_demo=settings.seed_demo_catalogue)
         self.services = Services(settings, self.store)
         return self

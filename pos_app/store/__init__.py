@@ -10,11 +10,12 @@ from pos_app.errors import UserFacingError
 from pos_app.store.cart_service import CartFrozen, CartService, CartSnapshot, UnknownBarcode
 from pos_app.store.catalogue import CatalogueImportError, CatalogueStore, ImportResult
 from pos_app.store.db import SCHEMA_VERSION, Database
+from pos_app.store.faults import DamagedDatabase, StorageFull, StoreBusy, StoreError
 from pos_app.store.ledger import LedgerEntry, PaymentLedger
 from pos_app.store.orders import OrderBook, RefundRecord, RefundRefused
 
 __all__ = [
-    "CartFrozen", "CartService", "CurrencyMismatch", "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
+    "CartFrozen", "CartService", "DamagedDatabase", "StorageFull", "StoreBusy", "StoreError", "CurrencyMismatch", "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
     "ImportResult", "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
     "SCHEMA_VERSION", "Store", "UnknownBarcode", "open_store",
 ]
@@ -32,6 +33,12 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 class CurrencyMismatch(UserFacingError):
