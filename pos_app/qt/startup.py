@@ -101,7 +101,8 @@ def startup_error_box(text: str):
     box = QMessageBox(QMessageBox.Icon.Critical, "pos-app did not start", text, QMessageBox.StandardButton.Close)
     box.setObjectName("startupError")
     box.setTextFormat(Qt.TextFormat.PlainText)  # a setting's value is not markup
-    box.setInformativeText("Fix the setting named above (in .env or the environment) and start pos-app again.")
+    box.setInformativeText("Fix what is named above (a setting lives in .env or the environment), then start "
+                           "pos-app again.")
     return box
 
 
