@@ -130,12 +130,49 @@ def _import_catalogue(settings: Settings, file: Path) -> int:
         return 2
     store = open_store(settings.database_path, settings.pricing, seed_demo=False)
     try:
-        result = store.catalogue.import_csv(file)
+        with TerminalProgress(file) as progress:
+            result = store.catalogue.import_csv(file, settings.locale, progress)
     finally:
         store.close()
-    print(f"imported {file}: {result.added} added, {result.updated} updated "
-          f"({settings.database_path})")
+    for warning in result.warnings:
+        print(f"pos-app: warning: {warning}", file=sys.stderr)
+    print(f"imported {file}: {result.changed:,} changed ({result.added} added, {result.updated} updated, "
+          f"{result.unchanged} unchanged) in {settings.database_path}")
     return 0
+
+
+class TerminalProgress:
+    """Progress bars (tqdm) on stderr for a large import, when stderr is a terminal; silent otherwise."""
+
+    LARGE = 20_000  # rows: below this an import takes about a second and needs no bar
+
+    def __init__(self, file: Path) -> None:
+        self._name = file.name
+        self._bars: dict[str, object] = {}
+
+    def _bar(self, stage: str, total: int | None):
+        if stage not in self._bars:
+            from tqdm import tqdm
+            self._bars[stage] = tqdm(total=total, desc=f"{stage} {self._name}", unit=" rows", unit_scale=True,
+                                     file=sys.stderr, disable=None, leave=False)  # disable=None: no TTY, no bar
+        return self._bars[stage]
+
+    def read(self, rows: int) -> None:
+        if rows >= self.LARGE or "checking" in self._bars:
+            bar = self._bar("checking", None)
+            bar.update(rows - bar.n)
+
+    def wrote(self, done: int, total: int) -> None:
+        if total >= self.LARGE:
+            bar = self._bar("writing", total)
+            bar.update(done - bar.n)
+
+    def __enter__(self) -> "TerminalProgress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for bar in self._bars.values():
+            bar.close()
 
 
 if __name__ == "__main__":

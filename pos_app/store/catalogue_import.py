@@ -1,0 +1,110 @@
+"""Writing an imported catalogue while the till keeps selling: only what changed, in short transactions.
+
+The file is read and every row checked first (catalogue_csv); nothing is written if a row is bad.
+Then the rows are compared with the catalogue in one read, and only added or changed items are
+written, CHUNK_ROWS per transaction: between two transactions the till's own writes (a cart line,
+a sale) go through, instead of waiting for one transaction over the whole file (which stalled a
+cart update for 10 s and then failed it). An unchanged file writes nothing ("0 changed").
+
+A disk that fails part way leaves the chunks already written (each item whole, never half an
+item); the error says how far it got, and running the same import again finishes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from pos_app.domain.item import Item, ItemError
+from pos_app.domain.money import MoneyError
+from pos_app.errors import UserFacingError
+from pos_app.store.db import Database
+from pos_app.store.faults import StoreError
+
+#: Items written per transaction: the longest the till may have to wait for its turn to write.
+CHUNK_ROWS = 250
+
+UPSERT = ("INSERT INTO items (sku, name, price, currency, category, barcode, tax_rate_bp)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET name = excluded.name,"
+          " price = excluded.price, currency = excluded.currency, category = excluded.category,"
+          " barcode = excluded.barcode, tax_rate_bp = excluded.tax_rate_bp")
+
+
+class ImportProgress(Protocol):
+    def read(self, rows: int) -> None: ...  # rows read and checked so far
+
+    def wrote(self, done: int, total: int) -> None: ...  # changed items written so far, of total
+
+
+class ImportInterrupted(UserFacingError):
+    """The disk failed part way through writing; what was written is whole, the rest is not there yet."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+    unchanged: int = 0
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.updated
+
+
+def _row(item: Item) -> tuple:
+    return (item.sku, item.name, item.price.amount, item.price.currency, item.category, item.barcode,
+            item.tax_rate_bp)
+
+
+def changes(db: Database, currency: str, items: Iterable[Item]) -> tuple[list[tuple], int, int, int]:
+    """(rows to write, added, updated, unchanged) against the catalogue as it is, in one read.
+
+    Refuses (ItemError/MoneyError, before anything is written) an item in another currency or a
+    barcode that belongs to another item.
+    """
+    existing = {row[0]: tuple(row) for row in db.query(
+        "SELECT sku, name, price, currency, category, barcode, tax_rate_bp FROM items")}
+    owners = {row[5]: row[0] for row in existing.values() if row[5]}
+    rows: list[tuple] = []
+    added = updated = unchanged = 0
+    for item in items:
+        if item.price.currency != currency:
+            raise MoneyError(f"{item.sku} is priced in {item.price.currency}; the store sells in {currency}")
+        row = _row(item)
+        old = existing.get(item.sku)
+        if old == row:
+            unchanged += 1
+            continue
+        if item.barcode:
+            owner = owners.get(item.barcode)
+            if owner is not None and owner != item.sku:
+                raise ItemError(f"barcode {item.barcode} of {item.sku} already belongs to {owner}")
+        rows.append(row)
+        if old is None:
+            added += 1
+        else:
+            updated += 1
+    return rows, added, updated, unchanged
+
+
+def write_changes(db: Database, rows: list[tuple], *, chunk_rows: int = CHUNK_ROWS,
+                  progress: ImportProgress | None = None) -> None:
+    """Upsert rows, chunk_rows per transaction (the till writes in between)."""
+    for start in range(0, len(rows), chunk_rows):
+        try:
+            with db.transaction() as conn:
+                conn.executemany(UPSERT, rows[start:start + chunk_rows])
+        except StoreError as exc:
+            raise ImportInterrupted(f"the import stopped after {start:,} of {len(rows):,} changed items: {exc}. "
+                                    "Run the same import again to finish it") from None
+        if progress is not None:
+            progress.wrote(min(start + chunk_rows, len(rows)), len(rows))
+
+
+def import_items(db: Database, currency: str, items: Iterable[Item], *, warnings: Iterable[str] = (),
+                 chunk_rows: int = CHUNK_ROWS, progress: ImportProgress | None = None) -> ImportResult:
+    rows, added, updated, unchanged = changes(db, currency, items)
+    write_changes(db, rows, chunk_rows=chunk_rows, progress=progress)
+    return ImportResult(added, updated, unchanged, tuple(warnings))
