@@ -153,8 +153,8 @@ class TerminalProgress:
     def _bar(self, stage: str, total: int | None):
         if stage not in self._bars:
             from tqdm import tqdm
-            self._bars[stage] = tqdm(total=total, desc=f"{stage} {self._name}", unit=" rows", unit_scale=True,
-                                     file=sys.stderr, disable=None, leave=False)  # disable=None: no TTY, no bar
+            self._bars[stage] = tqdm(total=total, desc=f"{stage} {self._name}", unit=" rows",
+                                     file=sys.stderr, disable=None)  # disable=None: no terminal, no bar
         return self._bars[stage]
 
     def read(self, rows: int) -> None:

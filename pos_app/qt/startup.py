@@ -5,6 +5,7 @@ and a dialog for an error that stops the till from starting (started from an ico
 from __future__ import annotations
 
 import ctypes
+import ctypes.util
 import os
 import shutil
 import subprocess
@@ -80,6 +81,8 @@ def display_problem(environ=os.environ) -> str | None:
                 "(or set DISPLAY=:0), or run `pos-app serve` for the till without a window")
     plugin = _platform_plugin("xcb")
     missing = missing_libraries(plugin) if plugin else []
+    if plugin and ctypes.util.find_library("xcb-cursor") is None:
+        missing.append("libxcb-cursor.so.0")  # Qt 6.5+ loads it at run time: ldd can't see it
     if missing:
         packages = " ".join(dict.fromkeys(XCB_PACKAGES.get(lib, lib) for lib in missing))
         return (f"the till window needs system libraries that are missing ({', '.join(missing)}); "
