@@ -119,6 +119,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "report":
         from pos_app.reports import print_report
         return print_report(settings, args.date, args.csv)
+    from pos_app.qt.startup import check_display
+    check_display()  # before any Qt module is imported: one line, not a traceback or Qt's abort
     from pos_app.qt.app import run_gui
     return run_gui(settings)
 

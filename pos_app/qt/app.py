@@ -113,8 +113,6 @@ def connect_services_starter(window, starter: ServicesStarter) -> None:
 
 
 def run_gui(settings: Settings) -> int:
-    from pos_app.qt.startup import check_display
-    check_display()  # NoDisplay (one line, exit 2) instead of Qt's abort and core dump
     prepare_environment()
     from PySide6 import QtWebEngineWidgets  # noqa: F401  (must come before the QApplication)
     from PySide6.QtGui import QGuiApplication

@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pos_app.cli import main
-from pos_app.qt.startup import XCB_PACKAGES, _platform_plugin, display_problem, missing_libraries
+from pos_app.qt.startup import WINDOW_LIBRARIES, XCB_PACKAGES, _qt_dir, display_problem, missing_libraries
 
 
 def test_without_a_display_pos_app_says_what_to_set_instead_of_dumping_core(tmp_path):
@@ -38,8 +38,7 @@ def test_display_problem(environ, expected):
 
 
 def test_missing_xcb_libraries_are_named_with_their_debian_packages():
-    plugin = _platform_plugin("xcb")
-    missing = missing_libraries(plugin)
+    missing = missing_libraries(*(_qt_dir() / name for name in WINDOW_LIBRARIES))
     problem = display_problem({"DISPLAY": ":0"})
     if not missing:  # a machine with every library: nothing to say
         assert problem is None
