@@ -63,17 +63,17 @@ def baseline_once(folder: Path, data: list[tuple]) -> float:
 
 
 TILL_SCRIPT = """
-import json, sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
-conn.execute("PRAGMA synchronous = FULL")
+import json, sys, time
+from pos_app.store.db import Database
+db = Database(sys.argv[1])  # the till's own way to write: its connection and its write turn
 waits = []
 print("ready", flush=True)
 while not sys.stdin.readline().startswith("stop"):
     start = time.perf_counter()
-    conn.execute("BEGIN IMMEDIATE")
-    conn.execute("UPDATE carts SET updated_at = updated_at + 1")
-    conn.execute("COMMIT")
+    with db.transaction() as conn:
+        conn.execute("UPDATE carts SET updated_at = updated_at + 1")
     waits.append((time.perf_counter() - start) * 1000)
+db.close()
 print(json.dumps(waits), flush=True)
 """
 

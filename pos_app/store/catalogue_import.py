@@ -12,6 +12,7 @@ item); the error says how far it got, and running the same import again finishes
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,9 +22,13 @@ from pos_app.domain.money import MoneyError
 from pos_app.errors import UserFacingError
 from pos_app.store.db import Database
 from pos_app.store.faults import StoreError
+from pos_app.store.turns import yield_turn
 
-#: Items written per transaction: the longest the till may have to wait for its turn to write.
-CHUNK_ROWS = 250
+#: Items in the first transaction; later ones are sized to last about TARGET_TRANSACTION_S, the
+#: longest the till should wait for its turn to write.
+CHUNK_ROWS = 100
+TARGET_TRANSACTION_S = 0.020
+MIN_CHUNK_ROWS, MAX_CHUNK_ROWS = 10, 2_000
 
 UPSERT = ("INSERT INTO items (sku, name, price, currency, category, barcode, tax_rate_bp)"
           " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET name = excluded.name,"
@@ -90,17 +95,27 @@ def changes(db: Database, currency: str, items: Iterable[Item]) -> tuple[list[tu
 
 
 def write_changes(db: Database, rows: list[tuple], *, chunk_rows: int = CHUNK_ROWS,
-                  progress: ImportProgress | None = None) -> None:
-    """Upsert rows, chunk_rows per transaction (the till writes in between)."""
-    for start in range(0, len(rows), chunk_rows):
+                  progress: ImportProgress | None = None, target_s: float = TARGET_TRANSACTION_S) -> None:
+    """Upsert rows in short transactions (the till writes in between).
+
+    A transaction starts with chunk_rows rows; the next ones are sized so each lasts about
+    target_s (the FTS5 indexes make some rows dearer than others).
+    """
+    start, size = 0, chunk_rows
+    while start < len(rows):
+        began = time.perf_counter()
         try:
             with db.transaction() as conn:
-                conn.executemany(UPSERT, rows[start:start + chunk_rows])
+                conn.executemany(UPSERT, rows[start:start + size])
         except StoreError as exc:
             raise ImportInterrupted(f"the import stopped after {start:,} of {len(rows):,} changed items: {exc}. "
                                     "Run the same import again to finish it") from None
+        start += size
+        elapsed = time.perf_counter() - began
+        size = max(MIN_CHUNK_ROWS, min(MAX_CHUNK_ROWS, int(size * target_s / max(elapsed, 1e-4))))
         if progress is not None:
-            progress.wrote(min(start + chunk_rows, len(rows)), len(rows))
+            progress.wrote(min(start, len(rows)), len(rows))
+        yield_turn()  # a till waiting to write goes next, not after the whole file
 
 
 def import_items(db: Database, currency: str, items: Iterable[Item], *, warnings: Iterable[str] = (),

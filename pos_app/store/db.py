@@ -15,12 +15,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from pos_app.store.faults import (DamagedDatabase, StoreError, check_database_file, make_private,
+from pos_app.store.faults import (DamagedDatabase, StoreBusy, StoreError, check_database_file, make_private,
                                   prepare_data_dir, sqlite_error)
+from pos_app.store.turns import NO_TURN, TurnBusy, WriteTurn
 
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_S = 3.0
+BUSY_TIMEOUT_S = 5.0  # was sqlite3's 10 s: a cart change waits at most this long, then says 'busy'
 
 MIGRATIONS: list[str] = [
     # 1: catalogue, active cart, payment ledger, orders, refunds
@@ -161,28 +162,30 @@ SCHEMA_VERSION = len(MIGRATIONS)
 class Database:
     """A sqlite3 connection in WAL/FULL mode, migrated to SCHEMA_VERSION, with a lock for threads."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path) if path != ":memory:" else path
         self.lock = threading.RLock()
         self.conn: sqlite3.Connection | None = None
+        self._turn = NO_TURN
         created = False
         if isinstance(self.path, Path):
             prepare_data_dir(self.path.parent)
             check_database_file(self.path)  # an emptied or cut-short file is refused, never started afresh
             created = not self.path.exists()
+            self._turn = WriteTurn(self.path, busy_timeout_s)
         try:
-            self._connect(path)
+            self._connect(path, busy_timeout_s)
         except (sqlite3.Error, StoreError) as exc:
             self._abandon(created)
             raise (self._fault(exc) if isinstance(exc, sqlite3.Error) else exc) from None
         if isinstance(self.path, Path):
             make_private(self.path)
 
-    def _connect(self, path: Path | str) -> None:
+    def _connect(self, path: Path | str, busy_timeout_s: float) -> None:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so nothing commits behind our back.
-        # A writer that holds the file longer than BUSY_TIMEOUT_S gets StoreBusy, not a frozen till.
+        # A writer that holds the file longer than busy_timeout_s gets StoreBusy, not a frozen till.
         self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
-                                    timeout=BUSY_TIMEOUT_S)
+                                    timeout=busy_timeout_s)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA journal_mode = WAL")
@@ -198,8 +201,9 @@ class Database:
         or the next start would find a cut-short database."""
         if self.conn is not None:
             self.conn.close()
+        self._turn.close()
         if created and isinstance(self.path, Path):
-            for suffix in ("", "-wal", "-shm", "-journal"):
+            for suffix in ("", "-wal", "-shm", "-journal", ".turn"):
                 self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
 
     def _fault(self, exc: sqlite3.Error) -> Exception:
@@ -223,28 +227,40 @@ class Database:
         """BEGIN IMMEDIATE ... COMMIT (or ROLLBACK on any exception); nests by joining the outer one.
 
         A disk full, read-only or busy file raises its StoreError after the rollback: the step
-        changed nothing, and the next one works once the cause is gone.
+        changed nothing, and the next one works once the cause is gone. The write turn (turns.py)
+        is held from BEGIN to COMMIT, so writers in other processes take turns fairly.
         """
         with self.lock:
             if self.conn.in_transaction:
                 yield self.conn
                 return
             try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise self._fault(exc) from exc
+                self._turn.__enter__()
+            except TurnBusy:
+                raise StoreBusy("the till's database is busy (a catalogue import is writing): try again in a "
+                                "moment") from None
             try:
-                yield self.conn
-            except BaseException as exc:
-                self._rollback()
-                if isinstance(exc, sqlite3.Error) and sqlite_error(exc, self.path) is not None:
-                    raise self._fault(exc) from exc
-                raise
-            try:
-                self.conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self._rollback()
+                yield from self._transaction()
+            finally:
+                self._turn.__exit__()
+
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._fault(exc) from exc
+        try:
+            yield self.conn
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, sqlite3.Error) and sqlite_error(exc, self.path) is not None:
                 raise self._fault(exc) from exc
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._fault(exc) from exc
 
     def _rollback(self) -> None:
         # SQLite may already have rolled back by itself (a full disk); never mask the first error.
@@ -271,6 +287,7 @@ class Database:
     def close(self) -> None:
         with self.lock:
             self.conn.close()
+            self._turn.close()
 
 
 def now() -> int:

@@ -112,5 +112,22 @@ def test_the_till_writes_between_the_imports_transactions(store, tmp_path):
     result = store.catalogue.import_csv(path, progress=TillSells())
     till.close()
     assert result.added == n
-    assert len(till_writes) == 5 and till_writes[0][0] == CHUNK_ROWS
+    assert len(till_writes) >= 2 and till_writes[0][0] == CHUNK_ROWS and till_writes[-1][0] == n
     assert [visible for _, visible in till_writes] == [done for done, _ in till_writes]  # each chunk committed
+
+
+def test_a_writer_that_cannot_get_its_turn_says_busy_and_changes_nothing(store):
+    from pos_app.store import StoreBusy
+    from pos_app.store.db import Database
+
+    till = Database(store.db.path, busy_timeout_s=0.05)  # another process's connection, as the till has
+    try:
+        before = till.query_one("SELECT uuid FROM carts WHERE state != 'closed'")[0]
+        with store.db.transaction():  # a long transaction elsewhere (an import holding its turn)
+            with pytest.raises(StoreBusy, match="busy \\(a catalogue import is writing\\): try again"):
+                with till.transaction() as conn:
+                    conn.execute("UPDATE carts SET uuid = 'changed'")
+        with till.transaction() as conn:  # its turn comes as soon as the other one has finished
+            assert conn.execute("SELECT uuid FROM carts WHERE state != 'closed'").fetchone()[0] == before
+    finally:
+        till.close()
