@@ -51,4 +51,4 @@ def child(parent: QWidget, cls: type, name: str):
 def plain_tooltip(text: str) -> str:
     """A tooltip that shows text as it is: Qt renders tooltips that look like HTML as HTML, so the
     text is escaped inside a paragraph that keeps its spaces."""
-    return f"<p style='white-space:pre'>{escape(text)}</p>"
+    return f"<p style='white-space:pre'>{escape(text, quote=False)}</p>"
