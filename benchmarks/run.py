@@ -6,7 +6,7 @@
     python benchmarks/run.py --profile      # also write pyinstrument profiles to docs/profiles/
     python benchmarks/run.py --only search,scan
 
-Benchmarks: cold_start, http_cart, search, scan, charge, sale, sandbox (see docs/benchmarks.md).
+Benchmarks: cold_start, http_cart, search, scan, charge, sale, sandbox, import (see docs/benchmarks.md).
 Each reports min / median / p95 / max over repeated runs after a warm-up, and a ratio against a
 baseline measured in the same run (interleaved). Synthetic catalogues are generated once and
 cached outside the repository (benchmarks/catalogue.py; POS_BENCH_CACHE to choose where).
@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import catalogue  # noqa: E402
 
-ALL = ("cold_start", "http_cart", "search", "scan", "charge", "sale", "sandbox")
+ALL = ("cold_start", "http_cart", "search", "scan", "charge", "sale", "sandbox", "import")
 PROFILES = ROOT / "docs" / "profiles"
 
 
@@ -40,10 +40,12 @@ def plan(quick: bool) -> dict:
     if quick:
         return {"cold_start_items": 1_000, "cold_start_runs": 1, "http_items": 1_000, "http_lines": 1_000,
                 "http_runs": 5, "search_sizes": [1_000, 2_000], "search_reps": 1, "scan_runs": 3,
-                "charge_runs": 1, "sale_runs": 1, "sandbox_sizes": [20, 200], "sandbox_runs": 3}
+                "charge_runs": 1, "sale_runs": 1, "sandbox_sizes": [20, 200], "sandbox_runs": 3,
+                "import_rows": 2_000, "import_runs": 1}
     return {"cold_start_items": 100_000, "cold_start_runs": 10, "http_items": 100_000, "http_lines": 1_000,
             "http_runs": 60, "search_sizes": [1_000, 100_000, 250_000], "search_reps": 3, "scan_runs": 60,
-            "charge_runs": 10, "sale_runs": 5, "sandbox_sizes": [100, 10_000], "sandbox_runs": 40}
+            "charge_runs": 10, "sale_runs": 5, "sandbox_sizes": [100, 10_000], "sandbox_runs": 40,
+            "import_rows": 100_000, "import_runs": 3}
 
 
 def machine() -> dict:
@@ -120,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
             sizes = settings["sandbox_sizes"]
             log(f"5. a training sale after {sizes[0]:,} vs {sizes[-1]:,} PaymentIntents in the sandbox ...")
             result["sandbox"] = sandbox.run(sizes, settings["sandbox_runs"], work, log=log)
+        if "import" in only:
+            from benchmarks import catalogue_import
+            n = settings["import_rows"]
+            log(f"7. catalogue import of {n:,} CSV rows vs bare executemany + FTS5 rebuild ...")
+            result["import"] = catalogue_import.run(n, settings["import_runs"], work, log=log)
         gui_parts = [p for p in ("search", "scan", "charge", "sale") if p in only]
         if gui_parts:
             result.update(run_gui_benchmarks(gui_parts, settings, work, args.profile, log))
@@ -225,6 +232,21 @@ def _profile_scan(till, out_file: Path, scans: int = 30) -> None:
 
 def print_human(r: dict) -> None:
     from benchmarks.stats import fmt
+
+    _print_human(r, fmt)
+    if "import" in r:
+        i = r["import"]
+        print(f"\n7. catalogue import, {i['rows']:,} CSV rows (side by side, same run)")
+        print(f"   baseline: executemany + FTS5 rebuild {fmt(i['baseline_executemany_fts_rebuild'])}")
+        print(f"   pos-app import-catalogue           {fmt(i['first_import'])}")
+        print(f"   re-import, unchanged ('0 changed')  {fmt(i['reimport_unchanged'])}")
+        print(f"   re-import, 1% of prices changed     {fmt(i['reimport_1pc_changed'])}")
+        print(f"   ratio import / baseline (paired) {i['ratio_first_import_vs_baseline']}  target <= 3x: "
+              f"{'met' if i['target']['met'] else 'MISSED'}")
+        print(f"   the till's cart writes during the import wait {fmt(i['till_write_wait_during_import'])}")
+
+
+def _print_human(r: dict, fmt) -> None:
 
     m = r["machine"]
     print(f"\npos-app benchmarks — {r['date']} — {m['nproc']} cores {m['cpu']}, {m['ram_gb']} GB, "

@@ -7,54 +7,98 @@ import logging
 import sys
 from pathlib import Path
 
-from pos_app.config import ConfigError, Settings
+from pos_app.config import ConfigError, Settings, check_data_dir, check_port
 from pos_app.errors import UserFacingError
+
+
+def _port(text: str) -> int:
+    try:
+        return check_port(text, "--port")
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """The options every command takes, before or after its name (`pos-app orders --data-dir X`).
+
+    Sub-commands get them with SUPPRESS as default, so a value given before the sub-command's name
+    is kept unless it is given again after it.
+    """
+    default = (lambda value: value) if defaults else (lambda value: argparse.SUPPRESS)
+    parser.add_argument("--data-dir", type=Path, default=default(None), metavar="DIR",
+                        help="data folder (default: POS_DATA_DIR, else the user data folder)")
+    parser.add_argument("--env-file", default=default(".env"), metavar="FILE",
+                        help="settings file to read (default: ./.env); the environment wins over it")
+    parser.add_argument("-v", "--verbose", action="store_true", default=default(False),
+                        help="log what the till does (debug messages) on stderr")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pos-app", description="A point-of-sale till taking card payments "
-                                     "through Stripe (training mode without keys).")
-    parser.add_argument("--data-dir", type=Path, help="data folder (default: POS_DATA_DIR or the user data dir)")
-    parser.add_argument("--env-file", default=".env", help="settings file to read (default: ./.env)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
-    sub = parser.add_subparsers(dest="command")
+                                     "through Stripe (training mode without keys). Without a command it "
+                                     "opens the till window.")
+    _global_options(parser, defaults=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    imp = sub.add_parser("import-catalogue", help="add or update catalogue items from a CSV file")
-    imp.add_argument("file", type=Path)
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _global_options(p, defaults=False)
+        return p
 
-    serve = sub.add_parser("serve", help="run the local endpoint (and training sandbox) without a window")
-    serve.add_argument("--port", type=int, default=None, help="endpoint port (default: POS_PORT, 0 = any)")
-    # Also accepted after the sub-command (`pos-app serve --data-dir DIR`); SUPPRESS keeps the
-    # top-level value when it is given before it instead.
-    serve.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="data folder")
+    imp = command("import-catalogue", "add or update catalogue items from a CSV file")
+    imp.add_argument("file", type=Path, help="CSV with columns sku,name,price[,category,barcode,tax_rate]")
 
-    sandbox = sub.add_parser("sandbox", help="run the training Stripe sandbox on its own")
-    sandbox.add_argument("--port", type=int, default=0)
+    serve = command("serve", "run the local endpoint (and training sandbox) without a window")
+    serve.add_argument("--port", type=_port, default=None, help="endpoint port (default: POS_PORT, 0 = any free)")
 
-    sub.add_parser("orders", help="list recent orders")
-    sub.add_parser("review", help="list payments waiting for a manager's review (paid wrongly or "
-                                  "after their cart was cleared)")
-    report = sub.add_parser("report", help="end-of-day (Z) report for a day")
-    report.add_argument("--date", required=True, help="YYYY-MM-DD (local time)")
-    report.add_argument("--csv", type=Path, help="also write the report as CSV to this file")
+    sandbox = command("sandbox", "run the training Stripe sandbox on its own")
+    sandbox.add_argument("--port", type=_port, default=0, help="sandbox port (default: 0 = any free port)")
+
+    day_help = "YYYY-MM-DD, 'today' or 'yesterday' (local time)"
+    orders = command("orders", "list orders, most recent first")
+    orders.add_argument("--since", metavar="DAY", help=f"from this day on ({day_help})")
+    orders.add_argument("--until", metavar="DAY", help=f"up to and including this day ({day_help})")
+    orders.add_argument("--limit", type=_limit, default=50, help="at most this many orders (default: 50)")
+    command("review", "list payments waiting for a manager's review (paid with another amount, or after "
+                      "their cart was cleared)")
+
+    report = command("report", "end-of-day (Z) report for a day, checked against the card processor")
+    report.add_argument("--date", default="today", metavar="DAY", help=f"the day: {day_help} (default: today)")
+    report.add_argument("--csv", type=Path, metavar="FILE", help="also write the report as CSV to this file")
     return parser
+
+
+def _limit(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 7 and int(text) >= 1):
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text[:20]!r}")
+    return int(text)
 
 
 def load_settings(args: argparse.Namespace) -> Settings:
     settings = Settings.load(env_file=args.env_file)
     if args.data_dir is not None:
-        settings = settings.with_(data_dir=args.data_dir)
+        settings = settings.with_(data_dir=check_data_dir(args.data_dir, "--data-dir"))
     return settings
+
+
+def configure_logging(verbose: bool) -> None:
+    """Warnings and errors only, unless -v: a cashier's terminal is not a log viewer."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # werkzeug sets its own logger to INFO when it finds it unset (a line per request).
+    logging.getLogger("werkzeug").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    configure_logging(args.verbose)
     try:
         settings = load_settings(args)
         return _run(args, settings)
     except (ConfigError, UserFacingError) as exc:
+        if args.command is None:  # the window: started from an icon, stderr is seen by nobody
+            from pos_app.qt.startup import show_startup_error
+            show_startup_error(str(exc))
         print(f"pos-app: {exc}", file=sys.stderr)
         return 2
 
@@ -73,33 +117,73 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return run_standalone(args.port, args.data_dir)
     if command == "orders":
         from pos_app.reports import print_orders
-        return print_orders(settings)
+        return print_orders(settings, args.limit, args.since, args.until)
     if command == "review":
         from pos_app.reports import print_review
         return print_review(settings)
     if command == "report":
         from pos_app.reports import print_report
         return print_report(settings, args.date, args.csv)
+    from pos_app.qt.startup import check_display
+    check_display()  # before any Qt module is imported: one line, not a traceback or Qt's abort
     from pos_app.qt.app import run_gui
     return run_gui(settings)
 
 
 def _import_catalogue(settings: Settings, file: Path) -> int:
     from pos_app.datalock import DataFolderLock
+    from pos_app.store.faults import prepare_data_dir
     from pos_app.store import open_store
     if not file.is_file():
         print(f"pos-app: {file}: no such file", file=sys.stderr)
         return 2
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(settings.data_dir)
     with DataFolderLock(settings.data_dir, "pos-app import-catalogue"):
         store = open_store(settings.database_path, settings.pricing, seed_demo=False)
         try:
-            result = store.catalogue.import_csv(file)
+            with TerminalProgress(file) as progress:
+                result = store.catalogue.import_csv(file, settings.locale, progress)
         finally:
             store.close()
-    print(f"imported {file}: {result.added} added, {result.updated} updated "
-          f"({settings.database_path})")
+    for warning in result.warnings:
+        print(f"pos-app: warning: {warning}", file=sys.stderr)
+    print(f"imported {file}: {result.changed:,} changed ({result.added} added, {result.updated} updated, "
+          f"{result.unchanged} unchanged) in {settings.database_path}")
     return 0
+
+
+class TerminalProgress:
+    """Progress bars (tqdm) on stderr for a large import, when stderr is a terminal; silent otherwise."""
+
+    LARGE = 20_000  # rows: below this an import takes about a second and needs no bar
+
+    def __init__(self, file: Path) -> None:
+        self._name = file.name
+        self._bars: dict[str, object] = {}
+
+    def _bar(self, stage: str, total: int | None):
+        if stage not in self._bars:
+            from tqdm import tqdm
+            self._bars[stage] = tqdm(total=total, desc=f"{stage} {self._name}", unit=" rows",
+                                     file=sys.stderr, disable=None)  # disable=None: no terminal, no bar
+        return self._bars[stage]
+
+    def read(self, rows: int) -> None:
+        if rows >= self.LARGE or "checking" in self._bars:
+            bar = self._bar("checking", None)
+            bar.update(rows - bar.n)
+
+    def wrote(self, done: int, total: int) -> None:
+        if total >= self.LARGE:
+            bar = self._bar("writing", total)
+            bar.update(done - bar.n)
+
+    def __enter__(self) -> "TerminalProgress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for bar in self._bars.values():
+            bar.close()
 
 
 if __name__ == "__main__":

@@ -88,19 +88,18 @@ class Settings:
         terminal = get("POS_TERMINAL_ID") or "till-1"
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", terminal):
             raise ConfigError(f"POS_TERMINAL_ID must be 1-40 letters, digits, '-' or '_', got {terminal!r}")
-        port_text = get("POS_PORT") or "0"
-        if not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
-            raise ConfigError(f"POS_PORT must be a port number 0-65535 (0 = any free port), got {port_text!r}")
+        port = check_port(get("POS_PORT") or "0", "POS_PORT")
         seed = (get("POS_SEED_DEMO_CATALOGUE") or "1").lower()
         if seed not in {"1", "0", "true", "false", "yes", "no"}:
             raise ConfigError(f"POS_SEED_DEMO_CATALOGUE must be 1 or 0, got {seed!r}")
-        data_dir = Path(get("POS_DATA_DIR") or user_data_dir(APP_NAME, appauthor=False)).expanduser()
+        data_dir = check_data_dir(Path(get("POS_DATA_DIR") or user_data_dir(APP_NAME, appauthor=False)),
+                                  "POS_DATA_DIR")
         return cls(
             data_dir=data_dir, currency=currency, tax_mode=TaxMode(tax_mode),
             stripe_secret_key=secret, stripe_publishable_key=publishable, terminal_id=terminal,
             shop_name=get("POS_SHOP_NAME") or "pos-app demo shop",
             shop_address=(get("POS_SHOP_ADDRESS") or "").replace("\\n", "\n"),
-            locale=get("POS_LOCALE") or "en_US", port=int(port_text),
+            locale=_check_locale(get("POS_LOCALE") or "en_US"), port=port,
             seed_demo_catalogue=seed in {"1", "true", "yes"},
         )
 
@@ -125,3 +124,42 @@ def _check_keys(secret: str | None, publishable: str | None) -> None:
         raise ConfigError("STRIPE_PUBLISHABLE_KEY must look like pk_test_... or pk_live_...")
     if ("_live_" in secret) != ("_live_" in (publishable or "")):
         raise ConfigError("STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY must both be test keys or both live")
+
+
+# -- one check per setting, each naming the setting it refuses --------------------------------------
+
+
+def _check_locale(text: str) -> str:
+    """POS_LOCALE: a locale Babel can format money in; 'en-US' is accepted as en_US."""
+    from babel.core import Locale, UnknownLocaleError
+
+    wanted = text.replace("-", "_")
+    try:
+        parsed = str(Locale.parse(wanted)) if re.fullmatch(r"[A-Za-z]{2,3}(_[A-Za-z0-9]{2,4}){0,2}", wanted) else ""
+    except (UnknownLocaleError, ValueError, TypeError):
+        parsed = ""
+    # Babel's parse is lenient ('no_such_locale' gives 'no', 'en_ZZ' gives 'en_US'): only an exact match counts.
+    if parsed.lower() != wanted.lower():
+        raise ConfigError(f"POS_LOCALE: {text[:40]!r} is not a locale Babel knows; use a language and country "
+                          "code such as en_US, de_DE or fr_CH")
+    return parsed
+
+
+def check_port(text: str, name: str) -> int:
+    """A port number 0-65535 written in ASCII digits (int() would take '١٢' or a 5,000-digit number)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 5 and int(text) <= 65535):
+        raise ConfigError(f"{name} must be a port number 0-65535 (0 = any free port), got {text[:20]!r}")
+    return int(text)
+
+
+def check_data_dir(path: Path, name: str) -> Path:
+    """A folder, or a place one can be made: refused if it, or the nearest thing above it that
+    exists, is a file (the till would otherwise fail later with a traceback)."""
+    path = Path(path).expanduser()
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        what = "is a file" if existing == path else f"is inside {existing}, which is a file"
+        raise ConfigError(f"{name}: {path} {what}, not a folder; point {name} at a folder")
+    return path

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pos_app.config import LIVE, TRAINING, Settings
 from pos_app.datalock import DataFolderLock
 from pos_app.store import Store, open_store
+from pos_app.store.faults import prepare_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class AppCore:
         if self.store is not None:
             return self
         settings = self.settings
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        prepare_data_dir(settings.data_dir)  # owner only (0700); a full or read-only disk is one clear line
         self._lock.acquire()  # one till per data folder: refused here, before anything is read
         try:
             self.store = open_store(settings.database_path, settings.pricing,

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from pos_app.errors import UserFacingError
+from pos_app.store.faults import os_error
 
 LOCK_FILE_NAME = "pos.lock"
 
@@ -43,7 +44,10 @@ class DataFolderLock:
     def acquire(self) -> "DataFolderLock":
         if self._fd is not None:
             return self
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:  # a read-only or full folder: one clear line, as the store says it
+            raise os_error(exc, self.path) from None
         try:
             _lock(fd)
         except OSError:
@@ -55,9 +59,13 @@ class DataFolderLock:
                 f"read-only commands (orders, report, review) work beside it") from None
         info = {"command": self.command, "pid": os.getpid(),
                 "since": time.strftime("%Y-%m-%d %H:%M:%S")}
-        os.ftruncate(fd, 0)
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, json.dumps(info).encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, json.dumps(info).encode())
+        except OSError as exc:  # e.g. a full disk: the lock would hold, but the till can't work
+            os.close(fd)
+            raise os_error(exc, self.path) from None
         self._fd = fd
         return self
 

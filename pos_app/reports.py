@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from pos_app.domain.money import Money, format_money
-from pos_app.domain.order import Order
+from pos_app.domain.order import Order, card_brand_name
 from pos_app.errors import UserFacingError
 from pos_app.store.orders import OrderBook, RefundRecord
 
@@ -28,15 +28,15 @@ class ReportError(UserFacingError):
     pass
 
 
-def parse_day(text: str) -> date:
-    """YYYY-MM-DD, or 'today' / 'yesterday' (local time)."""
+def parse_day(text: str, option: str = "--date") -> date:
+    """YYYY-MM-DD, or 'today' / 'yesterday' (local time); ReportError naming the option."""
     word = text.strip().lower()
     if word in ("today", "yesterday"):
         return date.today() - timedelta(days=1 if word == "yesterday" else 0)
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ReportError(f"--date must be YYYY-MM-DD, 'today' or 'yesterday', got {text!r}") from None
+        raise ReportError(f"{option} must be YYYY-MM-DD, 'today' or 'yesterday', got {text!r}") from None
 
 
 def day_bounds(day: date) -> tuple[int, int]:
@@ -90,7 +90,7 @@ def build_report(orders: OrderBook, day: date, currency: str, gateway=None,
         report.sales_total += order.total
         for rate, amount in order.tax_by_rate:
             tax[rate] += amount
-        brand = brands[order.card_brand or "unknown"]
+        brand = brands[card_brand_name(order.card_brand, "Unknown")]
         brand[0] += 1
         brand[1] += order.total
     report.refunds_count = len(report.refunds)
@@ -181,7 +181,7 @@ def report_html(report: DayReport, shop_name: str = "", locale: str = "en_US") -
              table([row(f"{rate / 100:.2f} %", m(amount)) for rate, amount in report.tax_by_rate.items()]
                    + [row("Total tax", m(report.tax_total), bold=True)]),
              "<p style='margin-bottom:2px'><b>Card brands</b></p>",
-             table([row(escape(brand.title()), str(count), m(total))
+             table([row(escape(brand), str(count), m(total))
                     for brand, (count, total) in report.card_brands.items()] or [row("(no sales)")])]
     if report.gateway_error:
         parts.append(f"<p style='color:#b45309'><b>Gateway NOT checked:</b> {escape(report.gateway_error)}</p>")
@@ -228,15 +228,27 @@ def _open(settings):
     return open_store(settings.database_path, settings.pricing)
 
 
-def print_orders(settings, limit: int = 50) -> int:
+def print_orders(settings, limit: int = 50, since: str | None = None, until: str | None = None) -> int:
+    """Orders, most recent first; since/until are days (YYYY-MM-DD, today, yesterday), until included."""
+    start = day_bounds(parse_day(since, "--since"))[0] if since else None
+    end = day_bounds(parse_day(until, "--until"))[1] if until else None
+    if start is not None and end is not None and start >= end:
+        raise ReportError(f"--since {since} is after --until {until}: nothing can match")
     store = _open(settings)
     try:
-        for order in store.orders.recent(limit):
+        if start is None and end is None:
+            orders = store.orders.recent(limit)
+        else:
+            orders = store.orders.between(start or 0, end or 2 ** 62)[::-1][:limit]
+        for order in orders:
             when = datetime.fromtimestamp(order.created_at).strftime("%Y-%m-%d %H:%M")
             refunded = (f"  refunded {format_money(Money(order.refunded, order.currency), settings.locale)}"
                         if order.refunded else "")
             print(f"{order.number}  {when}  {format_money(order.total_money, settings.locale):>12}  "
-                  f"{(order.card_brand or '-'):<10} {order.card_last4 or '----'}  {order.payment_intent}{refunded}")
+                  f"{card_brand_name(order.card_brand, '-'):<10} {order.card_last4 or '----'}  "
+                  f"{order.payment_intent}{refunded}")
+        if not orders:
+            print("no orders" + (" in that period" if since or until else " yet"))
     finally:
         store.close()
     return 0

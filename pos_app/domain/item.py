@@ -49,12 +49,14 @@ class Item:
             raise ItemError(f"price of {self.sku}: {self.price.currency.upper()} prices must be whole multiples of "
                             f"{Money(step, self.price.currency).to_decimal()} (card charges must end in 0)")
         if self.price.amount > MAX_PRICE:
-            raise ItemError(f"price of {self.sku}: at most {MAX_PRICE} minor units (the largest card charge)")
-        if self.barcode is not None and (not self.barcode.isdigit() or not 6 <= len(self.barcode) <= 14):
+            raise ItemError(f"price of {self.sku}: at most {Money(MAX_PRICE, self.price.currency).to_decimal():,} "
+                            "(the largest card charge)")
+        if self.barcode is not None and (not (self.barcode.isascii() and self.barcode.isdigit())
+                                         or not 6 <= len(self.barcode) <= 14):
             raise ItemError(f"barcode of {self.sku}: must be 6-14 digits")
         if (isinstance(self.tax_rate_bp, bool) or not isinstance(self.tax_rate_bp, int)
                 or not 0 <= self.tax_rate_bp <= MAX_TAX_RATE_BP):
-            raise ItemError(f"tax rate of {self.sku}: must be 0-10000 basis points")
+            raise ItemError(f"tax rate of {self.sku}: must be a percentage from 0 to 100")
 
 
 class Catalogue(Mapping[str, Item]):

@@ -54,3 +54,17 @@ class Order:
                    payment_intent=payment_intent, cart_uuid=cart_uuid, card_brand=card_brand,
                    card_last4=card_last4,
                    tax_by_rate=tuple((r, m.amount) for r, m in totals.tax_by_rate.items()))
+
+
+#: Stripe's brand codes (payment_method.card.brand) as the brands write their own names.
+_BRAND_NAMES = {"visa": "Visa", "mastercard": "Mastercard", "amex": "American Express",
+                "discover": "Discover", "diners": "Diners Club", "jcb": "JCB", "unionpay": "UnionPay",
+                "cartes_bancaires": "Cartes Bancaires", "eftpos_au": "eftpos", "interac": "Interac"}
+
+
+def card_brand_name(brand: str | None, default: str = "Card") -> str:
+    """'visa' -> 'Visa', 'amex' -> 'American Express': one spelling on the receipt, the history,
+    the Z report and the command line. None or 'unknown' -> default."""
+    if not brand or brand == "unknown":
+        return default
+    return _BRAND_NAMES.get(brand, brand.replace("_", " ").title())

@@ -18,6 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from pos_app.domain import Item
 from pos_app.qt.money_text import money_text
 from pos_app.store import CatalogueStore
+from pos_app.qt.forms import plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 100
@@ -124,7 +125,7 @@ class CatalogueModel(QAbstractTableModel):
         if role == _ALIGN:
             return _RIGHT if column == _PRICE else _LEFT
         if role == _TOOLTIP:
-            return f"{item.name} — {item.sku}" + (f", barcode {item.barcode}" if item.barcode else "")
+            return plain_tooltip(f"{item.name} — {item.sku}" + (f", barcode {item.barcode}" if item.barcode else ""))
         if role == SKU_ROLE:
             return item.sku
         if role == ITEM_ROLE:

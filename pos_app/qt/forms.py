@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QFile, QIODevice
+from html import escape
+
+from PySide6.QtCore import QFile, QIODevice, Qt
 from PySide6.QtUiTools import QUiLoader
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from pos_app.resources import ui_path
 
@@ -23,7 +25,19 @@ def load_form(name: str, parent: QWidget | None = None, custom_widgets: tuple[ty
         file.close()
     if form is None:
         raise RuntimeError(f"cannot load {name}: {loader.errorString()}")
+    plain_text_labels(form)
     return form
+
+
+def plain_text_labels(widget: QWidget) -> None:
+    """Every label shows its text as plain text unless its form asks for rich text.
+
+    Qt's default (AutoText) renders anything that looks like HTML: an item named
+    "<span style='font-size:40pt'>PAID</span>" would be big text in the message bar.
+    """
+    for label in widget.findChildren(QLabel):
+        if label.textFormat() == Qt.TextFormat.AutoText:
+            label.setTextFormat(Qt.TextFormat.PlainText)
 
 
 def child(parent: QWidget, cls: type, name: str):
@@ -32,3 +46,9 @@ def child(parent: QWidget, cls: type, name: str):
     if widget is None:
         raise LookupError(f"{parent.objectName() or type(parent).__name__} has no {cls.__name__} {name!r}")
     return widget
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows text as it is: Qt renders tooltips that look like HTML as HTML, so the
+    text is escaped inside a paragraph that keeps its spaces."""
+    return f"<p style='white-space:pre'>{escape(text, quote=False)}</p>"

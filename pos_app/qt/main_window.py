@@ -32,7 +32,7 @@ from pos_app.payments.gateway import GatewayUnavailable
 from pos_app.qt.cart_bridge import CartBridge
 from pos_app.qt.cart_model import CartColumn, CartModel
 from pos_app.qt.catalogue_model import PAGE_SIZE, CatalogueColumn, CatalogueModel
-from pos_app.qt.forms import child, load_form
+from pos_app.qt.forms import child, load_form, plain_text_labels, plain_tooltip
 from pos_app.store.catalogue import SEARCH_CAP
 from pos_app.qt.health import HealthMonitor
 from pos_app.qt.money_text import money_text
@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
 
         self._build_form()
         self._build_status_bar()
+        plain_text_labels(self)  # the status bar's labels too (the form's are plain already)
         self._build_models()
         self._build_shortcuts()
         self._connect_checkout_events()
@@ -539,7 +540,7 @@ class MainWindow(QMainWindow):
     def _set_gateway_status(self, healthy: bool, detail: str = "") -> None:
         text = "Gateway: OK" if healthy else "Gateway: unreachable"
         self.status_gateway.setText(text)
-        self.status_gateway.setToolTip(detail)
+        self.status_gateway.setToolTip(plain_tooltip(detail) if detail else "")
         self.status_gateway.setProperty("healthy", healthy)
 
     def _on_checkout_event(self, name: str) -> None:

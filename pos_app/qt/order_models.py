@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from pos_app.domain import Money, Order, format_money
+from pos_app.domain.order import card_brand_name
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 100
@@ -45,7 +46,7 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def card_text(order: Order) -> str:
-    brand = (order.card_brand or "card").title()
+    brand = card_brand_name(order.card_brand)
     return f"{brand} •••• {order.card_last4}" if order.card_last4 else brand
 
 

@@ -27,6 +27,7 @@ from pos_app.qt.payment_view import PaymentView
 from pos_app.qt.receipt_view import ReceiptView
 from pos_app.qt.web_engine import checkout_profile, qwebchannel_script
 from pos_app.qt.workers import CheckoutQueue
+from pos_app.domain.order import card_brand_name
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +206,7 @@ class PaymentDialog(QDialog):
         self.done_button.show()
         self.done_button.setDefault(True)
         self.done_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        card = f"{(order.card_brand or 'card').title()} •••• {order.card_last4 or '????'}"
+        card = f"{card_brand_name(order.card_brand)} •••• {order.card_last4 or '????'}"
         self._set_status(f"Paid with {card}. Receipt {order.number}.")
         self.sale_completed.emit(order)
 

@@ -10,6 +10,7 @@ from html import escape
 
 from pos_app.config import TRAINING, Settings
 from pos_app.domain import Money, Order, format_money
+from pos_app.domain.order import card_brand_name
 
 
 def receipt_html(order: Order, settings: Settings, mode: str) -> str:
@@ -26,8 +27,8 @@ def receipt_html(order: Order, settings: Settings, mode: str) -> str:
         f"<tr><td colspan='2'>Tax {rate / 100:g}%</td><td align='right'>{money(tax)}</td></tr>"
         for rate, tax in order.tax_by_rate) or (
         f"<tr><td colspan='2'>Tax</td><td align='right'>{money(order.tax)}</td></tr>")
-    card = escape(f"{(order.card_brand or 'card').title()} •••• {order.card_last4}" if order.card_last4
-                  else (order.card_brand or "card").title())
+    brand = card_brand_name(order.card_brand)
+    card = escape(f"{brand} •••• {order.card_last4}" if order.card_last4 else brand)
     training = ("<p align='center' style='color:#b45309'><b>TRAINING — no real money was taken</b></p>"
                 if mode == TRAINING else "")
     address = "<br>".join(escape(part) for part in settings.shop_address.splitlines())

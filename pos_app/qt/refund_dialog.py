@@ -10,6 +10,8 @@ the processor's safe message is shown and nothing has changed.
 
 from __future__ import annotations
 
+from html import escape
+
 import logging
 from collections import Counter
 
@@ -88,8 +90,9 @@ class RefundDialog(QDialog):
             for row in record.lines:
                 self._returned[row["sku"]] += row["qty"]
         paid, taken = self._money(self.order.total), self._money(self._taken)
-        self.title.setText(f"<b>Order {self.order.number}</b> · paid {paid} with {card_text(self.order)}"
-                           + (f" · already refunded {taken}" if self._taken else ""))
+        self.title.setText(f"<b>Order {escape(self.order.number)}</b> · paid {escape(paid)} with "
+                           f"{escape(card_text(self.order))}"
+                           + (f" · already refunded {escape(taken)}" if self._taken else ""))
 
     @property
     def left_to_refund(self) -> int:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from pos_app.sandbox.errors import StripeError
+from pos_app.store.faults import make_private
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +244,8 @@ class SandboxState:
         except sqlite3.DatabaseError:
             db.close()
             raise
+        if name != ":memory:":
+            make_private(Path(name))  # client secrets live here: the owner's only (0600)
         return db
 
     def _set_aside(self, path: Path, exc: Exception) -> None:

@@ -10,12 +10,13 @@ from pos_app.errors import UserFacingError
 from pos_app.store.cart_service import CartFrozen, CartService, CartSnapshot, UnknownBarcode
 from pos_app.store.catalogue import CatalogueImportError, CatalogueStore, ImportResult
 from pos_app.store.db import SCHEMA_VERSION, Database
+from pos_app.store.faults import DamagedDatabase, StorageFull, StoreBusy, StoreError
 from pos_app.store.ledger import LedgerEntry, PaymentLedger
 from pos_app.store.orders import OrderBook, RefundRecord, RefundRefused
 from pos_app.store.reviews import ReviewItem, ReviewList
 
 __all__ = [
-    "CartFrozen", "CartService", "CurrencyMismatch", "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
+    "CartFrozen", "CartService", "DamagedDatabase", "StorageFull", "StoreBusy", "StoreError", "CurrencyMismatch", "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
     "ImportResult", "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
     "ReviewItem", "ReviewList",
     "SCHEMA_VERSION", "Store", "UnknownBarcode", "open_store",
@@ -35,6 +36,12 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 class CurrencyMismatch(UserFacingError):

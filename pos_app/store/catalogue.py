@@ -7,107 +7,18 @@ a prefix match. Results are paged; nothing scans the table per keystroke.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from pos_app.domain.item import Item, ItemError
-from pos_app.domain.money import Money, MoneyError, parse_money
-from pos_app.errors import UserFacingError
+from pos_app.domain.money import Money, MoneyError
+from pos_app.store.catalogue_csv import (CSV_FIELDS, MAX_IMPORT_ROWS, CatalogueImportError, decode,  # noqa: F401
+                                         parse_catalogue_csv)
+from pos_app.store.catalogue_import import ImportProgress, ImportResult, import_items
 from pos_app.store.db import Database
 
-CSV_FIELDS = ("sku", "name", "price", "category", "barcode", "tax_rate")
-REQUIRED_FIELDS = ("sku", "name", "price")
-MAX_IMPORT_ROWS = 1_000_000
 #: A search gives at most this many items: enough for any cashier, bounded cost per keystroke.
 SEARCH_CAP = 2_000
-
-
-class CatalogueImportError(UserFacingError):
-    """A CSV row is invalid. Names the line and the field; nothing was imported."""
-
-    def __init__(self, line: int, field: str, problem: str) -> None:
-        super().__init__(f"line {line}, field {field!r}: {problem}")
-        self.line, self.field, self.problem = line, field, problem
-
-
-def _row_to_item(row: dict[str, str], line: int, currency: str) -> Item:
-    def field(name: str) -> str:
-        return (row.get(name) or "").strip()
-
-    for name in REQUIRED_FIELDS:
-        if not field(name):
-            raise CatalogueImportError(line, name, "is empty")
-    try:
-        price = parse_money(field("price"), currency)
-    except MoneyError as exc:
-        raise CatalogueImportError(line, "price", exc.message) from None
-    if price.amount < 0:
-        raise CatalogueImportError(line, "price", "must not be negative")
-    tax_text = field("tax_rate") or "0"
-    try:
-        tax_bp = Decimal(tax_text) * 100
-    except InvalidOperation:
-        raise CatalogueImportError(line, "tax_rate", f"{tax_text!r} is not a percentage") from None
-    if not tax_bp.is_finite() or tax_bp != tax_bp.to_integral_value() or not 0 <= tax_bp <= 10_000:
-        raise CatalogueImportError(line, "tax_rate", f"{tax_text!r}: use a percentage 0-100 with at most 2 decimals")
-    try:
-        return Item(sku=field("sku"), name=field("name"), price=price, category=field("category"),
-                    barcode=field("barcode") or None, tax_rate_bp=int(tax_bp))
-    except ItemError as exc:
-        raise CatalogueImportError(line, _field_named_in(exc.message), exc.message) from None
-
-
-def _field_named_in(message: str) -> str:
-    for name in ("barcode", "tax rate", "price", "name", "sku"):
-        if message.startswith(name):
-            return name.replace(" ", "_")
-    return "row"
-
-
-def parse_catalogue_csv(text: str, currency: str) -> list[Item]:
-    """Validate every row of a catalogue CSV; CatalogueImportError on the first bad one."""
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None:
-        raise CatalogueImportError(1, "header", "the file is empty")
-    header = [h.strip() for h in reader.fieldnames]
-    missing = [f for f in REQUIRED_FIELDS if f not in header]
-    if missing:
-        raise CatalogueImportError(1, missing[0], f"column missing; expected columns {', '.join(CSV_FIELDS)}")
-    unknown = [h for h in header if h not in CSV_FIELDS]
-    if unknown:
-        raise CatalogueImportError(1, unknown[0], f"unknown column; expected {', '.join(CSV_FIELDS)}")
-    reader.fieldnames = header
-    items: list[Item] = []
-    skus: dict[str, int] = {}
-    barcodes: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            raise CatalogueImportError(line, "row", "has more values than the header has columns")
-        if not any((v or "").strip() for v in row.values()):
-            continue  # blank line
-        item = _row_to_item(row, line, currency)
-        if item.sku in skus:
-            raise CatalogueImportError(line, "sku", f"{item.sku!r} already on line {skus[item.sku]}")
-        if item.barcode and item.barcode in barcodes:
-            raise CatalogueImportError(line, "barcode", f"{item.barcode} already on line {barcodes[item.barcode]}")
-        skus[item.sku] = line
-        if item.barcode:
-            barcodes[item.barcode] = line
-        items.append(item)
-        if len(items) > MAX_IMPORT_ROWS:
-            raise CatalogueImportError(line, "row", f"more than {MAX_IMPORT_ROWS} rows")
-    return items
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    added: int
-    updated: int
 
 
 class CatalogueStore:
@@ -229,13 +140,19 @@ class CatalogueStore:
                     added += 1
         return ImportResult(added, updated)
 
-    def import_csv(self, path: Path) -> ImportResult:
+    def import_csv(self, path: Path, locale: str = "en_US", progress: ImportProgress | None = None) -> ImportResult:
+        """Add or update the items of a CSV file (see catalogue_csv for what it accepts).
+
+        Every row is checked first (CatalogueImportError names the line; nothing written); then only
+        what changed is written, in short transactions, so the till keeps selling meanwhile.
+        """
         try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CatalogueImportError(1, "file", f"not UTF-8 text ({exc.reason})") from None
-        items = parse_catalogue_csv(text, self.currency)
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise CatalogueImportError(0, "file", f"cannot read {path}: {exc.strerror or exc}") from None
+        parsed = parse_catalogue_csv(decode(data), self.currency, locale,
+                                     progress.read if progress is not None else None)
         try:
-            return self.upsert(items)
+            return import_items(self._db, self.currency, parsed.items, warnings=parsed.warnings, progress=progress)
         except (ItemError, MoneyError) as exc:
             raise CatalogueImportError(0, "row", exc.message) from None

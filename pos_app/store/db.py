@@ -15,7 +15,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from pos_app.store.faults import (DamagedDatabase, StoreBusy, StoreError, check_database_file, make_private,
+                                  prepare_data_dir, sqlite_error)
+from pos_app.store.turns import NO_TURN, TurnBusy, WriteTurn
+
 log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_S = 5.0  # was sqlite3's 10 s: a cart change waits at most this long, then says 'busy'
 
 MIGRATIONS: list[str] = [
     # 1: catalogue, active cart, payment ledger, orders, refunds
@@ -181,25 +187,60 @@ SCHEMA_VERSION = len(MIGRATIONS)
 class Database:
     """A sqlite3 connection in WAL/FULL mode, migrated to SCHEMA_VERSION, with a lock for threads."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path) if path != ":memory:" else path
-        if isinstance(self.path, Path):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()
+        self.conn: sqlite3.Connection | None = None
+        self._turn = NO_TURN
+        created = False
+        if isinstance(self.path, Path):
+            prepare_data_dir(self.path.parent)
+            check_database_file(self.path)  # an emptied or cut-short file is refused, never started afresh
+            created = not self.path.exists()
+            self._turn = WriteTurn(self.path, busy_timeout_s)
+        try:
+            self._connect(path, busy_timeout_s)
+        except (sqlite3.Error, StoreError) as exc:
+            self._abandon(created)
+            raise (self._fault(exc) if isinstance(exc, sqlite3.Error) else exc) from None
+        if isinstance(self.path, Path):
+            make_private(self.path)
+
+    def _connect(self, path: Path | str, busy_timeout_s: float) -> None:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so nothing commits behind our back.
-        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+        # A writer that holds the file longer than busy_timeout_s gets StoreBusy, not a frozen till.
+        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
+                                    timeout=busy_timeout_s)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = FULL")
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] == 0 and \
+                self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise DamagedDatabase(f"{self.path} is an SQLite file of another program, not a till database: "
+                                  "point POS_DATA_DIR at the till's folder")
         self._migrate()
+
+    def _abandon(self, created: bool) -> None:
+        """Close after a failed open; a file this open created (a disk full at first start) goes too,
+        or the next start would find a cut-short database."""
+        if self.conn is not None:
+            self.conn.close()
+        self._turn.close()
+        if created and isinstance(self.path, Path):
+            for suffix in ("", "-wal", "-shm", "-journal", ".turn"):
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+
+    def _fault(self, exc: sqlite3.Error) -> Exception:
+        """The StoreError an SQLite error about the file means (disk full, read-only, damaged, busy)."""
+        return sqlite_error(exc, self.path) or exc
 
     def _migrate(self) -> None:
         with self.lock:
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                raise RuntimeError(f"database {self.path} has schema {version}, newer than this "
-                                   f"pos-app ({SCHEMA_VERSION}); upgrade pos-app")
+                raise DamagedDatabase(f"{self.path} was written by a newer pos-app (schema {version}; this "
+                                      f"one knows {SCHEMA_VERSION}): install the newer pos-app; nothing was changed")
             for number in range(version, SCHEMA_VERSION):
                 log.info("migrating database to schema %d", number + 1)
                 # executescript commits first; run each migration and its version bump atomically.
@@ -208,31 +249,70 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT (or ROLLBACK on any exception); nests by joining the outer one."""
+        """BEGIN IMMEDIATE ... COMMIT (or ROLLBACK on any exception); nests by joining the outer one.
+
+        A disk full, read-only or busy file raises its StoreError after the rollback: the step
+        changed nothing, and the next one works once the cause is gone. The write turn (turns.py)
+        is held from BEGIN to COMMIT, so writers in other processes take turns fairly.
+        """
         with self.lock:
             if self.conn.in_transaction:
                 yield self.conn
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.conn
-            except BaseException:
+                self._turn.__enter__()
+            except TurnBusy:
+                raise StoreBusy("the till's database is busy (a catalogue import is writing): try again in a "
+                                "moment") from None
+            try:
+                yield from self._transaction()
+            finally:
+                self._turn.__exit__()
+
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._fault(exc) from exc
+        try:
+            yield self.conn
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, sqlite3.Error) and sqlite_error(exc, self.path) is not None:
+                raise self._fault(exc) from exc
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._fault(exc) from exc
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back by itself (a full disk); never mask the first error.
+        if self.conn.in_transaction:
+            try:
                 self.conn.execute("ROLLBACK")
-                raise
-            else:
-                self.conn.execute("COMMIT")
+            except sqlite3.Error:
+                log.exception("rollback failed")
 
     def query(self, sql: str, params=()) -> list[sqlite3.Row]:
         with self.lock:
-            return self.conn.execute(sql, params).fetchall()
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise self._fault(exc) from exc
 
     def query_one(self, sql: str, params=()) -> sqlite3.Row | None:
         with self.lock:
-            return self.conn.execute(sql, params).fetchone()
+            try:
+                return self.conn.execute(sql, params).fetchone()
+            except sqlite3.Error as exc:
+                raise self._fault(exc) from exc
 
     def close(self) -> None:
         with self.lock:
             self.conn.close()
+            self._turn.close()
 
 
 def now() -> int:

@@ -1,14 +1,16 @@
 """pytest plugin of pos-app: the tester kit's fixtures (registered under the pytest11 entry point).
 
-Active in every pytest session where pos-app is installed, so it must cost nothing to a session
-that never touches Qt: Qt and the application are imported inside the fixtures. What it does up
-front, in pytest_configure, is what has to happen before any QApplication exists:
+Active in every pytest session where pos-app is installed, so it is inert until a test needs the
+till window: it changes no environment variable and imports neither Qt nor the application for a
+session that never asks for pos_window or pos. Once the collected tests include one that does, and
+before any test runs (so before pytest-qt creates the QApplication), it prepares Qt:
 
 - QT_QPA_PLATFORM=offscreen, unless a platform was chosen (export QT_QPA_PLATFORM=xcb to watch);
 - QtWebEngine's --no-sandbox, only when running as root (Chromium refuses its sandbox there, as in
   most CI containers); a normal user keeps Chromium's sandbox;
 - import QtWebEngineWidgets (Qt requires it before the QApplication that pytest-qt creates).
 
+A window fixture asked for only at run time (request.getfixturevalue) prepares Qt then, if it still can.
 Fixtures: pos_options -> pos_config -> pos_app -> pos_window -> pos. See docs/testing.md.
 """
 
@@ -34,11 +36,29 @@ def configure_headless_qt() -> None:
             os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
 
 
+#: The fixtures that need a QApplication with QtWebEngine (the others need no Qt at all).
+WINDOW_FIXTURES = frozenset({"pos_window", "pos"})
+
+
 def pytest_configure(config) -> None:
-    configure_headless_qt()
     config.addinivalue_line(
         "markers", f"{MARKER}(**overrides): settings for the pos_config fixture, by Settings field name, "
                    "e.g. currency='eur', tax_mode='inclusive', shop_name='Test shop'")
+
+
+def pytest_collection_finish(session) -> None:
+    """Prepare Qt only when a collected test uses a window fixture, before any test runs."""
+    if any(WINDOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) for item in session.items):
+        prepare_qt()
+
+
+def prepare_qt() -> None:
+    """Headless platform, Chromium flags, QtWebEngine imported: what must precede the QApplication."""
+    import sys
+
+    if "PySide6.QtWebEngineWidgets" in sys.modules:
+        return
+    configure_headless_qt()
     try:
         from PySide6 import QtWebEngineWidgets  # noqa: F401  (before any QApplication)
     except ImportError:  # no QtWebEngine here: the window fixtures will say so when asked for
@@ -127,6 +147,7 @@ def _qtbot(request, fixture: str):
 @pytest.fixture
 def pos_window(request, pos_app):
     """The till (MainWindow) over pos_app: shown, registered with qtbot, ready to sell."""
+    prepare_qt()  # already done at collection, unless this fixture was asked for at run time
     qtbot = _qtbot(request, "pos_window")
     from pos_app.testing.till import close_till, open_till
 

@@ -46,7 +46,9 @@ def abandon():
 @bp.get("/orders")
 def orders():
     limit_text = request.args.get("limit", "50")
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_ORDERS:
+    # ASCII digits only: str.isdigit() also says yes to '²' and '١٢', and int() of 5,000 digits raises.
+    if not (limit_text.isascii() and limit_text.isdigit() and len(limit_text) <= 4
+            and 1 <= int(limit_text) <= MAX_ORDERS):
         raise BadRequestBody(f"limit must be a whole number from 1 to {MAX_ORDERS}")
     recent = _services().store.orders.recent(limit=int(limit_text))
     return jsonify({"orders": [order_json(o) for o in recent]})

@@ -28,6 +28,11 @@ def json_body() -> dict:
         raise BadRequestBody("the body is not valid JSON") from None
     if not isinstance(body, dict):
         raise BadRequestBody("the body must be a JSON object")
+    try:  # JSON's \ud800 escapes give lone surrogates, which no database or page can store
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequestBody("the body holds text that is not valid Unicode (a lone surrogate such as "
+                             "\\ud800)") from None
     return body
 
 

@@ -43,7 +43,7 @@ def fingerprint(cert: x509.Certificate) -> str:
 def ensure_certificate(data_dir: Path | str) -> Certificate:
     """The endpoint's certificate under data_dir/tls/, made on first use and reused afterwards."""
     folder = Path(data_dir) / "tls"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the key's folder: owner only
     cert_path, key_path = folder / CERT_FILE, folder / KEY_FILE
     existing = _load_usable(cert_path, key_path)
     if existing is None:

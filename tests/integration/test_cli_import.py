@@ -34,3 +34,35 @@ def test_bad_file_is_refused_with_line_and_field(tmp_path):
         assert store.catalogue.get("keep").name == "Kept"
     finally:
         store.close()
+
+
+def test_a_large_file_shows_a_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path):
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    big = tmp_path / "big.csv"
+    big.write_text("sku,name,price\n" + "".join(f"s{n},Item {n},1.00\n" for n in range(25_000)))
+    master, slave = pty.openpty()  # stderr is a terminal, as when a person runs the command
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns wide
+    process = subprocess.Popen([sys.executable, "-m", "pos_app.cli", "--env-file", "/nonexistent", "--data-dir",
+                                str(tmp_path / "till"), "import-catalogue", str(big)],
+                               stdout=subprocess.PIPE, stderr=slave, text=True)
+    os.close(slave)
+    terminal = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the command ended and closed its end of the terminal
+            break
+        if not chunk:
+            break
+        terminal += chunk
+    os.close(master)
+    stdout = process.communicate(timeout=120)[0]
+    assert process.returncode == 0 and "25,000 changed (25000 added" in stdout
+    assert b"writing big.csv" in terminal and b"100%" in terminal and b"rows" in terminal
+    piped = run("import-catalogue", str(big), data_dir=tmp_path / "till")
+    assert piped.stderr == "" and "0 changed (0 added, 0 updated, 25000 unchanged)" in piped.stdout

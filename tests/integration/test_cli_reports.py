@@ -43,8 +43,8 @@ def test_orders_and_the_days_report_show_the_sales(till, tmp_path):
     assert orders.returncode == 0, orders.stderr
     lines = orders.stdout.splitlines()
     assert [line.split()[0] for line in lines] == [second.number, first.number]  # newest first
-    assert "$12.50" in lines[1] and "visa" in lines[1] and first.payment_intent in lines[1]
-    assert "mastercard" in lines[0] and "4444" in lines[0] and "refunded $3.00" in lines[0]
+    assert "$12.50" in lines[1] and "Visa" in lines[1] and first.payment_intent in lines[1]
+    assert "Mastercard" in lines[0] and "4444" in lines[0] and "refunded $3.00" in lines[0]
 
     csv_path = tmp_path / "z.csv"
     report = run("report", "--date", "today", "--csv", str(csv_path), data_dir=tmp_path)
@@ -60,7 +60,7 @@ def test_orders_and_the_days_report_show_the_sales(till, tmp_path):
     assert (summary["sales"]["count"], summary["sales"]["amount_minor"], summary["sales"]["amount"]) == \
         ("2", "2250", "22.50")
     assert summary["net"]["amount_minor"] == "1950"
-    assert {r["key"]: r["count"] for r in rows if r["section"] == "card_brand"} == {"mastercard": "1", "visa": "1"}
+    assert {r["key"]: r["count"] for r in rows if r["section"] == "card_brand"} == {"Mastercard": "1", "Visa": "1"}
     assert not [r for r in rows if r["section"] == "difference"]
 
     same = run("report", "--date", date.today().isoformat(), data_dir=tmp_path)

@@ -29,6 +29,13 @@ def test_keys_choose_the_mode():
     ({"POS_CURRENCY": "xdr"}, "POS_CURRENCY=xdr: Stripe can't take card payments in XDR"),  # ISO, not Stripe
     ({"POS_TAX_MODE": "sometimes"}, "POS_TAX_MODE"),
     ({"POS_PORT": "99999"}, "POS_PORT"),
+    ({"POS_PORT": "١٢٣"}, "POS_PORT"),  # Arabic-Indic digits: str.isdigit() says yes, a port says no
+    ({"POS_PORT": "9" * 5000}, "POS_PORT"),
+    ({"POS_PORT": "-1"}, "POS_PORT"),
+    ({"POS_LOCALE": "klingon"}, "POS_LOCALE"),
+    ({"POS_LOCALE": "no-such-locale"}, "POS_LOCALE"),
+    ({"POS_LOCALE": "en_ZZ"}, "POS_LOCALE"),
+    ({"POS_CURRENCY": "xyz"}, "POS_CURRENCY"),
     ({"POS_TERMINAL_ID": "till 1"}, "POS_TERMINAL_ID"),
     ({"POS_SEED_DEMO_CATALOGUE": "maybe"}, "POS_SEED_DEMO_CATALOGUE"),
 ])
@@ -60,3 +67,22 @@ def test_example_env_lists_every_setting():
     assert names, "no settings found"
     missing = [n for n in names if f"\n{n}=" not in "\n" + example]
     assert missing == []
+
+
+@pytest.mark.parametrize("text, expected", [("en-US", "en_US"), ("de_DE", "de_DE"), ("fr-CH", "fr_CH"), ("ja", "ja")])
+def test_a_locale_is_checked_with_babel_and_written_as_babel_writes_it(text, expected):
+    from pos_app.domain.money import Money, format_money
+    locale = load(POS_LOCALE=text).locale
+    assert locale == expected
+    format_money(Money(100, "usd"), locale)  # what every page and report does with it
+
+
+def test_a_data_dir_that_is_a_file_is_refused_naming_the_setting(tmp_path):
+    file = tmp_path / "not-a-folder"
+    file.write_text("precious")
+    with pytest.raises(ConfigError, match=r"POS_DATA_DIR: .*not-a-folder is a file, not a folder"):
+        load(POS_DATA_DIR=str(file))
+    with pytest.raises(ConfigError, match=r"POS_DATA_DIR: .* is inside .*not-a-folder, which is a file"):
+        load(POS_DATA_DIR=str(file / "sub"))
+    assert file.read_text() == "precious"
+    assert load(POS_DATA_DIR=str(tmp_path / "new" / "folder")).data_dir == tmp_path / "new" / "folder"

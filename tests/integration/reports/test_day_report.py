@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from pos_app.domain.order import Order, OrderLine
+from pos_app.domain.order import Order, OrderLine, card_brand_name
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.reports import ReportError, build_report, day_bounds, parse_day, report_csv, report_text
 from pos_app.store import open_store
@@ -49,8 +49,8 @@ def synthetic_orders(store, rnd, count, day):
             expected["total"] += order.total
             for rate, amount in tax_by_rate.items():
                 expected["tax"][rate] = expected["tax"].get(rate, 0) + amount
-            c, t = expected["brands"].get(brand, (0, 0))
-            expected["brands"][brand] = (c + 1, t + order.total)
+            c, t = expected["brands"].get(card_brand_name(brand), (0, 0))
+            expected["brands"][card_brand_name(brand)] = (c + 1, t + order.total)
     return expected
 
 

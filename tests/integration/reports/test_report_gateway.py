@@ -38,7 +38,7 @@ def test_a_days_sales_and_refunds_match_the_sandbox(core):
     assert (report.sales_count, report.sales_total) == (2, first.total + second.total)
     assert first.total == 2400 + 450 + 480 + 23
     assert report.tax_by_rate == {500: 23, 2000: 480}
-    assert report.card_brands == {"mastercard": (1, 750), "visa": (1, first.total)}
+    assert report.card_brands == {"Mastercard": (1, 750), "Visa": (1, first.total)}
     assert (report.refunds_count, report.refunds_total, report.net) == (1, 250, first.total + 750 - 250)
     assert "all payments match" in report_text(report)
     assert "all payments match" in report_html(report)

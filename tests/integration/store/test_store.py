@@ -175,7 +175,8 @@ def test_newer_schema_is_refused(db_path):
     conn = sqlite3.connect(db_path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
-    with pytest.raises(RuntimeError, match="newer than this pos-app"):
+    from pos_app.store import DamagedDatabase
+    with pytest.raises(DamagedDatabase, match="written by a newer pos-app"):
         open_store(db_path, PricingPolicy())
 
 

@@ -114,7 +114,7 @@ class Serve:
 
 @pytest.fixture
 def serve(tmp_path):
-    running = Serve(tmp_path)
+    running = Serve(tmp_path, "-v")  # with the access log (and debug lines): the redaction sees them all
     yield running
     running.stop()
 

@@ -1,0 +1,125 @@
+"""Writing an imported catalogue while the till keeps selling: only what changed, in short transactions.
+
+The file is read and every row checked first (catalogue_csv); nothing is written if a row is bad.
+Then the rows are compared with the catalogue in one read, and only added or changed items are
+written, CHUNK_ROWS per transaction: between two transactions the till's own writes (a cart line,
+a sale) go through, instead of waiting for one transaction over the whole file (which stalled a
+cart update for 10 s and then failed it). An unchanged file writes nothing ("0 changed").
+
+A disk that fails part way leaves the chunks already written (each item whole, never half an
+item); the error says how far it got, and running the same import again finishes it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from pos_app.domain.item import Item, ItemError
+from pos_app.domain.money import MoneyError
+from pos_app.errors import UserFacingError
+from pos_app.store.db import Database
+from pos_app.store.faults import StoreError
+from pos_app.store.turns import yield_turn
+
+#: Items in the first transaction; later ones are sized to last about TARGET_TRANSACTION_S, the
+#: longest the till should wait for its turn to write.
+CHUNK_ROWS = 100
+TARGET_TRANSACTION_S = 0.020
+MIN_CHUNK_ROWS, MAX_CHUNK_ROWS = 10, 2_000
+
+UPSERT = ("INSERT INTO items (sku, name, price, currency, category, barcode, tax_rate_bp)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET name = excluded.name,"
+          " price = excluded.price, currency = excluded.currency, category = excluded.category,"
+          " barcode = excluded.barcode, tax_rate_bp = excluded.tax_rate_bp")
+
+
+class ImportProgress(Protocol):
+    def read(self, rows: int) -> None: ...  # rows read and checked so far
+
+    def wrote(self, done: int, total: int) -> None: ...  # changed items written so far, of total
+
+
+class ImportInterrupted(UserFacingError):
+    """The disk failed part way through writing; what was written is whole, the rest is not there yet."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+    unchanged: int = 0
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.updated
+
+
+def _row(item: Item) -> tuple:
+    return (item.sku, item.name, item.price.amount, item.price.currency, item.category, item.barcode,
+            item.tax_rate_bp)
+
+
+def changes(db: Database, currency: str, items: Iterable[Item]) -> tuple[list[tuple], int, int, int]:
+    """(rows to write, added, updated, unchanged) against the catalogue as it is, in one read.
+
+    Refuses (ItemError/MoneyError, before anything is written) an item in another currency or a
+    barcode that belongs to another item.
+    """
+    existing = {row[0]: tuple(row) for row in db.query(
+        "SELECT sku, name, price, currency, category, barcode, tax_rate_bp FROM items")}
+    owners = {row[5]: row[0] for row in existing.values() if row[5]}
+    rows: list[tuple] = []
+    added = updated = unchanged = 0
+    for item in items:
+        if item.price.currency != currency:
+            raise MoneyError(f"{item.sku} is priced in {item.price.currency}; the store sells in {currency}")
+        row = _row(item)
+        old = existing.get(item.sku)
+        if old == row:
+            unchanged += 1
+            continue
+        if item.barcode:
+            owner = owners.get(item.barcode)
+            if owner is not None and owner != item.sku:
+                raise ItemError(f"barcode {item.barcode} of {item.sku} already belongs to {owner}")
+        rows.append(row)
+        if old is None:
+            added += 1
+        else:
+            updated += 1
+    return rows, added, updated, unchanged
+
+
+def write_changes(db: Database, rows: list[tuple], *, chunk_rows: int = CHUNK_ROWS,
+                  progress: ImportProgress | None = None, target_s: float = TARGET_TRANSACTION_S) -> None:
+    """Upsert rows in short transactions (the till writes in between).
+
+    A transaction starts with chunk_rows rows; the next ones are sized so each lasts about
+    target_s (the FTS5 indexes make some rows dearer than others).
+    """
+    start, size = 0, chunk_rows
+    while start < len(rows):
+        began = time.perf_counter()
+        try:
+            with db.transaction() as conn:
+                conn.executemany(UPSERT, rows[start:start + size])
+        except StoreError as exc:
+            raise ImportInterrupted(f"the import stopped after {start:,} of {len(rows):,} changed items: {exc}. "
+                                    "Run the same import again to finish it") from None
+        start += size
+        elapsed = time.perf_counter() - began
+        size = max(MIN_CHUNK_ROWS, min(MAX_CHUNK_ROWS, int(size * target_s / max(elapsed, 1e-4))))
+        if progress is not None:
+            progress.wrote(min(start, len(rows)), len(rows))
+        yield_turn()  # a till waiting to write goes next, not after the whole file
+
+
+def import_items(db: Database, currency: str, items: Iterable[Item], *, warnings: Iterable[str] = (),
+                 chunk_rows: int = CHUNK_ROWS, progress: ImportProgress | None = None) -> ImportResult:
+    rows, added, updated, unchanged = changes(db, currency, items)
+    write_changes(db, rows, chunk_rows=chunk_rows, progress=progress)
+    return ImportResult(added, updated, unchanged, tuple(warnings))
