@@ -137,9 +137,11 @@ class CheckoutService:
                 self._emit("finalized")
                 raise
             except BaseException:
-                # Nothing was shown to the customer: the intent (if created) can't have been paid,
-                # and stays reusable for this revision.
-                self._store.carts.set_frozen(False)
+                # Nothing new was shown to the customer: the intent (if created) stays reusable for
+                # this revision. But a card form already showing for it (a reload asking again)
+                # keeps the cart frozen: the customer may be paying that very amount.
+                if self.current_payment() is None:
+                    self._store.carts.set_frozen(False)
                 raise
             self._current = prepared
         self._emit("prepared")
@@ -401,9 +403,21 @@ class CheckoutService:
             # An earlier revision was paid while the cart had changed: its paid lines came off and
             # the rest is a new revision. No other intent of this cart may still be paid now.
             self._cancel_other_revisions(after, paid=intent.id)
+        else:  # the cart is closed by this sale: none of its other intents may take money now
+            self._cancel_open_of(entry.cart_id, paid=intent.id)
         log.info("sale recorded: order %s, %s %s, %s", recorded.number, recorded.total, recorded.currency,
                  intent.id)
         return recorded
+
+    def _cancel_open_of(self, cart_id: int, *, paid: str) -> None:
+        for other in self._store.ledger.open_for_cart(cart_id):
+            if other.payment_intent == paid:
+                continue
+            try:
+                self._close_stale(other)
+            except PaymentError as exc:  # reconcile follows it up
+                log.warning("could not close %s of paid cart %d: %s",
+                            other.payment_intent or other.idempotency_key, cart_id, exc.message)
 
     def _cancel_other_revisions(self, snap: CartSnapshot, *, paid: str) -> None:
         for other in self._store.ledger.open_for_cart(snap.cart_id):
@@ -568,6 +582,9 @@ class CheckoutService:
             raise TypeError("refund amounts are integers in minor units")
         request = (order_id, amount, tuple(sorted(lines or ())), reason)
         with self._refund_lock:
+            moment = time.monotonic()
+            self._recent_refunds = {k: v for k, v in self._recent_refunds.items()
+                                    if moment - v[0] < DOUBLE_CLICK_SECONDS}
             recent = self._recent_refunds.get(request)
             if recent is not None and time.monotonic() - recent[0] < DOUBLE_CLICK_SECONDS:
                 first = self._store.orders.refund(recent[1].id)
