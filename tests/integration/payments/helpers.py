@@ -6,6 +6,7 @@ Reusable from other suites (web, gui): `from tests.integration.payments.helpers 
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -100,3 +101,13 @@ def creates_intent(method: str, url: str) -> bool:
 
 def creates_refund(method: str, url: str) -> bool:
     return method == "POST" and url.endswith("/v1/refunds")
+
+
+class Clock:
+    """A settable clock for a sandbox (SandboxState(clock=...)): tests move time instead of waiting."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now

@@ -19,18 +19,10 @@ from pos_app.store import CartFrozen
 
 from pos_app.sandbox.faults import FaultControl
 
-from .helpers import VISA, confirm_as_browser, successful_charges
+from .helpers import VISA, Clock, confirm_as_browser, successful_charges
 
 REPO = Path(__file__).resolve().parents[3]
 DAY = 24 * 60 * 60
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

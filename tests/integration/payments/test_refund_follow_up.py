@@ -7,24 +7,14 @@ then succeeded; 4000000000005126 refunds succeeded, then failed (expired_or_canc
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from pos_app.sandbox import SandboxServer, SandboxState
 from pos_app.sandbox.refunds import REFUND_SETTLES_AFTER
 
-from .helpers import confirm_as_browser
+from .helpers import Clock, confirm_as_browser
 
 REFUND_PENDING, REFUND_FAILS = "4000000000007726", "4000000000005126"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
