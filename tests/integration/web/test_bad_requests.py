@@ -7,9 +7,10 @@ import http.client
 import json
 import socket
 import ssl
+from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings as hyp_settings, strategies as st
 
 from pos_app.serving import LoopbackServer
 from pos_app.web import create_app
@@ -64,10 +65,13 @@ def test_a_bad_request_is_a_4xx_json_error_and_changes_nothing(endpoint, service
     assert (after.uuid, after.lines) == (before.uuid, before.lines)
 
 
+@example(sku="\ud800", limit="")  # a lone surrogate: once a client-side failure in this very test
 @hyp_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(sku=st.text(st.characters(codec=None), max_size=30), limit=st.text(max_size=12))
 def test_no_sku_or_limit_text_makes_the_endpoint_fail(api, sku, limit):
-    for response in (api.post("/cart", {"items": {sku: {"qty": 1}}}), api.put(f"/cart/items/x{sku}", {"qty": 1}),
+    # A path goes on the wire as percent-encoded bytes: a lone surrogate arrives as invalid UTF-8.
+    path = quote(f"x{sku}", safe="", errors="surrogatepass")
+    for response in (api.post("/cart", {"items": {sku: {"qty": 1}}}), api.put(f"/cart/items/{path}", {"qty": 1}),
                      api.get("/orders", query_string={"limit": limit})):
         assert response.status_code < 500, response.get_data()
 
