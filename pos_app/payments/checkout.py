@@ -18,30 +18,31 @@ reconcile at start-up; refund afterwards. The rules this module keeps:
   revision, reconcile), its order is recorded.
 
 prepare/finalize/abandon/reconcile are serialized by one lock (the GUI calls them from workers,
-the local endpoint from werkzeug threads); refunds have their own lock.
+the local endpoint from werkzeug threads). Refunds are RefundService's (refunding.py, its own lock),
+start-up follow-up is reconcile.py's, and the events go through one bus (events.py); this class
+keeps `refund`, `follow_refunds`, `reconcile` and `subscribe` as its callers' one entry point.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pos_app.config import Settings
 from pos_app.domain.order import Order, OrderLine
 from pos_app.payments.gateway import (
-    AlreadyPaid, AmountTooLarge, AmountTooSmall, AuthenticationFailed, CardDeclined, CartChanged,
+    AlreadyPaid, AmountTooLarge, AmountTooSmall, AuthenticationFailed, CartChanged,
     EmptyCart, GatewayUnavailable, IdempotencyConflict, Intent, IntentNotFound, InvalidPayment,
     NoPaymentInProgress, PaymentError, PaymentGateway, PaymentInDoubt, PaymentMismatch,
-    PaymentNotSucceeded, RefundRefused,
+    PaymentNotSucceeded,
 )
 from pos_app.payments.currencies import maximum_charge, minimum_charge
-from pos_app.payments.refunds import LIVE_REFUNDS, line_refund
+from pos_app.payments.events import CheckoutEvents, Listener
+from pos_app.payments.refunding import RefundService
 from pos_app.store import CartSnapshot, LedgerEntry, RefundRecord, Store
 from pos_app.store.db import now
-from pos_app.store.orders import RefundRefused as StoreRefundRefused
 from pos_app.store.reviews import MISMATCH, PAID_AFTER_VOID
 
 log = logging.getLogger(__name__)
@@ -49,11 +50,6 @@ log = logging.getLogger(__name__)
 #: A 'creating' ledger row older than this may have lost its key at Stripe (pruned after 24 h):
 #: look the intent up by metadata instead of re-issuing the create.
 KEY_REISSUE_LIMIT = 23 * 60 * 60
-#: Two identical refund requests for one order this close together are one double click.
-DOUBLE_CLICK_SECONDS = 3.0
-REFUND_REASONS = frozenset({"duplicate", "fraudulent", "requested_by_customer"})
-
-Listener = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -87,25 +83,24 @@ class CheckoutService:
         self._gateway = gateway
         self._settings = settings
         self._lock = threading.RLock()
-        self._refund_lock = threading.RLock()
         self._current: PreparedPayment | None = None
-        self._listeners: list[Listener] = []
-        self._recent_refunds: dict[tuple, tuple[float, RefundRecord]] = {}
+        self.events = CheckoutEvents()
+        self._emit = self.events.emit
+        self.refunds = RefundService(store, gateway, settings, self.events)
 
-    # -- listeners -----------------------------------------------------------------------------
+    # -- the callers' entry points to the other jobs -----------------------------------------
 
     def subscribe(self, callback: Listener) -> Callable[[], None]:
-        """callback(event) with "prepared", "finalized", "abandoned", "in_doubt", "reconciled",
-        "refunded"; called on the thread that made the change. Returns an unsubscribe function."""
-        self._listeners.append(callback)
-        return lambda: self._listeners.remove(callback) if callback in self._listeners else None
+        """callback(event), see events.py; returns an unsubscribe function."""
+        return self.events.subscribe(callback)
 
-    def _emit(self, event: str) -> None:
-        for callback in list(self._listeners):
-            try:
-                callback(event)
-            except Exception:  # a broken listener must not undo a recorded payment
-                log.exception("checkout listener failed on %s", event)
+    def refund(self, order_id: int, amount: int | None = None, reason: str | None = "requested_by_customer",
+               lines: list[tuple[str, int]] | None = None) -> RefundRecord:
+        """Refund an order (refunding.RefundService.refund)."""
+        return self.refunds.refund(order_id, amount, reason, lines)
+
+    def follow_refunds(self, order_id: int | None = None, *, recheck_succeeded: bool = False) -> list[RefundRecord]:
+        return self.refunds.follow_refunds(order_id, recheck_succeeded=recheck_succeeded)
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -516,7 +511,7 @@ class CheckoutService:
                     unreachable = exc
                     report.in_doubt |= entry.cart_id == active.cart_id
             if unreachable is None:
-                self._settle_pending_refunds(report)
+                report.refunds.extend(self.refunds.settle_pending())
             if unreachable is not None:
                 report.error = unreachable.message
                 log.warning("reconcile incomplete: %s", unreachable.message)
@@ -561,179 +556,6 @@ class CheckoutService:
                 report.review.append(intent.id)
             else:
                 report.closed.append(intent.id)
-
-    # -- refunds -------------------------------------------------------------------------------
-
-    def refund(self, order_id: int, amount: int | None = None, reason: str | None = "requested_by_customer",
-               lines: list[tuple[str, int]] | None = None) -> RefundRecord:
-        """Refund an order: all that is left (amount None), an amount, or lines (sku, qty).
-
-        Per-line amounts follow payments/refunds.py. The refund is reserved in the store first
-        (key "refund-<order number>-<seq>"), so a retry after a lost answer reuses the same key
-        and refunds once:
-        - a refund left pending (the processor's answer was lost) is retried with its own key
-          before anything new; if it is the same request, it IS the answer to this call;
-        - an identical request for the same order within DOUBLE_CLICK_SECONDS is a double click:
-          it returns the first one's record instead of refunding again.
-        """
-        if reason is not None and reason not in REFUND_REASONS:
-            raise InvalidPayment(f"refund reason must be one of {', '.join(sorted(REFUND_REASONS))}")
-        if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
-            raise TypeError("refund amounts are integers in minor units")
-        request = (order_id, amount, tuple(sorted(lines or ())), reason)
-        with self._refund_lock:
-            moment = time.monotonic()
-            self._recent_refunds = {k: v for k, v in self._recent_refunds.items()
-                                    if moment - v[0] < DOUBLE_CLICK_SECONDS}
-            recent = self._recent_refunds.get(request)
-            if recent is not None and time.monotonic() - recent[0] < DOUBLE_CLICK_SECONDS:
-                first = self._store.orders.refund(recent[1].id)
-                if first.status in LIVE_REFUNDS:  # a failed first one is no reason to refuse a retry
-                    log.info("refund of order %d asked twice in a row: refunded once", order_id)
-                    return first
-            orders = self._store.orders
-            order = orders.get(order_id)
-            if order is None:
-                raise RefundRefused(f"there is no order {order_id}")
-            record = self._retry_pending_refunds(order, amount, lines)
-            if record is None:
-                record = self._new_refund(orders.get(order_id), amount, reason, lines)
-            self._recent_refunds[request] = (time.monotonic(), record)
-        self._emit("refunded")
-        return record
-
-    def _retry_pending_refunds(self, order: Order, amount: int | None,
-                               lines: list[tuple[str, int]] | None) -> RefundRecord | None:
-        """Settle the order's pending refunds; return the one that answers this same request."""
-        wanted = sorted(_merge(lines or []))
-        records = self._store.orders.refunds_for(order.id)
-        for record in records:
-            if record.status != "pending":
-                continue
-            if lines:
-                same = sorted((row["sku"], row["qty"]) for row in record.lines) == wanted
-            elif amount is None:  # "the rest": only a pending refund that was itself all that was left
-                others = _taken([r for r in records if r.id != record.id])
-                same = not record.lines and record.amount == order.total - others
-            else:
-                same = not record.lines and record.amount == amount
-            try:
-                settled = self._settle_refund(record, order.payment_intent, order.number)
-            except RefundRefused:
-                if same:
-                    raise
-                continue
-            if same:
-                return settled
-        return None
-
-    def _new_refund(self, order: Order, amount: int | None, reason: str | None,
-                    lines: list[tuple[str, int]] | None) -> RefundRecord:
-        orders = self._store.orders
-        detail: list[dict] = []
-        if lines:
-            line_amount, detail = line_refund(order, lines, orders.refunds_for(order.id))
-            if amount is not None and amount != line_amount:
-                raise RefundRefused(f"the lines come to {line_amount}, not {amount}: give lines or an amount")
-            amount = line_amount
-        if amount is None:
-            amount = order.total - _taken(orders.refunds_for(order.id))
-            if amount <= 0:
-                raise RefundRefused(f"order {order.number} is already refunded in full")
-        try:
-            record = orders.begin_refund(order.id, amount, reason, detail)
-        except StoreRefundRefused as exc:
-            raise RefundRefused(exc.message) from None
-        return self._settle_refund(record, order.payment_intent, order.number)
-
-    def _settle_refund(self, record: RefundRecord, payment_intent: str, order_number: str) -> RefundRecord:
-        """Ask the processor for a reserved refund (same key on every try) and settle it."""
-        orders = self._store.orders
-        try:
-            result = self._gateway.refund(
-                payment_intent=payment_intent, amount=record.amount, currency=record.currency,
-                reason=record.reason,
-                idempotency_key=record.idempotency_key,
-                metadata={"order_number": order_number, "refund_seq": str(record.seq),
-                          "terminal_id": self._settings.terminal_id})
-        except IdempotencyConflict as exc:
-            if exc.retryable:
-                log.warning("refund %s still running at the processor; it stays pending", record.idempotency_key)
-                raise
-            orders.finish_refund(record.id, status="failed")
-            log.error("refund %s: the processor knows its key from another request; marked failed",
-                      record.idempotency_key)
-            raise RefundRefused("The refund could not be sent: its reference was already used for another "
-                                "request at the card processor. Nothing was refunded; try again.") from None
-        except GatewayUnavailable:
-            log.warning("refund %s not confirmed yet; it stays pending and is retried with the same key",
-                        record.idempotency_key)
-            raise
-        except (InvalidPayment, CardDeclined, AuthenticationFailed) as exc:
-            orders.finish_refund(record.id, status="failed")
-            log.warning("refund %s refused: %s", record.idempotency_key, exc.message)
-            raise RefundRefused(f"The refund was refused: {exc.message}") from None
-        if result.status == "succeeded":
-            return orders.finish_refund(record.id, status="succeeded", refund_id=result.id)
-        if result.status == "pending":  # on its way back to the card: followed up until it settles
-            log.info("refund %s is pending at the processor; followed up until it settles", result.id)
-            return orders.finish_refund(record.id, status="processing", refund_id=result.id)
-        if result.status in ("failed", "canceled"):
-            orders.finish_refund(record.id, status="failed", refund_id=result.id)
-            raise RefundRefused(f"The refund was refused by the card processor ({result.status}).")
-        return orders.refund(record.id)  # requires_action: left pending
-
-    def _settle_pending_refunds(self, report: ReconcileReport) -> None:
-        with self._refund_lock:
-            for record in self._store.orders.pending_refunds():
-                order = self._store.orders.get(record.order_id)
-                try:
-                    report.refunds.append(self._settle_refund(record, order.payment_intent, order.number))
-                except PaymentError as exc:  # a refund's trouble never puts the cart in doubt
-                    report.refunds.append(self._store.orders.refund(record.id))
-                    log.warning("pending refund %s: %s", record.idempotency_key, exc.message)
-            report.refunds.extend(self.follow_refunds())
-
-    def follow_refunds(self, order_id: int | None = None, *, recheck_succeeded: bool = False) -> list[RefundRecord]:
-        """Ask the processor about refunds it answered 'pending' (all, or one order's), until they
-        succeed or fail; with recheck_succeeded, also an order's succeeded ones (Stripe can fail a
-        refund later). A failed one is shown to the manager, and what it had taken can be refunded
-        again. Returns the refunds whose status changed. Network: off the GUI thread."""
-        orders = self._store.orders
-        with self._refund_lock:
-            records = orders.processing_refunds(order_id)
-            if recheck_succeeded and order_id is not None:
-                records += [r for r in orders.refunds_for(order_id) if r.status == "succeeded" and r.refund_id]
-            changed = []
-            for record in records:
-                try:
-                    result = self._gateway.retrieve_refund(record.refund_id)
-                except PaymentError as exc:
-                    log.warning("could not follow refund %s: %s", record.refund_id, exc.message)
-                    continue
-                status = {"pending": "processing", "canceled": "failed"}.get(result.status, result.status)
-                if status == record.status or status not in ("succeeded", "failed"):
-                    continue
-                updated = orders.finish_refund(record.id, status=status, failure_reason=result.failure_reason)
-                if status == "failed":
-                    log.error("refund %s of order %d FAILED at the processor (%s): nothing went back to "
-                              "the card; refund it again or settle it in cash", record.refund_id,
-                              record.order_id, result.failure_reason or "no reason given")
-                changed.append(updated)
-        if changed:
-            self._emit("refunded")
-        return changed
-
-
-def _merge(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    merged: dict[str, int] = {}
-    for sku, qty in lines:
-        merged[sku] = merged.get(sku, 0) + qty if isinstance(qty, int) else qty  # line_refund refuses it
-    return list(merged.items())
-
-
-def _taken(records: list[RefundRecord]) -> int:
-    return sum(r.amount for r in records if r.status in LIVE_REFUNDS)
 
 
 def _not_succeeded_text(intent: Intent) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pos_app.payments.checkout import DOUBLE_CLICK_SECONDS
+from pos_app.payments.refunding import DOUBLE_CLICK_SECONDS
 from pos_app.payments.gateway import GatewayUnavailable
 from pos_app.store import CartFrozen
 
@@ -49,9 +49,9 @@ def test_the_double_click_memory_forgets_old_requests(till, sandbox, monkeypatch
     order = till.checkout.finalize(prepared.payment_intent)
     clock = [1000.0]
     # Injected: the monotonic clock, to move past the double-click window without waiting.
-    monkeypatch.setattr("pos_app.payments.checkout.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("pos_app.payments.refunding.time.monotonic", lambda: clock[0])
     for _ in range(3):
         till.checkout.refund(order.id, 100)
         clock[0] += DOUBLE_CLICK_SECONDS + 1
     till.checkout.refund(order.id, 200)
-    assert len(till.checkout._recent_refunds) == 1
+    assert len(till.checkout.refunds._recent_refunds) == 1

@@ -11,7 +11,7 @@ Every test here was run with its guard deleted from pos_app/payments/checkout.py
 | only the cancelling loop inside _cancel_other_revisions         | test_a_paid_older_revision_cancels_the_newer_open_intent |
 | the cart_uuid check in _check_matches                           | test_an_intent_of_another_cart_is_never_recorded_as_this_sale |
 | reconcile's cancelling of an older revision (_close_stale)      | test_reconcile_cancels_an_older_revisions_open_intent    |
-| CheckoutService._refund_lock (both `with` a nullcontext)        | test_two_line_refunds_at_once_never_refund_more_units_than_were_sold |
+| RefundService._lock (both `with` a nullcontext)                 | test_two_line_refunds_at_once_never_refund_more_units_than_were_sold |
 
 Deleting only finalize's `with self._lock:` fails nothing, and that is not a gap: two finalizes, or
 finalize racing abandon, reconcile or prepare for the same paid intent (run with the whole lock
@@ -231,7 +231,7 @@ def test_two_line_refunds_at_once_never_refund_more_units_than_were_sold(make_ti
 
     orders = till.store.orders
     reserve = orders.begin_refund
-    first_paused, other_inside = threading.Event(), watch_lock(till.checkout, "_refund_lock")
+    first_paused, other_inside = threading.Event(), watch_lock(till.checkout.refunds, "_lock")
 
     def paused_reserve(*args, **kwargs):
         if threading.current_thread().name == "first" and not first_paused.is_set():

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from pos_app.domain import Item, Money
-from pos_app.payments.checkout import DOUBLE_CLICK_SECONDS
+from pos_app.payments.refunding import DOUBLE_CLICK_SECONDS
 from pos_app.payments.gateway import GatewayUnavailable, RefundRefused
 from pos_app.store import RefundRefused as StoreRefundRefused
 

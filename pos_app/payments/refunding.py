@@ -1,0 +1,220 @@
+"""RefundService: money back to the card, once, and followed until it is really back.
+
+The rules it keeps:
+- A refund is reserved in the store first (key "refund-<PaymentIntent>-<seq>", unique across tills
+  on one Stripe account), so a retry after a lost answer reuses the same key and refunds once; the
+  store never lets reserved + done refunds exceed what was paid.
+- A refund left pending (its answer lost) is retried with its own key before anything new; if it
+  is the same request, it IS the answer to this call.
+- Two identical requests within DOUBLE_CLICK_SECONDS are one double click (unless the first failed).
+- A refund Stripe answers 'pending' is 'processing' until follow_refunds sees it succeed or fail.
+All of it under one lock (the per-line quantities are checked outside the store's transaction).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from pos_app.config import Settings
+from pos_app.domain.order import Order
+from pos_app.payments.events import CheckoutEvents
+from pos_app.payments.gateway import (
+    AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict, InvalidPayment, PaymentError,
+    PaymentGateway, RefundRefused,
+)
+from pos_app.payments.refunds import LIVE_REFUNDS, line_refund
+from pos_app.store import RefundRecord, Store
+from pos_app.store.orders import RefundRefused as StoreRefundRefused
+
+log = logging.getLogger(__name__)
+
+#: Two identical refund requests for one order this close together are one double click.
+DOUBLE_CLICK_SECONDS = 3.0
+REFUND_REASONS = frozenset({"duplicate", "fraudulent", "requested_by_customer"})
+
+
+class RefundService:
+    def __init__(self, store: Store, gateway: PaymentGateway, settings: Settings, events: CheckoutEvents) -> None:
+        self._store = store
+        self._gateway = gateway
+        self._settings = settings
+        self._events = events
+        self._lock = threading.RLock()
+        self._recent_refunds: dict[tuple, tuple[float, RefundRecord]] = {}
+
+    def refund(self, order_id: int, amount: int | None = None, reason: str | None = "requested_by_customer",
+               lines: list[tuple[str, int]] | None = None) -> RefundRecord:
+        """Refund an order: all that is left (amount None), an amount, or lines (sku, qty).
+
+        Per-line amounts follow payments/refunds.py. The refund is reserved in the store first
+        (key "refund-<order number>-<seq>"), so a retry after a lost answer reuses the same key
+        and refunds once:
+        - a refund left pending (the processor's answer was lost) is retried with its own key
+          before anything new; if it is the same request, it IS the answer to this call;
+        - an identical request for the same order within DOUBLE_CLICK_SECONDS is a double click:
+          it returns the first one's record instead of refunding again.
+        """
+        if reason is not None and reason not in REFUND_REASONS:
+            raise InvalidPayment(f"refund reason must be one of {', '.join(sorted(REFUND_REASONS))}")
+        if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
+            raise TypeError("refund amounts are integers in minor units")
+        request = (order_id, amount, tuple(sorted(lines or ())), reason)
+        with self._lock:
+            moment = time.monotonic()
+            self._recent_refunds = {k: v for k, v in self._recent_refunds.items()
+                                    if moment - v[0] < DOUBLE_CLICK_SECONDS}
+            recent = self._recent_refunds.get(request)
+            if recent is not None and time.monotonic() - recent[0] < DOUBLE_CLICK_SECONDS:
+                first = self._store.orders.refund(recent[1].id)
+                if first.status in LIVE_REFUNDS:  # a failed first one is no reason to refuse a retry
+                    log.info("refund of order %d asked twice in a row: refunded once", order_id)
+                    return first
+            orders = self._store.orders
+            order = orders.get(order_id)
+            if order is None:
+                raise RefundRefused(f"there is no order {order_id}")
+            record = self._retry_pending_refunds(order, amount, lines)
+            if record is None:
+                record = self._new_refund(orders.get(order_id), amount, reason, lines)
+            self._recent_refunds[request] = (time.monotonic(), record)
+        self._events.emit("refunded")
+        return record
+
+    def _retry_pending_refunds(self, order: Order, amount: int | None,
+                               lines: list[tuple[str, int]] | None) -> RefundRecord | None:
+        """Settle the order's pending refunds; return the one that answers this same request."""
+        wanted = sorted(_merge(lines or []))
+        records = self._store.orders.refunds_for(order.id)
+        for record in records:
+            if record.status != "pending":
+                continue
+            if lines:
+                same = sorted((row["sku"], row["qty"]) for row in record.lines) == wanted
+            elif amount is None:  # "the rest": only a pending refund that was itself all that was left
+                others = _taken([r for r in records if r.id != record.id])
+                same = not record.lines and record.amount == order.total - others
+            else:
+                same = not record.lines and record.amount == amount
+            try:
+                settled = self._settle_refund(record, order.payment_intent, order.number)
+            except RefundRefused:
+                if same:
+                    raise
+                continue
+            if same:
+                return settled
+        return None
+
+    def _new_refund(self, order: Order, amount: int | None, reason: str | None,
+                    lines: list[tuple[str, int]] | None) -> RefundRecord:
+        orders = self._store.orders
+        detail: list[dict] = []
+        if lines:
+            line_amount, detail = line_refund(order, lines, orders.refunds_for(order.id))
+            if amount is not None and amount != line_amount:
+                raise RefundRefused(f"the lines come to {line_amount}, not {amount}: give lines or an amount")
+            amount = line_amount
+        if amount is None:
+            amount = order.total - _taken(orders.refunds_for(order.id))
+            if amount <= 0:
+                raise RefundRefused(f"order {order.number} is already refunded in full")
+        try:
+            record = orders.begin_refund(order.id, amount, reason, detail)
+        except StoreRefundRefused as exc:
+            raise RefundRefused(exc.message) from None
+        return self._settle_refund(record, order.payment_intent, order.number)
+
+    def _settle_refund(self, record: RefundRecord, payment_intent: str, order_number: str) -> RefundRecord:
+        """Ask the processor for a reserved refund (same key on every try) and settle it."""
+        orders = self._store.orders
+        try:
+            result = self._gateway.refund(
+                payment_intent=payment_intent, amount=record.amount, currency=record.currency,
+                reason=record.reason,
+                idempotency_key=record.idempotency_key,
+                metadata={"order_number": order_number, "refund_seq": str(record.seq),
+                          "terminal_id": self._settings.terminal_id})
+        except IdempotencyConflict as exc:
+            if exc.retryable:
+                log.warning("refund %s still running at the processor; it stays pending", record.idempotency_key)
+                raise
+            orders.finish_refund(record.id, status="failed")
+            log.error("refund %s: the processor knows its key from another request; marked failed",
+                      record.idempotency_key)
+            raise RefundRefused("The refund could not be sent: its reference was already used for another "
+                                "request at the card processor. Nothing was refunded; try again.") from None
+        except GatewayUnavailable:
+            log.warning("refund %s not confirmed yet; it stays pending and is retried with the same key",
+                        record.idempotency_key)
+            raise
+        except (InvalidPayment, CardDeclined, AuthenticationFailed) as exc:
+            orders.finish_refund(record.id, status="failed")
+            log.warning("refund %s refused: %s", record.idempotency_key, exc.message)
+            raise RefundRefused(f"The refund was refused: {exc.message}") from None
+        if result.status == "succeeded":
+            return orders.finish_refund(record.id, status="succeeded", refund_id=result.id)
+        if result.status == "pending":  # on its way back to the card: followed up until it settles
+            log.info("refund %s is pending at the processor; followed up until it settles", result.id)
+            return orders.finish_refund(record.id, status="processing", refund_id=result.id)
+        if result.status in ("failed", "canceled"):
+            orders.finish_refund(record.id, status="failed", refund_id=result.id)
+            raise RefundRefused(f"The refund was refused by the card processor ({result.status}).")
+        return orders.refund(record.id)  # requires_action: left pending
+
+    def settle_pending(self) -> list[RefundRecord]:
+        """At reconcile: retry the refunds whose answer was lost, then follow Stripe's pending ones.
+        A refund's trouble is logged and left for the next time; it never puts a cart in doubt."""
+        settled = []
+        with self._lock:
+            for record in self._store.orders.pending_refunds():
+                order = self._store.orders.get(record.order_id)
+                try:
+                    settled.append(self._settle_refund(record, order.payment_intent, order.number))
+                except PaymentError as exc:
+                    settled.append(self._store.orders.refund(record.id))
+                    log.warning("pending refund %s: %s", record.idempotency_key, exc.message)
+            settled.extend(self.follow_refunds())
+        return settled
+
+    def follow_refunds(self, order_id: int | None = None, *, recheck_succeeded: bool = False) -> list[RefundRecord]:
+        """Ask the processor about refunds it answered 'pending' (all, or one order's), until they
+        succeed or fail; with recheck_succeeded, also an order's succeeded ones (Stripe can fail a
+        refund later). A failed one is shown to the manager, and what it had taken can be refunded
+        again. Returns the refunds whose status changed. Network: off the GUI thread."""
+        orders = self._store.orders
+        with self._lock:
+            records = orders.processing_refunds(order_id)
+            if recheck_succeeded and order_id is not None:
+                records += [r for r in orders.refunds_for(order_id) if r.status == "succeeded" and r.refund_id]
+            changed = []
+            for record in records:
+                try:
+                    result = self._gateway.retrieve_refund(record.refund_id)
+                except PaymentError as exc:
+                    log.warning("could not follow refund %s: %s", record.refund_id, exc.message)
+                    continue
+                status = {"pending": "processing", "canceled": "failed"}.get(result.status, result.status)
+                if status == record.status or status not in ("succeeded", "failed"):
+                    continue
+                updated = orders.finish_refund(record.id, status=status, failure_reason=result.failure_reason)
+                if status == "failed":
+                    log.error("refund %s of order %d FAILED at the processor (%s): nothing went back to "
+                              "the card; refund it again or settle it in cash", record.refund_id,
+                              record.order_id, result.failure_reason or "no reason given")
+                changed.append(updated)
+        if changed:
+            self._events.emit("refunded")
+        return changed
+
+
+def _merge(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    merged: dict[str, int] = {}
+    for sku, qty in lines:
+        merged[sku] = merged.get(sku, 0) + qty if isinstance(qty, int) else qty  # line_refund refuses it
+    return list(merged.items())
+
+
+def _taken(records: list[RefundRecord]) -> int:
+    return sum(r.amount for r in records if r.status in LIVE_REFUNDS)
