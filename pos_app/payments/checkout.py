@@ -40,6 +40,7 @@ from pos_app.payments.gateway import (
 )
 from pos_app.payments.currencies import maximum_charge, minimum_charge
 from pos_app.payments.events import CheckoutEvents, Listener
+from pos_app.payments.intents import RevisionIntents, mismatches
 from pos_app.payments.refunding import RefundService
 from pos_app.store import CartSnapshot, LedgerEntry, RefundRecord, Store
 from pos_app.store.db import now
@@ -47,9 +48,6 @@ from pos_app.store.reviews import MISMATCH, PAID_AFTER_VOID
 
 log = logging.getLogger(__name__)
 
-#: A 'creating' ledger row older than this may have lost its key at Stripe (pruned after 24 h):
-#: look the intent up by metadata instead of re-issuing the create.
-KEY_REISSUE_LIMIT = 23 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -87,6 +85,7 @@ class CheckoutService:
         self.events = CheckoutEvents()
         self._emit = self.events.emit
         self.refunds = RefundService(store, gateway, settings, self.events)
+        self._intents = RevisionIntents(store, gateway, settings)
 
     # -- the callers' entry points to the other jobs -----------------------------------------
 
@@ -184,8 +183,8 @@ class CheckoutService:
         self.close_voided()
         self._close_older_revisions(snap)
         while True:
-            entry = self._entry_for_revision(snap)
-            intent = self._intent_for(entry, create_if_lost=True)
+            entry = self._intents.entry_for_revision(snap)
+            intent = self._intents.intent_for(entry, create_if_lost=True)
             if intent.status == "succeeded":  # paid, but the sale was never recorded
                 order = self._record_sale(entry, intent)
                 if order is not None:
@@ -195,7 +194,7 @@ class CheckoutService:
                 # Cancelled elsewhere (e.g. the Dashboard): this revision needs a fresh intent.
                 self._store.ledger.set_status(entry.id, "canceled")
                 continue
-            problems = self._mismatches(entry, intent, paid=False)
+            problems = mismatches(entry, intent, paid=False)
             if not problems:
                 break
             self._drop_tampered(entry, intent, problems)
@@ -209,71 +208,6 @@ class CheckoutService:
             lines=tuple({k: line[k] for k in ("sku", "name", "qty", "unit_price", "line_total")}
                         for line in snapshot["lines"]),
             subtotal=snapshot["subtotal"], tax=snapshot["tax"], total=snapshot["total"])
-
-    def _entry_for_revision(self, snap: CartSnapshot) -> LedgerEntry:
-        """The open ledger row for this revision, or a new one written before any create call.
-
-        The key is the revision UUID; only if that revision's intent was cancelled elsewhere does
-        a retry get "<uuid>.2", "<uuid>.3", ...
-        """
-        ledger = self._store.ledger
-        attempt = 1
-        while True:
-            key = snap.uuid if attempt == 1 else f"{snap.uuid}.{attempt}"
-            entry = ledger.by_key(key)
-            if entry is None:
-                return ledger.begin(cart_id=snap.cart_id, cart_uuid=snap.uuid, idempotency_key=key,
-                                    amount=snap.totals.total.amount, currency=snap.totals.currency,
-                                    snapshot=self._ledger_snapshot(snap, attempt))
-            if not entry.final:
-                return entry
-            attempt += 1
-
-    def _ledger_snapshot(self, snap: CartSnapshot, attempt: int) -> dict:
-        """What was charged, and the create parameters: a pure function of the revision."""
-        totals = snap.totals
-        metadata = {"cart_uuid": snap.uuid, "terminal_id": self._settings.terminal_id,
-                    "line_count": str(len(totals.lines))}
-        if attempt > 1:
-            metadata["attempt"] = str(attempt)
-        count = sum(line.qty for line in totals.lines)
-        return {
-            "lines": [{"sku": p.sku, "name": p.name, "qty": p.qty, "unit_price": p.unit_price.amount,
-                       "line_total": p.line_total.amount, "tax_rate_bp": p.tax_rate_bp}
-                      for p in totals.lines],
-            "subtotal": totals.subtotal.amount, "tax": totals.tax.amount, "total": totals.total.amount,
-            "tax_by_rate": [[rate, money.amount] for rate, money in totals.tax_by_rate.items()],
-            "metadata": metadata,
-            "description": f"{self._settings.shop_name} ({self._settings.terminal_id}): "
-                           f"{count} item{'s' if count != 1 else ''}",
-        }
-
-    def _intent_for(self, entry: LedgerEntry, *, create_if_lost: bool) -> Intent | None:
-        """The intent of a ledger row: retrieved if known, else created/replayed or searched."""
-        if entry.payment_intent:
-            return self._gateway.retrieve_intent(entry.payment_intent)
-        if now() - entry.created_at > KEY_REISSUE_LIMIT:
-            found = self._search_intent(entry)
-            if found is not None or not create_if_lost:
-                if found is not None:
-                    self._store.ledger.attach_intent(entry.id, found.id, found.status)
-                return found
-        snapshot = entry.snapshot
-        intent = self._gateway.create_intent(
-            amount=entry.amount, currency=entry.currency, idempotency_key=entry.idempotency_key,
-            metadata=snapshot["metadata"], description=snapshot["description"])
-        self._store.ledger.attach_intent(entry.id, intent.id, intent.status)
-        return intent
-
-    def _search_intent(self, entry: LedgerEntry) -> Intent | None:
-        """Find the intent of an old 'creating' row by its metadata (its key may be pruned)."""
-        wanted = entry.snapshot["metadata"]
-        candidates = self._gateway.list_intents(created_gte=entry.created_at - 86_400,
-                                                created_lt=entry.created_at + 2 * 86_400)
-        for intent in candidates:
-            if all(intent.metadata.get(k) == v for k, v in wanted.items()) and intent.amount == entry.amount:
-                return intent
-        return None
 
     def _drop_tampered(self, entry: LedgerEntry, intent: Intent, problems: list[str]) -> None:
         """An unpaid intent that differs from what the till asked for is never handed to the page:
@@ -311,7 +245,7 @@ class CheckoutService:
         """Cancel the intent of a revision no longer charged; record it if it turns out paid."""
         ledger = self._store.ledger
         if intent is None:
-            intent = self._intent_for(entry, create_if_lost=False)
+            intent = self._intents.intent_for(entry, create_if_lost=False)
         if intent is None:
             log.info("ledger row %d (%s) never reached the processor; closed", entry.id,
                      entry.idempotency_key)
@@ -366,7 +300,7 @@ class CheckoutService:
 
         A paid intent that differs from the ledger, or that paid a voided cart, is no sale: it goes
         to the review list instead (None is returned) and the till sells on."""
-        problems = self._mismatches(entry, intent, paid=True)
+        problems = mismatches(entry, intent, paid=True)
         if problems:
             self._to_review(entry, intent, MISMATCH, "; ".join(problems))
             return None
@@ -441,21 +375,6 @@ class CheckoutService:
         if self._current is not None and self._current.payment_intent == intent.id:
             self._current = None
 
-    def _mismatches(self, entry: LedgerEntry, intent: Intent, *, paid: bool) -> list[str]:
-        """What differs between the intent and the ledger row ([] when it is the payment asked for)."""
-        problems = []
-        if intent.currency != entry.currency:
-            problems.append(f"currency {intent.currency} instead of {entry.currency}")
-        if not intent.amount_exact:
-            problems.append("an amount the till can't represent (changed outside the till)")
-        if intent.amount != entry.amount:
-            problems.append(f"amount {intent.amount} instead of {entry.amount}")
-        if paid and intent.amount_received != entry.amount:
-            problems.append(f"amount received {intent.amount_received} instead of {entry.amount}")
-        if intent.metadata.get("cart_uuid") != entry.cart_uuid:
-            problems.append("it belongs to another cart")
-        return problems
-
     # -- abandon -------------------------------------------------------------------------------
 
     def abandon(self) -> Order | None:
@@ -527,7 +446,7 @@ class CheckoutService:
         ledger = self._store.ledger
         label = entry.payment_intent or entry.idempotency_key
         try:
-            intent = self._intent_for(entry, create_if_lost=False)
+            intent = self._intents.intent_for(entry, create_if_lost=False)
         except IntentNotFound:
             log.warning("%s is unknown to the card processor; ledger row %d closed", label, entry.id)
             ledger.set_status(entry.id, "canceled")
