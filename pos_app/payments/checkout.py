@@ -33,14 +33,15 @@ from dataclasses import dataclass, field
 from pos_app.config import Settings
 from pos_app.domain.order import Order, OrderLine
 from pos_app.payments.gateway import (
-    AlreadyPaid, AmountTooLarge, AmountTooSmall, AuthenticationFailed, CartChanged,
-    EmptyCart, GatewayUnavailable, IdempotencyConflict, Intent, IntentNotFound, InvalidPayment,
+    AlreadyPaid, AmountTooLarge, AmountTooSmall, CartChanged, EmptyCart, GatewayUnavailable, Intent,
+    InvalidPayment,
     NoPaymentInProgress, PaymentError, PaymentGateway, PaymentInDoubt, PaymentMismatch,
     PaymentNotSucceeded,
 )
 from pos_app.payments.currencies import maximum_charge, minimum_charge
 from pos_app.payments.events import CheckoutEvents, Listener
 from pos_app.payments.intents import RevisionIntents, mismatches
+from pos_app.payments.reconcile import Reconciliation
 from pos_app.payments.refunding import RefundService
 from pos_app.store import CartSnapshot, LedgerEntry, RefundRecord, Store
 from pos_app.store.db import now
@@ -64,18 +65,7 @@ class PreparedPayment:
     total: int
 
 
-@dataclass
-class ReconcileReport:
-    finalized: list[Order] = field(default_factory=list)
-    closed: list[str] = field(default_factory=list)  # PI ids (or idempotency keys without a PI)
-    kept: list[str] = field(default_factory=list)
-    in_doubt: bool = False
-    error: str | None = None
-    refunds: list[RefundRecord] = field(default_factory=list)  # pending refunds settled
-    review: list[str] = field(default_factory=list)  # PI ids sent to the review list
-
-
-class CheckoutService:
+class CheckoutService(Reconciliation):
     def __init__(self, store: Store, gateway: PaymentGateway, settings: Settings) -> None:
         self._store = store
         self._gateway = gateway
@@ -403,78 +393,6 @@ class CheckoutService:
             if intent.status == "succeeded":
                 return self._record_sale(entry, intent)
         return None
-
-    # -- reconcile -----------------------------------------------------------------------------
-
-    def reconcile(self) -> ReconcileReport:
-        """Follow up every unfinished ledger row and pending refund (at start-up, or on demand).
-
-        succeeded -> the order is recorded (or, paid wrongly or after a void, put on the review
-        list); canceled -> closed; open for the active revision -> kept; open for an older revision
-        or a voided cart -> cancelled. If the processor can't be reached the
-        active cart is marked "payment in doubt" and prepare refuses it until a later reconcile
-        succeeds.
-        """
-        with self._lock:
-            report = ReconcileReport()
-            carts = self._store.carts
-            active = carts.snapshot()
-            unreachable: PaymentError | None = None
-            for entry in self._store.ledger.unfinished():
-                if unreachable is not None:
-                    report.in_doubt |= entry.cart_id == active.cart_id
-                    continue
-                try:
-                    self._reconcile_entry(entry, active, report)
-                except (GatewayUnavailable, AuthenticationFailed, IdempotencyConflict) as exc:
-                    unreachable = exc
-                    report.in_doubt |= entry.cart_id == active.cart_id
-            if unreachable is None:
-                report.refunds.extend(self.refunds.settle_pending())
-            if unreachable is not None:
-                report.error = unreachable.message
-                log.warning("reconcile incomplete: %s", unreachable.message)
-            current = carts.snapshot()
-            if current.cart_id == active.cart_id:
-                carts.set_in_doubt(report.in_doubt)
-            if self._current is None and carts.snapshot().frozen and not report.in_doubt:
-                carts.set_frozen(False)  # no card form is showing: nothing is in flight
-        self._emit("in_doubt" if report.in_doubt else "reconciled")
-        return report
-
-    def _reconcile_entry(self, entry: LedgerEntry, active: CartSnapshot, report: ReconcileReport) -> None:
-        ledger = self._store.ledger
-        label = entry.payment_intent or entry.idempotency_key
-        try:
-            intent = self._intents.intent_for(entry, create_if_lost=False)
-        except IntentNotFound:
-            log.warning("%s is unknown to the card processor; ledger row %d closed", label, entry.id)
-            ledger.set_status(entry.id, "canceled")
-            report.closed.append(label)
-            return
-        if intent is None:
-            ledger.set_status(entry.id, "canceled")
-            report.closed.append(label)
-        elif intent.status == "succeeded":
-            order = self._record_sale(entry, intent)
-            if order is not None:
-                report.finalized.append(order)
-            else:
-                report.review.append(intent.id)
-        elif intent.status == "canceled":
-            ledger.set_status(entry.id, "canceled")
-            report.closed.append(intent.id)
-        elif (entry.cart_id, entry.cart_uuid) == (active.cart_id, active.uuid):
-            ledger.set_status(entry.id, intent.status)
-            report.kept.append(intent.id)
-        else:
-            order = self._close_stale(entry, intent)
-            if order is not None:
-                report.finalized.append(order)
-            elif self._store.reviews.by_intent(intent.id) is not None:
-                report.review.append(intent.id)
-            else:
-                report.closed.append(intent.id)
 
 
 def _not_succeeded_text(intent: Intent) -> str:

@@ -1,0 +1,108 @@
+"""Reconciliation: CheckoutService's start-up (and on demand) follow-up of every unfinished payment.
+
+A part of CheckoutService kept in its own module (a mixin over the service's state: its lock, the
+store, the gateway, the payment in flight): every ledger row not in a final state is retrieved;
+a succeeded intent's sale is recorded (or, paid wrongly or after a void, put on the review list);
+canceled ones close; an open intent of the active revision is kept, of an older revision or a
+voided cart cancelled. If the processor can't be reached the active cart is "payment in doubt".
+Then the refunds whose answers were lost, and Stripe's pending ones, are settled.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from pos_app.domain.order import Order
+from pos_app.payments.gateway import (
+    AuthenticationFailed, GatewayUnavailable, IdempotencyConflict, IntentNotFound, PaymentError,
+)
+from pos_app.store import CartSnapshot, LedgerEntry, RefundRecord
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ReconcileReport:
+    finalized: list[Order] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)  # PI ids (or idempotency keys without a PI)
+    kept: list[str] = field(default_factory=list)
+    in_doubt: bool = False
+    error: str | None = None
+    refunds: list[RefundRecord] = field(default_factory=list)  # pending refunds settled
+    review: list[str] = field(default_factory=list)  # PI ids sent to the review list
+
+
+class Reconciliation:
+    """Mixed into CheckoutService, whose attributes it uses (_lock, _store, _current, _intents,
+    refunds, _record_sale, _close_stale, _emit)."""
+
+    def reconcile(self) -> ReconcileReport:
+        """Follow up every unfinished ledger row and pending refund (at start-up, or on demand).
+
+        succeeded -> the order is recorded (or, paid wrongly or after a void, put on the review
+        list); canceled -> closed; open for the active revision -> kept; open for an older revision
+        or a voided cart -> cancelled. If the processor can't be reached the
+        active cart is marked "payment in doubt" and prepare refuses it until a later reconcile
+        succeeds.
+        """
+        with self._lock:
+            report = ReconcileReport()
+            carts = self._store.carts
+            active = carts.snapshot()
+            unreachable: PaymentError | None = None
+            for entry in self._store.ledger.unfinished():
+                if unreachable is not None:
+                    report.in_doubt |= entry.cart_id == active.cart_id
+                    continue
+                try:
+                    self._reconcile_entry(entry, active, report)
+                except (GatewayUnavailable, AuthenticationFailed, IdempotencyConflict) as exc:
+                    unreachable = exc
+                    report.in_doubt |= entry.cart_id == active.cart_id
+            if unreachable is None:
+                report.refunds.extend(self.refunds.settle_pending())
+            if unreachable is not None:
+                report.error = unreachable.message
+                log.warning("reconcile incomplete: %s", unreachable.message)
+            current = carts.snapshot()
+            if current.cart_id == active.cart_id:
+                carts.set_in_doubt(report.in_doubt)
+            if self._current is None and carts.snapshot().frozen and not report.in_doubt:
+                carts.set_frozen(False)  # no card form is showing: nothing is in flight
+        self._emit("in_doubt" if report.in_doubt else "reconciled")
+        return report
+
+    def _reconcile_entry(self, entry: LedgerEntry, active: CartSnapshot, report: ReconcileReport) -> None:
+        ledger = self._store.ledger
+        label = entry.payment_intent or entry.idempotency_key
+        try:
+            intent = self._intents.intent_for(entry, create_if_lost=False)
+        except IntentNotFound:
+            log.warning("%s is unknown to the card processor; ledger row %d closed", label, entry.id)
+            ledger.set_status(entry.id, "canceled")
+            report.closed.append(label)
+            return
+        if intent is None:
+            ledger.set_status(entry.id, "canceled")
+            report.closed.append(label)
+        elif intent.status == "succeeded":
+            order = self._record_sale(entry, intent)
+            if order is not None:
+                report.finalized.append(order)
+            else:
+                report.review.append(intent.id)
+        elif intent.status == "canceled":
+            ledger.set_status(entry.id, "canceled")
+            report.closed.append(intent.id)
+        elif (entry.cart_id, entry.cart_uuid) == (active.cart_id, active.uuid):
+            ledger.set_status(entry.id, intent.status)
+            report.kept.append(intent.id)
+        else:
+            order = self._close_stale(entry, intent)
+            if order is not None:
+                report.finalized.append(order)
+            elif self._store.reviews.by_intent(intent.id) is not None:
+                report.review.append(intent.id)
+            else:
+                report.closed.append(intent.id)
