@@ -148,7 +148,8 @@ class AppCore:
             ssl_context = server_ssl_context(cert)
             self.certificate_fingerprint = cert.fingerprint_sha256
         app = create_app(self.services, {"TOKEN": self.token})
-        self._server = LoopbackServer(app, port=self.settings.port, ssl_context=ssl_context, name="endpoint")
+        self._server = LoopbackServer(app, port=self.settings.port, ssl_context=ssl_context, name="endpoint",
+                                      log_redact=app.extensions["pos_redactor"].redact)
         self._server.start()
         # The app needs its own origin for Host/Origin checks; it is known only once bound.
         app.config["ENDPOINT_URL"] = self._server.url

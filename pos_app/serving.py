@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import ssl
 import threading
+from collections.abc import Callable
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
@@ -27,12 +28,27 @@ BUSY_RESPONSE = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application
                  b'{"error": {"message": "too many connections; try again"}}\n')
 
 
+class _RequestHandler(WSGIRequestHandler):
+    """werkzeug's handler with its server's connection timeout and access-log redaction."""
+
+    log_redact: Callable[[str], str] | None = None
+
+    def log(self, type: str, message: str, *args) -> None:
+        redact = self.log_redact
+        if redact is None:
+            super().log(type, message, *args)
+            return
+        super().log(type, "%s", redact(message % args if args else message))
+
+
 class BoundedServer(ThreadedWSGIServer):
     """werkzeug's ThreadedWSGIServer with a connection cap, a socket timeout and lazy TLS."""
 
     def __init__(self, host: str, port: int, app, *, ssl_context: ssl.SSLContext | None,
-                 timeout_s: float, max_connections: int) -> None:
-        handler = type("TimedRequestHandler", (WSGIRequestHandler,), {"timeout": timeout_s})
+                 timeout_s: float, max_connections: int, log_redact: Callable[[str], str] | None = None) -> None:
+        # staticmethod: the redaction is a plain function, not a method of the handler.
+        handler = type("TimedRequestHandler", (_RequestHandler,),
+                       {"timeout": timeout_s, "log_redact": staticmethod(log_redact) if log_redact else None})
         super().__init__(host, port, app, handler=handler)  # plain socket: TLS is per connection
         self.ssl_context = ssl_context  # werkzeug reads it for wsgi.url_scheme
         self._slots = threading.BoundedSemaphore(max_connections)
@@ -73,8 +89,10 @@ class LoopbackServer:
 
     def __init__(self, app, *, port: int = 0, ssl_context: ssl.SSLContext | None = None,
                  name: str = "server", timeout_s: float = CONNECTION_TIMEOUT_S,
-                 max_connections: int = MAX_CONNECTIONS) -> None:
+                 max_connections: int = MAX_CONNECTIONS, log_redact: Callable[[str], str] | None = None) -> None:
+        """log_redact: applied to every access-log line of this server (its own, not process-wide)."""
         self._app = app
+        self._log_redact = log_redact
         self._timeout_s, self._max_connections = timeout_s, max_connections
         self._requested_port = port
         self._ssl_context = ssl_context
@@ -101,7 +119,8 @@ class LoopbackServer:
         if self._server is not None:
             raise RuntimeError(f"{self._name} already started")
         self._server = BoundedServer(LOOPBACK, self._requested_port, self._app, ssl_context=self._ssl_context,
-                                     timeout_s=self._timeout_s, max_connections=self._max_connections)
+                                     timeout_s=self._timeout_s, max_connections=self._max_connections,
+                                     log_redact=self._log_redact)
         # A short poll interval makes stop() take ~50 ms instead of werkzeug's 0.5 s.
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"pos-{self._name}", daemon=True)

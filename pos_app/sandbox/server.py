@@ -20,19 +20,14 @@ log = logging.getLogger(__name__)
 STATE_FILE_NAME = "sandbox.sqlite3"
 
 
-class _RedactClientSecrets(logging.Filter):
+class _RedactClientSecrets:
     """werkzeug logs each request line; Stripe.js puts the client_secret in the query string, and
     the 3-D Secure redirect and receipt pages carry their own token in the path."""
 
     _SECRET = re.compile(r"(client_secret=)[^&\s\"]+")
     _PATH_TOKEN = re.compile(r"(/_sandbox/3ds/redirect/[^/\s]+/|/receipts/payment/[^/\s]+/)[^?\s\"]+")
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            record.args = tuple(self._redact(a) if isinstance(a, str) else a for a in record.args)
-        return True
-
-    def _redact(self, text: str) -> str:
+    def __call__(self, text: str) -> str:
         return self._PATH_TOKEN.sub(r"\1[redacted]", self._SECRET.sub(r"\1[redacted]", text))
 
 
@@ -45,7 +40,7 @@ class SandboxServer:
     def __init__(self, state: SandboxState, port: int = 0) -> None:
         self.state = state
         self.app = create_sandbox_app(state)
-        self._server = LoopbackServer(self.app, port=port, name="sandbox")
+        self._server = LoopbackServer(self.app, port=port, name="sandbox", log_redact=_redaction)
 
     @property
     def secret_key(self) -> str:
@@ -64,9 +59,6 @@ class SandboxServer:
         return self._server.running
 
     def start(self) -> str:
-        werkzeug_log = logging.getLogger("werkzeug")
-        if _redaction not in werkzeug_log.filters:
-            werkzeug_log.addFilter(_redaction)
         return self._server.start()
 
     def stop(self) -> None:

@@ -12,7 +12,7 @@ from pos_app.config import TRAINING
 from pos_app.resources import resource_path
 from pos_app.web import cart_api, checkout_api, pages
 from pos_app.web.errors import register_error_handlers
-from pos_app.web.redaction import add_secret, install_log_redaction
+from pos_app.web.redaction import Redactor
 from pos_app.web.security import JS_STRIPE_ORIGIN, add_security_headers, check_request, content_security_policy
 
 MAX_BODY = 64 * 1024
@@ -47,9 +47,7 @@ def create_app(services, config: dict | None = None) -> Flask:
     app.config["STRIPE_JS_URL"] = script_url
     app.config["CSP"] = content_security_policy(origin)
 
-    add_secret(token)
-    add_secret(getattr(services.settings, "stripe_secret_key", None))
-    install_log_redaction()
+    app.extensions["pos_redactor"] = Redactor([token, getattr(services.settings, "stripe_secret_key", None)])
 
     app.before_request(check_request)
     app.before_request(_read_body)

@@ -10,11 +10,10 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from pos_app.errors import UserFacingError
-from pos_app.web.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -53,5 +52,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _internal(exc: Exception):
+        redact = current_app.extensions["pos_redactor"].redact
         log.error("internal error on %s %s\n%s", request.method, request.path, redact(traceback.format_exc()))
         return error_response("internal error", 500)
