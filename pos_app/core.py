@@ -9,8 +9,9 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from pos_app.config import LIVE, TRAINING, Settings
+from pos_app.config import LIVE, Settings
 from pos_app.datalock import DataFolderLock
+from pos_app.gateways import start_gateway, stop_sandbox
 from pos_app.store import Store, open_store
 from pos_app.store.faults import prepare_data_dir
 
@@ -118,19 +119,9 @@ class AppCore:
     def _start_payments(self) -> None:
         from pos_app.payments.checkout import CheckoutService
         from pos_app.payments.review_desk import ReviewDesk
-        from pos_app.payments.stripe_gateway import StripeGateway
 
         settings = self.settings
-        if settings.mode == TRAINING:
-            from pos_app.sandbox import SandboxServer, SandboxState
-            from pos_app.sandbox.server import STATE_FILE_NAME
-            # The sandbox's own keys (made once per data folder) are the only ones it accepts.
-            self._sandbox = SandboxServer(SandboxState(settings.data_dir / STATE_FILE_NAME))
-            self._sandbox.start()
-            gateway = StripeGateway(self._sandbox.secret_key, self._sandbox.publishable_key,
-                                    api_base=self._sandbox.url)
-        else:
-            gateway = StripeGateway(settings.stripe_secret_key, settings.stripe_publishable_key)
+        gateway, self._sandbox = start_gateway(settings)
         services = self.services
         services.gateway, services.publishable_key = gateway, gateway.publishable_key
         services.sandbox_url = self.sandbox_url
@@ -159,8 +150,7 @@ class AppCore:
             self._server.stop()
             self._server = None
         if self._sandbox is not None:
-            self._sandbox.stop()
-            self._sandbox.state.close()  # its SQLite file
+            stop_sandbox(self._sandbox)  # and close its SQLite file
             self._sandbox = None
         if self.services is not None:
             self.services.gateway = self.services.checkout = self.services.review_desk = None

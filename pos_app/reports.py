@@ -7,13 +7,11 @@ every order's PaymentIntent should have succeeded; any difference is listed, nev
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import sys
 from html import escape
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -21,6 +19,7 @@ from pathlib import Path
 from pos_app.domain.money import Money, format_money
 from pos_app.domain.order import Order, card_brand_name
 from pos_app.errors import UserFacingError
+from pos_app.gateways import open_gateway
 from pos_app.store.orders import OrderBook, RefundRecord
 
 
@@ -279,7 +278,7 @@ def print_report(settings, day_text: str, csv_path: Path | None) -> int:
     day = parse_day(day_text)
     store = _open(settings)
     try:
-        with report_gateway(settings) as gateway:
+        with open_gateway(settings) as gateway:
             report = build_report(store.orders, day, settings.currency, gateway, settings.terminal_id)
     finally:
         store.close()
@@ -288,23 +287,3 @@ def print_report(settings, day_text: str, csv_path: Path | None) -> int:
         csv_path.write_text(report_csv(report), encoding="utf-8")
         print(f"CSV written to {csv_path}")
     return 1 if report.differences else 0
-
-
-@contextlib.contextmanager
-def report_gateway(settings) -> Iterator[object]:
-    """The gateway to reconcile with: Stripe with keys; in training mode the sandbox's saved state
-    (read only: listing and retrieving change nothing there)."""
-    from pos_app.config import TRAINING
-    from pos_app.payments.stripe_gateway import StripeGateway
-    if settings.mode != TRAINING:
-        yield StripeGateway(settings.stripe_secret_key, settings.stripe_publishable_key)
-        return
-    from pos_app.sandbox import SandboxServer, SandboxState
-    from pos_app.sandbox.server import STATE_FILE_NAME
-    server = SandboxServer(SandboxState(settings.data_dir / STATE_FILE_NAME))
-    server.start()
-    try:
-        yield StripeGateway(server.secret_key, server.publishable_key, api_base=server.url)
-    finally:
-        server.stop()
-        server.state.close()

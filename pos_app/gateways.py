@@ -1,0 +1,51 @@
+"""The one place that builds the till's payment gateway: Stripe with keys, else the training sandbox.
+
+Training mode starts the sandbox on the data folder's own state (its keys, made once per folder,
+are the only ones it accepts) and points stripe-python at it; test and live mode talk to Stripe.
+AppCore keeps what start_gateway returns for its lifetime; `pos-app report` uses open_gateway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from pos_app.config import TRAINING, Settings
+
+if TYPE_CHECKING:
+    from pos_app.payments.stripe_gateway import StripeGateway
+    from pos_app.sandbox import SandboxServer
+
+
+def start_gateway(settings: Settings) -> tuple["StripeGateway", "SandboxServer | None"]:
+    """The gateway, and the training sandbox it talks to (started; None with Stripe keys)."""
+    from pos_app.payments.stripe_gateway import StripeGateway
+    if settings.mode != TRAINING:
+        return StripeGateway(settings.stripe_secret_key, settings.stripe_publishable_key), None
+    from pos_app.sandbox import SandboxServer, SandboxState
+    from pos_app.sandbox.server import STATE_FILE_NAME
+    sandbox = SandboxServer(SandboxState(settings.data_dir / STATE_FILE_NAME))
+    sandbox.start()
+    try:
+        return StripeGateway(sandbox.secret_key, sandbox.publishable_key, api_base=sandbox.url), sandbox
+    except BaseException:
+        stop_sandbox(sandbox)
+        raise
+
+
+def stop_sandbox(sandbox: "SandboxServer | None") -> None:
+    """Stop the training sandbox and close its state file (nothing for Stripe)."""
+    if sandbox is not None:
+        sandbox.stop()
+        sandbox.state.close()
+
+
+@contextmanager
+def open_gateway(settings: Settings) -> Iterator["StripeGateway"]:
+    """The gateway for one command (e.g. the Z report's check), stopped afterwards."""
+    gateway, sandbox = start_gateway(settings)
+    try:
+        yield gateway
+    finally:
+        stop_sandbox(sandbox)
