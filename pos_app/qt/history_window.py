@@ -31,7 +31,7 @@ from pos_app.qt.receipt import receipt_html
 from pos_app.qt.refund_dialog import RefundDialog
 from pos_app.qt.report_dialog import ReportDialog
 from pos_app.qt.review_dialog import ReviewDialog
-from pos_app.qt.style import badge_style
+from pos_app.qt.style import badge_style, show_kind
 from pos_app.qt.workers import CheckoutQueue
 from pos_app.store import RefundRecord
 
@@ -399,10 +399,7 @@ class HistoryWindow(QWidget):
         super().closeEvent(event)
 
     def _set_status(self, text: str, kind: str = "info") -> None:
-        self.status.setText(text)
-        self.status.setProperty("kind", kind)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        show_kind(self.status, text, kind)
 
 
 def open_history(main_window: QWidget | None, services, settings, mode: str) -> HistoryWindow:

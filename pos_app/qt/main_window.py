@@ -36,7 +36,7 @@ from pos_app.qt.forms import child, load_form, plain_text_labels, plain_tooltip
 from pos_app.store.catalogue import SEARCH_CAP
 from pos_app.qt.health import HealthMonitor
 from pos_app.qt.money_text import money_text
-from pos_app.qt.style import TILL_STYLE, badge_style
+from pos_app.qt.style import TILL_STYLE, badge_style, show_kind
 from pos_app.qt.workers import CheckoutQueue
 from pos_app.store import CartSnapshot
 
@@ -560,10 +560,7 @@ class MainWindow(QMainWindow):
         self.message_label.hide()
 
     def _message(self, text: str, kind: str) -> None:
-        self.message_label.setProperty("kind", kind)
-        self.message_label.style().unpolish(self.message_label)
-        self.message_label.style().polish(self.message_label)
-        self.message_label.setText(text)
+        show_kind(self.message_label, text, kind)
         self.message_label.show()
 
     # -- keyboard ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from pos_app.qt.checkout_page import CheckoutPage
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.payment_view import PaymentView
 from pos_app.qt.receipt_view import ReceiptView
+from pos_app.qt.style import show_kind
 from pos_app.qt.web_engine import checkout_profile, qwebchannel_script
 from pos_app.qt.workers import CheckoutQueue
 from pos_app.domain.order import card_brand_name
@@ -147,10 +148,7 @@ class PaymentDialog(QDialog):
         return not self._success_reported and self.order is None
 
     def _set_status(self, text: str, kind: str = "info") -> None:
-        self.status_label.setProperty("kind", kind)
-        self.status_label.style().unpolish(self.status_label)
-        self.status_label.style().polish(self.status_label)
-        self.status_label.setText(text)
+        show_kind(self.status_label, text, kind)
 
     # -- page events ---------------------------------------------------------------------------
 

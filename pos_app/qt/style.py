@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QLabel
+
 from pos_app.config import LIVE, TEST, TRAINING
 
 BADGE_COLOURS = {TRAINING: "#d97706", TEST: "#2563eb", LIVE: "#15803d"}
@@ -43,3 +45,12 @@ QStatusBar QLabel { padding: 0 8px; color: #374151; }
 
 def badge_style(mode: str) -> str:
     return f"background: {BADGE_COLOURS.get(mode, '#6b7280')};"
+
+
+def show_kind(label: QLabel, text: str, kind: str) -> None:
+    """Show text on a status label styled by its `kind` property (info, error, ...): the property is
+    read by the style sheet only when the widget is polished again, hence unpolish + polish."""
+    label.setProperty("kind", kind)
+    label.style().unpolish(label)
+    label.style().polish(label)
+    label.setText(text)
