@@ -529,6 +529,10 @@ class MainWindow(QMainWindow):
             self._set_gateway_status(not report.in_doubt, report.error or "")
             if report.error:
                 self.show_error(report.error)
+            elif report.review:
+                self.show_error(f"{len(report.review)} payment(s) went through but are no sale (paid with another "
+                                f"amount, or after the cart was cleared): a manager refunds them from History → "
+                                f"Review list. Selling goes on.")
             elif report.finalized:
                 self.show_info(f"Recovered {len(report.finalized)} paid sale(s) that had not been recorded.")
         self._show_snapshot()

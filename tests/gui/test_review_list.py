@@ -61,3 +61,14 @@ def test_a_paid_after_void_payment_is_refunded_from_the_review_list(qtbot, core)
     assert [r["amount"] for r in refunds] == [1000]  # the sandbox saw exactly one refund
     dialog.reject()
     history.close()
+
+
+def test_the_till_says_when_start_up_found_a_payment_for_review(qtbot, window, core):
+    prepared = abandoned_payment(core)
+    core.services.carts.clear()
+    confirm_as_browser(core.services, prepared.client_secret, VISA)
+    with qtbot.waitSignal(window.reconcile_finished, timeout=TIMEOUT) as done:
+        window.start_reconcile()
+    assert done.args[0].review == [prepared.payment_intent]
+    assert "1 payment(s) went through but are no sale" in window.message_label.text()
+    assert "Review list" in window.message_label.text()
