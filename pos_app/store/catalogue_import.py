@@ -39,7 +39,9 @@ UPSERT = ("INSERT INTO items (sku, name, price, currency, category, barcode, tax
           " price = excluded.price, currency = excluded.currency, category = excluded.category,"
           " barcode = excluded.barcode, tax_rate_bp = excluded.tax_rate_bp")
 
-_CHUNK = "FROM items WHERE sku IN (SELECT value FROM json_each(?))"
+#: In rowid order: FTS5 writes its pending terms out as a new segment whenever a rowid comes lower
+#: than the one before, and the sku index would hand the rows over in sku order (3x the work).
+_CHUNK = "FROM items WHERE sku IN (SELECT value FROM json_each(?)) ORDER BY rowid"
 FTS_DELETE_OLD = (
     f"INSERT INTO items_fts (items_fts, rowid, sku, name, barcode) SELECT 'delete', rowid, sku, name, barcode {_CHUNK}",
     f"INSERT INTO items_words (items_words, rowid, sku, name) SELECT 'delete', rowid, sku, name {_CHUNK}",
