@@ -26,7 +26,6 @@ from pos_app.domain.money import MoneyError
 from pos_app.errors import UserFacingError
 from pos_app.store.db import Database
 from pos_app.store.faults import StoreError
-from pos_app.store.turns import yield_turn
 
 #: Items in the first transaction; later ones are sized to last about TARGET_TRANSACTION_S, the
 #: longest the till should wait for its turn to write.
@@ -147,7 +146,7 @@ def write_changes(db: Database, rows: list[tuple], *, chunk_rows: int = CHUNK_RO
         size = max(MIN_CHUNK_ROWS, min(MAX_CHUNK_ROWS, int(size * target_s / max(elapsed, 1e-4))))
         if progress is not None:
             progress.wrote(min(start, len(rows)), len(rows))
-        yield_turn()  # a till waiting to write goes next, not after the whole file
+        db.let_waiting_writers_in()  # a till waiting to write goes next, not after the whole file
 
 
 def import_items(db: Database, currency: str, items: Iterable[Item], *, warnings: Iterable[str] = (),

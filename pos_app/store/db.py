@@ -264,7 +264,7 @@ class Database:
             self.conn.close()
         self._turn.close()
         if created and isinstance(self.path, Path):
-            for suffix in ("", "-wal", "-shm", "-journal", ".turn"):
+            for suffix in ("", "-wal", "-shm", "-journal", ".turn", ".turn-wait"):
                 self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
 
     def _fault(self, exc: sqlite3.Error) -> Exception:
@@ -330,6 +330,10 @@ class Database:
                 self.conn.execute("ROLLBACK")
             except sqlite3.Error:
                 log.exception("rollback failed")
+
+    def let_waiting_writers_in(self) -> None:
+        """Between two of a bulk writer's transactions: a writer of another process waiting goes next."""
+        self._turn.let_waiting_writers_in()
 
     def query(self, sql: str, params=()) -> list[sqlite3.Row]:
         with self.lock:
