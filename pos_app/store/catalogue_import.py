@@ -32,6 +32,7 @@ from pos_app.store.faults import StoreError
 CHUNK_ROWS = 100
 TARGET_TRANSACTION_S = 0.020
 MIN_CHUNK_ROWS, MAX_CHUNK_ROWS = 10, 2_000
+SMOOTHING = 0.2  # weight of the last transaction in the running time per row
 
 UPSERT = ("INSERT INTO items (sku, name, price, currency, category, barcode, tax_rate_bp)"
           " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET name = excluded.name,"
@@ -130,20 +131,23 @@ def write_changes(db: Database, rows: list[tuple], *, chunk_rows: int = CHUNK_RO
     """Upsert rows in short transactions (the till writes in between).
 
     A transaction starts with chunk_rows rows; the next ones are sized so each lasts about
-    target_s (the FTS5 indexes make some rows dearer than others).
+    target_s, from a running average of the time per row: one slow commit (a checkpoint, an FTS5
+    merge, a busy machine) must not shrink the chunks, or the per-transaction costs take over.
     """
-    start, size = 0, chunk_rows
+    start, size, per_row = 0, chunk_rows, None
     while start < len(rows):
-        began = time.perf_counter()
+        chunk = rows[start:start + size]
         try:
             with db.transaction() as conn:
-                write_chunk(conn, rows[start:start + size])
+                began = time.perf_counter()  # not counting the wait for the turn
+                write_chunk(conn, chunk)
         except StoreError as exc:
             raise ImportInterrupted(f"the import stopped after {start:,} of {len(rows):,} changed items: {exc}. "
                                     "Run the same import again to finish it") from None
-        start += size
-        elapsed = time.perf_counter() - began
-        size = max(MIN_CHUNK_ROWS, min(MAX_CHUNK_ROWS, int(size * target_s / max(elapsed, 1e-4))))
+        start += len(chunk)
+        took = (time.perf_counter() - began) / len(chunk)  # COMMIT included
+        per_row = took if per_row is None else per_row + SMOOTHING * (took - per_row)
+        size = max(MIN_CHUNK_ROWS, min(MAX_CHUNK_ROWS, int(target_s / max(per_row, 1e-7))))
         if progress is not None:
             progress.wrote(min(start, len(rows)), len(rows))
         db.let_waiting_writers_in()  # a till waiting to write goes next, not after the whole file
