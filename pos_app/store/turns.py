@@ -4,8 +4,9 @@ SQLite lets one writer in at a time and makes the others retry with growing slee
 each), so a process committing short transactions back to back, as a catalogue import does, keeps
 winning: in a benchmark a cart change waited 2.5 s behind an import of 250-item transactions that
 each took 40 ms. A write turn is an advisory lock on a file beside the database, held from BEGIN to
-COMMIT: a writer waiting for it polls every millisecond, and the import pauses a few milliseconds
-after each of its transactions, so a till that wants to write gets the next turn.
+COMMIT: a writer waiting for it polls every millisecond and holds a shared lock on <database>.turn-wait
+meanwhile; after each of its transactions the import waits until no writer holds that lock (each has
+had its turn), so a till that wants to write goes next, and an import nobody waits for never pauses.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 POLL_S = 0.001
-#: How long an import pauses after each transaction: longer than a waiting writer's poll.
-YIELD_S = 0.003
+#: The longest an import waits after a transaction for the writers already waiting to take their turn.
+YIELD_S = 0.005
 
 
 class TurnBusy(Exception):
@@ -33,37 +34,56 @@ class WriteTurn:
     def __init__(self, database: Path, timeout_s: float) -> None:
         self.timeout_s = timeout_s
         self._fd: int | None = None
+        self._waiting_fd: int | None = None
         try:
             self._fd = os.open(database.with_name(database.name + ".turn"), os.O_RDWR | os.O_CREAT, 0o600)
+            self._waiting_fd = os.open(database.with_name(database.name + ".turn-wait"),
+                                       os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:  # a read-only folder: nothing will be written anyway
             log.debug("no write turn file beside %s: %s", database, exc)
+            self.close()
 
     def __enter__(self) -> "WriteTurn":
         if self._fd is None:
             return self
         deadline = time.monotonic() + self.timeout_s
-        while True:
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return self
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise TurnBusy() from None
-                time.sleep(POLL_S)
+        fcntl.flock(self._waiting_fd, fcntl.LOCK_SH)  # "a writer is waiting", until it has the turn
+        try:
+            while True:
+                try:
+                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return self
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise TurnBusy() from None
+                    time.sleep(POLL_S)
+        finally:
+            fcntl.flock(self._waiting_fd, fcntl.LOCK_UN)
 
     def __exit__(self, *exc) -> None:
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
 
+    def let_waiting_writers_in(self, max_s: float = YIELD_S) -> None:
+        """After a bulk writer's transaction: return once every writer waiting has had the turn, or max_s."""
+        if self._waiting_fd is None:
+            return
+        deadline = time.monotonic() + max_s
+        while True:
+            try:
+                fcntl.flock(self._waiting_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # only when nobody waits
+                fcntl.flock(self._waiting_fd, fcntl.LOCK_UN)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return
+                time.sleep(POLL_S / 5)
+
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-
-def yield_turn() -> None:
-    """Between two of a bulk writer's transactions: let a waiting writer take the turn."""
-    time.sleep(YIELD_S)
+        for fd in (self._fd, self._waiting_fd):
+            if fd is not None:
+                os.close(fd)
+        self._fd = self._waiting_fd = None
 
 
 class _NoTurn:
@@ -73,6 +93,9 @@ class _NoTurn:
         return self
 
     def __exit__(self, *exc) -> None:
+        pass
+
+    def let_waiting_writers_in(self, max_s: float = YIELD_S) -> None:
         pass
 
     def close(self) -> None:

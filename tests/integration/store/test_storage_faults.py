@@ -141,6 +141,15 @@ def test_a_full_disk_at_start_is_one_line_and_leaves_no_broken_till(small_disk, 
     store.close()
 
 
+def test_a_database_a_full_disk_stops_at_creation_leaves_none_of_its_files(small_disk):
+    from pos_app.store.db import Database
+
+    small_disk.fill()
+    with pytest.raises(StorageFull):
+        Database(small_disk.path / "pos.sqlite3")
+    assert not list(small_disk.path.glob("pos.sqlite3*"))  # no cut-short file, WAL or turn file for next time
+
+
 def test_a_full_disk_mid_sale_fails_the_step_keeps_what_was_acknowledged_and_recovers(small_disk):
     path = till_with_history(small_disk.path)
     store = open_store(path, PricingPolicy())
