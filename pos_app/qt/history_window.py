@@ -362,12 +362,12 @@ class HistoryWindow(QWidget):
             self.close()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and watched is self.search:
-            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.model.rowCount():
-                if not self.table.currentIndex().isValid():
-                    self.select_row(0)
-                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-                return True
+        if (event.type() == QEvent.Type.KeyPress and watched is self.search
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.model.rowCount()):
+            if not self.table.currentIndex().isValid():
+                self.select_row(0)
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
         return super().eventFilter(watched, event)
 
     # -- live updates --------------------------------------------------------------------------
