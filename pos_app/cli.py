@@ -108,7 +108,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "import-catalogue":
         return _import_catalogue(settings, args.file)
     if command == "serve":
-        from pos_app.web.serve import run_serve
+        from pos_app.serve import run_serve
         if args.port is not None:
             settings = settings.with_(port=args.port)
         return run_serve(settings)
