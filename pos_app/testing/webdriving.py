@@ -19,6 +19,7 @@ Everything waits with qtbot.waitUntil; nothing sleeps.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
@@ -33,7 +34,7 @@ def run_js(qtbot, target: QWebEnginePage | QWebEngineFrame, expression: str, tim
 
     The value travels as JSON: PySide6 6.12's runJavaScript hands arrays and objects back as ''.
     """
-    box = [_PENDING]
+    box: list[Any] = [_PENDING]
 
     def store(value):
         box[0] = value
@@ -67,7 +68,7 @@ def all_frames(page: QWebEnginePage) -> list[QWebEngineFrame]:
 
 def find_frame(qtbot, page: QWebEnginePage, url_part: str, timeout: int = 10000) -> QWebEngineFrame:
     """The first frame whose URL contains url_part (e.g. "elements-inner-card"), once it exists."""
-    found = []
+    found: list[QWebEngineFrame] = []
 
     def look():
         found[:] = [f for f in all_frames(page) if f.isValid() and url_part in f.url().toString()]
