@@ -1,6 +1,7 @@
-"""The application core without a window: store, training sandbox, payment gateway, checkout
-service and the local endpoint, wired in one place (the composition root for `pos-app serve`,
-the Qt app and the tester kit).
+"""The application core without a window: the composition root below the Qt app.
+
+Store, training sandbox, payment gateway, checkout service and the local endpoint, wired in one
+place for `pos-app serve`, the Qt app and the tester kit.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""Order history (objectName historyWindow): recent orders first, search, the receipt of the
-selected order with its refunds, and from there reprint, save as PDF, refund, Z report.
+"""Order history (objectName historyWindow): find a past order and reprint, refund or report it.
+
+Recent orders first, search, the receipt of the selected order with its refunds, and from there
+reprint, save as PDF, refund, Z report.
 
 Keyboard: typing goes to the search field (Ctrl+F / F2 back to it); Down or Enter moves into the
 list; Enter on an order shows it in full (focus to the details, Esc back to the list); Ctrl+P

@@ -1,5 +1,6 @@
-"""Drive a page in a QWebEngineView as a person does: the card iframe of Stripe.js (or the training
-sandbox's lookalike) and its 3-D Secure challenge, with real mouse and key events.
+"""Drive a page in a QWebEngineView as a person does, with real mouse and key events.
+
+The card iframe of Stripe.js (or the training sandbox's lookalike) and its 3-D Secure challenge.
 
 The card fields live in a cross-origin iframe, so a test can neither fill them from the host
 page nor should it: it clicks into them and types with real key events. The technique:
