@@ -185,8 +185,9 @@ def _wait_for_query(till: Till, typed: str, timeout_ms: float = 3000.0) -> None:
 def bench_search(tills: list[Till], queries: list[str], reps: int, log=print) -> dict:
     """Per keystroke: QTest.keyClick into catalogueSearch -> (a) the model holds the new query's
     first page (words: inside the key event; digits: on the next event-loop turn, which a burst
-    of keys shares) -> (b) the catalogue view has repainted (what the cashier sees). Sizes interleaved keystroke by keystroke; the same
-    keystrokes also run against the bare store (CatalogueStore.search, the SQL alone)."""
+    of keys shares) -> (b) the catalogue view has repainted (what the cashier sees). Sizes interleaved
+    keystroke by keystroke; the same keystrokes also run against the bare store (CatalogueStore.search,
+    the SQL alone)."""
     from PySide6.QtTest import QTest
 
     from pos_app.qt.catalogue_model import PAGE_SIZE
@@ -530,7 +531,7 @@ def bench_sale(till: Till, items: list[tuple], runs: int, log=print) -> dict:
         # Enter in the card form pays (the page's keyboard path, as the dialog's hint says).
         web.press(dialog.view, Qt.Key.Key_Return)
         try:
-            BOT.waitUntil(lambda: dialog.order is not None and dialog.receipt_view.isVisible(), 8000)
+            BOT.waitUntil(lambda: dialog.order is not None and dialog.receipt_view.isVisible(), 8000)  # noqa: B023 (waited for here)
             outcome, i_discarded = "succeeded", False
         except Bot.TimeoutError:
             if dialog.page_state != "ready":

@@ -144,7 +144,7 @@ def run_gui_benchmarks(parts: list[str], settings: dict, work: Path, profile: bo
     from benchmarks import gui
 
     out: dict = {}
-    app, warm_page = gui.start_qt()
+    _app, warm_page = gui.start_qt()  # the QApplication must stay referenced
     tills: list[gui.Till] = []
     try:
         sizes = settings["search_sizes"]
@@ -304,7 +304,8 @@ def _print_human(r: dict, fmt) -> None:
         print("\n6. end-to-end sale (3 items, card typed, paid, receipt shown)")
         for key, v in s["phases"].items():
             print(f"   {key:22} {fmt(v)}")
-        print(f"   baseline, no UI        {fmt(s['baseline_same_sale_without_ui'])}  ratio {s['ratio_total_vs_baseline']}")
+        print(f"   baseline, no UI        {fmt(s['baseline_same_sale_without_ui'])}"
+              f"  ratio {s['ratio_total_vs_baseline']}")
     print(f"\n({r['elapsed_s']} s)")
 
 

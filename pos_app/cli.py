@@ -178,7 +178,7 @@ class TerminalProgress:
             bar = self._bar("writing", total)
             bar.update(done - bar.n)
 
-    def __enter__(self) -> "TerminalProgress":
+    def __enter__(self) -> TerminalProgress:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -59,12 +59,12 @@ class Settings:
     def database_path(self) -> Path:
         return self.data_dir / "pos.sqlite3"
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes) -> Settings:
         return replace(self, **changes)
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env",
-             **overrides) -> "Settings":
+             **overrides) -> Settings:
         """Read settings: explicit overrides > process environment > .env file > defaults."""
         values: dict[str, str] = {}
         if env_file is not None and Path(env_file).is_file():
@@ -74,7 +74,7 @@ class Settings:
         return replace(settings, **overrides) if overrides else settings
 
     @classmethod
-    def _from_values(cls, env: Mapping[str, str]) -> "Settings":
+    def _from_values(cls, env: Mapping[str, str]) -> Settings:
         def get(name: str) -> str | None:
             value = env.get(name)
             return value.strip() if value is not None and value.strip() != "" else None

@@ -1,6 +1,7 @@
-"""The application core without a window: store, training sandbox, payment gateway, checkout
-service and the local endpoint, wired in one place (the composition root for `pos-app serve`,
-the Qt app and the tester kit).
+"""The application core without a window: the composition root below the Qt app.
+
+Store, training sandbox, payment gateway, checkout service and the local endpoint, wired in one
+place for `pos-app serve`, the Qt app and the tester kit.
 """
 
 from __future__ import annotations
@@ -81,11 +82,11 @@ class AppCore:
         """True once payments and the endpoint run (a Charge can be taken)."""
         return self._server is not None and self.services is not None and self.services.checkout is not None
 
-    def start(self) -> "AppCore":
+    def start(self) -> AppCore:
         self.open()
         return self.start_services()
 
-    def open(self) -> "AppCore":
+    def open(self) -> AppCore:
         """Open (create, migrate, seed) the store; no network, no servers."""
         if self.store is not None:
             return self
@@ -101,7 +102,7 @@ class AppCore:
         self.services = Services(settings, self.store)
         return self
 
-    def start_services(self) -> "AppCore":
+    def start_services(self) -> AppCore:
         """Start the gateway (and training sandbox), the checkout service and the local endpoint."""
         if self.ready:
             return self
@@ -163,7 +164,7 @@ class AppCore:
         self.services = None
         self._lock.release()
 
-    def __enter__(self) -> "AppCore":
+    def __enter__(self) -> AppCore:
         return self.start()
 
     def __exit__(self, *exc) -> None:

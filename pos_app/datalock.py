@@ -41,7 +41,7 @@ class DataFolderLock:
     def held(self) -> bool:
         return self._fd is not None
 
-    def acquire(self) -> "DataFolderLock":
+    def acquire(self) -> DataFolderLock:
         if self._fd is not None:
             return self
         try:
@@ -74,7 +74,7 @@ class DataFolderLock:
         if fd is not None:
             os.close(fd)  # closing drops the lock
 
-    def __enter__(self) -> "DataFolderLock":
+    def __enter__(self) -> DataFolderLock:
         return self.acquire()
 
     def __exit__(self, *exc) -> None:

@@ -139,7 +139,7 @@ class LoopbackServer:
         self._server = None
         self._thread = None
 
-    def __enter__(self) -> "LoopbackServer":
+    def __enter__(self) -> LoopbackServer:
         self.start()
         return self
 

@@ -79,7 +79,7 @@ def main() -> int:
         scroll_into_view(bot, dialog.page, "#card-element")
         type_card(bot, dialog.view, number, postal=None)  # the checkout page hides the postal code
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    _app = QApplication.instance() or QApplication(sys.argv[:1])  # kept referenced while the window lives
     bot = Waiter()
     with tempfile.TemporaryDirectory() as data_dir:
         settings = Settings.load(environ={}, env_file=None).with_(data_dir=Path(data_dir),

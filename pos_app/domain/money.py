@@ -65,11 +65,11 @@ class Money:
         object.__setattr__(self, "currency", normalize_currency(self.currency))
 
     @classmethod
-    def zero(cls, currency: str) -> "Money":
+    def zero(cls, currency: str) -> Money:
         return cls(0, currency)
 
     @classmethod
-    def _checked(cls, amount: int, currency: str) -> "Money":
+    def _checked(cls, amount: int, currency: str) -> Money:
         """For values already validated (an int amount, a currency taken from another Money):
         skips the checks, which dominate pricing a thousand-line cart."""
         money = object.__new__(cls)
@@ -77,37 +77,37 @@ class Money:
         object.__setattr__(money, "currency", currency)
         return money
 
-    def _same(self, other: object) -> "Money":
+    def _same(self, other: object) -> Money:
         if not isinstance(other, Money):
             raise TypeError(f"cannot combine Money with {type(other).__name__}")
         if other.currency != self.currency:
             raise MoneyError(f"cannot combine {self.currency} with {other.currency}")
         return other
 
-    def __add__(self, other: "Money") -> "Money":
+    def __add__(self, other: Money) -> Money:
         return Money(self.amount + self._same(other).amount, self.currency)
 
-    def __sub__(self, other: "Money") -> "Money":
+    def __sub__(self, other: Money) -> Money:
         return Money(self.amount - self._same(other).amount, self.currency)
 
-    def __mul__(self, factor: int) -> "Money":
+    def __mul__(self, factor: int) -> Money:
         return Money(self.amount * _check_amount(factor), self.currency)
 
     __rmul__ = __mul__
 
-    def __neg__(self) -> "Money":
+    def __neg__(self) -> Money:
         return Money(-self.amount, self.currency)
 
-    def __lt__(self, other: "Money") -> bool:
+    def __lt__(self, other: Money) -> bool:
         return self.amount < self._same(other).amount
 
-    def __le__(self, other: "Money") -> bool:
+    def __le__(self, other: Money) -> bool:
         return self.amount <= self._same(other).amount
 
-    def __gt__(self, other: "Money") -> bool:
+    def __gt__(self, other: Money) -> bool:
         return self.amount > self._same(other).amount
 
-    def __ge__(self, other: "Money") -> bool:
+    def __ge__(self, other: Money) -> bool:
         return self.amount >= self._same(other).amount
 
     def to_decimal(self) -> Decimal:

@@ -46,7 +46,7 @@ class Order:
     @classmethod
     def from_totals(cls, totals: Totals, *, number: str, created_at: int, payment_intent: str,
                     cart_uuid: str, card_brand: str | None = None,
-                    card_last4: str | None = None) -> "Order":
+                    card_last4: str | None = None) -> Order:
         lines = tuple(OrderLine(p.sku, p.name, p.qty, p.unit_price.amount, p.line_total.amount,
                                 p.tax_rate_bp) for p in totals.lines)
         return cls(number=number, created_at=created_at, currency=totals.currency, lines=lines,

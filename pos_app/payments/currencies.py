@@ -93,8 +93,9 @@ def to_stripe(money: Money) -> int:
     """Stripe's `amount` for a till amount: Money(20000, 'huf') -> 2000000."""
     shift = _shift(money.currency)
     if shift >= 0:
-        return money.amount * 10 ** shift
-    factor = 10 ** -shift
+        scale: int = 10 ** shift  # typeshed calls int ** int Any: a negative power would be a float
+        return money.amount * scale
+    factor: int = 10 ** -shift
     if money.amount % factor:
         raise MoneyError(f"{money.format()} has more decimals than Stripe takes in {money.currency.upper()}")
     return money.amount // factor

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from pos_app.domain.money import Money, format_money
+from pos_app.domain.order import Order
 from pos_app.errors import UserFacingError
 from pos_app.store.orders import RefundRefused as StoreRefundRefused
 
@@ -62,7 +63,7 @@ class PaymentGateway(Protocol):
     def cancel_intent(self, pi_id: str, reason: str = "abandoned") -> Intent: ...
 
     def refund(self, *, payment_intent: str, amount: int | None, currency: str, reason: str | None,
-               idempotency_key: str, metadata: dict | None = None) -> RefundResult: ...
+               idempotency_key: str, metadata: dict[str, object] | None = None) -> RefundResult: ...
 
     def retrieve_refund(self, refund_id: str) -> RefundResult: ...
 
@@ -198,7 +199,7 @@ class AlreadyPaid(PaymentError):
 
     http_status = 409
 
-    def __init__(self, order) -> None:
+    def __init__(self, order: Order) -> None:
         super().__init__(f"This cart was already paid: order {order.number} "
                          f"({format_money(order.total_money)}) is recorded. Nothing more was charged.")
         self.order = order

@@ -51,7 +51,7 @@ if not any(isinstance(f, _NoDebugBodies) for f in _stripe_logger.filters):
 class StripeGateway:
     def __init__(self, secret_key: str, publishable_key: str, api_base: str | None = None, *,
                  max_network_retries: int = DEFAULT_MAX_NETWORK_RETRIES,
-                 http_client: "stripe.HTTPClient | None" = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+                 http_client: stripe.HTTPClient | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.publishable_key = publishable_key
         self.api_base = api_base or stripe.DEFAULT_API_BASE
         self.max_network_retries = max_network_retries
@@ -187,7 +187,7 @@ class _translated:
         raise translate(exc) from None
 
 
-def translate(exc: "stripe.StripeError") -> PaymentError:
+def translate(exc: stripe.StripeError) -> PaymentError:
     message = exc.user_message or "The card processor refused the request."
     error = exc.error
     code = getattr(error, "code", None) if error is not None else None

@@ -124,7 +124,7 @@ def run_gui(settings: Settings) -> int:
     QGuiApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("pos-app")
-    app.setApplicationDisplayName("pos-app")
+    QApplication.setApplicationDisplayName("pos-app")  # a static method of QGuiApplication
 
     core = AppCore(settings, command="the till window (pos-app)").open()
     window = build_main_window(core, reconcile=True)  # the reconcile runs once the services are up

@@ -1,5 +1,7 @@
-"""Order history (objectName historyWindow): recent orders first, search, the receipt of the
-selected order with its refunds, and from there reprint, save as PDF, refund, Z report.
+"""Order history (objectName historyWindow): find a past order and reprint, refund or report it.
+
+Recent orders first, search, the receipt of the selected order with its refunds, and from there
+reprint, save as PDF, refund, Z report.
 
 Keyboard: typing goes to the search field (Ctrl+F / F2 back to it); Down or Enter moves into the
 list; Enter on an order shows it in full (focus to the details, Esc back to the list); Ctrl+P
@@ -362,12 +364,12 @@ class HistoryWindow(QWidget):
             self.close()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and watched is self.search:
-            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.model.rowCount():
-                if not self.table.currentIndex().isValid():
-                    self.select_row(0)
-                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-                return True
+        if (event.type() == QEvent.Type.KeyPress and watched is self.search
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.model.rowCount()):
+            if not self.table.currentIndex().isValid():
+                self.select_row(0)
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
         return super().eventFilter(watched, event)
 
     # -- live updates --------------------------------------------------------------------------

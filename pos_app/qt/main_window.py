@@ -599,7 +599,7 @@ class MainWindow(QMainWindow):
             if row >= 0:
                 self._add_catalogue_row(row)
             return True
-        if key == Qt.Key.Key_Up and row <= 0 or key == Qt.Key.Key_Escape:
+        if (key == Qt.Key.Key_Up and row <= 0) or key == Qt.Key.Key_Escape:
             self.focus_search()
             return True
         text = event.text()
@@ -621,7 +621,8 @@ class MainWindow(QMainWindow):
         if key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
             self._keep_cart_row(row, self.cart_model.change_qty(row, -1))
             return True
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        if (key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
             self._keep_cart_row(row, self.cart_model.remove_row(row))
             return True
         if key == Qt.Key.Key_Escape:

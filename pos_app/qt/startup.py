@@ -1,5 +1,7 @@
-"""Before the window: is there a display Qt can open (else one line saying what to set or install),
-and a dialog for an error that stops the till from starting (started from an icon, nobody sees stderr).
+"""Before the window: check that Qt can open a display, and show an error that stops the start.
+
+Without a display (or its libraries) one line says what to set or install; an error that stops
+the till from starting is also shown in a dialog (started from an icon, nobody sees stderr).
 """
 
 from __future__ import annotations

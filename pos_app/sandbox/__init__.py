@@ -6,8 +6,8 @@ at it with
 and Stripe.js (the lookalike at ``<server.url>/v3/``) with ``server.publishable_key``.
 """
 
-from pos_app.sandbox.state import SandboxState  # noqa: E402
-from pos_app.sandbox.app import create_sandbox_app  # noqa: E402
-from pos_app.sandbox.server import SandboxServer, run_standalone  # noqa: E402
+from pos_app.sandbox.state import SandboxState
+from pos_app.sandbox.app import create_sandbox_app
+from pos_app.sandbox.server import SandboxServer, run_standalone
 
 __all__ = ["SandboxState", "SandboxServer", "create_sandbox_app", "run_standalone"]

@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import flask
 from werkzeug.exceptions import HTTPException
@@ -21,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from pos_app.sandbox import auth, charging, control, payment_intents, payment_methods, refunds, search
 from pos_app.sandbox.calls import Call
 from pos_app.sandbox.errors import StripeError, api_error, invalid_request
+from pos_app.sandbox.faults import CREATE as FAULT_CREATE
 from pos_app.sandbox.faults import ENVIRON_KEY, FaultInjector
 from pos_app.sandbox.forms import Field, check, decode_form
 from pos_app.sandbox.hooks import hooks_blueprint
@@ -85,7 +87,7 @@ ENDPOINTS = (
              refunds.RETRIEVE, "balance_transactions"),
     Endpoint("/_sandbox/3ds/<pi_id>", "POST", payment_intents.three_d_secure_result,
              payment_intents.THREE_D_SECURE_RESULT, PI, publishable=True),
-    Endpoint("/_sandbox/faults", "POST", control.add_fault, control.FAULT_CREATE, None),
+    Endpoint("/_sandbox/faults", "POST", control.add_fault, FAULT_CREATE, None),
     Endpoint("/_sandbox/faults", "GET", control.list_faults, control.FAULT_LIST, None),
     Endpoint("/_sandbox/faults", "DELETE", control.clear_faults, control.FAULT_CLEAR, None),
     Endpoint("/_sandbox/restricted_keys", "POST", control.create_restricted_key,

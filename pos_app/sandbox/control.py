@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pos_app.sandbox.calls import Call
-from pos_app.sandbox.faults import CREATE as FAULT_CREATE
 from pos_app.sandbox.forms import Enum, Hash
 
 FAULT_LIST: dict = {}

@@ -9,7 +9,8 @@ with `param` set to the bracketed path.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from pos_app.sandbox.errors import missing_parameter, unknown_parameter
 from pos_app.sandbox.errors import validation_error as invalid_request

@@ -14,6 +14,7 @@ import html
 from urllib.parse import urlencode, urlsplit
 
 import flask
+import werkzeug
 
 from pos_app.sandbox import charging
 from pos_app.sandbox.calls import Call
@@ -41,7 +42,7 @@ def _state():
 
 
 @hooks_blueprint.route("/_sandbox/3ds/redirect/<pi_id>/<token>", methods=["GET", "POST"])
-def three_d_secure_redirect(pi_id: str, token: str) -> flask.Response:
+def three_d_secure_redirect(pi_id: str, token: str) -> werkzeug.Response:  # flask.redirect gives werkzeug's
     state = _state()
     pi = state.get("payment_intent", pi_id)
     if pi is None or not hmac.compare_digest(pi.get("_redirect_token", ""), token):

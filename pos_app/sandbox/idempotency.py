@@ -36,7 +36,7 @@ class SavedResponse:
 
 
 class IdempotencyKeys:
-    def __init__(self, state: "SandboxState") -> None:
+    def __init__(self, state: SandboxState) -> None:
         self._state = state
         self._lock = threading.Condition()  # notified when a key is claimed
         self._running: set[str] = set()

@@ -53,7 +53,7 @@ class Caller:
 
 
 class ApiKeys:
-    def __init__(self, state: "SandboxState", given: tuple[str, str] | None = None) -> None:
+    def __init__(self, state: SandboxState, given: tuple[str, str] | None = None) -> None:
         from pos_app.sandbox.state import random_token
         self._state = state
         secret, publishable = given or (f"sk_test_{random_token(99)}", f"pk_test_{random_token(99)}")

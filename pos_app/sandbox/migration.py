@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def import_legacy_file(state: "SandboxState", db: sqlite3.Connection, legacy: Path) -> None:
+def import_legacy_file(state: SandboxState, db: sqlite3.Connection, legacy: Path) -> None:
     """Copy every object, saved idempotent response and the fingerprint salt, in one transaction,
     then rename the file `<name>.migrated` (kept, never read again). An unreadable file is set
     aside as `<name>.unreadable-<time>` rather than lost."""

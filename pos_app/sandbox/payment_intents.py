@@ -1,8 +1,9 @@
 """PaymentIntents: create, retrieve, update, confirm, cancel, list, and the 3-D Secure result.
 
 Status machine (stripe-facts.md): requires_payment_method -> requires_confirmation ->
-requires_action -> (requires_capture ->) succeeded; canceled. Charging and capture: charging.py. A failed attempt returns to requires_payment_method with
-last_payment_error, and the PaymentIntent can be confirmed again with another card.
+requires_action -> (requires_capture ->) succeeded; canceled. Charging and capture: charging.py.
+A failed attempt returns to requires_payment_method with last_payment_error, and the PaymentIntent
+can be confirmed again with another card.
 """
 
 from __future__ import annotations

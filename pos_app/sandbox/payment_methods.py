@@ -48,7 +48,7 @@ def create_record(state: SandboxState, data: dict, param_prefix: str = "", *, ra
     for name in ("number", "exp_month", "exp_year"):
         if name not in card:
             raise missing_parameter(f"{card_param}[{name}]")
-    today = dt.datetime.fromtimestamp(state.now(), dt.timezone.utc).date()
+    today = dt.datetime.fromtimestamp(state.now(), dt.UTC).date()
     details = tokenize(card["number"], card["exp_month"], card["exp_year"], card.get("cvc"),
                        today=today, salt=state.fingerprint_salt, param_prefix=card_param)
     metadata = merge_metadata({}, data.get("metadata"))
@@ -59,7 +59,7 @@ def create_record(state: SandboxState, data: dict, param_prefix: str = "", *, ra
 
 def _test_card(state: SandboxState, number: str) -> dict:
     """A test card as Stripe's test ids stand for it: that number, a future expiry, no CVC."""
-    year = dt.datetime.fromtimestamp(state.now(), dt.timezone.utc).year + 3
+    year = dt.datetime.fromtimestamp(state.now(), dt.UTC).year + 3
     return {"number": number, "exp_month": 12, "exp_year": year}
 
 

@@ -64,7 +64,7 @@ class SandboxServer:
     def stop(self) -> None:
         self._server.stop()
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         self.start()
         return self
 

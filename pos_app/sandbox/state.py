@@ -25,7 +25,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from pos_app.sandbox.errors import StripeError
 from pos_app.store.faults import make_private
@@ -166,7 +166,7 @@ class SandboxState:
     # --------------------------------------------------------------------------- transactions
 
     @contextmanager
-    def transaction(self) -> Iterator["SandboxState"]:
+    def transaction(self) -> Iterator[SandboxState]:
         with self.lock:
             depth = self._depth
             self._db.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT s{depth}")

@@ -16,7 +16,8 @@ from pos_app.store.orders import OrderBook, RefundRecord, RefundRefused
 from pos_app.store.reviews import ReviewItem, ReviewList
 
 __all__ = [
-    "CartFrozen", "CartService", "DamagedDatabase", "StorageFull", "StoreBusy", "StoreError", "CurrencyMismatch", "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
+    "CartFrozen", "CartService", "DamagedDatabase", "StorageFull", "StoreBusy", "StoreError", "CurrencyMismatch",
+    "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
     "ImportResult", "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
     "ReviewItem", "ReviewList",
     "SCHEMA_VERSION", "Store", "UnknownBarcode", "open_store",
@@ -37,7 +38,7 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:

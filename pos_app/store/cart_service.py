@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, cast
 
 from pos_app.domain.cart import Cart, CartError, new_revision
 from pos_app.domain.item import Item
@@ -21,6 +22,9 @@ from pos_app.domain.pricing import PricedLine, PricingPolicy, Totals, price_line
 from pos_app.errors import UserFacingError
 from pos_app.store.catalogue import CatalogueStore
 from pos_app.store.db import Database, now
+
+if TYPE_CHECKING:
+    import sqlite3
 
 log = logging.getLogger(__name__)
 
@@ -106,11 +110,12 @@ class CartService:
                 self._items[sku] = item
             self._rebase()
 
-    def _insert_cart(self, conn) -> int:
+    def _insert_cart(self, conn: sqlite3.Connection) -> int:
         self._uuid = new_revision()
         stamp = now()
-        return conn.execute("INSERT INTO carts (uuid, state, created_at, updated_at) VALUES (?, 'open', ?, ?)",
-                            (self._uuid, stamp, stamp)).lastrowid
+        cursor = conn.execute("INSERT INTO carts (uuid, state, created_at, updated_at) VALUES (?, 'open', ?, ?)",
+                              (self._uuid, stamp, stamp))
+        return cast(int, cursor.lastrowid)  # an INSERT that returned sets it
 
     def snapshot(self) -> CartSnapshot:
         with self.lock:
@@ -271,7 +276,7 @@ class CartService:
     def _restore(self, uuid: str, lines: Mapping[str, int]) -> None:
         self._cart = Cart({s: q for s, q in lines.items() if q}, uuid=uuid)
 
-    def _write_uuid(self, conn) -> None:
+    def _write_uuid(self, conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE carts SET uuid = ?, updated_at = ? WHERE id = ?",
                      (self._cart.uuid, now(), self._cart_id))
 
@@ -353,7 +358,7 @@ class CartService:
             self._notify()
         return result
 
-    def _take_off(self, conn, paid_lines: Mapping[str, int]) -> bool:
+    def _take_off(self, conn: sqlite3.Connection, paid_lines: Mapping[str, int]) -> bool:
         """Remove paid quantities from the active cart inside the caller's transaction."""
         remaining = {sku: qty - paid_lines.get(sku, 0) for sku, qty in self._cart.lines.items()}
         remaining = {sku: qty for sku, qty in remaining.items() if qty > 0}

@@ -33,7 +33,7 @@ class LedgerEntry:
     updated_at: int
 
     @classmethod
-    def from_row(cls, row) -> "LedgerEntry":
+    def from_row(cls, row) -> LedgerEntry:
         return cls(row["id"], row["cart_id"], row["cart_uuid"], row["idempotency_key"], row["payment_intent"],
                    row["amount"], row["currency"], row["status"], bool(row["final"]),
                    json.loads(row["snapshot"]), row["created_at"], row["updated_at"])
@@ -48,7 +48,8 @@ class PaymentLedger:
         return LedgerEntry.from_row(row) if row else None
 
     def _many(self, where: str, params=()) -> list[LedgerEntry]:
-        return [LedgerEntry.from_row(r) for r in self._db.query(f"SELECT * FROM payments WHERE {where} ORDER BY id", params)]
+        rows = self._db.query(f"SELECT * FROM payments WHERE {where} ORDER BY id", params)
+        return [LedgerEntry.from_row(r) for r in rows]
 
     def begin(self, *, cart_id: int, cart_uuid: str, idempotency_key: str, amount: int, currency: str,
               snapshot: dict[str, Any]) -> LedgerEntry:

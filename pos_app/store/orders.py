@@ -32,7 +32,7 @@ class RefundRecord:
     failure_reason: str | None = None
 
     @classmethod
-    def from_row(cls, row) -> "RefundRecord":
+    def from_row(cls, row) -> RefundRecord:
         return cls(row["id"], row["order_id"], row["seq"], row["idempotency_key"], row["refund_id"],
                    row["amount"], row["currency"], row["reason"], row["status"], json.loads(row["lines"]),
                    row["created_at"], row["failure_reason"])

@@ -43,7 +43,7 @@ class ReviewItem:
                 PAID_AFTER_VOID: "paid after its cart was cleared"}.get(self.reason, self.reason)
 
     @classmethod
-    def from_row(cls, row) -> "ReviewItem":
+    def from_row(cls, row) -> ReviewItem:
         return cls(row["id"], row["payment_intent"], row["ledger_id"], row["cart_uuid"], row["reason"],
                    row["details"], row["amount"], row["currency"], row["card_brand"], row["card_last4"],
                    row["status"], row["refund_id"], row["created_at"])

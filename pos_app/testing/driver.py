@@ -235,8 +235,9 @@ class PosDriver:
                                   timeout=self.ui_timeout)
             web.press(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
             web.type_keys(view, value)
-            self._wait(lambda: shown(web.run_js(self.qtbot, frame, f"document.getElementById('{field}').value")
-                                     or "") == shown(value),
+            # the lambda is waited for inside this iteration, so the loop variables are the current ones
+            self._wait(lambda: shown(web.run_js(self.qtbot, frame, f"document.getElementById('{field}').value")  # noqa: B023
+                                     or "") == shown(value),  # noqa: B023
                        f"the card field {field} to show {value!r}")
 
     def pay(self) -> str:
@@ -429,7 +430,7 @@ class PosDriver:
                                  f"expected a decline.\n{self.screen()}")
         return outcome
 
-    def _outcome(self, dialog, watch: "_PageWatch", when: str, refused=None) -> str:
+    def _outcome(self, dialog, watch: _PageWatch, when: str, refused=None) -> str:
         """Wait for what the page settles on after an action; see pay()."""
         def settled() -> str | None:
             if dialog.order is not None and dialog.receipt_view.isVisible():

@@ -1,5 +1,6 @@
-"""Drive a page in a QWebEngineView as a person does: the card iframe of Stripe.js (or the training
-sandbox's lookalike) and its 3-D Secure challenge, with real mouse and key events.
+"""Drive a page in a QWebEngineView as a person does, with real mouse and key events.
+
+The card iframe of Stripe.js (or the training sandbox's lookalike) and its 3-D Secure challenge.
 
 The card fields live in a cross-origin iframe, so a test can neither fill them from the host
 page nor should it: it clicks into them and types with real key events. The technique:
@@ -19,6 +20,7 @@ Everything waits with qtbot.waitUntil; nothing sleeps.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
@@ -33,7 +35,7 @@ def run_js(qtbot, target: QWebEnginePage | QWebEngineFrame, expression: str, tim
 
     The value travels as JSON: PySide6 6.12's runJavaScript hands arrays and objects back as ''.
     """
-    box = [_PENDING]
+    box: list[Any] = [_PENDING]
 
     def store(value):
         box[0] = value
@@ -67,7 +69,7 @@ def all_frames(page: QWebEnginePage) -> list[QWebEngineFrame]:
 
 def find_frame(qtbot, page: QWebEnginePage, url_part: str, timeout: int = 10000) -> QWebEngineFrame:
     """The first frame whose URL contains url_part (e.g. "elements-inner-card"), once it exists."""
-    found = []
+    found: list[QWebEngineFrame] = []
 
     def look():
         found[:] = [f for f in all_frames(page) if f.isValid() and url_part in f.url().toString()]

@@ -1,5 +1,7 @@
-"""The pages: /checkout (the card form, embedded in the till's payment dialog) and /display
-(the customer-facing second screen). Both are server-rendered; their JS and CSS are static files
+"""The endpoint's two pages: /checkout (the card form) and /display (the customer's screen).
+
+/checkout is embedded in the till's payment dialog; /display is the customer-facing second
+screen. Both are server-rendered; their JS and CSS are static files
 under resources/web/static, and their data sits in a JSON block, so the CSP forbids inline script.
 """
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import request
 
@@ -122,5 +122,5 @@ def order_json(order: Order) -> dict:
         "card_last4": order.card_last4,
         "cart_uuid": order.cart_uuid,
         "created_at": order.created_at,
-        "time": datetime.fromtimestamp(order.created_at, timezone.utc).isoformat().replace("+00:00", "Z"),
+        "time": datetime.fromtimestamp(order.created_at, UTC).isoformat().replace("+00:00", "Z"),
     }

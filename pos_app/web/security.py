@@ -15,6 +15,7 @@ import hmac
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
+from werkzeug.wrappers import Response as AnyResponse
 from werkzeug.exceptions import Forbidden, ServiceUnavailable, Unauthorized
 
 COOKIE_NAME = "pos_token"
@@ -103,6 +104,6 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
-def set_token_cookie(response: Response) -> None:
+def set_token_cookie(response: AnyResponse) -> None:  # flask's redirect() gives werkzeug's Response
     response.set_cookie(COOKIE_NAME, current_app.config["TOKEN"], httponly=True, samesite="Strict",
                         secure=request.is_secure, path="/")

@@ -63,7 +63,7 @@ def _load_usable(cert_path: Path, key_path: Path) -> x509.Certificate | None:
     if cert.public_key().public_numbers() != key.public_key().public_numbers():
         log.warning("the endpoint's TLS certificate does not match its key; making a new one")
         return None
-    if cert.not_valid_after_utc - dt.datetime.now(dt.timezone.utc) < RENEW_BEFORE:
+    if cert.not_valid_after_utc - dt.datetime.now(dt.UTC) < RENEW_BEFORE:
         log.info("the endpoint's TLS certificate expires soon; making a new one")
         return None
     return cert
@@ -72,7 +72,7 @@ def _load_usable(cert_path: Path, key_path: Path) -> x509.Certificate | None:
 def _create(cert_path: Path, key_path: Path) -> x509.Certificate:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "pos-app local endpoint")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name).issuer_name(name)

@@ -68,9 +68,9 @@ def test_services_start_on_a_thread_once_the_window_has_painted(qtbot, opened_co
     start_services_when_painted(window, starter)
     qtbot.wait(50)
     assert starts == [] and not opened_core.ready  # nothing starts before the window is on screen
-    with qtbot.waitSignal(window.reconcile_finished, timeout=20000):  # build_main_window(reconcile=True)
-        with qtbot.waitSignal(window.payments_ready, timeout=20000):
-            window.show()
+    with (qtbot.waitSignal(window.reconcile_finished, timeout=20000),  # build_main_window(reconcile=True)
+          qtbot.waitSignal(window.payments_ready, timeout=20000)):
+        window.show()
     assert starts == [True] and opened_core.ready and window.services_ready
     assert threading.current_thread() is threading.main_thread()
     assert starter.wait(5)

@@ -40,7 +40,7 @@ def pay_with_the_keyboard(qtbot, dialog) -> None:
         if before == "pay-button":
             break
         qtbot.keyClick(proxy, Qt.Key.Key_Tab)
-        qtbot.waitUntil(lambda: focused() != before, timeout=5000)
+        qtbot.waitUntil(lambda: focused() != before, timeout=5000)  # noqa: B023 (waited for here)
     assert focused() == "pay-button", f"Tab never reached Pay (focus on {focused()!r})"
     qtbot.keyClick(proxy, Qt.Key.Key_Return)
 

@@ -71,8 +71,8 @@ def test_a_real_sale_receipt_has_everything_and_its_pdf_says_so(qtbot, core, sho
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     pages, text = pdf_text(path)
     assert pages == 1  # one strip of roll paper
-    for part in (order.number, "Amountcharged$26.35", "HouseWine", "Mastercard••••4444", order.payment_intent, "CornerCafé",
-                 "Tax20%$2.40", "Tax5%$0.45", "TRAINING"):
+    for part in (order.number, "Amountcharged$26.35", "HouseWine", "Mastercard••••4444", order.payment_intent,
+                 "CornerCafé", "Tax20%$2.40", "Tax5%$0.45", "TRAINING"):
         assert part in text, part
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import ClassVar
 
 import pytest
 import shiboken6
@@ -42,7 +43,7 @@ def test_a_failure_goes_to_on_failure_and_a_closed_owner_hears_nothing(qtbot):
     failures = []
 
     class Owner(QWidget):
-        heard = []
+        heard: ClassVar[list] = []
 
         def on_success(self, value):
             Owner.heard.append(value)

@@ -1,4 +1,4 @@
-"""ui/ and resources/ are found from an installed wheel, not only from a checkout."""
+"""ui/ and resources/ are found from an installed wheel, not only from a checkout; the wheel says it is typed."""
 
 import subprocess
 import sys
@@ -13,6 +13,7 @@ def test_wheel_carries_ui_and_resources(tmp_path):
                            capture_output=True, text=True, timeout=300)
     assert build.returncode == 0, build.stderr[-2000:]
     wheel = next(tmp_path.glob("pos_app-*.whl"))
+    assert "pos_app/py.typed" in zipfile.ZipFile(wheel).namelist()  # PEP 561: type checkers read our hints
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     probe = ("import pos_app.resources as r, sys; "

@@ -8,5 +8,5 @@ def test_demo_catalogue_is_found():
 
 
 def test_missing_resource_names_the_path():
-    with pytest.raises(ResourceNotFound, match="nope.txt"):
+    with pytest.raises(ResourceNotFound, match=r"nope\.txt"):
         resource_path("nope.txt")

@@ -38,8 +38,8 @@ from pos_app.domain import Item, Money
 from pos_app.payments.gateway import AlreadyPaid, PaymentError, RefundRefused
 from pos_app.store import CartFrozen
 
-from .helpers import VISA, confirm_as_browser, creates_intent, creates_refund, successful_charges
-from .races import Arrival, Hold, HoldingClient, WatchedLock, join, run_in_thread
+from .helpers import VISA, confirm_as_browser, creates_intent, successful_charges
+from .races import Hold, HoldingClient, WatchedLock, join, run_in_thread
 
 
 def retrieves(pi_id: str):

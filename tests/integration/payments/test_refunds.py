@@ -29,7 +29,8 @@ def refunds_at_sandbox(state, payment_intent: str) -> list[dict]:
 def test_full_refund(till, sandbox, sandbox_state):
     order = sell(till, sandbox.url, {"item2": 2})
     record = till.checkout.refund(order.id)
-    assert (record.status, record.amount, record.idempotency_key) == ("succeeded", 2000, f"refund-{order.payment_intent}-1")
+    assert (record.status, record.amount, record.idempotency_key) == (
+        "succeeded", 2000, f"refund-{order.payment_intent}-1")
     assert record.refund_id.startswith("re_")
     assert till.store.orders.get(order.id).refunded == 2000
     [refund] = refunds_at_sandbox(sandbox_state, order.payment_intent)

@@ -86,7 +86,8 @@ def test_cancel_and_cancelling_twice(gateway, server):
 
 
 def test_bad_key_is_authentication_failed(server):
-    gateway = StripeGateway("sk_live_refusedkey1234", server.publishable_key, api_base=server.url, max_network_retries=0)
+    gateway = StripeGateway("sk_live_refusedkey1234", server.publishable_key, api_base=server.url,
+                            max_network_retries=0)
     with pytest.raises(AuthenticationFailed, match="Stripe keys were refused") as info:
         gateway.retrieve_intent("pi_x")
     assert info.value.http_status == 500

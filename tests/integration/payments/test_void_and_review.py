@@ -17,7 +17,7 @@ import pytest
 from pos_app.payments.gateway import PaymentMismatch
 from pos_app.payments.review_desk import ReviewDesk
 
-from .helpers import VISA, confirm_as_browser, successful_charges
+from .helpers import VISA, confirm_as_browser
 
 
 def abandon_then_clear(till):
@@ -47,7 +47,7 @@ def test_clearing_starts_a_new_cart_and_the_next_charge_cancels_the_old_intent(t
 
 def test_a_payment_landing_on_a_voided_cart_goes_to_review_and_never_changes_the_next_cart(
         till, sandbox, sandbox_state):
-    first, voided = abandon_then_clear(till)
+    first, _voided = abandon_then_clear(till)
     till.carts.replace({"item2": 1, "item3": 1})  # customer 2
     # Customer 1's payment lands before anything could cancel it.
     assert confirm_as_browser(sandbox, first.client_secret, VISA)["status"] == "succeeded"
@@ -75,7 +75,7 @@ def test_a_payment_landing_on_a_voided_cart_goes_to_review_and_never_changes_the
 
 
 def test_the_late_page_report_of_a_voided_cart_is_a_review_not_a_sale(till, sandbox):
-    first, voided = abandon_then_clear(till)
+    first, _voided = abandon_then_clear(till)
     confirm_as_browser(sandbox, first.client_secret, VISA)
     with pytest.raises(PaymentMismatch, match="review list"):
         till.checkout.finalize(first.payment_intent)
@@ -84,7 +84,7 @@ def test_the_late_page_report_of_a_voided_cart_is_a_review_not_a_sale(till, sand
 
 
 def test_reconcile_puts_a_voided_carts_payment_on_review(make_till, till, sandbox):
-    first, voided = abandon_then_clear(till)
+    first, _voided = abandon_then_clear(till)
     till.carts.replace({"item4": 1})
     confirm_as_browser(sandbox, first.client_secret, VISA)
     till.close()

@@ -152,7 +152,7 @@ def test_3ds_card_requires_action_then_complete_succeeds(wire, number):
 
 @pytest.mark.parametrize("number", THREE_D_SECURE)
 def test_3ds_challenge_failed(wire, number):
-    created, confirmed = start_3ds(wire, number)
+    created, _confirmed = start_3ds(wire, number)
     failed = wire.post(f"/_sandbox/3ds/{created['id']}", headers=PUBLISHABLE_AUTH,
                        data={"client_secret": created["client_secret"], "result": "fail"})
     assert failed.status_code == 200
@@ -178,7 +178,7 @@ def test_3ds_result_needs_the_client_secret_and_requires_action(wire):
 
 
 def test_3ds_through_stripe_python(api, browser):
-    pi, confirmed = confirm_with(api, browser, "4000000000003220")
+    _pi, confirmed = confirm_with(api, browser, "4000000000003220")
     assert confirmed.status == "requires_action"
     assert confirmed.next_action.type == "use_stripe_sdk"
 

@@ -69,7 +69,7 @@ def test_a_failed_redirect_challenge(wire):
 
 
 def test_a_wrong_redirect_token_is_404(wire):
-    pi, answer = confirm(wire, SECRET_AUTH, return_url="https://till.example/done")
+    pi, _answer = confirm(wire, SECRET_AUTH, return_url="https://till.example/done")
     assert wire.get(f"/_sandbox/3ds/redirect/{pi['id']}/nottoken").status_code == 404
 
 

@@ -26,9 +26,9 @@ def expected_exponent(currency: str) -> int:
 
 
 def test_the_table_is_stripes():
-    assert ZERO_DECIMAL - WHOLE_TWO_DECIMAL == set(STRIPE_ZERO_DECIMAL)
-    assert THREE_DECIMAL == set(STRIPE_THREE_DECIMAL)
-    assert WHOLE_TWO_DECIMAL == {"isk", "ugx"} and WHOLE_FOR_PAYOUTS == {"huf", "twd"}
+    assert set(STRIPE_ZERO_DECIMAL) == ZERO_DECIMAL - WHOLE_TWO_DECIMAL
+    assert set(STRIPE_THREE_DECIMAL) == THREE_DECIMAL
+    assert {"isk", "ugx"} == WHOLE_TWO_DECIMAL and {"huf", "twd"} == WHOLE_FOR_PAYOUTS
     assert len(SUPPORTED) >= 135 and {"usd", "eur", "huf", "jpy", "kwd", "isk"} <= SUPPORTED
 
 
@@ -81,7 +81,7 @@ def test_minimums_and_maximum_are_stripes_on_the_till_scale():
 
 def test_a_currency_stripe_does_not_charge_in_is_refused_naming_the_setting():
     assert check_supported("EUR") == "eur"
-    with pytest.raises(UnsupportedCurrency, match="POS_CURRENCY=xdr.*XDR"):
+    with pytest.raises(UnsupportedCurrency, match=r"POS_CURRENCY=xdr.*XDR"):
         check_supported("xdr")  # a real ISO 4217 code (SDR), not a currency Stripe charges in
     with pytest.raises(MoneyError, match="unknown currency"):
         check_supported("zzz")
