@@ -97,7 +97,7 @@ class TillWrites:
             self._process.stdin.write("go\n")
             self._process.stdin.flush()
 
-    def __enter__(self) -> "TillWrites":
+    def __enter__(self) -> TillWrites:
         self._thread.start()
         return self
 

@@ -18,7 +18,7 @@ from platformdirs import user_data_dir
 from pos_app.domain.money import MoneyError
 from pos_app.domain.pricing import PricingPolicy, TaxMode
 from pos_app.errors import UserFacingError
-from pos_app.payments.currencies import check_supported
+from pos_app.domain.currencies import check_supported
 
 APP_NAME = "pos-app"
 
@@ -105,7 +105,7 @@ class Settings:
 
 
 def _check_currency(text: str) -> str:
-    """An ISO 4217 code that Stripe charges in (payments/currencies.py), else ConfigError naming it."""
+    """An ISO 4217 code that Stripe charges in (domain/currencies.py), else ConfigError naming it."""
     try:
         return check_supported(text, setting="POS_CURRENCY")
     except MoneyError as exc:

@@ -11,18 +11,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from pos_app.config import TRAINING, Settings
+from pos_app.config import TRAINING, ConfigError, Settings
 
 if TYPE_CHECKING:
     from pos_app.payments.stripe_gateway import StripeGateway
     from pos_app.sandbox import SandboxServer
 
 
-def start_gateway(settings: Settings) -> tuple["StripeGateway", "SandboxServer | None"]:
+def start_gateway(settings: Settings) -> tuple[StripeGateway, SandboxServer | None]:
     """The gateway, and the training sandbox it talks to (started; None with Stripe keys)."""
     from pos_app.payments.stripe_gateway import StripeGateway
     if settings.mode != TRAINING:
-        return StripeGateway(settings.stripe_secret_key, settings.stripe_publishable_key), None
+        secret, publishable = settings.stripe_secret_key, settings.stripe_publishable_key
+        if not secret or not publishable:  # Settings.load checks both come together; mode says one is set
+            raise ConfigError("set both STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY, or neither (training mode)")
+        return StripeGateway(secret, publishable), None
     from pos_app.sandbox import SandboxServer, SandboxState
     from pos_app.sandbox.server import STATE_FILE_NAME
     sandbox = SandboxServer(SandboxState(settings.data_dir / STATE_FILE_NAME))
@@ -34,7 +37,7 @@ def start_gateway(settings: Settings) -> tuple["StripeGateway", "SandboxServer |
         raise
 
 
-def stop_sandbox(sandbox: "SandboxServer | None") -> None:
+def stop_sandbox(sandbox: SandboxServer | None) -> None:
     """Stop the training sandbox and close its state file (nothing for Stripe)."""
     if sandbox is not None:
         sandbox.stop()
@@ -42,7 +45,7 @@ def stop_sandbox(sandbox: "SandboxServer | None") -> None:
 
 
 @contextmanager
-def open_gateway(settings: Settings) -> Iterator["StripeGateway"]:
+def open_gateway(settings: Settings) -> Iterator[StripeGateway]:
     """The gateway for one command (e.g. the Z report's check), stopped afterwards."""
     gateway, sandbox = start_gateway(settings)
     try:

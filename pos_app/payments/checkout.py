@@ -38,7 +38,7 @@ from pos_app.payments.gateway import (
     NoPaymentInProgress, PaymentError, PaymentGateway, PaymentInDoubt, PaymentMismatch,
     PaymentNotSucceeded,
 )
-from pos_app.payments.currencies import maximum_charge, minimum_charge
+from pos_app.domain.currencies import maximum_charge, minimum_charge
 from pos_app.payments.events import CheckoutEvents, Listener
 from pos_app.payments.intents import RevisionIntents, mismatches
 from pos_app.payments.reconcile import Reconciliation

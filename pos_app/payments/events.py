@@ -1,5 +1,7 @@
-"""CheckoutEvents: the checkout's one event bus ("prepared", "finalized", "abandoned", "in_doubt",
-"reconciled", "refunded", "review"), called on the thread that made the change."""
+"""CheckoutEvents: the checkout's one event bus, called on the thread that made the change.
+
+Events: "prepared", "finalized", "abandoned", "in_doubt", "reconciled", "refunded", "review".
+"""
 
 from __future__ import annotations
 

@@ -11,13 +11,22 @@ Then the refunds whose answers were lost, and Stripe's pending ones, are settled
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pos_app.domain.order import Order
 from pos_app.payments.gateway import (
     AuthenticationFailed, GatewayUnavailable, IdempotencyConflict, IntentNotFound, PaymentError,
 )
-from pos_app.store import CartSnapshot, LedgerEntry, RefundRecord
+from pos_app.store import CartSnapshot, LedgerEntry, RefundRecord, Store
+
+if TYPE_CHECKING:
+    from pos_app.payments.checkout import PreparedPayment
+    from pos_app.payments.gateway import Intent
+    from pos_app.payments.intents import RevisionIntents
+    from pos_app.payments.refunding import RefundService
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +43,19 @@ class ReconcileReport:
 
 
 class Reconciliation:
-    """Mixed into CheckoutService, whose attributes it uses (_lock, _store, _current, _intents,
-    refunds, _record_sale, _close_stale, _emit)."""
+    """Mixed into CheckoutService, whose attributes it uses (declared here for the type checker)."""
+
+    _lock: threading.RLock
+    _store: Store
+    _current: PreparedPayment | None
+    _intents: RevisionIntents
+    refunds: RefundService
+    _emit: Callable[[str], None]
+
+    if TYPE_CHECKING:
+        def _record_sale(self, entry: LedgerEntry, intent: Intent) -> Order | None: ...
+
+        def _close_stale(self, entry: LedgerEntry, intent: Intent | None = None) -> Order | None: ...
 
     def reconcile(self) -> ReconcileReport:
         """Follow up every unfinished ledger row and pending refund (at start-up, or on demand).

@@ -75,18 +75,18 @@ class RefundService:
             order = orders.get(order_id)
             if order is None:
                 raise RefundRefused(f"there is no order {order_id}")
-            record = self._retry_pending_refunds(order, amount, lines)
-            if record is None:
-                record = self._new_refund(orders.get(order_id), amount, reason, lines)
+            record = self._retry_pending_refunds(order_id, order, amount, lines)
+            if record is None:  # the order again: settling pending refunds may have changed it
+                record = self._new_refund(order_id, orders.get(order_id) or order, amount, reason, lines)
             self._recent_refunds[request] = (time.monotonic(), record)
         self._events.emit("refunded")
         return record
 
-    def _retry_pending_refunds(self, order: Order, amount: int | None,
+    def _retry_pending_refunds(self, order_id: int, order: Order, amount: int | None,
                                lines: list[tuple[str, int]] | None) -> RefundRecord | None:
         """Settle the order's pending refunds; return the one that answers this same request."""
         wanted = sorted(_merge(lines or []))
-        records = self._store.orders.refunds_for(order.id)
+        records = self._store.orders.refunds_for(order_id)
         for record in records:
             if record.status != "pending":
                 continue
@@ -107,21 +107,21 @@ class RefundService:
                 return settled
         return None
 
-    def _new_refund(self, order: Order, amount: int | None, reason: str | None,
+    def _new_refund(self, order_id: int, order: Order, amount: int | None, reason: str | None,
                     lines: list[tuple[str, int]] | None) -> RefundRecord:
         orders = self._store.orders
         detail: list[dict] = []
         if lines:
-            line_amount, detail = line_refund(order, lines, orders.refunds_for(order.id))
+            line_amount, detail = line_refund(order, lines, orders.refunds_for(order_id))
             if amount is not None and amount != line_amount:
                 raise RefundRefused(f"the lines come to {line_amount}, not {amount}: give lines or an amount")
             amount = line_amount
         if amount is None:
-            amount = order.total - _taken(orders.refunds_for(order.id))
+            amount = order.total - _taken(orders.refunds_for(order_id))
             if amount <= 0:
                 raise RefundRefused(f"order {order.number} is already refunded in full")
         try:
-            record = orders.begin_refund(order.id, amount, reason, detail)
+            record = orders.begin_refund(order_id, amount, reason, detail)
         except StoreRefundRefused as exc:
             raise RefundRefused(exc.message) from None
         return self._settle_refund(record, order.payment_intent, order.number)
@@ -170,6 +170,8 @@ class RefundService:
         with self._lock:
             for record in self._store.orders.pending_refunds():
                 order = self._store.orders.get(record.order_id)
+                if order is None:  # the refunds table references orders: cannot happen
+                    continue
                 try:
                     settled.append(self._settle_refund(record, order.payment_intent, order.number))
                 except PaymentError as exc:
@@ -190,6 +192,8 @@ class RefundService:
                 records += [r for r in orders.refunds_for(order_id) if r.status == "succeeded" and r.refund_id]
             changed = []
             for record in records:
+                if record.refund_id is None:  # never answered by the processor: settle_pending's
+                    continue
                 try:
                     result = self._gateway.retrieve_refund(record.refund_id)
                 except PaymentError as exc:

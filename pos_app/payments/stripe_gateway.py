@@ -21,7 +21,7 @@ from typing import Any
 import stripe
 
 from pos_app.domain.money import Money, MoneyError
-from pos_app.payments.currencies import from_stripe, to_stripe
+from pos_app.domain.currencies import from_stripe, to_stripe
 from pos_app.payments.gateway import (
     AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict,
     Intent, IntentNotFound, InvalidPayment, PaymentError, RefundResult,

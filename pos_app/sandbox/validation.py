@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pos_app.payments.currencies import (
+from pos_app.domain.currencies import (
     MAXIMUM_CHARGE, MIN_DEFAULT, MIN_DEFAULT_ZERO_DECIMAL, MINIMUM_CHARGE, SUPPORTED, ZERO_DECIMAL,
     stripe_exponent, stripe_step,
 )
 # Parameter checks: refused before execution, so never saved against an Idempotency-Key.
 from pos_app.sandbox.errors import validation_error as invalid_request
 
-# One table of Stripe's currency rules for the till and the sandbox (payments/currencies.py):
+# One table of Stripe's currency rules for the till and the sandbox (domain/currencies.py):
 # the sandbox reads every amount on Stripe's scale, as Stripe does.
 CURRENCIES = SUPPORTED
 MAX_AMOUNT = MAXIMUM_CHARGE  # eight digits

@@ -71,7 +71,7 @@ class CatalogueStore:
         sql = f"SELECT f.rowid FROM {table} f"
         params: list = [expression]
         if category:
-            sql += " JOIN items c ON c.rowid = f.rowid WHERE f.{0} MATCH ? AND c.category = ?".format(table)
+            sql += f" JOIN items c ON c.rowid = f.rowid WHERE f.{table} MATCH ? AND c.category = ?"
             params.append(category)
         else:
             sql += f" WHERE f.{table} MATCH ?"
@@ -120,7 +120,8 @@ class CatalogueStore:
         with self._db.transaction() as conn:
             for item in items:
                 if item.price.currency != self.currency:
-                    raise MoneyError(f"{item.sku} is priced in {item.price.currency}; the store sells in {self.currency}")
+                    raise MoneyError(f"{item.sku} is priced in {item.price.currency}; "
+                                     f"the store sells in {self.currency}")
                 exists = conn.execute("SELECT 1 FROM items WHERE sku = ?", (item.sku,)).fetchone()
                 if item.barcode:
                     clash = conn.execute("SELECT sku FROM items WHERE barcode = ? AND sku != ?",

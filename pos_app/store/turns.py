@@ -43,8 +43,8 @@ class WriteTurn:
             log.debug("no write turn file beside %s: %s", database, exc)
             self.close()
 
-    def __enter__(self) -> "WriteTurn":
-        if self._fd is None:
+    def __enter__(self) -> WriteTurn:
+        if self._fd is None or self._waiting_fd is None:
             return self
         deadline = time.monotonic() + self.timeout_s
         fcntl.flock(self._waiting_fd, fcntl.LOCK_SH)  # "a writer is waiting", until it has the turn
@@ -89,7 +89,7 @@ class WriteTurn:
 class _NoTurn:
     """For an in-memory database: no other process can write it."""
 
-    def __enter__(self) -> "_NoTurn":
+    def __enter__(self) -> _NoTurn:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -113,9 +113,8 @@ def test_an_interrupted_chunk_leaves_no_marker_behind(stores):
     from pos_app.store.catalogue_import import write_chunk
 
     bulk, _ = stores
-    with pytest.raises(sqlite3.IntegrityError):
-        with bulk.db.transaction() as conn:
-            write_chunk(conn, [("x1", "Thing", -1, "usd", "", None, 0)])  # price < 0: refused by the schema
+    with pytest.raises(sqlite3.IntegrityError), bulk.db.transaction() as conn:
+        write_chunk(conn, [("x1", "Thing", -1, "usd", "", None, 0)])  # price < 0: refused by the schema
     bulk.catalogue.upsert([Item("x2", "Marmalade", Money(300, "usd"))])
     assert [i.sku for i in bulk.catalogue.search("marm")] == ["x2"]
 

@@ -68,7 +68,7 @@ def test_messages_name_the_line_and_speak_the_shops_language(store, tmp_path, te
 
 
 def test_a_bad_byte_is_reported_on_its_real_line(store, tmp_path):
-    data = "sku,name,price\na,Apple,1.00\nb,Banana,1.00\n".encode() + b"c,Caf\xe9,2.00\n"  # Latin-1 é on line 4
+    data = b"sku,name,price\na,Apple,1.00\nb,Banana,1.00\n" + b"c,Caf\xe9,2.00\n"  # Latin-1 é on line 4
     with pytest.raises(CatalogueImportError, match=r"^line 4: byte 0xe9 at column 6 is not UTF-8 text"):
         store.catalogue.import_csv(write_bytes(tmp_path, data))
     assert store.catalogue.get("a") is None
@@ -123,10 +123,11 @@ def test_a_writer_that_cannot_get_its_turn_says_busy_and_changes_nothing(store):
     till = Database(store.db.path, busy_timeout_s=0.05)  # another process's connection, as the till has
     try:
         before = till.query_one("SELECT uuid FROM carts WHERE state != 'closed'")[0]
-        with store.db.transaction():  # a long transaction elsewhere (an import holding its turn)
-            with pytest.raises(StoreBusy, match="busy \\(a catalogue import is writing\\): try again"):
-                with till.transaction() as conn:
-                    conn.execute("UPDATE carts SET uuid = 'changed'")
+        # A long transaction elsewhere (an import holding its turn), and the till asking meanwhile.
+        with store.db.transaction(), \
+                pytest.raises(StoreBusy, match="busy \\(a catalogue import is writing\\): try again"), \
+                till.transaction() as conn:
+            conn.execute("UPDATE carts SET uuid = 'changed'")
         with till.transaction() as conn:  # its turn comes as soon as the other one has finished
             assert conn.execute("SELECT uuid FROM carts WHERE state != 'closed'").fetchone()[0] == before
     finally:

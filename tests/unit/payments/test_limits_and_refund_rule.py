@@ -7,7 +7,7 @@ import pytest
 from pos_app.domain import Item, Money, PricingPolicy, TaxMode, price_lines
 from pos_app.domain.order import Order
 from pos_app.payments.gateway import AmountTooSmall, RefundRefused
-from pos_app.payments.currencies import minimum_charge
+from pos_app.domain.currencies import minimum_charge
 from pos_app.payments.refunds import line_refund
 from pos_app.store import RefundRecord
 

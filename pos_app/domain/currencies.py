@@ -7,7 +7,9 @@ is on the zero-decimal or three-decimal list, so the same 20,000 Ft is amount=20
 are special: zero-decimal in use, but sent as two-decimal amounts that must end in 00.
 
 `to_stripe` and `from_stripe` convert at the gateway boundary; nothing else in the till ever sees a
-Stripe-scale number. Minimums and the maximum are Stripe's, on Stripe's scale.
+Stripe-scale number. Minimums and the maximum are Stripe's, on Stripe's scale. The table is plain
+data about money (no Stripe SDK), so it lives in the domain, where the settings, the gateway and
+the training sandbox all read it.
 """
 
 from __future__ import annotations

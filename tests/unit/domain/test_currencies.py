@@ -1,11 +1,11 @@
-"""Stripe's amount scale (payments/currencies.py): every currency of Stripe's table, both ways."""
+"""Stripe's amount scale (domain/currencies.py): every currency of Stripe's table, both ways."""
 
 from __future__ import annotations
 
 import pytest
 
 from pos_app.domain.money import Money, MoneyError, currency_digits
-from pos_app.payments.currencies import (
+from pos_app.domain.currencies import (
     MAXIMUM_CHARGE, SUPPORTED, THREE_DECIMAL, WHOLE_FOR_PAYOUTS, WHOLE_TWO_DECIMAL, ZERO_DECIMAL,
     UnsupportedCurrency, check_supported, from_stripe, maximum_charge, minimum_charge, stripe_exponent,
     stripe_step, to_stripe,
