@@ -3,19 +3,16 @@
 prepare -> (the page confirms with Stripe.js) -> finalize; abandon when the card form closes;
 reconcile at start-up; refund afterwards. The rules this module keeps:
 
-- One PaymentIntent per cart revision. The idempotency key is the revision UUID and the create
-  parameters are a pure function of the revision (stored in the ledger snapshot, replayed as is).
-- The ledger row is written BEFORE the create call (status 'creating'), so a crash after it is
-  always followed up: reconcile re-issues the create with the same key and parameters (Stripe
-  replays it), or, once the key may have been pruned (~23 h), looks for the intent by its
-  metadata instead.
+- One PaymentIntent per cart revision, its ledger row written BEFORE the create call (intents.py:
+  the key, the create parameters, the lookup of a row whose key Stripe may have pruned).
 - An open intent of the current revision is retrieved, never created again (this survives Stripe
   pruning keys after 24 h); an open intent of an older revision is cancelled as 'abandoned'.
 - Nothing the page reports is trusted: finalize retrieves the intent; only 'succeeded' with
   amount_received and currency equal to the ledger's counts. The order comes from the ledger's
   snapshot, in ONE transaction with closing the cart and starting a new one.
 - A paid sale is never lost: wherever a succeeded intent turns up (finalize, abandon, a stale
-  revision, reconcile), its order is recorded.
+  revision, reconcile), its order is recorded, or it goes to the review list (paid wrongly, or
+  after its cart was voided).
 
 prepare/finalize/abandon/reconcile are serialized by one lock (the GUI calls them from workers,
 the local endpoint from werkzeug threads). Refunds are RefundService's (refunding.py, its own lock),

@@ -1,5 +1,7 @@
-"""Reading a catalogue CSV as spreadsheets write it: comma, semicolon or tab separated, a UTF-8 BOM,
-a decimal comma where the shop's locale uses one, "20%" for a tax rate, extra columns ignored.
+"""Reading a catalogue CSV as spreadsheets write it.
+
+Comma, semicolon or tab separated, a UTF-8 BOM, a decimal comma where the shop's locale uses one,
+"20%" for a tax rate, extra columns ignored.
 
 Every row is checked before anything is written; a bad one raises CatalogueImportError naming its
 line and field in the shop's own terms (prices as amounts, rates as percentages).
