@@ -52,10 +52,6 @@ class UnsupportedCurrency(MoneyError):
     """Stripe can't charge in this currency."""
 
 
-def is_supported(currency: str) -> bool:
-    return isinstance(currency, str) and currency.lower() in SUPPORTED
-
-
 def check_supported(currency: str, setting: str = "POS_CURRENCY") -> str:
     """The lowercase code if Stripe charges in it; else UnsupportedCurrency naming the setting."""
     code = normalize_currency(currency)

@@ -22,7 +22,7 @@ from pos_app.domain.order import Order
 from pos_app.payments.events import CheckoutEvents
 from pos_app.payments.gateway import (
     AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict, InvalidPayment, PaymentError,
-    PaymentGateway, RefundRefused,
+    PaymentGateway, RefundRefused, RefundResult,
 )
 from pos_app.payments.refunds import LIVE_REFUNDS, line_refund
 from pos_app.store import RefundRecord, Store
@@ -194,10 +194,8 @@ class RefundService:
             for record in records:
                 if record.refund_id is None:  # never answered by the processor: settle_pending's
                     continue
-                try:
-                    result = self._gateway.retrieve_refund(record.refund_id)
-                except PaymentError as exc:
-                    log.warning("could not follow refund %s: %s", record.refund_id, exc.message)
+                result = refund_now(self._gateway, record.refund_id)
+                if result is None:
                     continue
                 status = {"pending": "processing", "canceled": "failed"}.get(result.status, result.status)
                 if status == record.status or status not in ("succeeded", "failed"):
@@ -211,6 +209,16 @@ class RefundService:
         if changed:
             self._events.emit("refunded")
         return changed
+
+
+def refund_now(gateway: PaymentGateway, refund_id: str) -> RefundResult | None:
+    """A refund's status at the processor now, or None (logged) when it can't be asked: the next
+    follow-up asks again."""
+    try:
+        return gateway.retrieve_refund(refund_id)
+    except PaymentError as exc:
+        log.warning("could not follow refund %s: %s", refund_id, exc.message)
+        return None
 
 
 def _merge(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -12,6 +12,7 @@ import threading
 
 from pos_app.payments.gateway import GatewayUnavailable, IdempotencyConflict, PaymentError, PaymentGateway, \
     RefundRefused
+from pos_app.payments.refunding import refund_now
 from pos_app.store import ReviewItem, Store
 from pos_app.store.reviews import OPEN, REFUNDED, REFUNDING
 
@@ -61,10 +62,8 @@ class ReviewDesk:
             for item in reviews.all(open_only=True):
                 if item.status != REFUNDING or not item.refund_id:
                     continue
-                try:
-                    result = self._gateway.retrieve_refund(item.refund_id)
-                except PaymentError as exc:
-                    log.warning("could not follow refund %s: %s", item.refund_id, exc.message)
+                result = refund_now(self._gateway, item.refund_id)
+                if result is None:
                     continue
                 if result.status == "succeeded":
                     changed.append(reviews.set_status(item.id, REFUNDED))
