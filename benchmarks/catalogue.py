@@ -4,10 +4,10 @@ Items look like a grocery/convenience store's: "<brand> <adjective> <product> <s
 ~20 categories, prices 0.29-99.99, tax rates by category, unique SKUs and valid EAN-13
 barcodes. Generation is deterministic (seeded by N), so every run benchmarks the same data.
 
-The database is made by pos_app's own Database (schema + migrations, so the FTS5 trigram index
-and its triggers are the app's), filled with one executemany in one transaction, and cached as
-<cache dir>/catalogue-v<GENERATOR_VERSION>-<N>.sqlite3. Benchmarks copy it into a throw-away data
-dir (they change the cart), never into the repository.
+The catalogue file is made by pos_app's own Database with the catalogue's schema (so the FTS5
+indexes and their triggers are the app's), filled with one executemany in one transaction, and
+cached as <cache dir>/catalogue-v<GENERATOR_VERSION>-<N>.sqlite3. Benchmarks copy it into a
+throw-away data dir as the till's catalogue file (they change the cart), never into the repository.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-GENERATOR_VERSION = 2  # 2: schema 2 (word index)
+GENERATOR_VERSION = 3  # 2: schema 2 (word index); 3: the catalogue's own file (store/catalogue_db.py)
 CURRENCY = "usd"
 
 BRANDS = ("Brightfield", "Northvale", "Sunmead", "Oakridge", "Blue Harbor", "Greenacre", "Maple & Co",
@@ -92,10 +92,11 @@ def cache_dir() -> Path:
 
 
 def build(path: Path, n: int) -> None:
-    """Create a pos-app database at path holding n synthetic items (in one transaction)."""
+    """Create a pos-app catalogue file at path holding n synthetic items (in one transaction)."""
+    from pos_app.store.catalogue_db import CATALOGUE_MIGRATIONS
     from pos_app.store.db import Database
 
-    db = Database(path)  # the app's schema, migrations, FTS5 trigram index and triggers
+    db = Database(path, migrations=CATALOGUE_MIGRATIONS)  # the app's schema, FTS5 indexes and triggers
     try:
         with db.transaction() as conn:
             conn.executemany("INSERT INTO items (sku, name, price, currency, category, barcode, tax_rate_bp)"
@@ -119,9 +120,11 @@ def catalogue_db(n: int) -> Path:
 
 
 def data_dir_with(n: int, parent: Path | None = None) -> Path:
-    """A fresh data dir (POS_DATA_DIR) whose pos.sqlite3 is a copy of the n-item catalogue."""
+    """A fresh data dir (POS_DATA_DIR) whose catalogue file is a copy of the n-item catalogue."""
+    from pos_app.store.catalogue_db import catalogue_path
+
     data_dir = Path(tempfile.mkdtemp(prefix=f"pos-bench-{n}-", dir=parent))
-    shutil.copyfile(catalogue_db(n), data_dir / "pos.sqlite3")
+    shutil.copyfile(catalogue_db(n), catalogue_path(data_dir / "pos.sqlite3"))
     return data_dir
 
 

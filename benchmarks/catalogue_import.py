@@ -1,10 +1,10 @@
 """Catalogue import of N rows (a CSV file) against the bare baseline, side by side in one run.
 
-- baseline: the same N rows, already in memory as tuples, into the app's schema with its FTS
-  triggers dropped: one sqlite3 executemany, then an FTS5 'rebuild' of both indexes (trigram and
-  word), one transaction. No CSV reading, no checks: the floor of what an import can cost.
+- baseline: the same N rows, already in memory as tuples, into the app's catalogue schema with its
+  FTS triggers dropped: one sqlite3 executemany, then an FTS5 'rebuild' of both indexes (trigram
+  and word), one transaction. No CSV reading, no checks: the floor of what an import can cost.
 - first import: `CatalogueStore.import_csv` of the CSV into a fresh till (read, decode, check every
-  row, compare, write in CHUNK_ROWS transactions through the FTS triggers).
+  row, compare, write in one transaction of the catalogue's own file, keeping the FTS indexes set-wise).
 - re-import of the unchanged file, and of the file with 1% of its prices changed.
 - the till meanwhile: another process (as the till is) writes a cart change every 5 ms during the
   first import; its wait per write is what a cashier would feel.
@@ -23,6 +23,7 @@ from pathlib import Path
 from benchmarks.catalogue import rows
 from benchmarks.stats import now_ms, paired_ratio, summary
 
+FRAME_MS = 16.0  # the longest the till may wait for a cart write during an import (issue 13)
 TRIGGERS = ("items_ai", "items_ad", "items_au", "items_words_ai", "items_words_ad", "items_words_au")
 
 
@@ -36,16 +37,19 @@ def write_csv(path: Path, n: int, changed_every: int = 0) -> None:
 
 
 def _fresh_db(folder: Path) -> Path:
-    from pos_app.store.db import Database
+    from pos_app.domain.pricing import PricingPolicy
+    from pos_app.store import open_store
 
     path = Path(tempfile.mkdtemp(dir=folder)) / "pos.sqlite3"
-    Database(path).close()  # the app's schema and migrations, empty
+    open_store(path, PricingPolicy()).close()  # the app's two files, schemas and migrations, empty
     return path
 
 
 def baseline_once(folder: Path, data: list[tuple]) -> float:
+    from pos_app.store.catalogue_db import catalogue_path
+
     path = _fresh_db(folder)
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = sqlite3.connect(catalogue_path(path), isolation_level=None)
     conn.execute("PRAGMA synchronous = FULL")
     start = now_ms()
     conn.execute("BEGIN")
@@ -156,10 +160,12 @@ def run(n: int, runs: int, work: Path, log=print) -> dict:
         shutil.rmtree(path.parent)
         log(f"   run {i + 1}/{runs}: baseline {base[-1]:.0f} ms, import {first[-1]:.0f} ms, "
             f"unchanged {again[-1]:.0f} ms, 1% changed {one_pc[-1]:.0f} ms")
-    ratio = paired_ratio(first, base)
+    ratio, waits = paired_ratio(first, base), summary(till_waits)
     return {"rows": n, "baseline_executemany_fts_rebuild": summary(base), "first_import": summary(first),
             "reimport_unchanged": summary(again), "reimport_1pc_changed": summary(one_pc),
             "ratio_first_import_vs_baseline": ratio,
             "ratio_unchanged_vs_first": paired_ratio(again, first),
-            "till_write_wait_during_import": summary(till_waits),
-            "target": {"ratio_max": 3.0, "met": bool(ratio.get("median") and ratio["median"] <= 3.0)}}
+            "till_write_wait_during_import": waits,
+            "target": {"ratio_max": 3.0, "met": bool(ratio.get("median") and ratio["median"] <= 3.0),
+                       "till_wait_frame_ms": FRAME_MS, "till_wait_p95_met": bool(waits.get("p95_ms", 1e9) < FRAME_MS),
+                       "till_wait_max_met": bool(waits.get("max_ms", 1e9) < FRAME_MS)}}

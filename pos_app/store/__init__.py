@@ -1,4 +1,4 @@
-"""Persistence in one SQLite file: catalogue, active cart, payment ledger, orders and refunds."""
+"""Persistence in two SQLite files: the till's (active cart, payment ledger, orders, refunds) and its catalogue's."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pos_app.domain.pricing import PricingPolicy
 from pos_app.errors import UserFacingError
 from pos_app.store.cart_service import CartFrozen, CartService, CartSnapshot, UnknownBarcode
 from pos_app.store.catalogue import CatalogueImportError, CatalogueStore, ImportResult
+from pos_app.store.catalogue_db import open_catalogue_db
 from pos_app.store.db import SCHEMA_VERSION, Database
 from pos_app.store.faults import DamagedDatabase, StorageFull, StoreBusy, StoreError
 from pos_app.store.ledger import LedgerEntry, PaymentLedger
@@ -26,7 +27,7 @@ __all__ = [
 
 @dataclass
 class Store:
-    """Everything persisted, wired over one Database."""
+    """Everything persisted, wired over the till's Database (and the catalogue's, catalogue.db)."""
 
     db: Database
     catalogue: CatalogueStore
@@ -36,6 +37,7 @@ class Store:
     reviews: ReviewList
 
     def close(self) -> None:
+        self.catalogue.db.close()
         self.db.close()
 
     def __enter__(self) -> Store:
@@ -56,14 +58,20 @@ def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = Fa
     total would be wrong, so it says so before anything is shown or charged.
     """
     db = Database(path)
-    others = [r[0] for r in db.query("SELECT DISTINCT currency FROM items WHERE currency != ?",
-                                     (pricing.currency,))]
+    try:
+        catalogue_db = open_catalogue_db(db)  # its own file (catalogue_db.py); an older till's items move there
+    except BaseException:
+        db.close()
+        raise
+    others = [r[0] for r in catalogue_db.query("SELECT DISTINCT currency FROM items WHERE currency != ?",
+                                               (pricing.currency,))]
     if others:
+        catalogue_db.close()
         db.close()
         raise CurrencyMismatch(
             f"the catalogue in {path} is priced in {', '.join(c.upper() for c in others)} but POS_CURRENCY is "
             f"{pricing.currency.upper()}: set POS_CURRENCY={others[0]}, or use another POS_DATA_DIR")
-    catalogue = CatalogueStore(db, pricing.currency)
+    catalogue = CatalogueStore(catalogue_db, pricing.currency)
     if seed_demo and catalogue.count() == 0:
         from pos_app.store.demo import seed_demo_catalogue
         seed_demo_catalogue(catalogue)

@@ -23,7 +23,7 @@ SEARCH_CAP = 2_000
 
 class CatalogueStore:
     def __init__(self, db: Database, currency: str) -> None:
-        self._db = db
+        self.db = db  # the catalogue's own file (catalogue_db.py), not the till's
         self.currency = currency
 
     @staticmethod
@@ -34,11 +34,11 @@ class CatalogueStore:
     # -- lookups -------------------------------------------------------------------------------
 
     def get(self, sku: str) -> Item | None:
-        row = self._db.query_one("SELECT * FROM items WHERE sku = ?", (sku,))
+        row = self.db.query_one("SELECT * FROM items WHERE sku = ?", (sku,))
         return self._item(row) if row else None
 
     def __contains__(self, sku: object) -> bool:
-        return isinstance(sku, str) and self._db.query_one("SELECT 1 FROM items WHERE sku = ?", (sku,)) is not None
+        return isinstance(sku, str) and self.db.query_one("SELECT 1 FROM items WHERE sku = ?", (sku,)) is not None
 
     def __getitem__(self, sku: str) -> Item:
         item = self.get(sku)
@@ -47,14 +47,14 @@ class CatalogueStore:
         return item
 
     def by_barcode(self, barcode: str) -> Item | None:
-        row = self._db.query_one("SELECT * FROM items WHERE barcode = ?", (barcode,))
+        row = self.db.query_one("SELECT * FROM items WHERE barcode = ?", (barcode,))
         return self._item(row) if row else None
 
     def count(self) -> int:
-        return self._db.query_one("SELECT count(*) FROM items")[0]
+        return self.db.query_one("SELECT count(*) FROM items")[0]
 
     def categories(self) -> list[str]:
-        return [r[0] for r in self._db.query(
+        return [r[0] for r in self.db.query(
             "SELECT DISTINCT category FROM items WHERE category != '' ORDER BY category")]
 
     def _match(self, text: str) -> tuple[str, str] | None:
@@ -91,13 +91,13 @@ class CatalogueStore:
         if not text:
             where, params = ("WHERE category = ?", [category]) if category else ("", [])
             sql = f"SELECT * FROM items {where} ORDER BY name COLLATE NOCASE, sku LIMIT ? OFFSET ?"
-            return [self._item(r) for r in self._db.query(sql, (*params, limit, offset))]
+            return [self._item(r) for r in self.db.query(sql, (*params, limit, offset))]
         if self._match(text) is None:
             return []
         candidates, params = self._candidates(text, category)
         sql = (f"SELECT i.* FROM items i JOIN ({candidates}) m ON i.rowid = m.rowid"
                f" ORDER BY i.name COLLATE NOCASE, i.sku LIMIT ? OFFSET ?")
-        return [self._item(r) for r in self._db.query(sql, (*params, min(limit, max(SEARCH_CAP - offset, 0)),
+        return [self._item(r) for r in self.db.query(sql, (*params, min(limit, max(SEARCH_CAP - offset, 0)),
                                                                offset))]
 
     def match_count(self, text: str = "", category: str | None = None) -> int:
@@ -105,19 +105,19 @@ class CatalogueStore:
         text = text.strip()
         if not text:
             if category:
-                return self._db.query_one("SELECT count(*) FROM items WHERE category = ?", (category,))[0]
+                return self.db.query_one("SELECT count(*) FROM items WHERE category = ?", (category,))[0]
             return self.count()
         if self._match(text) is None:
             return 0
         candidates, params = self._candidates(text, category)
-        return self._db.query_one(f"SELECT count(*) FROM ({candidates})", params)[0]
+        return self.db.query_one(f"SELECT count(*) FROM ({candidates})", params)[0]
 
     # -- changes -------------------------------------------------------------------------------
 
     def upsert(self, items: Iterable[Item]) -> ImportResult:
         """Add or update items in one transaction (all or nothing)."""
         added = updated = 0
-        with self._db.transaction() as conn:
+        with self.db.transaction() as conn:
             for item in items:
                 if item.price.currency != self.currency:
                     raise MoneyError(f"{item.sku} is priced in {item.price.currency}; "
@@ -154,6 +154,6 @@ class CatalogueStore:
         parsed = parse_catalogue_csv(decode(data), self.currency, locale,
                                      progress.read if progress is not None else None)
         try:
-            return import_items(self._db, self.currency, parsed.items, warnings=parsed.warnings, progress=progress)
+            return import_items(self.db, self.currency, parsed.items, warnings=parsed.warnings, progress=progress)
         except (ItemError, MoneyError) as exc:
             raise CatalogueImportError(0, "row", exc.message) from None

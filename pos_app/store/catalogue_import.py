@@ -1,38 +1,32 @@
-"""Writing an imported catalogue while the till keeps selling: only what changed, in short transactions.
+"""Writing an imported catalogue while the till keeps selling: only what changed, in one transaction.
 
 The file is read and every row checked first (catalogue_csv); nothing is written if a row is bad.
 Then the rows are compared with the catalogue in one read, and only added or changed items are
-written, CHUNK_ROWS per transaction: between two transactions the till's own writes (a cart line,
-a sale) go through, instead of waiting for one transaction over the whole file (which stalled a
-cart update for 10 s and then failed it). An unchanged file writes nothing ("0 changed").
-Each chunk keeps the two search indexes itself, one statement per index (write_chunk), instead of
-the per-row triggers, which cost most of an import's time.
+written, all in one transaction of the catalogue's own file (catalogue_db.py): the till's cart and
+sale writes go to its own file and never wait for it (a long transaction in the till's file stalled
+a cart update for 10 s and then failed it); readers see the old catalogue until the COMMIT, then
+the new one at once. An unchanged file writes nothing ("0 changed").
+The transaction keeps the two search indexes itself, one statement per index per WRITE_ROWS rows
+(write_chunk), instead of the per-row triggers, which cost most of an import's time.
 
-A disk that fails part way leaves the chunks already written (each item whole, never half an
-item); the error says how far it got, and running the same import again finishes it.
+All or nothing: a disk that fails part way, or a kill, leaves the catalogue as it was.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 from pos_app.domain.item import Item, ItemError
 from pos_app.domain.money import MoneyError
-from pos_app.errors import UserFacingError
 from pos_app.store.db import Database
-from pos_app.store.faults import StoreError
 
-#: Items in the first transaction; later ones are sized to last about TARGET_TRANSACTION_S, the
-#: longest the till should wait for its turn to write.
-CHUNK_ROWS = 100
-TARGET_TRANSACTION_S = 0.020
-MIN_CHUNK_ROWS, MAX_CHUNK_ROWS = 10, 2_000
-SMOOTHING = 0.2  # weight of the last transaction in the running time per row
+#: Items per write_chunk in the one transaction: progress is told after each; big enough that the
+#: per-statement costs vanish, small enough that a progress bar moves.
+WRITE_ROWS = 5_000
 
 UPSERT = ("INSERT INTO items (sku, name, price, currency, category, barcode, tax_rate_bp)"
           " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET name = excluded.name,"
@@ -56,10 +50,6 @@ class ImportProgress(Protocol):
     def read(self, rows: int) -> None: ...  # rows read and checked so far
 
     def wrote(self, done: int, total: int) -> None: ...  # changed items written so far, of total
-
-
-class ImportInterrupted(UserFacingError):
-    """The disk failed part way through writing; what was written is whole, the rest is not there yet."""
 
 
 @dataclass(frozen=True)
@@ -126,35 +116,22 @@ def write_chunk(conn: sqlite3.Connection, rows: list[tuple]) -> None:
     conn.execute("DELETE FROM items_bulk_write")  # before COMMIT: no other writer ever sees it
 
 
-def write_changes(db: Database, rows: list[tuple], *, chunk_rows: int = CHUNK_ROWS,
-                  progress: ImportProgress | None = None, target_s: float = TARGET_TRANSACTION_S) -> None:
-    """Upsert rows in short transactions (the till writes in between).
-
-    A transaction starts with chunk_rows rows; the next ones are sized so each lasts about
-    target_s, from a running average of the time per row: one slow commit (a checkpoint, an FTS5
-    merge, a busy machine) must not shrink the chunks, or the per-transaction costs take over.
-    """
-    start, size, per_row = 0, chunk_rows, None
-    while start < len(rows):
-        chunk = rows[start:start + size]
-        try:
-            with db.transaction() as conn:
-                began = time.perf_counter()  # not counting the wait for the turn
-                write_chunk(conn, chunk)
-        except StoreError as exc:
-            raise ImportInterrupted(f"the import stopped after {start:,} of {len(rows):,} changed items: {exc}. "
-                                    "Run the same import again to finish it") from None
-        start += len(chunk)
-        took = (time.perf_counter() - began) / len(chunk)  # COMMIT included
-        per_row = took if per_row is None else per_row + SMOOTHING * (took - per_row)
-        size = max(MIN_CHUNK_ROWS, min(MAX_CHUNK_ROWS, int(target_s / max(per_row, 1e-7))))
-        if progress is not None:
-            progress.wrote(min(start, len(rows)), len(rows))
-        db.let_waiting_writers_in()  # a till waiting to write goes next, not after the whole file
+def write_changes(db: Database, rows: list[tuple], *, chunk_rows: int | None = None,
+                  progress: ImportProgress | None = None) -> None:
+    """Upsert rows in one transaction of the catalogue's file, chunk_rows (WRITE_ROWS) at a time,
+    telling progress after each."""
+    if not rows:
+        return
+    chunk_rows = chunk_rows or WRITE_ROWS
+    with db.transaction() as conn:
+        for start in range(0, len(rows), chunk_rows):
+            write_chunk(conn, rows[start:start + chunk_rows])
+            if progress is not None:
+                progress.wrote(min(start + chunk_rows, len(rows)), len(rows))
 
 
 def import_items(db: Database, currency: str, items: Iterable[Item], *, warnings: Iterable[str] = (),
-                 chunk_rows: int = CHUNK_ROWS, progress: ImportProgress | None = None) -> ImportResult:
+                 chunk_rows: int | None = None, progress: ImportProgress | None = None) -> ImportResult:
     rows, added, updated, unchanged = changes(db, currency, items)
     write_changes(db, rows, chunk_rows=chunk_rows, progress=progress)
     return ImportResult(added, updated, unchanged, tuple(warnings))

@@ -1,4 +1,4 @@
-"""The one SQLite database of a till: connection setup, schema migrations, transactions.
+"""The SQLite databases of a till (its own, and its catalogue's): connection setup, migrations, transactions.
 
 WAL + synchronous=FULL: a commit that returned is on disk, so a cart change acknowledged to the
 cashier (or an HTTP client) survives a power cut. One connection shared by the threads of the app,
@@ -215,16 +215,36 @@ MIGRATIONS: list[str] = [
         INSERT INTO items_words (rowid, sku, name) VALUES (new.rowid, new.sku, new.name);
     END;
     """,
+    # 5: the catalogue moves to a file of its own (catalogue_db.py), so an import writes it in one
+    # transaction while the till's cart and sale writes, here, never wait for it. Its search
+    # indexes and triggers go; the items wait in items_to_move until they are committed in the
+    # catalogue file, then that table goes too (catalogue_db.move_items_out).
+    """
+    DROP TRIGGER items_ai;
+    DROP TRIGGER items_ad;
+    DROP TRIGGER items_au;
+    DROP TRIGGER items_words_ai;
+    DROP TRIGGER items_words_ad;
+    DROP TRIGGER items_words_au;
+    DROP TABLE items_fts;
+    DROP TABLE items_words;
+    DROP TABLE items_bulk_write;
+    DROP INDEX items_name;
+    DROP INDEX items_category_name;
+    ALTER TABLE items RENAME TO items_to_move;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class Database:
-    """A sqlite3 connection in WAL/FULL mode, migrated to SCHEMA_VERSION, with a lock for threads."""
+    """A sqlite3 connection in WAL/FULL mode, migrated (to SCHEMA_VERSION), with a lock for threads."""
 
-    def __init__(self, path: Path | str, busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
+    def __init__(self, path: Path | str, busy_timeout_s: float = BUSY_TIMEOUT_S, *,
+                 migrations: list[str] = MIGRATIONS) -> None:
         self.path = Path(path) if path != ":memory:" else path
+        self.migrations = migrations  # the till's (MIGRATIONS) or the catalogue's
         self.lock = threading.RLock()
         self.conn: sqlite3.Connection | None = None
         self._turn = NO_TURN
@@ -273,14 +293,14 @@ class Database:
 
     def _migrate(self) -> None:
         with self.lock:
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
+            version, known = self.conn.execute("PRAGMA user_version").fetchone()[0], len(self.migrations)
+            if version > known:
                 raise DamagedDatabase(f"{self.path} was written by a newer pos-app (schema {version}; this "
-                                      f"one knows {SCHEMA_VERSION}): install the newer pos-app; nothing was changed")
-            for number in range(version, SCHEMA_VERSION):
+                                      f"one knows {known}): install the newer pos-app; nothing was changed")
+            for number in range(version, known):
                 log.info("migrating database to schema %d", number + 1)
                 # executescript commits first; run each migration and its version bump atomically.
-                self.conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\n"
+                self.conn.executescript(f"BEGIN IMMEDIATE;\n{self.migrations[number]}\n"
                                         f"PRAGMA user_version = {number + 1};\nCOMMIT;")
 
     @contextlib.contextmanager
@@ -330,10 +350,6 @@ class Database:
                 self.conn.execute("ROLLBACK")
             except sqlite3.Error:
                 log.exception("rollback failed")
-
-    def let_waiting_writers_in(self) -> None:
-        """Between two of a bulk writer's transactions: a writer of another process waiting goes next."""
-        self._turn.let_waiting_writers_in()
 
     def query(self, sql: str, params=()) -> list[sqlite3.Row]:
         with self.lock:

@@ -1,6 +1,7 @@
 """Catalogue import as spreadsheets write it, and without stopping the till: semicolons, decimal
 commas, "20%", a BOM, extra columns, bad bytes on their real line, messages in the shop's terms;
-only changed items written, in short transactions the till's own writes go between."""
+only changed items written, in one transaction of the catalogue's own file, which the till's cart
+writes never wait for."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from pos_app.domain.money import Money
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.store import CatalogueImportError, open_store
-from pos_app.store.catalogue_import import CHUNK_ROWS
+from pos_app.store import catalogue_import
 
 
 @pytest.fixture
@@ -79,41 +80,65 @@ def test_reimporting_an_unchanged_file_changes_nothing_and_writes_nothing(store,
     path = write_bytes(tmp_path, ("sku,name,price,category,barcode,tax_rate\n" + lines).encode())
     first = store.catalogue.import_csv(path)
     assert (first.added, first.changed) == (599, 599)
-    writes = store.db.conn.total_changes
+    writes = store.catalogue.db.conn.total_changes
+    assert writes >= 599  # the catalogue's connection counts the import's writes
     again = store.catalogue.import_csv(path)
     assert (again.changed, again.unchanged) == (0, 599)
-    assert store.db.conn.total_changes == writes  # not a row written
+    assert store.catalogue.db.conn.total_changes == writes  # not a row written
     path.write_bytes(path.read_bytes().replace(b"s7,Item 7,7.25", b"s7,Item 7,7.50"))
     one = store.catalogue.import_csv(path)
     assert (one.added, one.updated, one.unchanged) == (0, 1, 598)
     assert store.catalogue.get("s7").price == Money(750, "usd")
 
 
-def test_the_till_writes_between_the_imports_transactions(store, tmp_path):
-    """While an import writes, another connection (the till) can write at once, never waiting: the
-    import holds the database only for one short transaction at a time."""
-    n = CHUNK_ROWS * 4 + 10
+def test_the_till_writes_while_an_import_writes_and_sees_the_new_catalogue_at_once(store, tmp_path, monkeypatch):
+    """In the middle of an import's transaction another connection (the till) writes its cart at once,
+    never waiting (timeout 0: busy would fail), and reads the catalogue as it was before the import;
+    the import's COMMIT shows every new item at once, never a part of the file."""
+    monkeypatch.setattr(catalogue_import, "WRITE_ROWS", 100)  # several progress steps from a small file
+    n = 100 * 4 + 10
     lines = "".join(f"imp-{i},Item {i},1.00\n" for i in range(n))
     path = write_bytes(tmp_path, ("sku,name,price\n" + lines).encode())
     till = sqlite3.connect(store.db.path, timeout=0, isolation_level=None)  # busy = fail, never wait
+    shelf = sqlite3.connect(store.catalogue.db.path, timeout=0, isolation_level=None)  # the till's search
     till_writes = []
 
     class TillSells:
         def read(self, rows: int) -> None:
             pass
 
-        def wrote(self, done: int, total: int) -> None:  # the import, between two of its transactions
+        def wrote(self, done: int, total: int) -> None:  # the import, in the middle of its transaction
             till.execute("BEGIN IMMEDIATE")
             till.execute("UPDATE carts SET updated_at = updated_at + 1 WHERE state != 'closed'")
             till.execute("COMMIT")
-            visible = till.execute("SELECT count(*) FROM items WHERE sku LIKE 'imp-%'").fetchone()[0]
+            visible = shelf.execute("SELECT count(*) FROM items WHERE sku LIKE 'imp-%'").fetchone()[0]
             till_writes.append((done, visible))
 
     result = store.catalogue.import_csv(path, progress=TillSells())
+    after = shelf.execute("SELECT count(*) FROM items WHERE sku LIKE 'imp-%'").fetchone()[0]
     till.close()
+    shelf.close()
     assert result.added == n
-    assert len(till_writes) >= 2 and till_writes[0][0] == CHUNK_ROWS and till_writes[-1][0] == n
-    assert [visible for _, visible in till_writes] == [done for done, _ in till_writes]  # each chunk committed
+    assert [done for done, _ in till_writes] == [100, 200, 300, 400, n]  # the till wrote at each step
+    assert [visible for _, visible in till_writes] == [0] * 5 and after == n  # all at once, at the COMMIT
+
+
+def test_a_catalogue_write_during_an_import_says_busy_and_the_till_still_sells(store):
+    """Editing the catalogue while an import holds it: 'busy', nothing changed; the cart is not held up."""
+    from pos_app.domain.item import Item
+    from pos_app.store import CatalogueStore, StoreBusy
+    from pos_app.store.catalogue_db import CATALOGUE_MIGRATIONS
+    from pos_app.store.db import Database
+
+    other = Database(store.catalogue.db.path, busy_timeout_s=0.05, migrations=CATALOGUE_MIGRATIONS)
+    try:
+        with store.catalogue.db.transaction():  # an import's transaction, open
+            with pytest.raises(StoreBusy, match="busy \\(a catalogue import is writing\\): try again"):
+                CatalogueStore(other, "usd").upsert([Item("new", "New", Money(100, "usd"))])
+            store.carts.add("item1")  # the till's own file: not waiting for the import
+        assert store.catalogue.get("new") is None and store.carts.snapshot().lines == {"item1": 1}
+    finally:
+        other.close()
 
 
 def test_a_writer_that_cannot_get_its_turn_says_busy_and_changes_nothing(store):

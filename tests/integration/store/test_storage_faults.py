@@ -66,15 +66,21 @@ def test_a_cut_short_database_is_refused(tmp_path):
     assert db.read_bytes() == data[: len(data) // 2]
 
 
-def test_a_damaged_page_is_refused_in_one_line(tmp_path):
-    db = till_with_history(tmp_path)
+@pytest.mark.parametrize("file, table", [("pos.sqlite3", "carts"), ("pos-catalogue.sqlite3", "items")])
+def test_a_damaged_page_is_refused_in_one_line(tmp_path, file, table):
+    """A page of the till's carts or of the catalogue's items (the catalogue's own file) is noise."""
+    till_with_history(tmp_path)
+    db = tmp_path / file
+    conn = sqlite3.connect(db)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    conn.close()
     data = bytearray(db.read_bytes())
     page = int.from_bytes(data[16:18], "big")
-    data[page:page * 3] = os.urandom(page * 2)  # pages 2 and 3: the schema's tables, now noise
+    data[page * (root - 1):page * root] = os.urandom(page)  # the table's root page, now noise
     db.write_bytes(bytes(data))
     out = cli("orders", data_dir=tmp_path)
     assert out.returncode == 2 and "Traceback" not in out.stderr and out.stderr.startswith("pos-app: "), out.stderr
-    assert out.stderr.count("\n") == 1
+    assert out.stderr.count("\n") == 1 and file in out.stderr
     assert db.read_bytes() == bytes(data)
 
 
