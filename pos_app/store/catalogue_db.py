@@ -101,6 +101,13 @@ def move_items_out(till: Database, catalogue: Database) -> None:
     if till.query_one("SELECT 1 FROM sqlite_master WHERE name = 'items_to_move'") is None:
         return
     rows = [tuple(row) for row in till.query(f"SELECT {COLUMNS} FROM items_to_move ORDER BY rowid")]
+    if rows:  # a brand-new till's is empty: a catalogue file already there (copied in, restored) stays
+        _replace_items(catalogue, rows)
+    with till.transaction() as conn:
+        conn.execute("DROP TABLE items_to_move")
+
+
+def _replace_items(catalogue: Database, rows: list[tuple]) -> None:
     log.info("moving %d catalogue items into %s", len(rows), catalogue.path)
     with catalogue.transaction() as conn:
         conn.execute("INSERT INTO items_bulk_write (marker) VALUES (1)")  # no per-row index upkeep
@@ -109,5 +116,3 @@ def move_items_out(till: Database, catalogue: Database) -> None:
         conn.execute("DELETE FROM items_bulk_write")
         for index in ("items_fts", "items_words"):  # both indexes rebuilt from the rows, once
             conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
-    with till.transaction() as conn:
-        conn.execute("DROP TABLE items_to_move")

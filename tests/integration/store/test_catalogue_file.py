@@ -95,3 +95,14 @@ def test_the_catalogue_file_is_private(tmp_path):
         store.catalogue.search("mil")
         for name in ("pos-catalogue.sqlite3", "pos-catalogue.sqlite3-wal", "pos-catalogue.sqlite3-shm"):
             assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name
+
+
+def test_a_new_till_beside_a_catalogue_file_keeps_that_catalogue(old_till, tmp_path):
+    """A till database started afresh (the catalogue file copied in, or restored alone) empties nothing."""
+    first = tmp_path / "first" / "pos.sqlite3"
+    first.parent.mkdir()
+    shutil.copyfile(old_till, first)
+    open_store(first, PricingPolicy()).close()
+    shutil.copyfile(catalogue_path(first), catalogue_path(tmp_path / "pos.sqlite3"))
+    with open_store(tmp_path / "pos.sqlite3", PricingPolicy()) as store:
+        assert store.catalogue.count() == len(OLD_ITEMS)
