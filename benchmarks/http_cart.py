@@ -59,7 +59,8 @@ def run(data_dirs: tuple[Path, Path], lines: int, runs: int, warmup: int = 5, pr
         log=print) -> dict:
     small_core, large_core = _start_core(data_dirs[0]), _start_core(data_dirs[1])
     try:
-        skus = [r[0] for r in large_core.store.catalogue.db.query("SELECT sku FROM items ORDER BY rowid LIMIT ?", (lines,))]
+        skus = [r[0] for r in large_core.store.catalogue.db.query("SELECT sku FROM items ORDER BY rowid LIMIT ?",
+                                                                  (lines,))]
         if len(skus) < lines:
             raise RuntimeError(f"the catalogue holds fewer than {lines} items")
         small_core.store.carts.replace({skus[0]: 1})

@@ -84,7 +84,7 @@ def test_a_damaged_catalogue_file_is_refused_and_left_as_it_was(old_till, tmp_pa
     open_store(path, PricingPolicy()).close()
     catalogue = catalogue_path(path)
     catalogue.write_bytes(b"")
-    with pytest.raises(DamagedDatabase, match="pos-catalogue.sqlite3 is empty \\(0 bytes\\)"):
+    with pytest.raises(DamagedDatabase, match=r"pos-catalogue\.sqlite3 is empty \(0 bytes\)"):
         open_store(path, PricingPolicy())
     assert catalogue.read_bytes() == b""
 
