@@ -246,7 +246,7 @@ def print_human(r: dict) -> None:
         t = i["target"]
         print(f"   the till's cart writes during the import wait {fmt(i['till_write_wait_during_import'])}  "
               f"under a frame ({t['till_wait_frame_ms']:.0f} ms): p95 {'met' if t['till_wait_p95_met'] else 'MISSED'}, "
-              f"max {'met' if t['till_wait_max_met'] else 'MISSED'}")
+              f"max {'met' if t['till_wait_max_met'] else 'MISSED'} ({i['till_writes_over_a_frame']} over a frame)")
 
 
 def _print_human(r: dict, fmt) -> None:
