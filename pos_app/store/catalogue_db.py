@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pos_app.store.db import Database
+from pos_app.store.db import BULK_AWARE_TRIGGERS, Database
 
 log = logging.getLogger(__name__)
 
@@ -45,29 +45,7 @@ CATALOGUE_MIGRATIONS: list[str] = [
         tokenize='unicode61 remove_diacritics 2', prefix='1 2'
     );
     CREATE TABLE items_bulk_write (marker INTEGER PRIMARY KEY CHECK (marker = 1));
-    CREATE TRIGGER items_ai AFTER INSERT ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
-        INSERT INTO items_fts (rowid, sku, name, barcode) VALUES (new.rowid, new.sku, new.name, new.barcode);
-    END;
-    CREATE TRIGGER items_ad AFTER DELETE ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
-        INSERT INTO items_fts (items_fts, rowid, sku, name, barcode)
-            VALUES ('delete', old.rowid, old.sku, old.name, old.barcode);
-    END;
-    CREATE TRIGGER items_au AFTER UPDATE ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
-        INSERT INTO items_fts (items_fts, rowid, sku, name, barcode)
-            VALUES ('delete', old.rowid, old.sku, old.name, old.barcode);
-        INSERT INTO items_fts (rowid, sku, name, barcode) VALUES (new.rowid, new.sku, new.name, new.barcode);
-    END;
-    CREATE TRIGGER items_words_ai AFTER INSERT ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
-        INSERT INTO items_words (rowid, sku, name) VALUES (new.rowid, new.sku, new.name);
-    END;
-    CREATE TRIGGER items_words_ad AFTER DELETE ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
-        INSERT INTO items_words (items_words, rowid, sku, name) VALUES ('delete', old.rowid, old.sku, old.name);
-    END;
-    CREATE TRIGGER items_words_au AFTER UPDATE ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
-        INSERT INTO items_words (items_words, rowid, sku, name) VALUES ('delete', old.rowid, old.sku, old.name);
-        INSERT INTO items_words (rowid, sku, name) VALUES (new.rowid, new.sku, new.name);
-    END;
-    """,
+    """ + BULK_AWARE_TRIGGERS,
 ]
 
 COLUMNS = "sku, name, price, currency, category, barcode, tax_rate_bp"

@@ -23,6 +23,33 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_S = 5.0  # was sqlite3's 10 s: a cart change waits at most this long, then says 'busy'
 
+#: The search indexes' triggers, quiet while items_bulk_write holds a row (migration 4; the catalogue's
+#: own file has them too, catalogue_db.py).
+BULK_AWARE_TRIGGERS = """
+    CREATE TRIGGER items_ai AFTER INSERT ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
+        INSERT INTO items_fts (rowid, sku, name, barcode) VALUES (new.rowid, new.sku, new.name, new.barcode);
+    END;
+    CREATE TRIGGER items_ad AFTER DELETE ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
+        INSERT INTO items_fts (items_fts, rowid, sku, name, barcode)
+            VALUES ('delete', old.rowid, old.sku, old.name, old.barcode);
+    END;
+    CREATE TRIGGER items_au AFTER UPDATE ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
+        INSERT INTO items_fts (items_fts, rowid, sku, name, barcode)
+            VALUES ('delete', old.rowid, old.sku, old.name, old.barcode);
+        INSERT INTO items_fts (rowid, sku, name, barcode) VALUES (new.rowid, new.sku, new.name, new.barcode);
+    END;
+    CREATE TRIGGER items_words_ai AFTER INSERT ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
+        INSERT INTO items_words (rowid, sku, name) VALUES (new.rowid, new.sku, new.name);
+    END;
+    CREATE TRIGGER items_words_ad AFTER DELETE ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
+        INSERT INTO items_words (items_words, rowid, sku, name) VALUES ('delete', old.rowid, old.sku, old.name);
+    END;
+    CREATE TRIGGER items_words_au AFTER UPDATE ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
+        INSERT INTO items_words (items_words, rowid, sku, name) VALUES ('delete', old.rowid, old.sku, old.name);
+        INSERT INTO items_words (rowid, sku, name) VALUES (new.rowid, new.sku, new.name);
+    END;
+"""
+
 MIGRATIONS: list[str] = [
     # 1: catalogue, active cart, payment ledger, orders, refunds
     """
@@ -192,29 +219,7 @@ MIGRATIONS: list[str] = [
     DROP TRIGGER items_words_ai;
     DROP TRIGGER items_words_ad;
     DROP TRIGGER items_words_au;
-    CREATE TRIGGER items_ai AFTER INSERT ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
-        INSERT INTO items_fts (rowid, sku, name, barcode) VALUES (new.rowid, new.sku, new.name, new.barcode);
-    END;
-    CREATE TRIGGER items_ad AFTER DELETE ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
-        INSERT INTO items_fts (items_fts, rowid, sku, name, barcode)
-            VALUES ('delete', old.rowid, old.sku, old.name, old.barcode);
-    END;
-    CREATE TRIGGER items_au AFTER UPDATE ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
-        INSERT INTO items_fts (items_fts, rowid, sku, name, barcode)
-            VALUES ('delete', old.rowid, old.sku, old.name, old.barcode);
-        INSERT INTO items_fts (rowid, sku, name, barcode) VALUES (new.rowid, new.sku, new.name, new.barcode);
-    END;
-    CREATE TRIGGER items_words_ai AFTER INSERT ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
-        INSERT INTO items_words (rowid, sku, name) VALUES (new.rowid, new.sku, new.name);
-    END;
-    CREATE TRIGGER items_words_ad AFTER DELETE ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
-        INSERT INTO items_words (items_words, rowid, sku, name) VALUES ('delete', old.rowid, old.sku, old.name);
-    END;
-    CREATE TRIGGER items_words_au AFTER UPDATE ON items WHEN NOT EXISTS (SELECT 1 FROM items_bulk_write) BEGIN
-        INSERT INTO items_words (items_words, rowid, sku, name) VALUES ('delete', old.rowid, old.sku, old.name);
-        INSERT INTO items_words (rowid, sku, name) VALUES (new.rowid, new.sku, new.name);
-    END;
-    """,
+    """ + BULK_AWARE_TRIGGERS,
     # 5: the catalogue moves to a file of its own (catalogue_db.py), so an import writes it in one
     # transaction while the till's cart and sale writes, here, never wait for it. Its search
     # indexes and triggers go; the items wait in items_to_move until they are committed in the
