@@ -121,7 +121,7 @@ def _profile(core, sku: str, out_file: Path, n: int = 300) -> None:
 
     from pos_app.web import create_app
 
-    app = create_app(core.services, {"TOKEN": core.token})
+    app = create_app(core.local, core.payments.checkout, {"TOKEN": core.token}, sandbox_url=core.sandbox_url)
     app.config["ENDPOINT_URL"] = core.url
     client = app.test_client()
     headers = {"Authorization": f"Bearer {core.token}"}

@@ -11,20 +11,23 @@ def training(tmp_path):
 
 
 def test_open_gives_the_store_without_servers(tmp_path):
-    core = AppCore(training(tmp_path)).open()
+    core = AppCore(training(tmp_path))
+    local = core.open()
     try:
-        assert core.store.catalogue.get("item1") is not None
-        assert not core.ready and core.url is None and core.services.checkout is None
-        core.start_services()
-        assert core.ready and core.url.startswith("http://127.0.0.1:") and core.services.checkout is not None
+        assert local.store.catalogue.get("item1") is not None and core.open() is local
+        assert not core.ready and core.url is None and core.payments is None
+        payments = core.start_services()
+        assert core.ready and core.url.startswith("http://127.0.0.1:") and payments.checkout is not None
+        assert core.start_services() is payments and core.payments is payments
     finally:
         core.stop()
 
 
 def test_a_failed_service_start_keeps_the_store_open(tmp_path, monkeypatch):
-    core = AppCore(training(tmp_path)).open()
+    core = AppCore(training(tmp_path))
+    core.open()
 
-    def broken_endpoint():  # a fault we can't cause for real: the endpoint failing after payments started
+    def broken_endpoint(*_wiring):  # a fault we can't cause for real: the endpoint failing after payments started
         raise ConfigError("endpoint could not start")
 
     monkeypatch.setattr(core, "_start_endpoint", broken_endpoint)
@@ -32,7 +35,7 @@ def test_a_failed_service_start_keeps_the_store_open(tmp_path, monkeypatch):
         with pytest.raises(ConfigError):
             core.start_services()
         assert not core.ready and core.sandbox_url is None  # the sandbox it had started was stopped
-        core.store.carts.add("item1")  # the window can go on using the cart
-        assert core.store.carts.snapshot().lines == {"item1": 1}
+        core.local.store.carts.add("item1")  # the window can go on using the cart
+        assert core.local.store.carts.snapshot().lines == {"item1": 1}
     finally:
         core.stop()
