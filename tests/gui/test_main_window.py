@@ -288,3 +288,18 @@ def test_the_hint_says_when_a_search_matches_more_than_it_can_list(qtbot, pos):
     assert hint.text() == f"More than {SEARCH_CAP:,} items match: keep typing to narrow the list"
     pos.search("widget 0001")  # 10 matches: the usual hint again
     assert hint.text().startswith("Enter adds")
+
+
+def test_a_window_over_the_local_context_alone_sells_nothing_until_handed_payments(qtbot, opened_core):
+    from pos_app.qt.main_window import MainWindow
+
+    window = MainWindow(opened_core.open())  # no PaymentsContext: nothing to charge with
+    qtbot.addWidget(window)
+    window.local.carts.add("latte")
+    window.charge()
+    assert window.payment_dialog is None and not window.queue.busy and window.payments is None
+    assert opened_core.open().store.ledger.all() == []  # no PaymentIntent was asked for
+    assert window.open_history() is None and window.open_report() is None
+    window.clear_cart()  # a void before payments: nothing to cancel, and nothing breaks
+    assert window.local.carts.snapshot().empty
+    window.shutdown()

@@ -228,3 +228,16 @@ def test_a_refund_the_processor_refuses_says_why_and_changes_nothing(qtbot, core
     assert confirm_button(dialog).isEnabled()  # the cashier may try again (or cancel)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_the_refund_dialog_works_given_only_what_it_receives(qtbot, core):
+    """No window, no core: the order book, the refund entry point and a locale are all it needs."""
+    order = sell(core, {"item2": 1})  # $10.00
+    dialog = RefundDialog(order, core.local.store.orders, core.payments.checkout.refund, "de_DE")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "10,00" in dialog.amount_label.text()  # the locale it was given, not the till's
+    with qtbot.waitSignal(dialog.refunded, timeout=TIMEOUT) as refunded:
+        qtbot.mouseClick(confirm_button(dialog), Qt.MouseButton.LeftButton)
+    assert (refunded.args[0].amount, refunded.args[0].status) == (1000, "succeeded")
+    assert core.local.store.orders.get(order.id).refunded == 1000
