@@ -59,11 +59,11 @@ def run(data_dirs: tuple[Path, Path], lines: int, runs: int, warmup: int = 5, pr
         log=print) -> dict:
     small_core, large_core = _start_core(data_dirs[0]), _start_core(data_dirs[1])
     try:
-        skus = [r[0] for r in large_core.store.db.query("SELECT sku FROM items ORDER BY rowid LIMIT ?", (lines,))]
+        skus = [r[0] for r in large_core.local.store.db.query("SELECT sku FROM items ORDER BY rowid LIMIT ?", (lines,))]
         if len(skus) < lines:
             raise RuntimeError(f"the catalogue holds fewer than {lines} items")
-        small_core.store.carts.replace({skus[0]: 1})
-        large_core.store.carts.replace({sku: 1 for sku in skus})
+        small_core.local.store.carts.replace({skus[0]: 1})
+        large_core.local.store.carts.replace({sku: 1 for sku in skus})
         target = skus[lines // 2]  # a line in the middle of the big cart
         small, large = Client(small_core), Client(large_core)
         put_small, put_large, post_large, put_large_2 = [], [], [], []
@@ -92,7 +92,7 @@ def run(data_dirs: tuple[Path, Path], lines: int, runs: int, warmup: int = 5, pr
             _profile(large_core, target, profile_to)
         small.close()
         large.close()
-        revisions_distinct = len({small_core.store.carts.uuid, large_core.store.carts.uuid}) == 2
+        revisions_distinct = len({small_core.local.store.carts.uuid, large_core.local.store.carts.uuid}) == 2
     finally:
         small_core.stop()
         large_core.stop()
