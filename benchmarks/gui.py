@@ -139,7 +139,7 @@ class Till:
 
     @property
     def carts(self):
-        return self.core.services.carts
+        return self.core.local.carts
 
     def close(self) -> None:
         from PySide6.QtCore import QCoreApplication, QEvent
@@ -212,7 +212,7 @@ def bench_search(tills: list[Till], queries: list[str], reps: int, log=print) ->
                     t_model = now_ms()
                     t_paint = till.catalogue_paints.wait_for_paint(paints)
                     s0 = now_ms()
-                    till.core.store.catalogue.search(typed, None, limit=PAGE_SIZE)
+                    till.core.local.store.catalogue.search(typed, None, limit=PAGE_SIZE)
                     s1 = now_ms()
                     if rep == 0:
                         continue
@@ -312,7 +312,7 @@ def bench_scan(tills: list[Till], sample: Callable[[int, int], list[tuple]], run
         try:
             rows = dict(check.execute("SELECT sku, qty FROM cart_lines WHERE cart_id = ?",
                                       (till.carts.cart_id,)).fetchall())
-            synchronous = till.core.store.db.conn.execute("PRAGMA synchronous").fetchone()[0]
+            synchronous = till.core.local.store.db.conn.execute("PRAGMA synchronous").fetchone()[0]
         finally:
             check.close()
         committed = rows == expected
@@ -571,12 +571,12 @@ def _headless_sale(till: Till, skus: list[str]) -> float:
     from tests.integration.payments.helpers import confirm_as_browser
 
     _wait_idle_empty(till)
-    checkout = till.core.services.checkout
+    checkout = till.core.payments.checkout
     t0 = now_ms()
     for sku in skus:
         till.carts.add(sku, 1)
     prepared = checkout.prepare()
-    result = confirm_as_browser(till.core.services, prepared.client_secret, CARD)
+    result = confirm_as_browser(till.core.payments, prepared.client_secret, CARD)
     assert result.get("status") == "succeeded", result
     checkout.finalize(prepared.payment_intent)
     elapsed = now_ms() - t0

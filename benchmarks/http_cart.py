@@ -59,12 +59,12 @@ def run(data_dirs: tuple[Path, Path], lines: int, runs: int, warmup: int = 5, pr
         log=print) -> dict:
     small_core, large_core = _start_core(data_dirs[0]), _start_core(data_dirs[1])
     try:
-        skus = [r[0] for r in large_core.store.catalogue.db.query("SELECT sku FROM items ORDER BY rowid LIMIT ?",
-                                                                  (lines,))]
+        skus = [r[0] for r in large_core.local.store.catalogue.db.query(
+            "SELECT sku FROM items ORDER BY rowid LIMIT ?", (lines,))]
         if len(skus) < lines:
             raise RuntimeError(f"the catalogue holds fewer than {lines} items")
-        small_core.store.carts.replace({skus[0]: 1})
-        large_core.store.carts.replace({sku: 1 for sku in skus})
+        small_core.local.store.carts.replace({skus[0]: 1})
+        large_core.local.store.carts.replace({sku: 1 for sku in skus})
         target = skus[lines // 2]  # a line in the middle of the big cart
         small, large = Client(small_core), Client(large_core)
         put_small, put_large, post_large, put_large_2 = [], [], [], []
@@ -93,7 +93,7 @@ def run(data_dirs: tuple[Path, Path], lines: int, runs: int, warmup: int = 5, pr
             _profile(large_core, target, profile_to)
         small.close()
         large.close()
-        revisions_distinct = len({small_core.store.carts.uuid, large_core.store.carts.uuid}) == 2
+        revisions_distinct = len({small_core.local.store.carts.uuid, large_core.local.store.carts.uuid}) == 2
     finally:
         small_core.stop()
         large_core.stop()
@@ -122,7 +122,7 @@ def _profile(core, sku: str, out_file: Path, n: int = 300) -> None:
 
     from pos_app.web import create_app
 
-    app = create_app(core.services, {"TOKEN": core.token})
+    app = create_app(core.local, core.payments.checkout, {"TOKEN": core.token}, sandbox_url=core.sandbox_url)
     app.config["ENDPOINT_URL"] = core.url
     client = app.test_client()
     headers = {"Authorization": f"Bearer {core.token}"}

@@ -11,34 +11,40 @@ import json
 import logging
 import signal
 import threading
+from typing import TYPE_CHECKING
 
 from pos_app.config import TRAINING, Settings
 from pos_app.core import AppCore
 from pos_app.errors import UserFacingError
 
+if TYPE_CHECKING:
+    from pos_app.contexts import PaymentsContext
+    from pos_app.payments.checkout import CheckoutService
+
 log = logging.getLogger(__name__)
 
 
-def ready_line(core: AppCore) -> dict:
-    line = {"url": core.url, "token": core.token, "mode": core.mode}
-    if core.mode == TRAINING:
-        line["sandbox_url"] = core.sandbox_url
-    line["publishable_key"] = core.services.publishable_key
-    if core.certificate_fingerprint:
-        line["certificate_sha256"] = core.certificate_fingerprint
+def ready_line(payments: PaymentsContext, mode: str) -> dict[str, str]:
+    endpoint = payments.endpoint
+    line = {"url": endpoint.url, "token": endpoint.token, "mode": mode}
+    if mode == TRAINING and payments.sandbox_url:
+        line["sandbox_url"] = payments.sandbox_url
+    line["publishable_key"] = payments.publishable_key
+    if endpoint.certificate_fingerprint:
+        line["certificate_sha256"] = endpoint.certificate_fingerprint
     return line
 
 
-def reconcile(core: AppCore) -> None:
+def reconcile(checkout: CheckoutService) -> None:
     """Settle payments left open by a previous run; serve anyway if Stripe can't be reached."""
     try:
-        report = core.services.checkout.reconcile()
+        report = checkout.reconcile()
     except UserFacingError as exc:
         log.warning("start-up reconciliation failed: %s", exc)
         return
-    if getattr(report, "in_doubt", False):
+    if report.in_doubt:
         log.warning("start-up reconciliation: a payment is in doubt (%s); the cart stays as charged "
-                    "until a later check reaches the card processor", getattr(report, "error", None))
+                    "until a later check reaches the card processor", report.error)
 
 
 def run_serve(settings: Settings) -> int:
@@ -50,15 +56,16 @@ def run_serve(settings: Settings) -> int:
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     core = AppCore(settings, command="pos-app serve")
     try:
-        core.start()
-        reconcile(core)
+        core.open()
+        payments = core.start_services()
+        reconcile(payments.checkout)
         if stop.is_set():
             return 0
         try:
-            print(json.dumps(ready_line(core)), flush=True)
+            print(json.dumps(ready_line(payments, core.mode)), flush=True)
         except BrokenPipeError:
             log.warning("stdout is closed; serving anyway")
-        log.info("serving %s (%s mode); stop with Ctrl+C", core.url, core.mode)
+        log.info("serving %s (%s mode); stop with Ctrl+C", payments.endpoint.url, core.mode)
         while not stop.wait(1.0):
             pass
         log.info("stopping")

@@ -77,16 +77,16 @@ def main() -> int:
         settings = Settings.load(environ={}, env_file=None).with_(data_dir=Path(folder), **SHOP)
         core = AppCore(settings).start()
         try:
-            core.store.catalogue.upsert(TAXED)
-            orders = [sell(core.services, core.sandbox_url, lines, card) for lines, card in SALES]
+            core.local.store.catalogue.upsert(TAXED)
+            orders = [sell(core, lines, card) for lines, card in SALES]
             shown = orders[2]
-            core.services.checkout.refund(shown.id, lines=[("olive-oil", 1)], reason="requested_by_customer")
+            core.payments.checkout.refund(shown.id, lines=[("olive-oil", 1)], reason="requested_by_customer")
 
             receipt = receipt_document(orders[-1], settings, core.mode)  # as printed after the sale
             pdf = save_pdf(receipt, Path(folder) / "receipt.pdf")
             pdf_page_image(pdf, 520).save(str(args.out / "receipt.png"))
 
-            window = HistoryWindow(core.services, settings, core.mode)
+            window = HistoryWindow(core.local, core.payments)
             window.resize(1240, 700)
             window.show()
             window.select_order(shown.id)

@@ -39,15 +39,15 @@ def prepare_environment() -> None:
 
 def build_main_window(core, *, queue=None, reconcile: bool = True):
     """The till window over an AppCore, started or only opened (shared by run_gui, the tests and
-    the tester kit).
+    the tester kit): built over its local context, and given its payments context if it has one.
 
     With reconcile=True a reconciliation is queued on the checkout worker straight away (over an
-    opened-only core: as soon as the window hears that the services started).
+    opened-only core: as soon as the window is handed the payments context).
     """
     from pos_app.qt.main_window import MainWindow
     from pos_app.qt.workers import CheckoutQueue
 
-    window = MainWindow(core, queue or CheckoutQueue())
+    window = MainWindow(core.open(), queue or CheckoutQueue(), payments=core.payments)
     if reconcile:
         window.start_reconcile()
     return window
@@ -57,9 +57,10 @@ class ServicesStarter(QObject):
     """core.start_services() on a thread of its own; the outcome comes back as a queued signal.
 
     The window is on screen meanwhile: the store is open, so the cashier can build the cart.
+    `started` carries the PaymentsContext, which the window is handed (services_started).
     """
 
-    started = Signal()
+    started = Signal(object)  # the PaymentsContext
     failed = Signal(object)  # the exception
 
     def __init__(self, core, parent: QObject | None = None) -> None:
@@ -74,12 +75,12 @@ class ServicesStarter(QObject):
 
     def _run(self) -> None:  # the starter thread
         try:
-            self._core.start_services()
+            payments = self._core.start_services()
         except Exception as exc:  # shown in the window; the catalogue and cart keep working
             log.exception("payments and the local endpoint did not start")
             self.failed.emit(exc)
         else:
-            self.started.emit()
+            self.started.emit(payments)
 
     def wait(self, timeout_s: float = START_JOIN_TIMEOUT_S) -> bool:
         """Let a start still running finish (before core.stop()); True if none is running."""
@@ -126,7 +127,8 @@ def run_gui(settings: Settings) -> int:
     app.setApplicationName("pos-app")
     QApplication.setApplicationDisplayName("pos-app")  # a static method of QGuiApplication
 
-    core = AppCore(settings, command="the till window (pos-app)").open()
+    core = AppCore(settings, command="the till window (pos-app)")
+    core.open()
     window = build_main_window(core, reconcile=True)  # the reconcile runs once the services are up
     warm_pages = []  # Chromium starts once the payments are up (its first page costs ~70 ms here)
     window.payments_ready.connect(lambda: QTimer.singleShot(0, lambda: warm_pages.append(warm_up())))

@@ -10,10 +10,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from pos_app.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from pos_app.contexts import Endpoint
+    from pos_app.payments.gateway import PaymentGateway
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +29,10 @@ class HealthMonitor(QObject):
     #: endpoint healthy, gateway healthy, detail (safe to show)
     checked = Signal(bool, bool, str)
 
-    def __init__(self, core, interval_ms: int = CHECK_INTERVAL_MS, parent: QObject | None = None) -> None:
+    def __init__(self, endpoint: Endpoint, gateway: PaymentGateway, interval_ms: int = CHECK_INTERVAL_MS,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._core = core
+        self._endpoint, self._gateway = endpoint, gateway
         self._busy = threading.Lock()
         self._closed = False
         self._timer = QTimer(self)
@@ -49,17 +55,14 @@ class HealthMonitor(QObject):
 
     def _probe(self) -> None:
         try:
-            endpoint_ok = self._core.endpoint_running
-            gateway, detail, gateway_ok = self._core.services.gateway, "", False
-            if gateway is None:
-                detail = "payments are not running"
-            else:
-                now = int(time.time())
-                try:
-                    gateway.list_intents(created_gte=now - 1, created_lt=now)
-                    gateway_ok = True
-                except UserFacingError as exc:
-                    detail = exc.message
+            endpoint_ok = self._endpoint.is_running()
+            detail, gateway_ok = "", False
+            now = int(time.time())
+            try:
+                self._gateway.list_intents(created_gte=now - 1, created_lt=now)
+                gateway_ok = True
+            except UserFacingError as exc:
+                detail = exc.message
             if not endpoint_ok:
                 detail = "the local endpoint has stopped" + (f"; {detail}" if detail else "")
             if not self._closed:

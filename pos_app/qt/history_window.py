@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
@@ -36,6 +37,9 @@ from pos_app.qt.review_dialog import ReviewDialog
 from pos_app.qt.style import badge_style, show_kind
 from pos_app.qt.workers import CheckoutQueue
 from pos_app.store import RefundRecord
+
+if TYPE_CHECKING:
+    from pos_app.contexts import LocalContext, PaymentsContext
 
 log = logging.getLogger(__name__)
 
@@ -95,11 +99,12 @@ class _CheckoutEvents(QObject):
 class HistoryWindow(QWidget):
     refund_made = Signal(object)  # RefundRecord
 
-    def __init__(self, services, settings, mode: str, queue: CheckoutQueue | None = None,
+    def __init__(self, local: LocalContext, payments: PaymentsContext, queue: CheckoutQueue | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("historyWindow")
-        self.services, self.settings, self.mode = services, settings, mode
+        self.local, self.payments = local, payments
+        self.settings, self.mode = local.settings, local.mode
         self.queue = queue or CheckoutQueue(self)
         self.refund_dialog: RefundDialog | None = None
         self.report_dialog: ReportDialog | None = None
@@ -110,7 +115,7 @@ class HistoryWindow(QWidget):
 
         self._build_form()
         self._build_shortcuts()
-        self.setWindowTitle("Order history" + (" — TRAINING" if mode == TRAINING else ""))
+        self.setWindowTitle("Order history" + (" — TRAINING" if self.mode == TRAINING else ""))
         self.resize(1180, 700)
         self.reload()
         self.search.setFocus()
@@ -189,7 +194,7 @@ class HistoryWindow(QWidget):
         """Load the orders for the search text again, keeping the selected order if it is still there."""
         keep = self.current_order.id if self.current_order else None
         text = self.search.text().strip()
-        orders = self.services.store.orders
+        orders = self.local.store.orders
         if text:
             found = orders.search(text, self.settings.currency, SEARCH_LIMIT)
             self.model.set_orders(found)
@@ -232,7 +237,7 @@ class HistoryWindow(QWidget):
         if order is None:
             self.details.setHtml("<p style='color:#6b7280'>No order selected.</p>")
         else:
-            refunds = self.services.store.orders.refunds_for(order.id)
+            refunds = self.local.store.orders.refunds_for(order.id)
             self.details.setHtml(receipt_html(order, self.settings, self.mode)
                                  + refunds_html(order, refunds, self.settings.locale))
             self._follow_refunds(order, refunds)
@@ -241,9 +246,9 @@ class HistoryWindow(QWidget):
     def _follow_refunds(self, order: Order, refunds: list[RefundRecord]) -> None:
         """Ask the processor, off the GUI thread, about the order's refunds that may still move: on
         their way (Stripe's 'pending'), or succeeded lately (Stripe can still fail those)."""
-        checkout = self.services.checkout
+        checkout = self.payments.checkout
         recent = time.time() - FOLLOW_REFUNDS_FOR
-        if checkout is None or not any(r.status == "processing" or (r.status == "succeeded" and r.refund_id
+        if not any(r.status == "processing" or (r.status == "succeeded" and r.refund_id
                                                                      and r.created_at >= recent) for r in refunds):
             return
         self.queue.submit("follow-refunds", lambda: checkout.follow_refunds(order.id, recheck_succeeded=True),
@@ -258,7 +263,7 @@ class HistoryWindow(QWidget):
                                       else "Nothing left to refund on this order" if order else "Choose an order")
 
     def _refresh_order(self, order_id: int) -> None:
-        order = self.services.store.orders.get(order_id)
+        order = self.local.store.orders.get(order_id)
         if order is not None:
             self.model.update_order(order)
             if self.current_order is not None and self.current_order.id == order_id:
@@ -271,7 +276,7 @@ class HistoryWindow(QWidget):
         order = order or self.current_order
         if order is None:
             raise UserFacingError("Choose an order first.")
-        refunds = self.services.store.orders.refunds_for(order.id)
+        refunds = self.local.store.orders.refunds_for(order.id)
         return receipt_document(order, self.settings, self.mode, refunds=refunds, copy=True)
 
     def reprint(self) -> None:
@@ -309,7 +314,8 @@ class HistoryWindow(QWidget):
             return None
         if self.refund_dialog is not None:
             self.refund_dialog.deleteLater()
-        dialog = RefundDialog(order, self.services, self.settings, self.queue, self)
+        dialog = RefundDialog(order, self.local.store.orders, self.payments.checkout.refund, self.settings.locale,
+                              self.queue, self)
         dialog.refunded.connect(self._on_refund_dialog_refunded)
         dialog.finished.connect(self._on_refund_dialog_finished)
         self.refund_dialog = dialog
@@ -318,7 +324,7 @@ class HistoryWindow(QWidget):
 
     def _on_refund_dialog_refunded(self, record: RefundRecord) -> None:
         self._refresh_order(record.order_id)
-        order = self.services.store.orders.get(record.order_id)
+        order = self.local.store.orders.get(record.order_id)
         amount = format_money(Money(record.amount, record.currency), self.settings.locale)
         self._set_status(f"Refunded {amount} of order {order.number} ({record.refund_id}).")
         self.refund_made.emit(record)
@@ -329,14 +335,13 @@ class HistoryWindow(QWidget):
     def open_report(self) -> ReportDialog:
         if self.report_dialog is not None:
             self.report_dialog.deleteLater()
-        self.report_dialog = ReportDialog(self.services, self.settings, self.mode, self.queue, self)
+        self.report_dialog = ReportDialog(self.local.store.orders, self.payments.gateway, self.settings, self.queue,
+                                          self)
         self.report_dialog.show()
         return self.report_dialog
 
     def open_review(self) -> ReviewDialog | None:
-        desk = getattr(self.services, "review_desk", None)
-        if desk is None:  # payments not started yet
-            return None
+        desk = self.payments.review_desk
         if self.review_dialog is not None:
             self.review_dialog.deleteLater()
         self.review_dialog = ReviewDialog(desk, self.settings, self.queue, self)
@@ -346,7 +351,7 @@ class HistoryWindow(QWidget):
         return self.review_dialog
 
     def _update_review_button(self) -> None:
-        waiting = self.services.store.reviews.count_open()
+        waiting = self.local.store.reviews.count_open()
         self.review_button.setText(f"Review list ({waiting} to refund)…" if waiting else "Review list…")
         self.review_button.setStyleSheet("background: #fef3c7; color: #92400e; font-weight: 600;"
                                          if waiting else "")
@@ -379,15 +384,14 @@ class HistoryWindow(QWidget):
             self.reload()
 
     def showEvent(self, event: QShowEvent) -> None:
-        subscribe = getattr(self.services.checkout, "subscribe", None)
-        if self._unsubscribe is None and subscribe is not None:
+        if self._unsubscribe is None:
             events = self._events
 
             def listener(name: str) -> None:  # on a worker thread; the window may be gone (till closed)
                 if shiboken6.isValid(events):
                     events.event.emit(name)
 
-            self._unsubscribe = subscribe(listener)
+            self._unsubscribe = self.payments.events.subscribe(listener)
             self.reload()  # sales made while the window was closed
         super().showEvent(event)
 
@@ -404,17 +408,17 @@ class HistoryWindow(QWidget):
         show_kind(self.status, text, kind)
 
 
-def open_history(main_window: QWidget | None, services, settings, mode: str) -> HistoryWindow:
+def open_history(main_window: QWidget | None, local: LocalContext, payments: PaymentsContext) -> HistoryWindow:
     """Show the order history over the till (one per till window), newest orders first."""
     window = main_window.findChild(HistoryWindow, "historyWindow") if main_window is not None else None
     if window is None:
-        window = HistoryWindow(services, settings, mode, parent=main_window)
+        window = HistoryWindow(local, payments, parent=main_window)
     window.show()
     window.raise_()
     window.activateWindow()
     return window
 
 
-def open_report(main_window: QWidget | None, services, settings, mode: str) -> ReportDialog:
+def open_report(main_window: QWidget | None, local: LocalContext, payments: PaymentsContext) -> ReportDialog:
     """The Z report for today, from the till (Ctrl+Shift+Z)."""
-    return open_history(main_window, services, settings, mode).open_report()
+    return open_history(main_window, local, payments).open_report()

@@ -7,8 +7,9 @@ item (or the item of a scanned barcode), Down moves into the list; F4 goes to th
 The window renders state and sends intents: cart changes go to CartService (quick local
 SQLite commits, fine on the GUI thread), checkout calls go to the CheckoutQueue worker.
 
-It opens before payments are up: over an AppCore that is only open()ed, the catalogue and cart
-work at once and Charge stays disabled ("starting payments…") until services_started().
+It opens before payments are up: built over the LocalContext (settings, store), the catalogue and
+cart work at once and Charge stays disabled ("starting payments…") until it is handed the
+PaymentsContext (services_started(payments)).
 
 Keystrokes stay cheap whatever the catalogue's size: a search is one page (CatalogueModel), the
 tables' columns have fixed widths (ResizeToContents would make Qt format every cell of every row
@@ -19,6 +20,7 @@ the event loop, instead of once per digit.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFontMetrics, QKeySequence, QShortcut
@@ -40,6 +42,9 @@ from pos_app.qt.style import TILL_STYLE, badge_style, show_kind
 from pos_app.qt.workers import CheckoutQueue
 from pos_app.store import CartSnapshot
 
+if TYPE_CHECKING:
+    from pos_app.contexts import LocalContext, PaymentsContext
+
 log = logging.getLogger(__name__)
 
 ALL_CATEGORIES = "All categories"
@@ -51,10 +56,10 @@ MAX_COLUMN_WIDTH = 220
 
 
 class MainWindow(QMainWindow):
-    """The till. `core` is an AppCore, opened or started; `queue` runs checkout calls off the GUI thread.
+    """The till over `local` (settings, store); `queue` runs checkout calls off the GUI thread.
 
-    Over an opened-only core, call services_started() (or services_failed()) on the GUI thread
-    once core.start_services() has returned (or raised).
+    `payments`, if already started, is handed over at once; otherwise call services_started(payments)
+    (or services_failed(exc)) on the GUI thread once AppCore.start_services() has returned (or raised).
     """
 
     payment_dialog_opened = Signal(object)  # PaymentDialog
@@ -62,18 +67,18 @@ class MainWindow(QMainWindow):
     reconcile_finished = Signal(object)  # ReconcileReport (or the exception)
     payments_ready = Signal()  # services_started(): Charge can be taken once the cart allows
 
-    def __init__(self, core, queue: CheckoutQueue | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, local: LocalContext, queue: CheckoutQueue | None = None, parent: QWidget | None = None,
+                 *, payments: PaymentsContext | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.core = core
-        self.services = core.services
-        self.settings = core.settings
+        self.local = local
+        self.payments: PaymentsContext | None = payments  # None until services_started(payments)
+        self.settings = local.settings
         self.queue = queue or CheckoutQueue(self)
         self.payment_dialog = None
         self._preparing = False
         self._reconcile_in_doubt = False
         self._reconciling = False
-        self._services_ready = core.ready
         self._reconcile_wanted = False  # start_reconcile() asked for before the services were up
         self._unsubscribe_checkout = None
         self.health: HealthMonitor | None = None  # endpoint and gateway health, once payments run
@@ -88,11 +93,11 @@ class MainWindow(QMainWindow):
         plain_text_labels(self)  # the status bar's labels too (the form's are plain already)
         self._build_models()
         self._build_shortcuts()
-        self._connect_checkout_events()
-        if self._services_ready:
-            self._start_health_checks()
+        if payments is not None:
+            self._connect_checkout_events(payments)
+            self._start_health_checks(payments)
         self._show_snapshot()
-        self.setWindowTitle(f"{self.settings.shop_name} — pos-app" + (" (TRAINING)" if core.mode == TRAINING else ""))
+        self.setWindowTitle(f"{self.settings.shop_name} — pos-app" + (" (TRAINING)" if local.mode == TRAINING else ""))
         self.resize(1180, 720)
         self.search.setFocus()
 
@@ -124,13 +129,13 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 4)
         splitter.setSizes([650, 520])
 
-        mode = self.core.mode
+        mode = self.local.mode
         self.mode_badge.setText(mode.upper())
         self.mode_badge.setStyleSheet(badge_style(mode))
         self.mode_badge.setToolTip({TRAINING: "Training mode: payments go to the built-in sandbox; no real money"}
                                    .get(mode, f"{mode} mode: payments go to Stripe"))
         self.category.addItem(ALL_CATEGORIES, None)
-        self._categories = self.services.store.catalogue.categories()
+        self._categories = self.local.store.catalogue.categories()
         for name in self._categories:
             self.category.addItem(name, name)
 
@@ -147,10 +152,11 @@ class MainWindow(QMainWindow):
         bar = QStatusBar(self)
         bar.setObjectName("statusBar")
         self.setStatusBar(bar)
-        self.status_mode = self._status_label("statusMode", f"Mode: {self.core.mode.upper()}")
-        self.status_endpoint = self._status_label("statusEndpoint", f"Endpoint: {self.core.url or STARTING_PAYMENTS}")
+        self.status_mode = self._status_label("statusMode", f"Mode: {self.local.mode.upper()}")
+        endpoint = self.payments.endpoint.url if self.payments is not None else STARTING_PAYMENTS
+        self.status_endpoint = self._status_label("statusEndpoint", f"Endpoint: {endpoint}")
         self.status_gateway = self._status_label(
-            "statusGateway", "Gateway: checking…" if self._services_ready else f"Gateway: {STARTING_PAYMENTS}")
+            "statusGateway", "Gateway: checking…" if self.payments is not None else f"Gateway: {STARTING_PAYMENTS}")
         for label in (self.status_mode, self.status_endpoint, self.status_gateway):
             bar.addPermanentWidget(label)
 
@@ -161,10 +167,10 @@ class MainWindow(QMainWindow):
 
     def _build_models(self) -> None:
         locale = self.settings.locale
-        self.catalogue_model = CatalogueModel(self.services.store.catalogue, locale, self)
-        self.cart_model = CartModel(self.services.carts, locale, self)
+        self.catalogue_model = CatalogueModel(self.local.store.catalogue, locale, self)
+        self.cart_model = CartModel(self.local.carts, locale, self)
         self.cart_model.error_occurred.connect(self.show_error)
-        self.cart_bridge = CartBridge(self.services.carts, self)
+        self.cart_bridge = CartBridge(self.local.carts, self)
         self.cart_bridge.cart_changed.connect(self._on_cart_changed)
 
         sample_price = money_text(Money(999_999, self.settings.currency), locale)
@@ -230,55 +236,58 @@ class MainWindow(QMainWindow):
 
     def open_history(self):
         """The order history (F9): reprint, refund, Z report (pos_app/qt/history_window.py)."""
-        if self._needs_services("the order history opens"):
+        if self.payments is None:
+            self._tell_payments_starting("the order history opens")
             return None
         from pos_app.qt.history_window import open_history
-        return open_history(self, self.services, self.settings, self.core.mode)
+        return open_history(self, self.local, self.payments)
 
     def open_report(self):
         """Today's end-of-day (Z) report (Ctrl+Shift+Z)."""
-        if self._needs_services("the report opens"):
+        if self.payments is None:
+            self._tell_payments_starting("the report opens")
             return None
         from pos_app.qt.history_window import open_report
-        return open_report(self, self.services, self.settings, self.core.mode)
+        return open_report(self, self.local, self.payments)
 
-    def _connect_checkout_events(self) -> None:
-        subscribe = getattr(self.services.checkout, "subscribe", None)
-        if subscribe is not None and self._unsubscribe_checkout is None:
+    def _connect_checkout_events(self, payments: PaymentsContext) -> None:
+        if self._unsubscribe_checkout is None:
             self._checkout_events = _CheckoutEvents(self)
             self._checkout_events.event.connect(self._on_checkout_event)
-            self._unsubscribe_checkout = subscribe(self._checkout_events.event.emit)
+            self._unsubscribe_checkout = payments.events.subscribe(self._checkout_events.event.emit)
 
     # -- payments starting in the background ---------------------------------------------------
 
     @property
     def services_ready(self) -> bool:
         """Payments and the local endpoint run: a Charge can be taken."""
-        return self._services_ready
+        return self.payments is not None
 
-    def services_started(self) -> None:
-        """core.start_services() has returned: enable Charge, listen to checkout, run a wanted reconcile."""
-        if self._services_ready:
+    def services_started(self, payments: PaymentsContext) -> None:
+        """AppCore.start_services() has returned `payments`: enable Charge, listen to checkout, run a
+        wanted reconcile."""
+        if self.payments is not None:
             return
-        self._services_ready = True
-        self._connect_checkout_events()
-        self.status_endpoint.setText(f"Endpoint: {self.core.url}")
+        self.payments = payments
+        self._connect_checkout_events(payments)
+        self.status_endpoint.setText(f"Endpoint: {payments.endpoint.url}")
         self.status_gateway.setText("Gateway: checking…")
         self.status_gateway.setToolTip("")
         self._update_actions()
-        self._start_health_checks()
+        self._start_health_checks(payments)
         if self._reconcile_wanted:
             self._reconcile_wanted = False
             self.start_reconcile()
         self.payments_ready.emit()
 
-    def _start_health_checks(self) -> None:
-        self.health = HealthMonitor(self.core, parent=self)
+    def _start_health_checks(self, payments: PaymentsContext) -> None:
+        self.health = HealthMonitor(payments.endpoint, payments.gateway, parent=self)
         self.health.checked.connect(self._on_health_checked)
         self.health.start()
 
     def _on_health_checked(self, endpoint_ok: bool, gateway_ok: bool, detail: str) -> None:
-        self.status_endpoint.setText(f"Endpoint: {self.core.url}" if endpoint_ok else "Endpoint: not running")
+        url = self.payments.endpoint.url if self.payments is not None else ""
+        self.status_endpoint.setText(f"Endpoint: {url}" if endpoint_ok else "Endpoint: not running")
         self._set_gateway_status(gateway_ok, detail)
 
     def services_failed(self, exc: BaseException) -> None:
@@ -288,12 +297,8 @@ class MainWindow(QMainWindow):
         self.show_error(_error_text("Card payments could not be started", exc))
         self._update_actions()
 
-    def _needs_services(self, what: str) -> bool:
-        """True if payments are not up yet (and the cashier has been told)."""
-        if self._services_ready:
-            return False
+    def _tell_payments_starting(self, what: str) -> None:
         self.show_info(f"Payments are still starting: {what} in a moment.")
-        return True
 
     # -- catalogue -----------------------------------------------------------------------------
 
@@ -321,7 +326,7 @@ class MainWindow(QMainWindow):
     def _update_catalogue_hint(self, text: str, category) -> None:
         """Say so when a query matches more items than a search gives (CatalogueStore.SEARCH_CAP)."""
         capped = (bool(text) and self.catalogue_model.rowCount() >= PAGE_SIZE
-                  and self.services.store.catalogue.match_count(text, category) > SEARCH_CAP)
+                  and self.local.store.catalogue.match_count(text, category) > SEARCH_CAP)
         self.catalogue_hint.setText(f"More than {SEARCH_CAP:,} items match: keep typing to narrow the list"
                                     if capped else CATALOGUE_HINT)
         if self.catalogue_hint.property("capped") != capped:
@@ -339,7 +344,7 @@ class MainWindow(QMainWindow):
     def _on_search_return_pressed(self) -> None:
         text = self.search.text().strip()
         if text.isdigit() and len(text) >= MIN_BARCODE_LENGTH:
-            item = self.services.store.catalogue.by_barcode(text)
+            item = self.local.store.catalogue.by_barcode(text)
             if item is not None:
                 if self._add_sku(item.sku):
                     self._clear_after_scan()
@@ -368,7 +373,7 @@ class MainWindow(QMainWindow):
 
     def _add_sku(self, sku: str) -> bool:
         try:
-            snapshot = self.services.carts.add(sku, 1)
+            snapshot = self.local.carts.add(sku, 1)
         except UserFacingError as exc:
             self.show_error(str(exc))
             return False
@@ -379,7 +384,7 @@ class MainWindow(QMainWindow):
                 self.cart_model.index(row, CartColumn.QTY),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
             self.cart_table.scrollTo(self.cart_model.index(row, 0))
-        item = self.services.carts.item(sku)
+        item = self.local.carts.item(sku)
         self.show_info(f"Added {item.name if item else sku}")
         return True
 
@@ -399,13 +404,12 @@ class MainWindow(QMainWindow):
         """A void: the cart closes and a new one starts; its open payments are cancelled off the
         GUI thread (one that lands anyway goes to the review list, never into the next cart)."""
         try:
-            self._show_snapshot(self.services.carts.clear())
+            self._show_snapshot(self.local.carts.clear())
         except UserFacingError as exc:
             self.show_error(str(exc))
             return
-        checkout = self.services.checkout
-        if checkout is not None:
-            self.queue.submit("close-voided", checkout.close_voided)
+        if self.payments is not None:
+            self.queue.submit("close-voided", self.payments.checkout.close_voided)
 
     def _on_cart_changed(self, snapshot: CartSnapshot) -> None:
         self._show_snapshot(snapshot)
@@ -416,7 +420,7 @@ class MainWindow(QMainWindow):
         A queued signal may carry an older snapshot than one already shown (this window applies
         its own changes at once): the revision tells, without re-pricing the whole cart.
         """
-        carts = self.services.carts
+        carts = self.local.carts
         if snapshot is None or snapshot.uuid != carts.uuid:
             snapshot = carts.snapshot()
         self.cart_model.set_snapshot(snapshot)
@@ -431,29 +435,29 @@ class MainWindow(QMainWindow):
 
     def can_charge(self) -> bool:
         snapshot = self.cart_model.snapshot
-        return (self._services_ready and not snapshot.empty and not snapshot.in_doubt
+        return (self.payments is not None and not snapshot.empty and not snapshot.in_doubt
                 and not self._reconcile_in_doubt and not self._preparing and not self._reconciling
                 and self.payment_dialog is None)
 
     def _update_actions(self) -> None:
         self.charge_button.setEnabled(self.can_charge())
-        self.charge_button.setToolTip(self._charge_tip if self._services_ready
+        self.charge_button.setToolTip(self._charge_tip if self.payments is not None
                                       else f"Card payments: {STARTING_PAYMENTS}\n{self._charge_tip}")
         snapshot = self.cart_model.snapshot
         self.clear_button.setEnabled(not snapshot.empty and not snapshot.frozen and not snapshot.in_doubt)
 
     def charge(self) -> None:
         """Prepare the PaymentIntent on the worker, then open the payment dialog."""
-        if not self.can_charge():
+        if not self.can_charge() or self.payments is None:
             if self.cart_model.snapshot.empty:
                 self.show_error("The cart is empty: add items before charging.")
-            elif not self._services_ready:
+            elif self.payments is None:
                 self.show_info("Payments are still starting: Charge is available in a moment.")
             return
         self._preparing = True
         self._update_actions()
         self.show_info("Preparing the card payment…")
-        checkout = self.services.checkout
+        checkout = self.payments.checkout
         self.queue.submit("prepare", checkout.prepare, self._on_prepare_succeeded, self._on_prepare_failed)
 
     def _on_prepare_succeeded(self, prepared) -> None:
@@ -471,7 +475,11 @@ class MainWindow(QMainWindow):
     def open_payment_dialog(self, prepared) -> None:
         from pos_app.qt.payment_dialog import PaymentDialog
 
-        dialog = PaymentDialog(self.core, prepared, self.queue, self)
+        if self.payments is None:  # a PreparedPayment exists only once payments run
+            raise RuntimeError("open_payment_dialog before the payments context was handed over")
+        payments = self.payments
+        dialog = PaymentDialog(prepared, self.settings, payments.checkout, payments.endpoint, payments.sandbox_url,
+                               self.queue, self)
         self.payment_dialog = dialog
         dialog.sale_completed.connect(self._on_dialog_sale_completed)
         dialog.finalize_failed.connect(self._on_dialog_finalize_failed)
@@ -491,7 +499,8 @@ class MainWindow(QMainWindow):
     def _on_dialog_finished(self, dialog) -> None:
         if dialog.needs_abandon():
             # Cancelled: unfreeze the cart; the PaymentIntent stays reusable while the cart is unchanged.
-            self.queue.submit("abandon", self.services.checkout.abandon, None, self._on_abandon_failed)
+            if self.payments is not None:
+                self.queue.submit("abandon", self.payments.checkout.abandon, None, self._on_abandon_failed)
             self.show_info("Payment cancelled. The cart is kept.")
         self.payment_dialog = None
         dialog.deleteLater()
@@ -508,13 +517,13 @@ class MainWindow(QMainWindow):
         """Check payments not in a final state with the gateway (on the worker)."""
         if self._reconciling:
             return
-        if not self._services_ready:
+        if self.payments is None:
             self._reconcile_wanted = True  # runs from services_started()
             return
         self._reconciling = True
         self.doubt_retry.setEnabled(False)
         self._update_actions()
-        self.queue.submit("reconcile", self.services.checkout.reconcile, self._on_reconcile_done,
+        self.queue.submit("reconcile", self.payments.checkout.reconcile, self._on_reconcile_done,
                           self._on_reconcile_done)
 
     def _on_reconcile_done(self, report) -> None:

@@ -10,6 +10,7 @@ records the order; only then does the receipt appear. Esc or Cancel closes witho
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,6 +30,11 @@ from pos_app.qt.style import show_kind
 from pos_app.qt.web_engine import checkout_profile, qwebchannel_script
 from pos_app.qt.workers import CheckoutQueue
 from pos_app.domain.order import card_brand_name
+
+if TYPE_CHECKING:
+    from pos_app.config import Settings
+    from pos_app.contexts import Endpoint
+    from pos_app.payments.checkout import CheckoutService, PreparedPayment
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +64,14 @@ class PaymentDialog(QDialog):
     finalize_failed = Signal(str)  # the page said paid but the app could not confirm it (text safe to show)
     page_state_changed = Signal(str)
 
-    def __init__(self, core, prepared, queue: CheckoutQueue, parent: QWidget | None = None) -> None:
+    def __init__(self, prepared: PreparedPayment, settings: Settings, checkout: CheckoutService, endpoint: Endpoint,
+                 sandbox_url: str | None, queue: CheckoutQueue, parent: QWidget | None = None) -> None:
+        """The card form for `prepared`, loaded from `endpoint` (Stripe.js from `sandbox_url` in
+        training); `checkout` finalizes what the page reports, on `queue`."""
         super().__init__(parent)
         self.setObjectName("paymentDialog")
         self.setModal(True)
-        self.core = core
+        self.settings, self.checkout, self.endpoint, self.sandbox_url = settings, checkout, endpoint, sandbox_url
         self.prepared = prepared
         self.queue = queue
         self.order = None
@@ -104,8 +113,8 @@ class PaymentDialog(QDialog):
         QShortcut(QKeySequence.StandardKey.Print, self, self.print_receipt)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save_receipt_pdf)
         amount = Money(self.prepared.amount, self.prepared.currency)
-        child(form, QLabel, "paymentAmount").setText(format_money(amount, self.core.settings.locale))
-        if self.core.mode == TRAINING:
+        child(form, QLabel, "paymentAmount").setText(format_money(amount, self.settings.locale))
+        if self.settings.mode == TRAINING:
             child(form, QLabel, "paymentTitle").setText("Card payment — TRAINING")
         self.cancel_button.clicked.connect(self.reject)
         self.done_button.clicked.connect(self.accept)
@@ -115,9 +124,9 @@ class PaymentDialog(QDialog):
         self._set_status(STATE_TEXT["loading"])
 
     def _build_page(self) -> None:
-        core = self.core
-        page = CheckoutPage(checkout_profile(), core.url, sandbox_url=core.sandbox_url,
-                            certificate_fingerprint=core.certificate_fingerprint, parent=self.view)
+        endpoint = self.endpoint
+        page = CheckoutPage(checkout_profile(), endpoint.url, sandbox_url=self.sandbox_url,
+                            certificate_fingerprint=endpoint.certificate_fingerprint, parent=self.view)
         page.scripts().insert(qwebchannel_script())
         self.bridge = PaymentBridge(page.on_endpoint, self)
         self.channel = QWebChannel(page)
@@ -131,7 +140,7 @@ class PaymentDialog(QDialog):
         self.bridge.payment_succeeded.connect(self._on_bridge_payment_succeeded)
         self.bridge.payment_declined.connect(self._on_bridge_payment_declined)
         self.bridge.cancel_requested.connect(self.reject)
-        self.view.load(QUrl(f"{core.url}/checkout?token={core.token}"))
+        self.view.load(QUrl(f"{endpoint.url}/checkout?token={endpoint.token}"))
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -187,7 +196,7 @@ class PaymentDialog(QDialog):
         self._finalizing = True
         self.cancel_button.setEnabled(False)
         self._set_status(STATE_TEXT["succeeded"])
-        checkout = self.core.services.checkout
+        checkout = self.checkout
         self.queue.submit("finalize", lambda: checkout.finalize(payment_intent),
                           self._on_finalize_succeeded, self._on_finalize_failed)
 
@@ -196,7 +205,7 @@ class PaymentDialog(QDialog):
     def _on_finalize_succeeded(self, order) -> None:
         self._finalizing = False
         self.order = order
-        self.receipt_view.show_order(order, self.core.settings, self.core.mode)
+        self.receipt_view.show_order(order, self.settings, self.settings.mode)
         self.stack.setCurrentWidget(self.receipt_view)
         self.cancel_button.hide()
         self.print_button.show()
@@ -225,13 +234,13 @@ class PaymentDialog(QDialog):
         """Print the receipt through Qt's print dialog (a no-op before the sale is recorded)."""
         if self.order is None:
             return False
-        return printing.print_receipt(self.order, self.core.settings, self.core.mode, self)
+        return printing.print_receipt(self.order, self.settings, self.settings.mode, self)
 
     def save_receipt_pdf(self, path: str | None = None):
         """Save the receipt as PDF: to `path`, or where the cashier picks in a file dialog."""
         if self.order is None:
             return None
-        settings, mode = self.core.settings, self.core.mode
+        settings, mode = self.settings, self.settings.mode
         if path is not None:
             return printing.save_pdf(printing.receipt_document(self.order, settings, mode), path)
         return printing.save_receipt_pdf(self.order, settings, mode, self)

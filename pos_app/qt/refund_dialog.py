@@ -14,6 +14,8 @@ from html import escape
 
 import logging
 from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,6 +30,9 @@ from pos_app.qt.order_models import card_text
 from pos_app.qt.workers import CheckoutQueue
 from pos_app.store import RefundRecord
 
+if TYPE_CHECKING:
+    from pos_app.store.orders import OrderBook
+
 log = logging.getLogger(__name__)
 
 REASONS = (("requested_by_customer", "Requested by customer"), ("duplicate", "Duplicate payment"),
@@ -40,13 +45,15 @@ class RefundDialog(QDialog):
     refunded = Signal(object)  # RefundRecord of the refund made
     refund_failed = Signal(str)  # the safe message shown
 
-    def __init__(self, order: Order, services, settings, queue: CheckoutQueue | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, order: Order, orders: OrderBook, refund: Callable[..., RefundRecord], locale: str,
+                 queue: CheckoutQueue | None = None, parent: QWidget | None = None) -> None:
+        """`orders` tells what is already refunded; `refund` (CheckoutService.refund) makes the
+        refund, on `queue`; amounts are shown in `locale`."""
         super().__init__(parent)
         self.setObjectName("refundDialog")
         self.setWindowTitle(f"Refund order {order.number}")
         self.setModal(True)
-        self._services, self._settings = services, settings
+        self._orders, self._refund, self._locale = orders, refund, locale
         self._queue = queue or CheckoutQueue(self)
         self.order = order
         self.busy = False
@@ -82,7 +89,7 @@ class RefundDialog(QDialog):
 
     def _load_refunds(self) -> None:
         """What is already refunded (or on its way): amounts and quantities per line."""
-        self._earlier = self._services.store.orders.refunds_for(self.order.id)
+        self._earlier = self._orders.refunds_for(self.order.id)
         live = [r for r in self._earlier if r.status in LIVE_REFUNDS]
         self._taken = sum(r.amount for r in live)
         self._returned: Counter[str] = Counter()
@@ -196,10 +203,10 @@ class RefundDialog(QDialog):
         self.amount_label.setText(f"Refunding {self._money(amount)}…")
         order_id, reason = self.order.id, self.reason_code
         lines = None if self.full_radio.isChecked() else self.chosen_lines()
-        checkout = self._services.checkout
+        refund = self._refund
         log.info("refund of order %s asked: %s", self.order.number, "lines" if lines else "everything left")
         self._queue.submit(f"refund {self.order.number}",
-                           lambda: checkout.refund(order_id, reason=reason, lines=lines),
+                           lambda: refund(order_id, reason=reason, lines=lines),
                            self._on_refund_succeeded, self._on_refund_failed)
 
     def _on_refund_succeeded(self, record: RefundRecord) -> None:
@@ -212,7 +219,7 @@ class RefundDialog(QDialog):
         self._set_busy(False)
         text = str(exc) if isinstance(exc, UserFacingError) else "The refund failed unexpectedly (see the log)."
         # Whatever happened, show the order as the store now has it (a refusal changes nothing).
-        self.order = self._services.store.orders.get(self.order.id) or self.order
+        self.order = self._orders.get(self.order.id) or self.order
         self._load_refunds()
         for line in self.order.lines:
             spin = self._spins[line.sku]
@@ -238,4 +245,4 @@ class RefundDialog(QDialog):
         super().reject()
 
     def _money(self, amount: int) -> str:
-        return format_money(Money(amount, self.order.currency), self._settings.locale)
+        return format_money(Money(amount, self.order.currency), self._locale)

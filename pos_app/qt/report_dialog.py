@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -24,6 +25,11 @@ from pos_app.qt.printing import print_document, report_document, save_pdf
 from pos_app.qt.workers import CheckoutQueue
 from pos_app.reports import DayReport, build_report, report_csv, report_html
 
+if TYPE_CHECKING:
+    from pos_app.config import Settings
+    from pos_app.payments.gateway import PaymentGateway
+    from pos_app.store.orders import OrderBook
+
 log = logging.getLogger(__name__)
 
 
@@ -31,12 +37,13 @@ class ReportDialog(QDialog):
     report_ready = Signal(object)  # DayReport, once shown
     report_failed = Signal(str)  # why it could not be counted (text safe to show)
 
-    def __init__(self, services, settings, mode: str, queue: CheckoutQueue | None = None,
-                 parent: QWidget | None = None, day: date | None = None) -> None:
+    def __init__(self, orders: OrderBook, gateway: PaymentGateway, settings: Settings,
+                 queue: CheckoutQueue | None = None, parent: QWidget | None = None, day: date | None = None) -> None:
+        """The day's report from `orders`, checked with `gateway` on `queue`, for the shop of `settings`."""
         super().__init__(parent)
         self.setObjectName("reportDialog")
         self.setWindowTitle("End of day (Z) report")
-        self._services, self._settings, self._mode = services, settings, mode
+        self._orders, self._gateway, self._settings = orders, gateway, settings
         self._queue = queue or CheckoutQueue(self)
         self._generation = 0
         self.report: DayReport | None = None
@@ -79,7 +86,7 @@ class ReportDialog(QDialog):
         generation, day = self._generation, self.day
         self._set_actions_enabled(False)
         self._set_status(f"Counting {day.isoformat()} and checking it with the card processor…", "busy")
-        orders, currency, gateway = self._services.store.orders, self._settings.currency, self._services.gateway
+        orders, currency, gateway = self._orders, self._settings.currency, self._gateway
         terminal = self._settings.terminal_id
         self._queue.submit(f"z report {day}", lambda: build_report(orders, day, currency, gateway, terminal),
                            on_success=lambda report: self._on_report_built(generation, report),
@@ -130,7 +137,7 @@ class ReportDialog(QDialog):
         return save_pdf(self.document(), path)
 
     def document(self):
-        return report_document(self.report, self._settings, self._mode)
+        return report_document(self.report, self._settings, self._settings.mode)
 
     def _suggested(self, extension: str) -> str:
         return str(Path.home() / f"z-report-{self.day.isoformat()}.{extension}")
@@ -171,10 +178,10 @@ class ReportDialog(QDialog):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
 
-def open_report(parent: QWidget | None, services, settings, mode: str,
+def open_report(parent: QWidget | None, orders: OrderBook, gateway: PaymentGateway, settings: Settings,
                 queue: CheckoutQueue | None = None) -> ReportDialog:
     """Show the Z report for today (non-modal) and return it."""
-    dialog = ReportDialog(services, settings, mode, queue, parent)
+    dialog = ReportDialog(orders, gateway, settings, queue, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog

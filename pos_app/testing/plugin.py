@@ -128,7 +128,8 @@ def pos_config(tmp_path, pos_options):
 def pos_app(pos_config):
     """A started application core without a window: store, training sandbox, local endpoint.
 
-    An AppCore: .url, .token, .sandbox_url, .services (store, carts, checkout, gateway), .settings.
+    An AppCore: .url, .token, .sandbox_url, .settings, and its two contexts: .local (settings,
+    store, carts) and .payments (gateway, checkout, events, review_desk, endpoint).
     """
     from pos_app.core import AppCore
 
@@ -157,7 +158,7 @@ def pos_window(request, pos_app):
 
 
 @pytest.fixture
-def pos(request, pos_window):
+def pos(request, pos_app, pos_window):
     """A PosDriver working pos_window as a cashier does."""
     qtbot = _qtbot(request, "pos")
     from pos_app.core import AppCore
@@ -166,14 +167,14 @@ def pos(request, pos_window):
 
     restarted: list[AppCore] = []
 
-    def reopen(window):
+    def reopen(app: AppCore, window):
         close_till(qtbot, window)
-        window.core.stop()
-        core = AppCore(window.core.settings)
+        app.stop()
+        core = AppCore(app.settings)
         restarted.append(core)
-        return open_till(qtbot, core.start())
+        return core, open_till(qtbot, core.start())
 
-    driver = PosDriver(qtbot, pos_window, reopen=reopen)
+    driver = PosDriver(qtbot, pos_window, app=pos_app, reopen=reopen)
     yield driver
     close_till(qtbot, driver.window)
     for core in restarted:

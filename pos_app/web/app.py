@@ -1,8 +1,9 @@
-"""create_app(services, config): the local endpoint as a Flask app (blueprints per area)."""
+"""create_app(local, checkout, config): the local endpoint as a Flask app (blueprints per area)."""
 
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from flask import Flask, request
 from werkzeug.exceptions import RequestEntityTooLarge, ServiceUnavailable
@@ -13,25 +14,33 @@ from pos_app.resources import resource_path
 from pos_app.web import cart_api, checkout_api, pages
 from pos_app.web.errors import register_error_handlers
 from pos_app.web.redaction import Redactor
+from pos_app.web.context import CHECKOUT_KEY, LOCAL_KEY
 from pos_app.web.security import JS_STRIPE_ORIGIN, add_security_headers, check_request, content_security_policy
+
+if TYPE_CHECKING:
+    from pos_app.config import Settings
+    from pos_app.contexts import LocalContext
+    from pos_app.payments.checkout import CheckoutService
 
 MAX_BODY = 64 * 1024
 
 
-def stripe_js(services) -> tuple[str, str]:
+def stripe_js(settings: Settings, sandbox_url: str | None) -> tuple[str, str]:
     """(script URL, origin) of Stripe.js: the sandbox's lookalike in training mode, else Stripe's."""
-    if services.settings.mode == TRAINING:
-        if not services.sandbox_url:
+    if settings.mode == TRAINING:
+        if not sandbox_url:
             raise ServiceUnavailable("training mode without a sandbox")
-        origin = services.sandbox_url.rstrip("/")
+        origin = sandbox_url.rstrip("/")
         return f"{origin}/v3/", origin
     return f"{JS_STRIPE_ORIGIN}/v3/", JS_STRIPE_ORIGIN
 
 
-def create_app(services, config: dict | None = None) -> Flask:
-    """services: pos_app.core.Services. config must hold TOKEN; ENDPOINT_URL (the endpoint's own
-    http(s)://127.0.0.1:<port>) may be set later, once the server is bound: until then every
-    request is refused."""
+def create_app(local: LocalContext, checkout: CheckoutService, config: dict | None = None, *,
+               sandbox_url: str | None = None) -> Flask:
+    """The endpoint over the till's local context (settings, store) and its checkout; sandbox_url is
+    where Stripe.js comes from in training mode. config must hold TOKEN; ENDPOINT_URL (the
+    endpoint's own http(s)://127.0.0.1:<port>) may be set later, once the server is bound: until
+    then every request is refused."""
     web_root = resource_path("web")
     app = Flask(__name__, static_folder=str(web_root / "static"), static_url_path="/static",
                 template_folder=str(web_root / "templates"))
@@ -42,12 +51,12 @@ def create_app(services, config: dict | None = None) -> Flask:
     if not isinstance(token, str) or len(token) < 16:
         raise ValueError("create_app needs config['TOKEN'], a random string of 16+ characters")
     app.json.sort_keys = False  # keep cart lines in the order they were added
-    app.extensions["pos_services"] = services
-    script_url, origin = stripe_js(services)
+    app.extensions[LOCAL_KEY], app.extensions[CHECKOUT_KEY] = local, checkout
+    script_url, origin = stripe_js(local.settings, sandbox_url)
     app.config["STRIPE_JS_URL"] = script_url
     app.config["CSP"] = content_security_policy(origin)
 
-    app.extensions["pos_redactor"] = Redactor([token, getattr(services.settings, "stripe_secret_key", None)])
+    app.extensions["pos_redactor"] = Redactor([token, local.settings.stripe_secret_key])
 
     app.before_request(check_request)
     app.before_request(_read_body)

@@ -2,37 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
 from pos_app.domain.cart import UnknownSku
 from pos_app.store.cart_service import CartFrozen
+from pos_app.web import context
 from pos_app.web.errors import BadRequestBody
 from pos_app.web.payloads import cart_json, cart_line_json, cart_lines_from_body, json_body, qty_field
 
 bp = Blueprint("cart", __name__)
 
 
-def _services():
-    return current_app.extensions["pos_services"]
-
-
 def _carts():
-    return _services().carts
+    return context.local().carts
 
 
 def _check_not_paying() -> None:
     # The cart service refuses changes to a frozen cart too; this also covers the moment between
     # creating an intent and the ledger freezing the cart.
-    if getattr(_services().checkout, "in_flight", False):
+    if context.checkout().in_flight:
         raise CartFrozen("a payment is in progress for this cart: finish or cancel it first")
 
 
 def _after_change(before: int, snapshot):
     """Emptying the cart voided it: cancel its open payments now (this is a werkzeug thread, so the
     card processor may be called; trouble is logged and the next charge or reconcile retries)."""
-    checkout = _services().checkout
-    if snapshot.cart_id != before and checkout is not None:
-        checkout.close_voided()
+    if snapshot.cart_id != before:
+        context.checkout().close_voided()
     return snapshot
 
 

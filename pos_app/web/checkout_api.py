@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
+from pos_app.web import context
 from pos_app.web.errors import BadRequestBody
 from pos_app.web.payloads import cart_json, json_body, order_json, payment_json
 
@@ -15,14 +16,10 @@ PI_ID = re.compile(r"pi_[A-Za-z0-9]{1,200}")
 MAX_ORDERS = 200
 
 
-def _services():
-    return current_app.extensions["pos_services"]
-
-
 @bp.post("/create-payment-intent")
 def create_payment_intent():
     # The body is ignored: price and currency come from the catalogue and the store's settings.
-    return jsonify(payment_json(_services().checkout.prepare()))
+    return jsonify(payment_json(context.checkout().prepare()))
 
 
 @bp.post("/checkout/complete")
@@ -30,17 +27,16 @@ def complete():
     pi = json_body().get("payment_intent")
     if not isinstance(pi, str) or not PI_ID.fullmatch(pi):
         raise BadRequestBody('the body must be {"payment_intent": "pi_..."}')
-    order = _services().checkout.finalize(pi)
+    order = context.checkout().finalize(pi)
     return jsonify({"order": order_json(order)})
 
 
 @bp.post("/checkout/abandon")
 def abandon():
-    services = _services()
     # If the customer had in fact paid, the service records the sale instead of abandoning it.
-    order = services.checkout.abandon()
+    order = context.checkout().abandon()
     return jsonify({"abandoned": order is None, "order": None if order is None else order_json(order),
-                    "cart": cart_json(services.carts.snapshot())})
+                    "cart": cart_json(context.local().carts.snapshot())})
 
 
 @bp.get("/orders")
@@ -50,5 +46,5 @@ def orders():
     if not (limit_text.isascii() and limit_text.isdigit() and len(limit_text) <= 4
             and 1 <= int(limit_text) <= MAX_ORDERS):
         raise BadRequestBody(f"limit must be a whole number from 1 to {MAX_ORDERS}")
-    recent = _services().store.orders.recent(limit=int(limit_text))
+    recent = context.local().store.orders.recent(limit=int(limit_text))
     return jsonify({"orders": [order_json(o) for o in recent]})

@@ -11,13 +11,10 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from werkzeug.exceptions import Unauthorized
 
 from pos_app.domain.money import Money, currency_digits, format_money
+from pos_app.web import context
 from pos_app.web.security import TOKEN_QUERY, set_token_cookie, token_matches
 
 bp = Blueprint("pages", __name__)
-
-
-def _services():
-    return current_app.extensions["pos_services"]
 
 
 def _swap_token_for_cookie():
@@ -30,16 +27,16 @@ def _swap_token_for_cookie():
 
 
 def _money(amount: int, currency: str) -> str:
-    return format_money(Money(amount, currency), _services().settings.locale)
+    return format_money(Money(amount, currency), context.local().settings.locale)
 
 
 @bp.get("/checkout")
 def checkout_page():
     if TOKEN_QUERY in request.args:
         return _swap_token_for_cookie()
-    services = _services()
-    payment = services.checkout.current_payment()
-    common = {"mode": services.settings.mode, "shop_name": services.settings.shop_name,
+    settings = context.local().settings
+    payment = context.checkout().current_payment()
+    common = {"mode": settings.mode, "shop_name": settings.shop_name,
               "stripe_js_url": current_app.config["STRIPE_JS_URL"]}
     if payment is None:
         return render_template("checkout.html", payment=None, **common)
@@ -68,7 +65,7 @@ def checkout_page():
 def display_page():
     if TOKEN_QUERY in request.args:
         return _swap_token_for_cookie()
-    settings = _services().settings
+    settings = context.local().settings
     config = {"cartUrl": "/cart", "currency": settings.currency, "digits": currency_digits(settings.currency),
               "locale": settings.locale.replace("_", "-"), "pollMs": 1000}
     return render_template("display.html", config=config, shop_name=settings.shop_name, mode=settings.mode)

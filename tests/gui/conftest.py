@@ -27,7 +27,8 @@ def opened_core(pos_config):
     """An AppCore that has only open()ed its store, as run_gui has it when it first shows the window."""
     from pos_app.core import AppCore
 
-    core = AppCore(pos_config).open()
+    core = AppCore(pos_config)
+    core.open()
     yield core
     core.stop()
 

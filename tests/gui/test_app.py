@@ -74,7 +74,7 @@ def test_services_start_on_a_thread_once_the_window_has_painted(qtbot, opened_co
     assert starts == [True] and opened_core.ready and window.services_ready
     assert threading.current_thread() is threading.main_thread()
     assert starter.wait(5)
-    window.services.carts.add("latte")
+    window.local.carts.add("latte")
     qtbot.waitUntil(window.charge_button.isEnabled)
 
 

@@ -19,10 +19,10 @@ def test_status_bar_follows_gateway_and_endpoint_health(qtbot, pos):
     with qtbot.waitSignal(monitor.checked, timeout=10000) as ok:
         assert monitor.check_now()
     assert ok.args[:2] == [True, True]
-    assert gateway.text() == "Gateway: OK" and endpoint.text() == f"Endpoint: {window.core.url}"
+    assert gateway.text() == "Gateway: OK" and endpoint.text() == f"Endpoint: {window.payments.endpoint.url}"
 
     # The processor (here: the training sandbox) goes away for a while, then comes back.
-    faults = FaultControl(window.core.sandbox_url, window.core.sandbox_secret_key)
+    faults = FaultControl(pos.app.sandbox_url, pos.app.sandbox_secret_key)
     faults.unreachable(duration_ms=600_000)
     with qtbot.waitSignal(monitor.checked, timeout=30000) as down:
         assert monitor.check_now()

@@ -26,14 +26,14 @@ TIMEOUT = 10_000
 @pytest.fixture
 def sales(core):
     """Three real sales, oldest first: $10.00 visa, $12.50 mastercard, $2.50 visa."""
-    return [sell(core.services, core.sandbox_url, {"item2": 1}),
-            sell(core.services, core.sandbox_url, {"item1": 2, "espresso": 1}, card=MASTERCARD),
-            sell(core.services, core.sandbox_url, {"espresso": 1})]
+    return [sell(core, {"item2": 1}),
+            sell(core, {"item1": 2, "espresso": 1}, card=MASTERCARD),
+            sell(core, {"espresso": 1})]
 
 
 @pytest.fixture
 def history(qtbot, core, sales):
-    window = HistoryWindow(core.services, core.settings, core.mode)
+    window = HistoryWindow(core.local, core.payments)
     qtbot.addWidget(window)
     with qtbot.waitActive(window):  # its shortcuts are window shortcuts
         window.show()
@@ -60,8 +60,8 @@ def synthetic_orders(store, count: int) -> None:
 
 
 def test_order_model_passes_the_model_tester_and_pages(qtmodeltester, core):
-    synthetic_orders(core.store, PAGE_SIZE * 2 + 30)
-    orders = core.store.orders
+    synthetic_orders(core.local.store, PAGE_SIZE * 2 + 30)
+    orders = core.local.store.orders
     model = OrderTableModel()
     model.set_orders(orders.recent(PAGE_SIZE), more=lambda offset, limit: orders.recent(limit, offset))
     assert model.rowCount() == PAGE_SIZE and model.canFetchMore()
@@ -76,7 +76,7 @@ def test_order_model_passes_the_model_tester_and_pages(qtmodeltester, core):
 
 def test_order_model_columns_and_refunded_amounts(qtbot, qtmodeltester, core, sales):
     model = OrderTableModel()
-    model.set_orders(core.store.orders.recent())
+    model.set_orders(core.local.store.orders.recent())
     qtmodeltester.check(model)
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in OrderColumn] == \
         ["Order", "Date / time", "Total", "Refunded", "Card", "Payment"]
@@ -86,9 +86,9 @@ def test_order_model_columns_and_refunded_amounts(qtbot, qtmodeltester, core, sa
                    "$2.50", "", "Visa •••• 4242", newest.payment_intent]
     assert model.index(1, OrderColumn.CARD).data() == "Mastercard •••• 4444"
 
-    core.services.checkout.refund(newest.id, amount=100)
+    core.payments.checkout.refund(newest.id, amount=100)
     with qtbot.waitSignal(model.dataChanged) as changed:
-        model.update_order(core.store.orders.get(newest.id))
+        model.update_order(core.local.store.orders.get(newest.id))
     assert changed.args[0].row() == 0 and ORDER_ROLE in changed.args[2]
     assert model.index(0, OrderColumn.REFUNDED).data() == "$1.00"
     assert model.index(0, OrderColumn.REFUNDED).data(Qt.ItemDataRole.ToolTipRole) == "$1.50 left to refund"
@@ -184,7 +184,7 @@ def test_save_pdf_of_the_selected_receipt(history, tmp_path):
 
 def test_a_sale_made_while_the_history_is_open_appears(qtbot, history, core):
     history.select_row(1)
-    order = sell(core.services, core.sandbox_url, {"latte": 1})
+    order = sell(core, {"latte": 1})
     qtbot.waitUntil(lambda: shown_numbers(history)[0] == order.number, timeout=TIMEOUT)
     assert history.current_order.number == "000002"  # the cashier's selection is kept
 
@@ -193,8 +193,8 @@ def test_open_history_from_the_till_reuses_one_window(qtbot, core, sales):
     from PySide6.QtWidgets import QMainWindow
     till = QMainWindow()
     qtbot.addWidget(till)
-    first = open_history(till, core.services, core.settings, core.mode)
-    second = open_history(till, core.services, core.settings, core.mode)
+    first = open_history(till, core.local, core.payments)
+    second = open_history(till, core.local, core.payments)
     assert first is second and first.isVisible() and first.isWindow()
     report = first.open_report()
     qtbot.waitUntil(lambda: report.report is not None, timeout=TIMEOUT)

@@ -16,7 +16,7 @@ OBJECT_NAMES = ["catalogueSearch", "categoryFilter", "catalogueTable", "cartTabl
 
 
 def lines(window) -> dict[str, int]:
-    return dict(window.services.carts.snapshot().lines)
+    return dict(window.local.carts.snapshot().lines)
 
 
 def test_every_documented_widget_is_found_by_object_name(window):
@@ -26,10 +26,10 @@ def test_every_documented_widget_is_found_by_object_name(window):
 
 def test_training_mode_is_visible(window):
     badge = window.findChild(QLabel, "modeBadge")
-    assert window.core.mode == TRAINING
+    assert window.local.mode == TRAINING
     assert badge.isVisible() and badge.text() == "TRAINING"
     assert "TRAINING" in window.status_mode.text()
-    assert window.core.url in window.status_endpoint.text()
+    assert window.payments.endpoint.url in window.status_endpoint.text()
 
 
 def test_focus_starts_in_search_and_typing_then_enter_adds_the_first_match(qtbot, window):
@@ -85,7 +85,7 @@ def test_category_filter_narrows_the_list(qtbot, window):
 
 
 def test_cart_keys_change_quantity_and_remove_lines(qtbot, window):
-    carts = window.services.carts
+    carts = window.local.carts
     carts.add("latte")
     carts.add("mocha")
     qtbot.waitUntil(lambda: window.cart_model.rowCount() == 2)
@@ -105,7 +105,7 @@ def test_cart_keys_change_quantity_and_remove_lines(qtbot, window):
 
 
 def test_typing_a_quantity_in_the_cart_sets_it(qtbot, window):
-    window.services.carts.add("latte")
+    window.local.carts.add("latte")
     qtbot.waitUntil(lambda: window.cart_model.rowCount() == 1)
     qtbot.keyClick(window, Qt.Key.Key_F4)
     cart = window.findChild(QTableView, "cartTable")
@@ -119,7 +119,7 @@ def test_typing_a_quantity_in_the_cart_sets_it(qtbot, window):
 def test_charge_is_disabled_for_an_empty_cart(qtbot, window):
     charge = window.findChild(QPushButton, "chargeButton")
     assert not charge.isEnabled()
-    window.services.carts.add("latte")
+    window.local.carts.add("latte")
     qtbot.waitUntil(charge.isEnabled)
     assert "F12" in charge.text() and "Ctrl+Enter" in charge.toolTip()
 
@@ -127,14 +127,14 @@ def test_charge_is_disabled_for_an_empty_cart(qtbot, window):
 def test_changes_from_another_thread_reach_the_window(qtbot, window):
     import threading
 
-    thread = threading.Thread(target=lambda: window.services.carts.add("cookie", 3))
+    thread = threading.Thread(target=lambda: window.local.carts.add("cookie", 3))
     thread.start()
     thread.join()
     qtbot.waitUntil(lambda: window.findChild(QLabel, "totalLabel").text() == "$5.70")
 
 
 def test_a_payment_in_doubt_shows_the_banner_and_blocks_charge(qtbot, window):
-    carts = window.services.carts
+    carts = window.local.carts
     carts.add("latte")
     carts.set_in_doubt(True)
     banner = window.findChild(QFrame, "doubtBanner")
@@ -151,10 +151,10 @@ def test_a_payment_in_doubt_shows_the_banner_and_blocks_charge(qtbot, window):
 def test_the_cart_is_restored_on_restart(pos):
     pos.add("latte", qty=2)
     pos.add("brownie")
-    uuid = pos.services.carts.uuid
+    uuid = pos.local.carts.uuid
     pos.restart()
     assert list(pos.cart().items()) == [("latte", 2), ("brownie", 1)]  # the lines in their order
-    assert pos.services.carts.uuid == uuid
+    assert pos.local.carts.uuid == uuid
     assert pos.total_text() == "$10.80"
 
 
@@ -163,7 +163,7 @@ def test_the_cart_is_restored_on_restart(pos):
 
 def count_searches(monkeypatch, window) -> list[str]:
     """The texts the window asked the catalogue store to search, in order."""
-    catalogue, calls = window.services.store.catalogue, []
+    catalogue, calls = window.local.store.catalogue, []
     search = catalogue.search
 
     def counted(text="", *args, **kwargs):
@@ -254,11 +254,11 @@ def test_before_the_payments_are_up_the_cart_works_but_charge_waits(qtbot, early
 
 def test_services_started_enables_charge_and_runs_the_wanted_reconcile(qtbot, early_window, opened_core):
     window = early_window
-    window.services.carts.add("latte")
+    window.local.carts.add("latte")
     qtbot.waitUntil(lambda: window.cart_model.rowCount() == 1)
-    opened_core.start_services()
+    payments = opened_core.start_services()
     with qtbot.waitSignal(window.reconcile_finished, timeout=10000), qtbot.waitSignal(window.payments_ready):
-        window.services_started()
+        window.services_started(payments)
     assert window.services_ready
     assert opened_core.url in window.status_endpoint.text()
     qtbot.waitUntil(window.findChild(QPushButton, "chargeButton").isEnabled)
@@ -267,7 +267,7 @@ def test_services_started_enables_charge_and_runs_the_wanted_reconcile(qtbot, ea
 
 def test_services_that_fail_to_start_are_reported_and_charge_stays_off(qtbot, early_window):
     window = early_window
-    window.services.carts.add("latte")
+    window.local.carts.add("latte")
     window.services_failed(OSError("address already in use"))
     assert "Card payments could not be started" in window.message_label.text()
     assert window.status_gateway.text() == "Gateway: unreachable"
@@ -280,7 +280,7 @@ def test_the_hint_says_when_a_search_matches_more_than_it_can_list(qtbot, pos):
     from pos_app.domain.item import Item
     from pos_app.domain.money import Money
     from pos_app.store.catalogue import SEARCH_CAP
-    catalogue = pos.window.services.store.catalogue
+    catalogue = pos.window.local.store.catalogue
     catalogue.upsert(Item(f"w{n:05d}", f"Widget {n:05d}", Money(100, "usd")) for n in range(SEARCH_CAP + 10))
     hint = pos.window.findChild(QLabel, "catalogueHint")
 
@@ -288,3 +288,18 @@ def test_the_hint_says_when_a_search_matches_more_than_it_can_list(qtbot, pos):
     assert hint.text() == f"More than {SEARCH_CAP:,} items match: keep typing to narrow the list"
     pos.search("widget 0001")  # 10 matches: the usual hint again
     assert hint.text().startswith("Enter adds")
+
+
+def test_a_window_over_the_local_context_alone_sells_nothing_until_handed_payments(qtbot, opened_core):
+    from pos_app.qt.main_window import MainWindow
+
+    window = MainWindow(opened_core.open())  # no PaymentsContext: nothing to charge with
+    qtbot.addWidget(window)
+    window.local.carts.add("latte")
+    window.charge()
+    assert window.payment_dialog is None and not window.queue.busy and window.payments is None
+    assert opened_core.open().store.ledger.all() == []  # no PaymentIntent was asked for
+    assert window.open_history() is None and window.open_report() is None
+    window.clear_cart()  # a void before payments: nothing to cancel, and nothing breaks
+    assert window.local.carts.snapshot().empty
+    window.shutdown()

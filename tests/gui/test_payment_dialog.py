@@ -64,7 +64,7 @@ def test_a_full_sale_with_the_keyboard(qtbot, cart):
     for expected in ("$10.40", pi, "Visa •••• 4242", "Caffè Latte", "Butter Croissant", "TRAINING"):
         assert expected in receipt
     # The sale is recorded and a new, empty cart has begun.
-    assert window.services.store.orders.by_intent(pi) is not None
+    assert window.local.store.orders.by_intent(pi) is not None
     assert pos.cart() == {} and pos.total_text() == "$0.00"
     pos.new_sale()  # Enter on the receipt: the window is ready for the next sale
 
@@ -103,13 +103,13 @@ def test_3d_secure_failed_leaves_the_payment_open(cart):
     assert pos.dialog.order is None and pos.cart()
     assert pos.decline_message()  # the page says why; another card could be tried
     pos.cancel_payment()  # Esc closes it; the cart is released for changes
-    assert pos.window.services.store.orders.by_intent(pi) is None
+    assert pos.window.local.store.orders.by_intent(pi) is None
 
 
 def test_cancel_then_charge_again_reuses_the_payment_intent(qtbot, cart):
     pos = cart
     first = pos.charge()
-    assert pos.window.services.carts.snapshot().frozen
+    assert pos.window.local.carts.snapshot().frozen
     pos.cancel_payment()
     assert "cancelled" in pos.window.message_label.text().lower()
 
@@ -118,7 +118,7 @@ def test_cancel_then_charge_again_reuses_the_payment_intent(qtbot, cart):
     dialog = pos.dialog
     with qtbot.waitSignal(dialog.finished, timeout=5000):
         click(qtbot, dialog.view, element_center(qtbot, dialog.page, dialog.page.mainFrame(), "#cancel-button"))
-    qtbot.waitUntil(lambda: not pos.window.services.carts.snapshot().frozen, timeout=10000)
+    qtbot.waitUntil(lambda: not pos.window.local.carts.snapshot().frozen, timeout=10000)
 
 
 def test_enter_in_the_card_field_pays_and_the_receipt_saves_as_pdf(qtbot, cart, tmp_path):

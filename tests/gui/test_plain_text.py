@@ -14,7 +14,7 @@ EVIL = "<span style='font-size:40pt'>PAID</span>"
 
 def test_a_name_that_looks_like_html_is_shown_as_text(pos, tmp_path):
     window = pos.window
-    window.services.store.catalogue.upsert([Item("evil", EVIL, Money(250, "usd"))])
+    window.local.store.catalogue.upsert([Item("evil", EVIL, Money(250, "usd"))])
     pos.add("evil")
     message = window.message_label
     assert message.text() == f"Added {EVIL}"

@@ -55,8 +55,8 @@ def squeeze(text: str) -> str:
 
 
 def test_a_real_sale_receipt_has_everything_and_its_pdf_says_so(qtbot, core, shop, tmp_path):
-    add_taxed_items(core.store)
-    order = sell(core.services, core.sandbox_url, {"wine": 1, "bread": 2, "espresso": 1}, card=MASTERCARD)
+    add_taxed_items(core.local.store)
+    order = sell(core, {"wine": 1, "bread": 2, "espresso": 1}, card=MASTERCARD)
     html = receipt_html(order, shop, TRAINING)
     for part in ("Corner Café", "12 High Street", "Springfield", "House Wine", "Sourdough Loaf", "Espresso",
                  "Tax 20%", "Tax 5%", "$12.00", "$2.50", order.payment_intent, f"Receipt {order.number}",
@@ -134,10 +134,10 @@ def test_training_watermark_only_in_training_mode(qtbot, shop, tmp_path):
 
 
 def test_refunds_are_listed_on_a_reprint(qtbot, core, shop, tmp_path):
-    order = sell(core.services, core.sandbox_url, {"item1": 2, "item2": 1})  # 2 x 5.00 + 10.00
-    core.services.checkout.refund(order.id, lines=[("item1", 1)], reason="requested_by_customer")
-    order = core.store.orders.get(order.id)
-    refunds = core.store.orders.refunds_for(order.id)
+    order = sell(core, {"item1": 2, "item2": 1})  # 2 x 5.00 + 10.00
+    core.payments.checkout.refund(order.id, lines=[("item1", 1)], reason="requested_by_customer")
+    order = core.local.store.orders.get(order.id)
+    refunds = core.local.store.orders.refunds_for(order.id)
 
     path = save_pdf(receipt_document(order, shop, TRAINING, refunds=refunds, copy=True), tmp_path / "r.pdf")
 

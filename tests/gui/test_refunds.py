@@ -4,7 +4,7 @@ full and per-line, a double click, over-refunds, and a refund the processor refu
 from __future__ import annotations
 
 import threading
-from types import SimpleNamespace
+from dataclasses import replace
 
 import pytest
 import stripe
@@ -39,18 +39,19 @@ class CountingCheckout:
 
 @pytest.fixture
 def checkout(core):
-    return CountingCheckout(core.services.checkout)
+    return CountingCheckout(core.payments.checkout)
 
 
 @pytest.fixture
-def services(core, checkout):
-    return SimpleNamespace(store=core.store, checkout=checkout, gateway=core.services.gateway)
+def payments(core, checkout):
+    """The core's payments context with the counting checkout in it."""
+    return replace(core.payments, checkout=checkout)
 
 
 @pytest.fixture
-def history(qtbot, core, services):
+def history(qtbot, core, payments):
     def make() -> HistoryWindow:
-        window = HistoryWindow(services, core.settings, core.mode)
+        window = HistoryWindow(core.local, payments)
         qtbot.addWidget(window)
         with qtbot.waitActive(window):  # its shortcuts are window shortcuts
             window.show()
@@ -101,7 +102,7 @@ def confirm_button(dialog) -> QPushButton:
 
 
 def test_a_full_refund_with_a_reason_on_a_worker(qtbot, core, checkout, history):
-    order = sell(core.services, core.sandbox_url, {"item1": 2, "espresso": 1})  # $12.50
+    order = sell(core, {"item1": 2, "espresso": 1})  # $12.50
     window = history()
     dialog = open_refund(qtbot, window, order)
     assert dialog.full_radio.isChecked() and "Refund $12.50 to Visa •••• 4242" in dialog.amount_label.text()
@@ -119,7 +120,7 @@ def test_a_full_refund_with_a_reason_on_a_worker(qtbot, core, checkout, history)
     assert thread is not threading.main_thread()
     assert kwargs == {"reason": "duplicate", "lines": None}  # amount None: everything left
     assert not dialog.isVisible()
-    assert core.store.orders.get(order.id).refunded == 1250
+    assert core.local.store.orders.get(order.id).refunded == 1250
     [refund] = sandbox_refunds(core, order.payment_intent)
     assert (refund.amount, refund.reason, refund.status) == (1250, "duplicate", "succeeded")
     row = window.model.row_of(order.id)
@@ -130,7 +131,7 @@ def test_a_full_refund_with_a_reason_on_a_worker(qtbot, core, checkout, history)
 
 
 def test_per_line_refunds_are_capped_at_what_is_left(qtbot, core, history):
-    order = sell(core.services, core.sandbox_url, {"item1": 3, "item2": 1})  # 3 x 5.00 + 10.00
+    order = sell(core, {"item1": 3, "item2": 1})  # 3 x 5.00 + 10.00
     window = history()
     dialog = open_refund(qtbot, window, order)
     spin = dialog.spin_for("item1")
@@ -154,14 +155,14 @@ def test_per_line_refunds_are_capped_at_what_is_left(qtbot, core, history):
     with qtbot.waitSignal(window.refund_made, timeout=TIMEOUT):
         qtbot.mouseClick(confirm_button(dialog), Qt.MouseButton.LeftButton)
 
-    assert core.store.orders.get(order.id).refunded == order.total
+    assert core.local.store.orders.get(order.id).refunded == order.total
     assert sum(r.amount for r in sandbox_refunds(core, order.payment_intent)) == order.total
     assert not window.refund_button.isEnabled()
 
 
 @pytest.mark.parametrize("clicks", ["double click", "two clicks"])
 def test_a_double_click_refunds_once(qtbot, core, checkout, history, clicks):
-    order = sell(core.services, core.sandbox_url, {"item2": 1})
+    order = sell(core, {"item2": 1})
     window = history()
     dialog = open_refund(qtbot, window, order)
     button = confirm_button(dialog)
@@ -176,19 +177,20 @@ def test_a_double_click_refunds_once(qtbot, core, checkout, history, clicks):
     qtbot.waitUntil(lambda: not window.queue.busy, timeout=TIMEOUT)
 
     assert len(checkout.refund_calls) == 1
-    assert [r.status for r in core.store.orders.refunds_for(order.id)] == ["succeeded"]
+    assert [r.status for r in core.local.store.orders.refunds_for(order.id)] == ["succeeded"]
     assert len(sandbox_refunds(core, order.payment_intent)) == 1
-    assert core.store.orders.get(order.id).refunded == 1000
+    assert core.local.store.orders.get(order.id).refunded == 1000
 
 
 def test_never_more_than_was_paid(qtbot, core, checkout, history):
-    order = sell(core.services, core.sandbox_url, {"item1": 1, "item2": 1})  # $15.00
+    order = sell(core, {"item1": 1, "item2": 1})  # $15.00
     with pytest.raises(RefundRefused, match="left to refund"):
-        core.services.checkout.refund(order.id, amount=order.total + 1)
+        core.payments.checkout.refund(order.id, amount=order.total + 1)
 
     window = history()
     first = open_refund(qtbot, window, order)
-    stale = RefundDialog(order, window.services, core.settings, window.queue, window)  # opened earlier elsewhere
+    stale = RefundDialog(order, core.local.store.orders, window.payments.checkout.refund, core.settings.locale,
+                         window.queue, window)  # opened earlier elsewhere
     qtbot.addWidget(stale)
     stale.show()
     stale.reason.setCurrentIndex(2)  # not the same request again (that would be a double click)
@@ -202,12 +204,12 @@ def test_never_more_than_was_paid(qtbot, core, checkout, history):
     assert error.isVisible() and error.text() == failed.args[0]
     assert "already refunded in full" in failed.args[0]
     assert stale.isVisible() and not confirm_button(stale).isEnabled()  # it now knows nothing is left
-    assert core.store.orders.get(order.id).refunded == order.total
+    assert core.local.store.orders.get(order.id).refunded == order.total
     assert len(sandbox_refunds(core, order.payment_intent)) == 1
 
 
 def test_a_refund_the_processor_refuses_says_why_and_changes_nothing(qtbot, core, history):
-    order = sell(core.services, core.sandbox_url, {"item3": 1})  # $15.00
+    order = sell(core, {"item3": 1})  # $15.00
     client = stripe.StripeClient(core.sandbox_secret_key, base_addresses={"api": core.sandbox_url})
     client.v1.refunds.create(params={"payment_intent": order.payment_intent})  # out of band: all of it
     window = history()
@@ -220,9 +222,22 @@ def test_a_refund_the_processor_refuses_says_why_and_changes_nothing(qtbot, core
     assert message.startswith("The refund was refused:") and "refunded" in message
     assert dialog.findChild(QLabel, "refundError").text() == message
     assert dialog.isVisible() and not dialog.busy
-    assert core.store.orders.get(order.id).refunded == 0  # nothing changed here
-    assert [r.status for r in core.store.orders.refunds_for(order.id)] == ["failed"]
+    assert core.local.store.orders.get(order.id).refunded == 0  # nothing changed here
+    assert [r.status for r in core.local.store.orders.refunds_for(order.id)] == ["failed"]
     assert window.model.index(window.model.row_of(order.id), OrderColumn.REFUNDED).data() == ""
     assert confirm_button(dialog).isEnabled()  # the cashier may try again (or cancel)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_the_refund_dialog_works_given_only_what_it_receives(qtbot, core):
+    """No window, no core: the order book, the refund entry point and a locale are all it needs."""
+    order = sell(core, {"item2": 1})  # $10.00
+    dialog = RefundDialog(order, core.local.store.orders, core.payments.checkout.refund, "de_DE")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "10,00" in dialog.amount_label.text()  # the locale it was given, not the till's
+    with qtbot.waitSignal(dialog.refunded, timeout=TIMEOUT) as refunded:
+        qtbot.mouseClick(confirm_button(dialog), Qt.MouseButton.LeftButton)
+    assert (refunded.args[0].amount, refunded.args[0].status) == (1000, "succeeded")
+    assert core.local.store.orders.get(order.id).refunded == 1000

@@ -7,13 +7,11 @@ import csv
 import io
 import threading
 from datetime import date, timedelta
-from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtPrintSupport import QPrinter
 
-from pos_app.config import TRAINING
 from pos_app.qt.printing import make_printer, print_to
 from pos_app.qt.report_dialog import ReportDialog
 from tests.gui.test_receipt_printing import pdf_text
@@ -40,8 +38,9 @@ class ThreadNotingGateway:
         return self._gateway.retrieve_intent(pi_id)
 
 
-def open_dialog(qtbot, services, settings, day: date | None = None) -> ReportDialog:
-    dialog = ReportDialog(services, settings, TRAINING, day=day)
+def open_dialog(qtbot, core, settings, day: date | None = None, gateway=None) -> ReportDialog:
+    """The report over the core's order book and its gateway (or `gateway`)."""
+    dialog = ReportDialog(core.local.store.orders, gateway or core.payments.gateway, settings, day=day)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -53,14 +52,13 @@ def wait_report(qtbot, dialog):
 
 
 def test_todays_report_is_checked_on_a_worker_and_exported(qtbot, core, settings, tmp_path):
-    add_taxed_items(core.store)
-    first = sell(core.services, core.sandbox_url, {"wine": 1, "bread": 2})
-    second = sell(core.services, core.sandbox_url, {"latte": 2}, card=MASTERCARD)
-    core.services.checkout.refund(second.id, lines=[("latte", 1)])
-    gateway = ThreadNotingGateway(core.services.gateway)
-    services = SimpleNamespace(store=core.store, gateway=gateway)
+    add_taxed_items(core.local.store)
+    first = sell(core, {"wine": 1, "bread": 2})
+    second = sell(core, {"latte": 2}, card=MASTERCARD)
+    core.payments.checkout.refund(second.id, lines=[("latte", 1)])
+    gateway = ThreadNotingGateway(core.payments.gateway)
 
-    dialog = open_dialog(qtbot, services, settings)
+    dialog = open_dialog(qtbot, core, settings, gateway=gateway)
     assert dialog.objectName() == "reportDialog" and dialog.day == date.today()
     assert not dialog.export_button.isEnabled()  # nothing to export while counting
     report = wait_report(qtbot, dialog)
@@ -91,10 +89,10 @@ def test_todays_report_is_checked_on_a_worker_and_exported(qtbot, core, settings
 
 
 def test_a_sale_the_gateway_saw_without_an_order_is_highlighted(qtbot, core, settings):
-    sell(core.services, core.sandbox_url, {"item1": 1})
-    lost = pay_without_order(core.services, core.sandbox_url, {"item2": 1})
+    sell(core, {"item1": 1})
+    lost = pay_without_order(core, {"item2": 1})
 
-    dialog = open_dialog(qtbot, core.services, settings)
+    dialog = open_dialog(qtbot, core, settings)
     report = wait_report(qtbot, dialog)
 
     assert len(report.differences) == 1 and lost in report.differences[0]
@@ -104,8 +102,8 @@ def test_a_sale_the_gateway_saw_without_an_order_is_highlighted(qtbot, core, set
 
 
 def test_changing_the_day_shows_that_days_report_only(qtbot, core, settings):
-    sell(core.services, core.sandbox_url, {"item1": 1})
-    dialog = open_dialog(qtbot, core.services, settings)
+    sell(core, {"item1": 1})
+    dialog = open_dialog(qtbot, core, settings)
     assert wait_report(qtbot, dialog).sales_count == 1
 
     yesterday = date.today() - timedelta(days=1)
@@ -122,10 +120,10 @@ def test_changing_the_day_shows_that_days_report_only(qtbot, core, settings):
 def test_an_unreachable_card_processor_is_said_not_hidden(qtbot, core, settings):
     from pos_app.payments.stripe_gateway import StripeGateway
 
-    sell(core.services, core.sandbox_url, {"item1": 1})
-    gone = StripeGateway(core.sandbox_secret_key, core.services.publishable_key, api_base="http://127.0.0.1:9",
+    sell(core, {"item1": 1})
+    gone = StripeGateway(core.sandbox_secret_key, core.payments.publishable_key, api_base="http://127.0.0.1:9",
                          max_network_retries=0, timeout=2)
-    dialog = open_dialog(qtbot, SimpleNamespace(store=core.store, gateway=gone), settings)
+    dialog = open_dialog(qtbot, core, settings, gateway=gone)
     report = wait_report(qtbot, dialog)
 
     assert report.gateway_error and report.sales_count == 1

@@ -16,9 +16,9 @@ TIMEOUT = 10_000
 
 
 def abandoned_payment(core):
-    core.services.carts.replace({"item1": 2})
-    prepared = core.services.checkout.prepare()
-    core.services.checkout.abandon()
+    core.local.carts.replace({"item1": 2})
+    prepared = core.payments.checkout.prepare()
+    core.payments.checkout.abandon()
     return prepared
 
 
@@ -26,21 +26,21 @@ def test_clear_in_the_window_cancels_the_abandoned_payment(qtbot, window, core):
     prepared = abandoned_payment(core)
     qtbot.waitUntil(lambda: window.clear_button.isEnabled(), timeout=TIMEOUT)
     qtbot.mouseClick(window.clear_button, Qt.MouseButton.LeftButton)
-    ledger = core.services.store.ledger
+    ledger = core.local.store.ledger
     qtbot.waitUntil(lambda: ledger.by_intent(prepared.payment_intent).status == "canceled", timeout=TIMEOUT)
-    assert "error" in confirm_as_browser(core.services, prepared.client_secret, VISA)
-    assert core.services.carts.snapshot().empty
+    assert "error" in confirm_as_browser(core.payments, prepared.client_secret, VISA)
+    assert core.local.carts.snapshot().empty
 
 
 def test_a_paid_after_void_payment_is_refunded_from_the_review_list(qtbot, core):
     prepared = abandoned_payment(core)
-    core.services.carts.clear()  # voided; customer 1's payment lands before it is cancelled
-    confirm_as_browser(core.services, prepared.client_secret, VISA)
-    core.services.carts.add("item2")
-    core.services.checkout.prepare()  # the next charge finds it: review, not customer 2's sale
-    core.services.checkout.abandon()
+    core.local.carts.clear()  # voided; customer 1's payment lands before it is cancelled
+    confirm_as_browser(core.payments, prepared.client_secret, VISA)
+    core.local.carts.add("item2")
+    core.payments.checkout.prepare()  # the next charge finds it: review, not customer 2's sale
+    core.payments.checkout.abandon()
 
-    history = HistoryWindow(core.services, core.settings, core.mode)
+    history = HistoryWindow(core.local, core.payments)
     qtbot.addWidget(history)
     history.show()
     assert history.review_button.text() == "Review list (1 to refund)…"
@@ -65,8 +65,8 @@ def test_a_paid_after_void_payment_is_refunded_from_the_review_list(qtbot, core)
 
 def test_the_till_says_when_start_up_found_a_payment_for_review(qtbot, window, core):
     prepared = abandoned_payment(core)
-    core.services.carts.clear()
-    confirm_as_browser(core.services, prepared.client_secret, VISA)
+    core.local.carts.clear()
+    confirm_as_browser(core.payments, prepared.client_secret, VISA)
     with qtbot.waitSignal(window.reconcile_finished, timeout=TIMEOUT) as done:
         window.start_reconcile()
     assert done.args[0].review == [prepared.payment_intent]

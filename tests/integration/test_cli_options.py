@@ -29,7 +29,7 @@ def sold(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("till")
     core = AppCore(Settings.load(environ={}, env_file=None).with_(data_dir=data_dir)).start()
     try:
-        order = sell(core.services, core.sandbox_url, {"item1": 1})
+        order = sell(core, {"item1": 1})
     finally:
         core.stop()
     return data_dir, order

@@ -34,9 +34,9 @@ def till(tmp_path):
 
 
 def test_orders_and_the_days_report_show_the_sales(till, tmp_path):
-    first = sell(till.services, till.sandbox_url, {"item1": 2, "espresso": 1})  # $12.50
-    second = sell(till.services, till.sandbox_url, {"item2": 1}, card=MASTERCARD)  # $10.00
-    till.services.checkout.refund(second.id, amount=300)
+    first = sell(till, {"item1": 2, "espresso": 1})  # $12.50
+    second = sell(till, {"item2": 1}, card=MASTERCARD)  # $10.00
+    till.payments.checkout.refund(second.id, amount=300)
     till.stop()  # the end of the day: the till is closed
 
     orders = run("orders", data_dir=tmp_path)
@@ -68,8 +68,8 @@ def test_orders_and_the_days_report_show_the_sales(till, tmp_path):
 
 
 def test_a_sale_the_sandbox_saw_without_an_order_is_a_difference(till, tmp_path):
-    sell(till.services, till.sandbox_url, {"item1": 1})
-    lost = pay_without_order(till.services, till.sandbox_url, {"item3": 1})  # the till dies before finalize
+    sell(till, {"item1": 1})
+    lost = pay_without_order(till, {"item3": 1})  # the till dies before finalize
     till.stop()
 
     csv_path = tmp_path / "z.csv"

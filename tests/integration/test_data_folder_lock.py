@@ -66,13 +66,15 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
 
 def test_two_cores_in_one_process_are_refused_too(tmp_path):
     settings = Settings(data_dir=tmp_path)
-    first = AppCore(settings, command="the first till").open()
+    first = AppCore(settings, command="the first till")
+    first.open()
     try:
         with pytest.raises(DataFolderInUse, match="in use by the first till"):
             AppCore(settings).open()
     finally:
         first.stop()
-    second = AppCore(settings).open()  # released by stop()
+    second = AppCore(settings)
+    second.open()  # the lock was released by stop()
     second.stop()
 
 

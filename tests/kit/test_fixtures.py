@@ -46,7 +46,7 @@ class TestModuleOptions:
 
 
 def test_pos_app_serves_the_cart_api_with_its_token(pos_app):
-    assert pos_app.services.store.catalogue.get("item3") is not None
+    assert pos_app.local.store.catalogue.get("item3") is not None
     assert pos_app.sandbox_url.startswith("http://127.0.0.1:")
     request = urllib.request.Request(f"{pos_app.url}/cart", headers={"Authorization": f"Bearer {pos_app.token}"})
     with urllib.request.urlopen(request, timeout=5) as response:
@@ -55,7 +55,7 @@ def test_pos_app_serves_the_cart_api_with_its_token(pos_app):
 
 def test_pos_window_is_the_shown_till_ready_to_sell(qtbot, pos_window, pos_app):
     assert pos_window.objectName() == "mainWindow" and pos_window.isVisible()
-    assert pos_window.core is pos_app
+    assert pos_window.local is pos_app.local and pos_window.payments is pos_app.payments
     assert pos_window.mode_badge.text() == "TRAINING"
     assert pos_window.status_gateway.text() == "Gateway: OK"  # the start-up reconciliation has run
 

@@ -25,7 +25,7 @@ THREE_D_SECURE = "4000002760003184"
 
 def browser_side(sandbox) -> tuple[str, str]:
     """The sandbox's URL and publishable key, as the till's page is given them: from a
-    SandboxServer, the till's Services (or `core.services`), or `pos-app serve`'s ready line."""
+    SandboxServer, the till's PaymentsContext (`core.payments`), or `pos-app serve`'s ready line."""
     if isinstance(sandbox, dict):
         return sandbox["sandbox_url"], sandbox["publishable_key"]
     if hasattr(sandbox, "sandbox_url"):

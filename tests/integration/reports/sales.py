@@ -6,30 +6,31 @@ with the publishable key only (as Stripe.js in the page would), then finalize.
 
 from __future__ import annotations
 
+from pos_app.core import AppCore
 from pos_app.domain import Order
 from tests.integration.payments.helpers import VISA, confirm_as_browser
 
 
-def _page(services, sandbox_url: str) -> dict:
-    """What the checkout page is given: the sandbox's URL and the till's publishable key."""
-    return {"sandbox_url": sandbox_url, "publishable_key": services.publishable_key}
+def sell(core: AppCore, lines: dict[str, int], card: str = VISA) -> Order:
+    """Sell `lines` ({sku: qty}) on a started core through the sandbox; the recorded Order.
 
-
-def sell(services, sandbox_url: str, lines: dict[str, int], card: str = VISA) -> Order:
-    """Sell `lines` ({sku: qty}) through the sandbox; the recorded Order."""
-    services.carts.replace(lines)
-    prepared = services.checkout.prepare()
-    result = confirm_as_browser(_page(services, sandbox_url), prepared.client_secret, card)
+    The card is confirmed as the page does, with what it is given: the payments context's sandbox
+    URL and publishable key."""
+    core.open().carts.replace(lines)
+    payments = core.start_services()
+    prepared = payments.checkout.prepare()
+    result = confirm_as_browser(payments, prepared.client_secret, card)
     assert result.get("status") == "succeeded", result
-    return services.checkout.finalize(prepared.payment_intent)
+    return payments.checkout.finalize(prepared.payment_intent)
 
 
-def pay_without_order(services, sandbox_url: str, lines: dict[str, int], card: str = VISA) -> str:
+def pay_without_order(core: AppCore, lines: dict[str, int], card: str = VISA) -> str:
     """A payment the card processor took but the till never recorded (the till died before
     finalize): the PaymentIntent id."""
-    services.carts.replace(lines)
-    prepared = services.checkout.prepare()
-    result = confirm_as_browser(_page(services, sandbox_url), prepared.client_secret, card)
+    core.open().carts.replace(lines)
+    payments = core.start_services()
+    prepared = payments.checkout.prepare()
+    result = confirm_as_browser(payments, prepared.client_secret, card)
     assert result.get("status") == "succeeded", result
     return prepared.payment_intent
 

@@ -25,13 +25,13 @@ def core(tmp_path):
 
 
 def test_a_days_sales_and_refunds_match_the_sandbox(core):
-    services = core.services
-    add_taxed_items(core.store)
-    first = sell(services, core.sandbox_url, {"wine": 2, "bread": 1})  # 24.00 + 4.50, tax 4.80 + 0.23
-    second = sell(services, core.sandbox_url, {"espresso": 3}, card=MASTERCARD)
+    services = core.payments
+    add_taxed_items(core.local.store)
+    first = sell(core, {"wine": 2, "bread": 1})  # 24.00 + 4.50, tax 4.80 + 0.23
+    second = sell(core, {"espresso": 3}, card=MASTERCARD)
     services.checkout.refund(second.id, amount=250, reason="requested_by_customer")
 
-    report = build_report(core.store.orders, date.today(), "usd", services.gateway)
+    report = build_report(core.local.store.orders, date.today(), "usd", services.gateway)
 
     assert report.gateway_checked and report.gateway_error is None
     assert report.differences == []
@@ -45,15 +45,15 @@ def test_a_days_sales_and_refunds_match_the_sandbox(core):
 
 
 def test_a_payment_without_an_order_is_a_difference(core):
-    services = core.services
-    sold = sell(services, core.sandbox_url, {"item1": 1})
-    services.carts.replace({"item3": 1})
+    services = core.payments
+    sold = sell(core, {"item1": 1})
+    core.local.carts.replace({"item3": 1})
     prepared = services.checkout.prepare()
-    assert "error" in confirm_as_browser(core.services, prepared.client_secret, DECLINED)  # not a sale
+    assert "error" in confirm_as_browser(core.payments, prepared.client_secret, DECLINED)  # not a sale
     services.checkout.abandon()  # the cashier gives up: the intent is cancelled, no difference
-    lost = pay_without_order(services, core.sandbox_url, {"item2": 1})  # the till dies before finalize
+    lost = pay_without_order(core, {"item2": 1})  # the till dies before finalize
 
-    report = build_report(core.store.orders, date.today(), "usd", services.gateway)
+    report = build_report(core.local.store.orders, date.today(), "usd", services.gateway)
 
     assert report.sales_count == 1 and report.sales_total == sold.total
     assert len(report.differences) == 1
@@ -65,20 +65,20 @@ def test_a_payment_without_an_order_is_a_difference(core):
 
 
 def test_another_day_is_reconciled_on_its_own(core):
-    sell(core.services, core.sandbox_url, {"item1": 1})
-    report = build_report(core.store.orders, date.today() - timedelta(days=1), "usd", core.services.gateway)
+    sell(core, {"item1": 1})
+    report = build_report(core.local.store.orders, date.today() - timedelta(days=1), "usd", core.payments.gateway)
     assert report.gateway_checked and report.differences == [] and report.sales_count == 0
 
 
 def test_an_unreachable_gateway_is_reported_not_hidden(core):
-    sell(core.services, core.sandbox_url, {"item1": 1})
+    sell(core, {"item1": 1})
     port = core.sandbox_url.rsplit(":", 1)[1]
-    keys = (core.sandbox_secret_key, core.services.publishable_key)
+    keys = (core.sandbox_secret_key, core.payments.publishable_key)
     core._sandbox.stop()  # the card processor is gone
     gateway = StripeGateway(*keys, api_base=f"http://127.0.0.1:{port}",
                             max_network_retries=0, timeout=2)
 
-    report = build_report(core.store.orders, date.today(), "usd", gateway)
+    report = build_report(core.local.store.orders, date.today(), "usd", gateway)
 
     assert not report.gateway_checked and report.gateway_error
     assert report.sales_count == 1  # the local counts are still there
@@ -86,16 +86,16 @@ def test_an_unreachable_gateway_is_reported_not_hidden(core):
 
 
 def test_another_tills_sales_on_the_same_account_are_not_differences(core):
-    services = core.services
-    sold = sell(services, core.sandbox_url, {"item1": 1})
+    services = core.payments
+    sold = sell(core, {"item1": 1})
     # Till 2 shares the Stripe account (here: the sandbox) and sells too.
     other = services.gateway.create_intent(amount=700, currency="usd", idempotency_key="till-2-cart-1",
                                            metadata={"cart_uuid": "till-2-cart-1", "terminal_id": "till-2"},
                                            description="till 2")
-    assert confirm_as_browser(core.services, other.client_secret, "4242424242424242")["status"] == "succeeded"
+    assert confirm_as_browser(core.payments, other.client_secret, "4242424242424242")["status"] == "succeeded"
 
-    mine = build_report(core.store.orders, date.today(), "usd", services.gateway, core.settings.terminal_id)
-    everyone = build_report(core.store.orders, date.today(), "usd", services.gateway)
+    mine = build_report(core.local.store.orders, date.today(), "usd", services.gateway, core.settings.terminal_id)
+    everyone = build_report(core.local.store.orders, date.today(), "usd", services.gateway)
 
     assert mine.differences == [] and mine.sales_total == sold.total
     assert len(everyone.differences) == 1 and other.id in everyone.differences[0]

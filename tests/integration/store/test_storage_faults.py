@@ -189,7 +189,7 @@ def test_the_sandbox_state_and_the_certificate_key_are_private(tmp_path):
 
     core = AppCore(Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path / "till")).start()
     try:
-        sell(core.services, core.sandbox_url, {"item1": 1})
+        sell(core, {"item1": 1})
     finally:
         core.stop()
     ensure_certificate(tmp_path / "till")

@@ -7,9 +7,8 @@ import pytest
 
 from pos_app.config import Settings
 from pos_app.sandbox import SandboxServer, SandboxState
-from pos_app.web import create_app
 
-from tests.integration.web.web_helpers import ENDPOINT, SANDBOX_KEYS, TOKEN, ApiClient, build_services
+from tests.integration.web.web_helpers import ENDPOINT, SANDBOX_KEYS, TOKEN, ApiClient, build_services, endpoint_app
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +34,7 @@ def services(settings, sandbox):
 
 @pytest.fixture
 def app(services):
-    return create_app(services, {"TOKEN": TOKEN, "ENDPOINT_URL": ENDPOINT})
+    return endpoint_app(services, {"TOKEN": TOKEN, "ENDPOINT_URL": ENDPOINT})
 
 
 @pytest.fixture

@@ -13,14 +13,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings as hyp_settings, strategies as st
 
 from pos_app.serving import LoopbackServer
-from pos_app.web import create_app
-from tests.integration.web.web_helpers import TOKEN
+from tests.integration.web.web_helpers import TOKEN, endpoint_app
 
 
 @pytest.fixture
 def endpoint(services):
     """The endpoint app on a real werkzeug server on 127.0.0.1 (short timeout, few connections)."""
-    app = create_app(services, {"TOKEN": TOKEN})
+    app = endpoint_app(services, {"TOKEN": TOKEN})
     server = LoopbackServer(app, name="endpoint", timeout_s=0.5, max_connections=3)
     server.start()
     app.config["ENDPOINT_URL"] = server.url
@@ -101,7 +100,7 @@ def test_a_silent_tls_client_does_not_stop_the_server(services, tmp_path):
     from pos_app.web.tls import ensure_certificate, server_ssl_context
 
     cert = ensure_certificate(tmp_path)
-    app = create_app(services, {"TOKEN": TOKEN})
+    app = endpoint_app(services, {"TOKEN": TOKEN})
     server = LoopbackServer(app, name="endpoint", ssl_context=server_ssl_context(cert), timeout_s=5)
     server.start()
     app.config["ENDPOINT_URL"] = server.url

@@ -7,10 +7,8 @@ import pytest
 from pos_app.domain.item import Item
 from pos_app.domain.money import Money
 
-from pos_app.web import create_app
-
 from tests.integration.web.web_helpers import (DECLINED, ENDPOINT, SUCCEEDS, TOKEN, ApiClient, build_services,
-                                               confirm_as_browser)
+                                               confirm_as_browser, endpoint_app)
 
 
 @pytest.fixture
@@ -178,7 +176,7 @@ def test_an_unreachable_gateway_answers_503(settings, sandbox):
     # The real gateway pointed at a closed port: the adapter maps the connection error.
     services = build_services(settings, "http://127.0.0.1:9", sandbox.url)
     try:
-        api = ApiClient(create_app(services, {"TOKEN": TOKEN, "ENDPOINT_URL": ENDPOINT}).test_client())
+        api = ApiClient(endpoint_app(services, {"TOKEN": TOKEN, "ENDPOINT_URL": ENDPOINT}).test_client())
         api.put(f"/cart/items/{services.store.catalogue.search('', limit=1)[0].sku}", {"qty": 1})
         response = api.post("/create-payment-intent")
         assert response.status_code == 503

@@ -52,10 +52,9 @@ def core(tmp_path_factory):
 
 @pytest.fixture
 def payment(core):
-    services = core.services
-    services.checkout.abandon()
-    services.carts.replace({"item1": 2, "item2": 1})
-    return services.checkout.prepare()
+    core.payments.checkout.abandon()
+    core.local.carts.replace({"item1": 2, "item2": 1})
+    return core.payments.checkout.prepare()
 
 
 @pytest.fixture
@@ -145,15 +144,15 @@ def test_a_declined_card_then_a_good_one_completes_the_sale(qtbot, view, core, p
     assert text_of(qtbot, view, "payment-message") == "Your card was declined."
     assert run_js(qtbot, view.page(), "document.getElementById('pay-button').disabled") is False
     assert run_js(qtbot, view.page(), "document.getElementById('spinner').hidden") is True
-    assert core.services.carts.snapshot().lines == {"item1": 2, "item2": 1}
+    assert core.local.carts.snapshot().lines == {"item1": 2, "item2": 1}
 
     enter_card(qtbot, view, SUCCEEDS)
     click(qtbot, view, "pay-button")
     wait_state(qtbot, view, "succeeded")
-    order = core.services.store.orders.by_intent(payment.payment_intent)
+    order = core.local.store.orders.by_intent(payment.payment_intent)
     assert order is not None and order.total == 2000
     assert f"Order {order.number}" in text_of(qtbot, view, "result-detail")
-    assert core.services.carts.snapshot().empty
+    assert core.local.carts.snapshot().empty
     no_csp_violations(view)
 
 
@@ -168,7 +167,7 @@ def test_cancel_abandons_the_payment(qtbot, view, core, payment):
     open_checkout(qtbot, view, core)
     click(qtbot, view, "cancel-button")
     wait_state(qtbot, view, "error")
-    qtbot.waitUntil(lambda: not core.services.carts.snapshot().frozen, timeout=5000)
+    qtbot.waitUntil(lambda: not core.local.carts.snapshot().frozen, timeout=5000)
     assert "cancelled" in text_of(qtbot, view, "result-title").lower()
     no_csp_violations(view)
 
@@ -181,23 +180,23 @@ def test_3d_secure_shows_requires_action_until_the_challenge_is_done(qtbot, view
     # A real click once the challenge has settled (a scripted click could come before its handlers).
     answer_challenge(qtbot, view, complete=True)
     wait_state(qtbot, view, "succeeded")
-    assert core.services.store.orders.by_intent(payment.payment_intent) is not None
+    assert core.local.store.orders.by_intent(payment.payment_intent) is not None
     no_csp_violations(view)
 
 
 def test_no_payment_in_progress(qtbot, view, core):
-    core.services.checkout.abandon()
+    core.payments.checkout.abandon()
     view.load(QUrl(f"{core.url}/checkout?token={core.token}"))
     wait_state(qtbot, view, "error")
     assert "No payment in progress" in run_js(qtbot, view.page(), "document.body.textContent")
 
 
 def test_the_display_follows_the_cart(qtbot, view, core):
-    core.services.checkout.abandon()
-    core.services.carts.replace({"item3": 1})
+    core.payments.checkout.abandon()
+    core.local.carts.replace({"item3": 1})
     view.load(QUrl(f"{core.url}/display?token={core.token}"))
     wait_state(qtbot, view, "ready")
     qtbot.waitUntil(lambda: text_of(qtbot, view, "display-total") == "$15.00", timeout=5000)
-    core.services.carts.set_qty("item3", 2)
+    core.local.carts.set_qty("item3", 2)
     qtbot.waitUntil(lambda: text_of(qtbot, view, "display-total") == "$30.00", timeout=5000)
     no_csp_violations(view)

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from pos_app.config import Settings
-from pos_app.web import create_app
 from tests.integration.store.disks import mount_small_disk, unmount
-from tests.integration.web.web_helpers import ENDPOINT, TOKEN, ApiClient, build_services
+from tests.integration.web.web_helpers import ENDPOINT, TOKEN, ApiClient, build_services, endpoint_app
 
 
 @pytest.fixture
@@ -21,7 +20,7 @@ def disk(tmp_path):
 def test_a_full_disk_answers_507_keeps_the_cart_and_recovers(disk, sandbox):
     services = build_services(Settings(data_dir=disk.path / "till"), sandbox.url, sandbox.url)
     try:
-        api = ApiClient(create_app(services, {"TOKEN": TOKEN, "ENDPOINT_URL": ENDPOINT}).test_client())
+        api = ApiClient(endpoint_app(services, {"TOKEN": TOKEN, "ENDPOINT_URL": ENDPOINT}).test_client())
         skus = [item.sku for item in services.store.catalogue.search("", limit=100)]
         assert api.put(f"/cart/items/{skus[0]}", {"qty": 1}).status_code == 200
         disk.fill()

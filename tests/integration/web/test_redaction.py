@@ -6,9 +6,8 @@ import logging
 import urllib.request
 
 from pos_app.serving import LoopbackServer
-from pos_app.web import create_app
 
-from tests.integration.web.web_helpers import ENDPOINT, build_services
+from tests.integration.web.web_helpers import ENDPOINT, build_services, endpoint_app
 
 
 def test_two_apps_keep_their_own_secrets_and_install_no_global_filter(settings, sandbox, tmp_path):
@@ -16,8 +15,8 @@ def test_two_apps_keep_their_own_secrets_and_install_no_global_filter(settings, 
     first_services = build_services(settings, sandbox.url, sandbox.url)
     second_services = build_services(settings.with_(data_dir=tmp_path / "second"), sandbox.url, sandbox.url)
     try:
-        first = create_app(first_services, {"TOKEN": "first-token-0123456789", "ENDPOINT_URL": ENDPOINT})
-        second = create_app(second_services, {"TOKEN": "second-token-0123456789", "ENDPOINT_URL": ENDPOINT})
+        first = endpoint_app(first_services, {"TOKEN": "first-token-0123456789", "ENDPOINT_URL": ENDPOINT})
+        second = endpoint_app(second_services, {"TOKEN": "second-token-0123456789", "ENDPOINT_URL": ENDPOINT})
         line = "token first-token-0123456789 and second-token-0123456789"
         assert first.extensions["pos_redactor"].redact(line) == "token [redacted] and second-token-0123456789"
         assert second.extensions["pos_redactor"].redact(line) == "token first-token-0123456789 and [redacted]"

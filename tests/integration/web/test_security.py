@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pos_app.config import Settings
-from pos_app.web import create_app
 
 from tests.integration.web.web_helpers import (ENDPOINT, SECRET_KEYS, SUCCEEDS, TOKEN, ApiClient, build_services,
-                                               confirm_as_browser)
+                                               confirm_as_browser, endpoint_app)
 
 ROUTES = [
     ("GET", "/cart"), ("POST", "/cart"), ("PUT", "/cart/items/cola"), ("DELETE", "/cart/items/cola"),
@@ -89,7 +88,7 @@ def test_there_is_no_cors(api):
 
 
 def test_until_the_endpoint_knows_its_address_every_request_is_refused(services):
-    app = create_app(services, {"TOKEN": TOKEN})
+    app = endpoint_app(services, {"TOKEN": TOKEN})
     response = ApiClient(app.test_client()).get("/cart")
     assert response.status_code == 503
 
@@ -97,7 +96,7 @@ def test_until_the_endpoint_knows_its_address_every_request_is_refused(services)
 def test_create_app_needs_a_real_token(services):
     for token in (None, "", "short"):
         with pytest.raises(ValueError):
-            create_app(services, {"TOKEN": token, "ENDPOINT_URL": ENDPOINT})
+            endpoint_app(services, {"TOKEN": token, "ENDPOINT_URL": ENDPOINT})
 
 
 @pytest.mark.parametrize("page", ["/checkout", "/display"])
@@ -167,7 +166,7 @@ def test_test_mode_allows_stripe_js_only_from_stripe(tmp_path, sandbox):
     settings = Settings(data_dir=tmp_path, stripe_secret_key="sk_test_abc123", stripe_publishable_key="pk_test_abc123")
     services = build_services(settings, sandbox.url, None)
     try:
-        api = ApiClient(create_app(services, {"TOKEN": TOKEN, "ENDPOINT_URL": ENDPOINT}).test_client())
+        api = ApiClient(endpoint_app(services, {"TOKEN": TOKEN, "ENDPOINT_URL": ENDPOINT}).test_client())
         csp = _csp(api.get("/cart"))
         assert csp["script-src"] == "script-src 'self' https://js.stripe.com"
         assert csp["frame-src"] == "frame-src https://js.stripe.com https://hooks.stripe.com"

@@ -101,10 +101,11 @@ def test_live_mode_serves_the_endpoint_over_pinned_https(tmp_path):
     with AppCore(settings) as core:
         assert core.mode == "live"
         assert core.url.startswith("https://127.0.0.1:")
-        assert core.certificate_fingerprint == ensure_certificate(tmp_path).fingerprint_sha256
+        pinned = core.payments.endpoint.certificate_fingerprint
+        assert pinned == ensure_certificate(tmp_path).fingerprint_sha256
         port = int(core.url.rsplit(":", 1)[1])
-        status, body = _pinned_get(port, core.certificate_fingerprint, "/cart",
+        status, body = _pinned_get(port, pinned, "/cart",
                                    {"Authorization": f"Bearer {core.token}", "Host": f"127.0.0.1:{port}"})
         assert status == 200 and b'"items":{}' in body
-        status, _ = _pinned_get(port, core.certificate_fingerprint, "/cart", {"Host": f"127.0.0.1:{port}"})
+        status, _ = _pinned_get(port, pinned, "/cart", {"Host": f"127.0.0.1:{port}"})
         assert status == 401

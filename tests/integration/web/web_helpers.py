@@ -1,14 +1,18 @@
-"""Helpers for the endpoint tests: an authenticated test client, services wired as AppCore wires them."""
+"""Helpers for the endpoint tests: an authenticated test client, the endpoint wired as AppCore wires it."""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+
+from flask import Flask
 
 from pos_app.config import Settings
-from pos_app.core import Services
+from pos_app.contexts import LocalContext
 from pos_app.payments.checkout import CheckoutService
 from pos_app.payments.stripe_gateway import StripeGateway
-from pos_app.store import open_store
+from pos_app.store import CartService, Store, open_store
+from pos_app.web import create_app
 
 # Paying as Stripe.js would, with the publishable key and the client secret only (the payments
 # suite's helper); re-exported for this suite.
@@ -60,12 +64,37 @@ class ApiClient:
         return self.request("DELETE", path, **kw)
 
 
-def build_services(settings: Settings, api_base: str, sandbox_url: str | None) -> Services:
+@dataclass(frozen=True)
+class EndpointServices:
+    """What AppCore builds the endpoint over (a LocalContext and the checkout), and the gateway
+    and sandbox URL a test pays with: the endpoint suite's `services`."""
+
+    local: LocalContext
+    checkout: CheckoutService
+    gateway: StripeGateway
+    sandbox_url: str | None
+
+    @property
+    def store(self) -> Store:
+        return self.local.store
+
+    @property
+    def carts(self) -> CartService:
+        return self.local.carts
+
+    @property
+    def publishable_key(self) -> str:
+        return self.gateway.publishable_key
+
+
+def build_services(settings: Settings, api_base: str, sandbox_url: str | None) -> EndpointServices:
     """Wired as AppCore wires them, with the gateway pointed at api_base."""
     store = open_store(settings.database_path, settings.pricing, seed_demo=True)
-    gateway = StripeGateway(*SANDBOX_KEYS, api_base=api_base,
-                            max_network_retries=0)
-    checkout = CheckoutService(store, gateway, settings)
-    from pos_app.payments.review_desk import ReviewDesk
-    return Services(settings, store, gateway, checkout, ReviewDesk(store, gateway),
-                    publishable_key=gateway.publishable_key, sandbox_url=sandbox_url)
+    gateway = StripeGateway(*SANDBOX_KEYS, api_base=api_base, max_network_retries=0)
+    return EndpointServices(LocalContext(settings, store), CheckoutService(store, gateway, settings), gateway,
+                            sandbox_url)
+
+
+def endpoint_app(services: EndpointServices, config: dict) -> Flask:
+    """create_app() over `services`, as AppCore calls it."""
+    return create_app(services.local, services.checkout, config, sandbox_url=services.sandbox_url)

@@ -1,0 +1,71 @@
+"""What the till works with, as two complete contexts: the local one and the payments one.
+
+`AppCore.open()` gives a LocalContext (settings and the store: the catalogue and cart work at once,
+offline); `AppCore.start_services()` gives a PaymentsContext (the gateway, the checkout and its
+events, the review desk, the local endpoint). Both are frozen and complete when handed out: no
+field is None until later, so whoever holds one can use all of it. A window that opens before
+payments are up holds a LocalContext and is handed the PaymentsContext when it exists; everything
+else (dialogs, the endpoint, the health check) receives only the parts it uses.
+
+This module imports no payments, store or web code at run time: open() stays quick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pos_app.config import Settings
+
+if TYPE_CHECKING:
+    from pos_app.payments.checkout import CheckoutService
+    from pos_app.payments.events import CheckoutEvents
+    from pos_app.payments.gateway import PaymentGateway
+    from pos_app.payments.review_desk import ReviewDesk
+    from pos_app.store import CartService, Store
+
+
+@dataclass(frozen=True)
+class LocalContext:
+    """The till's local half: its settings and its one open store (quick, no network)."""
+
+    settings: Settings
+    store: Store
+
+    @property
+    def carts(self) -> CartService:
+        """The active cart's one source of truth (the store's CartService)."""
+        return self.store.carts
+
+    @property
+    def mode(self) -> str:
+        """training, test or live (from the settings)."""
+        return self.settings.mode
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """The local endpoint as the embedded page reaches it."""
+
+    url: str  # http(s)://127.0.0.1:<port>, bound
+    token: str = field(repr=False)  # the per-launch token the page is opened with
+    certificate_fingerprint: str | None  # SHA-256 hex of its TLS certificate (live mode), else None
+    is_running: Callable[[], bool] = field(repr=False, compare=False)  # its server thread still serves
+
+
+@dataclass(frozen=True)
+class PaymentsContext:
+    """The till's payments half, started: everything a Charge, a refund or a report needs."""
+
+    gateway: PaymentGateway
+    checkout: CheckoutService
+    review_desk: ReviewDesk
+    publishable_key: str
+    sandbox_url: str | None  # training mode: where the sandbox (and its Stripe.js) answers; else None
+    endpoint: Endpoint
+
+    @property
+    def events(self) -> CheckoutEvents:
+        """The checkout's one event bus (subscribe(callback) -> unsubscribe)."""
+        return self.checkout.events
