@@ -18,6 +18,7 @@ import logging
 from pathlib import Path
 
 from pos_app.store.db import BULK_AWARE_TRIGGERS, Database
+from pos_app.store.faults import DamagedDatabase
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,16 @@ def catalogue_path(till_path: Path | str) -> Path | str:
 
 
 def open_catalogue_db(till: Database) -> Database:
-    """The catalogue database of a till, with the items of an older (single-file) till moved in."""
+    """The catalogue database of a till, with the items of an older (single-file) till moved in.
+
+    A till whose items were moved out already (no items_to_move left) had its catalogue file: if
+    that is gone, it is refused rather than made afresh, which would hide the lost catalogue
+    behind an empty one (and break the cart's lines).
+    """
+    path = catalogue_path(till.path)
+    if isinstance(path, Path) and not path.exists() and not _has_items_to_move(till):
+        raise DamagedDatabase(f"the catalogue file {path} is missing beside {till.path}: restore it from a "
+                              "backup (or import the catalogue again into a copy of the folder)")
     catalogue = Database(catalogue_path(till.path), migrations=CATALOGUE_MIGRATIONS)
     try:
         move_items_out(till, catalogue)
@@ -76,13 +86,17 @@ def move_items_out(till: Database, catalogue: Database) -> None:
     crash between the two leaves them in both, and the next start copies them again (the
     catalogue's copy is replaced, so nothing is doubled), so no order of failures loses one.
     """
-    if till.query_one("SELECT 1 FROM sqlite_master WHERE name = 'items_to_move'") is None:
+    if not _has_items_to_move(till):
         return
     rows = [tuple(row) for row in till.query(f"SELECT {COLUMNS} FROM items_to_move ORDER BY rowid")]
     if rows:  # a brand-new till's is empty: a catalogue file already there (copied in, restored) stays
         _replace_items(catalogue, rows)
     with till.transaction() as conn:
         conn.execute("DROP TABLE items_to_move")
+
+
+def _has_items_to_move(till: Database) -> bool:
+    return till.query_one("SELECT 1 FROM sqlite_master WHERE name = 'items_to_move'") is not None
 
 
 def _replace_items(catalogue: Database, rows: list[tuple]) -> None:

@@ -106,3 +106,17 @@ def test_a_new_till_beside_a_catalogue_file_keeps_that_catalogue(old_till, tmp_p
     shutil.copyfile(catalogue_path(first), catalogue_path(tmp_path / "pos.sqlite3"))
     with open_store(tmp_path / "pos.sqlite3", PricingPolicy()) as store:
         assert store.catalogue.count() == len(OLD_ITEMS)
+
+
+def test_a_missing_catalogue_file_beside_a_till_that_had_one_is_refused(old_till, tmp_path):
+    """Never a fresh empty catalogue over a lost one: the till says which file is missing, creates nothing."""
+    path = copy_of(old_till, tmp_path)
+    open_store(path, PricingPolicy()).close()
+    catalogue = catalogue_path(path)
+    for name in (catalogue, catalogue.with_name(catalogue.name + "-wal"), catalogue.with_name(catalogue.name + "-shm")):
+        name.unlink(missing_ok=True)
+    with pytest.raises(DamagedDatabase, match=r"pos-catalogue\.sqlite3 is missing.*restore it"):
+        open_store(path, PricingPolicy())
+    assert not catalogue.exists()  # nothing made: the second start is refused the same way
+    with pytest.raises(DamagedDatabase, match="is missing"):
+        open_store(path, PricingPolicy())
