@@ -32,8 +32,6 @@ log = logging.getLogger(__name__)
 class CartFrozen(UserFacingError):
     """The cart can't change now: a payment is in flight, or its outcome is in doubt."""
 
-    http_status = 409
-
 
 class UnknownBarcode(CartError):
     def __init__(self, barcode: str) -> None:

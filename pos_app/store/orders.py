@@ -6,12 +6,8 @@ import json
 from dataclasses import dataclass
 
 from pos_app.domain.order import Order, OrderLine
-from pos_app.errors import UserFacingError
+from pos_app.errors import RefundRefused
 from pos_app.store.db import Database, now
-
-
-class RefundRefused(UserFacingError):
-    http_status = 409
 
 
 @dataclass(frozen=True)
