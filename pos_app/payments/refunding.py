@@ -19,12 +19,13 @@ import time
 
 from pos_app.config import Settings
 from pos_app.domain.order import Order
+from pos_app.domain.refunds import left_to_refund, line_refund, refunds_taken
+from pos_app.domain.statuses import LIVE_REFUNDS
 from pos_app.payments.events import CheckoutEvents
 from pos_app.payments.gateway import (
     AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict, InvalidPayment, PaymentError,
     PaymentGateway, RefundRefused, RefundResult,
 )
-from pos_app.payments.refunds import LIVE_REFUNDS, line_refund
 from pos_app.store import RefundRecord, Store
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ class RefundService:
                lines: list[tuple[str, int]] | None = None) -> RefundRecord:
         """Refund an order: all that is left (amount None), an amount, or lines (sku, qty).
 
-        Per-line amounts follow payments/refunds.py. The refund is reserved in the store first
+        Per-line amounts follow domain/refunds.py. The refund is reserved in the store first
         (key "refund-<order number>-<seq>"), so a retry after a lost answer reuses the same key
         and refunds once:
         - a refund left pending (the processor's answer was lost) is retried with its own key
@@ -92,7 +93,7 @@ class RefundService:
             if lines:
                 same = sorted((row["sku"], row["qty"]) for row in record.lines) == wanted
             elif amount is None:  # "the rest": only a pending refund that was itself all that was left
-                others = _taken([r for r in records if r.id != record.id])
+                others = refunds_taken([r for r in records if r.id != record.id])
                 same = not record.lines and record.amount == order.total - others
             else:
                 same = not record.lines and record.amount == amount
@@ -116,7 +117,7 @@ class RefundService:
                 raise RefundRefused(f"the lines come to {line_amount}, not {amount}: give lines or an amount")
             amount = line_amount
         if amount is None:
-            amount = order.total - _taken(orders.refunds_for(order_id))
+            amount = left_to_refund(order, orders.refunds_for(order_id))
             if amount <= 0:
                 raise RefundRefused(f"order {order.number} is already refunded in full")
         record = orders.begin_refund(order_id, amount, reason, detail)  # RefundRefused if too much
@@ -222,7 +223,3 @@ def _merge(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
     for sku, qty in lines:
         merged[sku] = merged.get(sku, 0) + qty if isinstance(qty, int) else qty  # line_refund refuses it
     return list(merged.items())
-
-
-def _taken(records: list[RefundRecord]) -> int:
-    return sum(r.amount for r in records if r.status in LIVE_REFUNDS)

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHeaderVie
 
 from pos_app.domain import Money, Order, format_money
 from pos_app.errors import UserFacingError
-from pos_app.payments.refunds import LIVE_REFUNDS, line_refund
+from pos_app.domain.refunds import line_refund
+from pos_app.domain.statuses import LIVE_REFUNDS
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.order_models import card_text
 from pos_app.qt.workers import CheckoutQueue
