@@ -11,18 +11,16 @@ from typing import Protocol, runtime_checkable
 
 from pos_app.domain.money import Money, format_money
 from pos_app.domain.order import Order
+from pos_app.domain.statuses import PaymentStatus
 from pos_app.errors import PaymentError as PaymentError  # re-exported: the payment errors are all here
 from pos_app.errors import RefundRefused as RefundRefused
-
-FINAL_STATUSES = frozenset({"succeeded", "canceled"})
-
 
 @dataclass(frozen=True)
 class Intent:
     """A PaymentIntent as the till sees it. client_secret is kept out of repr (and so out of logs)."""
 
     id: str
-    status: str
+    status: PaymentStatus  # one of Stripe's seven (never the ledger's own CREATING or REVIEW)
     amount: int
     amount_received: int
     currency: str
@@ -37,15 +35,11 @@ class Intent:
     last_error_code: str | None = None
     latest_charge: str | None = None
 
-    @property
-    def final(self) -> bool:
-        return self.status in FINAL_STATUSES
-
 
 @dataclass(frozen=True)
 class RefundResult:
     id: str
-    status: str  # succeeded | pending | requires_action | failed | canceled
+    status: str  # Stripe's refund status: succeeded | pending | requires_action | failed | canceled
     amount: int
     currency: str
     failure_reason: str | None = None

@@ -19,8 +19,8 @@ import time
 
 from pos_app.config import Settings
 from pos_app.domain.order import Order
-from pos_app.domain.refunds import left_to_refund, line_refund, refunds_taken
-from pos_app.domain.statuses import LIVE_REFUNDS
+from pos_app.domain.refunds import RefundedLine, left_to_refund, line_refund, refunds_taken
+from pos_app.domain.statuses import LIVE_REFUNDS, RefundStatus
 from pos_app.payments.events import CheckoutEvents
 from pos_app.payments.gateway import (
     AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict, InvalidPayment, PaymentError,
@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 #: Two identical refund requests for one order this close together are one double click.
 DOUBLE_CLICK_SECONDS = 3.0
 REFUND_REASONS = frozenset({"duplicate", "fraudulent", "requested_by_customer"})
+#: What a refund Stripe answered 'pending' has become, by Stripe's refund status now (only the
+#: settled ones: a pending refund stays 'processing').
+_SETTLED = {"succeeded": RefundStatus.SUCCEEDED, "failed": RefundStatus.FAILED, "canceled": RefundStatus.FAILED}
 
 
 class RefundService:
@@ -88,7 +91,7 @@ class RefundService:
         wanted = sorted(_merge(lines or []))
         records = self._store.orders.refunds_for(order_id)
         for record in records:
-            if record.status != "pending":
+            if record.status != RefundStatus.PENDING:
                 continue
             if lines:
                 same = sorted((row["sku"], row["qty"]) for row in record.lines) == wanted
@@ -110,7 +113,7 @@ class RefundService:
     def _new_refund(self, order_id: int, order: Order, amount: int | None, reason: str | None,
                     lines: list[tuple[str, int]] | None) -> RefundRecord:
         orders = self._store.orders
-        detail: list[dict] = []
+        detail: list[RefundedLine] = []
         if lines:
             line_amount, detail = line_refund(order, lines, orders.refunds_for(order_id))
             if amount is not None and amount != line_amount:
@@ -137,7 +140,7 @@ class RefundService:
             if exc.retryable:
                 log.warning("refund %s still running at the processor; it stays pending", record.idempotency_key)
                 raise
-            orders.finish_refund(record.id, status="failed")
+            orders.finish_refund(record.id, status=RefundStatus.FAILED)
             log.error("refund %s: the processor knows its key from another request; marked failed",
                       record.idempotency_key)
             raise RefundRefused("The refund could not be sent: its reference was already used for another "
@@ -147,16 +150,16 @@ class RefundService:
                         record.idempotency_key)
             raise
         except (InvalidPayment, CardDeclined, AuthenticationFailed) as exc:
-            orders.finish_refund(record.id, status="failed")
+            orders.finish_refund(record.id, status=RefundStatus.FAILED)
             log.warning("refund %s refused: %s", record.idempotency_key, exc.message)
             raise RefundRefused(f"The refund was refused: {exc.message}") from None
         if result.status == "succeeded":
-            return orders.finish_refund(record.id, status="succeeded", refund_id=result.id)
+            return orders.finish_refund(record.id, status=RefundStatus.SUCCEEDED, refund_id=result.id)
         if result.status == "pending":  # on its way back to the card: followed up until it settles
             log.info("refund %s is pending at the processor; followed up until it settles", result.id)
-            return orders.finish_refund(record.id, status="processing", refund_id=result.id)
+            return orders.finish_refund(record.id, status=RefundStatus.PROCESSING, refund_id=result.id)
         if result.status in ("failed", "canceled"):
-            orders.finish_refund(record.id, status="failed", refund_id=result.id)
+            orders.finish_refund(record.id, status=RefundStatus.FAILED, refund_id=result.id)
             raise RefundRefused(f"The refund was refused by the card processor ({result.status}).")
         return orders.refund(record.id)  # requires_action: left pending
 
@@ -186,7 +189,8 @@ class RefundService:
         with self._lock:
             records = orders.processing_refunds(order_id)
             if recheck_succeeded and order_id is not None:
-                records += [r for r in orders.refunds_for(order_id) if r.status == "succeeded" and r.refund_id]
+                records += [r for r in orders.refunds_for(order_id)
+                            if r.status == RefundStatus.SUCCEEDED and r.refund_id]
             changed = []
             for record in records:
                 if record.refund_id is None:  # never answered by the processor: settle_pending's
@@ -194,11 +198,11 @@ class RefundService:
                 result = refund_now(self._gateway, record.refund_id)
                 if result is None:
                     continue
-                status = {"pending": "processing", "canceled": "failed"}.get(result.status, result.status)
-                if status == record.status or status not in ("succeeded", "failed"):
+                status = _SETTLED.get(result.status)
+                if status is None or status == record.status:
                     continue
                 updated = orders.finish_refund(record.id, status=status, failure_reason=result.failure_reason)
-                if status == "failed":
+                if status == RefundStatus.FAILED:
                     log.error("refund %s of order %d FAILED at the processor (%s): nothing went back to "
                               "the card; refund it again or settle it in cash", record.refund_id,
                               record.order_id, result.failure_reason or "no reason given")

@@ -22,6 +22,7 @@ import stripe
 
 from pos_app.domain.money import Money, MoneyError
 from pos_app.domain.currencies import from_stripe, to_stripe
+from pos_app.domain.statuses import PaymentStatus
 from pos_app.payments.gateway import (
     AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict,
     Intent, IntentNotFound, InvalidPayment, PaymentError, RefundResult,
@@ -134,7 +135,7 @@ def intent_from_stripe(pi: Any) -> Intent:
     amount, exact = _till_amount(data["amount"], data["currency"])
     received, exact_received = _till_amount(data.get("amount_received") or 0, data["currency"])
     return Intent(
-        id=data["id"], status=data["status"], amount=amount, amount_received=received,
+        id=data["id"], status=PaymentStatus(data["status"]), amount=amount, amount_received=received,
         amount_exact=exact and exact_received, currency=data["currency"],
         client_secret=data.get("client_secret"), created=data.get("created") or 0,
         metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
