@@ -26,6 +26,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pos_app.config import Settings
 from pos_app.domain.order import Order
@@ -57,7 +58,7 @@ class PreparedPayment:
     amount: int
     currency: str
     cart_uuid: str
-    lines: tuple[dict, ...]  # {sku, name, qty, unit_price, line_total}
+    lines: tuple[dict[str, Any], ...]  # {sku, name, qty, unit_price, line_total}
     subtotal: int
     tax: int
     total: int
@@ -274,10 +275,11 @@ class CheckoutService(Reconciliation):
                 if carts.snapshot().cart_id == entry.cart_id:
                     carts.set_frozen(False)  # selling goes on; the cart is still to be paid
                 review = self._store.reviews.by_intent(payment_intent)
+                details = review.details if review is not None else "see the review list"
         if order is None:
             self._emit("review")
             raise PaymentMismatch(f"The card processor reports a payment this till can't record as "
-                                  f"the sale ({review.details}). Nothing was recorded as sold: payment "
+                                  f"the sale ({details}). Nothing was recorded as sold: payment "
                                   f"{payment_intent} is on the review list for a manager to refund; "
                                   f"the cart is still to be paid.")
         self._emit("finalized")

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 from pos_app.config import Settings
 from pos_app.payments.gateway import Intent, PaymentGateway
 from pos_app.store import CartSnapshot, ChargeSnapshot, LedgerEntry, Store
@@ -58,6 +60,12 @@ class RevisionIntents:
         return ChargeSnapshot.of(totals, metadata=metadata,
                                  description=f"{self._settings.shop_name} ({self._settings.terminal_id}): "
                                              f"{count} item{'s' if count != 1 else ''}")
+
+    @overload
+    def intent_for(self, entry: LedgerEntry, *, create_if_lost: Literal[True]) -> Intent: ...
+
+    @overload
+    def intent_for(self, entry: LedgerEntry, *, create_if_lost: Literal[False]) -> Intent | None: ...
 
     def intent_for(self, entry: LedgerEntry, *, create_if_lost: bool) -> Intent | None:
         """The intent of a ledger row: retrieved if known, else created/replayed or searched."""

@@ -45,7 +45,7 @@ class RefundService:
         self._settings = settings
         self._events = events
         self._lock = threading.RLock()
-        self._recent_refunds: dict[tuple, tuple[float, RefundRecord]] = {}
+        self._recent_refunds: dict[tuple[object, ...], tuple[float, RefundRecord]] = {}
 
     def refund(self, order_id: int, amount: int | None = None, reason: str | None = "requested_by_customer",
                lines: list[tuple[str, int]] | None = None) -> RefundRecord:

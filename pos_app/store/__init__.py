@@ -10,11 +10,14 @@ from pos_app.domain.pricing import PricingPolicy
 from pos_app.errors import UserFacingError
 from pos_app.store.cart_service import CartFrozen, CartService, CartSnapshot, UnknownBarcode
 from pos_app.store.carts import CartRepository
-from pos_app.store.catalogue import CatalogueImportError, CatalogueStore, ImportResult
+from pos_app.errors import RefundRefused
+from pos_app.store.catalogue import CatalogueStore
+from pos_app.store.catalogue_csv import CatalogueImportError
+from pos_app.store.catalogue_import import ImportResult
 from pos_app.store.db import SCHEMA_VERSION, Database
 from pos_app.store.faults import DamagedDatabase, StorageFull, StoreBusy, StoreError
 from pos_app.store.ledger import ChargeSnapshot, LedgerEntry, PaymentLedger
-from pos_app.store.orders import OrderBook, RefundRecord, RefundRefused
+from pos_app.store.orders import OrderBook, RefundRecord
 from pos_app.store.reviews import ReviewItem, ReviewList
 from pos_app.store.unit_of_work import UnitOfWork, unit_of_work
 
