@@ -4,7 +4,7 @@ The dialog only asks: CheckoutService.refund does the refund (reserved in the st
 idempotency key, then sent to the processor) on a worker thread. The Refund button disables
 itself on the first click, so a double click sends one request (and the service would answer a
 repeat with the first refund anyway). Per-line quantities are capped at what was sold and not
-yet refunded; the amount preview uses the service's own rule (payments/refunds.py). On a refusal
+yet refunded; the amount preview uses the service's own rule (domain/refunds.py). On a refusal
 the processor's safe message is shown and nothing has changed.
 """
 
