@@ -1,4 +1,8 @@
-"""Errors whose text is safe to show to a cashier (and to send in an HTTP error body)."""
+"""Errors whose text is safe to show to a cashier (and to send in an HTTP error body).
+
+The HTTP status an error answers with is the endpoint's business: web/errors.py maps these types
+to statuses in one table, so nothing below web/ knows about HTTP.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,16 @@ from __future__ import annotations
 class UserFacingError(Exception):
     """Base for errors a person can act on. str(error) is safe to show: no secrets, no card data."""
 
-    #: HTTP status the local endpoint answers with for this error.
-    http_status = 400
-
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class PaymentError(UserFacingError):
+    """Base of every payment error; str() is safe to show (no card data, no secrets)."""
+
+
+class RefundRefused(PaymentError):
+    """A refund that can't be made (nothing left, more units than were sold, declined by the
+    processor); nothing changed. One class, raised by the refund rule (domain), the store's
+    reservation and the refund services alike."""

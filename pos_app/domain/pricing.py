@@ -59,8 +59,9 @@ class Totals:
     tax_by_rate: Mapping[int, Money] = field(default_factory=dict)
 
 
-def _div_round_half_up(numerator: int, denominator: int) -> int:
-    """numerator / denominator rounded half away from zero, in exact integer arithmetic."""
+def div_round_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half away from zero, in exact integer arithmetic: the one
+    rounding function of the till's money (tax here, a refunded line's share of tax in refunds.py)."""
     sign = -1 if (numerator < 0) != (denominator < 0) else 1
     q, r = divmod(abs(numerator), abs(denominator))
     if 2 * r >= abs(denominator):
@@ -71,8 +72,8 @@ def _div_round_half_up(numerator: int, denominator: int) -> int:
 def tax_for(base: int, rate_bp: int, mode: TaxMode, step: int = 1) -> int:
     """Tax on `base`, rounded half up to a multiple of `step` minor units (see money.smallest_step)."""
     if mode is TaxMode.EXCLUSIVE:
-        return _div_round_half_up(base * rate_bp, BP * step) * step
-    return _div_round_half_up(base * rate_bp, (BP + rate_bp) * step) * step
+        return div_round_half_up(base * rate_bp, BP * step) * step
+    return div_round_half_up(base * rate_bp, (BP + rate_bp) * step) * step
 
 
 def price_lines(lines: Mapping[str, int], lookup: Callable[[str], Item],

@@ -26,9 +26,11 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pos_app.config import Settings
-from pos_app.domain.order import Order, OrderLine
+from pos_app.domain.order import Order
+from pos_app.domain.statuses import PaymentStatus
 from pos_app.payments.gateway import (
     AlreadyPaid, AmountTooLarge, AmountTooSmall, CartChanged, EmptyCart, GatewayUnavailable, Intent,
     InvalidPayment,
@@ -42,7 +44,7 @@ from pos_app.payments.reconcile import Reconciliation
 from pos_app.payments.refunding import RefundService
 from pos_app.store import CartSnapshot, LedgerEntry, RefundRecord, Store
 from pos_app.store.db import now
-from pos_app.store.reviews import MISMATCH, PAID_AFTER_VOID
+from pos_app.store.reviews import ReviewReason
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ class PreparedPayment:
     amount: int
     currency: str
     cart_uuid: str
-    lines: tuple[dict, ...]  # {sku, name, qty, unit_price, line_total}
+    lines: tuple[dict[str, Any], ...]  # {sku, name, qty, unit_price, line_total}
     subtotal: int
     tax: int
     total: int
@@ -161,7 +163,7 @@ class CheckoutService(Reconciliation):
         entry = self._store.ledger.by_key(snap.uuid)
         if entry is None or entry.final:
             return False
-        charged = [(l["sku"], l["qty"], l["unit_price"], l["tax_rate_bp"]) for l in entry.snapshot["lines"]]
+        charged = [(l.sku, l.qty, l.unit_price, l.tax_rate_bp) for l in entry.snapshot.lines]
         now_priced = [(p.sku, p.qty, p.unit_price.amount, p.tax_rate_bp) for p in snap.totals.lines]
         return (charged != now_priced or entry.amount != snap.totals.total.amount
                 or entry.currency != snap.totals.currency)
@@ -172,14 +174,14 @@ class CheckoutService(Reconciliation):
         while True:
             entry = self._intents.entry_for_revision(snap)
             intent = self._intents.intent_for(entry, create_if_lost=True)
-            if intent.status == "succeeded":  # paid, but the sale was never recorded
+            if intent.status == PaymentStatus.SUCCEEDED:  # paid, but the sale was never recorded
                 order = self._record_sale(entry, intent)
                 if order is not None:
                     raise AlreadyPaid(order)
                 continue  # paid wrongly: on the review list; this revision gets a fresh intent
-            if intent.status == "canceled":
+            if intent.status == PaymentStatus.CANCELED:
                 # Cancelled elsewhere (e.g. the Dashboard): this revision needs a fresh intent.
-                self._store.ledger.set_status(entry.id, "canceled")
+                self._store.ledger.set_status(entry.id, PaymentStatus.CANCELED)
                 continue
             problems = mismatches(entry, intent, paid=False)
             if not problems:
@@ -192,9 +194,9 @@ class CheckoutService(Reconciliation):
             payment_intent=intent.id, client_secret=intent.client_secret or "",
             publishable_key=self._gateway.publishable_key, amount=entry.amount, currency=entry.currency,
             cart_uuid=entry.cart_uuid,
-            lines=tuple({k: line[k] for k in ("sku", "name", "qty", "unit_price", "line_total")}
-                        for line in snapshot["lines"]),
-            subtotal=snapshot["subtotal"], tax=snapshot["tax"], total=snapshot["total"])
+            lines=tuple({"sku": line.sku, "name": line.name, "qty": line.qty, "unit_price": line.unit_price,
+                         "line_total": line.line_total} for line in snapshot.lines),
+            subtotal=snapshot.subtotal, tax=snapshot.tax, total=snapshot.total)
 
     def _drop_tampered(self, entry: LedgerEntry, intent: Intent, problems: list[str]) -> None:
         """An unpaid intent that differs from what the till asked for is never handed to the page:
@@ -206,7 +208,7 @@ class CheckoutService(Reconciliation):
                 self._gateway.cancel_intent(intent.id, "abandoned")
             except PaymentError as exc:
                 log.warning("could not cancel the mismatched %s: %s", intent.id, exc.message)
-        self._store.ledger.set_status(entry.id, "canceled")
+        self._store.ledger.set_status(entry.id, PaymentStatus.CANCELED)
 
     def close_voided(self) -> None:
         """Cancel the open intents of carts the cashier voided (cleared); one that turns out paid
@@ -236,14 +238,14 @@ class CheckoutService(Reconciliation):
         if intent is None:
             log.info("ledger row %d (%s) never reached the processor; closed", entry.id,
                      entry.idempotency_key)
-            ledger.set_status(entry.id, "canceled")
+            ledger.set_status(entry.id, PaymentStatus.CANCELED)
             return None
-        if intent.status not in ("succeeded", "canceled"):
+        if intent.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.CANCELED):
             try:
                 intent = self._gateway.cancel_intent(intent.id, "abandoned")
             except InvalidPayment:  # its state changed meanwhile (e.g. just paid): look again
                 intent = self._gateway.retrieve_intent(intent.id)
-        if intent.status == "succeeded":
+        if intent.status == PaymentStatus.SUCCEEDED:
             return self._record_sale(entry, intent)
         ledger.set_status(entry.id, intent.status)
         return None
@@ -263,7 +265,7 @@ class CheckoutService(Reconciliation):
             if existing is not None:
                 return existing
             intent = self._gateway.retrieve_intent(payment_intent)
-            if intent.status != "succeeded":
+            if intent.status != PaymentStatus.SUCCEEDED:
                 raise PaymentNotSucceeded(_not_succeeded_text(intent), status=intent.status)
             order = self._record_sale(entry, intent)
             if order is None:
@@ -273,10 +275,11 @@ class CheckoutService(Reconciliation):
                 if carts.snapshot().cart_id == entry.cart_id:
                     carts.set_frozen(False)  # selling goes on; the cart is still to be paid
                 review = self._store.reviews.by_intent(payment_intent)
+                details = review.details if review is not None else "see the review list"
         if order is None:
             self._emit("review")
             raise PaymentMismatch(f"The card processor reports a payment this till can't record as "
-                                  f"the sale ({review.details}). Nothing was recorded as sold: payment "
+                                  f"the sale ({details}). Nothing was recorded as sold: payment "
                                   f"{payment_intent} is on the review list for a manager to refund; "
                                   f"the cart is still to be paid.")
         self._emit("finalized")
@@ -289,29 +292,23 @@ class CheckoutService(Reconciliation):
         to the review list instead (None is returned) and the till sells on."""
         problems = mismatches(entry, intent, paid=True)
         if problems:
-            self._to_review(entry, intent, MISMATCH, "; ".join(problems))
+            self._to_review(entry, intent, ReviewReason.MISMATCH, "; ".join(problems))
             return None
         if self._store.carts.is_voided(entry.cart_id):
-            self._to_review(entry, intent, PAID_AFTER_VOID,
+            self._to_review(entry, intent, ReviewReason.PAID_AFTER_VOID,
                             "nothing was taken from the next customer's cart")
             return None
         snap = entry.snapshot
         order = Order(
-            number="", created_at=now(), currency=entry.currency,
-            lines=tuple(OrderLine(l["sku"], l["name"], l["qty"], l["unit_price"], l["line_total"],
-                                  l["tax_rate_bp"]) for l in snap["lines"]),
-            subtotal=snap["subtotal"], tax=snap["tax"], total=entry.amount, payment_intent=intent.id,
+            number="", created_at=now(), currency=entry.currency, lines=snap.lines,
+            subtotal=snap.subtotal, tax=snap.tax, total=entry.amount, payment_intent=intent.id,
             cart_uuid=entry.cart_uuid, card_brand=intent.card_brand, card_last4=intent.card_last4,
-            tax_by_rate=tuple((rate, tax) for rate, tax in snap["tax_by_rate"]))
-
-        def record(conn) -> Order:
-            recorded = self._store.orders.record(conn, order)
-            self._store.ledger.set_status(entry.id, "succeeded", conn)
-            return recorded
-
+            tax_by_rate=snap.tax_by_rate)
+        with self._store.unit_of_work() as work:
+            recorded = work.orders.record(order)
+            work.ledger.set_status(entry.id, PaymentStatus.SUCCEEDED)
+            work.carts.settle_paid(entry.cart_id, paid_uuid=entry.cart_uuid, paid_lines=snap.paid_lines)
         carts = self._store.carts
-        recorded = carts.complete_sale(entry.cart_id, record, paid_uuid=entry.cart_uuid,
-                                       paid_lines={l["sku"]: l["qty"] for l in snap["lines"]})
         if self._current is not None and self._current.payment_intent == intent.id:
             self._current = None
         after = carts.snapshot()
@@ -349,16 +346,15 @@ class CheckoutService(Reconciliation):
         if self._current is None and snap.frozen:
             self._store.carts.set_frozen(False)
 
-    def _to_review(self, entry: LedgerEntry, intent: Intent, reason: str, details: str) -> None:
+    def _to_review(self, entry: LedgerEntry, intent: Intent, reason: ReviewReason, details: str) -> None:
         """Close the ledger row into the review list, in one transaction: nothing about it is lost."""
         log.error("PAYMENT FOR REVIEW: %s (ledger row %d, cart %s): %s. Not recorded as a sale; on the "
                   "review list for a manager to refund.", intent.id, entry.id, entry.cart_uuid, details)
-        with self._store.db.transaction() as conn:
-            self._store.reviews.add(conn, payment_intent=intent.id, ledger_id=entry.id,
-                                    cart_uuid=entry.cart_uuid, reason=reason, details=details,
-                                    amount=intent.amount_received, currency=intent.currency,
-                                    card_brand=intent.card_brand, card_last4=intent.card_last4)
-            self._store.ledger.set_status(entry.id, "review", conn)
+        with self._store.unit_of_work() as work:
+            work.reviews.add(payment_intent=intent.id, ledger_id=entry.id, cart_uuid=entry.cart_uuid,
+                             reason=reason, details=details, amount=intent.amount_received,
+                             currency=intent.currency, card_brand=intent.card_brand, card_last4=intent.card_last4)
+            work.ledger.set_status(entry.id, PaymentStatus.REVIEW)
         if self._current is not None and self._current.payment_intent == intent.id:
             self._current = None
 
@@ -387,14 +383,14 @@ class CheckoutService(Reconciliation):
                 intent = self._gateway.retrieve_intent(entry.payment_intent)
             except GatewayUnavailable:
                 return None  # the next prepare or reconcile looks again
-            if intent.status == "succeeded":
+            if intent.status == PaymentStatus.SUCCEEDED:
                 return self._record_sale(entry, intent)
         return None
 
 
 def _not_succeeded_text(intent: Intent) -> str:
-    if intent.status == "requires_payment_method" and intent.last_error_message:
+    if intent.status == PaymentStatus.REQUIRES_PAYMENT_METHOD and intent.last_error_message:
         return f"The payment did not go through: {intent.last_error_message}"
-    if intent.status == "canceled":
+    if intent.status == PaymentStatus.CANCELED:
         return "This payment was cancelled."
     return f"The payment has not succeeded (status {intent.status})."

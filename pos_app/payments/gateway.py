@@ -11,18 +11,16 @@ from typing import Protocol, runtime_checkable
 
 from pos_app.domain.money import Money, format_money
 from pos_app.domain.order import Order
-from pos_app.errors import UserFacingError
-from pos_app.store.orders import RefundRefused as StoreRefundRefused
-
-FINAL_STATUSES = frozenset({"succeeded", "canceled"})
-
+from pos_app.domain.statuses import PaymentStatus
+from pos_app.errors import PaymentError as PaymentError  # re-exported: the payment errors are all here
+from pos_app.errors import RefundRefused as RefundRefused
 
 @dataclass(frozen=True)
 class Intent:
     """A PaymentIntent as the till sees it. client_secret is kept out of repr (and so out of logs)."""
 
     id: str
-    status: str
+    status: PaymentStatus  # one of Stripe's seven (never the ledger's own CREATING or REVIEW)
     amount: int
     amount_received: int
     currency: str
@@ -37,15 +35,11 @@ class Intent:
     last_error_code: str | None = None
     latest_charge: str | None = None
 
-    @property
-    def final(self) -> bool:
-        return self.status in FINAL_STATUSES
-
 
 @dataclass(frozen=True)
 class RefundResult:
     id: str
-    status: str  # succeeded | pending | requires_action | failed | canceled
+    status: str  # Stripe's refund status: succeeded | pending | requires_action | failed | canceled
     amount: int
     currency: str
     failure_reason: str | None = None
@@ -72,17 +66,11 @@ class PaymentGateway(Protocol):
 
 # ------------------------------------------------------------------------------------ errors
 
-
-class PaymentError(UserFacingError):
-    """Base of every payment error; str() is safe to show (no card data, no secrets)."""
-
-    http_status = 402
+# PaymentError and RefundRefused live in pos_app/errors.py (the store and the domain raise RefundRefused too).
 
 
 class CardDeclined(PaymentError):
     """The card was refused; the same PaymentIntent can be tried with another card."""
-
-    http_status = 402
 
     def __init__(self, message: str, *, code: str | None = None, decline_code: str | None = None,
                  payment_intent: str | None = None) -> None:
@@ -93,8 +81,6 @@ class CardDeclined(PaymentError):
 class GatewayUnavailable(PaymentError):
     """The card processor could not be reached or failed (connection, 5xx, rate limit)."""
 
-    http_status = 503
-
     def __init__(self, message: str = "The card processor can't be reached right now; "
                                       "try again in a moment.") -> None:
         super().__init__(message)
@@ -104,15 +90,13 @@ class IdempotencyConflict(PaymentError):
     """The idempotency key is busy (retryable: an earlier request with it is still running) or was
     used for a different request (not retryable: the same key will never work for this one)."""
 
-    http_status = 409
-
     def __init__(self, message: str, *, retryable: bool = True) -> None:
         super().__init__(message)
         self.retryable = retryable
 
 
 class InvalidPayment(PaymentError):
-    http_status = 400
+    """The request is wrong (a bad amount, a state that does not allow it); Stripe's code and param kept."""
 
     def __init__(self, message: str, *, code: str | None = None, param: str | None = None) -> None:
         super().__init__(message)
@@ -120,11 +104,11 @@ class InvalidPayment(PaymentError):
 
 
 class IntentNotFound(InvalidPayment):
-    http_status = 404
+    """The processor knows no PaymentIntent with that id."""
 
 
 class AuthenticationFailed(PaymentError):
-    http_status = 500
+    """The processor refused the till's keys."""
 
     def __init__(self, message: str = "The till's Stripe keys were refused: check STRIPE_SECRET_KEY "
                                       "and STRIPE_PUBLISHABLE_KEY.") -> None:
@@ -132,14 +116,14 @@ class AuthenticationFailed(PaymentError):
 
 
 class EmptyCart(PaymentError):
-    http_status = 400
+    """Nothing to charge."""
 
     def __init__(self, message: str = "The cart is empty: add an item before charging.") -> None:
         super().__init__(message)
 
 
 class AmountTooSmall(PaymentError):
-    http_status = 400
+    """Below the smallest card payment Stripe takes in the currency."""
 
     def __init__(self, total: Money, minimum: Money, locale: str = "en_US") -> None:
         super().__init__(f"{format_money(total, locale)} is below the smallest card payment in "
@@ -148,7 +132,7 @@ class AmountTooSmall(PaymentError):
 
 
 class AmountTooLarge(PaymentError):
-    http_status = 400
+    """Above the largest card payment Stripe takes (eight digits)."""
 
     def __init__(self, total: Money, maximum: Money, locale: str = "en_US") -> None:
         super().__init__(f"{format_money(total, locale)} is above the largest card payment "
@@ -157,7 +141,7 @@ class AmountTooLarge(PaymentError):
 
 
 class PaymentInDoubt(PaymentError):
-    http_status = 409
+    """The cart's last payment could not be checked with the processor: it can't be charged again yet."""
 
     def __init__(self, message: str = "A payment for this cart is in doubt: the card processor "
                                       "could not be reached to check it. Retry the check before "
@@ -166,7 +150,7 @@ class PaymentInDoubt(PaymentError):
 
 
 class PaymentNotSucceeded(PaymentError):
-    http_status = 409
+    """The intent asked to be recorded has not succeeded (declined, cancelled, still open)."""
 
     def __init__(self, message: str, *, status: str | None = None) -> None:
         super().__init__(message)
@@ -176,18 +160,16 @@ class PaymentNotSucceeded(PaymentError):
 class PaymentMismatch(PaymentError):
     """The processor reports a payment that differs from what the till asked for."""
 
-    http_status = 409
-
 
 class NoPaymentInProgress(PaymentError):
-    http_status = 409
+    """The payment named is not one this till has in flight."""
 
     def __init__(self, message: str = "No payment is in progress.") -> None:
         super().__init__(message)
 
 
 class CartChanged(PaymentError):
-    http_status = 409
+    """The cart changed after the charge was asked for."""
 
     def __init__(self, message: str = "The cart changed while charging; check it and charge "
                                       "again.") -> None:
@@ -197,15 +179,7 @@ class CartChanged(PaymentError):
 class AlreadyPaid(PaymentError):
     """A payment for this cart turned out to have succeeded already; its order is recorded."""
 
-    http_status = 409
-
     def __init__(self, order: Order) -> None:
         super().__init__(f"This cart was already paid: order {order.number} "
                          f"({format_money(order.total_money)}) is recorded. Nothing more was charged.")
         self.order = order
-
-
-class RefundRefused(PaymentError, StoreRefundRefused):
-    """A refund that can't be made (nothing left, declined by the processor); nothing changed."""
-
-    http_status = 409

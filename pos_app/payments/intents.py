@@ -12,9 +12,11 @@
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 from pos_app.config import Settings
 from pos_app.payments.gateway import Intent, PaymentGateway
-from pos_app.store import CartSnapshot, LedgerEntry, Store
+from pos_app.store import CartSnapshot, ChargeSnapshot, LedgerEntry, Store
 from pos_app.store.db import now
 
 #: A 'creating' ledger row older than this may have lost its key at Stripe (pruned after 24 h):
@@ -47,7 +49,7 @@ class RevisionIntents:
                 return entry
             attempt += 1
 
-    def ledger_snapshot(self, snap: CartSnapshot, attempt: int) -> dict:
+    def ledger_snapshot(self, snap: CartSnapshot, attempt: int) -> ChargeSnapshot:
         """What was charged, and the create parameters: a pure function of the revision."""
         totals = snap.totals
         metadata = {"cart_uuid": snap.uuid, "terminal_id": self._settings.terminal_id,
@@ -55,16 +57,15 @@ class RevisionIntents:
         if attempt > 1:
             metadata["attempt"] = str(attempt)
         count = sum(line.qty for line in totals.lines)
-        return {
-            "lines": [{"sku": p.sku, "name": p.name, "qty": p.qty, "unit_price": p.unit_price.amount,
-                       "line_total": p.line_total.amount, "tax_rate_bp": p.tax_rate_bp}
-                      for p in totals.lines],
-            "subtotal": totals.subtotal.amount, "tax": totals.tax.amount, "total": totals.total.amount,
-            "tax_by_rate": [[rate, money.amount] for rate, money in totals.tax_by_rate.items()],
-            "metadata": metadata,
-            "description": f"{self._settings.shop_name} ({self._settings.terminal_id}): "
-                           f"{count} item{'s' if count != 1 else ''}",
-        }
+        return ChargeSnapshot.of(totals, metadata=metadata,
+                                 description=f"{self._settings.shop_name} ({self._settings.terminal_id}): "
+                                             f"{count} item{'s' if count != 1 else ''}")
+
+    @overload
+    def intent_for(self, entry: LedgerEntry, *, create_if_lost: Literal[True]) -> Intent: ...
+
+    @overload
+    def intent_for(self, entry: LedgerEntry, *, create_if_lost: Literal[False]) -> Intent | None: ...
 
     def intent_for(self, entry: LedgerEntry, *, create_if_lost: bool) -> Intent | None:
         """The intent of a ledger row: retrieved if known, else created/replayed or searched."""
@@ -79,13 +80,13 @@ class RevisionIntents:
         snapshot = entry.snapshot
         intent = self._gateway.create_intent(
             amount=entry.amount, currency=entry.currency, idempotency_key=entry.idempotency_key,
-            metadata=snapshot["metadata"], description=snapshot["description"])
+            metadata=dict(snapshot.metadata), description=snapshot.description)
         self._store.ledger.attach_intent(entry.id, intent.id, intent.status)
         return intent
 
     def _search(self, entry: LedgerEntry) -> Intent | None:
         """Find the intent of an old 'creating' row by its metadata (its key may be pruned)."""
-        wanted = entry.snapshot["metadata"]
+        wanted = entry.snapshot.metadata
         candidates = self._gateway.list_intents(created_gte=entry.created_at - 86_400,
                                                 created_lt=entry.created_at + 2 * 86_400)
         for intent in candidates:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pos_app.domain.order import Order
+from pos_app.domain.statuses import PaymentStatus
 from pos_app.payments.gateway import (
     AuthenticationFailed, GatewayUnavailable, IdempotencyConflict, IntentNotFound, PaymentError,
 )
@@ -100,20 +101,20 @@ class Reconciliation:
             intent = self._intents.intent_for(entry, create_if_lost=False)
         except IntentNotFound:
             log.warning("%s is unknown to the card processor; ledger row %d closed", label, entry.id)
-            ledger.set_status(entry.id, "canceled")
+            ledger.set_status(entry.id, PaymentStatus.CANCELED)
             report.closed.append(label)
             return
         if intent is None:
-            ledger.set_status(entry.id, "canceled")
+            ledger.set_status(entry.id, PaymentStatus.CANCELED)
             report.closed.append(label)
-        elif intent.status == "succeeded":
+        elif intent.status == PaymentStatus.SUCCEEDED:
             order = self._record_sale(entry, intent)
             if order is not None:
                 report.finalized.append(order)
             else:
                 report.review.append(intent.id)
-        elif intent.status == "canceled":
-            ledger.set_status(entry.id, "canceled")
+        elif intent.status == PaymentStatus.CANCELED:
+            ledger.set_status(entry.id, PaymentStatus.CANCELED)
             report.closed.append(intent.id)
         elif (entry.cart_id, entry.cart_uuid) == (active.cart_id, active.uuid):
             ledger.set_status(entry.id, intent.status)

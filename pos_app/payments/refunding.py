@@ -19,20 +19,23 @@ import time
 
 from pos_app.config import Settings
 from pos_app.domain.order import Order
+from pos_app.domain.refunds import RefundedLine, left_to_refund, line_refund, refunds_taken
+from pos_app.domain.statuses import LIVE_REFUNDS, RefundStatus
 from pos_app.payments.events import CheckoutEvents
 from pos_app.payments.gateway import (
     AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict, InvalidPayment, PaymentError,
     PaymentGateway, RefundRefused, RefundResult,
 )
-from pos_app.payments.refunds import LIVE_REFUNDS, line_refund
 from pos_app.store import RefundRecord, Store
-from pos_app.store.orders import RefundRefused as StoreRefundRefused
 
 log = logging.getLogger(__name__)
 
 #: Two identical refund requests for one order this close together are one double click.
 DOUBLE_CLICK_SECONDS = 3.0
 REFUND_REASONS = frozenset({"duplicate", "fraudulent", "requested_by_customer"})
+#: What a refund Stripe answered 'pending' has become, by Stripe's refund status now (only the
+#: settled ones: a pending refund stays 'processing').
+_SETTLED = {"succeeded": RefundStatus.SUCCEEDED, "failed": RefundStatus.FAILED, "canceled": RefundStatus.FAILED}
 
 
 class RefundService:
@@ -42,13 +45,13 @@ class RefundService:
         self._settings = settings
         self._events = events
         self._lock = threading.RLock()
-        self._recent_refunds: dict[tuple, tuple[float, RefundRecord]] = {}
+        self._recent_refunds: dict[tuple[object, ...], tuple[float, RefundRecord]] = {}
 
     def refund(self, order_id: int, amount: int | None = None, reason: str | None = "requested_by_customer",
                lines: list[tuple[str, int]] | None = None) -> RefundRecord:
         """Refund an order: all that is left (amount None), an amount, or lines (sku, qty).
 
-        Per-line amounts follow payments/refunds.py. The refund is reserved in the store first
+        Per-line amounts follow domain/refunds.py. The refund is reserved in the store first
         (key "refund-<order number>-<seq>"), so a retry after a lost answer reuses the same key
         and refunds once:
         - a refund left pending (the processor's answer was lost) is retried with its own key
@@ -88,12 +91,12 @@ class RefundService:
         wanted = sorted(_merge(lines or []))
         records = self._store.orders.refunds_for(order_id)
         for record in records:
-            if record.status != "pending":
+            if record.status != RefundStatus.PENDING:
                 continue
             if lines:
                 same = sorted((row["sku"], row["qty"]) for row in record.lines) == wanted
             elif amount is None:  # "the rest": only a pending refund that was itself all that was left
-                others = _taken([r for r in records if r.id != record.id])
+                others = refunds_taken([r for r in records if r.id != record.id])
                 same = not record.lines and record.amount == order.total - others
             else:
                 same = not record.lines and record.amount == amount
@@ -110,20 +113,17 @@ class RefundService:
     def _new_refund(self, order_id: int, order: Order, amount: int | None, reason: str | None,
                     lines: list[tuple[str, int]] | None) -> RefundRecord:
         orders = self._store.orders
-        detail: list[dict] = []
+        detail: list[RefundedLine] = []
         if lines:
             line_amount, detail = line_refund(order, lines, orders.refunds_for(order_id))
             if amount is not None and amount != line_amount:
                 raise RefundRefused(f"the lines come to {line_amount}, not {amount}: give lines or an amount")
             amount = line_amount
         if amount is None:
-            amount = order.total - _taken(orders.refunds_for(order_id))
+            amount = left_to_refund(order, orders.refunds_for(order_id))
             if amount <= 0:
                 raise RefundRefused(f"order {order.number} is already refunded in full")
-        try:
-            record = orders.begin_refund(order_id, amount, reason, detail)
-        except StoreRefundRefused as exc:
-            raise RefundRefused(exc.message) from None
+        record = orders.begin_refund(order_id, amount, reason, detail)  # RefundRefused if too much
         return self._settle_refund(record, order.payment_intent, order.number)
 
     def _settle_refund(self, record: RefundRecord, payment_intent: str, order_number: str) -> RefundRecord:
@@ -140,7 +140,7 @@ class RefundService:
             if exc.retryable:
                 log.warning("refund %s still running at the processor; it stays pending", record.idempotency_key)
                 raise
-            orders.finish_refund(record.id, status="failed")
+            orders.finish_refund(record.id, status=RefundStatus.FAILED)
             log.error("refund %s: the processor knows its key from another request; marked failed",
                       record.idempotency_key)
             raise RefundRefused("The refund could not be sent: its reference was already used for another "
@@ -150,16 +150,16 @@ class RefundService:
                         record.idempotency_key)
             raise
         except (InvalidPayment, CardDeclined, AuthenticationFailed) as exc:
-            orders.finish_refund(record.id, status="failed")
+            orders.finish_refund(record.id, status=RefundStatus.FAILED)
             log.warning("refund %s refused: %s", record.idempotency_key, exc.message)
             raise RefundRefused(f"The refund was refused: {exc.message}") from None
         if result.status == "succeeded":
-            return orders.finish_refund(record.id, status="succeeded", refund_id=result.id)
+            return orders.finish_refund(record.id, status=RefundStatus.SUCCEEDED, refund_id=result.id)
         if result.status == "pending":  # on its way back to the card: followed up until it settles
             log.info("refund %s is pending at the processor; followed up until it settles", result.id)
-            return orders.finish_refund(record.id, status="processing", refund_id=result.id)
+            return orders.finish_refund(record.id, status=RefundStatus.PROCESSING, refund_id=result.id)
         if result.status in ("failed", "canceled"):
-            orders.finish_refund(record.id, status="failed", refund_id=result.id)
+            orders.finish_refund(record.id, status=RefundStatus.FAILED, refund_id=result.id)
             raise RefundRefused(f"The refund was refused by the card processor ({result.status}).")
         return orders.refund(record.id)  # requires_action: left pending
 
@@ -189,7 +189,8 @@ class RefundService:
         with self._lock:
             records = orders.processing_refunds(order_id)
             if recheck_succeeded and order_id is not None:
-                records += [r for r in orders.refunds_for(order_id) if r.status == "succeeded" and r.refund_id]
+                records += [r for r in orders.refunds_for(order_id)
+                            if r.status == RefundStatus.SUCCEEDED and r.refund_id]
             changed = []
             for record in records:
                 if record.refund_id is None:  # never answered by the processor: settle_pending's
@@ -197,11 +198,11 @@ class RefundService:
                 result = refund_now(self._gateway, record.refund_id)
                 if result is None:
                     continue
-                status = {"pending": "processing", "canceled": "failed"}.get(result.status, result.status)
-                if status == record.status or status not in ("succeeded", "failed"):
+                status = _SETTLED.get(result.status)
+                if status is None or status == record.status:
                     continue
                 updated = orders.finish_refund(record.id, status=status, failure_reason=result.failure_reason)
-                if status == "failed":
+                if status == RefundStatus.FAILED:
                     log.error("refund %s of order %d FAILED at the processor (%s): nothing went back to "
                               "the card; refund it again or settle it in cash", record.refund_id,
                               record.order_id, result.failure_reason or "no reason given")
@@ -226,7 +227,3 @@ def _merge(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
     for sku, qty in lines:
         merged[sku] = merged.get(sku, 0) + qty if isinstance(qty, int) else qty  # line_refund refuses it
     return list(merged.items())
-
-
-def _taken(records: list[RefundRecord]) -> int:
-    return sum(r.amount for r in records if r.status in LIVE_REFUNDS)

@@ -14,7 +14,7 @@ from pos_app.payments.gateway import GatewayUnavailable, IdempotencyConflict, Pa
     RefundRefused
 from pos_app.payments.refunding import refund_now
 from pos_app.store import ReviewItem, Store
-from pos_app.store.reviews import OPEN, REFUNDED, REFUNDING
+from pos_app.store.reviews import ReviewStatus
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +35,9 @@ class ReviewDesk:
             item = reviews.get(review_id)
             if item is None:
                 raise RefundRefused(f"there is no payment {review_id} on the review list")
-            if item.status == REFUNDED:
+            if item.status == ReviewStatus.REFUNDED:
                 return item
-            reviews.set_status(item.id, REFUNDING)  # a crash here is retried with the same key
+            reviews.set_status(item.id, ReviewStatus.REFUNDING)  # a crash here is retried with the same key
             try:
                 result = self._gateway.refund(
                     payment_intent=item.payment_intent, amount=item.amount, currency=item.currency,
@@ -46,13 +46,14 @@ class ReviewDesk:
             except (GatewayUnavailable, IdempotencyConflict):
                 raise  # still 'refunding': the next try uses the same key
             except PaymentError as exc:
-                reviews.set_status(item.id, OPEN)
+                reviews.set_status(item.id, ReviewStatus.OPEN)
                 raise RefundRefused(f"The refund was refused: {exc.message}") from None
             if result.status in ("failed", "canceled"):
-                reviews.set_status(item.id, OPEN, refund_id=result.id)
+                reviews.set_status(item.id, ReviewStatus.OPEN, refund_id=result.id)
                 raise RefundRefused(f"The refund was refused by the card processor ({result.status}).")
             log.info("reviewed payment %s refunded (%s, %s)", item.payment_intent, result.id, result.status)
-            status = REFUNDING if result.status == "pending" else REFUNDED  # pending: followed up
+            # Stripe's 'pending': still refunding, followed up until it settles
+            status = ReviewStatus.REFUNDING if result.status == "pending" else ReviewStatus.REFUNDED
             return reviews.set_status(item.id, status, refund_id=result.id)
 
     def follow_up(self) -> list[ReviewItem]:
@@ -60,15 +61,15 @@ class ReviewDesk:
         reviews, changed = self._store.reviews, []
         with self._lock:
             for item in reviews.all(open_only=True):
-                if item.status != REFUNDING or not item.refund_id:
+                if item.status != ReviewStatus.REFUNDING or not item.refund_id:
                     continue
                 result = refund_now(self._gateway, item.refund_id)
                 if result is None:
                     continue
                 if result.status == "succeeded":
-                    changed.append(reviews.set_status(item.id, REFUNDED))
+                    changed.append(reviews.set_status(item.id, ReviewStatus.REFUNDED))
                 elif result.status in ("failed", "canceled"):
                     log.error("refund %s of reviewed payment %s FAILED (%s)", item.refund_id,
                               item.payment_intent, result.failure_reason)
-                    changed.append(reviews.set_status(item.id, OPEN))
+                    changed.append(reviews.set_status(item.id, ReviewStatus.OPEN))
         return changed

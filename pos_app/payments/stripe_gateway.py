@@ -16,12 +16,17 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
 
 import stripe
 
+if TYPE_CHECKING:
+    from stripe.params import PaymentIntentCreateParams, PaymentIntentListParams, RefundCreateParams
+
 from pos_app.domain.money import Money, MoneyError
 from pos_app.domain.currencies import from_stripe, to_stripe
+from pos_app.domain.statuses import PaymentStatus
 from pos_app.payments.gateway import (
     AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict,
     Intent, IntentNotFound, InvalidPayment, PaymentError, RefundResult,
@@ -70,9 +75,12 @@ class StripeGateway:
 
     def create_intent(self, *, amount: int, currency: str, idempotency_key: str,
                       metadata: dict[str, str], description: str) -> Intent:
-        params = {"amount": to_stripe(Money(amount, currency)), "currency": currency,
-                  "payment_method_types": ["card"],
-                  "metadata": dict(metadata), "description": description}
+        # stripe-python's params type for the pinned API version no longer lists payment_method_types,
+        # which Stripe still takes: the till takes cards only, and says so (the sandbox checks it).
+        params: PaymentIntentCreateParams = {
+            "amount": to_stripe(Money(amount, currency)), "currency": currency,
+            "payment_method_types": ["card"],  # type: ignore[typeddict-unknown-key]
+            "metadata": dict(metadata), "description": description}
         with _translated():
             pi = self._client.v1.payment_intents.create(params=params,
                                                         options={"idempotency_key": idempotency_key})
@@ -95,8 +103,8 @@ class StripeGateway:
         return intent_from_stripe(pi)
 
     def refund(self, *, payment_intent: str, amount: int | None, currency: str, reason: str | None,
-               idempotency_key: str, metadata: dict | None = None) -> RefundResult:
-        params: dict[str, Any] = {"payment_intent": payment_intent}
+               idempotency_key: str, metadata: dict[str, object] | None = None) -> RefundResult:
+        params: RefundCreateParams = {"payment_intent": payment_intent}
         if amount is not None:
             params["amount"] = to_stripe(Money(amount, currency))
         if reason:
@@ -117,7 +125,7 @@ class StripeGateway:
             return _refund_result(self._client.v1.refunds.retrieve(refund_id))
 
     def list_intents(self, *, created_gte: int, created_lt: int) -> list[Intent]:
-        params = {"created": {"gte": created_gte, "lt": created_lt}, "limit": 100}
+        params: PaymentIntentListParams = {"created": {"gte": created_gte, "lt": created_lt}, "limit": 100}
         with _translated():
             page = self._client.v1.payment_intents.list(params=params)
             return [intent_from_stripe(pi) for pi in page.auto_paging_iter()]
@@ -134,7 +142,7 @@ def intent_from_stripe(pi: Any) -> Intent:
     amount, exact = _till_amount(data["amount"], data["currency"])
     received, exact_received = _till_amount(data.get("amount_received") or 0, data["currency"])
     return Intent(
-        id=data["id"], status=data["status"], amount=amount, amount_received=received,
+        id=data["id"], status=PaymentStatus(data["status"]), amount=amount, amount_received=received,
         amount_exact=exact and exact_received, currency=data["currency"],
         client_secret=data.get("client_secret"), created=data.get("created") or 0,
         metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
@@ -161,7 +169,7 @@ def _till_amount(amount: int, currency: str) -> tuple[int, bool]:
         return amount // factor, False
 
 
-def _card_of(data: dict) -> tuple[str | None, str | None]:
+def _card_of(data: dict[str, Any]) -> tuple[str | None, str | None]:
     """Brand and last4 of the card that paid (the latest charge), else of the attached method."""
     charge = data.get("latest_charge")
     if isinstance(charge, dict):
@@ -181,7 +189,8 @@ class _translated:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> Literal[False]:
         if exc is None or not isinstance(exc, stripe.StripeError):
             return False
         raise translate(exc) from None

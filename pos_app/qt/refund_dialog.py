@@ -4,7 +4,7 @@ The dialog only asks: CheckoutService.refund does the refund (reserved in the st
 idempotency key, then sent to the processor) on a worker thread. The Refund button disables
 itself on the first click, so a double click sends one request (and the service would answer a
 repeat with the first refund anyway). Per-line quantities are capped at what was sold and not
-yet refunded; the amount preview uses the service's own rule (payments/refunds.py). On a refusal
+yet refunded; the amount preview uses the service's own rule (domain/refunds.py). On a refusal
 the processor's safe message is shown and nothing has changed.
 """
 
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHeaderVie
 
 from pos_app.domain import Money, Order, format_money
 from pos_app.errors import UserFacingError
-from pos_app.payments.refunds import LIVE_REFUNDS, line_refund
+from pos_app.domain.refunds import line_refund
+from pos_app.domain.statuses import LIVE_REFUNDS
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.order_models import card_text
 from pos_app.qt.workers import CheckoutQueue

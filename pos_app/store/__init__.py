@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.errors import UserFacingError
 from pos_app.store.cart_service import CartFrozen, CartService, CartSnapshot, UnknownBarcode
-from pos_app.store.catalogue import CatalogueImportError, CatalogueStore, ImportResult
+from pos_app.store.carts import CartRepository
+from pos_app.errors import RefundRefused
+from pos_app.store.catalogue import CatalogueStore
+from pos_app.store.catalogue_csv import CatalogueImportError
 from pos_app.store.catalogue_db import open_catalogue_db
+from pos_app.store.catalogue_import import ImportResult
 from pos_app.store.db import SCHEMA_VERSION, Database
 from pos_app.store.faults import DamagedDatabase, StorageFull, StoreBusy, StoreError
-from pos_app.store.ledger import LedgerEntry, PaymentLedger
-from pos_app.store.orders import OrderBook, RefundRecord, RefundRefused
+from pos_app.store.ledger import ChargeSnapshot, LedgerEntry, PaymentLedger
+from pos_app.store.orders import OrderBook, RefundRecord
 from pos_app.store.reviews import ReviewItem, ReviewList
+from pos_app.store.unit_of_work import UnitOfWork, unit_of_work
 
 __all__ = [
-    "CartFrozen", "CartService", "DamagedDatabase", "StorageFull", "StoreBusy", "StoreError", "CurrencyMismatch",
+    "CartFrozen", "CartRepository", "CartService", "ChargeSnapshot", "DamagedDatabase", "StorageFull",
+    "StoreBusy", "StoreError", "CurrencyMismatch",
     "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
     "ImportResult", "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
     "ReviewItem", "ReviewList",
-    "SCHEMA_VERSION", "Store", "UnknownBarcode", "open_store",
+    "SCHEMA_VERSION", "Store", "UnitOfWork", "UnknownBarcode", "open_store",
 ]
 
 
 @dataclass
 class Store:
-    """Everything persisted, wired over the till's Database (and the catalogue's, catalogue.db)."""
+    """Everything persisted: the till's Database and the catalogue's (catalogue.db), the repositories,
+    the cart service over its repository, and unit_of_work() for the writes that must commit together."""
 
     db: Database
     catalogue: CatalogueStore
@@ -36,6 +44,10 @@ class Store:
     orders: OrderBook
     reviews: ReviewList
 
+    def unit_of_work(self) -> contextlib.AbstractContextManager[UnitOfWork]:
+        """One transaction over orders, ledger, reviews and the cart (store/unit_of_work.py)."""
+        return unit_of_work(self.db, self.carts, self.orders, self.ledger, self.reviews)
+
     def close(self) -> None:
         self.catalogue.db.close()
         self.db.close()
@@ -43,7 +55,7 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -63,8 +75,8 @@ def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = Fa
     except BaseException:
         db.close()
         raise
-    others = [r[0] for r in catalogue_db.query("SELECT DISTINCT currency FROM items WHERE currency != ?",
-                                               (pricing.currency,))]
+    others: list[str] = [r[0] for r in catalogue_db.query("SELECT DISTINCT currency FROM items WHERE currency != ?",
+                                                          (pricing.currency,))]
     if others:
         catalogue_db.close()
         db.close()
@@ -75,5 +87,5 @@ def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = Fa
     if seed_demo and catalogue.count() == 0:
         from pos_app.store.demo import seed_demo_catalogue
         seed_demo_catalogue(catalogue)
-    return Store(db, catalogue, CartService(db, catalogue, pricing), PaymentLedger(db), OrderBook(db),
-                 ReviewList(db))
+    return Store(db, catalogue, CartService(CartRepository(db), catalogue, pricing), PaymentLedger(db),
+                 OrderBook(db), ReviewList(db))

@@ -1,8 +1,9 @@
 """CartService: the single source of truth for the till's active cart.
 
-The Qt window and the HTTP cart API both go through it. It is thread-safe (one lock), commits
-every change to SQLite before returning (so an acknowledged change survives a crash), and tells
-listeners about changes after the lock is released (the Qt side turns that into a queued signal).
+The Qt window and the HTTP cart API both go through it. It keeps the cart's state, its lock and
+its listeners; the SQL is CartRepository's (carts.py). It is thread-safe (one lock), commits every
+change before returning (so an acknowledged change survives a crash), and tells listeners about
+changes after the lock is released (the Qt side turns that into a queued signal).
 
 The cart's revision UUID changes only when its content really changes; see domain.cart.
 """
@@ -14,17 +15,17 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from pos_app.domain.cart import Cart, CartError, new_revision
 from pos_app.domain.item import Item
 from pos_app.domain.pricing import PricedLine, PricingPolicy, Totals, price_lines, summarize
 from pos_app.errors import UserFacingError
+from pos_app.store.carts import CartRepository
 from pos_app.store.catalogue import CatalogueStore
-from pos_app.store.db import Database, now
 
 if TYPE_CHECKING:
-    import sqlite3
+    from pos_app.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +33,10 @@ log = logging.getLogger(__name__)
 class CartFrozen(UserFacingError):
     """The cart can't change now: a payment is in flight, or its outcome is in doubt."""
 
-    http_status = 409
-
 
 class UnknownBarcode(CartError):
+    """No item of the catalogue has the barcode scanned."""
+
     def __init__(self, barcode: str) -> None:
         super().__init__(f"no item has barcode {barcode}")
         self.barcode = barcode
@@ -76,31 +77,26 @@ Listener = Callable[[CartSnapshot], None]
 
 
 class CartService:
-    def __init__(self, db: Database, catalogue: CatalogueStore, pricing: PricingPolicy) -> None:
-        self._db = db
+    def __init__(self, rows: CartRepository, catalogue: CatalogueStore, pricing: PricingPolicy) -> None:
+        self._rows = rows
         self._catalogue = catalogue
         self.pricing = pricing
         self.lock = threading.RLock()
         self._listeners: list[Listener] = []
         self._items: dict[str, Item] = {}  # trusted items of the cart's lines, by sku
+        self._bases: dict[int, int] = {}  # sum of line amounts per tax rate
         self._load()
 
     # -- reading -------------------------------------------------------------------------------
 
     def _load(self) -> None:
-        with self.lock, self._db.transaction() as conn:
-            row = conn.execute("SELECT * FROM carts WHERE state != 'closed'").fetchone()
-            if row is None:
-                self._cart_id = self._insert_cart(conn)
-                self._cart = Cart(uuid=self._uuid)
-                self._frozen = self._in_doubt = False
-            else:
-                lines = {r["sku"]: r["qty"] for r in conn.execute(
-                    "SELECT sku, qty FROM cart_lines WHERE cart_id = ? ORDER BY position", (row["id"],))}
-                self._cart_id = row["id"]
-                self._cart = Cart(lines, uuid=row["uuid"])
-                self._frozen = row["state"] == "frozen"
-                self._in_doubt = bool(row["in_doubt"])
+        with self.lock, self._rows.atomic():
+            saved = self._rows.active()
+            if saved is None:
+                self._become_new_cart()
+                return
+            self._cart_id, self._cart = saved.id, Cart(saved.lines, uuid=saved.uuid)
+            self._frozen, self._in_doubt = saved.frozen, saved.in_doubt
             self._next_position = len(self._cart) + 1
             self._items = {}
             for sku in self._cart.lines:
@@ -110,12 +106,14 @@ class CartService:
                 self._items[sku] = item
             self._rebase()
 
-    def _insert_cart(self, conn: sqlite3.Connection) -> int:
-        self._uuid = new_revision()
-        stamp = now()
-        cursor = conn.execute("INSERT INTO carts (uuid, state, created_at, updated_at) VALUES (?, 'open', ?, ?)",
-                              (self._uuid, stamp, stamp))
-        return cast(int, cursor.lastrowid)  # an INSERT that returned sets it
+    def _become_new_cart(self, cart_id: int | None = None, uuid: str | None = None) -> None:
+        """The service's state becomes a new, empty, open cart (written now unless given)."""
+        if cart_id is None or uuid is None:
+            uuid = new_revision()
+            cart_id = self._rows.start(uuid)
+        self._cart_id, self._cart = cart_id, Cart(uuid=uuid)
+        self._frozen = self._in_doubt = False
+        self._items, self._next_position, self._bases = {}, 1, {}
 
     def snapshot(self) -> CartSnapshot:
         with self.lock:
@@ -125,7 +123,7 @@ class CartService:
 
     def _rebase(self) -> None:
         """Recompute the per-tax-rate sums of line amounts from all lines (after a bulk change)."""
-        self._bases: dict[int, int] = {}
+        self._bases = {}
         for sku, qty in self._cart.lines.items():
             self._add_to_bases(sku, qty)
 
@@ -146,6 +144,13 @@ class CartService:
     def item(self, sku: str) -> Item | None:
         with self.lock:
             return self._items.get(sku) or self._catalogue.get(sku)
+
+    def is_voided(self, cart_id: int) -> bool:
+        return self._rows.is_voided(cart_id)
+
+    def voided_cart_ids(self) -> list[int]:
+        """Voided carts that still have an open ledger row (a payment to cancel or to review)."""
+        return self._rows.voided_with_open_payments()
 
     # -- listeners -----------------------------------------------------------------------------
 
@@ -207,19 +212,14 @@ class CartService:
             if not len(self._cart):  # the last line went: a void, not an empty cart to reuse
                 return self._void(old_uuid, {sku: old_qty})
             try:
-                with self._db.transaction() as conn:
-                    self._write_uuid(conn)
-                    if qty == 0:
-                        conn.execute("DELETE FROM cart_lines WHERE cart_id = ? AND sku = ?", (self._cart_id, sku))
-                    else:
-                        conn.execute(
-                            "INSERT INTO cart_lines (cart_id, sku, qty, position) VALUES (?, ?, ?, ?)"
-                            " ON CONFLICT (cart_id, sku) DO UPDATE SET qty = excluded.qty",
-                            (self._cart_id, sku, qty, self._next_position))
-                        self._next_position += 1
+                with self._rows.atomic():
+                    self._rows.set_uuid(self._cart_id, self._cart.uuid)
+                    self._rows.set_line(self._cart_id, sku, qty, self._next_position)
             except BaseException:
                 self._restore(old_uuid, {**self._cart.lines, sku: old_qty})
                 raise
+            if qty:
+                self._next_position += 1
             self._add_to_bases(sku, qty - old_qty)
         return self._notify()
 
@@ -233,7 +233,7 @@ class CartService:
             if not len(self._cart):
                 return self._void(old_uuid, old_lines)
             try:
-                self._write_all_lines()
+                self._write_all_lines(self._cart.lines)
             except BaseException:
                 self._restore(old_uuid, old_lines)
                 raise
@@ -249,45 +249,26 @@ class CartService:
         transaction. The next customer's lines never join a cart that has an open payment: a
         payment that lands later for the voided cart goes to the review list (CheckoutService),
         and never changes the new cart. Called with the lock held and self._cart already empty."""
+        uuid = new_revision()
         try:
-            with self._db.transaction() as conn:
-                conn.execute("UPDATE carts SET state = 'closed', voided_at = ?, in_doubt = 0, updated_at = ?"
-                             " WHERE id = ?", (now(), now(), self._cart_id))
-                new_id = self._insert_cart(conn)
+            with self._rows.atomic():
+                self._rows.close(self._cart_id, voided=True)
+                new_id = self._rows.start(uuid)
         except BaseException:
             self._restore(old_uuid, old_lines)
             raise
         log.info("cart %d voided (%d line(s)); cart %d started", self._cart_id, len(old_lines), new_id)
-        self._cart_id, self._cart = new_id, Cart(uuid=self._uuid)
-        self._items, self._next_position = {}, 1
-        self._rebase()
+        self._become_new_cart(new_id, uuid)
         return self._notify()
-
-    def is_voided(self, cart_id: int) -> bool:
-        row = self._db.query_one("SELECT voided_at FROM carts WHERE id = ?", (cart_id,))
-        return row is not None and row["voided_at"] is not None
-
-    def voided_cart_ids(self) -> list[int]:
-        """Voided carts that still have an open ledger row (a payment to cancel or to review)."""
-        return [r[0] for r in self._db.query(
-            "SELECT DISTINCT c.id FROM carts c JOIN payments p ON p.cart_id = c.id"
-            " WHERE c.voided_at IS NOT NULL AND p.final = 0 ORDER BY c.id")]
 
     def _restore(self, uuid: str, lines: Mapping[str, int]) -> None:
         self._cart = Cart({s: q for s, q in lines.items() if q}, uuid=uuid)
 
-    def _write_uuid(self, conn: sqlite3.Connection) -> None:
-        conn.execute("UPDATE carts SET uuid = ?, updated_at = ? WHERE id = ?",
-                     (self._cart.uuid, now(), self._cart_id))
-
-    def _write_all_lines(self) -> None:
-        with self._db.transaction() as conn:
-            self._write_uuid(conn)
-            conn.execute("DELETE FROM cart_lines WHERE cart_id = ?", (self._cart_id,))
-            conn.executemany("INSERT INTO cart_lines (cart_id, sku, qty, position) VALUES (?, ?, ?, ?)",
-                             [(self._cart_id, sku, qty, pos)
-                              for pos, (sku, qty) in enumerate(self._cart.lines.items(), 1)])
-        self._next_position = len(self._cart) + 1
+    def _write_all_lines(self, lines: Mapping[str, int]) -> None:
+        with self._rows.atomic():
+            self._rows.set_uuid(self._cart_id, self._cart.uuid)
+            self._rows.set_lines(self._cart_id, lines)
+        self._next_position = len(lines) + 1
 
     # -- payment states (used by CheckoutService) ----------------------------------------------
 
@@ -304,9 +285,7 @@ class CartService:
             new_doubt = self._in_doubt if in_doubt is None else in_doubt
             if (new_frozen, new_doubt) == (self._frozen, self._in_doubt):
                 return
-            with self._db.transaction() as conn:
-                conn.execute("UPDATE carts SET state = ?, in_doubt = ?, updated_at = ? WHERE id = ?",
-                             ("frozen" if new_frozen else "open", int(new_doubt), now(), self._cart_id))
+            self._rows.set_flags(self._cart_id, frozen=new_frozen, in_doubt=new_doubt)
             self._frozen, self._in_doubt = new_frozen, new_doubt
         self._notify()
 
@@ -315,60 +294,47 @@ class CartService:
         the catalogue since they were added), so the next charge must not reuse the old one's."""
         with self.lock:
             self._cart.uuid = new_revision()
-            with self._db.transaction() as conn:
-                self._write_uuid(conn)
+            self._rows.set_uuid(self._cart_id, self._cart.uuid)
         return self._notify()
 
-    def complete_sale(self, cart_id: int, record: Callable[[object], object], *,
-                      paid_uuid: str | None = None, paid_lines: Mapping[str, int] | None = None) -> object:
-        """In ONE transaction: record(conn) (the order), then settle the cart it was paid from.
+    def settle_paid(self, work: UnitOfWork, cart_id: int, *, paid_uuid: str | None = None,
+                    paid_lines: Mapping[str, int] | None = None) -> None:
+        """In the sale's unit of work (which holds this service's lock): settle the cart it was paid from.
 
         - the active cart still at the paid revision (or paid_uuid not given): it is closed and a new,
           empty cart starts;
         - the active cart changed since that revision was charged (lines added after the card form
           was closed elsewhere): the paid quantities come off it and the rest stays to be paid, as a
           new revision;
-        - cart_id already closed: only record(conn) runs.
-        Returns what record returned.
+        - cart_id already closed: nothing changes.
+        The state changes at once; a rollback of the unit of work puts it back, and listeners hear
+        of it after the commit.
         """
-        replaced = reduced = False
         with self.lock:
-            before = (self._cart, self._bases, self._next_position)
-            try:
-                with self._db.transaction() as conn:
-                    result = record(conn)
-                    state = conn.execute("SELECT state FROM carts WHERE id = ?", (cart_id,)).fetchone()
-                    active = state is not None and state["state"] != "closed"
-                    if active and cart_id == self._cart_id and paid_uuid not in (None, self._cart.uuid):
-                        reduced = self._take_off(conn, paid_lines or {})
-                    elif active:
-                        replaced = True
-                        conn.execute("UPDATE carts SET state = 'closed', in_doubt = 0, updated_at = ?"
-                                     " WHERE id = ?", (now(), cart_id))
-                        if cart_id == self._cart_id:
-                            new_id = self._insert_cart(conn)
-            except BaseException:
-                self._cart, self._bases, self._next_position = before  # nothing was committed
-                raise
-            if replaced and cart_id == self._cart_id:
-                self._cart_id, self._cart = new_id, Cart(uuid=self._uuid)
-                self._frozen = self._in_doubt = False
-                self._items, self._next_position, self._bases = {}, 1, {}
-        if replaced or reduced:
-            self._notify()
-        return result
+            if not self._rows.is_active(cart_id):
+                return
+            before = (self._cart_id, self._cart, self._frozen, self._in_doubt, dict(self._items),
+                      self._next_position, dict(self._bases))
+            work.on_rollback(lambda: self._put_back(before))
+            if cart_id == self._cart_id and paid_uuid not in (None, self._cart.uuid):
+                self._take_off(paid_lines or {})
+            else:
+                self._rows.close(cart_id)
+                if cart_id == self._cart_id:
+                    self._become_new_cart()
+            work.after_commit(self._notify)
 
-    def _take_off(self, conn: sqlite3.Connection, paid_lines: Mapping[str, int]) -> bool:
-        """Remove paid quantities from the active cart inside the caller's transaction."""
+    def _put_back(self, state: tuple[int, Cart, bool, bool, dict[str, Item], int, dict[int, int]]) -> None:
+        """The state before a unit of work that rolled back (nothing of it was committed)."""
+        (self._cart_id, self._cart, self._frozen, self._in_doubt, self._items, self._next_position,
+         self._bases) = state
+
+    def _take_off(self, paid_lines: Mapping[str, int]) -> None:
+        """Remove paid quantities from the active cart (in the sale's unit of work)."""
         remaining = {sku: qty - paid_lines.get(sku, 0) for sku, qty in self._cart.lines.items()}
         remaining = {sku: qty for sku, qty in remaining.items() if qty > 0}
         log.warning("a payment for an earlier revision of cart %d went through; %d paid line(s) taken off "
                     "the cart, %d line(s) left to pay", self._cart_id, len(paid_lines), len(remaining))
         self._cart = Cart(remaining)  # a new revision
-        self._write_uuid(conn)
-        conn.execute("DELETE FROM cart_lines WHERE cart_id = ?", (self._cart_id,))
-        conn.executemany("INSERT INTO cart_lines (cart_id, sku, qty, position) VALUES (?, ?, ?, ?)",
-                         [(self._cart_id, sku, qty, pos) for pos, (sku, qty) in enumerate(remaining.items(), 1)])
-        self._next_position = len(remaining) + 1
+        self._write_all_lines(remaining)
         self._rebase()
-        return True

@@ -12,12 +12,12 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pos_app.store.faults import (DamagedDatabase, StoreBusy, StoreError, check_database_file, make_private,
                                   prepare_data_dir, sqlite_error)
-from pos_app.store.turns import NO_TURN, TurnBusy, WriteTurn
+from pos_app.store.turns import NO_TURN, TurnBusy, WriteTurn, _NoTurn
 
 log = logging.getLogger(__name__)
 
@@ -246,13 +246,14 @@ SCHEMA_VERSION = len(MIGRATIONS)
 class Database:
     """A sqlite3 connection in WAL/FULL mode, migrated (to SCHEMA_VERSION), with a lock for threads."""
 
+    conn: sqlite3.Connection  # set by _connect; a Database whose open failed is never handed out
+
     def __init__(self, path: Path | str, busy_timeout_s: float = BUSY_TIMEOUT_S, *,
                  migrations: list[str] = MIGRATIONS) -> None:
-        self.path = Path(path) if path != ":memory:" else path
+        self.path: Path | str = Path(path) if path != ":memory:" else path
         self.migrations = migrations  # the till's (MIGRATIONS) or the catalogue's
         self.lock = threading.RLock()
-        self.conn: sqlite3.Connection | None = None
-        self._turn = NO_TURN
+        self._turn: WriteTurn | _NoTurn = NO_TURN
         created = False
         if isinstance(self.path, Path):
             prepare_data_dir(self.path.parent)
@@ -285,8 +286,9 @@ class Database:
     def _abandon(self, created: bool) -> None:
         """Close after a failed open; a file this open created (a disk full at first start) goes too,
         or the next start would find a cut-short database."""
-        if self.conn is not None:
-            self.conn.close()
+        conn = self.__dict__.get("conn")
+        if conn is not None:
+            conn.close()
         self._turn.close()
         if created and isinstance(self.path, Path):
             for suffix in ("", "-wal", "-shm", "-journal", ".turn", ".turn-wait"):
@@ -356,19 +358,25 @@ class Database:
             except sqlite3.Error:
                 log.exception("rollback failed")
 
-    def query(self, sql: str, params=()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self.lock:
             try:
                 return self.conn.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
                 raise self._fault(exc) from exc
 
-    def query_one(self, sql: str, params=()) -> sqlite3.Row | None:
+    def query_one(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
         with self.lock:
             try:
-                return self.conn.execute(sql, params).fetchone()
+                row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+                return row
             except sqlite3.Error as exc:
                 raise self._fault(exc) from exc
+
+    def count(self, sql: str, params: Sequence[object] = ()) -> int:
+        """The one number a `SELECT count(*) ...` answers."""
+        row = self.query_one(sql, params)
+        return int(row[0]) if row is not None else 0
 
     def close(self) -> None:
         with self.lock:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from pos_app.resources import resource_path
-from pos_app.store.catalogue import CatalogueImportError, CatalogueStore
+from pos_app.store.catalogue import CatalogueStore
+from pos_app.store.catalogue_csv import CatalogueImportError
 
 log = logging.getLogger(__name__)
 

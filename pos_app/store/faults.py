@@ -25,19 +25,13 @@ _BUSY, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 8, 10, 11, 13
 class StoreError(UserFacingError):
     """The till's data can't be read or written; the message names the file and what to do."""
 
-    http_status = 503
-
 
 class StorageFull(StoreError):
     """The disk is full: the step failed and changed nothing; it works again once space is freed."""
 
-    http_status = 507
-
 
 class StoreBusy(StoreError):
     """Another writer (a catalogue import) holds the database longer than a cashier should wait."""
-
-    http_status = 503
 
 
 class DamagedDatabase(StoreError):

@@ -2,19 +2,68 @@
 
 A row is written BEFORE the intent is created at Stripe (status 'creating', no PI id yet), so a
 crash anywhere after that leaves a trace that start-up reconciliation follows up. The snapshot is
-the priced cart that was charged: the order is recorded from it, never from a later cart.
+the priced cart that was charged (ChargeSnapshot): the order is recorded from it, never from a
+later cart.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from pos_app.domain.order import OrderLine
+from pos_app.domain.pricing import Totals
+from pos_app.domain.statuses import PaymentStatus
 from pos_app.store.db import Database, now
 
-#: 'review': paid, but not recordable as a sale; closed into the review list (store/reviews.py).
-FINAL_STATUSES = frozenset({"succeeded", "canceled", "review"})
+
+@dataclass(frozen=True)
+class ChargeSnapshot:
+    """What a ledger row charges: the priced lines and totals, and the create parameters (metadata
+    and description), all a pure function of the cart revision. Stored as JSON in its row."""
+
+    lines: tuple[OrderLine, ...]
+    subtotal: int
+    tax: int
+    total: int
+    tax_by_rate: tuple[tuple[int, int], ...] = ()  # (rate_bp, tax) pairs
+    metadata: Mapping[str, str] = field(default_factory=dict, hash=False)
+    description: str = ""
+
+    @classmethod
+    def of(cls, totals: Totals, *, metadata: Mapping[str, str], description: str) -> ChargeSnapshot:
+        lines = tuple(OrderLine(p.sku, p.name, p.qty, p.unit_price.amount, p.line_total.amount, p.tax_rate_bp)
+                      for p in totals.lines)
+        return cls(lines, totals.subtotal.amount, totals.tax.amount, totals.total.amount,
+                   tuple((rate, money.amount) for rate, money in totals.tax_by_rate.items()),
+                   dict(metadata), description)
+
+    @property
+    def paid_lines(self) -> dict[str, int]:
+        """sku -> qty of what this charge pays for."""
+        return {line.sku: line.qty for line in self.lines}
+
+    def to_json(self) -> str:
+        """The row's JSON; the keys are those rows have always had (no stored row changes)."""
+        return json.dumps({
+            "lines": [{"sku": l.sku, "name": l.name, "qty": l.qty, "unit_price": l.unit_price,
+                       "line_total": l.line_total, "tax_rate_bp": l.tax_rate_bp} for l in self.lines],
+            "subtotal": self.subtotal, "tax": self.tax, "total": self.total,
+            "tax_by_rate": [list(pair) for pair in self.tax_by_rate],
+            "metadata": dict(self.metadata), "description": self.description,
+        })
+
+    @classmethod
+    def from_json(cls, text: str) -> ChargeSnapshot:
+        data: dict[str, Any] = json.loads(text)
+        lines = tuple(OrderLine(l["sku"], l["name"], l["qty"], l["unit_price"], l["line_total"], l["tax_rate_bp"])
+                      for l in data.get("lines", []))
+        return cls(lines, data.get("subtotal", 0), data.get("tax", 0), data.get("total", 0),
+                   tuple((rate, tax) for rate, tax in data.get("tax_by_rate", [])),
+                   dict(data.get("metadata", {})), data.get("description", ""))
 
 
 @dataclass(frozen=True)
@@ -26,58 +75,62 @@ class LedgerEntry:
     payment_intent: str | None
     amount: int
     currency: str
-    status: str
+    status: PaymentStatus
     final: bool
-    snapshot: dict[str, Any]
+    snapshot: ChargeSnapshot
     created_at: int
     updated_at: int
 
     @classmethod
-    def from_row(cls, row) -> LedgerEntry:
+    def from_row(cls, row: sqlite3.Row) -> LedgerEntry:
         return cls(row["id"], row["cart_id"], row["cart_uuid"], row["idempotency_key"], row["payment_intent"],
-                   row["amount"], row["currency"], row["status"], bool(row["final"]),
-                   json.loads(row["snapshot"]), row["created_at"], row["updated_at"])
+                   row["amount"], row["currency"], PaymentStatus(row["status"]), bool(row["final"]),
+                   ChargeSnapshot.from_json(row["snapshot"]), row["created_at"], row["updated_at"])
 
 
 class PaymentLedger:
+    """The payments table. Writes join a unit of work when one is open (store/unit_of_work.py)."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def _one(self, where: str, params) -> LedgerEntry | None:
+    def _one(self, where: str, params: tuple[object, ...]) -> LedgerEntry | None:
         row = self._db.query_one(f"SELECT * FROM payments WHERE {where}", params)
         return LedgerEntry.from_row(row) if row else None
 
-    def _many(self, where: str, params=()) -> list[LedgerEntry]:
+    def _many(self, where: str, params: tuple[object, ...] = ()) -> list[LedgerEntry]:
         rows = self._db.query(f"SELECT * FROM payments WHERE {where} ORDER BY id", params)
         return [LedgerEntry.from_row(r) for r in rows]
 
+    def _existing(self, entry: LedgerEntry | None, what: str) -> LedgerEntry:
+        if entry is None:  # just written in a committed transaction: cannot happen
+            raise LookupError(f"ledger row {what} is missing")
+        return entry
+
     def begin(self, *, cart_id: int, cart_uuid: str, idempotency_key: str, amount: int, currency: str,
-              snapshot: dict[str, Any]) -> LedgerEntry:
+              snapshot: ChargeSnapshot) -> LedgerEntry:
         """Record the intent we are about to create; returns the existing row for a known key."""
         stamp = now()
         with self._db.transaction() as conn:
             conn.execute(
                 "INSERT INTO payments (cart_id, cart_uuid, idempotency_key, amount, currency, status,"
-                " snapshot, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'creating', ?, ?, ?)"
+                " snapshot, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (idempotency_key) DO NOTHING",
-                (cart_id, cart_uuid, idempotency_key, amount, currency, json.dumps(snapshot), stamp, stamp))
-        return self.by_key(idempotency_key)
+                (cart_id, cart_uuid, idempotency_key, amount, currency, PaymentStatus.CREATING,
+                 snapshot.to_json(), stamp, stamp))
+        return self._existing(self.by_key(idempotency_key), idempotency_key)
 
-    def attach_intent(self, entry_id: int, payment_intent: str, status: str) -> LedgerEntry:
+    def attach_intent(self, entry_id: int, payment_intent: str, status: PaymentStatus) -> LedgerEntry:
         with self._db.transaction() as conn:
             conn.execute("UPDATE payments SET payment_intent = ?, status = ?, final = ?, updated_at = ? WHERE id = ?",
-                         (payment_intent, status, int(status in FINAL_STATUSES), now(), entry_id))
-        return self._one("id = ?", (entry_id,))
+                         (payment_intent, status, int(PaymentStatus(status).final), now(), entry_id))
+        return self._existing(self.get(entry_id), str(entry_id))
 
-    def set_status(self, entry_id: int, status: str, conn=None) -> None:
-        """Update the status; `conn` joins a transaction already open (e.g. the sale's)."""
-        sql = "UPDATE payments SET status = ?, final = ?, updated_at = ? WHERE id = ?"
-        params = (status, int(status in FINAL_STATUSES), now(), entry_id)
-        if conn is not None:
-            conn.execute(sql, params)
-            return
-        with self._db.transaction() as c:
-            c.execute(sql, params)
+    def set_status(self, entry_id: int, status: PaymentStatus) -> None:
+        """Update the status (joining the unit of work, e.g. the sale's, when one is open)."""
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE payments SET status = ?, final = ?, updated_at = ? WHERE id = ?",
+                         (status, int(PaymentStatus(status).final), now(), entry_id))
 
     def get(self, entry_id: int) -> LedgerEntry | None:
         return self._one("id = ?", (entry_id,))

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from pos_app.domain.order import Order, OrderLine
-from pos_app.errors import UserFacingError
+from pos_app.domain.refunds import RefundedLine
+from pos_app.domain.statuses import LIVE_REFUNDS, RefundStatus
+from pos_app.errors import RefundRefused
 from pos_app.store.db import Database, now
 
-
-class RefundRefused(UserFacingError):
-    http_status = 409
+#: How a refund may move on: pending -> processing | succeeded | failed; processing -> succeeded |
+#: failed; succeeded -> failed (Stripe can fail a refund after it succeeded).
+REFUND_MOVES = {RefundStatus.PENDING: {RefundStatus.PROCESSING, RefundStatus.SUCCEEDED, RefundStatus.FAILED},
+                RefundStatus.PROCESSING: {RefundStatus.SUCCEEDED, RefundStatus.FAILED},
+                RefundStatus.SUCCEEDED: {RefundStatus.FAILED}}
 
 
 @dataclass(frozen=True)
@@ -24,33 +31,40 @@ class RefundRecord:
     amount: int
     currency: str
     reason: str | None
-    #: pending (reserved, the processor's answer not known yet) | processing (Stripe: pending, on
-    #: its way back to the card) | succeeded | failed
-    status: str
-    lines: list  # [{"sku", "qty", "amount"}] for per-line refunds; [] for an amount
+    status: RefundStatus
+    lines: list[RefundedLine]  # for per-line refunds; [] for an amount
     created_at: int
     failure_reason: str | None = None
 
     @classmethod
-    def from_row(cls, row) -> RefundRecord:
+    def from_row(cls, row: sqlite3.Row) -> RefundRecord:
         return cls(row["id"], row["order_id"], row["seq"], row["idempotency_key"], row["refund_id"],
-                   row["amount"], row["currency"], row["reason"], row["status"], json.loads(row["lines"]),
-                   row["created_at"], row["failure_reason"])
+                   row["amount"], row["currency"], row["reason"], RefundStatus(row["status"]),
+                   cast(list[RefundedLine], json.loads(row["lines"])), row["created_at"], row["failure_reason"])
 
 
 class OrderBook:
+    """The orders and refunds tables. Writes join a unit of work when one is open (unit_of_work.py)."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
 
     # -- orders --------------------------------------------------------------------------------
 
-    def record(self, conn, order: Order) -> Order:
-        """Insert the order inside the caller's transaction; an order already recorded for the same
+    def record(self, order: Order) -> Order:
+        """Insert the order (in the sale's unit of work); an order already recorded for the same
         PaymentIntent is returned as it is (so finalizing twice records one sale)."""
-        existing = conn.execute("SELECT id FROM orders WHERE payment_intent = ?", (order.payment_intent,)).fetchone()
-        if existing:
-            return self._load(conn, existing["id"])
-        next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM orders").fetchone()[0]
+        with self._db.transaction() as conn:
+            existing = conn.execute("SELECT id FROM orders WHERE payment_intent = ?",
+                                    (order.payment_intent,)).fetchone()
+            order_id = existing["id"] if existing else self._insert(conn, order)
+            recorded = self._load(conn, order_id)
+        if recorded is None:  # just read in the same transaction: cannot happen
+            raise LookupError(f"order {order_id} is missing")
+        return recorded
+
+    def _insert(self, conn: sqlite3.Connection, order: Order) -> int:
+        next_id: int = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM orders").fetchone()[0]
         conn.execute(
             "INSERT INTO orders (id, number, created_at, currency, subtotal, tax, total, payment_intent, cart_uuid,"
             " card_brand, card_last4, tax_by_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -62,9 +76,9 @@ class OrderBook:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(next_id, pos, l.sku, l.name, l.qty, l.unit_price, l.line_total, l.tax_rate_bp)
              for pos, l in enumerate(order.lines, 1)])
-        return self._load(conn, next_id)
+        return next_id
 
-    def _load(self, conn, order_id: int) -> Order | None:
+    def _load(self, conn: sqlite3.Connection, order_id: int) -> Order | None:
         row = conn.execute("SELECT * FROM orders WHERE id = ?", (order_id,)).fetchone()
         if row is None:
             return None
@@ -81,9 +95,11 @@ class OrderBook:
         with self._db.lock:
             return self._load(self._db.conn, order_id)
 
-    def _ids(self, sql: str, params=()) -> list[Order]:
+    def _ids(self, sql: str, params: Sequence[object] = ()) -> list[Order]:
+        """The orders whose ids `sql` selects, in its order."""
         with self._db.lock:
-            return [self._load(self._db.conn, r[0]) for r in self._db.conn.execute(sql, params).fetchall()]
+            ids = [r[0] for r in self._db.query(sql, params)]
+            return [order for order in (self._load(self._db.conn, i) for i in ids) if order is not None]
 
     def by_number(self, number: str) -> Order | None:
         found = self._ids("SELECT id FROM orders WHERE number = ?", (number.strip().zfill(6),))
@@ -111,11 +127,12 @@ class OrderBook:
         return self._ids(*query) if query else []
 
     def count(self) -> int:
-        return self._db.query_one("SELECT count(*) FROM orders")[0]
+        return self._db.count("SELECT count(*) FROM orders")
 
     # -- refunds -------------------------------------------------------------------------------
 
-    def begin_refund(self, order_id: int, amount: int, reason: str | None, lines: list | None = None) -> RefundRecord:
+    def begin_refund(self, order_id: int, amount: int, reason: str | None,
+                     lines: list[RefundedLine] | None = None) -> RefundRecord:
         """Reserve a refund of `amount` (pending) with the order's next sequence number.
 
         Refused if it would take the order's refunds (succeeded + pending) above what was paid.
@@ -125,8 +142,9 @@ class OrderBook:
                                  (order_id,)).fetchone()
             if order is None:
                 raise RefundRefused(f"no order {order_id}")
-            taken = conn.execute("SELECT coalesce(sum(amount), 0) FROM refunds WHERE order_id = ?"
-                                 " AND status IN ('pending', 'processing', 'succeeded')", (order_id,)).fetchone()[0]
+            live = ", ".join(f"'{status}'" for status in sorted(LIVE_REFUNDS))
+            taken = conn.execute(f"SELECT coalesce(sum(amount), 0) FROM refunds WHERE order_id = ?"
+                                 f" AND status IN ({live})", (order_id,)).fetchone()[0]
             if amount <= 0:
                 raise RefundRefused("a refund must be a positive amount")
             if amount > order["total"] - taken:
@@ -136,47 +154,50 @@ class OrderBook:
                                (order_id,)).fetchone()[0]
             # Unique across tills and reinstalls on one Stripe account (order numbers are not).
             key = f"refund-{order['payment_intent']}-{seq}"
-            refund_row = conn.execute(
+            cursor = conn.execute(
                 "INSERT INTO refunds (order_id, seq, idempotency_key, amount, currency, reason, status, lines,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-                (order_id, seq, key, amount, order["currency"], reason, json.dumps(lines or []), now())).lastrowid
-        return self.refund(refund_row)
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (order_id, seq, key, amount, order["currency"], reason, RefundStatus.PENDING,
+                 json.dumps(lines or []), now()))
+        return self.refund(cast(int, cursor.lastrowid))  # an INSERT that returned sets it
 
-    def finish_refund(self, refund_row: int, *, status: str, refund_id: str | None = None,
+    def finish_refund(self, refund_row: int, *, status: RefundStatus, refund_id: str | None = None,
                       failure_reason: str | None = None) -> RefundRecord:
-        """Move a refund on: pending -> processing | succeeded | failed; processing -> succeeded |
-        failed; succeeded -> failed (Stripe can fail a refund after it succeeded). The order's
-        refunded amount counts succeeded refunds only, and follows every move exactly once."""
-        allowed = {"pending": {"processing", "succeeded", "failed"}, "processing": {"succeeded", "failed"},
-                   "succeeded": {"failed"}}
+        """Move a refund on (REFUND_MOVES; any other move is ignored). The order's refunded amount
+        counts succeeded refunds only, and follows every move exactly once."""
         with self._db.transaction() as conn:
             row = conn.execute("SELECT * FROM refunds WHERE id = ?", (refund_row,)).fetchone()
-            if status in allowed.get(row["status"], ()):
+            if status in REFUND_MOVES.get(RefundStatus(row["status"]), ()):
                 conn.execute("UPDATE refunds SET status = ?, refund_id = coalesce(?, refund_id),"
                              " failure_reason = coalesce(?, failure_reason) WHERE id = ?",
                              (status, refund_id, failure_reason, refund_row))
-                change = (status == "succeeded") - (row["status"] == "succeeded")
+                change = (status == RefundStatus.SUCCEEDED) - (row["status"] == RefundStatus.SUCCEEDED)
                 if change:
                     conn.execute("UPDATE orders SET refunded = refunded + ? WHERE id = ?",
                                  (change * row["amount"], row["order_id"]))
         return self.refund(refund_row)
 
     def refund(self, refund_row: int) -> RefundRecord:
-        return RefundRecord.from_row(self._db.query_one("SELECT * FROM refunds WHERE id = ?", (refund_row,)))
+        found = self._refunds("id = ?", (refund_row,))
+        if not found:
+            raise LookupError(f"no refund row {refund_row}")
+        return found[0]
+
+    def _refunds(self, where: str, params: Sequence[object] = (), order: str = "id") -> list[RefundRecord]:
+        return [RefundRecord.from_row(r) for r in
+                self._db.query(f"SELECT * FROM refunds WHERE {where} ORDER BY {order}", params)]
 
     def refunds_for(self, order_id: int) -> list[RefundRecord]:
-        return [RefundRecord.from_row(r) for r in
-                self._db.query("SELECT * FROM refunds WHERE order_id = ? ORDER BY seq", (order_id,))]
+        return self._refunds("order_id = ?", (order_id,), order="seq")
 
     def refunds_between(self, start: int, end: int) -> list[RefundRecord]:
-        return [RefundRecord.from_row(r) for r in self._db.query(
-            "SELECT * FROM refunds WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id", (start, end))]
+        return self._refunds("created_at >= ? AND created_at < ?", (start, end), order="created_at, id")
 
     def pending_refunds(self) -> list[RefundRecord]:
-        return [RefundRecord.from_row(r) for r in self._db.query("SELECT * FROM refunds WHERE status = 'pending'")]
+        return self._refunds("status = ?", (RefundStatus.PENDING,))
 
     def processing_refunds(self, order_id: int | None = None) -> list[RefundRecord]:
         """Refunds Stripe answered 'pending': followed up until succeeded or failed."""
-        where, params = ("AND order_id = ?", (order_id,)) if order_id is not None else ("", ())
-        return [RefundRecord.from_row(r) for r in self._db.query(
-            f"SELECT * FROM refunds WHERE status = 'processing' {where} ORDER BY id", params)]
+        if order_id is None:
+            return self._refunds("status = ?", (RefundStatus.PROCESSING,))
+        return self._refunds("status = ? AND order_id = ?", (RefundStatus.PROCESSING, order_id))

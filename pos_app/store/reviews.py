@@ -8,12 +8,23 @@ transaction (nothing about it is lost), selling goes on, and a manager refunds i
 
 from __future__ import annotations
 
+import enum
+import sqlite3
 from dataclasses import dataclass
 
 from pos_app.store.db import Database, now
 
-MISMATCH, PAID_AFTER_VOID = "mismatch", "paid_after_void"
-OPEN, REFUNDING, REFUNDED = "open", "refunding", "refunded"
+
+class ReviewReason(enum.StrEnum):
+    MISMATCH = "mismatch"
+    PAID_AFTER_VOID = "paid_after_void"
+
+
+class ReviewStatus(enum.StrEnum):
+    OPEN = "open"
+    REFUNDING = "refunding"  # asked; or Stripe answered 'pending' and it is followed up
+    REFUNDED = "refunded"
+
 
 
 @dataclass(frozen=True)
@@ -22,13 +33,13 @@ class ReviewItem:
     payment_intent: str
     ledger_id: int | None
     cart_uuid: str
-    reason: str
+    reason: ReviewReason
     details: str
     amount: int  # what the customer paid, in the till's minor units
     currency: str
     card_brand: str | None
     card_last4: str | None
-    status: str
+    status: ReviewStatus
     refund_id: str | None
     created_at: int
 
@@ -39,31 +50,34 @@ class ReviewItem:
 
     @property
     def reason_text(self) -> str:
-        return {MISMATCH: "paid with another amount or cart than the till asked for",
-                PAID_AFTER_VOID: "paid after its cart was cleared"}.get(self.reason, self.reason)
+        return {ReviewReason.MISMATCH: "paid with another amount or cart than the till asked for",
+                ReviewReason.PAID_AFTER_VOID: "paid after its cart was cleared"}.get(self.reason, self.reason)
 
     @classmethod
-    def from_row(cls, row) -> ReviewItem:
-        return cls(row["id"], row["payment_intent"], row["ledger_id"], row["cart_uuid"], row["reason"],
+    def from_row(cls, row: sqlite3.Row) -> ReviewItem:
+        return cls(row["id"], row["payment_intent"], row["ledger_id"], row["cart_uuid"], ReviewReason(row["reason"]),
                    row["details"], row["amount"], row["currency"], row["card_brand"], row["card_last4"],
-                   row["status"], row["refund_id"], row["created_at"])
+                   ReviewStatus(row["status"]), row["refund_id"], row["created_at"])
 
 
 class ReviewList:
+    """The payment_reviews table. add() joins the unit of work that closes the ledger row."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def add(self, conn, *, payment_intent: str, ledger_id: int | None, cart_uuid: str, reason: str,
+    def add(self, *, payment_intent: str, ledger_id: int | None, cart_uuid: str, reason: ReviewReason,
             details: str, amount: int, currency: str, card_brand: str | None,
             card_last4: str | None) -> None:
-        """Inside the caller's transaction (the one that closes the ledger row); once per payment."""
+        """In the unit of work that closes the ledger row; once per payment."""
         stamp = now()
-        conn.execute(
-            "INSERT INTO payment_reviews (payment_intent, ledger_id, cart_uuid, reason, details, amount,"
-            " currency, card_brand, card_last4, status, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) ON CONFLICT (payment_intent) DO NOTHING",
-            (payment_intent, ledger_id, cart_uuid, reason, details, amount, currency, card_brand,
-             card_last4, stamp, stamp))
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO payment_reviews (payment_intent, ledger_id, cart_uuid, reason, details, amount,"
+                " currency, card_brand, card_last4, status, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (payment_intent) DO NOTHING",
+                (payment_intent, ledger_id, cart_uuid, reason, details, amount, currency, card_brand,
+                 card_last4, ReviewStatus.OPEN, stamp, stamp))
 
     def get(self, review_id: int) -> ReviewItem | None:
         row = self._db.query_one("SELECT * FROM payment_reviews WHERE id = ?", (review_id,))
@@ -79,10 +93,13 @@ class ReviewList:
             f"SELECT * FROM payment_reviews {where} ORDER BY id DESC")]
 
     def count_open(self) -> int:
-        return self._db.query_one("SELECT COUNT(*) FROM payment_reviews WHERE status != 'refunded'")[0]
+        return self._db.count("SELECT COUNT(*) FROM payment_reviews WHERE status != 'refunded'")
 
-    def set_status(self, review_id: int, status: str, refund_id: str | None = None) -> ReviewItem:
+    def set_status(self, review_id: int, status: ReviewStatus, refund_id: str | None = None) -> ReviewItem:
         with self._db.transaction() as conn:
             conn.execute("UPDATE payment_reviews SET status = ?, refund_id = COALESCE(?, refund_id),"
                          " updated_at = ? WHERE id = ?", (status, refund_id, now(), review_id))
-        return self.get(review_id)
+        item = self.get(review_id)
+        if item is None:
+            raise LookupError(f"no payment {review_id} on the review list")
+        return item

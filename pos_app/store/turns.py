@@ -60,7 +60,7 @@ class WriteTurn:
         finally:
             fcntl.flock(self._waiting_fd, fcntl.LOCK_UN)
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
 
@@ -92,7 +92,7 @@ class _NoTurn:
     def __enter__(self) -> _NoTurn:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         pass
 
     def let_waiting_writers_in(self, max_s: float = YIELD_S) -> None:

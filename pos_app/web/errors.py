@@ -1,6 +1,7 @@
 """Every error leaves the endpoint as {"error": {"message": ...}} with a 4xx/5xx status.
 
-UserFacingError subclasses carry their own status (.http_status) and a message safe to show.
+A UserFacingError's message is safe to show; its status comes from HTTP_STATUS, the one table
+that maps the store's and the payments' error types to HTTP (they know nothing about HTTP).
 Anything else is a bug: 500 "internal error", and the traceback goes to the log with secrets
 (keys, client secrets, the token) blanked out.
 """
@@ -13,7 +14,13 @@ import traceback
 from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from pos_app.errors import UserFacingError
+from pos_app.errors import PaymentError, RefundRefused, UserFacingError
+from pos_app.payments.gateway import (
+    AlreadyPaid, AmountTooLarge, AmountTooSmall, AuthenticationFailed, CardDeclined, CartChanged, EmptyCart,
+    GatewayUnavailable, IdempotencyConflict, IntentNotFound, InvalidPayment, NoPaymentInProgress,
+    PaymentInDoubt, PaymentMismatch, PaymentNotSucceeded,
+)
+from pos_app.store import CartFrozen, StorageFull, StoreBusy, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +28,29 @@ log = logging.getLogger(__name__)
 class BadRequestBody(UserFacingError):
     """The request body is not what the route accepts (not JSON, wrong shape)."""
 
-    http_status = 400
+
+#: The status of each error type; an error not listed takes its nearest listed base class's.
+HTTP_STATUS: dict[type[UserFacingError], int] = {
+    UserFacingError: 400,
+    BadRequestBody: 400,
+    CartFrozen: 409,
+    StoreError: 503, StoreBusy: 503, StorageFull: 507,
+    PaymentError: 402, CardDeclined: 402,
+    GatewayUnavailable: 503,
+    AuthenticationFailed: 500,
+    InvalidPayment: 400, EmptyCart: 400, AmountTooSmall: 400, AmountTooLarge: 400,
+    IntentNotFound: 404,
+    IdempotencyConflict: 409, PaymentInDoubt: 409, PaymentNotSucceeded: 409, PaymentMismatch: 409,
+    NoPaymentInProgress: 409, CartChanged: 409, AlreadyPaid: 409, RefundRefused: 409,
+}
+
+
+def http_status_for(error: UserFacingError) -> int:
+    """The HTTP status the endpoint answers `error` with (HTTP_STATUS, by the nearest class)."""
+    for cls in type(error).__mro__:
+        if cls in HTTP_STATUS:
+            return HTTP_STATUS[cls]
+    return 400
 
 
 def error_response(message: str, status: int):
@@ -33,10 +62,7 @@ def error_response(message: str, status: int):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(UserFacingError)
     def _user_facing(exc: UserFacingError):
-        status = getattr(exc, "http_status", 400)
-        if not isinstance(status, int) or not 400 <= status <= 599:
-            status = 400
-        return error_response(str(exc), status)
+        return error_response(str(exc), http_status_for(exc))
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc: RequestEntityTooLarge):

@@ -47,9 +47,9 @@ def shown_numbers(window) -> list[str]:
 
 
 def synthetic_orders(store, count: int) -> None:
-    with store.db.transaction() as conn:
+    with store.unit_of_work() as work:
         for n in range(count):
-            store.orders.record(conn, Order(
+            work.orders.record(Order(
                 number="", created_at=1_790_000_000 + n * 60, currency="usd",
                 lines=(OrderLine("item1", "Item 1", 1, 500 + n, 500 + n, 0),), subtotal=500 + n, tax=0,
                 total=500 + n, payment_intent=f"pi_synthetic_{n}", cart_uuid=f"cart-{n}", card_brand="visa",

@@ -9,6 +9,7 @@ from pos_app.payments.gateway import (
     AmountTooSmall, CartChanged, EmptyCart, NoPaymentInProgress, PaymentNotSucceeded,
 )
 from pos_app.store import CartFrozen
+from pos_app.web.errors import http_status_for
 
 from .helpers import DECLINED, MASTERCARD, THREE_D_SECURE, VISA, complete_3ds, confirm_as_browser, \
     successful_charges
@@ -147,7 +148,7 @@ def test_finalize_refuses_an_unpaid_or_unknown_intent(till):
 def test_prepare_refuses_an_empty_cart(till, sandbox_state):
     with pytest.raises(EmptyCart) as info:
         till.checkout.prepare()
-    assert info.value.http_status == 400
+    assert http_status_for(info.value) == 400
     assert sandbox_state.all("payment_intent") == [] and till.store.ledger.all() == []
     assert not till.carts.snapshot().frozen
 
@@ -158,7 +159,7 @@ def test_prepare_refuses_a_total_below_the_currency_minimum(make_till, settings,
     till.carts.replace({"mint": 1})
     with pytest.raises(AmountTooSmall, match=r"£0\.29.*£0\.30") as info:
         till.checkout.prepare()
-    assert info.value.http_status == 400 and info.value.minimum == 30
+    assert http_status_for(info.value) == 400 and info.value.minimum == 30
     assert sandbox_state.all("payment_intent") == [] and not till.carts.snapshot().frozen
     till.carts.replace({"gum": 1})
     assert till.checkout.prepare().amount == 30  # exactly the minimum is fine

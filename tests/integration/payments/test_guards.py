@@ -16,7 +16,7 @@ Every test here was run with its guard deleted from pos_app/payments/checkout.py
 Deleting only finalize's `with self._lock:` fails nothing, and that is not a gap: two finalizes, or
 finalize racing abandon, reconcile or prepare for the same paid intent (run with the whole lock
 deleted) still end with one order returned to both and a new cart, because OrderBook.record and
-CartService.complete_sale record a PaymentIntent once, in one transaction.
+CartService.settle_paid record a PaymentIntent once, in the sale's one unit of work.
 
 The refund reservation (OrderBook.begin_refund) was caught before these tests: deleting its count of
 pending refunds fails test_refunds.py::test_a_refund_whose_reply_was_lost_is_settled_once_at_start_up,

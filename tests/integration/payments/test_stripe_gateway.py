@@ -10,6 +10,7 @@ from pos_app.payments.gateway import (
 )
 from pos_app.payments.stripe_gateway import StripeGateway
 from pos_app.sandbox import SandboxServer, SandboxState
+from pos_app.web.errors import http_status_for
 
 from .helpers import confirm_server_side
 
@@ -46,7 +47,7 @@ def test_same_key_other_parameters_is_an_idempotency_conflict(gateway):
     create(gateway, "gw-conflict")
     with pytest.raises(IdempotencyConflict) as info:
         create(gateway, "gw-conflict", amount=1001)
-    assert info.value.http_status == 409
+    assert http_status_for(info.value) == 409
 
 
 def test_decline_is_card_declined_with_codes(gateway, server):
@@ -55,7 +56,7 @@ def test_decline_is_card_declined_with_codes(gateway, server):
         confirm_server_side(server, intent.id, "pm_card_chargeDeclinedInsufficientFunds")
     error = info.value
     assert (error.code, error.decline_code, error.payment_intent) == ("card_declined", "insufficient_funds", intent.id)
-    assert error.http_status == 402 and "insufficient funds" in error.message.lower()
+    assert http_status_for(error) == 402 and "insufficient funds" in error.message.lower()
     after = gateway.retrieve_intent(intent.id)
     assert after.status == "requires_payment_method" and after.last_error_code == "insufficient_funds"
 
@@ -73,7 +74,7 @@ def test_paid_intent_has_card_brand_and_last4(gateway, server):
 def test_unknown_intent_is_not_found(gateway):
     with pytest.raises(IntentNotFound) as info:
         gateway.retrieve_intent("pi_doesnotexist")
-    assert info.value.http_status == 404 and isinstance(info.value, InvalidPayment)
+    assert http_status_for(info.value) == 404 and isinstance(info.value, InvalidPayment)
 
 
 def test_cancel_and_cancelling_twice(gateway, server):
@@ -90,7 +91,7 @@ def test_bad_key_is_authentication_failed(server):
                             max_network_retries=0)
     with pytest.raises(AuthenticationFailed, match="Stripe keys were refused") as info:
         gateway.retrieve_intent("pi_x")
-    assert info.value.http_status == 500
+    assert http_status_for(info.value) == 500
 
 
 def test_unreachable_is_gateway_unavailable():
@@ -99,7 +100,7 @@ def test_unreachable_is_gateway_unavailable():
     gateway = StripeGateway(*keys, api_base=url, max_network_retries=0)
     with pytest.raises(GatewayUnavailable) as info:
         gateway.retrieve_intent("pi_x")
-    assert info.value.http_status == 503 and isinstance(info.value, PaymentError)
+    assert http_status_for(info.value) == 503 and isinstance(info.value, PaymentError)
     assert info.value.__cause__ is None and info.value.__suppress_context__
 
 

@@ -27,7 +27,7 @@ def synthetic_orders(store, rnd, count, day):
     rates = [0, 500, 2000]
     brands = ["visa", "mastercard", "amex"]
     expected = {"count": 0, "total": 0, "tax": {}, "brands": {}}
-    with store.db.transaction() as conn:
+    with store.unit_of_work() as work:
         for n in range(count):
             lines = []
             subtotal = 0
@@ -44,7 +44,7 @@ def synthetic_orders(store, rnd, count, day):
                           subtotal=subtotal, tax=tax, total=subtotal + tax, payment_intent=f"pi_{day}_{n}",
                           cart_uuid=f"cart-{n}", card_brand=brand, card_last4="4242",
                           tax_by_rate=tuple(sorted(tax_by_rate.items())))
-            store.orders.record(conn, order)
+            work.orders.record(order)
             expected["count"] += 1
             expected["total"] += order.total
             for rate, amount in tax_by_rate.items():

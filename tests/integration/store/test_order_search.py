@@ -23,9 +23,9 @@ def orders(tmp_path):
         (2500, at(DAY - timedelta(days=1), 23), "pi_3CCC_third", "0005"),
         (99, at(DAY + timedelta(days=1), 0), "pi_3DDD%fourth", "4242"),
     ]
-    with store.db.transaction() as conn:
+    with store.unit_of_work() as work:
         for n, (total, created, pi, last4) in enumerate(rows):
-            store.orders.record(conn, Order(
+            work.orders.record(Order(
                 number="", created_at=created, currency="usd",
                 lines=(OrderLine("item1", "Item 1", 1, total, total, 0),), subtotal=total, tax=0, total=total,
                 payment_intent=pi, cart_uuid=f"cart-{n}", card_brand="visa", card_last4=last4))

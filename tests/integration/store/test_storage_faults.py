@@ -15,6 +15,7 @@ import pytest
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.store import open_store
 from pos_app.store.faults import DamagedDatabase, StorageFull
+from pos_app.web.errors import http_status_for
 from tests.integration.store.disks import mount_small_disk, unmount
 
 
@@ -170,7 +171,7 @@ def test_a_full_disk_mid_sale_fails_the_step_keeps_what_was_acknowledged_and_rec
             failure = exc
             break
         acknowledged[f"sku{n}"] = 1
-    assert failure is not None and "is full" in str(failure) and failure.http_status == 507
+    assert failure is not None and "is full" in str(failure) and http_status_for(failure) == 507
     after = store.carts.snapshot()
     assert after.lines == acknowledged and after.uuid == before.uuid  # the failed step changed nothing
     small_disk.free()

@@ -110,35 +110,52 @@ def test_listeners_hear_real_changes_only(store):
     assert heard == [store.carts.uuid]
 
 
-def test_complete_sale_starts_a_new_cart_in_one_transaction(store):
+def sell(store, snap, order):
+    """The sale's unit of work as CheckoutService runs it: the order, then the cart it was paid from."""
+    with store.unit_of_work() as work:
+        recorded = work.orders.record(order)
+        work.carts.settle_paid(snap.cart_id)
+    return recorded
+
+
+def test_a_sale_starts_a_new_cart_in_one_transaction(store):
     from pos_app.domain.order import Order
     store.carts.replace({"item1": 2, "item3": 1})
     snap = store.carts.snapshot()
     order = Order.from_totals(snap.totals, number="", created_at=1_700_000_000, payment_intent="pi_1",
                               cart_uuid=snap.uuid, card_brand="visa", card_last4="4242")
-    recorded = store.carts.complete_sale(snap.cart_id, lambda conn: store.orders.record(conn, order))
+    heard = []
+    store.carts.subscribe(heard.append)
+    recorded = sell(store, snap, order)
     assert recorded.number == "000001" and recorded.total == 2500
     after = store.carts.snapshot()
     assert after.lines == {} and after.uuid != snap.uuid and after.cart_id != snap.cart_id
+    assert [s.cart_id for s in heard] == [after.cart_id]  # told once, after the commit
     # twice: the same order, no second cart switch
-    again = store.carts.complete_sale(snap.cart_id, lambda conn: store.orders.record(conn, order))
+    again = sell(store, snap, order)
     assert again.id == recorded.id and store.orders.count() == 1
     assert store.carts.snapshot().cart_id == after.cart_id
 
 
 def test_failed_sale_transaction_changes_nothing(store):
+    from pos_app.domain.order import Order
     store.carts.replace({"item1": 2})
     snap = store.carts.snapshot()
-
-    def record(conn):
-        conn.execute("INSERT INTO orders (number, created_at, currency, subtotal, tax, total, payment_intent,"
-                     " cart_uuid) VALUES ('x', 0, 'usd', 0, 0, 0, 'pi_x', 'u')")
+    heard = []
+    store.carts.subscribe(heard.append)
+    with pytest.raises(RuntimeError), store.unit_of_work() as work:
+        work.orders.record(Order.from_totals(snap.totals, number="", created_at=0, payment_intent="pi_x",
+                                             cart_uuid=snap.uuid))
+        work.carts.settle_paid(snap.cart_id)
+        assert store.carts.snapshot().cart_id != snap.cart_id  # inside: the new cart is started
         raise RuntimeError("crash while recording")
-
-    with pytest.raises(RuntimeError):
-        store.carts.complete_sale(snap.cart_id, record)
     assert store.orders.count() == 0
-    assert store.carts.snapshot().uuid == snap.uuid and store.carts.snapshot().lines == snap.lines
+    after = store.carts.snapshot()
+    assert (after.cart_id, after.uuid, after.lines) == (snap.cart_id, snap.uuid, snap.lines)
+    assert heard == []  # nothing committed, nothing told
+    reopened = open_store(store.db.path, PricingPolicy())  # and nothing of it on disk
+    assert reopened.carts.snapshot().cart_id == snap.cart_id and reopened.orders.count() == 0
+    reopened.close()
 
 
 def test_refunds_never_exceed_what_was_paid(store):
@@ -146,8 +163,8 @@ def test_refunds_never_exceed_what_was_paid(store):
     from pos_app.store import RefundRefused
     store.carts.replace({"item1": 2})
     snap = store.carts.snapshot()
-    order = store.carts.complete_sale(snap.cart_id, lambda conn: store.orders.record(
-        conn, Order.from_totals(snap.totals, number="", created_at=1, payment_intent="pi_2", cart_uuid=snap.uuid)))
+    order = sell(store, snap, Order.from_totals(snap.totals, number="", created_at=1, payment_intent="pi_2",
+                                                cart_uuid=snap.uuid))
     first = store.orders.begin_refund(order.id, 600, "requested_by_customer")
     assert first.idempotency_key == "refund-pi_2-1"
     with pytest.raises(RefundRefused, match="400 left to refund"):
@@ -160,10 +177,11 @@ def test_refunds_never_exceed_what_was_paid(store):
 
 
 def test_ledger_begin_is_idempotent_per_key(store):
+    from pos_app.store.ledger import ChargeSnapshot
     e1 = store.ledger.begin(cart_id=1, cart_uuid="u1", idempotency_key="u1", amount=2500, currency="usd",
-                            snapshot={"lines": []})
+                            snapshot=ChargeSnapshot((), 0, 0, 0))
     e2 = store.ledger.begin(cart_id=1, cart_uuid="u1", idempotency_key="u1", amount=2500, currency="usd",
-                            snapshot={"lines": []})
+                            snapshot=ChargeSnapshot((), 0, 0, 0))
     assert e1.id == e2.id and e1.status == "creating" and store.ledger.unfinished() == [e1]
     store.ledger.attach_intent(e1.id, "pi_9", "requires_payment_method")
     store.ledger.set_status(e1.id, "succeeded")

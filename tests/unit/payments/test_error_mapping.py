@@ -10,6 +10,7 @@ from pos_app.payments.gateway import (
     InvalidPayment,
 )
 from pos_app.payments.stripe_gateway import translate
+from pos_app.web.errors import http_status_for
 
 
 def body(**error):
@@ -43,7 +44,7 @@ def body(**error):
 ])
 def test_translate(exc, expected, status):
     ours = translate(exc)
-    assert type(ours) is expected and ours.http_status == status
+    assert type(ours) is expected and http_status_for(ours) == status
     assert "sk_live" not in ours.message and "_secret_" not in ours.message
 
 

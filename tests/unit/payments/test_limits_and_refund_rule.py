@@ -1,4 +1,4 @@
-"""Currency minimums in messages and the per-line refund rule (payments/refunds.py)."""
+"""Currency minimums in messages and the per-line refund rule (domain/refunds.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pos_app.domain import Item, Money, PricingPolicy, TaxMode, price_lines
 from pos_app.domain.order import Order
 from pos_app.payments.gateway import AmountTooSmall, RefundRefused
 from pos_app.domain.currencies import minimum_charge
-from pos_app.payments.refunds import line_refund
+from pos_app.domain.refunds import line_refund
 from pos_app.store import RefundRecord
 
 

@@ -1,0 +1,115 @@
+"""How much a refund of an order gives back: what is left, and what refunded lines come to (pure).
+
+The rule (one, written down so receipts, reports and tests agree):
+
+- A refunded line gives back its price: unit_price x qty.
+- Plus its share of the tax actually charged at its rate, when prices were net of tax
+  (exclusive mode): div_round_half_up(tax_at_rate x refunded_base, order_base_at_rate), per
+  line, with pricing's one rounding function. In inclusive mode the price already holds the
+  tax, so nothing is added.
+- When the request (with earlier line refunds) gives back every unit sold, the amount is
+  whatever is still refundable, so rounding never leaves a cent behind nor refunds one too many.
+- Never more than what is left to refund, and never more units of a line than were sold.
+
+The mode is read from the order itself (total == subtotal + tax means exclusive), so a later
+change of the till's tax mode does not change how an old sale is refunded.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Protocol, TypedDict
+
+from pos_app.domain.order import Order
+from pos_app.domain.pricing import div_round_half_up
+from pos_app.domain.statuses import LIVE_REFUNDS
+from pos_app.errors import RefundRefused
+
+
+class RefundedLine(TypedDict):
+    """One line of a per-line refund, as stored with the refund."""
+
+    sku: str
+    qty: int
+    amount: int
+
+
+class EarlierRefund(Protocol):
+    """What the rule needs of a refund already made (the store's RefundRecord is one)."""
+
+    @property
+    def amount(self) -> int: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def lines(self) -> Sequence[RefundedLine]: ...
+
+
+def refunds_taken(earlier: Sequence[EarlierRefund]) -> int:
+    """What the live refunds (reserved, on their way, done) take from the order."""
+    return sum(r.amount for r in earlier if r.status in LIVE_REFUNDS)
+
+
+def left_to_refund(order: Order, earlier: Sequence[EarlierRefund]) -> int:
+    """What can still be refunded of `order`, given its earlier refunds."""
+    return order.total - refunds_taken(earlier)
+
+
+def line_refund(order: Order, lines: Sequence[tuple[str, int]],
+                earlier: Sequence[EarlierRefund]) -> tuple[int, list[RefundedLine]]:
+    """(amount, detail) for refunding `lines` (sku, qty) of `order`; RefundRefused if it can't be."""
+    wanted = _wanted(order, lines)
+    returned = _returned(earlier)
+    sold = {line.sku: line for line in order.lines}
+    for sku, qty in wanted.items():
+        left = sold[sku].qty - returned[sku]
+        if qty > left:
+            raise RefundRefused(f"only {left} of {sku} left to refund on order {order.number}")
+    detail = [RefundedLine(sku=sku, qty=qty, amount=line_amount(order, sku, qty)) for sku, qty in wanted.items()]
+    left = left_to_refund(order, earlier)
+    amount = sum(row["amount"] for row in detail)
+    everything = all(returned[line.sku] + wanted[line.sku] >= line.qty for line in order.lines)
+    if everything or amount > left:
+        amount = left
+    if amount <= 0:
+        raise RefundRefused(f"order {order.number} has nothing left to refund")
+    return amount, detail
+
+
+def line_amount(order: Order, sku: str, qty: int) -> int:
+    """What `qty` units of the order's line `sku` give back: their price, plus their share of the
+    tax at their rate when the order's prices were net of tax."""
+    line = next(line for line in order.lines if line.sku == sku)
+    base = line.unit_price * qty
+    exclusive = order.tax != 0 and order.total == order.subtotal + order.tax
+    base_at_rate = sum(other.line_total for other in order.lines if other.tax_rate_bp == line.tax_rate_bp)
+    if not exclusive or not base_at_rate:
+        return base
+    tax_at_rate = dict(order.tax_by_rate).get(line.tax_rate_bp, 0)
+    return base + div_round_half_up(tax_at_rate * base, base_at_rate)
+
+
+def _wanted(order: Order, lines: Sequence[tuple[str, int]]) -> Counter[str]:
+    """The units asked for, by sku (repeated skus add up); refused for unknown skus and bad counts."""
+    skus = {line.sku for line in order.lines}
+    wanted: Counter[str] = Counter()
+    for sku, qty in lines:
+        if sku not in skus:
+            raise RefundRefused(f"order {order.number} has no line {sku!r}")
+        if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
+            raise RefundRefused(f"refund quantity for {sku} must be a positive whole number")
+        wanted[sku] += qty
+    return wanted
+
+
+def _returned(earlier: Sequence[EarlierRefund]) -> Counter[str]:
+    """Units already given back (or on their way) by earlier per-line refunds, by sku."""
+    returned: Counter[str] = Counter()
+    for record in earlier:
+        if record.status in LIVE_REFUNDS:
+            for row in record.lines:
+                returned[row["sku"]] += row["qty"]
+    return returned

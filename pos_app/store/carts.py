@@ -1,0 +1,101 @@
+"""CartRepository: the SQL of the active cart and its lines (tables carts, cart_lines).
+
+CartService (cart_service.py) keeps the cart's state, lock and listeners and writes through this.
+Every write joins the transaction already open (atomic(), or the sale's unit of work), so a
+change of several rows commits or rolls back as one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import cast
+
+from pos_app.store.db import Database, now
+
+
+@dataclass(frozen=True)
+class ActiveCart:
+    """The one cart not closed, as stored."""
+
+    id: int
+    uuid: str
+    lines: dict[str, int]  # sku -> qty, in the order they were added
+    frozen: bool
+    in_doubt: bool
+
+
+class CartRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        """The writes inside commit together (joining a transaction already open)."""
+        with self._db.transaction():
+            yield
+
+    def active(self) -> ActiveCart | None:
+        row = self._db.query_one("SELECT * FROM carts WHERE state != 'closed'")
+        if row is None:
+            return None
+        lines = {r["sku"]: r["qty"] for r in self._db.query(
+            "SELECT sku, qty FROM cart_lines WHERE cart_id = ? ORDER BY position", (row["id"],))}
+        return ActiveCart(row["id"], row["uuid"], lines, row["state"] == "frozen", bool(row["in_doubt"]))
+
+    def start(self, uuid: str) -> int:
+        """A new, empty, open cart; returns its id."""
+        stamp = now()
+        with self._db.transaction() as conn:
+            cursor = conn.execute("INSERT INTO carts (uuid, state, created_at, updated_at) VALUES (?, 'open', ?, ?)",
+                                  (uuid, stamp, stamp))
+        return cast(int, cursor.lastrowid)  # an INSERT that returned sets it
+
+    def set_uuid(self, cart_id: int, uuid: str) -> None:
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE carts SET uuid = ?, updated_at = ? WHERE id = ?", (uuid, now(), cart_id))
+
+    def set_line(self, cart_id: int, sku: str, qty: int, position: int) -> None:
+        """One line's quantity (0 deletes it); a new line goes at `position`."""
+        with self._db.transaction() as conn:
+            if qty == 0:
+                conn.execute("DELETE FROM cart_lines WHERE cart_id = ? AND sku = ?", (cart_id, sku))
+            else:
+                conn.execute("INSERT INTO cart_lines (cart_id, sku, qty, position) VALUES (?, ?, ?, ?)"
+                             " ON CONFLICT (cart_id, sku) DO UPDATE SET qty = excluded.qty",
+                             (cart_id, sku, qty, position))
+
+    def set_lines(self, cart_id: int, lines: Mapping[str, int]) -> None:
+        """Every line at once, in the order given."""
+        with self._db.transaction() as conn:
+            conn.execute("DELETE FROM cart_lines WHERE cart_id = ?", (cart_id,))
+            conn.executemany("INSERT INTO cart_lines (cart_id, sku, qty, position) VALUES (?, ?, ?, ?)",
+                             [(cart_id, sku, qty, pos) for pos, (sku, qty) in enumerate(lines.items(), 1)])
+
+    def set_flags(self, cart_id: int, *, frozen: bool, in_doubt: bool) -> None:
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE carts SET state = ?, in_doubt = ?, updated_at = ? WHERE id = ?",
+                         ("frozen" if frozen else "open", int(in_doubt), now(), cart_id))
+
+    def close(self, cart_id: int, *, voided: bool = False) -> None:
+        """Closed for good: paid (its sale recorded), or voided (emptied by the cashier)."""
+        stamp = now()
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE carts SET state = 'closed', in_doubt = 0, updated_at = ?,"
+                         " voided_at = CASE WHEN ? THEN ? ELSE voided_at END WHERE id = ?",
+                         (stamp, voided, stamp, cart_id))
+
+    def is_active(self, cart_id: int) -> bool:
+        row = self._db.query_one("SELECT state FROM carts WHERE id = ?", (cart_id,))
+        return row is not None and row["state"] != "closed"
+
+    def is_voided(self, cart_id: int) -> bool:
+        row = self._db.query_one("SELECT voided_at FROM carts WHERE id = ?", (cart_id,))
+        return row is not None and row["voided_at"] is not None
+
+    def voided_with_open_payments(self) -> list[int]:
+        """Voided carts that still have an open ledger row (a payment to cancel or to review)."""
+        return [r[0] for r in self._db.query(
+            "SELECT DISTINCT c.id FROM carts c JOIN payments p ON p.cart_id = c.id"
+            " WHERE c.voided_at IS NOT NULL AND p.final = 0 ORDER BY c.id")]

@@ -1,0 +1,86 @@
+"""UnitOfWork: several repositories' writes in ONE transaction (the sale, the review list).
+
+    with store.unit_of_work() as work:
+        order = work.orders.record(order)
+        work.ledger.set_status(entry.id, PaymentStatus.SUCCEEDED)
+        work.carts.settle_paid(cart_id, paid_uuid=..., paid_lines=...)
+
+Everything inside commits together or not at all. The repositories are the store's own: their
+writes join the transaction the unit of work holds open, so callers never see a connection (the
+seam a PostgreSQL backend implements). The cart service's lock is taken before the database's,
+the order every cart change takes them in, and its in-memory state is put back if the unit of
+work rolls back; its listeners hear of the change after the commit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator, Mapping
+
+from pos_app.store.cart_service import CartService
+from pos_app.store.db import Database
+from pos_app.store.ledger import PaymentLedger
+from pos_app.store.orders import OrderBook
+from pos_app.store.reviews import ReviewList
+
+log = logging.getLogger(__name__)
+
+
+class UnitOfWork:
+    """The repositories of one transaction, and what to do when it commits or rolls back."""
+
+    def __init__(self, carts: CartService, orders: OrderBook, ledger: PaymentLedger, reviews: ReviewList) -> None:
+        self.orders = orders
+        self.ledger = ledger
+        self.reviews = reviews
+        self.carts = CartsInUnit(carts, self)
+        self._undo: list[Callable[[], None]] = []
+        self._after: list[Callable[[], object]] = []
+
+    def on_rollback(self, undo: Callable[[], None]) -> None:
+        """undo() runs (latest first) if the unit of work rolls back: in-memory state to put back."""
+        self._undo.append(undo)
+
+    def after_commit(self, callback: Callable[[], object]) -> None:
+        """callback() runs once the unit of work has committed and its locks are released."""
+        self._after.append(callback)
+
+    def _rolled_back(self) -> None:
+        for undo in reversed(self._undo):
+            undo()
+
+    def _committed(self) -> None:
+        for callback in self._after:
+            try:
+                callback()
+            except Exception:  # a broken listener must not undo a committed sale
+                log.exception("after-commit callback failed")
+
+
+class CartsInUnit:
+    """The cart side of a unit of work: CartService's sale step, joined to it."""
+
+    def __init__(self, service: CartService, work: UnitOfWork) -> None:
+        self._service = service
+        self._work = work
+
+    def settle_paid(self, cart_id: int, *, paid_uuid: str | None = None,
+                    paid_lines: Mapping[str, int] | None = None) -> None:
+        """Close the paid cart and start a new one, or take the paid lines off (CartService.settle_paid)."""
+        self._service.settle_paid(self._work, cart_id, paid_uuid=paid_uuid, paid_lines=paid_lines)
+
+
+@contextlib.contextmanager
+def unit_of_work(db: Database, carts: CartService, orders: OrderBook, ledger: PaymentLedger,
+                 reviews: ReviewList) -> Iterator[UnitOfWork]:
+    """One transaction over the repositories (see the module's docstring)."""
+    work = UnitOfWork(carts, orders, ledger, reviews)
+    with carts.lock:
+        try:
+            with db.transaction():
+                yield work
+        except BaseException:
+            work._rolled_back()
+            raise
+    work._committed()
