@@ -7,7 +7,8 @@ a prefix match. Results are paged; nothing scans the table per keystroke.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pos_app.domain.item import Item, ItemError
@@ -27,7 +28,7 @@ class CatalogueStore:
         self.currency = currency
 
     @staticmethod
-    def _item(row) -> Item:
+    def _item(row: sqlite3.Row) -> Item:
         return Item(sku=row["sku"], name=row["name"], price=Money(row["price"], row["currency"]),
                     category=row["category"], barcode=row["barcode"], tax_rate_bp=row["tax_rate_bp"])
 
@@ -51,7 +52,11 @@ class CatalogueStore:
         return self._item(row) if row else None
 
     def count(self) -> int:
-        return self.db.query_one("SELECT count(*) FROM items")[0]
+        return self._count("SELECT count(*) FROM items")
+
+    def _count(self, sql: str, params: Sequence[object] = ()) -> int:
+        row = self.db.query_one(sql, params)
+        return int(row[0]) if row is not None else 0
 
     def categories(self) -> list[str]:
         return [r[0] for r in self.db.query(
@@ -65,11 +70,14 @@ class CatalogueStore:
             return None
         return "items_words", '"' + text.replace('"', '""') + '"*'  # a word of the name or sku starts so
 
-    def _candidates(self, text: str, category: str | None) -> tuple[str, list]:
+    def _candidates(self, text: str, category: str | None) -> tuple[str, list[str]]:
         """SQL for the rowids of at most SEARCH_CAP + 1 matching items (in catalogue order)."""
-        table, expression = self._match(text)
+        match = self._match(text)
+        if match is None:
+            raise ValueError(f"{text!r} can match nothing: ask _match() first")
+        table, expression = match
         sql = f"SELECT f.rowid FROM {table} f"
-        params: list = [expression]
+        params: list[str] = [expression]
         if category:
             sql += f" JOIN items c ON c.rowid = f.rowid WHERE f.{table} MATCH ? AND c.category = ?"
             params.append(category)
@@ -89,7 +97,7 @@ class CatalogueStore:
         """
         text = text.strip()
         if not text:
-            where, params = ("WHERE category = ?", [category]) if category else ("", [])
+            where, params = ("WHERE category = ?", [category]) if category else ("", list[str]())
             sql = f"SELECT * FROM items {where} ORDER BY name COLLATE NOCASE, sku LIMIT ? OFFSET ?"
             return [self._item(r) for r in self.db.query(sql, (*params, limit, offset))]
         if self._match(text) is None:
@@ -105,12 +113,12 @@ class CatalogueStore:
         text = text.strip()
         if not text:
             if category:
-                return self.db.query_one("SELECT count(*) FROM items WHERE category = ?", (category,))[0]
+                return self._count("SELECT count(*) FROM items WHERE category = ?", (category,))
             return self.count()
         if self._match(text) is None:
             return 0
         candidates, params = self._candidates(text, category)
-        return self.db.query_one(f"SELECT count(*) FROM ({candidates})", params)[0]
+        return self._count(f"SELECT count(*) FROM ({candidates})", params)
 
     # -- changes -------------------------------------------------------------------------------
 

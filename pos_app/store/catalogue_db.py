@@ -99,7 +99,7 @@ def _has_items_to_move(till: Database) -> bool:
     return till.query_one("SELECT 1 FROM sqlite_master WHERE name = 'items_to_move'") is not None
 
 
-def _replace_items(catalogue: Database, rows: list[tuple]) -> None:
+def _replace_items(catalogue: Database, rows: list[tuple[object, ...]]) -> None:
     log.info("moving %d catalogue items into %s", len(rows), catalogue.path)
     with catalogue.transaction() as conn:
         conn.execute("INSERT INTO items_bulk_write (marker) VALUES (1)")  # no per-row index upkeep

@@ -24,6 +24,9 @@ from pos_app.domain.item import Item, ItemError
 from pos_app.domain.money import MoneyError
 from pos_app.store.db import Database
 
+#: One item as its columns (sku, name, price, currency, category, barcode, tax_rate_bp).
+Row = tuple[object, ...]
+
 #: Items per write_chunk in the one transaction: progress is told after each; big enough that the
 #: per-statement costs vanish, small enough that a progress bar moves.
 WRITE_ROWS = 5_000
@@ -64,12 +67,12 @@ class ImportResult:
         return self.added + self.updated
 
 
-def _row(item: Item) -> tuple:
+def _row(item: Item) -> Row:
     return (item.sku, item.name, item.price.amount, item.price.currency, item.category, item.barcode,
             item.tax_rate_bp)
 
 
-def changes(db: Database, currency: str, items: Iterable[Item]) -> tuple[list[tuple], int, int, int]:
+def changes(db: Database, currency: str, items: Iterable[Item]) -> tuple[list[Row], int, int, int]:
     """(rows to write, added, updated, unchanged) against the catalogue as it is, in one read.
 
     Refuses (ItemError/MoneyError, before anything is written) an item in another currency or a
@@ -78,7 +81,7 @@ def changes(db: Database, currency: str, items: Iterable[Item]) -> tuple[list[tu
     existing = {row[0]: tuple(row) for row in db.query(
         "SELECT sku, name, price, currency, category, barcode, tax_rate_bp FROM items")}
     owners = {row[5]: row[0] for row in existing.values() if row[5]}
-    rows: list[tuple] = []
+    rows: list[Row] = []
     added = updated = unchanged = 0
     for item in items:
         if item.price.currency != currency:
@@ -100,7 +103,7 @@ def changes(db: Database, currency: str, items: Iterable[Item]) -> tuple[list[tu
     return rows, added, updated, unchanged
 
 
-def write_chunk(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+def write_chunk(conn: sqlite3.Connection, rows: list[Row]) -> None:
     """Upsert rows and keep both FTS indexes, set-wise, inside the caller's transaction.
 
     The triggers stay quiet while items_bulk_write holds its row (migration 4): the old text of
@@ -116,7 +119,7 @@ def write_chunk(conn: sqlite3.Connection, rows: list[tuple]) -> None:
     conn.execute("DELETE FROM items_bulk_write")  # before COMMIT: no other writer ever sees it
 
 
-def write_changes(db: Database, rows: list[tuple], *, chunk_rows: int | None = None,
+def write_changes(db: Database, rows: list[Row], *, chunk_rows: int | None = None,
                   progress: ImportProgress | None = None) -> None:
     """Upsert rows in one transaction of the catalogue's file, chunk_rows (WRITE_ROWS) at a time,
     telling progress after each."""
