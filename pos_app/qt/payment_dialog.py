@@ -27,7 +27,7 @@ from pos_app.qt.payment_view import PaymentView
 from pos_app.qt.receipt_view import ReceiptView
 from pos_app.qt.style import show_kind
 from pos_app.qt.web_engine import checkout_profile, qwebchannel_script
-from pos_app.qt.workers import CheckoutQueue
+from pos_app.qt.workers import TaskRunner
 from pos_app.domain.order import card_brand_name
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,9 @@ class PaymentDialog(QDialog):
     sale_completed = Signal(object)  # Order, once finalize() recorded it
     finalize_failed = Signal(str)  # the page said paid but the app could not confirm it (text safe to show)
     page_state_changed = Signal(str)
+    recording_started = Signal()  # the page reported the payment: finalize() now runs on the worker
 
-    def __init__(self, core, prepared, queue: CheckoutQueue, parent: QWidget | None = None) -> None:
+    def __init__(self, core, prepared, queue: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("paymentDialog")
         self.setModal(True)
@@ -190,6 +191,7 @@ class PaymentDialog(QDialog):
         checkout = self.core.services.checkout
         self.queue.submit("finalize", lambda: checkout.finalize(payment_intent),
                           self._on_finalize_succeeded, self._on_finalize_failed)
+        self.recording_started.emit()
 
     # -- finalize results ----------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from pos_app.errors import UserFacingError
 from pos_app.payments.refunds import LIVE_REFUNDS, line_refund
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.order_models import card_text
-from pos_app.qt.workers import CheckoutQueue
+from pos_app.qt.workers import TaskRunner
 from pos_app.store import RefundRecord
 
 log = logging.getLogger(__name__)
@@ -40,14 +40,14 @@ class RefundDialog(QDialog):
     refunded = Signal(object)  # RefundRecord of the refund made
     refund_failed = Signal(str)  # the safe message shown
 
-    def __init__(self, order: Order, services, settings, queue: CheckoutQueue | None = None,
+    def __init__(self, order: Order, services, settings, queue: TaskRunner | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("refundDialog")
         self.setWindowTitle(f"Refund order {order.number}")
         self.setModal(True)
         self._services, self._settings = services, settings
-        self._queue = queue or CheckoutQueue(self)
+        self._queue = queue or TaskRunner(self)
         self.order = order
         self.busy = False
         self.record: RefundRecord | None = None

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QDateEdit, QDialog, QFileDialog, QLabel, QPushBut
 from pos_app.errors import UserFacingError
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.printing import print_document, report_document, save_pdf
-from pos_app.qt.workers import CheckoutQueue
+from pos_app.qt.workers import TaskRunner
 from pos_app.reports import DayReport, build_report, report_csv, report_html
 
 log = logging.getLogger(__name__)
@@ -31,13 +31,13 @@ class ReportDialog(QDialog):
     report_ready = Signal(object)  # DayReport, once shown
     report_failed = Signal(str)  # why it could not be counted (text safe to show)
 
-    def __init__(self, services, settings, mode: str, queue: CheckoutQueue | None = None,
+    def __init__(self, services, settings, mode: str, queue: TaskRunner | None = None,
                  parent: QWidget | None = None, day: date | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reportDialog")
         self.setWindowTitle("End of day (Z) report")
         self._services, self._settings, self._mode = services, settings, mode
-        self._queue = queue or CheckoutQueue(self)
+        self._queue = queue or TaskRunner(self)
         self._generation = 0
         self.report: DayReport | None = None
 
@@ -172,7 +172,7 @@ class ReportDialog(QDialog):
 
 
 def open_report(parent: QWidget | None, services, settings, mode: str,
-                queue: CheckoutQueue | None = None) -> ReportDialog:
+                queue: TaskRunner | None = None) -> ReportDialog:
     """Show the Z report for today (non-modal) and return it."""
     dialog = ReportDialog(services, settings, mode, queue, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -1,0 +1,45 @@
+"""TillStatusBar (objectName statusBar): the till's mode, local endpoint and gateway health.
+
+Its labels keep the objectNames testers use: statusMode, statusEndpoint, statusGateway. The
+gateway label also carries the property `healthy` and the last problem as its tooltip.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from pos_app.qt.forms import plain_text_labels, plain_tooltip
+
+STARTING_PAYMENTS = "starting payments…"
+
+
+class TillStatusBar(QStatusBar):
+    def __init__(self, mode: str, url: str | None, payments_ready: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBar")
+        self.mode_label = self._label("statusMode", f"Mode: {mode.upper()}")
+        self.endpoint_label = self._label("statusEndpoint", f"Endpoint: {url or STARTING_PAYMENTS}")
+        self.gateway_label = self._label(
+            "statusGateway", "Gateway: checking…" if payments_ready else f"Gateway: {STARTING_PAYMENTS}")
+        plain_text_labels(self)  # stored text never turns into markup here
+
+    def _label(self, name: str, text: str) -> QLabel:
+        label = QLabel(text, self)
+        label.setObjectName(name)
+        self.addPermanentWidget(label)
+        return label
+
+    def payments_started(self, url: str) -> None:
+        """The endpoint runs; the gateway is checked next."""
+        self.endpoint_label.setText(f"Endpoint: {url}")
+        self.gateway_label.setText("Gateway: checking…")
+        self.gateway_label.setToolTip("")
+
+    def show_endpoint(self, url: str | None) -> None:
+        """The endpoint's URL while it runs; None: it does not."""
+        self.endpoint_label.setText(f"Endpoint: {url}" if url else "Endpoint: not running")
+
+    def show_gateway(self, healthy: bool, detail: str = "") -> None:
+        self.gateway_label.setText("Gateway: OK" if healthy else "Gateway: unreachable")
+        self.gateway_label.setToolTip(plain_tooltip(detail) if detail else "")
+        self.gateway_label.setProperty("healthy", healthy)
