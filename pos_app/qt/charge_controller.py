@@ -19,6 +19,7 @@ from enum import Enum
 
 from PySide6.QtCore import QObject, Signal
 
+from pos_app.errors import UserFacingError
 from pos_app.payments.gateway import GatewayUnavailable
 from pos_app.qt.workers import TaskRunner
 
@@ -156,14 +157,22 @@ class ChargeController(QObject):
         elif self._state is S.CONFIRMING and not confirming and state != "succeeded":
             self._go(S.CARD_FORM)
 
+    def follow(self, dialog) -> None:
+        """Hear a PaymentDialog's card states, its recording of the sale and its closing."""
+        dialog.page_state_changed.connect(self.page_state)
+        dialog.recording_started.connect(self.recording)
+        dialog.sale_completed.connect(self.recorded)
+        dialog.finalize_failed.connect(self.record_failed)
+        dialog.finished.connect(lambda _result: self.card_form_closed(dialog.needs_abandon()))
+
     def recording(self) -> None:
         """The page reported a payment: finalize() runs on the worker (the dialog's)."""
         self._go(S.RECORDING)
 
-    def recorded(self) -> None:
+    def recorded(self, _order=None) -> None:
         self._go(S.DONE)
 
-    def record_failed(self) -> None:
+    def record_failed(self, _message: str = "") -> None:
         """finalize() could not confirm the payment: find out with a reconcile, now."""
         self._go(S.RECONCILING)
         self._submit_reconcile()
@@ -208,3 +217,25 @@ class ChargeController(QObject):
         self._go(S.IN_DOUBT if in_doubt else S.IDLE)
         self.gateway_seen.emit(not in_doubt, str(report) if failed else report.error or "")
         self.reconcile_finished.emit(report)
+
+
+def error_text(context: str, exc: BaseException) -> str:
+    """What the cashier reads about a failed call: its own words if it has some safe to show."""
+    if isinstance(exc, UserFacingError):
+        return f"{context}: {exc}"
+    return f"{context}: an unexpected error happened (see the log)."
+
+
+def reconcile_message(report) -> tuple[str, str] | None:
+    """(kind, text) for the till's message line after a reconcile (a ReconcileReport or the exception)."""
+    if isinstance(report, BaseException):
+        return "error", error_text("Unfinished payments could not be checked", report)
+    if report.error:
+        return "error", report.error
+    if report.review:
+        return "error", (f"{len(report.review)} payment(s) went through but are no sale (paid with another "
+                         f"amount, or after the cart was cleared): a manager refunds them from History → "
+                         f"Review list. Selling goes on.")
+    if report.finalized:
+        return "info", f"Recovered {len(report.finalized)} paid sale(s) that had not been recorded."
+    return None

@@ -34,7 +34,7 @@ from pos_app.qt.refund_dialog import RefundDialog
 from pos_app.qt.report_dialog import ReportDialog
 from pos_app.qt.review_dialog import ReviewDialog
 from pos_app.qt.shortcuts import REPORT_KEYS, add_shortcuts, pass_shortcuts_through
-from pos_app.qt.style import badge_style, show_kind
+from pos_app.qt.style import show_kind, show_mode_badge
 from pos_app.qt.workers import TaskRunner
 from pos_app.store import RefundRecord
 
@@ -98,9 +98,7 @@ class HistoryWindow(QWidget):
         self.refund_button: QPushButton = child(form, QPushButton, "refundButton")
         self.report_button: QPushButton = child(form, QPushButton, "reportButton")
         self.review_button: QPushButton = child(form, QPushButton, "reviewButton")
-        badge = child(form, QLabel, "historyModeBadge")
-        badge.setText(self.mode.upper())
-        badge.setStyleSheet(badge_style(self.mode))
+        show_mode_badge(child(form, QLabel, "historyModeBadge"), self.mode)
         splitter = child(form, QSplitter, "historySplitter")
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)

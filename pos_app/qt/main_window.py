@@ -7,14 +7,10 @@ item (or the item of a scanned barcode), Down moves into the list; F4 goes to th
 The window renders state and sends intents: cart changes go to CartService (quick local SQLite
 commits, fine on the GUI thread); the charge lifecycle is the ChargeController's, whose checkout
 calls run on the window's TaskRunner; core events arrive through ListenerRelays. Its parts:
-ScannerInput (the search field), TillKeys (keys in the lists), TillStatusBar (mode, endpoint,
-gateway), HealthMonitor (the status bar's periodic check).
+CataloguePane (with ScannerInput), TillKeys, TillStatusBar (with HealthMonitor).
 
 It opens before payments are up: over an AppCore that is only open()ed, the catalogue and cart
 work at once and Charge stays disabled ("starting payments…") until services_started().
-
-Keystrokes stay cheap whatever the catalogue's size: a search is one page (CatalogueModel), the
-tables' columns have fixed widths (qt/tables.py), and a scanner's burst of digits is searched once.
 """
 
 from __future__ import annotations
@@ -31,14 +27,14 @@ from pos_app.domain import Money
 from pos_app.errors import UserFacingError
 from pos_app.qt.cart_model import CartColumn, CartModel
 from pos_app.qt.catalogue_pane import CataloguePane
-from pos_app.qt.charge_controller import ChargeController
+from pos_app.qt.charge_controller import ChargeController, error_text, reconcile_message
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.health import HealthMonitor
 from pos_app.qt.listeners import ListenerRelay
 from pos_app.qt.money_text import money_text
 from pos_app.qt.shortcuts import REPORT_KEYS, add_shortcuts, pass_shortcuts_through
 from pos_app.qt.status_bar import STARTING_PAYMENTS, TillStatusBar
-from pos_app.qt.style import TILL_STYLE, badge_style, show_kind
+from pos_app.qt.style import TILL_STYLE, show_kind, show_mode_badge
 from pos_app.qt.tables import setup_fixed_columns
 from pos_app.qt.till_keys import TillKeys
 from pos_app.qt.workers import TaskRunner
@@ -80,7 +76,7 @@ class MainWindow(QMainWindow):
         self._connect_charging()
         if core.ready:
             self._connect_checkout_events()
-            self._start_health_checks()
+            self.health = self.status_bar.watch_health(self.core)
         self._show_snapshot()
         self.setWindowTitle(f"{self.settings.shop_name} — pos-app" + (" (TRAINING)" if core.mode == TRAINING else ""))
         self.resize(1180, 720)
@@ -110,11 +106,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 4)
         splitter.setSizes([650, 520])
 
-        mode = self.core.mode
-        self.mode_badge.setText(mode.upper())
-        self.mode_badge.setStyleSheet(badge_style(mode))
-        self.mode_badge.setToolTip({TRAINING: "Training mode: payments go to the built-in sandbox; no real money"}
-                                   .get(mode, f"{mode} mode: payments go to Stripe"))
+        show_mode_badge(self.mode_badge, self.core.mode)
 
         self.charge_button.clicked.connect(self.charge)
         self.clear_button.clicked.connect(self.clear_cart)
@@ -136,7 +128,7 @@ class MainWindow(QMainWindow):
         locale = self.settings.locale
         self.cart_model = CartModel(self.services.carts, locale, self)
         self.cart_model.error_occurred.connect(self.show_error)
-        self.cart_relay = ListenerRelay(self.services.carts.subscribe, self._on_cart_changed, self)
+        self.cart_relay = ListenerRelay(self.services.carts.subscribe, self._show_snapshot, self)
 
         sample_price = money_text(Money(999_999, self.settings.currency), locale)
         setup_fixed_columns(self.cart_table, self.cart_model, stretch=CartColumn.NAME, samples={
@@ -171,17 +163,17 @@ class MainWindow(QMainWindow):
 
     def open_history(self):
         """The order history (F9): reprint, refund, Z report (pos_app/qt/history_window.py)."""
-        if self._needs_services("the order history opens"):
-            return None
-        from pos_app.qt.history_window import open_history
-        return open_history(self, self.services, self.settings, self.core.mode)
+        return self._open_from_history("open_history", "the order history opens")
 
     def open_report(self):
         """Today's end-of-day (Z) report (Ctrl+Shift+Z)."""
-        if self._needs_services("the report opens"):
+        return self._open_from_history("open_report", "the report opens")
+
+    def _open_from_history(self, opener: str, what: str):
+        if self._needs_services(what):
             return None
-        from pos_app.qt.history_window import open_report
-        return open_report(self, self.services, self.settings, self.core.mode)
+        from pos_app.qt import history_window
+        return getattr(history_window, opener)(self, self.services, self.settings, self.core.mode)
 
     # -- payments starting in the background ---------------------------------------------------
 
@@ -196,24 +188,15 @@ class MainWindow(QMainWindow):
             return
         self._connect_checkout_events()
         self.status_bar.payments_started(self.core.url)
-        self._start_health_checks()
+        self.health = self.status_bar.watch_health(self.core)
         self.charging.payments_started(self.services.checkout)  # and the reconcile asked for meanwhile
         self.payments_ready.emit()
-
-    def _start_health_checks(self) -> None:
-        self.health = HealthMonitor(self.core, parent=self)
-        self.health.checked.connect(self._on_health_checked)
-        self.health.start()
-
-    def _on_health_checked(self, endpoint_ok: bool, gateway_ok: bool, detail: str) -> None:
-        self.status_bar.show_endpoint(self.core.url if endpoint_ok else None)
-        self.status_bar.show_gateway(gateway_ok, detail)
 
     def services_failed(self, exc: BaseException) -> None:
         """core.start_services() raised: card payments are unavailable (the catalogue and cart still work)."""
         self.status_bar.show_endpoint(None)
         self.status_bar.show_gateway(False, str(exc))
-        self.show_error(_error_text("Card payments could not be started", exc))
+        self.show_error(error_text("Card payments could not be started", exc))
         self.charging.payments_failed()
         self._update_actions()
 
@@ -270,9 +253,6 @@ class MainWindow(QMainWindow):
             return
         self.charging.close_voided()
 
-    def _on_cart_changed(self, snapshot: CartSnapshot) -> None:
-        self._show_snapshot(snapshot)
-
     def _show_snapshot(self, snapshot: CartSnapshot | None = None) -> None:
         """Show the cart; None (or a snapshot of an older revision) reads the service's current one.
 
@@ -325,36 +305,28 @@ class MainWindow(QMainWindow):
         self._open_payment_dialog(prepared)
 
     def _on_charging_prepare_failed(self, exc: BaseException) -> None:
-        self.show_error(_error_text("The payment could not be started", exc))
+        self.show_error(error_text("The payment could not be started", exc))
 
     def _open_payment_dialog(self, prepared) -> None:
         from pos_app.qt.payment_dialog import PaymentDialog
 
         dialog = PaymentDialog(self.core, prepared, self.queue, self)
         self.payment_dialog = dialog
-        dialog.page_state_changed.connect(self.charging.page_state)
-        dialog.recording_started.connect(self.charging.recording)
+        self.charging.follow(dialog)
         dialog.sale_completed.connect(self._on_dialog_sale_completed)
-        dialog.finalize_failed.connect(self._on_dialog_finalize_failed)
+        dialog.finalize_failed.connect(self.show_error)
         dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
         self._update_actions()
         dialog.open()
         self.payment_dialog_opened.emit(dialog)
 
     def _on_dialog_sale_completed(self, order) -> None:
-        self.charging.recorded()
         self.show_info(f"Sale {order.number} paid: {money_text(order.total_money, self.settings.locale)}")
         self.sale_completed.emit(order)
 
-    def _on_dialog_finalize_failed(self, message: str) -> None:
-        self.show_error(message)
-        self.charging.record_failed()  # a reconcile finds out what happened
-
     def _on_dialog_finished(self, dialog) -> None:
-        abandon = dialog.needs_abandon()
-        self.payment_dialog = None
-        self.charging.card_form_closed(abandon)
-        if abandon:
+        self.payment_dialog = None  # the controller, which follows the dialog, has heard of it first
+        if dialog.needs_abandon():
             self.show_info("Payment cancelled. The cart is kept.")
         dialog.deleteLater()
         self._update_actions()
@@ -362,7 +334,7 @@ class MainWindow(QMainWindow):
         self.focus_search()
 
     def _on_charging_abandon_failed(self, exc: BaseException) -> None:
-        self.show_error(_error_text("Could not release the cancelled payment", exc))
+        self.show_error(error_text("Could not release the cancelled payment", exc))
 
     # -- reconciliation and doubt --------------------------------------------------------------
 
@@ -371,16 +343,9 @@ class MainWindow(QMainWindow):
         self.charging.reconcile()
 
     def _on_charging_reconcile_finished(self, report) -> None:
-        if isinstance(report, BaseException):
-            self.show_error(_error_text("Unfinished payments could not be checked", report))
-        elif report.error:
-            self.show_error(report.error)
-        elif report.review:
-            self.show_error(f"{len(report.review)} payment(s) went through but are no sale (paid with another "
-                            f"amount, or after the cart was cleared): a manager refunds them from History → "
-                            f"Review list. Selling goes on.")
-        elif report.finalized:
-            self.show_info(f"Recovered {len(report.finalized)} paid sale(s) that had not been recorded.")
+        message = reconcile_message(report)
+        if message is not None:
+            self._message(*message)
         self._show_snapshot()
         self.reconcile_finished.emit(report)
 
@@ -394,16 +359,16 @@ class MainWindow(QMainWindow):
     # -- messages ------------------------------------------------------------------------------
 
     def show_error(self, text: str) -> None:
-        self._message(text, "error")
+        self._message("error", text)
 
     def show_info(self, text: str) -> None:
-        self._message(text, "info")
+        self._message("info", text)
 
     def clear_message(self) -> None:
         self.message_label.clear()
         self.message_label.hide()
 
-    def _message(self, text: str, kind: str) -> None:
+    def _message(self, kind: str, text: str) -> None:
         show_kind(self.message_label, text, kind)
         self.message_label.show()
 
@@ -430,8 +395,3 @@ class MainWindow(QMainWindow):
             return
         super().closeEvent(event)
 
-
-def _error_text(context: str, exc: BaseException) -> str:
-    if isinstance(exc, UserFacingError):
-        return f"{context}: {exc}"
-    return f"{context}: an unexpected error happened (see the log)."

@@ -1,5 +1,8 @@
 """TillStatusBar (objectName statusBar): the till's mode, local endpoint and gateway health.
 
+Health comes from the HealthMonitor it runs (watch_health) and from the results of real calls
+(show_gateway, which the ChargeController's gateway_seen drives).
+
 Its labels keep the objectNames testers use: statusMode, statusEndpoint, statusGateway. The
 gateway label also carries the property `healthy` and the last problem as its tooltip.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from pos_app.qt.forms import plain_text_labels, plain_tooltip
+from pos_app.qt.health import HealthMonitor
 
 STARTING_PAYMENTS = "starting payments…"
 
@@ -17,6 +21,7 @@ class TillStatusBar(QStatusBar):
     def __init__(self, mode: str, url: str | None, payments_ready: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
+        self._url = url
         self.mode_label = self._label("statusMode", f"Mode: {mode.upper()}")
         self.endpoint_label = self._label("statusEndpoint", f"Endpoint: {url or STARTING_PAYMENTS}")
         self.gateway_label = self._label(
@@ -31,9 +36,21 @@ class TillStatusBar(QStatusBar):
 
     def payments_started(self, url: str) -> None:
         """The endpoint runs; the gateway is checked next."""
+        self._url = url
         self.endpoint_label.setText(f"Endpoint: {url}")
         self.gateway_label.setText("Gateway: checking…")
         self.gateway_label.setToolTip("")
+
+    def watch_health(self, core) -> HealthMonitor:
+        """Follow the endpoint's and the gateway's health from now on (a check every 30 s)."""
+        monitor = HealthMonitor(core, parent=self)
+        monitor.checked.connect(self._on_monitor_checked)
+        monitor.start()
+        return monitor
+
+    def _on_monitor_checked(self, endpoint_ok: bool, gateway_ok: bool, detail: str) -> None:
+        self.show_endpoint(self._url if endpoint_ok else None)
+        self.show_gateway(gateway_ok, detail)
 
     def show_endpoint(self, url: str | None) -> None:
         """The endpoint's URL while it runs; None: it does not."""

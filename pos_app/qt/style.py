@@ -47,6 +47,14 @@ def badge_style(mode: str) -> str:
     return f"background: {BADGE_COLOURS.get(mode, '#6b7280')};"
 
 
+def show_mode_badge(label: QLabel, mode: str) -> None:
+    """The mode (TRAINING, TEST, LIVE) in its colour, as the till and the history show it."""
+    label.setText(mode.upper())
+    label.setStyleSheet(badge_style(mode))
+    label.setToolTip({TRAINING: "Training mode: payments go to the built-in sandbox; no real money"}
+                     .get(mode, f"{mode} mode: payments go to Stripe"))
+
+
 def set_style_property(widget: QWidget, name: str, value) -> None:
     """Set a property the style sheet selects on ([kind="error"], [capped="true"]): the sheet reads it
     only when the widget is polished again, hence unpolish + polish (skipped when nothing changes)."""
