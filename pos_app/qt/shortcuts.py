@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 REPORT_KEYS = "Ctrl+Shift+Z"  # the Z report, from the till and from the order history
@@ -30,7 +30,7 @@ class ShortcutPassThrough(QObject):
         self._keys = [QKeySequence(key) for key in keys]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.ShortcutOverride:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             pressed = QKeySequence(event.keyCombination())
             if any(pressed.matches(key) == QKeySequence.SequenceMatch.ExactMatch for key in self._keys):
                 return True  # not accepted by the field: the window's shortcut gets the key
