@@ -4,7 +4,7 @@ Order of start-up, so the window is up and usable before the slow work is done:
 1. QApplication (QtWebEngine imported before it, as Qt requires);
 2. AppCore.open(): the store only (local and quick);
 3. the window, shown: catalogue and cart work at once, Charge says "starting payments…";
-4. after its first paint, AppCore.start_services() on a thread (it imports stripe and flask and
+4. after its first paint, AppCore.start_services() on a TaskRunner (it imports stripe and flask and
    starts the training sandbox and the local endpoint: a few hundred ms); the window hears of the
    result through a queued signal and enables Charge (or shows the error);
 5. then the web engine warm-up (a hidden blank page: Chromium starts while the cashier works) and
@@ -17,11 +17,12 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
+from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 
 from pos_app.config import Settings
+from pos_app.qt.workers import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +46,16 @@ def build_main_window(core, *, queue=None, reconcile: bool = True):
     opened-only core: as soon as the window is handed the payments context).
     """
     from pos_app.qt.main_window import MainWindow
-    from pos_app.qt.workers import CheckoutQueue
 
-    window = MainWindow(core.open(), queue or CheckoutQueue(), payments=core.payments)
+    window = MainWindow(core.open(), queue or TaskRunner(name="checkout"), payments=core.payments)
     if reconcile:
         window.start_reconcile()
     return window
 
 
 class ServicesStarter(QObject):
-    """core.start_services() on a thread of its own; the outcome comes back as a queued signal.
+    """core.start_services() on a TaskRunner of its own (`pos-start-services`); the outcome comes back
+    as a signal on the GUI thread.
 
     The window is on screen meanwhile: the store is open, so the cashier can build the cart.
     `started` carries the PaymentsContext, which the window is handed (services_started).
@@ -66,28 +67,32 @@ class ServicesStarter(QObject):
     def __init__(self, core, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._core = core
-        self._thread: threading.Thread | None = None
+        self._runner = TaskRunner(self, name="start-services")
+        self._submitted = False
 
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="pos-start-services", daemon=True)
-            self._thread.start()
+        if not self._submitted:
+            self._submitted = True
+            self._runner.submit("start services", partial(_start_services, self._core),
+                                self._on_runner_started, self._on_runner_failed)
 
-    def _run(self) -> None:  # the starter thread
-        try:
-            payments = self._core.start_services()
-        except Exception as exc:  # shown in the window; the catalogue and cart keep working
-            log.exception("payments and the local endpoint did not start")
-            self.failed.emit(exc)
-        else:
-            self.started.emit(payments)
+    def _on_runner_started(self, payments) -> None:
+        self.started.emit(payments)
+
+    def _on_runner_failed(self, exc: BaseException) -> None:
+        self.failed.emit(exc)
 
     def wait(self, timeout_s: float = START_JOIN_TIMEOUT_S) -> bool:
-        """Let a start still running finish (before core.stop()); True if none is running."""
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-            return not self._thread.is_alive()
-        return True
+        """Let a start still running finish and join its thread (before core.stop()); True if it has ended."""
+        return self._runner.stop(timeout_s)
+
+
+def _start_services(core):  # on the starter's thread: the PaymentsContext
+    try:
+        return core.start_services()
+    except Exception:  # shown in the window; the catalogue and cart keep working
+        log.exception("payments and the local endpoint did not start")
+        raise
 
 
 def start_services_when_painted(window, starter: ServicesStarter) -> None:

@@ -18,9 +18,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import shiboken6
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -28,14 +27,16 @@ from pos_app.config import TRAINING
 from pos_app.domain import Money, Order, format_money
 from pos_app.errors import UserFacingError
 from pos_app.qt.forms import child, load_form
+from pos_app.qt.listeners import ListenerRelay
 from pos_app.qt.order_models import PAGE_SIZE, OrderColumn, OrderTableModel
 from pos_app.qt.printing import print_document, receipt_document, refunds_html, save_pdf
 from pos_app.qt.receipt import receipt_html
 from pos_app.qt.refund_dialog import RefundDialog
 from pos_app.qt.report_dialog import ReportDialog
 from pos_app.qt.review_dialog import ReviewDialog
-from pos_app.qt.style import badge_style, show_kind
-from pos_app.qt.workers import CheckoutQueue
+from pos_app.qt.shortcuts import REPORT_KEYS, add_shortcuts, pass_shortcuts_through
+from pos_app.qt.style import show_kind, show_mode_badge
+from pos_app.qt.workers import TaskRunner
 from pos_app.store import RefundRecord
 
 if TYPE_CHECKING:
@@ -63,55 +64,20 @@ QPushButton { font-size: 11pt; min-height: 34px; padding: 0 12px; }
 """
 
 
-REPORT_KEYS = "Ctrl+Shift+Z"
-
-
-class ShortcutPassThrough(QObject):
-    """Lets window shortcuts win over a text field's own use of the same keys.
-
-    A QLineEdit claims its editing keys before shortcuts see them (ShortcutOverride): on Linux
-    Ctrl+Shift+Z is its Redo, so the Z report shortcut would never fire from a search field.
-    Installed on such a field, this filter declines the claim for the given keys.
-    """
-
-    def __init__(self, parent: QObject, *keys: str) -> None:
-        super().__init__(parent)
-        self._keys = [QKeySequence(key) for key in keys]
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride:
-            pressed = QKeySequence(event.keyCombination())
-            if any(pressed.matches(key) == QKeySequence.SequenceMatch.ExactMatch for key in self._keys):
-                return True  # not accepted by the field: the window's shortcut gets the key
-        return False
-
-
-def pass_shortcuts_through(field: QWidget, *keys: str) -> None:
-    field.installEventFilter(ShortcutPassThrough(field, *keys))
-
-
-class _CheckoutEvents(QObject):
-    """CheckoutService calls listeners on worker threads; this signal brings them to the GUI thread."""
-
-    event = Signal(str)
-
-
 class HistoryWindow(QWidget):
     refund_made = Signal(object)  # RefundRecord
 
-    def __init__(self, local: LocalContext, payments: PaymentsContext, queue: CheckoutQueue | None = None,
+    def __init__(self, local: LocalContext, payments: PaymentsContext, queue: TaskRunner | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("historyWindow")
         self.local, self.payments = local, payments
         self.settings, self.mode = local.settings, local.mode
-        self.queue = queue or CheckoutQueue(self)
+        self.queue = queue or TaskRunner(self, name="history")
         self.refund_dialog: RefundDialog | None = None
         self.report_dialog: ReportDialog | None = None
         self.review_dialog: ReviewDialog | None = None
-        self._unsubscribe = None
-        self._events = _CheckoutEvents(self)
-        self._events.event.connect(self._on_checkout_event)
+        self._checkout_relay: ListenerRelay | None = None  # while shown
 
         self._build_form()
         self._build_shortcuts()
@@ -137,9 +103,7 @@ class HistoryWindow(QWidget):
         self.refund_button: QPushButton = child(form, QPushButton, "refundButton")
         self.report_button: QPushButton = child(form, QPushButton, "reportButton")
         self.review_button: QPushButton = child(form, QPushButton, "reviewButton")
-        badge = child(form, QLabel, "historyModeBadge")
-        badge.setText(self.mode.upper())
-        badge.setStyleSheet(badge_style(self.mode))
+        show_mode_badge(child(form, QLabel, "historyModeBadge"), self.mode)
         splitter = child(form, QSplitter, "historySplitter")
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -172,17 +136,13 @@ class HistoryWindow(QWidget):
         pass_shortcuts_through(self.search, REPORT_KEYS)
 
     def _build_shortcuts(self) -> None:
-        def shortcut(keys: list[str], slot) -> None:
-            for key in keys:
-                QShortcut(QKeySequence(key), self, slot, context=Qt.ShortcutContext.WindowShortcut)
-
-        shortcut(["Ctrl+F", "F2"], self.focus_search)
-        shortcut(["Ctrl+P"], self.reprint)
-        shortcut(["Ctrl+S"], self._on_pdf_clicked)
-        shortcut(["Ctrl+R"], self.open_refund)
-        shortcut([REPORT_KEYS], self.open_report)
-        shortcut(["F5"], self.reload)
-        shortcut(["Esc"], self._on_escape)
+        add_shortcuts(self, ["Ctrl+F", "F2"], self.focus_search)
+        add_shortcuts(self, ["Ctrl+P"], self.reprint)
+        add_shortcuts(self, ["Ctrl+S"], self._on_pdf_clicked)
+        add_shortcuts(self, ["Ctrl+R"], self.open_refund)
+        add_shortcuts(self, [REPORT_KEYS], self.open_report)
+        add_shortcuts(self, ["F5"], self.reload)
+        add_shortcuts(self, ["Esc"], self._on_escape)
 
     # -- orders --------------------------------------------------------------------------------
 
@@ -383,26 +343,29 @@ class HistoryWindow(QWidget):
         if name in ("finalized", "refunded", "review", "reconciled"):
             self.reload()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._unsubscribe is None:
-            events = self._events
-
-            def listener(name: str) -> None:  # on a worker thread; the window may be gone (till closed)
-                if shiboken6.isValid(events):
-                    events.event.emit(name)
-
-            self._unsubscribe = self.payments.events.subscribe(listener)
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        if self._checkout_relay is None:
+            self._checkout_relay = ListenerRelay(self.payments.events.subscribe, self._on_checkout_event, self)
             self.reload()  # sales made while the window was closed
         super().showEvent(event)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         if self.refund_dialog is not None and self.refund_dialog.busy:
             event.ignore()  # a refund is on its way: its answer must be seen
             return
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        self._stop_listening()
         super().closeEvent(event)
+
+    def _stop_listening(self) -> None:
+        if self._checkout_relay is not None:
+            self._checkout_relay.close()
+            self._checkout_relay.deleteLater()
+            self._checkout_relay = None
+
+    def shutdown(self, timeout_ms: int) -> None:
+        """The till is closing: stop listening, let this window's queued work finish and join its thread."""
+        self._stop_listening()
+        self.queue.stop(timeout_ms / 1000)
 
     def _set_status(self, text: str, kind: str = "info") -> None:
         show_kind(self.status, text, kind)

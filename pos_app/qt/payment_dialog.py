@@ -28,7 +28,7 @@ from pos_app.qt.payment_view import PaymentView
 from pos_app.qt.receipt_view import ReceiptView
 from pos_app.qt.style import show_kind
 from pos_app.qt.web_engine import checkout_profile, qwebchannel_script
-from pos_app.qt.workers import CheckoutQueue
+from pos_app.qt.workers import TaskRunner
 from pos_app.domain.order import card_brand_name
 
 if TYPE_CHECKING:
@@ -63,9 +63,10 @@ class PaymentDialog(QDialog):
     sale_completed = Signal(object)  # Order, once finalize() recorded it
     finalize_failed = Signal(str)  # the page said paid but the app could not confirm it (text safe to show)
     page_state_changed = Signal(str)
+    recording_started = Signal()  # the page reported the payment: finalize() now runs on the worker
 
     def __init__(self, prepared: PreparedPayment, settings: Settings, checkout: CheckoutService, endpoint: Endpoint,
-                 sandbox_url: str | None, queue: CheckoutQueue, parent: QWidget | None = None) -> None:
+                 sandbox_url: str | None, queue: TaskRunner, parent: QWidget | None = None) -> None:
         """The card form for `prepared`, loaded from `endpoint` (Stripe.js from `sandbox_url` in
         training); `checkout` finalizes what the page reports, on `queue`."""
         super().__init__(parent)
@@ -199,6 +200,7 @@ class PaymentDialog(QDialog):
         checkout = self.checkout
         self.queue.submit("finalize", lambda: checkout.finalize(payment_intent),
                           self._on_finalize_succeeded, self._on_finalize_failed)
+        self.recording_started.emit()
 
     # -- finalize results ----------------------------------------------------------------------
 

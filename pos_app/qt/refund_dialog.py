@@ -28,7 +28,7 @@ from pos_app.domain.refunds import line_refund
 from pos_app.domain.statuses import LIVE_REFUNDS
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.order_models import card_text
-from pos_app.qt.workers import CheckoutQueue
+from pos_app.qt.workers import TaskRunner
 from pos_app.store import RefundRecord
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class RefundDialog(QDialog):
     refund_failed = Signal(str)  # the safe message shown
 
     def __init__(self, order: Order, orders: OrderBook, refund: Callable[..., RefundRecord], locale: str,
-                 queue: CheckoutQueue | None = None, parent: QWidget | None = None) -> None:
+                 queue: TaskRunner | None = None, parent: QWidget | None = None) -> None:
         """`orders` tells what is already refunded; `refund` (CheckoutService.refund) makes the
         refund, on `queue`; amounts are shown in `locale`."""
         super().__init__(parent)
@@ -55,7 +55,7 @@ class RefundDialog(QDialog):
         self.setWindowTitle(f"Refund order {order.number}")
         self.setModal(True)
         self._orders, self._refund, self._locale = orders, refund, locale
-        self._queue = queue or CheckoutQueue(self)
+        self._queue = queue or TaskRunner(self)
         self.order = order
         self.busy = False
         self.record: RefundRecord | None = None

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QDateEdit, QDialog, QFileDialog, QLabel, QPushBut
 from pos_app.errors import UserFacingError
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.printing import print_document, report_document, save_pdf
-from pos_app.qt.workers import CheckoutQueue
+from pos_app.qt.workers import TaskRunner
 from pos_app.reports import DayReport, build_report, report_csv, report_html
 
 if TYPE_CHECKING:
@@ -38,13 +38,13 @@ class ReportDialog(QDialog):
     report_failed = Signal(str)  # why it could not be counted (text safe to show)
 
     def __init__(self, orders: OrderBook, gateway: PaymentGateway, settings: Settings,
-                 queue: CheckoutQueue | None = None, parent: QWidget | None = None, day: date | None = None) -> None:
+                 queue: TaskRunner | None = None, parent: QWidget | None = None, day: date | None = None) -> None:
         """The day's report from `orders`, checked with `gateway` on `queue`, for the shop of `settings`."""
         super().__init__(parent)
         self.setObjectName("reportDialog")
         self.setWindowTitle("End of day (Z) report")
         self._orders, self._gateway, self._settings = orders, gateway, settings
-        self._queue = queue or CheckoutQueue(self)
+        self._queue = queue or TaskRunner(self)
         self._generation = 0
         self.report: DayReport | None = None
 
@@ -179,7 +179,7 @@ class ReportDialog(QDialog):
 
 
 def open_report(parent: QWidget | None, orders: OrderBook, gateway: PaymentGateway, settings: Settings,
-                queue: CheckoutQueue | None = None) -> ReportDialog:
+                queue: TaskRunner | None = None) -> ReportDialog:
     """Show the Z report for today (non-modal) and return it."""
     dialog = ReportDialog(orders, gateway, settings, queue, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QLabel, QPushButton, QTableW
 
 from pos_app.domain import Money, format_money
 from pos_app.qt.forms import child, load_form
-from pos_app.qt.workers import CheckoutQueue
+from pos_app.qt.workers import TaskRunner
 from pos_app.store import ReviewItem
 
 COLUMNS = ("When", "Amount", "Card", "Why", "Payment", "Status")
@@ -26,12 +26,12 @@ STATUS_TEXT = {"open": "to refund", "refunding": "refund on its way", "refunded"
 class ReviewDialog(QDialog):
     refunded = Signal(object)  # ReviewItem
 
-    def __init__(self, desk, settings, queue: CheckoutQueue | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, desk, settings, queue: TaskRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reviewDialog")
         self.setWindowTitle("Review list")
         self._desk, self._settings = desk, settings
-        self._queue = queue or CheckoutQueue(self)
+        self._queue = queue or TaskRunner(self)
         self.busy = False
         self.items: list[ReviewItem] = []
         form = load_form("review_dialog.ui", self)

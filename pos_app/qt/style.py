@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 from pos_app.config import LIVE, TEST, TRAINING
 
@@ -47,10 +47,25 @@ def badge_style(mode: str) -> str:
     return f"background: {BADGE_COLOURS.get(mode, '#6b7280')};"
 
 
+def show_mode_badge(label: QLabel, mode: str) -> None:
+    """The mode (TRAINING, TEST, LIVE) in its colour, as the till and the history show it."""
+    label.setText(mode.upper())
+    label.setStyleSheet(badge_style(mode))
+    label.setToolTip({TRAINING: "Training mode: payments go to the built-in sandbox; no real money"}
+                     .get(mode, f"{mode} mode: payments go to Stripe"))
+
+
+def set_style_property(widget: QWidget, name: str, value) -> None:
+    """Set a property the style sheet selects on ([kind="error"], [capped="true"]): the sheet reads it
+    only when the widget is polished again, hence unpolish + polish (skipped when nothing changes)."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
 def show_kind(label: QLabel, text: str, kind: str) -> None:
-    """Show text on a status label styled by its `kind` property (info, error, ...): the property is
-    read by the style sheet only when the widget is polished again, hence unpolish + polish."""
-    label.setProperty("kind", kind)
-    label.style().unpolish(label)
-    label.style().polish(label)
+    """Show text on a status label styled by its `kind` property (info, error, ...)."""
+    set_style_property(label, "kind", kind)
     label.setText(text)
