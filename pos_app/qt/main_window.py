@@ -9,9 +9,8 @@ commits, fine on the GUI thread); the charge lifecycle is the ChargeController's
 calls run on the window's TaskRunner; core events arrive through ListenerRelays. Its parts:
 CataloguePane (with ScannerInput), TillKeys, TillStatusBar (with HealthMonitor).
 
-It opens before payments are up: built over the LocalContext (settings, store), the catalogue and
-cart work at once and Charge stays disabled ("starting payments…") until it is handed the
-PaymentsContext (services_started(payments)).
+Built over the LocalContext, catalogue and cart work at once; Charge waits ("starting payments…")
+until the window is handed the PaymentsContext (services_started(payments)).
 """
 
 from __future__ import annotations
@@ -175,7 +174,7 @@ class MainWindow(QMainWindow):
 
     def _open_from_history(self, opener: str, what: str):
         if self.payments is None:
-            self._tell_payments_starting(what)
+            self.show_info(f"Payments are still starting: {what} in a moment.")
             return None
         from pos_app.qt import history_window
         return getattr(history_window, opener)(self, self.local, self.payments)
@@ -188,8 +187,7 @@ class MainWindow(QMainWindow):
         return self.charging.payments_ready
 
     def services_started(self, payments: PaymentsContext) -> None:
-        """AppCore.start_services() has returned `payments`: enable Charge, listen to checkout, run a
-        wanted reconcile."""
+        """AppCore.start_services() returned `payments`: enable Charge, listen, run a wanted reconcile."""
         if self.payments is not None:
             return
         self.payments = payments
@@ -206,9 +204,6 @@ class MainWindow(QMainWindow):
         self.show_error(error_text("Card payments could not be started", exc))
         self.charging.payments_failed()
         self._update_actions()
-
-    def _tell_payments_starting(self, what: str) -> None:
-        self.show_info(f"Payments are still starting: {what} in a moment.")
 
     # -- catalogue -----------------------------------------------------------------------------
 
