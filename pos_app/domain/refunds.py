@@ -4,9 +4,13 @@ The rule (one, written down so receipts, reports and tests agree):
 
 - A refunded line gives back its price: unit_price x qty.
 - Plus its share of the tax actually charged at its rate, when prices were net of tax
-  (exclusive mode): div_round_half_up(tax_at_rate x refunded_base, order_base_at_rate), per
-  line, with pricing's one rounding function. In inclusive mode the price already holds the
-  tax, so nothing is added.
+  (exclusive mode). The share is cumulative per rate, with pricing's one rounding function:
+  with B the base at that rate refunded before (earlier live line refunds, then the lines
+  before it in this request) and b its own base, the line gives back
+  round(tax x (B + b) / base) - round(tax x B / base). However the units are split across
+  refunds, their shares add up to exactly the tax charged at that rate: never a cent too many
+  early on, never a unit left that nothing is left for. In inclusive mode the price already
+  holds the tax, so nothing is added.
 - When the request (with earlier line refunds) gives back every unit sold, the amount is
   whatever is still refundable, so rounding never leaves a cent behind nor refunds one too many.
 - Never more than what is left to refund, and never more units of a line than were sold.
@@ -68,7 +72,13 @@ def line_refund(order: Order, lines: Sequence[tuple[str, int]],
         left = sold[sku].qty - returned[sku]
         if qty > left:
             raise RefundRefused(f"only {left} of {sku} left to refund on order {order.number}")
-    detail = [RefundedLine(sku=sku, qty=qty, amount=line_amount(order, sku, qty)) for sku, qty in wanted.items()]
+    before = _refunded_base_by_rate(order, earlier)
+    detail = []
+    for sku, qty in wanted.items():
+        line = sold[sku]
+        amount = _with_tax_share(order, line.tax_rate_bp, line.unit_price * qty, before[line.tax_rate_bp])
+        before[line.tax_rate_bp] += line.unit_price * qty
+        detail.append(RefundedLine(sku=sku, qty=qty, amount=amount))
     left = left_to_refund(order, earlier)
     amount = sum(row["amount"] for row in detail)
     everything = all(returned[line.sku] + wanted[line.sku] >= line.qty for line in order.lines)
@@ -80,16 +90,31 @@ def line_refund(order: Order, lines: Sequence[tuple[str, int]],
 
 
 def line_amount(order: Order, sku: str, qty: int) -> int:
-    """What `qty` units of the order's line `sku` give back: their price, plus their share of the
-    tax at their rate when the order's prices were net of tax."""
+    """What `qty` units of the order's line `sku` give back in a first refund: their price, plus
+    their share of the tax at their rate when the order's prices were net of tax."""
     line = next(line for line in order.lines if line.sku == sku)
-    base = line.unit_price * qty
+    return _with_tax_share(order, line.tax_rate_bp, line.unit_price * qty, 0)
+
+
+def _with_tax_share(order: Order, rate_bp: int, base: int, refunded_before: int) -> int:
+    """`base` plus its cumulative share of the tax at `rate_bp`, after `refunded_before` of that base."""
     exclusive = order.tax != 0 and order.total == order.subtotal + order.tax
-    base_at_rate = sum(other.line_total for other in order.lines if other.tax_rate_bp == line.tax_rate_bp)
+    base_at_rate = sum(line.line_total for line in order.lines if line.tax_rate_bp == rate_bp)
     if not exclusive or not base_at_rate:
         return base
-    tax_at_rate = dict(order.tax_by_rate).get(line.tax_rate_bp, 0)
-    return base + div_round_half_up(tax_at_rate * base, base_at_rate)
+    tax_at_rate = dict(order.tax_by_rate).get(rate_bp, 0)
+    return (base + div_round_half_up(tax_at_rate * (refunded_before + base), base_at_rate)
+            - div_round_half_up(tax_at_rate * refunded_before, base_at_rate))
+
+
+def _refunded_base_by_rate(order: Order, earlier: Sequence[EarlierRefund]) -> Counter[int]:
+    """The base (unit price x units) earlier live line refunds gave back, by tax rate."""
+    sold = {line.sku: line for line in order.lines}
+    before: Counter[int] = Counter()
+    for sku, qty in _returned(earlier).items():
+        if sku in sold:
+            before[sold[sku].tax_rate_bp] += sold[sku].unit_price * qty
+    return before
 
 
 def _wanted(order: Order, lines: Sequence[tuple[str, int]]) -> Counter[str]:
