@@ -35,7 +35,7 @@ from pos_app.qt.refund_dialog import RefundDialog
 from pos_app.qt.report_dialog import ReportDialog
 from pos_app.qt.review_dialog import ReviewDialog
 from pos_app.qt.shortcuts import REPORT_KEYS, add_shortcuts, pass_shortcuts_through
-from pos_app.qt.style import show_kind, show_mode_badge
+from pos_app.qt.style import set_style_property, show_kind, show_mode_badge
 from pos_app.qt.workers import TaskRunner
 from pos_app.store import RefundRecord
 
@@ -58,6 +58,7 @@ QTableView:!focus { selection-background-color: #bfdbfe; selection-color: #11182
 QHeaderView::section { font-weight: 600; padding: 4px 6px; background: #f3f4f6; border: none;
                        border-bottom: 1px solid #d1d5db; }
 QTextBrowser#orderDetails { font-size: 11pt; border: 1px solid #e5e7eb; background: white; }
+QPushButton#reviewButton[attention="true"] { background: #fef3c7; color: #92400e; font-weight: 600; }
 QLabel#historyStatus { color: #374151; }
 QLabel#historyStatus[kind="error"] { color: #991b1b; }
 QPushButton { font-size: 11pt; min-height: 34px; padding: 0 12px; }
@@ -313,8 +314,7 @@ class HistoryWindow(QWidget):
     def _update_review_button(self) -> None:
         waiting = self.local.store.reviews.count_open()
         self.review_button.setText(f"Review list ({waiting} to refund)…" if waiting else "Review list…")
-        self.review_button.setStyleSheet("background: #fef3c7; color: #92400e; font-weight: 600;"
-                                         if waiting else "")
+        set_style_property(self.review_button, "attention", bool(waiting))
 
     # -- keyboard ------------------------------------------------------------------------------
 

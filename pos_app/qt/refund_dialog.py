@@ -47,7 +47,7 @@ class RefundDialog(QDialog):
     refund_failed = Signal(str)  # the safe message shown
 
     def __init__(self, order: Order, orders: OrderBook, refund: Callable[..., RefundRecord], locale: str,
-                 queue: TaskRunner | None = None, parent: QWidget | None = None) -> None:
+                 queue: TaskRunner, parent: QWidget | None = None) -> None:
         """`orders` tells what is already refunded; `refund` (CheckoutService.refund) makes the
         refund, on `queue`; amounts are shown in `locale`."""
         super().__init__(parent)
@@ -55,7 +55,7 @@ class RefundDialog(QDialog):
         self.setWindowTitle(f"Refund order {order.number}")
         self.setModal(True)
         self._orders, self._refund, self._locale = orders, refund, locale
-        self._queue = queue or TaskRunner(self)
+        self._queue = queue  # the owner's: it joins it when it shuts down
         self.order = order
         self.busy = False
         self.record: RefundRecord | None = None

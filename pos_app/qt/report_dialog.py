@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QDateEdit, QDialog, QFileDialog, QLabel, QPushBut
 
 from pos_app.errors import UserFacingError
 from pos_app.qt.forms import child, load_form
+from pos_app.qt.style import STATUS_STYLE, show_kind
 from pos_app.qt.printing import print_document, report_document, save_pdf
 from pos_app.qt.workers import TaskRunner
 from pos_app.reports import DayReport, build_report, report_csv, report_html
@@ -38,17 +39,18 @@ class ReportDialog(QDialog):
     report_failed = Signal(str)  # why it could not be counted (text safe to show)
 
     def __init__(self, orders: OrderBook, gateway: PaymentGateway, settings: Settings,
-                 queue: TaskRunner | None = None, parent: QWidget | None = None, day: date | None = None) -> None:
+                 queue: TaskRunner, parent: QWidget | None = None, day: date | None = None) -> None:
         """The day's report from `orders`, checked with `gateway` on `queue`, for the shop of `settings`."""
         super().__init__(parent)
         self.setObjectName("reportDialog")
         self.setWindowTitle("End of day (Z) report")
         self._orders, self._gateway, self._settings = orders, gateway, settings
-        self._queue = queue or TaskRunner(self)
+        self._queue = queue  # the owner's: it joins it when it shuts down
         self._generation = 0
         self.report: DayReport | None = None
 
         form = load_form("report_dialog.ui", self)
+        form.setStyleSheet(STATUS_STYLE)
         layout = QVBoxLayout(self)
         layout.addWidget(form)
         self.date_edit: QDateEdit = child(form, QDateEdit, "reportDate")
@@ -171,17 +173,6 @@ class ReportDialog(QDialog):
             button.setEnabled(enabled)
 
     def _set_status(self, text: str, kind: str) -> None:
-        colours = {"busy": "#374151", "ok": "#15803d", "warning": "#b45309", "error": "#b91c1c"}
-        self.status.setText(text)
-        self.status.setProperty("kind", kind)
-        self.status.setStyleSheet(f"color: {colours[kind]}; font-weight: 600;")
+        show_kind(self.status, text, kind)  # busy, ok, warning, error
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-
-def open_report(parent: QWidget | None, orders: OrderBook, gateway: PaymentGateway, settings: Settings,
-                queue: TaskRunner | None = None) -> ReportDialog:
-    """Show the Z report for today (non-modal) and return it."""
-    dialog = ReportDialog(orders, gateway, settings, queue, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.show()
-    return dialog

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QLabel, QPushButton, QTableW
 
 from pos_app.domain import Money, format_money
 from pos_app.qt.forms import child, load_form
+from pos_app.qt.style import STATUS_STYLE, show_kind
 from pos_app.qt.workers import TaskRunner
 from pos_app.store import ReviewItem
 
@@ -26,15 +27,16 @@ STATUS_TEXT = {"open": "to refund", "refunding": "refund on its way", "refunded"
 class ReviewDialog(QDialog):
     refunded = Signal(object)  # ReviewItem
 
-    def __init__(self, desk, settings, queue: TaskRunner | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, desk, settings, queue: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reviewDialog")
         self.setWindowTitle("Review list")
         self._desk, self._settings = desk, settings
-        self._queue = queue or TaskRunner(self)
+        self._queue = queue  # the owner's: it joins it when it shuts down
         self.busy = False
         self.items: list[ReviewItem] = []
         form = load_form("review_dialog.ui", self)
+        form.setStyleSheet(STATUS_STYLE)
         QVBoxLayout(self).addWidget(form)
         self.table: QTableWidget = child(form, QTableWidget, "reviewTable")
         self.status: QLabel = child(form, QLabel, "reviewStatus")
@@ -106,8 +108,7 @@ class ReviewDialog(QDialog):
         self._set_status(f"Not refunded: {exc}", error=True)
 
     def _set_status(self, text: str, error: bool = False) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet("color: #991b1b;" if error else "color: #065f46;")
+        show_kind(self.status, text, "error" if error else "ok")
 
     def reject(self) -> None:
         if not self.busy:  # a refund on its way must be seen

@@ -43,6 +43,15 @@ QStatusBar QLabel { padding: 0 8px; color: #374151; }
 """
 
 
+#: Status lines of the dialogs, styled by their `kind` (show_kind), never inline.
+STATUS_STYLE = """
+QLabel[kind="busy"] { color: #374151; font-weight: 600; }
+QLabel[kind="ok"] { color: #15803d; font-weight: 600; }
+QLabel[kind="warning"] { color: #b45309; font-weight: 600; }
+QLabel[kind="error"] { color: #b91c1c; font-weight: 600; }
+"""
+
+
 def badge_style(mode: str) -> str:
     return f"background: {BADGE_COLOURS.get(mode, '#6b7280')};"
 

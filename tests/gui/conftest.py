@@ -8,6 +8,16 @@ import pytest
 
 
 @pytest.fixture
+def runner():
+    """A TaskRunner for a dialog tested on its own (a window would own it), joined at teardown."""
+    from pos_app.qt.workers import TaskRunner
+
+    task_runner = TaskRunner(name="test")
+    yield task_runner
+    assert task_runner.stop(), "the dialog's work did not finish"
+
+
+@pytest.fixture
 def settings(pos_config):
     return pos_config
 

@@ -230,10 +230,10 @@ def test_a_refund_the_processor_refuses_says_why_and_changes_nothing(qtbot, core
     assert not dialog.isVisible()
 
 
-def test_the_refund_dialog_works_given_only_what_it_receives(qtbot, core):
+def test_the_refund_dialog_works_given_only_what_it_receives(qtbot, core, runner):
     """No window, no core: the order book, the refund entry point and a locale are all it needs."""
     order = sell(core, {"item2": 1})  # $10.00
-    dialog = RefundDialog(order, core.local.store.orders, core.payments.checkout.refund, "de_DE")
+    dialog = RefundDialog(order, core.local.store.orders, core.payments.checkout.refund, "de_DE", runner)
     qtbot.addWidget(dialog)
     dialog.show()
     assert "10,00" in dialog.amount_label.text()  # the locale it was given, not the till's

@@ -14,6 +14,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from pos_app.qt.printing import make_printer, print_to
 from pos_app.qt.report_dialog import ReportDialog
+from pos_app.qt.workers import TaskRunner
 from tests.gui.test_receipt_printing import pdf_text
 from tests.integration.payments.helpers import MASTERCARD
 from tests.integration.reports.sales import add_taxed_items, pay_without_order, sell
@@ -40,7 +41,9 @@ class ThreadNotingGateway:
 
 def open_dialog(qtbot, core, settings, day: date | None = None, gateway=None) -> ReportDialog:
     """The report over the core's order book and its gateway (or `gateway`)."""
-    dialog = ReportDialog(core.local.store.orders, gateway or core.payments.gateway, settings, day=day)
+    runner = TaskRunner(name="report")
+    dialog = ReportDialog(core.local.store.orders, gateway or core.payments.gateway, settings, runner, day=day)
+    dialog.destroyed.connect(lambda: runner.stop())
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

@@ -44,6 +44,7 @@ def test_a_paid_after_void_payment_is_refunded_from_the_review_list(qtbot, core)
     qtbot.addWidget(history)
     history.show()
     assert history.review_button.text() == "Review list (1 to refund)…"
+    assert history.review_button.property("attention") is True  # stands out while one waits
     dialog = history.open_review()
     assert dialog.table.rowCount() == 1
     assert dialog.table.item(0, 1).text() == "$10.00"
@@ -56,7 +57,8 @@ def test_a_paid_after_void_payment_is_refunded_from_the_review_list(qtbot, core)
     assert signal.args[0].status == "refunded"
     assert dialog.table.item(0, 5).text() == "refunded" and not dialog.refund_button.isEnabled()
     assert "Refunded $10.00" in dialog.status.text()
-    assert history.review_button.text() == "Review list…"
+    assert history.review_button.text() == "Review list…" and history.review_button.property("attention") is False
+    assert dialog.status.property("kind") == "ok"
     refunds = [r for r in core._sandbox.state.all("refund") if r["payment_intent"] == prepared.payment_intent]
     assert [r["amount"] for r in refunds] == [1000]  # the sandbox saw exactly one refund
     dialog.reject()
