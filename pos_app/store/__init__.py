@@ -17,12 +17,14 @@ from pos_app.store.catalogue_db import open_catalogue_db
 from pos_app.store.catalogue_import import ImportResult
 from pos_app.store.db import SCHEMA_VERSION, Database
 from pos_app.store.faults import DamagedDatabase, StorageFull, StoreBusy, StoreError
+from pos_app.store.cash_office import CashBook, DrawerLog, DrawerReason, Shift, ShiftBook
 from pos_app.store.ledger import ChargeSnapshot, LedgerEntry, PaymentLedger
 from pos_app.store.orders import OrderBook, RefundRecord
 from pos_app.store.reviews import ReviewItem, ReviewList
-from pos_app.store.unit_of_work import UnitOfWork, unit_of_work
+from pos_app.store.unit_of_work import CashOffice, UnitOfWork, unit_of_work
 
 __all__ = [
+    "CashBook", "DrawerLog", "DrawerReason", "Shift", "ShiftBook",
     "CartFrozen", "CartRepository", "CartService", "ChargeSnapshot", "DamagedDatabase", "StorageFull",
     "StoreBusy", "StoreError", "CurrencyMismatch",
     "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
@@ -43,10 +45,14 @@ class Store:
     ledger: PaymentLedger
     orders: OrderBook
     reviews: ReviewList
+    shifts: ShiftBook
+    cash: CashBook
+    drawer: DrawerLog
 
     def unit_of_work(self) -> contextlib.AbstractContextManager[UnitOfWork]:
-        """One transaction over orders, ledger, reviews and the cart (store/unit_of_work.py)."""
-        return unit_of_work(self.db, self.carts, self.orders, self.ledger, self.reviews)
+        """One transaction over orders, ledger, reviews, the cash office and the cart (store/unit_of_work.py)."""
+        return unit_of_work(self.db, self.carts, self.orders, self.ledger, self.reviews,
+                            CashOffice(self.shifts, self.cash, self.drawer))
 
     def close(self) -> None:
         self.catalogue.db.close()
@@ -88,4 +94,4 @@ def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = Fa
         from pos_app.store.demo import seed_demo_catalogue
         seed_demo_catalogue(catalogue)
     return Store(db, catalogue, CartService(CartRepository(db), catalogue, pricing), PaymentLedger(db),
-                 OrderBook(db), ReviewList(db))
+                 OrderBook(db), ReviewList(db), ShiftBook(db), CashBook(db), DrawerLog(db))

@@ -17,7 +17,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pos_app.store.db import BULK_AWARE_TRIGGERS, Database
+from pos_app.store.db import Database
+from pos_app.store.migrations import BULK_AWARE_TRIGGERS
 from pos_app.store.faults import DamagedDatabase
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 
 from pos_app.store.cart_service import CartService
+from pos_app.store.cash_office import CashBook, DrawerLog, ShiftBook
 from pos_app.store.db import Database
 from pos_app.store.ledger import PaymentLedger
 from pos_app.store.orders import OrderBook
@@ -27,13 +29,24 @@ from pos_app.store.reviews import ReviewList
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class CashOffice:
+    """The cash office's repositories, as a unit of work holds them."""
+
+    shifts: ShiftBook
+    cash: CashBook
+    drawer: DrawerLog
+
+
 class UnitOfWork:
     """The repositories of one transaction, and what to do when it commits or rolls back."""
 
-    def __init__(self, carts: CartService, orders: OrderBook, ledger: PaymentLedger, reviews: ReviewList) -> None:
+    def __init__(self, carts: CartService, orders: OrderBook, ledger: PaymentLedger, reviews: ReviewList,
+                 office: CashOffice) -> None:
         self.orders = orders
         self.ledger = ledger
         self.reviews = reviews
+        self.shifts, self.cash, self.drawer = office.shifts, office.cash, office.drawer
         self.carts = CartsInUnit(carts, self)
         self._undo: list[Callable[[], None]] = []
         self._after: list[Callable[[], object]] = []
@@ -73,9 +86,9 @@ class CartsInUnit:
 
 @contextlib.contextmanager
 def unit_of_work(db: Database, carts: CartService, orders: OrderBook, ledger: PaymentLedger,
-                 reviews: ReviewList) -> Iterator[UnitOfWork]:
+                 reviews: ReviewList, office: CashOffice) -> Iterator[UnitOfWork]:
     """One transaction over the repositories (see the module's docstring)."""
-    work = UnitOfWork(carts, orders, ledger, reviews)
+    work = UnitOfWork(carts, orders, ledger, reviews, office)
     with carts.lock:
         try:
             with db.transaction():

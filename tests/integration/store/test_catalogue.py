@@ -135,7 +135,8 @@ def test_search_is_capped_but_complete_below_the_cap(tmp_path):
 def test_a_schema_1_database_is_migrated_and_searchable(tmp_path):
     import sqlite3
 
-    from pos_app.store.db import MIGRATIONS, SCHEMA_VERSION
+    from pos_app.store.db import SCHEMA_VERSION
+    from pos_app.store.migrations import MIGRATIONS
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path)
     conn.executescript(MIGRATIONS[0] + "\nPRAGMA user_version = 1;")

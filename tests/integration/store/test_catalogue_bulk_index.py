@@ -14,7 +14,8 @@ from pos_app.domain.money import Money
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.store import open_store
 from pos_app.store import catalogue_import
-from pos_app.store.db import MIGRATIONS, Database
+from pos_app.store.db import Database
+from pos_app.store.migrations import MIGRATIONS
 
 CHUNK_ROWS = 100  # rows per write_chunk in these tests (catalogue_import.WRITE_ROWS), for several chunks
 

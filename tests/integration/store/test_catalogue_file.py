@@ -12,7 +12,7 @@ import pytest
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.store import DamagedDatabase, open_store
 from pos_app.store.catalogue_db import catalogue_path
-from pos_app.store.db import MIGRATIONS
+from pos_app.store.migrations import MIGRATIONS
 
 COLUMNS = "sku, name, price, currency, category, barcode, tax_rate_bp"
 OLD_ITEMS = [(f"s{n}", f"Whole Milk {n}" if n % 2 else f"Rye Bread {n}", 100 + n, "usd", "Dairy" if n % 2 else "",

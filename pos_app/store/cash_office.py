@@ -1,0 +1,179 @@
+"""The cash office's tables: shifts, cash movements and drawer openings (repositories, no rules).
+
+The rules (who may open or close a shift, the blind count, the Z report) live above the store;
+these classes only read and write rows, joining a unit of work when one is open, so a cash sale's
+movements commit with its order. Closed shifts, movements and openings can't be changed or
+deleted: the schema's triggers refuse it (migration 6), whatever code asks.
+"""
+
+from __future__ import annotations
+
+import enum
+import sqlite3
+from dataclasses import dataclass
+
+from pos_app.domain.cash import CashKind, CashMovement
+from pos_app.store.db import Database, now
+
+
+class DrawerReason(enum.StrEnum):
+    """Why the drawer was opened; the values are the stored strings."""
+
+    CASH_SALE = "cash_sale"
+    CASH_REFUND = "cash_refund"
+    PAID_IN = "paid_in"
+    PAID_OUT = "paid_out"
+    DROP = "drop"
+    NO_SALE = "no_sale"
+    FLOAT = "float"  # the float put in when a shift opens
+    COUNT = "count"  # the count when a shift closes
+
+
+@dataclass(frozen=True)
+class Shift:
+    id: int
+    terminal_id: str
+    number: int  # 1, 2, … per terminal, never reused
+    currency: str
+    opened_at: int
+    float_amount: int
+    closed_at: int | None
+    counted_cash: int | None
+    report: str | None  # the Z report as written when the shift closed (JSON)
+
+    @property
+    def open(self) -> bool:
+        return self.closed_at is None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Shift:
+        return cls(row["id"], row["terminal_id"], row["number"], row["currency"], row["opened_at"],
+                   row["float_amount"], row["closed_at"], row["counted_cash"], row["report"])
+
+
+@dataclass(frozen=True)
+class CashRecord:
+    """A stored cash movement."""
+
+    id: int
+    shift_id: int
+    movement: CashMovement
+    currency: str
+    reason: str
+    order_id: int | None
+    reference: str | None  # e.g. the tender or refund it belongs to
+    created_at: int
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> CashRecord:
+        return cls(row["id"], row["shift_id"], CashMovement(CashKind(row["kind"]), row["amount"]), row["currency"],
+                   row["reason"], row["order_id"], row["reference"], row["created_at"])
+
+
+@dataclass(frozen=True)
+class DrawerOpening:
+    id: int
+    shift_id: int | None
+    reason: DrawerReason
+    order_id: int | None
+    device: str  # the printer that kicked it ('' when none is configured)
+    kicked: bool  # the kick reached the device
+    created_at: int
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> DrawerOpening:
+        return cls(row["id"], row["shift_id"], DrawerReason(row["reason"]), row["order_id"], row["device"],
+                   bool(row["kicked"]), row["created_at"])
+
+
+class ShiftBook:
+    """The shifts table: one open shift per terminal at most (a unique index says so)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def open(self, terminal_id: str, float_amount: int, currency: str) -> Shift:
+        """A new open shift, numbered after the terminal's last; sqlite3.IntegrityError if one is open."""
+        with self._db.transaction() as conn:
+            row = conn.execute("SELECT coalesce(max(number), 0) + 1 FROM shifts WHERE terminal_id = ?",
+                               (terminal_id,)).fetchone()
+            cursor = conn.execute(
+                "INSERT INTO shifts (terminal_id, number, currency, opened_at, float_amount) VALUES (?, ?, ?, ?, ?)",
+                (terminal_id, int(row[0]), currency, now(), float_amount))
+            shift_id = cursor.lastrowid
+        return self._existing(shift_id)
+
+    def close(self, shift_id: int, counted_cash: int, report: str) -> Shift:
+        """Close the shift with its count and its Z report; a closed shift refuses (trigger)."""
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE shifts SET closed_at = ?, counted_cash = ?, report = ? WHERE id = ?",
+                         (now(), counted_cash, report, shift_id))
+        return self._existing(shift_id)
+
+    def current(self, terminal_id: str) -> Shift | None:
+        """The terminal's open shift, if any."""
+        row = self._db.query_one("SELECT * FROM shifts WHERE terminal_id = ? AND closed_at IS NULL", (terminal_id,))
+        return Shift.from_row(row) if row else None
+
+    def get(self, shift_id: int) -> Shift | None:
+        row = self._db.query_one("SELECT * FROM shifts WHERE id = ?", (shift_id,))
+        return Shift.from_row(row) if row else None
+
+    def by_number(self, terminal_id: str, number: int) -> Shift | None:
+        row = self._db.query_one("SELECT * FROM shifts WHERE terminal_id = ? AND number = ?", (terminal_id, number))
+        return Shift.from_row(row) if row else None
+
+    def all(self, terminal_id: str) -> list[Shift]:
+        rows = self._db.query("SELECT * FROM shifts WHERE terminal_id = ? ORDER BY number", (terminal_id,))
+        return [Shift.from_row(r) for r in rows]
+
+    def _existing(self, shift_id: int | None) -> Shift:
+        shift = self.get(shift_id) if shift_id is not None else None
+        if shift is None:  # just written in a committed transaction: cannot happen
+            raise LookupError(f"shift {shift_id} is missing")
+        return shift
+
+
+class CashBook:
+    """The cash_movements table (append-only)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def record(self, shift_id: int, movement: CashMovement, currency: str, *, reason: str = "",
+               order_id: int | None = None, reference: str | None = None) -> CashRecord:
+        with self._db.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO cash_movements (shift_id, kind, amount, currency, reason, order_id, reference,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (shift_id, movement.kind, movement.amount, currency, reason, order_id, reference, now()))
+            row = conn.execute("SELECT * FROM cash_movements WHERE id = ?", (cursor.lastrowid,)).fetchone()
+        return CashRecord.from_row(row)
+
+    def for_shift(self, shift_id: int) -> list[CashRecord]:
+        rows = self._db.query("SELECT * FROM cash_movements WHERE shift_id = ? ORDER BY id", (shift_id,))
+        return [CashRecord.from_row(r) for r in rows]
+
+
+class DrawerLog:
+    """The drawer_openings table (append-only): every opening with its reason."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def record(self, reason: DrawerReason, *, shift_id: int | None, order_id: int | None = None, device: str = "",
+               kicked: bool) -> DrawerOpening:
+        with self._db.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO drawer_openings (shift_id, reason, order_id, device, kicked, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)", (shift_id, reason, order_id, device, int(kicked), now()))
+            row = conn.execute("SELECT * FROM drawer_openings WHERE id = ?", (cursor.lastrowid,)).fetchone()
+        return DrawerOpening.from_row(row)
+
+    def for_shift(self, shift_id: int) -> list[DrawerOpening]:
+        rows = self._db.query("SELECT * FROM drawer_openings WHERE shift_id = ? ORDER BY id", (shift_id,))
+        return [DrawerOpening.from_row(r) for r in rows]
+
+    def all(self, *, limit: int = 500) -> list[DrawerOpening]:
+        rows = self._db.query("SELECT * FROM drawer_openings ORDER BY id DESC LIMIT ?", (limit,))
+        return [DrawerOpening.from_row(r) for r in reversed(rows)]
