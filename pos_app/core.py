@@ -89,7 +89,8 @@ class AppCore:
         except BaseException:
             self._lock.release()
             raise
-        self.local = LocalContext(settings, store)
+        from pos_app.devices import CashDrawer
+        self.local = LocalContext(settings, store, CashDrawer(store.drawer))
         return self.local
 
     def start_services(self) -> PaymentsContext:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from pos_app.devices import CashDrawer
 from pos_app.config import Settings
 from pos_app.contexts import LocalContext
 from pos_app.payments.checkout import CheckoutService
@@ -91,8 +92,8 @@ def build_services(settings: Settings, api_base: str, sandbox_url: str | None) -
     """Wired as AppCore wires them, with the gateway pointed at api_base."""
     store = open_store(settings.database_path, settings.pricing, seed_demo=True)
     gateway = StripeGateway(*SANDBOX_KEYS, api_base=api_base, max_network_retries=0)
-    return EndpointServices(LocalContext(settings, store), CheckoutService(store, gateway, settings), gateway,
-                            sandbox_url)
+    local = LocalContext(settings, store, CashDrawer(store.drawer))
+    return EndpointServices(local, CheckoutService(store, gateway, settings), gateway, sandbox_url)
 
 
 def endpoint_app(services: EndpointServices, config: dict) -> Flask:
