@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 
 from pos_app.devices import CashDrawer
-from pos_app.domain.pricing import PricingPolicy
-from pos_app.store import DrawerReason, open_store
-
-
-@pytest.fixture
-def store(tmp_path):
-    with open_store(tmp_path / "pos.sqlite3", PricingPolicy()) as opened:
-        yield opened
+from pos_app.store import DrawerReason
 
 
 def test_an_opening_is_recorded_with_its_reason_and_whether_the_device_kicked(store):

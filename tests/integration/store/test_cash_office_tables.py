@@ -8,14 +8,7 @@ import sqlite3
 import pytest
 
 from pos_app.domain.cash import CashKind, CashMovement, expected_cash
-from pos_app.domain.pricing import PricingPolicy
-from pos_app.store import DrawerReason, open_store
-
-
-@pytest.fixture
-def store(tmp_path):
-    with open_store(tmp_path / "pos.sqlite3", PricingPolicy()) as opened:
-        yield opened
+from pos_app.store import DrawerReason
 
 
 def test_one_open_shift_per_terminal_numbered_per_terminal(store):
