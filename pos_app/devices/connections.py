@@ -9,6 +9,7 @@ seconds, not the 60 s escpos waits by default.
 from __future__ import annotations
 
 import importlib.util
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -36,7 +37,7 @@ def connector(setting: PrinterSetting) -> Connect:
     """A function that opens the printer `setting` names (raises if it is not there)."""
     kinds: dict[str, Connect] = {
         "file": lambda: _opened(_appending_file(setting.path)),
-        "network": lambda: _opened(escpos_printers().Network(setting.host, setting.port, timeout=NETWORK_TIMEOUT_S)),
+        "network": lambda: _opened(_network(setting.host, setting.port)),
         "usb": lambda: _opened(escpos_printers().Usb(setting.vendor_id, setting.product_id, timeout=USB_TIMEOUT_MS)),
         "serial": lambda: _opened(escpos_printers().Serial(setting.path, setting.baudrate, timeout=SERIAL_TIMEOUT_S)),
     }
@@ -58,3 +59,13 @@ def _appending_file(path: str) -> Any:
             self.device = open(self.devfile, "ab")  # noqa: SIM115
 
     return AppendingFile(path)
+
+
+def _network(host: str, port: int) -> Any:
+    """escpos's Network printer, connecting with socket.create_connection: escpos's own open()
+    drops the socket of a failed connection without closing it."""
+    class ClosingNetwork(escpos_printers().Network):  # type: ignore[misc]
+        def open(self, raise_not_found: bool = True) -> None:
+            self.device = socket.create_connection((self.host, self.port), timeout=self.timeout)
+
+    return ClosingNetwork(host, port, timeout=NETWORK_TIMEOUT_S)

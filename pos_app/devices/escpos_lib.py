@@ -3,16 +3,15 @@
 Importing escpos has two process-wide side effects we keep out of the till: its capabilities
 module calls logging.basicConfig() (which would make `pos-app`'s own logging set-up a no-op, and
 print every warning on stderr) and leaves a pickle of its printer database in a new temporary
-folder per process. We point that pickle at a folder of our own and remove it after the import,
-and take back the root handler it added. Lazily, because it costs ~0.3 s (PIL, qrcode, YAML):
-opening the till (AppCore.open) stays quick.
+folder per process. We point that pickle (and the folder escpos makes anyway) at a folder of our
+own, remove it after the import, and take back the root handler it added. Lazily, because it
+costs ~0.3 s (PIL, qrcode, YAML): opening the till (AppCore.open) stays quick.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
 import tempfile
 import threading
 from types import ModuleType
@@ -31,18 +30,37 @@ def escpos_printers() -> ModuleType:
             return loaded
         root = logging.getLogger()
         handlers = list(root.handlers)
-        pickle_dir = tempfile.mkdtemp(prefix="pos-escpos-") if _PICKLE_DIR not in os.environ else None
-        if pickle_dir is not None:
-            os.environ[_PICKLE_DIR] = pickle_dir
+        own_dir, saved_tempdir = tempfile.mkdtemp(prefix="pos-escpos-"), tempfile.tempdir
+        own_pickle = _PICKLE_DIR not in os.environ
+        if own_pickle:
+            os.environ[_PICKLE_DIR] = own_dir
+        tempfile.tempdir = own_dir  # escpos calls mkdtemp() even when told where the pickle goes
         try:
             import escpos.printer
 
             printers: ModuleType = escpos.printer
         finally:
-            if pickle_dir is not None:
+            tempfile.tempdir = saved_tempdir
+            if own_pickle:
                 del os.environ[_PICKLE_DIR]
-                shutil.rmtree(pickle_dir, ignore_errors=True)
+            _remove_own(own_dir)
             for handler in root.handlers[:]:
                 if handler not in handlers:  # logging.basicConfig() inside escpos.capabilities
                     root.removeHandler(handler)
         return printers
+
+
+def _remove_own(folder: str) -> None:
+    """Remove escpos's pickle and empty folders; anything another thread put there meanwhile stays."""
+    for entry in os.scandir(folder):
+        try:
+            if entry.is_dir():
+                os.rmdir(entry.path)
+            elif entry.name.endswith(".capabilities.pickle"):
+                os.unlink(entry.path)
+        except OSError:
+            pass
+    try:
+        os.rmdir(folder)
+    except OSError:
+        pass
