@@ -182,3 +182,42 @@ def test_a_usb_or_serial_printer_without_its_driver_is_refused_at_start(tmp_path
         core.open()
     core.stop()
     assert open_printer(parse_printer("none")) is None
+
+
+class SlowFile:
+    """A file device that writes a job in two halves with a pause between: a fault we inject (a
+    slow printer) to see whether another job can land inside it."""
+
+    def __init__(self, path: Path, halfway: threading.Event, kicked: threading.Event) -> None:
+        self.path, self.halfway, self.kicked = path, halfway, kicked
+
+    def _raw(self, data: bytes) -> None:
+        with self.path.open("ab") as out:
+            if data == DRAWER_KICK:
+                out.write(data)
+                self.kicked.set()
+                return
+            out.write(data[: len(data) // 2])
+            out.flush()
+            self.halfway.set()
+            self.kicked.wait(0.5)  # a kick that is not held back lands here, inside the receipt
+            out.write(data[len(data) // 2:])
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_kick_never_lands_inside_a_receipt(make_core, tmp_path):
+    from pos_app.devices import ReceiptPrinter
+    from pos_app.devices.escpos_receipt import render_receipt
+
+    order = sell(make_core(printer="none"))
+    path, halfway, kicked = tmp_path / "slow.bin", threading.Event(), threading.Event()
+    printer = ReceiptPrinter("file:slow", lambda: SlowFile(path, halfway, kicked))
+    receipt = receipt_for(order, training_settings(tmp_path))
+    printing = threading.Thread(target=printer.print_receipt, args=(receipt,))
+    printing.start()
+    assert halfway.wait(5)
+    assert printer.kick_drawer() is True
+    printing.join(5)
+    assert path.read_bytes() == render_receipt(receipt) + DRAWER_KICK
