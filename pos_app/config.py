@@ -43,6 +43,8 @@ class Settings:
     locale: str = "en_US"
     port: int = 0
     seed_demo_catalogue: bool = True
+    printer: str = ""  # POS_PRINTER as given (checked by parse_printer); see receipt_printer
+    auto_print: bool = False  # POS_AUTO_PRINT: print the receipt on the receipt printer after every sale
 
     @property
     def mode(self) -> str:
@@ -54,6 +56,16 @@ class Settings:
     @property
     def pricing(self) -> PricingPolicy:
         return PricingPolicy(self.currency, self.tax_mode)
+
+    @property
+    def receipt_printer(self) -> PrinterSetting:
+        """The ESC/POS receipt printer (which also kicks the drawer). Unset: in training a file in
+        the data folder records what would be printed (tests read it); otherwise none."""
+        if self.printer:
+            return parse_printer(self.printer)
+        if self.mode == TRAINING:
+            return PrinterSetting("file", path=str(self.data_dir / TRAINING_PRINTER_FILE))
+        return PrinterSetting("none")
 
     @property
     def database_path(self) -> Path:
@@ -71,7 +83,10 @@ class Settings:
             values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
         values.update(os.environ if environ is None else environ)
         settings = cls._from_values(values)
-        return replace(settings, **overrides) if overrides else settings
+        settings = replace(settings, **overrides) if overrides else settings
+        if settings.auto_print and settings.receipt_printer.kind == "none":
+            raise ConfigError("POS_AUTO_PRINT=1 needs a receipt printer: set POS_PRINTER (or POS_AUTO_PRINT=0)")
+        return settings
 
     @classmethod
     def _from_values(cls, env: Mapping[str, str]) -> Settings:
@@ -89,9 +104,10 @@ class Settings:
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", terminal):
             raise ConfigError(f"POS_TERMINAL_ID must be 1-40 letters, digits, '-' or '_', got {terminal!r}")
         port = check_port(get("POS_PORT") or "0", "POS_PORT")
-        seed = (get("POS_SEED_DEMO_CATALOGUE") or "1").lower()
-        if seed not in {"1", "0", "true", "false", "yes", "no"}:
-            raise ConfigError(f"POS_SEED_DEMO_CATALOGUE must be 1 or 0, got {seed!r}")
+        seed = _check_flag(get("POS_SEED_DEMO_CATALOGUE") or "1", "POS_SEED_DEMO_CATALOGUE")
+        printer = get("POS_PRINTER") or ""
+        if printer:
+            parse_printer(printer)
         data_dir = check_data_dir(Path(get("POS_DATA_DIR") or user_data_dir(APP_NAME, appauthor=False)),
                                   "POS_DATA_DIR")
         return cls(
@@ -100,7 +116,8 @@ class Settings:
             shop_name=get("POS_SHOP_NAME") or "pos-app demo shop",
             shop_address=(get("POS_SHOP_ADDRESS") or "").replace("\\n", "\n"),
             locale=_check_locale(get("POS_LOCALE") or "en_US"), port=port,
-            seed_demo_catalogue=seed in {"1", "true", "yes"},
+            seed_demo_catalogue=seed, printer=printer,
+            auto_print=_check_flag(get("POS_AUTO_PRINT") or "0", "POS_AUTO_PRINT"),
         )
 
 
@@ -145,6 +162,13 @@ def _check_locale(text: str) -> str:
     return parsed
 
 
+def _check_flag(text: str, name: str) -> bool:
+    value = text.lower()
+    if value not in {"1", "0", "true", "false", "yes", "no"}:
+        raise ConfigError(f"{name} must be 1 or 0, got {text[:20]!r}")
+    return value in {"1", "true", "yes"}
+
+
 def check_port(text: str, name: str) -> int:
     """A port number 0-65535 written in ASCII digits (int() would take '١٢' or a 5,000-digit number)."""
     if not (text.isascii() and text.isdigit() and len(text) <= 5 and int(text) <= 65535):
@@ -163,3 +187,86 @@ def check_data_dir(path: Path, name: str) -> Path:
         what = "is a file" if existing == path else f"is inside {existing}, which is a file"
         raise ConfigError(f"{name}: {path} {what}, not a folder; point {name} at a folder")
     return path
+
+
+# -- POS_PRINTER ------------------------------------------------------------------------------------
+
+TRAINING_PRINTER_FILE = "printer.bin"
+PRINTER_FORMS = "none, file:PATH, usb:VID:PID, network:HOST[:PORT] or serial:DEVICE[:BAUD]"
+BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+
+
+@dataclass(frozen=True)
+class PrinterSetting:
+    """Which ESC/POS receipt printer, and how it is reached; str() is the setting's text."""
+
+    kind: str  # none | file | usb | network | serial
+    path: str = ""  # file: the file the bytes are appended to; serial: the device (/dev/ttyUSB0, COM3)
+    host: str = ""  # network
+    port: int = 9100  # network (the raw printing port)
+    vendor_id: int = 0  # usb
+    product_id: int = 0  # usb
+    baudrate: int = 9600  # serial
+
+    def __str__(self) -> str:
+        if self.kind == "usb":
+            return f"usb:{self.vendor_id:04x}:{self.product_id:04x}"
+        if self.kind == "network":
+            host = f"[{self.host}]" if ":" in self.host else self.host
+            return f"network:{host}:{self.port}"
+        if self.kind == "serial":
+            return f"serial:{self.path}:{self.baudrate}"
+        return f"file:{self.path}" if self.kind == "file" else "none"
+
+
+def parse_printer(text: str) -> PrinterSetting:
+    """POS_PRINTER: one of PRINTER_FORMS, else ConfigError naming the setting and what is wrong."""
+    kind, _, rest = text.strip().partition(":")
+    parse = _PRINTER_PARSERS.get(kind.lower())
+    if parse is None or (kind.lower() == "none") != (rest == ""):
+        raise ConfigError(f"POS_PRINTER must be {PRINTER_FORMS}; got {text[:60]!r}")
+    return parse(rest)
+
+
+def _file_printer(rest: str) -> PrinterSetting:
+    path = Path(rest).expanduser()
+    if path.is_dir():
+        raise ConfigError(f"POS_PRINTER: {path} is a folder; file:PATH needs a file to write the printer's bytes to")
+    return PrinterSetting("file", path=str(path))
+
+
+def _usb_printer(rest: str) -> PrinterSetting:
+    match = re.fullmatch(r"(?:0x)?([0-9A-Fa-f]{1,4}):(?:0x)?([0-9A-Fa-f]{1,4})", rest)
+    if match is None:
+        raise ConfigError(f"POS_PRINTER: usb: needs the vendor and product id in hex, e.g. usb:04b8:0202; got "
+                          f"{rest[:40]!r}")
+    return PrinterSetting("usb", vendor_id=int(match[1], 16), product_id=int(match[2], 16))
+
+
+def _network_printer(rest: str) -> PrinterSetting:
+    match = re.fullmatch(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]{0,252})(?::(\w+))?", rest)
+    if match is None:
+        raise ConfigError(f"POS_PRINTER: network: needs a host name or IP address, e.g. network:192.168.1.50 or "
+                          f"network:printer.local:9100; got {rest[:60]!r}")
+    port_text = match[2] or "9100"
+    if not (port_text.isascii() and port_text.isdigit() and len(port_text) <= 5 and 0 < int(port_text) <= 65535):
+        raise ConfigError(f"POS_PRINTER: a network printer's port must be 1-65535 (9100 when left out); got "
+                          f"{port_text[:20]!r}")
+    return PrinterSetting("network", host=match[1].strip("[]"), port=int(port_text))
+
+
+def _serial_printer(rest: str) -> PrinterSetting:
+    device, baud = rest, "9600"
+    head, _, tail = rest.rpartition(":")
+    if head and tail.isascii() and tail.isdigit():
+        device, baud = head, tail
+    if not device or int(baud) not in BAUD_RATES:
+        raise ConfigError(f"POS_PRINTER: serial: needs a device and optionally a baud rate "
+                          f"({', '.join(map(str, BAUD_RATES))}), e.g. serial:/dev/ttyUSB0:19200; got {rest[:60]!r}")
+    return PrinterSetting("serial", path=device, baudrate=int(baud))
+
+
+_PRINTER_PARSERS = {
+    "none": lambda _rest: PrinterSetting("none"),
+    "file": _file_printer, "usb": _usb_printer, "network": _network_printer, "serial": _serial_printer,
+}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from pos_app.payments.events import CheckoutEvents
     from pos_app.payments.gateway import PaymentGateway
     from pos_app.payments.review_desk import ReviewDesk
-    from pos_app.devices import CashDrawer
+    from pos_app.devices import CashDrawer, ReceiptPrinter
     from pos_app.store import CartService, Store
 
 
@@ -34,6 +34,7 @@ class LocalContext:
     settings: Settings
     store: Store
     drawer: CashDrawer  # the cash drawer (kicked by the receipt printer, when one is set); openings recorded
+    printer: ReceiptPrinter | None = None  # the ESC/POS receipt printer (POS_PRINTER), None when there is none
 
     @property
     def carts(self) -> CartService:

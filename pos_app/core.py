@@ -82,6 +82,8 @@ class AppCore:
         if self.local is not None:
             return self.local
         settings = self.settings
+        from pos_app.devices import CashDrawer, open_printer
+        printer = open_printer(settings.receipt_printer)  # a setting this machine can't serve stops here
         prepare_data_dir(settings.data_dir)  # owner only (0700); a full or read-only disk is one clear line
         self._lock.acquire()  # one till per data folder: refused here, before anything is read
         try:
@@ -89,8 +91,8 @@ class AppCore:
         except BaseException:
             self._lock.release()
             raise
-        from pos_app.devices import CashDrawer
-        self.local = LocalContext(settings, store, CashDrawer(store.drawer))
+        drawer = CashDrawer(store.drawer, printer.kick_drawer if printer else None, printer.device if printer else "")
+        self.local = LocalContext(settings, store, drawer, printer)
         return self.local
 
     def start_services(self) -> PaymentsContext:
@@ -113,6 +115,10 @@ class AppCore:
         gateway, self._sandbox = start_gateway(self.settings)
         sandbox_url = self._sandbox.url if self._sandbox is not None else None
         checkout = CheckoutService(local.store, gateway, self.settings)
+        if self.settings.auto_print and local.printer is not None:
+            from pos_app.devices.auto_print import ReceiptAutoPrint
+            auto_print = ReceiptAutoPrint(local.store.orders, local.printer, self.settings)
+            checkout.events.subscribe(auto_print.on_checkout_event)
         endpoint = self._start_endpoint(local, checkout, sandbox_url)
         return PaymentsContext(gateway, checkout, ReviewDesk(local.store, gateway), gateway.publishable_key,
                                sandbox_url, endpoint)
@@ -146,6 +152,8 @@ class AppCore:
     def stop(self) -> None:
         self._stop_services()
         if self.local is not None:
+            if self.local.printer is not None:
+                self.local.printer.stop()  # the receipts queued are printed first
             self.local.store.close()
             self.local = None
         self._lock.release()

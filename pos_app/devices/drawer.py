@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from pos_app.store.cash_office import DrawerLog, DrawerOpening, DrawerReason
+from typing import Any
+
+from pos_app.store.cash_office import DrawerLog, DrawerOpening, DrawerReason, ShiftBook
+from pos_app.store.orders import OrderBook
 
 log = logging.getLogger(__name__)
 
@@ -37,4 +40,21 @@ class CashDrawer:
                                      kicked=kicked)
 
     def openings(self, shift_id: int) -> list[DrawerOpening]:
+        """The openings of one shift, oldest first (DrawerLog.all() for all of them)."""
         return self._openings.for_shift(shift_id)
+
+
+def no_sale(drawer: CashDrawer, shifts: ShiftBook, terminal_id: str) -> DrawerOpening:
+    """Open the drawer with no money moving (change for a note, a receipt roll), in the terminal's
+    open shift if it has one. Anyone at the till may today; issue 17 (staff) puts it behind a
+    manager's approval."""
+    shift = shifts.current(terminal_id)
+    return drawer.open(DrawerReason.NO_SALE, shift_id=shift.id if shift is not None else None)
+
+
+def drawer_event(opening: DrawerOpening, orders: OrderBook) -> dict[str, Any]:
+    """An opening as the HTTP API and the tester kit show it; `order` is the order's number."""
+    order = orders.get(opening.order_id) if opening.order_id is not None else None
+    return {"id": opening.id, "reason": str(opening.reason), "order": order.number if order else None,
+            "shift": opening.shift_id, "kicked": opening.kicked, "device": opening.device,
+            "time": opening.created_at}

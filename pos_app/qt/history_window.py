@@ -1,7 +1,7 @@
 """Order history (objectName historyWindow): find a past order and reprint, refund or report it.
 
 Recent orders first, search, the receipt of the selected order with its refunds, and from there
-reprint, save as PDF, refund, Z report.
+reprint, print on the receipt printer (Ctrl+Shift+P, receipt_printer_action.py), PDF, refund, Z.
 
 Keyboard: typing goes to the search field (Ctrl+F / F2 back to it); Down or Enter moves into the
 list; Enter on an order shows it in full (focus to the details, Esc back to the list); Ctrl+P
@@ -30,6 +30,7 @@ from pos_app.qt.forms import child, load_form
 from pos_app.qt.listeners import ListenerRelay
 from pos_app.qt.order_models import PAGE_SIZE, OrderColumn, OrderTableModel
 from pos_app.qt.printing import print_document, receipt_document, refunds_html, save_pdf
+from pos_app.qt.receipt_printer_action import ReceiptPrinterAction
 from pos_app.qt.receipt import receipt_html
 from pos_app.qt.refund_dialog import RefundDialog
 from pos_app.qt.report_dialog import ReportDialog
@@ -82,6 +83,7 @@ class HistoryWindow(QWidget):
 
         self._build_form()
         self._build_shortcuts()
+        self.receipt_printer = ReceiptPrinterAction(self)  # the ESC/POS reprint, when a printer is set
         self.setWindowTitle("Order history" + (" — TRAINING" if self.mode == TRAINING else ""))
         self.resize(1180, 700)
         self.reload()

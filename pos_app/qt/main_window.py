@@ -7,7 +7,7 @@ item (or the item of a scanned barcode), Down moves into the list; F4 goes to th
 The window renders state and sends intents: cart changes go to CartService (quick local SQLite
 commits, fine on the GUI thread); the charge lifecycle is the ChargeController's, whose checkout
 calls run on the window's TaskRunner; core events arrive through ListenerRelays. Its parts:
-CataloguePane (with ScannerInput), TillKeys, TillStatusBar (with HealthMonitor).
+CataloguePane (with ScannerInput), TillKeys, TillStatusBar (with HealthMonitor), TillDevices.
 
 Built over the LocalContext, catalogue and cart work at once; Charge waits ("starting payments…")
 until the window is handed the PaymentsContext (services_started(payments)).
@@ -37,6 +37,7 @@ from pos_app.qt.shortcuts import REPORT_KEYS, add_shortcuts, pass_shortcuts_thro
 from pos_app.qt.status_bar import STARTING_PAYMENTS, TillStatusBar
 from pos_app.qt.style import TILL_STYLE, show_kind, show_mode_badge
 from pos_app.qt.tables import setup_fixed_columns
+from pos_app.qt.till_devices import TillDevices
 from pos_app.qt.till_keys import TillKeys
 from pos_app.qt.workers import TaskRunner
 from pos_app.store import CartSnapshot
@@ -129,12 +130,12 @@ class MainWindow(QMainWindow):
         self.search, self.category, self.catalogue_hint = catalogue.search, catalogue.category, catalogue.hint
         self.catalogue_table, self.catalogue_model, self.scanner = catalogue.table, catalogue.model, catalogue.scanner
         self.keys = TillKeys(self)
-        locale = self.settings.locale
-        self.cart_model = CartModel(self.local.carts, locale, self)
+        self.devices = TillDevices(self)  # No sale (F8), and receipts the printer failed to print
+        self.cart_model = CartModel(self.local.carts, self.settings.locale, self)
         self.cart_model.error_occurred.connect(self.show_error)
         self.cart_relay = ListenerRelay(self.local.carts.subscribe, self._show_snapshot, self)
 
-        sample_price = money_text(Money(999_999, self.settings.currency), locale)
+        sample_price = money_text(Money(999_999, self.settings.currency), self.settings.locale)
         setup_fixed_columns(self.cart_table, self.cart_model, stretch=CartColumn.NAME, samples={
             CartColumn.UNIT_PRICE: sample_price, CartColumn.QTY: "0000", CartColumn.LINE_TOTAL: sample_price + "0"})
         self.cart_table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked

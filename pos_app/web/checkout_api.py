@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
 from pos_app.web import context
 from pos_app.web.errors import BadRequestBody
-from pos_app.web.payloads import cart_json, json_body, order_json, payment_json
+from pos_app.web.payloads import cart_json, json_body, limit_arg, order_json, payment_json
 
 bp = Blueprint("checkout", __name__)
 
@@ -41,10 +41,5 @@ def abandon():
 
 @bp.get("/orders")
 def orders():
-    limit_text = request.args.get("limit", "50")
-    # ASCII digits only: str.isdigit() also says yes to '²' and '١٢', and int() of 5,000 digits raises.
-    if not (limit_text.isascii() and limit_text.isdigit() and len(limit_text) <= 4
-            and 1 <= int(limit_text) <= MAX_ORDERS):
-        raise BadRequestBody(f"limit must be a whole number from 1 to {MAX_ORDERS}")
-    recent = context.local().store.orders.recent(limit=int(limit_text))
+    recent = context.local().store.orders.recent(limit=limit_arg(50, MAX_ORDERS))
     return jsonify({"orders": [order_json(o) for o in recent]})

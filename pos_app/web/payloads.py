@@ -36,6 +36,15 @@ def json_body() -> dict:
     return body
 
 
+def limit_arg(default: int, maximum: int) -> int:
+    """?limit=N: ASCII digits 1..maximum (str.isdigit() also says yes to '²' and '١٢', and int() of
+    5,000 digits raises); BadRequestBody otherwise."""
+    text = request.args.get("limit", str(default))
+    if not (text.isascii() and text.isdigit() and len(text) <= 4 and 1 <= int(text) <= maximum):
+        raise BadRequestBody(f"limit must be a whole number from 1 to {maximum}")
+    return int(text)
+
+
 def qty_field(value: object, where: str) -> int:
     # JSON integers only: true, 2.0 and "2" are refused (the domain would refuse them too, but
     # naming the field here makes a better message).

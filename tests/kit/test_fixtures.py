@@ -32,7 +32,7 @@ def test_the_pos_settings_marker_overrides_settings(pos_config):
 
 
 def test_an_unknown_setting_is_a_usage_error(tmp_path):
-    with pytest.raises(pytest.UsageError, match="unknown setting 'colour'; known: currency"):
+    with pytest.raises(pytest.UsageError, match="unknown setting 'colour'; known: auto_print, currency"):
         training_settings(tmp_path, colour="blue")
 
 
