@@ -59,6 +59,7 @@ class ShiftAccess(QObject):
         row = QHBoxLayout(self.banner)
         message = QLabel("No shift is open on this till: open one with its float to sell.", self.banner)
         message.setObjectName("noShiftMessage")
+        message.setTextFormat(Qt.TextFormat.PlainText)  # as every form's labels are (qt/forms.py)
         self.open_button = QPushButton(f"Open shift… ({SHIFT_KEYS})", self.banner)
         self.open_button.setObjectName("openShiftBannerButton")
         row.addWidget(message, 1)

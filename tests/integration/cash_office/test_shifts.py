@@ -162,3 +162,11 @@ def test_card_refunds_of_the_shift_count_against_its_card_total(shifts, store):
     z = shifts.close(usd(0))
     assert (z.card_sales_total, z.card_refunds_count, z.card_refunds_total, z.card_net) == (5_000, 1, 1_500, 3_500)
     assert z.tenders()["card"]["expected"] == 3_500
+
+
+def test_a_count_closes_its_shift_once(shifts):
+    shifts.open(usd(500))
+    count = shifts.start_count()
+    count.close(usd(500))
+    with pytest.raises(NoOpenShift, match="no longer open"):
+        count.close(usd(500))
