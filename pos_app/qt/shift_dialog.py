@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QDialog, QFileDialog, QLabel, QLineEdit, QPushButton, QStackedWidget, QTextBrowser,
+from PySide6.QtWidgets import (QDialog, QLabel, QLineEdit, QPushButton, QStackedWidget, QTextBrowser,
                                QVBoxLayout, QWidget)
 
 from pos_app.cash_office import BlindCount, ShiftReport, ShiftService
@@ -22,6 +22,7 @@ from pos_app.config import TRAINING
 from pos_app.domain.money import Money, MoneyError, format_money, parse_money
 from pos_app.errors import UserFacingError
 from pos_app.qt.forms import child, load_form
+from pos_app.qt.saving import save_as, write_or_say
 from pos_app.qt.style import STATUS_STYLE, show_kind
 from pos_app.shift_reports import CardCheck, check_card_total, shift_report_csv, shift_report_html
 
@@ -242,27 +243,16 @@ class ShiftDialog(QDialog):
         return str(Path.home() / f"{kind.lower()}-report-shift-{number}.{extension}")
 
     def _on_csv_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export the report as CSV", self._suggested("csv"),
-                                              "CSV files (*.csv)")
-        if path:
-            self._output(lambda: self.export_csv(path))
+        save_as(self, "Export the report as CSV", self._suggested("csv"), "CSV files (*.csv)", self.export_csv,
+                self._fail)
 
     def _on_pdf_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the report as PDF", self._suggested("pdf"),
-                                              "PDF files (*.pdf)")
-        if path:
-            self._output(lambda: self.save_pdf(path))
+        save_as(self, "Save the report as PDF", self._suggested("pdf"), "PDF files (*.pdf)", self.save_pdf, self._fail)
 
     def _on_print_clicked(self) -> None:
         from pos_app.qt.printing import print_document
         if self.report is not None:
-            self._output(lambda: print_document(self.document(), self))
-
-    def _output(self, action) -> None:
-        try:
-            action()
-        except (UserFacingError, OSError) as exc:
-            self._fail(str(exc) if isinstance(exc, UserFacingError) else f"Could not write: {exc}")
+            write_or_say(lambda: print_document(self.document(), self), self._fail)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.cancel_count()  # a count left half-way would hide the X from every other door

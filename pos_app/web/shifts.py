@@ -76,22 +76,12 @@ def x_report():
     return jsonify({"report": report_json(_shifts().x_report())})
 
 
-@bp.post("/shift/paid-in")
-def paid_in():
-    body = json_body()
-    return jsonify({"movement": movement_json(_shifts().paid_in(_amount(body, "amount"), _reason(body)))})
-
-
-@bp.post("/shift/paid-out")
-def paid_out():
-    body = json_body()
-    return jsonify({"movement": movement_json(_shifts().paid_out(_amount(body, "amount"), _reason(body)))})
-
-
-@bp.post("/shift/drop")
-def drop():
-    body = json_body()
-    return jsonify({"movement": movement_json(_shifts().drop(_amount(body, "amount"), _reason(body)))})
+@bp.post("/shift/<any('paid-in', 'paid-out', 'drop'):step>")
+def cash_step(step: str):
+    """A paid in, paid out or drop: the same body ({"amount", "reason"}), one service step each."""
+    shifts, body = _shifts(), json_body()
+    move = {"paid-in": shifts.paid_in, "paid-out": shifts.paid_out, "drop": shifts.drop}[step]
+    return jsonify({"movement": movement_json(move(_amount(body, "amount"), _reason(body)))})
 
 
 @bp.post("/shift/close")
