@@ -62,10 +62,35 @@ def _parser() -> argparse.ArgumentParser:
     command("review", "list payments waiting for a manager's review (paid with another amount, or after "
                       "their cart was cleared)")
 
-    report = command("report", "end-of-day (Z) report for a day, checked against the card processor")
-    report.add_argument("--date", default="today", metavar="DAY", help=f"the day: {day_help} (default: today)")
+    report = command("report", "end-of-day report for a day, or a shift's X/Z report, checked against the card "
+                               "processor")
+    which = report.add_mutually_exclusive_group()
+    which.add_argument("--date", default=None, metavar="DAY", help=f"the day: {day_help} (default: today)")
+    which.add_argument("--shift", type=_limit, metavar="N",
+                       help="shift N of this till: its Z report if it closed, its X report if still open")
+    which.add_argument("--x", action="store_true", help="the X report of the open shift (nothing is closed)")
     report.add_argument("--csv", type=Path, metavar="FILE", help="also write the report as CSV to this file")
+    _shift_command(command("shift", "open, show or close this till's shift (for a till without a window)"))
     return parser
+
+
+def _shift_command(shift: argparse.ArgumentParser) -> None:
+    actions = shift.add_subparsers(dest="shift_action", metavar="ACTION", required=True,
+                                   help="open, status or close")
+    amount_help = "in the shop's currency, e.g. 100 or 100.00"
+    opening = actions.add_parser("open", help="open a shift with the float counted into the drawer",
+                                 description="open a shift with the float counted into the drawer")
+    opening.add_argument("--float", dest="amount", required=True, metavar="AMOUNT",
+                         help=f"the float put in the drawer ({amount_help})")
+    status = actions.add_parser("status", help="the open shift's X report (or that none is open)",
+                                description="the open shift's X report (or that none is open)")
+    closing = actions.add_parser("close", help="close the shift with the cash counted (blind): prints the Z",
+                                 description="close the shift with the cash counted in the drawer (a blind "
+                                             "count: the expected amount is shown only in the Z that follows)")
+    closing.add_argument("--counted", dest="amount", required=True, metavar="AMOUNT",
+                         help=f"the cash counted in the drawer ({amount_help})")
+    for action in (opening, status, closing):
+        _global_options(action, defaults=False)
 
 
 def _limit(text: str) -> int:
@@ -121,9 +146,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "review":
         from pos_app.reports import print_review
         return print_review(settings)
+    if command == "report" and (args.shift is not None or args.x):
+        from pos_app.shift_reports import print_shift_report
+        return print_shift_report(settings, args.shift, args.csv)
     if command == "report":
         from pos_app.reports import print_report
-        return print_report(settings, args.date, args.csv)
+        return print_report(settings, args.date or "today", args.csv)
+    if command == "shift":
+        from pos_app.shift_reports import run_shift_command
+        return run_shift_command(settings, args.shift_action, getattr(args, "amount", None))
     from pos_app.qt.startup import check_display
     check_display()  # before any Qt module is imported: one line, not a traceback or Qt's abort
     from pos_app.qt.app import run_gui

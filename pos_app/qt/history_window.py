@@ -35,6 +35,7 @@ from pos_app.qt.receipt import receipt_html
 from pos_app.qt.refund_dialog import RefundDialog
 from pos_app.qt.report_dialog import ReportDialog
 from pos_app.qt.review_dialog import ReviewDialog
+from pos_app.qt.shift_access import SHIFT_KEYS, open_shift_dialog
 from pos_app.qt.shortcuts import REPORT_KEYS, add_shortcuts, pass_shortcuts_through
 from pos_app.qt.style import set_style_property, show_kind, show_mode_badge
 from pos_app.qt.workers import TaskRunner
@@ -42,6 +43,7 @@ from pos_app.store import RefundRecord
 
 if TYPE_CHECKING:
     from pos_app.contexts import LocalContext, PaymentsContext
+    from pos_app.qt.shift_dialog import ShiftDialog
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +136,7 @@ class HistoryWindow(QWidget):
         self.pdf_button.clicked.connect(self._on_pdf_clicked)
         self.refund_button.clicked.connect(self.open_refund)
         self.report_button.clicked.connect(self.open_report)
+        child(form, QPushButton, "shiftButton").clicked.connect(self.open_shift)
         self.review_button.clicked.connect(self.open_review)
         self.search.installEventFilter(self)
         pass_shortcuts_through(self.search, REPORT_KEYS)
@@ -145,6 +148,7 @@ class HistoryWindow(QWidget):
         add_shortcuts(self, ["Ctrl+R"], self.open_refund)
         add_shortcuts(self, [REPORT_KEYS], self.open_report)
         add_shortcuts(self, ["F5"], self.reload)
+        add_shortcuts(self, [SHIFT_KEYS], self.open_shift)
         add_shortcuts(self, ["Esc"], self._on_escape)
 
     # -- orders --------------------------------------------------------------------------------
@@ -302,6 +306,10 @@ class HistoryWindow(QWidget):
                                           self)
         self.report_dialog.show()
         return self.report_dialog
+
+    def open_shift(self) -> ShiftDialog:
+        """The shift dialog (F7): paid in/out, the X, the close (qt/shift_access.py)."""
+        return open_shift_dialog(self, self.local, self.payments, self.queue)
 
     def open_review(self) -> ReviewDialog | None:
         desk = self.payments.review_desk

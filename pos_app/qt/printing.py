@@ -106,6 +106,11 @@ def report_document(report, settings: Settings, mode: str) -> QTextDocument:
                      f"Z report {report.day.isoformat()}", mode)
 
 
+def html_document(html: str, title: str, mode: str) -> QTextDocument:
+    """Any report's HTML as a document to print or save (the TRAINING watermark in training mode)."""
+    return _document(html, title, mode)
+
+
 def _document(html: str, title: str, mode: str) -> QTextDocument:
     document = QTextDocument()
     document.setHtml(html)

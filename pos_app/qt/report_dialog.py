@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDateEdit, QDialog, QFileDialog, QLabel, QPushButton, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDateEdit, QDialog, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from pos_app.errors import UserFacingError
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.style import STATUS_STYLE, show_kind
 from pos_app.qt.printing import print_document, report_document, save_pdf
+from pos_app.qt.saving import save_as, write_or_say
 from pos_app.qt.workers import TaskRunner
 from pos_app.reports import DayReport, build_report, report_csv, report_html
 
@@ -145,26 +145,19 @@ class ReportDialog(QDialog):
         return str(Path.home() / f"z-report-{self.day.isoformat()}.{extension}")
 
     def _on_export_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export Z report as CSV", self._suggested("csv"),
-                                              "CSV files (*.csv)")
-        if path:
-            self._output(lambda: self.export_csv(path))
+        save_as(self, "Export Z report as CSV", self._suggested("csv"), "CSV files (*.csv)", self.export_csv,
+                self._say_error)
 
     def _on_pdf_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save Z report as PDF", self._suggested("pdf"),
-                                              "PDF files (*.pdf)")
-        if path:
-            self._output(lambda: self._set_status(f"PDF saved to {self.save_pdf(path)}", "ok"))
+        save_as(self, "Save Z report as PDF", self._suggested("pdf"), "PDF files (*.pdf)",
+                lambda path: self._set_status(f"PDF saved to {self.save_pdf(path)}", "ok"), self._say_error)
 
     def _on_print_clicked(self) -> None:
         if self.report is not None:
-            self._output(lambda: print_document(self.document(), self))
+            write_or_say(lambda: print_document(self.document(), self), self._say_error)
 
-    def _output(self, action) -> None:
-        try:
-            action()
-        except (UserFacingError, OSError) as exc:
-            self._set_status(str(exc) if isinstance(exc, UserFacingError) else f"Could not write: {exc}", "error")
+    def _say_error(self, text: str) -> None:
+        self._set_status(text, "error")
 
     # -- looks ---------------------------------------------------------------------------------
 

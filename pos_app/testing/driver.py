@@ -10,7 +10,8 @@ driver asks the window's own contexts (`local`, `payments`), never private attri
 
 PosDriver is layers, one job each: TillScreen (screen.py: reading, waiting, clicking),
 PaymentDriving (paying.py: the payment dialog), DeviceDriving (devices.py: the drawer and the
-receipt printer) and this module (the catalogue, the cart, restart).
+receipt printer), CashOfficeDriving (cash_office.py: shifts) and this module (the catalogue, the
+cart, restart).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from pos_app.qt.cart_model import CartColumn
 from pos_app.qt.catalogue_model import CatalogueColumn
+from pos_app.testing.cash_office import CashOfficeDriving
 from pos_app.testing.devices import DeviceDriving
 from pos_app.testing.paying import DECLINED, REQUIRES_ACTION, SUCCEEDED, PaymentDriving
 from pos_app.testing.screen import PAYMENT_TIMEOUT_MS, UI_TIMEOUT_MS
@@ -30,7 +32,7 @@ from pos_app.testing.screen import PAYMENT_TIMEOUT_MS, UI_TIMEOUT_MS
 MANY = 5  # add(sku, qty) above this types the quantity into the cart instead of pressing Enter qty times
 
 
-class PosDriver(DeviceDriving, PaymentDriving):
+class PosDriver(DeviceDriving, PaymentDriving, CashOfficeDriving):
     """Drive the till window `window` with `qtbot`; `app` is the AppCore it runs on (optional).
 
     `reopen(app, window)` closes both and returns a new (app, window) pair on the same settings:

@@ -14,6 +14,7 @@ import traceback
 from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from pos_app.cash_office import CountUnderWay, NoOpenShift, ShiftAlreadyOpen, ShiftNotFound, ShiftRefused
 from pos_app.errors import PaymentError, RefundRefused, UserFacingError
 from pos_app.payments.gateway import (
     AlreadyPaid, AmountTooLarge, AmountTooSmall, AuthenticationFailed, CardDeclined, CartChanged, EmptyCart,
@@ -42,6 +43,7 @@ HTTP_STATUS: dict[type[UserFacingError], int] = {
     IntentNotFound: 404,
     IdempotencyConflict: 409, PaymentInDoubt: 409, PaymentNotSucceeded: 409, PaymentMismatch: 409,
     NoPaymentInProgress: 409, CartChanged: 409, AlreadyPaid: 409, RefundRefused: 409,
+    ShiftRefused: 400, NoOpenShift: 409, ShiftAlreadyOpen: 409, CountUnderWay: 409, ShiftNotFound: 404,
 }
 
 

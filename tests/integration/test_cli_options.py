@@ -3,6 +3,8 @@ the report's default day, the orders period, quiet logs, help text, bad values r
 
 from __future__ import annotations
 
+import argparse
+
 import os
 import subprocess
 import sys
@@ -97,10 +99,12 @@ def test_en_us_with_a_hyphen_works_for_the_report(sold):
 
 
 def test_every_argument_has_help_text():
-    parser = _parser()
-    subparsers = next(a for a in parser._actions if a.dest == "command").choices
-    for name, p in {"pos-app": parser, **subparsers}.items():
+    parsers = {"pos-app": _parser()}
+    while parsers:  # every parser, sub-commands' sub-commands too (pos-app shift open)
+        name, p = parsers.popitem()
         for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.update({f"{name} {sub}": subparser for sub, subparser in action.choices.items()})
             if action.dest in ("help", "command"):
                 continue
             assert action.help, f"{name}: {'/'.join(action.option_strings) or action.dest} has no help text"

@@ -1,0 +1,240 @@
+"""ShiftService: open a shift with a float, paid in / paid out / drops, the X report, and the blind close (Z).
+
+The close is a blind count: `start_count()` hands out a BlindCount that knows the shift but no
+expected amount, and while a count is under way the X report is refused, so the cashier types what
+is in the drawer before the till has said what should be there. `BlindCount.close(counted)` works
+out the Z in the same transaction that closes the shift and stores it (shifts.report); the schema
+refuses any change to a closed shift. The drawer opens (and the opening is recorded) for the float,
+every paid in / paid out / drop and the count, after the cash row has committed, so a slow printer
+never holds the database.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import unicodedata
+from dataclasses import replace
+
+from pos_app.cash_office.report import X, Z, ShiftActivity, ShiftReport, build_shift_report
+from pos_app.devices import CashDrawer
+from pos_app.domain.cash import CashKind, CashMovement
+from pos_app.domain.money import Money, MoneyError
+from pos_app.errors import UserFacingError
+from pos_app.store import Store
+from pos_app.store.cash_office import CashRecord, DrawerReason, Shift
+
+MAX_REASON = 200  # characters: a line on the report, not an essay
+FAR_FUTURE = 2 ** 62
+
+
+class ShiftRefused(UserFacingError):
+    """A cash-office step that can't be taken as asked (a bad amount or reason); nothing changed."""
+
+
+class NoOpenShift(ShiftRefused):
+    """The till has no open shift: open one (with its float) first."""
+
+
+class ShiftAlreadyOpen(ShiftRefused):
+    """The till already has an open shift: close it before opening another."""
+
+
+class CountUnderWay(ShiftRefused):
+    """A blind count is under way: the expected cash stays hidden until it is given."""
+
+
+class ShiftNotFound(ShiftRefused):
+    """No shift with that number on this till."""
+
+
+class ShiftService:
+    """The cash office of one till (`terminal_id`), selling in `currency`."""
+
+    def __init__(self, store: Store, drawer: CashDrawer, terminal_id: str, currency: str) -> None:
+        self._store = store
+        self._drawer = drawer
+        self.terminal_id = terminal_id
+        self.currency = currency
+        self._lock = threading.Lock()
+        self._counting: int | None = None  # the shift whose blind count is under way
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def current(self) -> Shift | None:
+        """The till's open shift, if any."""
+        return self._store.shifts.current(self.terminal_id)
+
+    def require_open(self) -> Shift:
+        """The open shift; NoOpenShift if there is none (a till sells only within an open shift)."""
+        shift = self.current()
+        if shift is None:
+            raise NoOpenShift("no shift is open on this till: open one with its float first")
+        return shift
+
+    def all(self) -> list[Shift]:
+        return self._store.shifts.all(self.terminal_id)
+
+    @property
+    def counting(self) -> bool:
+        """A blind count is under way."""
+        return self._counting is not None
+
+    # -- the shift's steps ---------------------------------------------------------------------
+
+    def open(self, float_amount: Money) -> Shift:
+        """Open a shift with the float counted into the drawer (0 allowed); ShiftAlreadyOpen if one is."""
+        amount = self._amount(float_amount, "the float", allow_zero=True)
+        with self._store.unit_of_work() as work:
+            already = work.shifts.current(self.terminal_id)
+            if already is not None:
+                raise ShiftAlreadyOpen(f"shift {already.number} is already open on {self.terminal_id}: "
+                                       "close it first")
+            shift = work.shifts.open(self.terminal_id, amount, self.currency)
+        self._drawer.open(DrawerReason.FLOAT, shift_id=shift.id)
+        return shift
+
+    def paid_in(self, amount: Money, reason: str) -> CashRecord:
+        """Cash put into the drawer (e.g. more change from the safe), with its reason."""
+        return self._move(CashKind.PAID_IN, amount, _reason(reason, required=True), DrawerReason.PAID_IN)
+
+    def paid_out(self, amount: Money, reason: str) -> CashRecord:
+        """Cash taken out for an expense (e.g. the window cleaner), with its reason."""
+        return self._move(CashKind.PAID_OUT, amount, _reason(reason, required=True), DrawerReason.PAID_OUT)
+
+    def drop(self, amount: Money, reason: str = "") -> CashRecord:
+        """Cash taken from the drawer to the safe during the shift."""
+        return self._move(CashKind.DROP, amount, _reason(reason, required=False), DrawerReason.DROP)
+
+    def _move(self, kind: CashKind, amount: Money, reason: str, opening: DrawerReason) -> CashRecord:
+        movement = CashMovement(kind, self._amount(amount, f"the {kind.replace('_', ' ')}"))
+        with self._store.unit_of_work() as work:
+            shift = self._open_shift(work.shifts.current(self.terminal_id))
+            record = work.cash.record(shift.id, movement, self.currency, reason=reason)
+        self._drawer.open(opening, shift_id=shift.id)
+        return record
+
+    # -- reports -------------------------------------------------------------------------------
+
+    def x_report(self) -> ShiftReport:
+        """The open shift's figures so far (nothing closes); refused while a blind count is under way."""
+        if self.counting:
+            raise CountUnderWay("a blind count is under way: give the count first, the report follows it")
+        return build_shift_report(self._activity(self.require_open()), kind=X)
+
+    def report(self, number: int) -> ShiftReport:
+        """Shift `number`'s report: its Z if it closed, else an X (refused during a blind count)."""
+        shift = self._store.shifts.by_number(self.terminal_id, number)
+        if shift is None:
+            raise ShiftNotFound(f"{self.terminal_id} has no shift {number}")
+        if shift.open:
+            return self.x_report()
+        return stored_z(shift)
+
+    def last_closed(self) -> ShiftReport | None:
+        closed = [s for s in self.all() if not s.open]
+        return stored_z(closed[-1]) if closed else None
+
+    # -- the close -----------------------------------------------------------------------------
+
+    def start_count(self) -> BlindCount:
+        """Begin the blind count of the open shift: the drawer opens, the expected cash stays hidden."""
+        with self._lock:
+            if self._counting is not None:
+                raise CountUnderWay("a blind count is already under way")
+            shift = self.require_open()
+            self._counting = shift.id
+        self._drawer.open(DrawerReason.COUNT, shift_id=shift.id)
+        return BlindCount(self, shift)
+
+    def close(self, counted: Money) -> ShiftReport:
+        """Count and close at once (the count is given up front, so it is blind): the Z."""
+        return self.start_count().close(counted)
+
+    def _close(self, shift: Shift, counted: Money) -> ShiftReport:
+        amount = self._amount(counted, "the counted cash", allow_zero=True)
+        closed_at = int(time.time())
+        with self._store.unit_of_work() as work:
+            current = work.shifts.current(self.terminal_id)
+            if current is None or current.id != shift.id:
+                raise NoOpenShift(f"shift {shift.number} is no longer open")
+            report = build_shift_report(self._activity(current), kind=Z, counted_cash=amount, closed_at=closed_at)
+            closed = work.shifts.close(shift.id, amount, report.to_json())
+        return replace(report, closed_at=closed.closed_at)
+
+    def _end_count(self, shift_id: int) -> None:
+        with self._lock:
+            if self._counting == shift_id:
+                self._counting = None
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _open_shift(self, shift: Shift | None) -> Shift:
+        if shift is None:
+            raise NoOpenShift("no shift is open on this till: open one with its float first")
+        return shift
+
+    def _amount(self, money: Money, what: str, *, allow_zero: bool = False) -> int:
+        if not isinstance(money, Money):
+            raise TypeError(f"{what} is Money, not {type(money).__name__}")
+        if money.currency != self.currency:
+            raise MoneyError(f"{what} is in {money.currency.upper()}; this till counts {self.currency.upper()}")
+        if money.amount < 0 or (money.amount == 0 and not allow_zero):
+            raise ShiftRefused(f"{what} must be {'zero or more' if allow_zero else 'more than zero'}, "
+                               f"not {money}")
+        return money.amount
+
+    def _activity(self, shift: Shift) -> ShiftActivity:
+        """The shift's rows. Inside a unit of work these reads are its transaction's (a consistent Z)."""
+        previous = self._store.shifts.by_number(self.terminal_id, shift.number - 1) if shift.number > 1 else None
+        before = stored_z(previous) if previous is not None and not previous.open else None
+        after_order = before.last_order_id if before else 0
+        after_refund = before.last_refund_id if before else 0
+        orders = [(o.id, o.total) for o in self._store.orders.between(shift.opened_at, FAR_FUTURE)
+                  if o.id is not None and o.id > after_order]
+        refunds = [(r.id, r.amount, r.status) for r in self._store.orders.refunds_between(shift.opened_at, FAR_FUTURE)
+                   if r.id > after_refund]
+        return ShiftActivity(shift, self._store.cash.for_shift(shift.id), orders, refunds, after_order, after_refund)
+
+
+class BlindCount:
+    """A count under way: it knows which shift, never what the drawer should hold."""
+
+    def __init__(self, service: ShiftService, shift: Shift) -> None:
+        self._service = service
+        self._shift = shift
+        self.shift_number = shift.number
+        self.currency = shift.currency
+
+    def close(self, counted: Money) -> ShiftReport:
+        """Close the shift with what was counted: the Z (expected, counted, over/short). A count
+        that is no amount (negative, another currency) is refused and the count goes on."""
+        self._service._amount(counted, "the counted cash", allow_zero=True)
+        try:
+            return self._service._close(self._shift, counted)
+        finally:
+            self._service._end_count(self._shift.id)
+
+    def cancel(self) -> None:
+        """Give up the count; the shift stays open."""
+        self._service._end_count(self._shift.id)
+
+
+def stored_z(shift: Shift) -> ShiftReport:
+    """The Z report a closed shift stored when it closed."""
+    if shift.report is None or shift.closed_at is None:
+        raise ShiftNotFound(f"shift {shift.number} has not closed: it has no Z report")
+    return replace(ShiftReport.from_json(shift.report), closed_at=shift.closed_at)
+
+
+def _reason(text: object, *, required: bool) -> str:
+    if not isinstance(text, str):
+        raise ShiftRefused("the reason must be text")
+    reason = " ".join(text.split())
+    if required and not reason:
+        raise ShiftRefused("give a reason (what the cash is for)")
+    if len(reason) > MAX_REASON:
+        raise ShiftRefused(f"the reason is {len(reason)} characters long: at most {MAX_REASON}")
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in reason):
+        raise ShiftRefused("the reason holds control characters")
+    return reason
