@@ -112,7 +112,7 @@ class AppCore:
 
         gateway, self._sandbox = start_gateway(self.settings)
         sandbox_url = self._sandbox.url if self._sandbox is not None else None
-        checkout = CheckoutService(local.store, gateway, self.settings)
+        checkout = CheckoutService(local.store, gateway, self.settings, local.drawer)
         endpoint = self._start_endpoint(local, checkout, sandbox_url)
         return PaymentsContext(gateway, checkout, ReviewDesk(local.store, gateway), gateway.publishable_key,
                                sandbox_url, endpoint)

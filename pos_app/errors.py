@@ -23,3 +23,12 @@ class RefundRefused(PaymentError):
     """A refund that can't be made (nothing left, more units than were sold, declined by the
     processor); nothing changed. One class, raised by the refund rule (domain), the store's
     reservation and the refund services alike."""
+
+
+class NoOpenShift(UserFacingError):
+    """The till takes no tender (card or cash) outside an open shift."""
+
+    def __init__(self, terminal_id: str) -> None:
+        super().__init__(f"No shift is open on till {terminal_id}: open a shift first (with its counted "
+                         f"float), then take the payment.")
+        self.terminal_id = terminal_id

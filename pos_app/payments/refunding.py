@@ -101,7 +101,7 @@ class RefundService:
             else:
                 same = not record.lines and record.amount == amount
             try:
-                settled = self._settle_refund(record, order.payment_intent, order.number)
+                settled = self._settle_refund(record, _card_of(order), order.number)
             except RefundRefused:
                 if same:
                     raise
@@ -124,7 +124,7 @@ class RefundService:
             if amount <= 0:
                 raise RefundRefused(f"order {order.number} is already refunded in full")
         record = orders.begin_refund(order_id, amount, reason, detail)  # RefundRefused if too much
-        return self._settle_refund(record, order.payment_intent, order.number)
+        return self._settle_refund(record, _card_of(order), order.number)
 
     def _settle_refund(self, record: RefundRecord, payment_intent: str, order_number: str) -> RefundRecord:
         """Ask the processor for a reserved refund (same key on every try) and settle it."""
@@ -173,7 +173,7 @@ class RefundService:
                 if order is None:  # the refunds table references orders: cannot happen
                     continue
                 try:
-                    settled.append(self._settle_refund(record, order.payment_intent, order.number))
+                    settled.append(self._settle_refund(record, _card_of(order), order.number))
                 except PaymentError as exc:
                     settled.append(self._store.orders.refund(record.id))
                     log.warning("pending refund %s: %s", record.idempotency_key, exc.message)
@@ -220,6 +220,14 @@ def refund_now(gateway: PaymentGateway, refund_id: str) -> RefundResult | None:
     except PaymentError as exc:
         log.warning("could not follow refund %s: %s", refund_id, exc.message)
         return None
+
+
+def _card_of(order: Order) -> str:
+    """The PaymentIntent that paid the whole order (a sale paid by tenders has none: tender_refunds.py)."""
+    if order.payment_intent is None:
+        raise RefundRefused(f"order {order.number} was paid by several tenders or in cash: refund it to "
+                            f"its tenders")
+    return order.payment_intent
 
 
 def _merge(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:

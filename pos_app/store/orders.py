@@ -138,7 +138,7 @@ class OrderBook:
         Refused if it would take the order's refunds (succeeded + pending) above what was paid.
         """
         with self._db.transaction() as conn:
-            order = conn.execute("SELECT total, currency, number, payment_intent FROM orders WHERE id = ?",
+            order = conn.execute("SELECT total, currency, number, payment_intent, cart_uuid FROM orders WHERE id = ?",
                                  (order_id,)).fetchone()
             if order is None:
                 raise RefundRefused(f"no order {order_id}")
@@ -152,8 +152,9 @@ class OrderBook:
                                     f"{amount} is more than that")
             seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM refunds WHERE order_id = ?",
                                (order_id,)).fetchone()[0]
-            # Unique across tills and reinstalls on one Stripe account (order numbers are not).
-            key = f"refund-{order['payment_intent']}-{seq}"
+            # Unique across tills and reinstalls on one Stripe account (order numbers are not); a
+            # sale paid by tenders has no PaymentIntent of its own, its cart's UUID is as unique.
+            key = f"refund-{order['payment_intent'] or order['cart_uuid']}-{seq}"
             cursor = conn.execute(
                 "INSERT INTO refunds (order_id, seq, idempotency_key, amount, currency, reason, status, lines,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
