@@ -8,8 +8,9 @@ Reading state (cart(), total_text(), receipt_text(), ...) looks at what the widg
 screen holds less than a test wants (last_order()'s minor units, payment_intent_status()), the
 driver asks the window's own contexts (`local`, `payments`), never private attributes.
 
-PosDriver is three layers, one job each: TillScreen (screen.py: reading, waiting, clicking),
-PaymentDriving (paying.py: the payment dialog) and this module (the catalogue, the cart, restart).
+PosDriver is four layers, one job each: TillScreen (screen.py: reading, waiting, clicking),
+PaymentDriving (paying.py: the payment dialog), TenderDriving (tendering.py: cash, card parts,
+tenders) and this module (the catalogue, the cart, restart).
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from pos_app.qt.cart_model import CartColumn
 from pos_app.qt.catalogue_model import CatalogueColumn
-from pos_app.testing.paying import DECLINED, REQUIRES_ACTION, SUCCEEDED, PaymentDriving
+from pos_app.testing.paying import DECLINED, REQUIRES_ACTION, SUCCEEDED
 from pos_app.testing.screen import PAYMENT_TIMEOUT_MS, UI_TIMEOUT_MS
+from pos_app.testing.tendering import TenderDriving
 
 MANY = 5  # add(sku, qty) above this types the quantity into the cart instead of pressing Enter qty times
 
 
-class PosDriver(PaymentDriving):
+class PosDriver(TenderDriving):
     """Drive the till window `window` with `qtbot`; `app` is the AppCore it runs on (optional).
 
     `reopen(app, window)` closes both and returns a new (app, window) pair on the same settings:
