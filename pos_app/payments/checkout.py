@@ -63,7 +63,7 @@ class CheckoutService(Reconciliation, Tendering):
         self._current: PreparedPayment | None = None
         self.events = CheckoutEvents()
         self._emit = self.events.emit
-        self.refunds = RefundService(store, gateway, settings, self.events)
+        self.refunds = RefundService(store, gateway, settings, self.events, self._drawer)
         self._intents = RevisionIntents(store, gateway, settings)
 
     # -- the callers' entry points to the other jobs -----------------------------------------
@@ -73,9 +73,9 @@ class CheckoutService(Reconciliation, Tendering):
         return self.events.subscribe(callback)
 
     def refund(self, order_id: int, amount: int | None = None, reason: str | None = "requested_by_customer",
-               lines: list[tuple[str, int]] | None = None) -> RefundRecord:
-        """Refund an order (refunding.RefundService.refund)."""
-        return self.refunds.refund(order_id, amount, reason, lines)
+               lines: list[tuple[str, int]] | None = None, *, to_cash: bool = False) -> RefundRecord:
+        """Refund an order (refunding.RefundService.refund): to its card or tenders, or in cash."""
+        return self.refunds.refund(order_id, amount, reason, lines, to_cash=to_cash)
 
     def follow_refunds(self, order_id: int | None = None, *, recheck_succeeded: bool = False) -> list[RefundRecord]:
         return self.refunds.follow_refunds(order_id, recheck_succeeded=recheck_succeeded)

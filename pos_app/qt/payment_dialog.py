@@ -253,16 +253,18 @@ class PaymentDialog(QDialog):
         """Print the receipt through Qt's print dialog (a no-op before the sale is recorded)."""
         if self.order is None:
             return False
-        return printing.print_receipt(self.order, self.settings, self.settings.mode, self)
+        return printing.print_receipt(self.order, self.settings, self.settings.mode, self,
+                                      self.checkout.order_tenders(self.order))
 
     def save_receipt_pdf(self, path: str | None = None):
         """Save the receipt as PDF: to `path`, or where the cashier picks in a file dialog."""
         if self.order is None:
             return None
         settings, mode = self.settings, self.settings.mode
+        tenders = self.checkout.order_tenders(self.order)
         if path is not None:
-            return printing.save_pdf(printing.receipt_document(self.order, settings, mode), path)
-        return printing.save_receipt_pdf(self.order, settings, mode, self)
+            return printing.save_pdf(printing.receipt_document(self.order, settings, mode, tenders=tenders), path)
+        return printing.save_receipt_pdf(self.order, settings, mode, self, tenders)
 
     # -- closing -------------------------------------------------------------------------------
 

@@ -282,7 +282,8 @@ MIGRATIONS: list[str] = [
     # total; each is a row with its state (pending -> succeeded | failed | voided), what it
     # applied to the sale, the cash handed over and the change, the card part's ledger row, the
     # shift it was taken in, the priced cart it pays (the sale's snapshot, fixed by its first
-    # tender) and, once the tenders cover the total, the order. An order paid in
+    # tender) and, once the tenders cover the total, the order. A refund of a sale paid by tenders
+    # goes back to them: each refund row names the tender it went to (a card part, or the cash). An order paid in
     # cash has no PaymentIntent, so orders is rebuilt with payment_intent nullable (still
     # unique): SQLite can't drop a NOT NULL, so a new table is filled, the old one dropped and
     # the new one renamed (the runner holds foreign keys off meanwhile and checks them before
@@ -336,5 +337,6 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX tenders_order ON tenders (order_id);
     CREATE INDEX tenders_cart ON tenders (cart_id, status);
+    ALTER TABLE refunds ADD COLUMN tender_id INTEGER REFERENCES tenders (id);
     """,
 ]

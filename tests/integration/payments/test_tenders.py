@@ -7,7 +7,7 @@ import pytest
 from pos_app.config import Settings
 from pos_app.domain import Item, Money
 from pos_app.domain.cash import CashKind
-from pos_app.errors import NoOpenShift
+from pos_app.errors import NoOpenShift, RefundRefused
 from pos_app.payments.tendering import PartPaid, TenderRefused
 from pos_app.store import CartFrozen, DrawerReason
 from pos_app.web.errors import http_status_for
@@ -223,3 +223,41 @@ def test_killed_while_a_card_part_was_created_the_sale_resumes_with_the_same_int
     assert prepared.payment_intent == created["id"] and prepared.amount == 2500
     assert order.total == 3500 and len(sandbox_state.all("payment_intent")) == 1
     assert len(successful_charges(sandbox_state)) == 1 and movements(till) == [("sale", 1000)]
+
+
+# -- refunds go back to the tenders -------------------------------------------------------------
+
+
+def test_a_split_sale_is_refunded_to_its_card_part_first_then_its_cash(till, sandbox, sandbox_state):
+    fill(till, item1=1, item3=2)
+    till.checkout.take_cash(1000)
+    card, order = pay_part(till, sandbox)  # 25.00 by card
+    first = till.checkout.refund(order.id, 3000)
+    records = till.store.orders.refunds_for(order.id)
+    assert [(r.amount, r.status.value, r.tender_id is not None) for r in records] == [
+        (2500, "succeeded", True), (500, "succeeded", True)]
+    assert first.id == records[0].id
+    [stripe_refund] = sandbox_state.all("refund")
+    assert (stripe_refund["payment_intent"], stripe_refund["amount"]) == (card.payment_intent, 2500)
+    assert movements(till)[-1] == ("refund", 500) and openings(till)[-1] == "cash_refund"
+    till.checkout.refund(order.id)  # the rest: cash only now
+    assert till.store.orders.get(order.id).refunded == 3500 and movements(till)[-1] == ("refund", 500)
+    with pytest.raises(RefundRefused):
+        till.checkout.refund(order.id, 1)
+
+
+def test_a_manager_may_refund_a_card_sale_in_cash(till, sandbox, sandbox_state):
+    fill(till, item1=1)
+    _, order = pay_part(till, sandbox)  # wholly by card
+    record = till.checkout.refund(order.id, to_cash=True)
+    assert (record.amount, record.status.value, record.tender_id) == (500, "succeeded", None)
+    assert sandbox_state.all("refund") == []  # nothing back to the card
+    assert movements(till) == [("refund", 500)] and openings(till) == ["cash_refund"]
+
+
+def test_a_cash_sale_is_refunded_out_of_the_drawer(till):
+    fill(till, item1=2)
+    order = till.checkout.take_cash(2000).order
+    till.checkout.refund(order.id, 400)
+    assert movements(till) == [("sale", 2000), ("change", 1000), ("refund", 400)]
+    assert till.store.orders.get(order.id).refunded == 400
