@@ -261,3 +261,24 @@ def test_a_cash_sale_is_refunded_out_of_the_drawer(till):
     till.checkout.refund(order.id, 400)
     assert movements(till) == [("sale", 2000), ("change", 1000), ("refund", 400)]
     assert till.store.orders.get(order.id).refunded == 400
+
+
+def test_cash_is_refused_while_a_card_part_is_still_open_after_a_restart(till, make_till):
+    fill(till, item1=1, item3=2)
+    till.checkout.prepare_part(1500)  # the till stops with the card form open
+    again = make_till()  # the next start: no card form, the part still pending
+    with pytest.raises(TenderRefused, match="card part of this sale is still open"):
+        again.checkout.take_cash()
+    assert again.store.cash.for_shift(again.store.shifts.current("till-7").id) == []
+
+
+def test_a_whole_card_payment_landing_after_cash_paid_the_sale_goes_to_review(till, sandbox, sandbox_state):
+    fill(till, item1=1)
+    prepared = till.checkout.prepare()  # F12, then the card form closed
+    till.checkout.abandon()
+    assert confirm_as_browser(sandbox, prepared.client_secret, VISA)["status"] == "succeeded"  # paid anyway
+    taken = till.checkout.take_cash()  # the cashier took cash meanwhile
+    assert taken.order is not None
+    assert till.store.orders.count() == 1  # one sale, not two
+    review = till.store.reviews.by_intent(prepared.payment_intent)
+    assert review is not None and "paid by its tenders" in review.details
