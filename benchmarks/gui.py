@@ -126,6 +126,8 @@ class Till:
         self.data_dir = data_dir
         settings = Settings.load(environ={}, env_file=None).with_(data_dir=data_dir, seed_demo_catalogue=False)
         self.core = AppCore(settings).start()
+        from pos_app.testing.plugin import ensure_open_shift
+        ensure_open_shift(self.core.open().store, settings)  # a till sells only within an open shift
         self.window = build_main_window(self.core, reconcile=False)
         self.window.show()
         BOT.waitUntil(lambda: self.window.isVisible() and self.window.windowHandle().isExposed(), 10000)

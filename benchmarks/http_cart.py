@@ -52,7 +52,11 @@ def _start_core(data_dir: Path):
     from pos_app.core import AppCore
 
     settings = Settings.load(environ={}, env_file=None).with_(data_dir=data_dir, seed_demo_catalogue=False)
-    return AppCore(settings).start()
+    from pos_app.testing.plugin import ensure_open_shift
+
+    core = AppCore(settings).start()
+    ensure_open_shift(core.open().store, settings)  # a till sells only within an open shift
+    return core
 
 
 def run(data_dirs: tuple[Path, Path], lines: int, runs: int, warmup: int = 5, profile_to: Path | None = None,

@@ -114,10 +114,11 @@ class AppCore:
 
         gateway, self._sandbox = start_gateway(self.settings)
         sandbox_url = self._sandbox.url if self._sandbox is not None else None
-        checkout = CheckoutService(local.store, gateway, self.settings)
+        checkout = CheckoutService(local.store, gateway, self.settings, local.drawer)
         if self.settings.auto_print and local.printer is not None:
             from pos_app.devices.auto_print import ReceiptAutoPrint
-            auto_print = ReceiptAutoPrint(local.store.orders, local.printer, self.settings)
+            auto_print = ReceiptAutoPrint(local.store.orders, local.store.tenders, local.printer,
+                                          self.settings)
             checkout.events.subscribe(auto_print.on_checkout_event)
         endpoint = self._start_endpoint(local, checkout, sandbox_url)
         return PaymentsContext(gateway, checkout, ReviewDesk(local.store, gateway), gateway.publishable_key,

@@ -23,3 +23,13 @@ class RefundRefused(PaymentError):
     """A refund that can't be made (nothing left, more units than were sold, declined by the
     processor); nothing changed. One class, raised by the refund rule (domain), the store's
     reservation and the refund services alike."""
+
+
+class NoOpenShift(UserFacingError):
+    """The till has no open shift: it takes no tender (card or cash) and no cash-office step until
+    one is opened with its counted float. One class for the sale path and the cash office."""
+
+    def __init__(self, terminal_id: str, detail: str | None = None) -> None:
+        super().__init__(detail or f"No shift is open on till {terminal_id}: open a shift first (with its counted "
+                                   f"float), then take the payment.")
+        self.terminal_id = terminal_id

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from pos_app.config import Settings  # noqa: E402
 from pos_app.core import AppCore  # noqa: E402
 from pos_app.qt.app import build_main_window  # noqa: E402
+from pos_app.testing.plugin import ensure_open_shift  # noqa: E402
 
 CART = ["latte", "latte", "croissant", "5012345600017", "muffin-blue", "orange juice", "brownie"]
 
@@ -85,6 +86,7 @@ def main() -> int:
         settings = Settings.load(environ={}, env_file=None).with_(data_dir=Path(data_dir),
                                                                   shop_name="Corner Café")
         core = AppCore(settings).start()
+        ensure_open_shift(core.open().store, settings)  # a till sells only within an open shift
         window = build_main_window(core, reconcile=True)
         try:
             window.resize(1180, 720)

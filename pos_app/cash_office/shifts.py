@@ -20,7 +20,8 @@ from pos_app.cash_office.report import X, Z, ShiftActivity, ShiftReport, build_s
 from pos_app.devices import CashDrawer
 from pos_app.domain.cash import CashKind, CashMovement
 from pos_app.domain.money import Money, MoneyError
-from pos_app.errors import UserFacingError
+from pos_app.domain.statuses import RefundStatus
+from pos_app.errors import NoOpenShift, UserFacingError
 from pos_app.store import Store
 from pos_app.store.cash_office import CashRecord, DrawerReason, Shift
 
@@ -30,10 +31,6 @@ FAR_FUTURE = 2 ** 62
 
 class ShiftRefused(UserFacingError):
     """A cash-office step that can't be taken as asked (a bad amount or reason); nothing changed."""
-
-
-class NoOpenShift(ShiftRefused):
-    """The till has no open shift: open one (with its float) first."""
 
 
 class ShiftAlreadyOpen(ShiftRefused):
@@ -69,7 +66,7 @@ class ShiftService:
         """The open shift; NoOpenShift if there is none (a till sells only within an open shift)."""
         shift = self.current()
         if shift is None:
-            raise NoOpenShift("no shift is open on this till: open one with its float first")
+            raise NoOpenShift(self.terminal_id, "no shift is open on this till: open one with its float first")
         return shift
 
     def all(self) -> list[Shift]:
@@ -157,7 +154,7 @@ class ShiftService:
         with self._store.unit_of_work() as work:
             current = work.shifts.current(self.terminal_id)
             if current is None or current.id != shift.id:
-                raise NoOpenShift(f"shift {shift.number} is no longer open")
+                raise NoOpenShift(self.terminal_id, f"shift {shift.number} is no longer open")
             report = build_shift_report(self._activity(current), kind=Z, counted_cash=amount, closed_at=closed_at)
             closed = work.shifts.close(shift.id, amount, report.to_json())
         return replace(report, closed_at=closed.closed_at)
@@ -171,7 +168,7 @@ class ShiftService:
 
     def _open_shift(self, shift: Shift | None) -> Shift:
         if shift is None:
-            raise NoOpenShift("no shift is open on this till: open one with its float first")
+            raise NoOpenShift(self.terminal_id, "no shift is open on this till: open one with its float first")
         return shift
 
     def _amount(self, money: Money, what: str, *, allow_zero: bool = False) -> int:
@@ -192,8 +189,10 @@ class ShiftService:
         after_refund = before.last_refund_id if before else 0
         orders = [(o.id, o.total) for o in self._store.orders.between(shift.opened_at, FAR_FUTURE)
                   if o.id is not None and o.id > after_order]
+        # A refund out of the drawer (a cash tender's, or a card sale refunded in cash) is a cash movement:
+        # its refund row, done without the card processor (no refund id), is not a card refund too.
         refunds = [(r.id, r.amount, r.status) for r in self._store.orders.refunds_between(shift.opened_at, FAR_FUTURE)
-                   if r.id > after_refund]
+                   if r.id > after_refund and not (r.status == RefundStatus.SUCCEEDED and r.refund_id is None)]
         return ShiftActivity(shift, self._store.cash.for_shift(shift.id), orders, refunds, after_order, after_refund)
 
 

@@ -15,14 +15,16 @@ from pos_app.config import Settings
 from pos_app.devices.printer import ReceiptPrinter
 from pos_app.devices.receipt import receipt_for
 from pos_app.store.orders import OrderBook
+from pos_app.store.tenders import TenderBook
 
 #: at most this many new orders are looked at per event (a till records one sale at a time)
 BATCH = 20
 
 
 class ReceiptAutoPrint:
-    def __init__(self, orders: OrderBook, printer: ReceiptPrinter, settings: Settings) -> None:
+    def __init__(self, orders: OrderBook, tenders: TenderBook, printer: ReceiptPrinter, settings: Settings) -> None:
         self._orders = orders
+        self._tenders = tenders
         self._printer = printer
         self._settings = settings
         self._lock = threading.Lock()
@@ -38,4 +40,5 @@ class ReceiptAutoPrint:
             if new:
                 self._last_seen = max(o.id or 0 for o in new)
         for order in sorted(new, key=lambda o: o.id or 0):
-            self._printer.print_later(receipt_for(order, self._settings))
+            tenders = self._tenders.for_order(order.id) if order.id is not None else []
+            self._printer.print_later(receipt_for(order, self._settings, tenders=tenders))

@@ -8,13 +8,15 @@ them all (tenders_of() is the one place that reads them off the order).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from pos_app.config import TRAINING, Settings
 from pos_app.domain import Money, Order, format_money
 from pos_app.domain.order import card_brand_name
+from pos_app.domain.tenders import TenderKind
+from pos_app.store.tenders import Tender
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class Receipt:
     copy: bool = False  # a reprint
 
 
-def receipt_for(order: Order, settings: Settings, *, copy: bool = False) -> Receipt:
+def receipt_for(order: Order, settings: Settings, *, tenders: Sequence[Tender] = (), copy: bool = False) -> Receipt:
     """The receipt of a paid order as the shop prints it."""
     def money(amount: int) -> str:
         return printable(format_money(Money(amount, order.currency), settings.locale))
@@ -61,15 +63,31 @@ def receipt_for(order: Order, settings: Settings, *, copy: bool = False) -> Rece
         when=datetime.fromtimestamp(order.created_at).strftime("%Y-%m-%d %H:%M"), terminal_id=settings.terminal_id,
         lines=tuple(ReceiptLine(line.name, line.qty, money(line.unit_price), money(line.line_total))
                     for line in order.lines),
-        subtotal=money(order.subtotal), taxes=taxes, total=money(order.total), tenders=tenders_of(order, money),
+        subtotal=money(order.subtotal), taxes=taxes, total=money(order.total),
+        tenders=tenders_of(order, money, tenders), change=_change(tenders, money),
         training=settings.mode == TRAINING, copy=copy)
 
 
-def tenders_of(order: Order, money: Callable[[int], str]) -> tuple[ReceiptTender, ...]:
-    """The order's tenders as receipt lines: today one card tender, the whole total."""
-    brand = card_brand_name(order.card_brand)
-    label = f"{brand} **** {order.card_last4}" if order.card_last4 else brand
-    return (ReceiptTender(label, money(order.total), order.payment_intent),)
+def tenders_of(order: Order, money: Callable[[int], str], tenders: Sequence[Tender] = ()) -> tuple[ReceiptTender, ...]:
+    """The sale's tenders as receipt lines: each paid tender (cash as handed over, card parts with their
+    PaymentIntent), or, for a sale paid wholly by one card, that card for the whole total."""
+    paid = [t for t in tenders if t.paid]
+    if not paid:
+        return (ReceiptTender(_card_label(order.card_brand, order.card_last4), money(order.total),
+                              order.payment_intent or ""),)
+    return tuple(ReceiptTender("Cash", money(t.tendered or t.amount)) if t.kind == TenderKind.CASH
+                 else ReceiptTender(_card_label(t.card_brand, t.card_last4), money(t.amount), t.payment_intent or "")
+                 for t in paid)
+
+
+def _card_label(brand_code: str | None, last4: str | None) -> str:
+    brand = card_brand_name(brand_code)
+    return f"{brand} **** {last4}" if last4 else brand
+
+
+def _change(tenders: Sequence[Tender], money: Callable[[int], str]) -> str | None:
+    change = sum(t.change or 0 for t in tenders if t.paid and t.kind == TenderKind.CASH)
+    return money(change) if change else None
 
 
 def printable(text: str) -> str:

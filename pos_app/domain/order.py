@@ -27,7 +27,7 @@ class Order:
     subtotal: int
     tax: int
     total: int
-    payment_intent: str
+    payment_intent: str | None  # None when no single card paid it all (cash, or split: see its tenders)
     cart_uuid: str
     card_brand: str | None = None
     card_last4: str | None = None

@@ -25,10 +25,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from pos_app.config import Settings
+from pos_app.devices import CashDrawer
 from pos_app.domain.order import Order
 from pos_app.domain.statuses import PaymentStatus
 from pos_app.payments.gateway import (
@@ -39,8 +38,10 @@ from pos_app.payments.gateway import (
 )
 from pos_app.domain.currencies import maximum_charge, minimum_charge
 from pos_app.payments.events import CheckoutEvents, Listener
-from pos_app.payments.intents import RevisionIntents, mismatches
+from pos_app.payments.intents import RevisionIntents, mismatches, not_succeeded_text
 from pos_app.payments.reconcile import Reconciliation
+from pos_app.payments.prepared import PreparedPayment
+from pos_app.payments.tendering import PartPaid, Tendering
 from pos_app.payments.refunding import RefundService
 from pos_app.store import CartSnapshot, LedgerEntry, RefundRecord, Store
 from pos_app.store.db import now
@@ -48,32 +49,21 @@ from pos_app.store.reviews import ReviewReason
 
 log = logging.getLogger(__name__)
 
+__all__ = ["CheckoutService", "PreparedPayment"]
 
 
-@dataclass(frozen=True)
-class PreparedPayment:
-    payment_intent: str
-    client_secret: str = field(repr=False)
-    publishable_key: str
-    amount: int
-    currency: str
-    cart_uuid: str
-    lines: tuple[dict[str, Any], ...]  # {sku, name, qty, unit_price, line_total}
-    subtotal: int
-    tax: int
-    total: int
-
-
-class CheckoutService(Reconciliation):
-    def __init__(self, store: Store, gateway: PaymentGateway, settings: Settings) -> None:
+class CheckoutService(Reconciliation, Tendering):
+    def __init__(self, store: Store, gateway: PaymentGateway, settings: Settings,
+                 drawer: CashDrawer | None = None) -> None:
         self._store = store
+        self._drawer = drawer or CashDrawer(store.drawer)  # opened by cash tenders (tendering.py)
         self._gateway = gateway
         self._settings = settings
         self._lock = threading.RLock()
         self._current: PreparedPayment | None = None
         self.events = CheckoutEvents()
         self._emit = self.events.emit
-        self.refunds = RefundService(store, gateway, settings, self.events)
+        self.refunds = RefundService(store, gateway, settings, self.events, self._drawer)
         self._intents = RevisionIntents(store, gateway, settings)
 
     # -- the callers' entry points to the other jobs -----------------------------------------
@@ -83,9 +73,9 @@ class CheckoutService(Reconciliation):
         return self.events.subscribe(callback)
 
     def refund(self, order_id: int, amount: int | None = None, reason: str | None = "requested_by_customer",
-               lines: list[tuple[str, int]] | None = None) -> RefundRecord:
-        """Refund an order (refunding.RefundService.refund)."""
-        return self.refunds.refund(order_id, amount, reason, lines)
+               lines: list[tuple[str, int]] | None = None, *, to_cash: bool = False) -> RefundRecord:
+        """Refund an order (refunding.RefundService.refund): to its card or tenders, or in cash."""
+        return self.refunds.refund(order_id, amount, reason, lines, to_cash=to_cash)
 
     def follow_refunds(self, order_id: int | None = None, *, recheck_succeeded: bool = False) -> list[RefundRecord]:
         return self.refunds.follow_refunds(order_id, recheck_succeeded=recheck_succeeded)
@@ -109,9 +99,12 @@ class CheckoutService(Reconciliation):
         """The PaymentIntent for the active cart's revision: created once, reused afterwards.
 
         `snapshot`, when given, must still be the active cart's revision (else CartChanged).
-        The cart stays frozen until finalize or abandon.
+        The cart stays frozen until finalize or abandon. A sale already part paid (tenders.py)
+        charges what is left as a card part instead.
         """
         with self._lock:
+            if self._store.tenders.live_for_cart(self._store.carts.snapshot().cart_id):
+                return self.prepare_part()
             snap = self._freeze(snapshot)
             try:
                 prepared = self._prepare_frozen(snap)
@@ -124,7 +117,7 @@ class CheckoutService(Reconciliation):
                 # this revision. But a card form already showing for it (a reload asking again)
                 # keeps the cart frozen: the customer may be paying that very amount.
                 if self.current_payment() is None:
-                    self._store.carts.set_frozen(False)
+                    self._release_cart()
                 raise
             self._current = prepared
         self._emit("prepared")
@@ -132,6 +125,7 @@ class CheckoutService(Reconciliation):
 
     def _freeze(self, given: CartSnapshot | None) -> CartSnapshot:
         """Check the active cart and freeze it, atomically with respect to cart changes."""
+        self._open_shift()  # no tender outside an open shift (tendering.py)
         carts = self._store.carts
         with carts.lock:
             snap = carts.snapshot()
@@ -189,6 +183,10 @@ class CheckoutService(Reconciliation):
             self._drop_tampered(entry, intent, problems)
         if intent.status != entry.status:
             self._store.ledger.set_status(entry.id, intent.status)
+        return self._prepared(entry, intent)
+
+    def _prepared(self, entry: LedgerEntry, intent: Intent) -> PreparedPayment:
+        """What the card form shows for a ledger row and its open intent."""
         snapshot = entry.snapshot
         return PreparedPayment(
             payment_intent=intent.id, client_secret=intent.client_secret or "",
@@ -252,8 +250,9 @@ class CheckoutService(Reconciliation):
 
     # -- finalize ------------------------------------------------------------------------------
 
-    def finalize(self, payment_intent: str) -> Order:
-        """Record the sale of a succeeded intent (verified at the processor) and start a new cart.
+    def finalize(self, payment_intent: str) -> Order | PartPaid:
+        """Record the sale of a succeeded intent (verified at the processor) and start a new cart;
+        a card part of a split sale is recorded as paid (PartPaid) until the tenders cover it.
 
         Idempotent: a second call returns the same order.
         """
@@ -261,19 +260,21 @@ class CheckoutService(Reconciliation):
             entry = self._store.ledger.by_intent(payment_intent)
             if entry is None:
                 raise NoPaymentInProgress(f"{payment_intent} is not a payment of this till")
+            if self._part_of(entry) is not None:
+                return self.finalize_part(entry)
             existing = self._store.orders.by_intent(payment_intent)
             if existing is not None:
                 return existing
             intent = self._gateway.retrieve_intent(payment_intent)
             if intent.status != PaymentStatus.SUCCEEDED:
-                raise PaymentNotSucceeded(_not_succeeded_text(intent), status=intent.status)
+                raise PaymentNotSucceeded(not_succeeded_text(intent), status=intent.status)
             order = self._record_sale(entry, intent)
             if order is None:
                 if self._current is not None and self._current.payment_intent == payment_intent:
                     self._current = None
                 carts = self._store.carts
                 if carts.snapshot().cart_id == entry.cart_id:
-                    carts.set_frozen(False)  # selling goes on; the cart is still to be paid
+                    self._release_cart()  # selling goes on; the cart is still to be paid
                 review = self._store.reviews.by_intent(payment_intent)
                 details = review.details if review is not None else "see the review list"
         if order is None:
@@ -289,7 +290,14 @@ class CheckoutService(Reconciliation):
         """In ONE transaction: the order (from the ledger snapshot), the ledger row, a new cart.
 
         A paid intent that differs from the ledger, or that paid a voided cart, is no sale: it goes
-        to the review list instead (None is returned) and the till sells on."""
+        to the review list instead (None is returned) and the till sells on. A card part is the
+        tenders' to record (tendering.py); a whole charge paid after tenders recorded the sale is none."""
+        tenders = self._store.tenders.for_cart(entry.cart_id)
+        if any(t.payment_id == entry.id for t in tenders):
+            return self._record_part(entry, intent)
+        if any(t.order_id is not None for t in tenders):
+            self._to_review(entry, intent, ReviewReason.PAID_AFTER_VOID, "the sale was paid by its tenders already")
+            return None
         problems = mismatches(entry, intent, paid=True)
         if problems:
             self._to_review(entry, intent, ReviewReason.MISMATCH, "; ".join(problems))
@@ -344,7 +352,7 @@ class CheckoutService(Reconciliation):
                 log.warning("could not close %s after an earlier revision was paid: %s",
                             other.payment_intent or other.idempotency_key, exc.message)
         if self._current is None and snap.frozen:
-            self._store.carts.set_frozen(False)
+            self._release_cart()
 
     def _to_review(self, entry: LedgerEntry, intent: Intent, reason: ReviewReason, details: str) -> None:
         """Close the ledger row into the review list, in one transaction: nothing about it is lost."""
@@ -371,7 +379,8 @@ class CheckoutService(Reconciliation):
                 return None
             order = self._record_if_paid(snap)
             if order is None:
-                carts.set_frozen(False)
+                self._void_unpaid_parts(snap.cart_id)
+                self._release_cart()
         self._emit("finalized" if order is not None else "abandoned")
         return order
 
@@ -387,10 +396,3 @@ class CheckoutService(Reconciliation):
                 return self._record_sale(entry, intent)
         return None
 
-
-def _not_succeeded_text(intent: Intent) -> str:
-    if intent.status == PaymentStatus.REQUIRES_PAYMENT_METHOD and intent.last_error_message:
-        return f"The payment did not go through: {intent.last_error_message}"
-    if intent.status == PaymentStatus.CANCELED:
-        return "This payment was cancelled."
-    return f"The payment has not succeeded (status {intent.status})."

@@ -1,6 +1,7 @@
 """CheckoutEvents: the checkout's one event bus, called on the thread that made the change.
 
-Events: "prepared", "finalized", "abandoned", "in_doubt", "reconciled", "refunded", "review".
+Events: "prepared", "finalized", "abandoned", "in_doubt", "reconciled", "refunded", "review", and the
+tenders' "tendered" (a tender taken, the sale not complete yet) and "voided" (the tenders given back).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Literal, overload
 
 from pos_app.config import Settings
+from pos_app.domain.statuses import PaymentStatus
 from pos_app.payments.gateway import Intent, PaymentGateway
 from pos_app.store import CartSnapshot, ChargeSnapshot, LedgerEntry, Store
 from pos_app.store.db import now
@@ -109,3 +110,12 @@ def mismatches(entry: LedgerEntry, intent: Intent, *, paid: bool) -> list[str]:
     if intent.metadata.get("cart_uuid") != entry.cart_uuid:
         problems.append("it belongs to another cart")
     return problems
+
+
+def not_succeeded_text(intent: Intent) -> str:
+    """What the cashier reads about an intent finalize was asked to record but that has not succeeded."""
+    if intent.status == PaymentStatus.REQUIRES_PAYMENT_METHOD and intent.last_error_message:
+        return f"The payment did not go through: {intent.last_error_message}"
+    if intent.status == PaymentStatus.CANCELED:
+        return "This payment was cancelled."
+    return f"The payment has not succeeded (status {intent.status})."

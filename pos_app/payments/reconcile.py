@@ -58,6 +58,10 @@ class Reconciliation:
 
         def _close_stale(self, entry: LedgerEntry, intent: Intent | None = None) -> Order | None: ...
 
+        def _release_cart(self) -> None: ...
+
+        def _follow_parts(self) -> None: ...
+
     def reconcile(self) -> ReconcileReport:
         """Follow up every unfinished ledger row and pending refund (at start-up, or on demand).
 
@@ -82,6 +86,7 @@ class Reconciliation:
                     unreachable = exc
                     report.in_doubt |= entry.cart_id == active.cart_id
             if unreachable is None:
+                self._follow_parts()
                 report.refunds.extend(self.refunds.settle_pending())
             if unreachable is not None:
                 report.error = unreachable.message
@@ -90,7 +95,7 @@ class Reconciliation:
             if current.cart_id == active.cart_id:
                 carts.set_in_doubt(report.in_doubt)
             if self._current is None and carts.snapshot().frozen and not report.in_doubt:
-                carts.set_frozen(False)  # no card form is showing: nothing is in flight
+                self._release_cart()  # no card form is showing: only live tenders keep it frozen
         self._emit("in_doubt" if report.in_doubt else "reconciled")
         return report
 
@@ -111,8 +116,10 @@ class Reconciliation:
             order = self._record_sale(entry, intent)
             if order is not None:
                 report.finalized.append(order)
-            else:
+            elif self._store.reviews.by_intent(intent.id) is not None:
                 report.review.append(intent.id)
+            else:  # a card part paid, its sale not covered yet: resumable, what is paid shown
+                report.kept.append(intent.id)
         elif intent.status == PaymentStatus.CANCELED:
             ledger.set_status(entry.id, PaymentStatus.CANCELED)
             report.closed.append(intent.id)

@@ -18,6 +18,7 @@ import threading
 import time
 
 from pos_app.config import Settings
+from pos_app.devices import CashDrawer
 from pos_app.domain.order import Order
 from pos_app.domain.refunds import RefundedLine, left_to_refund, line_refund, refunds_taken
 from pos_app.domain.statuses import LIVE_REFUNDS, RefundStatus
@@ -26,6 +27,7 @@ from pos_app.payments.gateway import (
     AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict, InvalidPayment, PaymentError,
     PaymentGateway, RefundRefused, RefundResult,
 )
+from pos_app.payments.tender_refunds import TenderRefunds
 from pos_app.store import RefundRecord, Store
 
 log = logging.getLogger(__name__)
@@ -39,8 +41,10 @@ _SETTLED = {"succeeded": RefundStatus.SUCCEEDED, "failed": RefundStatus.FAILED, 
 
 
 class RefundService:
-    def __init__(self, store: Store, gateway: PaymentGateway, settings: Settings, events: CheckoutEvents) -> None:
+    def __init__(self, store: Store, gateway: PaymentGateway, settings: Settings, events: CheckoutEvents,
+                 drawer: CashDrawer | None = None) -> None:
         self._store = store
+        self._tenders = TenderRefunds(store, settings, drawer or CashDrawer(store.drawer), self._settle_refund)
         self._gateway = gateway
         self._settings = settings
         self._events = events
@@ -48,8 +52,11 @@ class RefundService:
         self._recent_refunds: dict[tuple[object, ...], tuple[float, RefundRecord]] = {}
 
     def refund(self, order_id: int, amount: int | None = None, reason: str | None = "requested_by_customer",
-               lines: list[tuple[str, int]] | None = None) -> RefundRecord:
+               lines: list[tuple[str, int]] | None = None, *, to_cash: bool = False) -> RefundRecord:
         """Refund an order: all that is left (amount None), an amount, or lines (sku, qty).
+
+        A sale paid by tenders is refunded to them (tender_refunds.py); `to_cash` pays it all out of
+        the drawer instead, a manager's choice for a card sale.
 
         Per-line amounts follow domain/refunds.py. The refund is reserved in the store first
         (key "refund-<order number>-<seq>"), so a retry after a lost answer reuses the same key
@@ -63,7 +70,7 @@ class RefundService:
             raise InvalidPayment(f"refund reason must be one of {', '.join(sorted(REFUND_REASONS))}")
         if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
             raise TypeError("refund amounts are integers in minor units")
-        request = (order_id, amount, tuple(sorted(lines or ())), reason)
+        request = (order_id, amount, tuple(sorted(lines or ())), reason, to_cash)
         with self._lock:
             moment = time.monotonic()
             self._recent_refunds = {k: v for k, v in self._recent_refunds.items()
@@ -80,7 +87,7 @@ class RefundService:
                 raise RefundRefused(f"there is no order {order_id}")
             record = self._retry_pending_refunds(order_id, order, amount, lines)
             if record is None:  # the order again: settling pending refunds may have changed it
-                record = self._new_refund(order_id, orders.get(order_id) or order, amount, reason, lines)
+                record = self._new_refund(order_id, orders.get(order_id) or order, amount, reason, lines, to_cash)
             self._recent_refunds[request] = (time.monotonic(), record)
         self._events.emit("refunded")
         return record
@@ -101,7 +108,7 @@ class RefundService:
             else:
                 same = not record.lines and record.amount == amount
             try:
-                settled = self._settle_refund(record, order.payment_intent, order.number)
+                settled = self._settle_refund(record, self._card_of(record, order), order.number)
             except RefundRefused:
                 if same:
                     raise
@@ -111,7 +118,7 @@ class RefundService:
         return None
 
     def _new_refund(self, order_id: int, order: Order, amount: int | None, reason: str | None,
-                    lines: list[tuple[str, int]] | None) -> RefundRecord:
+                    lines: list[tuple[str, int]] | None, to_cash: bool = False) -> RefundRecord:
         orders = self._store.orders
         detail: list[RefundedLine] = []
         if lines:
@@ -123,8 +130,10 @@ class RefundService:
             amount = left_to_refund(order, orders.refunds_for(order_id))
             if amount <= 0:
                 raise RefundRefused(f"order {order.number} is already refunded in full")
+        if to_cash or order.payment_intent is None:  # back to the sale's tenders, or out of the drawer
+            return self._tenders.refund(order, amount, reason, detail, to_cash=to_cash)
         record = orders.begin_refund(order_id, amount, reason, detail)  # RefundRefused if too much
-        return self._settle_refund(record, order.payment_intent, order.number)
+        return self._settle_refund(record, _card_of(order), order.number)
 
     def _settle_refund(self, record: RefundRecord, payment_intent: str, order_number: str) -> RefundRecord:
         """Ask the processor for a reserved refund (same key on every try) and settle it."""
@@ -163,6 +172,13 @@ class RefundService:
             raise RefundRefused(f"The refund was refused by the card processor ({result.status}).")
         return orders.refund(record.id)  # requires_action: left pending
 
+    def _card_of(self, record: RefundRecord, order: Order) -> str:
+        """The PaymentIntent a reserved refund goes back to: its card part's, or the whole order's."""
+        tender = self._store.tenders.get(record.tender_id) if record.tender_id is not None else None
+        if tender is not None and tender.payment_intent:
+            return tender.payment_intent
+        return _card_of(order)
+
     def settle_pending(self) -> list[RefundRecord]:
         """At reconcile: retry the refunds whose answer was lost, then follow Stripe's pending ones.
         A refund's trouble is logged and left for the next time; it never puts a cart in doubt."""
@@ -173,7 +189,7 @@ class RefundService:
                 if order is None:  # the refunds table references orders: cannot happen
                     continue
                 try:
-                    settled.append(self._settle_refund(record, order.payment_intent, order.number))
+                    settled.append(self._settle_refund(record, self._card_of(record, order), order.number))
                 except PaymentError as exc:
                     settled.append(self._store.orders.refund(record.id))
                     log.warning("pending refund %s: %s", record.idempotency_key, exc.message)
@@ -220,6 +236,14 @@ def refund_now(gateway: PaymentGateway, refund_id: str) -> RefundResult | None:
     except PaymentError as exc:
         log.warning("could not follow refund %s: %s", refund_id, exc.message)
         return None
+
+
+def _card_of(order: Order) -> str:
+    """The PaymentIntent that paid the whole order (a sale paid by tenders has none: tender_refunds.py)."""
+    if order.payment_intent is None:
+        raise RefundRefused(f"order {order.number} was paid by several tenders or in cash: refund it to "
+                            f"its tenders")
+    return order.payment_intent
 
 
 def _merge(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -131,12 +131,15 @@ class ChargeController(QObject):
 
     # -- one sale ------------------------------------------------------------------------------
 
-    def charge(self) -> bool:
-        """Prepare the PaymentIntent on the worker (payment_prepared or prepare_failed follows)."""
+    def charge(self, amount: int | None = None) -> bool:
+        """Prepare the PaymentIntent on the worker (payment_prepared or prepare_failed follows): the
+        sale's (what is left of it), or a card part of `amount`."""
         if not self.can_charge():
             return False
         self._go(S.PREPARING)
-        self._runner.submit("prepare", self._checkout.prepare, self._on_runner_prepared, self._on_runner_prepare_failed)
+        checkout = self._checkout
+        prepare = checkout.prepare if amount is None else (lambda: checkout.prepare_part(amount))
+        self._runner.submit("prepare", prepare, self._on_runner_prepared, self._on_runner_prepare_failed)
         return True
 
     def _on_runner_prepared(self, prepared) -> None:
@@ -162,6 +165,7 @@ class ChargeController(QObject):
         dialog.page_state_changed.connect(self.page_state)
         dialog.recording_started.connect(self.recording)
         dialog.sale_completed.connect(self.recorded)
+        dialog.part_completed.connect(self.recorded)  # a card part is recorded too; the rest is due
         dialog.finalize_failed.connect(self.record_failed)
         dialog.finished.connect(lambda _result: self.card_form_closed(dialog.needs_abandon()))
 

@@ -205,7 +205,8 @@ class HistoryWindow(QWidget):
             self.details.setHtml("<p style='color:#6b7280'>No order selected.</p>")
         else:
             refunds = self.local.store.orders.refunds_for(order.id)
-            self.details.setHtml(receipt_html(order, self.settings, self.mode)
+            tenders = self.local.store.tenders.for_order(order.id)
+            self.details.setHtml(receipt_html(order, self.settings, self.mode, tenders)
                                  + refunds_html(order, refunds, self.settings.locale))
             self._follow_refunds(order, refunds)
         self._update_actions(order)
@@ -244,7 +245,8 @@ class HistoryWindow(QWidget):
         if order is None:
             raise UserFacingError("Choose an order first.")
         refunds = self.local.store.orders.refunds_for(order.id)
-        return receipt_document(order, self.settings, self.mode, refunds=refunds, copy=True)
+        return receipt_document(order, self.settings, self.mode, refunds=refunds, copy=True,
+                                tenders=self.local.store.tenders.for_order(order.id))
 
     def reprint(self) -> None:
         if self.current_order is None:

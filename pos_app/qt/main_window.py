@@ -1,16 +1,13 @@
-"""The till window: catalogue search (and barcode scanner input), cart, totals and Charge.
+"""The till window: catalogue search (and barcode scanner input), cart, totals, Charge and Cash.
 
 Keyboard first: focus starts in the search field; typing filters, Enter adds the highlighted
 item (or the item of a scanned barcode), Down moves into the list; F4 goes to the cart where
-+ / - change the quantity and Delete removes a line; F12 or Ctrl+Enter charges.
-
-The window renders state and sends intents: cart changes go to CartService (quick local SQLite
-commits, fine on the GUI thread); the charge lifecycle is the ChargeController's, whose checkout
-calls run on the window's TaskRunner; core events arrive through ListenerRelays. Its parts:
-CataloguePane (with ScannerInput), TillKeys, TillStatusBar (with HealthMonitor), TillDevices.
-
-Built over the LocalContext, catalogue and cart work at once; Charge waits ("starting payments…")
-until the window is handed the PaymentsContext (services_started(payments)).
++ / - change the quantity and Delete removes a line; F12 or Ctrl+Enter charges (what is left
+of a part-paid sale), F11 takes cash. The window renders state and sends intents: cart changes
+go to CartService (quick local SQLite commits, fine on the GUI thread); the charge lifecycle is
+the ChargeController's (checkout calls on the window's TaskRunner); core events come through
+ListenerRelays. Parts: CataloguePane, TillKeys, TillStatusBar, TenderControls, TillDevices. Over the
+LocalContext catalogue and cart work at once; Charge waits for the PaymentsContext (services_started).
 """
 
 from __future__ import annotations
@@ -37,6 +34,7 @@ from pos_app.qt.shortcuts import REPORT_KEYS, add_shortcuts, pass_shortcuts_thro
 from pos_app.qt.status_bar import STARTING_PAYMENTS, TillStatusBar
 from pos_app.qt.style import TILL_STYLE, show_kind, show_mode_badge
 from pos_app.qt.tables import setup_fixed_columns
+from pos_app.qt.tender_controls import TenderControls
 from pos_app.qt.till_devices import TillDevices
 from pos_app.qt.till_keys import TillKeys
 from pos_app.qt.workers import TaskRunner
@@ -79,6 +77,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_models()
         self._build_shortcuts()
+        self.tenders = TenderControls(self)  # Cash (F11), what is paid and still due, Void payments
         self._connect_charging()
         self._show_snapshot()
         if payments is not None:
@@ -282,6 +281,7 @@ class MainWindow(QMainWindow):
                                       else f"Card payments: {STARTING_PAYMENTS}\n{self._charge_tip}")
         snapshot = self.cart_model.snapshot
         self.clear_button.setEnabled(not snapshot.empty and not snapshot.frozen and not snapshot.in_doubt)
+        self.tenders.update()
 
     def _on_charging_state_changed(self, _state) -> None:
         self.doubt_retry.setEnabled(not self.charging.reconciling)
@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
                 self.show_info("Payments are still starting: Charge is available in a moment.")
             return
         self.show_info("Preparing the card payment…")
-        self.charging.charge()
+        self.tenders.charge()  # the sale, what is left of it, or the card part typed beside Charge
 
     def _on_charging_payment_prepared(self, prepared) -> None:
         self.clear_message()

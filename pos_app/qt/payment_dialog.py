@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QStackedWidget, QVBo
 from pos_app.config import TRAINING
 from pos_app.domain import Money, format_money
 from pos_app.errors import UserFacingError
+from pos_app.payments.tendering import PartPaid
 from pos_app.qt import printing
 from pos_app.qt.bridge import PaymentBridge
 from pos_app.qt.checkout_page import CheckoutPage
@@ -61,6 +62,7 @@ STATE_TEXT = {
 
 class PaymentDialog(QDialog):
     sale_completed = Signal(object)  # Order, once finalize() recorded it
+    part_completed = Signal(object)  # PartPaid: a card part of a split sale went through, the rest is due
     finalize_failed = Signal(str)  # the page said paid but the app could not confirm it (text safe to show)
     page_state_changed = Signal(str)
     recording_started = Signal()  # the page reported the payment: finalize() now runs on the worker
@@ -76,6 +78,7 @@ class PaymentDialog(QDialog):
         self.prepared = prepared
         self.queue = queue
         self.order = None
+        self.part_paid: PartPaid | None = None  # once a card part of a split sale is recorded
         self.last_decline: tuple[str, str] | None = None
         self._success_reported = False
         self._finalizing = False
@@ -155,7 +158,7 @@ class PaymentDialog(QDialog):
 
     def needs_abandon(self) -> bool:
         """After closing: True when no payment went through (the window then releases the cart)."""
-        return not self._success_reported and self.order is None
+        return not self._success_reported and self.order is None and self.part_paid is None
 
     def _set_status(self, text: str, kind: str = "info") -> None:
         show_kind(self.status_label, text, kind)
@@ -204,10 +207,13 @@ class PaymentDialog(QDialog):
 
     # -- finalize results ----------------------------------------------------------------------
 
-    def _on_finalize_succeeded(self, order) -> None:
+    def _on_finalize_succeeded(self, outcome) -> None:
         self._finalizing = False
-        self.order = order
-        self.receipt_view.show_order(order, self.settings, self.settings.mode)
+        if isinstance(outcome, PartPaid):
+            self._show_part_paid(outcome)
+            return
+        order = self.order = outcome
+        self.receipt_view.show_order(order, self.settings, self.settings.mode, self.checkout.order_tenders(order))
         self.stack.setCurrentWidget(self.receipt_view)
         self.cancel_button.hide()
         self.print_button.show()
@@ -218,6 +224,17 @@ class PaymentDialog(QDialog):
         card = f"{card_brand_name(order.card_brand)} •••• {order.card_last4 or '????'}"
         self._set_status(f"Paid with {card}. Receipt {order.number}.")
         self.sale_completed.emit(order)
+
+    def _show_part_paid(self, part: PartPaid) -> None:
+        """A card part went through: say so and what is still due; Done goes back to the till."""
+        self.part_paid = part
+        self.cancel_button.hide()
+        self.done_button.show()
+        self.done_button.setDefault(True)
+        self.done_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        due = format_money(Money(part.remaining, self.prepared.currency), self.settings.locale)
+        self._set_status(f"Card part paid. Still due: {due}. Done, then take the rest.")
+        self.part_completed.emit(part)
 
     def _on_finalize_failed(self, exc: BaseException) -> None:
         self._finalizing = False
@@ -236,21 +253,23 @@ class PaymentDialog(QDialog):
         """Print the receipt through Qt's print dialog (a no-op before the sale is recorded)."""
         if self.order is None:
             return False
-        return printing.print_receipt(self.order, self.settings, self.settings.mode, self)
+        return printing.print_receipt(self.order, self.settings, self.settings.mode, self,
+                                      self.checkout.order_tenders(self.order))
 
     def save_receipt_pdf(self, path: str | None = None):
         """Save the receipt as PDF: to `path`, or where the cashier picks in a file dialog."""
         if self.order is None:
             return None
         settings, mode = self.settings, self.settings.mode
+        tenders = self.checkout.order_tenders(self.order)
         if path is not None:
-            return printing.save_pdf(printing.receipt_document(self.order, settings, mode), path)
-        return printing.save_receipt_pdf(self.order, settings, mode, self)
+            return printing.save_pdf(printing.receipt_document(self.order, settings, mode, tenders=tenders), path)
+        return printing.save_receipt_pdf(self.order, settings, mode, self, tenders)
 
     # -- closing -------------------------------------------------------------------------------
 
     def _on_escape(self) -> None:
-        if self.order is not None:
+        if self.order is not None or self.part_paid is not None:
             self.accept()
         else:
             self.reject()

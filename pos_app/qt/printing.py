@@ -27,7 +27,7 @@ from pos_app.config import TRAINING, Settings
 from pos_app.domain import Money, Order, format_money
 from pos_app.errors import UserFacingError
 from pos_app.qt.receipt import receipt_html
-from pos_app.store import RefundRecord
+from pos_app.store import RefundRecord, Tender
 
 log = logging.getLogger(__name__)
 
@@ -88,13 +88,14 @@ def refunds_html(order: Order, refunds: Sequence[RefundRecord], locale: str = "e
 
 
 def receipt_document(order: Order, settings: Settings, mode: str, *, refunds: Sequence[RefundRecord] = (),
-                     copy: bool = False) -> QTextDocument:
-    """The receipt as a document to print or save; `copy` marks a reprint, `refunds` are listed."""
+                     copy: bool = False, tenders: Sequence[Tender] = ()) -> QTextDocument:
+    """The receipt as a document to print or save; `copy` marks a reprint, `refunds` and the
+    `tenders` of a sale paid by them are listed."""
     banner = ""
     if copy:
         banner = (f"<p align='center'><b>COPY</b> · reprinted "
                   f"{escape(datetime.now().strftime('%Y-%m-%d %H:%M'))}</p>")
-    html = banner + receipt_html(order, settings, mode) + refunds_html(order, refunds, settings.locale)
+    html = banner + receipt_html(order, settings, mode, tenders) + refunds_html(order, refunds, settings.locale)
     return _document(html, f"Receipt {order.number}", mode)
 
 
@@ -242,15 +243,17 @@ def print_document(document: QTextDocument, parent: QWidget | None = None) -> bo
 # -- the receipt of a sale just made --------------------------------------------------------------
 
 
-def print_receipt(order: Order, settings: Settings, mode: str, parent: QWidget | None = None) -> bool:
+def print_receipt(order: Order, settings: Settings, mode: str, parent: QWidget | None = None,
+                  tenders: Sequence[Tender] = ()) -> bool:
     """Print a receipt through the print dialog (for a Print button on the receipt after a sale)."""
-    return print_document(receipt_document(order, settings, mode), parent)
+    return print_document(receipt_document(order, settings, mode, tenders=tenders), parent)
 
 
-def save_receipt_pdf(order: Order, settings: Settings, mode: str, parent: QWidget | None = None) -> Path | None:
+def save_receipt_pdf(order: Order, settings: Settings, mode: str, parent: QWidget | None = None,
+                     tenders: Sequence[Tender] = ()) -> Path | None:
     """Ask where, then save a receipt as PDF; None if the cashier cancelled."""
     from PySide6.QtWidgets import QFileDialog
 
     path, _ = QFileDialog.getSaveFileName(parent, "Save receipt as PDF",
                                           str(Path.home() / f"receipt-{order.number}.pdf"), "PDF files (*.pdf)")
-    return save_pdf(receipt_document(order, settings, mode), path) if path else None
+    return save_pdf(receipt_document(order, settings, mode, tenders=tenders), path) if path else None

@@ -5,16 +5,20 @@ Qt's rich text understands a subset of HTML 4 and CSS; keep to tables, <b>, <sma
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
 from pos_app.config import TRAINING, Settings
 from pos_app.domain import Money, Order, format_money
 from pos_app.domain.order import card_brand_name
+from pos_app.domain.tenders import TenderKind
+from pos_app.store import Tender
 
 
-def receipt_html(order: Order, settings: Settings, mode: str) -> str:
-    """The receipt of a paid order: shop, lines, totals, amount charged, card and PaymentIntent id."""
+def receipt_html(order: Order, settings: Settings, mode: str, tenders: Sequence[Tender] = ()) -> str:
+    """The receipt of a paid order: shop, lines, totals, amount charged, and how it was paid: the card
+    and PaymentIntent id, or each tender (cash handed over and change, card parts) of a sale paid by them."""
     def money(amount: int) -> str:
         return escape(format_money(Money(amount, order.currency), settings.locale))
 
@@ -27,8 +31,7 @@ def receipt_html(order: Order, settings: Settings, mode: str) -> str:
         f"<tr><td colspan='2'>Tax {rate / 100:g}%</td><td align='right'>{money(tax)}</td></tr>"
         for rate, tax in order.tax_by_rate) or (
         f"<tr><td colspan='2'>Tax</td><td align='right'>{money(order.tax)}</td></tr>")
-    brand = card_brand_name(order.card_brand)
-    card = escape(f"{brand} •••• {order.card_last4}" if order.card_last4 else brand)
+    paid_by = _tenders_html(tenders, money) if tenders else _card_html(order)
     training = ("<p align='center' style='color:#b45309'><b>TRAINING — no real money was taken</b></p>"
                 if mode == TRAINING else "")
     address = "<br>".join(escape(part) for part in settings.shop_address.splitlines())
@@ -45,6 +48,35 @@ def receipt_html(order: Order, settings: Settings, mode: str) -> str:
 {tax_rows}
 <tr><td colspan='2'><b>Amount charged</b></td><td align='right'><b>{money(order.total)}</b></td></tr>
 </table>
-<p>Paid by {card}<br><small>Payment {escape(order.payment_intent)}</small></p>
+{paid_by}
 </div>
 """
+
+
+def _card_html(order: Order) -> str:
+    brand = card_brand_name(order.card_brand)
+    card = escape(f"{brand} •••• {order.card_last4}" if order.card_last4 else brand)
+    return f"<p>Paid by {card}<br><small>Payment {escape(order.payment_intent or '')}</small></p>"
+
+
+def _tenders_html(tenders: Sequence[Tender], money) -> str:
+    """One row per paid tender (the cash handed over and the change given; the card and its payment)."""
+    rows = []
+    for tender in tenders:
+        if not tender.paid:
+            continue
+        if tender.kind == TenderKind.CASH:
+            rows.append(f"<tr><td colspan='2'>Cash</td><td align='right'>{money(tender.tendered or 0)}</td></tr>")
+            if tender.change:
+                rows.append(f"<tr><td colspan='2'><b>Change</b></td><td align='right'><b>{money(tender.change)}"
+                            f"</b></td></tr>")
+            if tender.received != tender.amount:
+                rows.append(f"<tr><td colspan='2'><small>Cash rounding</small></td><td align='right'><small>"
+                            f"{money(tender.received - tender.amount)}</small></td></tr>")
+        else:
+            brand = card_brand_name(tender.card_brand)
+            card = f"{brand} •••• {tender.card_last4}" if tender.card_last4 else brand
+            rows.append(f"<tr><td colspan='2'>{escape(card)}<br><small>Payment "
+                        f"{escape(tender.payment_intent or '')}</small></td>"
+                        f"<td align='right'>{money(tender.amount)}</td></tr>")
+    return f"<p>Paid by</p><table width='100%' cellspacing='0' cellpadding='3'>{''.join(rows)}</table>"

@@ -47,7 +47,8 @@ class ReceiptPrinterAction(QObject):
         order = history.current_order
         if printer is None or order is None:
             return
-        receipt = receipt_for(order, history.settings, copy=True)
+        tenders = history.local.store.tenders.for_order(order.id) if order.id is not None else []
+        receipt = receipt_for(order, history.settings, tenders=tenders, copy=True)
         self.button.setEnabled(False)
         show_kind(history.status, f"Printing receipt {order.number}…", "info")
         history.queue.submit("receipt-printer", lambda: printer.print_receipt(receipt),

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHeaderView, QLabel, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QHeaderView, QLabel, QPushButton,
                                QRadioButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from pos_app.domain import Money, Order, format_money
@@ -68,6 +68,8 @@ class RefundDialog(QDialog):
         self.lines_radio: QRadioButton = child(form, QRadioButton, "linesRefundRadio")
         self.lines_table: QTableWidget = child(form, QTableWidget, "refundLines")
         self.reason: QComboBox = child(form, QComboBox, "refundReason")
+        # Any cashier may tick it until staff roles exist (issue 17), then it needs a manager's approval.
+        self.cash_check: QCheckBox = child(form, QCheckBox, "refundCashCheck")
         self.amount_label: QLabel = child(form, QLabel, "refundAmount")
         self.error_label: QLabel = child(form, QLabel, "refundError")
         self.confirm_button: QPushButton = child(form, QPushButton, "confirmRefundButton")
@@ -202,12 +204,13 @@ class RefundDialog(QDialog):
         self._set_busy(True)
         self.error_label.hide()
         self.amount_label.setText(f"Refunding {self._money(amount)}…")
-        order_id, reason = self.order.id, self.reason_code
+        order_id, reason, to_cash = self.order.id, self.reason_code, self.cash_check.isChecked()
         lines = None if self.full_radio.isChecked() else self.chosen_lines()
         refund = self._refund
-        log.info("refund of order %s asked: %s", self.order.number, "lines" if lines else "everything left")
+        log.info("refund of order %s asked: %s%s", self.order.number, "lines" if lines else "everything left",
+                 " in cash" if to_cash else "")
         self._queue.submit(f"refund {self.order.number}",
-                           lambda: refund(order_id, reason=reason, lines=lines),
+                           lambda: refund(order_id, reason=reason, lines=lines, to_cash=to_cash),
                            self._on_refund_succeeded, self._on_refund_failed)
 
     def _on_refund_succeeded(self, record: RefundRecord) -> None:

@@ -1,4 +1,4 @@
-"""Persistence in two SQLite files: the till's (active cart, payment ledger, orders, refunds) and its catalogue's."""
+"""Persistence in two SQLite files: the till's (cart, ledger, tenders, orders, refunds) and its catalogue's."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from pos_app.store.cash_office import CashBook, DrawerLog, DrawerReason, Shift, 
 from pos_app.store.ledger import ChargeSnapshot, LedgerEntry, PaymentLedger
 from pos_app.store.orders import OrderBook, RefundRecord
 from pos_app.store.reviews import ReviewItem, ReviewList
+from pos_app.store.tenders import Tender, TenderBook
 from pos_app.store.unit_of_work import CashOffice, UnitOfWork, unit_of_work
 
 __all__ = [
@@ -30,7 +31,7 @@ __all__ = [
     "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
     "ImportResult", "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
     "ReviewItem", "ReviewList",
-    "SCHEMA_VERSION", "Store", "UnitOfWork", "UnknownBarcode", "open_store",
+    "SCHEMA_VERSION", "Store", "Tender", "TenderBook", "UnitOfWork", "UnknownBarcode", "open_store",
 ]
 
 
@@ -48,11 +49,12 @@ class Store:
     shifts: ShiftBook
     cash: CashBook
     drawer: DrawerLog
+    tenders: TenderBook
 
     def unit_of_work(self) -> contextlib.AbstractContextManager[UnitOfWork]:
         """One transaction over orders, ledger, reviews, the cash office and the cart (store/unit_of_work.py)."""
         return unit_of_work(self.db, self.carts, self.orders, self.ledger, self.reviews,
-                            CashOffice(self.shifts, self.cash, self.drawer))
+                            CashOffice(self.shifts, self.cash, self.drawer), self.tenders)
 
     def close(self) -> None:
         self.catalogue.db.close()
@@ -94,4 +96,4 @@ def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = Fa
         from pos_app.store.demo import seed_demo_catalogue
         seed_demo_catalogue(catalogue)
     return Store(db, catalogue, CartService(CartRepository(db), catalogue, pricing), PaymentLedger(db),
-                 OrderBook(db), ReviewList(db), ShiftBook(db), CashBook(db), DrawerLog(db))
+                 OrderBook(db), ReviewList(db), ShiftBook(db), CashBook(db), DrawerLog(db), TenderBook(db))

@@ -90,9 +90,28 @@ class Database:
                                       f"one knows {known}): install the newer pos-app; nothing was changed")
             for number in range(version, known):
                 log.info("migrating database to schema %d", number + 1)
-                # executescript commits first; run each migration and its version bump atomically.
-                self.conn.executescript(f"BEGIN IMMEDIATE;\n{self.migrations[number]}\n"
-                                        f"PRAGMA user_version = {number + 1};\nCOMMIT;")
+                self._apply(number)
+
+    def _apply(self, number: int) -> None:
+        """Run one migration and its version bump atomically, foreign keys off meanwhile (SQLite's own
+        procedure for rebuilding a table others refer to) and checked before it commits."""
+        conn = self.conn
+        conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set before BEGIN
+        try:
+            # executescript commits a pending transaction first: the BEGIN is in the script.
+            conn.executescript(f"BEGIN IMMEDIATE;\n{self.migrations[number]}\n"
+                               f"PRAGMA user_version = {number + 1};")
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise DamagedDatabase(f"{self.path}: migration {number + 1} would break {len(broken)} "
+                                      f"reference(s) between tables; nothing was changed")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

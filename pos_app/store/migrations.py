@@ -278,4 +278,65 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER drawer_openings_append_only_d BEFORE DELETE ON drawer_openings
     BEGIN SELECT RAISE(ABORT, 'drawer openings are append-only'); END;
     """,
+    # 7: tenders. A sale is paid by one or more tenders (cash, card parts) until they cover its
+    # total; each is a row with its state (pending -> succeeded | failed | voided), what it
+    # applied to the sale, the cash handed over and the change, the card part's ledger row, the
+    # shift it was taken in, the priced cart it pays (the sale's snapshot, fixed by its first
+    # tender) and, once the tenders cover the total, the order. A refund of a sale paid by tenders
+    # goes back to them: each refund row names the tender it went to (a card part, or the cash). An order paid in
+    # cash has no PaymentIntent, so orders is rebuilt with payment_intent nullable (still
+    # unique): SQLite can't drop a NOT NULL, so a new table is filled, the old one dropped and
+    # the new one renamed (the runner holds foreign keys off meanwhile and checks them before
+    # it commits), and its index made again.
+    """
+    CREATE TABLE orders_rebuilt (
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        subtotal INTEGER NOT NULL,
+        tax INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        refunded INTEGER NOT NULL DEFAULT 0,
+        payment_intent TEXT UNIQUE,
+        cart_uuid TEXT NOT NULL,
+        card_brand TEXT,
+        card_last4 TEXT,
+        tax_by_rate TEXT NOT NULL DEFAULT '[]'
+    );
+    INSERT INTO orders_rebuilt (id, number, created_at, currency, subtotal, tax, total, refunded, payment_intent,
+                                cart_uuid, card_brand, card_last4, tax_by_rate)
+        SELECT id, number, created_at, currency, subtotal, tax, total, refunded, payment_intent, cart_uuid,
+               card_brand, card_last4, tax_by_rate FROM orders;
+    DROP TABLE orders;
+    ALTER TABLE orders_rebuilt RENAME TO orders;
+    CREATE INDEX orders_created ON orders (created_at);
+
+    CREATE TABLE tenders (
+        id INTEGER PRIMARY KEY,
+        cart_id INTEGER NOT NULL REFERENCES carts (id),
+        cart_uuid TEXT NOT NULL,
+        part INTEGER NOT NULL CHECK (part > 0),
+        kind TEXT NOT NULL CHECK (kind IN ('cash', 'card')),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed', 'voided')),
+        amount INTEGER NOT NULL CHECK (amount >= 0),
+        currency TEXT NOT NULL,
+        tendered INTEGER CHECK (tendered >= 0),
+        change_given INTEGER CHECK (change_given >= 0),
+        payment_id INTEGER UNIQUE REFERENCES payments (id),
+        order_id INTEGER REFERENCES orders (id),
+        shift_id INTEGER NOT NULL REFERENCES shifts (id),
+        card_brand TEXT,
+        card_last4 TEXT,
+        snapshot TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (cart_id, part),
+        CHECK ((kind = 'card') = (payment_id IS NOT NULL)),
+        CHECK ((kind = 'cash') = (tendered IS NOT NULL AND change_given IS NOT NULL))
+    );
+    CREATE INDEX tenders_order ON tenders (order_id);
+    CREATE INDEX tenders_cart ON tenders (cart_id, status);
+    ALTER TABLE refunds ADD COLUMN tender_id INTEGER REFERENCES tenders (id);
+    """,
 ]

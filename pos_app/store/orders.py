@@ -35,12 +35,14 @@ class RefundRecord:
     lines: list[RefundedLine]  # for per-line refunds; [] for an amount
     created_at: int
     failure_reason: str | None = None
+    tender_id: int | None = None  # the tender it went back to (a sale paid by tenders), else None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> RefundRecord:
         return cls(row["id"], row["order_id"], row["seq"], row["idempotency_key"], row["refund_id"],
                    row["amount"], row["currency"], row["reason"], RefundStatus(row["status"]),
-                   cast(list[RefundedLine], json.loads(row["lines"])), row["created_at"], row["failure_reason"])
+                   cast(list[RefundedLine], json.loads(row["lines"])), row["created_at"], row["failure_reason"],
+                   row["tender_id"])
 
 
 class OrderBook:
@@ -132,13 +134,14 @@ class OrderBook:
     # -- refunds -------------------------------------------------------------------------------
 
     def begin_refund(self, order_id: int, amount: int, reason: str | None,
-                     lines: list[RefundedLine] | None = None) -> RefundRecord:
-        """Reserve a refund of `amount` (pending) with the order's next sequence number.
+                     lines: list[RefundedLine] | None = None, *, tender_id: int | None = None) -> RefundRecord:
+        """Reserve a refund of `amount` (pending) with the order's next sequence number (going back
+        to `tender_id`, for a sale paid by tenders).
 
         Refused if it would take the order's refunds (succeeded + pending) above what was paid.
         """
         with self._db.transaction() as conn:
-            order = conn.execute("SELECT total, currency, number, payment_intent FROM orders WHERE id = ?",
+            order = conn.execute("SELECT total, currency, number, payment_intent, cart_uuid FROM orders WHERE id = ?",
                                  (order_id,)).fetchone()
             if order is None:
                 raise RefundRefused(f"no order {order_id}")
@@ -152,13 +155,14 @@ class OrderBook:
                                     f"{amount} is more than that")
             seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM refunds WHERE order_id = ?",
                                (order_id,)).fetchone()[0]
-            # Unique across tills and reinstalls on one Stripe account (order numbers are not).
-            key = f"refund-{order['payment_intent']}-{seq}"
+            # Unique across tills and reinstalls on one Stripe account (order numbers are not); a
+            # sale paid by tenders has no PaymentIntent of its own, its cart's UUID is as unique.
+            key = f"refund-{order['payment_intent'] or order['cart_uuid']}-{seq}"
             cursor = conn.execute(
                 "INSERT INTO refunds (order_id, seq, idempotency_key, amount, currency, reason, status, lines,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, tender_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (order_id, seq, key, amount, order["currency"], reason, RefundStatus.PENDING,
-                 json.dumps(lines or []), now()))
+                 json.dumps(lines or []), now(), tender_id))
         return self.refund(cast(int, cursor.lastrowid))  # an INSERT that returned sets it
 
     def finish_refund(self, refund_row: int, *, status: RefundStatus, refund_id: str | None = None,

@@ -25,6 +25,7 @@ from pos_app.store.db import Database
 from pos_app.store.ledger import PaymentLedger
 from pos_app.store.orders import OrderBook
 from pos_app.store.reviews import ReviewList
+from pos_app.store.tenders import TenderBook
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,9 @@ class UnitOfWork:
     """The repositories of one transaction, and what to do when it commits or rolls back."""
 
     def __init__(self, carts: CartService, orders: OrderBook, ledger: PaymentLedger, reviews: ReviewList,
-                 office: CashOffice) -> None:
+                 office: CashOffice, tenders: TenderBook) -> None:
         self.orders = orders
+        self.tenders = tenders
         self.ledger = ledger
         self.reviews = reviews
         self.shifts, self.cash, self.drawer = office.shifts, office.cash, office.drawer
@@ -86,9 +88,9 @@ class CartsInUnit:
 
 @contextlib.contextmanager
 def unit_of_work(db: Database, carts: CartService, orders: OrderBook, ledger: PaymentLedger,
-                 reviews: ReviewList, office: CashOffice) -> Iterator[UnitOfWork]:
+                 reviews: ReviewList, office: CashOffice, tenders: TenderBook) -> Iterator[UnitOfWork]:
     """One transaction over the repositories (see the module's docstring)."""
-    work = UnitOfWork(carts, orders, ledger, reviews, office)
+    work = UnitOfWork(carts, orders, ledger, reviews, office, tenders)
     with carts.lock:
         try:
             with db.transaction():

@@ -9,9 +9,9 @@ screen holds less than a test wants (last_order()'s minor units, payment_intent_
 driver asks the window's own contexts (`local`, `payments`), never private attributes.
 
 PosDriver is layers, one job each: TillScreen (screen.py: reading, waiting, clicking),
-PaymentDriving (paying.py: the payment dialog), DeviceDriving (devices.py: the drawer and the
-receipt printer), CashOfficeDriving (cash_office.py: shifts) and this module (the catalogue, the
-cart, restart).
+PaymentDriving (paying.py: the payment dialog), TenderDriving (tendering.py: cash, card parts,
+tenders), DeviceDriving (devices.py: the drawer and the receipt printer), CashOfficeDriving
+(cash_office.py: shifts) and this module (the catalogue, the cart, restart).
 """
 
 from __future__ import annotations
@@ -26,13 +26,14 @@ from pos_app.qt.cart_model import CartColumn
 from pos_app.qt.catalogue_model import CatalogueColumn
 from pos_app.testing.cash_office import CashOfficeDriving
 from pos_app.testing.devices import DeviceDriving
-from pos_app.testing.paying import DECLINED, REQUIRES_ACTION, SUCCEEDED, PaymentDriving
+from pos_app.testing.paying import DECLINED, REQUIRES_ACTION, SUCCEEDED
 from pos_app.testing.screen import PAYMENT_TIMEOUT_MS, UI_TIMEOUT_MS
+from pos_app.testing.tendering import TenderDriving
 
 MANY = 5  # add(sku, qty) above this types the quantity into the cart instead of pressing Enter qty times
 
 
-class PosDriver(DeviceDriving, PaymentDriving, CashOfficeDriving):
+class PosDriver(DeviceDriving, TenderDriving, CashOfficeDriving):
     """Drive the till window `window` with `qtbot`; `app` is the AppCore it runs on (optional).
 
     `reopen(app, window)` closes both and returns a new (app, window) pair on the same settings:

@@ -168,7 +168,7 @@ class PaymentDriving(TillScreen):
         dialog = self.dialog
         if dialog is None:
             raise AssertionError(f"cannot {what}: no payment dialog is open (charge() first).\n{self.screen()}")
-        if dialog.order is not None:
+        if dialog.order is not None or dialog.part_paid is not None:
             raise AssertionError(f"cannot {what}: the payment has succeeded and the receipt is shown.\n"
                                  f"{self.screen()}")
         return dialog
@@ -190,8 +190,8 @@ class PaymentDriving(TillScreen):
     def _outcome(self, dialog, watch: _PageWatch, when: str, refused=None) -> str:
         """Wait for what the page settles on after an action; see pay()."""
         def settled() -> str | None:
-            if dialog.order is not None and dialog.receipt_view.isVisible():
-                return SUCCEEDED
+            if (dialog.order is not None and dialog.receipt_view.isVisible()) or dialog.part_paid is not None:
+                return SUCCEEDED  # the receipt, or a card part of a split sale recorded
             if watch.declines:
                 return DECLINED
             if watch.states and watch.states[-1] == REQUIRES_ACTION:
@@ -203,7 +203,7 @@ class PaymentDriving(TillScreen):
             if watch.states and watch.states[-1] == "error" and not watch.declines \
                     and time.monotonic() - watch.changed_at > REFUSAL_GRACE_S:
                 return f"the payment page reported an error: {self._page_message(dialog)!r}"
-            if watch.succeeded and not dialog.busy() and dialog.order is None:
+            if watch.succeeded and not dialog.busy() and dialog.order is None and dialog.part_paid is None:
                 return f"the sale could not be recorded: {dialog.status_label.text()!r}"
             return refused() if refused is not None else None
 

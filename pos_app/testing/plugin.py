@@ -43,7 +43,8 @@ WINDOW_FIXTURES = frozenset({"pos_window", "pos"})
 def pytest_configure(config) -> None:
     config.addinivalue_line(
         "markers", f"{MARKER}(**overrides): settings for the pos_config fixture, by Settings field name, "
-                   "e.g. currency='eur', tax_mode='inclusive', shop_name='Test shop'")
+                   "e.g. currency='eur', tax_mode='inclusive', shop_name='Test shop'; open_shift=False starts "
+                   "the till without an open shift")
 
 
 def pytest_collection_finish(session) -> None:
@@ -104,9 +105,21 @@ def training_settings(data_dir: str | Path, **overrides):
 # -- fixtures ------------------------------------------------------------------------------------
 
 
+#: pos_settings options that are no Settings field: open_shift (default True) starts the till in an
+#: open shift (float 0), as a till sells only within one.
+KIT_OPTIONS = frozenset({"open_shift"})
+
+
+def ensure_open_shift(store, settings) -> None:
+    """Open a shift (float 0) on the settings' till unless one is open: the kit's default start."""
+    if store.shifts.current(settings.terminal_id) is None:
+        store.shifts.open(settings.terminal_id, 0, settings.currency)
+
+
 @pytest.fixture
 def pos_options(request) -> dict:
-    """Settings overrides for pos_config, from @pytest.mark.pos_settings(...) (the closest marker wins).
+    """Settings overrides for pos_config, from @pytest.mark.pos_settings(...) (the closest marker wins),
+    and the kit's own options (open_shift=False: start without an open shift).
 
     Override this fixture to set them for a whole module or conftest.
     """
@@ -121,12 +134,14 @@ def pos_options(request) -> dict:
 @pytest.fixture
 def pos_config(tmp_path, pos_options):
     """Settings for a throwaway data folder: training mode, demo catalogue, plus pos_options."""
-    return training_settings(tmp_path / "pos-data", **pos_options)
+    settings = {name: value for name, value in pos_options.items() if name not in KIT_OPTIONS}
+    return training_settings(tmp_path / "pos-data", **settings)
 
 
 @pytest.fixture
-def pos_app(pos_config):
-    """A started application core without a window: store, training sandbox, local endpoint.
+def pos_app(pos_config, pos_options):
+    """A started application core without a window: store, training sandbox, local endpoint, and a
+    shift open on its till (float 0) unless pos_settings(open_shift=False).
 
     An AppCore: .url, .token, .sandbox_url, .settings, and its two contexts: .local (settings,
     store, carts) and .payments (gateway, checkout, events, review_desk, endpoint).
@@ -134,6 +149,8 @@ def pos_app(pos_config):
     from pos_app.core import AppCore
 
     core = AppCore(pos_config).start()
+    if pos_options.get("open_shift", True):
+        ensure_open_shift(core.open().store, pos_config)
     yield core
     core.stop()
 

@@ -152,14 +152,14 @@ class TillScreen:
     def new_sale(self) -> None:
         """On the receipt, press Enter ("New sale"): the dialog closes, the till is ready."""
         dialog = self.dialog
-        if dialog is None or dialog.order is None:
+        if dialog is None or (dialog.order is None and dialog.part_paid is None):
             raise AssertionError(f"no receipt is shown.\n{self.screen()}")
         QTest.keyClick(dialog.done_button, Qt.Key.Key_Return)
         self._wait(lambda: self.dialog is None, "the receipt to close")
 
     def _close_receipt(self) -> None:
-        if self.dialog is not None and self.dialog.order is not None:
-            self.new_sale()
+        if self.dialog is not None and (self.dialog.order is not None or self.dialog.part_paid is not None):
+            self.new_sale()  # a receipt, or a card part paid: Done goes back to the till
 
     def _ready_for_cart_action(self, what: str) -> None:
         """A receipt on screen is closed first ("New sale"), as a cashier does; an open payment is an error."""

@@ -6,9 +6,10 @@ import re
 
 from flask import Blueprint, jsonify
 
+from pos_app.payments.tendering import PartPaid
 from pos_app.web import context
 from pos_app.web.errors import BadRequestBody
-from pos_app.web.payloads import cart_json, json_body, limit_arg, order_json, payment_json
+from pos_app.web.payloads import cart_json, json_body, limit_arg, order_json, payment_json, tender_json
 
 bp = Blueprint("checkout", __name__)
 
@@ -27,8 +28,10 @@ def complete():
     pi = json_body().get("payment_intent")
     if not isinstance(pi, str) or not PI_ID.fullmatch(pi):
         raise BadRequestBody('the body must be {"payment_intent": "pi_..."}')
-    order = context.checkout().finalize(pi)
-    return jsonify({"order": order_json(order)})
+    outcome = context.checkout().finalize(pi)
+    if isinstance(outcome, PartPaid):  # a card part of a split sale: the rest is still due
+        return jsonify({"order": None, "tender": tender_json(outcome.tender), "remaining": outcome.remaining})
+    return jsonify({"order": order_json(outcome)})
 
 
 @bp.post("/checkout/abandon")

@@ -14,13 +14,14 @@ import traceback
 from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from pos_app.cash_office import CountUnderWay, NoOpenShift, ShiftAlreadyOpen, ShiftNotFound, ShiftRefused
-from pos_app.errors import PaymentError, RefundRefused, UserFacingError
+from pos_app.cash_office import CountUnderWay, ShiftAlreadyOpen, ShiftNotFound, ShiftRefused
+from pos_app.errors import NoOpenShift, PaymentError, RefundRefused, UserFacingError
 from pos_app.payments.gateway import (
     AlreadyPaid, AmountTooLarge, AmountTooSmall, AuthenticationFailed, CardDeclined, CartChanged, EmptyCart,
     GatewayUnavailable, IdempotencyConflict, IntentNotFound, InvalidPayment, NoPaymentInProgress,
     PaymentInDoubt, PaymentMismatch, PaymentNotSucceeded,
 )
+from pos_app.payments.tendering import TenderRefused
 from pos_app.store import CartFrozen, StorageFull, StoreBusy, StoreError
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ HTTP_STATUS: dict[type[UserFacingError], int] = {
     IdempotencyConflict: 409, PaymentInDoubt: 409, PaymentNotSucceeded: 409, PaymentMismatch: 409,
     NoPaymentInProgress: 409, CartChanged: 409, AlreadyPaid: 409, RefundRefused: 409,
     ShiftRefused: 400, NoOpenShift: 409, ShiftAlreadyOpen: 409, CountUnderWay: 409, ShiftNotFound: 404,
+    TenderRefused: 409,
 }
 
 

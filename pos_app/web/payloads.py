@@ -10,6 +10,7 @@ from flask import request
 from pos_app.domain.cart import MAX_QTY
 from pos_app.domain.order import Order
 from pos_app.store.cart_service import CartSnapshot
+from pos_app.store.tenders import Tender
 from pos_app.web.errors import BadRequestBody
 
 
@@ -113,6 +114,14 @@ def payment_json(payment) -> dict:
         "currency": payment.currency,
         "cart_uuid": payment.cart_uuid,
     }
+
+
+def tender_json(tender: Tender) -> dict:
+    """A tender as the API and the tester kit show it: {"type", "amount", "status", ...}."""
+    return {"type": tender.kind.value, "part": tender.part, "status": tender.status.value, "amount": tender.amount,
+            "currency": tender.currency, "tendered": tender.tendered, "change": tender.change,
+            "payment_intent": tender.payment_intent, "card_brand": tender.card_brand,
+            "card_last4": tender.card_last4, "order": tender.order_id}
 
 
 def order_json(order: Order) -> dict:

@@ -56,6 +56,23 @@ def test_auto_print_prints_the_receipt_after_the_sale(pos):
     assert DRAWER_KICK not in printed  # a card sale opens no drawer
 
 
+@pytest.mark.pos_settings(auto_print=True)
+def test_a_split_sale_prints_each_tender_and_the_change_and_kicks_the_drawer_for_the_cash(pos):
+    pos.add("item2")  # $10.00
+    pos.add("item3")
+    total = pos.total_minor()
+    pos.charge(amount=500)  # a $5.00 card part
+    pos.enter_card(VISA)
+    assert pos.pay() == "succeeded"
+    change = pos.pay_cash(tendered=total - 500 + 250)
+    assert change == 250
+    pos.wait_printed()
+    printed = pos.printed()
+    assert b"Visa **** 4242" in printed and b"$5.00" in printed  # the card part, for its amount
+    assert b"Cash" in printed and b"Change" in printed and b"$2.50" in printed
+    assert DRAWER_KICK in printed and [e["reason"] for e in pos.drawer_events()] == ["cash_sale"]
+
+
 def test_no_receipt_is_printed_unless_auto_print_is_set(pos):
     card_sale(pos)
     pos.wait_printed()

@@ -118,7 +118,7 @@ def test_a_full_refund_with_a_reason_on_a_worker(qtbot, core, checkout, history)
     assert record.idempotency_key == f"refund-{order.payment_intent}-1"
     [(thread, kwargs)] = checkout.refund_calls
     assert thread is not threading.main_thread()
-    assert kwargs == {"reason": "duplicate", "lines": None}  # amount None: everything left
+    assert kwargs == {"reason": "duplicate", "lines": None, "to_cash": False}  # amount None: everything left
     assert not dialog.isVisible()
     assert core.local.store.orders.get(order.id).refunded == 1250
     [refund] = sandbox_refunds(core, order.payment_intent)
@@ -128,6 +128,21 @@ def test_a_full_refund_with_a_reason_on_a_worker(qtbot, core, checkout, history)
     assert "Refunded" in window.details.toPlainText() and "duplicate" in window.details.toPlainText()
     assert not window.refund_button.isEnabled()  # nothing left to refund
     assert "Refunded $12.50 of order" in window.status.text()
+
+
+def test_a_manager_may_refund_a_card_sale_in_cash_out_of_the_drawer(qtbot, core, history):
+    order = sell(core, {"item1": 1})
+    window = history()
+    dialog = open_refund(qtbot, window, order)
+    dialog.cash_check.setChecked(True)
+    with qtbot.waitSignal(window.refund_made, timeout=TIMEOUT) as made:
+        qtbot.mouseClick(confirm_button(dialog), Qt.MouseButton.LeftButton)
+    assert (made.args[0].amount, made.args[0].status) == (500, "succeeded")
+    assert sandbox_refunds(core, order.payment_intent) == []  # nothing went back to the card
+    store = core.local.store
+    shift = store.shifts.current(core.settings.terminal_id)
+    assert [(r.movement.kind.value, r.movement.amount) for r in store.cash.for_shift(shift.id)] == [("refund", 500)]
+    assert [o.reason.value for o in store.drawer.for_shift(shift.id)] == ["cash_refund"]
 
 
 def test_per_line_refunds_are_capped_at_what_is_left(qtbot, core, history):

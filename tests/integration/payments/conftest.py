@@ -13,6 +13,7 @@ from pos_app.payments.stripe_gateway import StripeGateway
 from pos_app.sandbox import SandboxServer, SandboxState
 from pos_app.sandbox.faults import FaultControl
 from pos_app.store import Store, open_store
+from pos_app.testing.plugin import ensure_open_shift
 
 
 class Till:
@@ -21,6 +22,7 @@ class Till:
     def __init__(self, settings: Settings, sandbox_url: str, keys: tuple[str, str], **gateway_options) -> None:
         self.settings = settings
         self.store: Store = open_store(settings.database_path, settings.pricing, seed_demo=True)
+        ensure_open_shift(self.store, settings)  # a till sells only within an open shift
         self.gateway = StripeGateway(*keys, api_base=sandbox_url,
                                      **gateway_options)
         self.checkout = CheckoutService(self.store, self.gateway, settings)

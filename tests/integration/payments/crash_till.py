@@ -6,7 +6,9 @@ with the sandbox's keys in the environment (POS_TEST_SANDBOX_SK, POS_TEST_SANDBO
 
 stage "after_create": dies the moment the PaymentIntent create call returns, before the ledger
 learns its id. stage "after_confirm": the customer's card is confirmed (succeeded), then the
-process dies before finalize.
+process dies before finalize. The split sale's stages ("split_..."): 10.00 in cash first, then a
+card part of the 25.00 left: "split_after_create" dies when that part's create returns,
+"split_after_confirm" once its card is confirmed, before the part is recorded.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pos_app.config import Settings
 from pos_app.payments.checkout import CheckoutService
 from pos_app.payments.stripe_gateway import StripeGateway
 from pos_app.store import open_store
+from pos_app.testing.plugin import ensure_open_shift
 from tests.integration.payments.helpers import VISA, confirm_as_browser
 
 KILLED = 137
@@ -27,9 +30,10 @@ KILLED = 137
 def main(data_dir: str, sandbox_url: str, stage: str) -> None:
     settings = Settings(data_dir=Path(data_dir), currency="usd", terminal_id="till-7")
     store = open_store(settings.database_path, settings.pricing, seed_demo=True)
+    ensure_open_shift(store, settings)
     gateway = StripeGateway(os.environ["POS_TEST_SANDBOX_SK"], os.environ["POS_TEST_SANDBOX_PK"],
                             api_base=sandbox_url)
-    if stage == "after_create":
+    if stage in ("after_create", "split_after_create"):
         create = gateway.create_intent
 
         def create_then_die(**kwargs):
@@ -39,8 +43,10 @@ def main(data_dir: str, sandbox_url: str, stage: str) -> None:
         gateway.create_intent = create_then_die
     checkout = CheckoutService(store, gateway, settings)
     store.carts.replace({"item1": 1, "item3": 2})
+    if stage.startswith("split_"):
+        checkout.take_cash(1000)
     prepared = checkout.prepare()
-    if stage == "after_confirm":
+    if stage in ("after_confirm", "split_after_confirm"):
         page = {"sandbox_url": sandbox_url, "publishable_key": gateway.publishable_key}
         result = confirm_as_browser(page, prepared.client_secret, VISA)
         assert result["status"] == "succeeded", result

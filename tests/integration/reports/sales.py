@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pos_app.core import AppCore
 from pos_app.domain import Order
+from pos_app.testing.plugin import ensure_open_shift
 from tests.integration.payments.helpers import VISA, confirm_as_browser
 
 
@@ -15,22 +16,27 @@ def sell(core: AppCore, lines: dict[str, int], card: str = VISA) -> Order:
     """Sell `lines` ({sku: qty}) on a started core through the sandbox; the recorded Order.
 
     The card is confirmed as the page does, with what it is given: the payments context's sandbox
-    URL and publishable key."""
-    core.open().carts.replace(lines)
-    payments = core.start_services()
-    prepared = payments.checkout.prepare()
-    result = confirm_as_browser(payments, prepared.client_secret, card)
+    URL and publishable key. A shift is opened (float 0) if none is: a till sells only within one."""
+    prepared = _charge(core, lines)
+    result = confirm_as_browser(core.start_services(), prepared.client_secret, card)
     assert result.get("status") == "succeeded", result
-    return payments.checkout.finalize(prepared.payment_intent)
+    order = core.start_services().checkout.finalize(prepared.payment_intent)
+    assert isinstance(order, Order), order
+    return order
+
+
+def _charge(core: AppCore, lines: dict[str, int]):
+    local = core.open()
+    ensure_open_shift(local.store, local.settings)
+    local.carts.replace(lines)
+    return core.start_services().checkout.prepare()
 
 
 def pay_without_order(core: AppCore, lines: dict[str, int], card: str = VISA) -> str:
     """A payment the card processor took but the till never recorded (the till died before
     finalize): the PaymentIntent id."""
-    core.open().carts.replace(lines)
-    payments = core.start_services()
-    prepared = payments.checkout.prepare()
-    result = confirm_as_browser(payments, prepared.client_secret, card)
+    prepared = _charge(core, lines)
+    result = confirm_as_browser(core.start_services(), prepared.client_secret, card)
     assert result.get("status") == "succeeded", result
     return prepared.payment_intent
 

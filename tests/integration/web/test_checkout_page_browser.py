@@ -17,6 +17,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from pos_app.config import Settings
 from pos_app.core import AppCore
+from pos_app.testing.plugin import ensure_open_shift
 from pos_app.testing.webdriving import answer_challenge
 
 pytestmark = [
@@ -46,6 +47,7 @@ class RecordingPage(QWebEnginePage):
 def core(tmp_path_factory):
     settings = Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path_factory.mktemp("page"))
     core = AppCore(settings).start()
+    ensure_open_shift(core.local.store, settings)
     yield core
     core.stop()
 

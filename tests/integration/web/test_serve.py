@@ -112,8 +112,19 @@ class Serve:
         return code
 
 
+def open_a_shift(data_dir: Path) -> None:
+    """What `pos-app shift open` does before a headless till sells: a shift with float 0."""
+    from pos_app.store import open_store
+    from pos_app.testing.plugin import ensure_open_shift, training_settings
+
+    settings = training_settings(data_dir)
+    with open_store(settings.database_path, settings.pricing, seed_demo=True) as store:
+        ensure_open_shift(store, settings)
+
+
 @pytest.fixture
 def serve(tmp_path):
+    open_a_shift(tmp_path)  # a till sells only within an open shift
     running = Serve(tmp_path, "-v")  # with the access log (and debug lines): the redaction sees them all
     yield running
     running.stop()

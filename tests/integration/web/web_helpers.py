@@ -12,6 +12,7 @@ from pos_app.config import Settings
 from pos_app.contexts import LocalContext
 from pos_app.payments.checkout import CheckoutService
 from pos_app.payments.stripe_gateway import StripeGateway
+from pos_app.testing.plugin import ensure_open_shift
 from pos_app.store import CartService, Store, open_store
 from pos_app.web import create_app
 
@@ -91,6 +92,7 @@ class EndpointServices:
 def build_services(settings: Settings, api_base: str, sandbox_url: str | None) -> EndpointServices:
     """Wired as AppCore wires them, with the gateway pointed at api_base."""
     store = open_store(settings.database_path, settings.pricing, seed_demo=True)
+    ensure_open_shift(store, settings)  # a till sells only within an open shift
     gateway = StripeGateway(*SANDBOX_KEYS, api_base=api_base, max_network_retries=0)
     local = LocalContext(settings, store, CashDrawer(store.drawer))
     return EndpointServices(local, CheckoutService(store, gateway, settings), gateway, sandbox_url)
