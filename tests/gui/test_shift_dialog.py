@@ -17,7 +17,7 @@ from pos_app.qt.shift_dialog import COUNT_PAGE, OPEN_PAGE, SHIFT_PAGE, ShiftDial
 from pos_app.store import DrawerReason
 from tests.integration.reports.sales import sell
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.pos_settings(open_shift=False)]  # each test opens its own shift
 
 TIMEOUT = 10_000
 

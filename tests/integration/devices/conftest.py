@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pos_app.testing.plugin import ensure_open_shift
 from pos_app.core import AppCore
 from pos_app.testing.plugin import training_settings
 
@@ -18,6 +19,7 @@ def make_core(tmp_path):
     def make(**overrides) -> AppCore:
         core = AppCore(training_settings(tmp_path / f"data-{len(cores)}", **overrides)).start()
         cores.append(core)
+        ensure_open_shift(core.local.store, core.settings)  # a till sells only within an open shift
         return core
 
     yield make

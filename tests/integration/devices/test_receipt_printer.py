@@ -34,7 +34,7 @@ def printed(core: AppCore) -> bytes:
 @pytest.mark.parametrize("reason", list(DrawerReason))
 def test_each_opening_kicks_the_training_file_printer_and_is_recorded(make_core, reason):
     core = make_core()
-    shift = core.local.store.shifts.open("till-1", 0, "usd")
+    shift = core.local.store.shifts.current("till-1")  # make_core opened it (float 0)
     opening = core.local.drawer.open(reason, shift_id=shift.id)
     assert printed(core) == DRAWER_KICK and DRAWER_KICK.startswith(KICK)
     device = f"file:{core.settings.data_dir / 'printer.bin'}"

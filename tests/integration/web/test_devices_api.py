@@ -34,7 +34,7 @@ def drawer_api(services, printer_file):
 
 def test_no_sale_kicks_the_drawer_and_is_recorded_in_the_open_shift(drawer_api, printer_file):
     api, local = drawer_api
-    shift = local.store.shifts.open(local.settings.terminal_id, 0, "usd")
+    shift = local.store.shifts.current(local.settings.terminal_id)  # the fixture opened it (float 0)
     response = api.post("/drawer/no-sale", {})
     assert response.status_code == 200, response.get_json()
     opening = response.get_json()["opening"]

@@ -7,6 +7,15 @@ import pytest
 from pos_app.domain.money import Money
 from pos_app.store import DrawerReason
 from tests.integration.cash_office.shop import record_sale
+from tests.integration.web.web_helpers import build_services
+
+
+@pytest.fixture
+def services(settings, sandbox):
+    """These tests open and close their shifts themselves: the till starts without one."""
+    services = build_services(settings, sandbox.url, sandbox.url, open_shift=False)
+    yield services
+    services.store.close()
 
 
 def test_a_shift_over_http_from_the_float_to_the_z(api, services):
