@@ -20,7 +20,9 @@ from pos_app.domain.money import Money, format_money
 from pos_app.domain.order import Order, card_brand_name
 from pos_app.errors import UserFacingError
 from pos_app.gateways import open_gateway
+from pos_app.domain.tenders import TenderKind
 from pos_app.store.orders import OrderBook, RefundRecord
+from pos_app.store.tenders import TenderBook
 
 
 class ReportError(UserFacingError):
@@ -58,6 +60,8 @@ class DayReport:
     gateway_checked: bool = False
     gateway_error: str | None = None
     differences: list[str] = field(default_factory=list)
+    #: PaymentIntent -> (its order, the amount it paid): what the gateway check expects
+    card_payments: dict[str, tuple[Order, int]] = field(default_factory=dict)
     orders: list[Order] = field(default_factory=list)
     refunds: list[RefundRecord] = field(default_factory=list)
 
@@ -74,10 +78,12 @@ class DayReport:
 
 
 def build_report(orders: OrderBook, day: date, currency: str, gateway=None,
-                 terminal_id: str | None = None) -> DayReport:
+                 terminal_id: str | None = None, *, tenders: TenderBook | None = None) -> DayReport:
     """The day's figures from the order book; with a gateway, reconciled against it. With
     terminal_id, only this till's payments (metadata terminal_id) are expected to be its orders:
-    other tills on the same Stripe account are not differences."""
+    other tills on the same Stripe account are not differences. With `tenders`, a sale paid by
+    tenders counts each paid tender under its kind (Cash, or the card's brand) and each card part
+    is expected at the gateway for its own amount."""
     start, end = day_bounds(day)
     report = DayReport(day, currency)
     report.orders = orders.between(start, end)
@@ -89,9 +95,12 @@ def build_report(orders: OrderBook, day: date, currency: str, gateway=None,
         report.sales_total += order.total
         for rate, amount in order.tax_by_rate:
             tax[rate] += amount
-        brand = brands[card_brand_name(order.card_brand, "Unknown")]
-        brand[0] += 1
-        brand[1] += order.total
+        for name, amount, payment_intent in _payments_of(order, tenders):
+            brand = brands[name]
+            brand[0] += 1
+            brand[1] += amount
+            if payment_intent is not None:
+                report.card_payments[payment_intent] = (order, amount)
     report.refunds_count = len(report.refunds)
     report.refunds_total = sum(r.amount for r in report.refunds)
     report.tax_by_rate = dict(sorted(tax.items()))
@@ -99,6 +108,16 @@ def build_report(orders: OrderBook, day: date, currency: str, gateway=None,
     if gateway is not None:
         _reconcile(report, gateway, start, end, terminal_id)
     return report
+
+
+def _payments_of(order: Order, tenders: TenderBook | None) -> list[tuple[str, int, str | None]]:
+    """(Cash or the card's brand, amount, PaymentIntent or None) for each payment of the order."""
+    paid = tenders.for_order(order.id) if tenders is not None and order.id is not None else []
+    paid = [t for t in paid if t.paid]
+    if not paid:  # wholly by one card (the seed's contract)
+        return [(card_brand_name(order.card_brand, "Unknown"), order.total, order.payment_intent)]
+    return [("Cash", t.amount, None) if t.kind == TenderKind.CASH
+            else (card_brand_name(t.card_brand, "Unknown"), t.amount, t.payment_intent) for t in paid]
 
 
 def _reconcile(report: DayReport, gateway, start: int, end: int, terminal_id: str | None) -> None:
@@ -110,12 +129,12 @@ def _reconcile(report: DayReport, gateway, start: int, end: int, terminal_id: st
     report.gateway_checked = True
     succeeded = {pi.id: pi for pi in intents if pi.status == "succeeded"
                  and (terminal_id is None or pi.metadata.get("terminal_id") == terminal_id)}
-    recorded = {o.payment_intent: o for o in report.orders}
+    recorded = report.card_payments
     for pi_id in sorted(succeeded.keys() - recorded.keys()):
         pi = succeeded[pi_id]
         report.differences.append(f"{pi_id}: succeeded at the gateway ({report.money(pi.amount_received)}) "
                                   "but no order was recorded")
-    for pi_id, order in sorted(recorded.items()):
+    for pi_id, (order, expected) in sorted(recorded.items()):
         pi = succeeded.get(pi_id)
         if pi is None:
             # An order whose intent was created on another day (e.g. paid after midnight) is still fine.
@@ -127,9 +146,9 @@ def _reconcile(report: DayReport, gateway, start: int, end: int, terminal_id: st
             if pi.status != "succeeded":
                 report.differences.append(f"{pi_id}: order {order.number} recorded but the payment is {pi.status}")
                 continue
-        if pi.amount_received != order.total or pi.currency != order.currency:
+        if pi.amount_received != expected or pi.currency != order.currency:
             report.differences.append(
-                f"{pi_id}: order {order.number} is {report.money(order.total)}, the gateway received "
+                f"{pi_id}: order {order.number} paid {report.money(expected)} by card, the gateway received "
                 f"{format_money(Money(pi.amount_received, pi.currency))}")
 
 
@@ -279,7 +298,8 @@ def print_report(settings, day_text: str, csv_path: Path | None) -> int:
     store = _open(settings)
     try:
         with open_gateway(settings) as gateway:
-            report = build_report(store.orders, day, settings.currency, gateway, settings.terminal_id)
+            report = build_report(store.orders, day, settings.currency, gateway, settings.terminal_id,
+                                  tenders=store.tenders)
     finally:
         store.close()
     sys.stdout.write(report_text(report, settings.shop_name, settings.locale))

@@ -305,7 +305,7 @@ class HistoryWindow(QWidget):
         if self.report_dialog is not None:
             self.report_dialog.deleteLater()
         self.report_dialog = ReportDialog(self.local.store.orders, self.payments.gateway, self.settings, self.queue,
-                                          self)
+                                          self, tenders=self.local.store.tenders)
         self.report_dialog.show()
         return self.report_dialog
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from pos_app.config import Settings
     from pos_app.payments.gateway import PaymentGateway
     from pos_app.store.orders import OrderBook
+    from pos_app.store.tenders import TenderBook
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,14 @@ class ReportDialog(QDialog):
     report_failed = Signal(str)  # why it could not be counted (text safe to show)
 
     def __init__(self, orders: OrderBook, gateway: PaymentGateway, settings: Settings,
-                 queue: TaskRunner, parent: QWidget | None = None, day: date | None = None) -> None:
-        """The day's report from `orders`, checked with `gateway` on `queue`, for the shop of `settings`."""
+                 queue: TaskRunner, parent: QWidget | None = None, day: date | None = None, *,
+                 tenders: TenderBook | None = None) -> None:
+        """The day's report from `orders` (and the `tenders` of sales paid by them), checked with `gateway`
+        on `queue`, for the shop of `settings`."""
         super().__init__(parent)
         self.setObjectName("reportDialog")
         self.setWindowTitle("End of day (Z) report")
-        self._orders, self._gateway, self._settings = orders, gateway, settings
+        self._orders, self._gateway, self._settings, self._tenders = orders, gateway, settings, tenders
         self._queue = queue  # the owner's: it joins it when it shuts down
         self._generation = 0
         self.report: DayReport | None = None
@@ -88,9 +91,10 @@ class ReportDialog(QDialog):
         generation, day = self._generation, self.day
         self._set_actions_enabled(False)
         self._set_status(f"Counting {day.isoformat()} and checking it with the card processor…", "busy")
-        orders, currency, gateway = self._orders, self._settings.currency, self._gateway
+        orders, currency, gateway, tenders = self._orders, self._settings.currency, self._gateway, self._tenders
         terminal = self._settings.terminal_id
-        self._queue.submit(f"z report {day}", lambda: build_report(orders, day, currency, gateway, terminal),
+        self._queue.submit(f"z report {day}",
+                           lambda: build_report(orders, day, currency, gateway, terminal, tenders=tenders),
                            on_success=lambda report: self._on_report_built(generation, report),
                            on_failure=lambda exc: self._on_report_failed(generation, exc))
 

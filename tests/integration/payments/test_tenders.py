@@ -300,3 +300,24 @@ def test_a_cash_refund_counts_once_in_the_shift_as_cash_not_also_as_a_card_refun
     report = shifts.x_report()
     assert (report.card_refunds_count, report.card_refunds_total) == (0, 0)
     assert report.expected_cash == 2000 - 1000 - 400 - 500  # float 0 + sale - change - both cash refunds
+
+
+def test_the_day_report_checks_card_parts_with_the_gateway_and_counts_cash_as_cash(till, sandbox):
+    """A cash sale has no PaymentIntent and a split sale several: the day's gateway check expects each
+    card part for its own amount, and neither shows up as a difference."""
+    from datetime import date
+
+    from pos_app.reports import build_report
+
+    fill(till, item1=2)
+    till.checkout.take_cash(2000)  # cash only: 10.00
+    fill(till, item1=3)  # 15.00: 5.00 on a card part, the rest in cash
+    pay_part(till, sandbox, 500)
+    till.checkout.take_cash(1000)
+    fill(till, item1=1)
+    pay_part(till, sandbox)  # one card for everything: the seed's contract
+    report = build_report(till.store.orders, date.today(), "usd", till.gateway, "till-7",
+                          tenders=till.store.tenders)
+    assert report.gateway_checked and report.differences == []
+    assert report.sales_count == 3 and report.sales_total == 1000 + 1500 + 500
+    assert report.card_brands == {"Cash": (2, 2000), "Visa": (2, 1000)}  # by tender: cash 10 + 10, card 5 + 5
