@@ -37,6 +37,10 @@ class TenderRefused(PaymentError):
     """A tender that can't be taken or voided now (the text says why); nothing changed."""
 
 
+class IdempotencyMismatch(TenderRefused):
+    """A client's Idempotency-Key came back with another request than the one it was first used for."""
+
+
 @dataclass(frozen=True)
 class SaleTenders:
     """The active sale as its tenders stand: what it costs, what is paid, what is still due."""

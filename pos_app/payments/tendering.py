@@ -23,13 +23,13 @@ from pos_app.domain.cash import CashKind, CashMovement
 from pos_app.domain.tenders import CashRefused, TenderKind, TenderStatus, move, take_cash
 from pos_app.payments.card_parts import CardParts
 from pos_app.payments.tender_sale import (
-    CashTaken, PartPaid, SaleTenders, TenderRefused, charge_snapshot, sale_snapshot,
+    CashTaken, IdempotencyMismatch, PartPaid, SaleTenders, TenderRefused, charge_snapshot, sale_snapshot,
 )
 from pos_app.store import CartSnapshot, DrawerReason, Shift, Tender
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CashTaken", "PartPaid", "SaleTenders", "TenderRefused", "Tendering"]
+__all__ = ["CashTaken", "IdempotencyMismatch", "PartPaid", "SaleTenders", "TenderRefused", "Tendering"]
 
 
 class Tendering(CardParts):
@@ -37,16 +37,21 @@ class Tendering(CardParts):
 
     # -- cash ------------------------------------------------------------------------------------
 
-    def take_cash(self, tendered: int | None = None) -> CashTaken:
+    def take_cash(self, tendered: int | None = None, *, request_key: str | None = None) -> CashTaken:
         """Take `tendered` cash (None: exactly the amount due in cash) for the active sale.
 
         One unit of work: the tender, its sale and change movements, and the order if this covers
-        the rest. The drawer opens afterwards (CASH_SALE)."""
+        the rest. The drawer opens afterwards (CASH_SALE). With `request_key` (a client's
+        Idempotency-Key), a retry of the same request answers with the tender it made, once."""
         with self._lock:
+            if request_key is not None:
+                replayed = self._replayed_cash(request_key, tendered)
+                if replayed is not None:
+                    return replayed
             shift = self._open_shift()
             snap = self._freeze_for_tender()
             try:
-                taken = self._take_cash_frozen(snap, shift, tendered)
+                taken = self._take_cash_frozen(snap, shift, tendered, request_key)
             except BaseException:
                 self._release_cart()
                 raise
@@ -55,7 +60,20 @@ class Tendering(CardParts):
         self._after_tender(snap.cart_id, taken.order)
         return taken
 
-    def _take_cash_frozen(self, snap: CartSnapshot, shift: Shift, tendered: int | None) -> CashTaken:
+    def _replayed_cash(self, request_key: str, tendered: int | None) -> CashTaken | None:
+        """The answer a retried request gets: its tender as taken, and the sale as it stands now."""
+        tender = self._store.tenders.by_request_key(request_key)
+        if tender is None:
+            return None
+        if tender.kind != TenderKind.CASH or (tendered is not None and tendered != tender.tendered):
+            raise IdempotencyMismatch(f"the Idempotency-Key {request_key!r} was used for another request; "
+                                      "send a new key for a new tender")
+        order = self._store.orders.get(tender.order_id) if tender.order_id is not None else None
+        remaining = 0 if order is not None else self.sale_tenders().remaining
+        return CashTaken(tender, tender.change or 0, remaining, order)
+
+    def _take_cash_frozen(self, snap: CartSnapshot, shift: Shift, tendered: int | None,
+                          request_key: str | None = None) -> CashTaken:
         if any(t.status == TenderStatus.PENDING for t in self._store.tenders.for_cart(snap.cart_id)):
             raise TenderRefused("A card part of this sale is still open: finish it or cancel it before "
                                 "taking cash.")
@@ -71,7 +89,7 @@ class Tendering(CardParts):
                 cart_id=snap.cart_id, cart_uuid=snap.uuid, kind=TenderKind.CASH,
                 status=move(TenderStatus.PENDING, TenderStatus.SUCCEEDED), amount=take.applied,
                 currency=currency, shift_id=shift.id, snapshot=snapshot, tendered=take.tendered,
-                change=take.change)
+                change=take.change, request_key=request_key)
             order = self._complete_if_covered(work, snap.cart_id)
             order_id = order.id if order is not None else None
             reference = f"tender:{tender.id}"

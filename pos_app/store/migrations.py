@@ -339,4 +339,10 @@ MIGRATIONS: list[str] = [
     CREATE INDEX tenders_cart ON tenders (cart_id, status);
     ALTER TABLE refunds ADD COLUMN tender_id INTEGER REFERENCES tenders (id);
     """,
+    # 8: a cash tender asked for over HTTP may carry the client's Idempotency-Key: a retry of the same
+    # request (after a lost answer) finds its tender instead of taking the cash twice.
+    """
+    ALTER TABLE tenders ADD COLUMN request_key TEXT;
+    CREATE UNIQUE INDEX tenders_request_key ON tenders (request_key) WHERE request_key IS NOT NULL;
+    """,
 ]

@@ -70,19 +70,24 @@ class TenderBook:
 
     def add(self, *, cart_id: int, cart_uuid: str, kind: TenderKind, status: TenderStatus, amount: int,
             currency: str, shift_id: int, snapshot: ChargeSnapshot, tendered: int | None = None,
-            change: int | None = None, payment_id: int | None = None) -> Tender:
-        """A new tender with the cart's next part number."""
+            change: int | None = None, payment_id: int | None = None, request_key: str | None = None) -> Tender:
+        """A new tender with the cart's next part number (and the client's idempotency key, if any)."""
         stamp = now()
         with self._db.transaction() as conn:
             part = conn.execute("SELECT coalesce(max(part), 0) + 1 FROM tenders WHERE cart_id = ?",
                                 (cart_id,)).fetchone()[0]
             cursor = conn.execute(
                 "INSERT INTO tenders (cart_id, cart_uuid, part, kind, status, amount, currency, tendered,"
-                " change_given, payment_id, shift_id, snapshot, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " change_given, payment_id, shift_id, snapshot, created_at, updated_at, request_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (cart_id, cart_uuid, part, kind, status, amount, currency, tendered, change, payment_id,
-                 shift_id, snapshot.to_json(), stamp, stamp))
+                 shift_id, snapshot.to_json(), stamp, stamp, request_key))
             return self._existing(conn, cursor.lastrowid)
+
+    def by_request_key(self, request_key: str) -> Tender | None:
+        """The tender a client's request with this Idempotency-Key made, if any."""
+        row = self._db.query_one(f"{_SELECT} WHERE tenders.request_key = ?", (request_key,))
+        return Tender.from_row(row) if row is not None else None
 
     def next_part(self, cart_id: int) -> int:
         row = self._db.query_one("SELECT coalesce(max(part), 0) + 1 FROM tenders WHERE cart_id = ?", (cart_id,))

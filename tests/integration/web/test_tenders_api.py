@@ -76,3 +76,23 @@ def test_no_tender_without_an_open_shift(api, services, sale):
     for path in ("/tenders/cash", "/tenders/card", "/create-payment-intent"):
         response = api.post(path, {})
         assert response.status_code == 409 and "open a shift first" in response.get_json()["error"]["message"]
+
+
+def test_a_retried_cash_tender_with_its_idempotency_key_is_taken_once(api, services, sale):
+    """A client that lost the answer (a timeout) and sends the same request again with the same
+    Idempotency-Key gets the first answer back: the cash is recorded once, not twice."""
+    key = {"Idempotency-Key": "cash-7f3a"}
+    first = api.post("/tenders/cash", {"tendered": 1000}, headers=key)
+    again = api.post("/tenders/cash", {"tendered": 1000}, headers=key)
+    assert first.status_code == again.status_code == 200
+    assert again.get_json()["tender"] == first.get_json()["tender"] and again.get_json()["remaining"] == 2500
+    shift = services.store.shifts.current(services.local.settings.terminal_id)
+    assert [r.movement.amount for r in services.store.cash.for_shift(shift.id)] == [1000]  # once
+    other = api.post("/tenders/cash", {"tendered": 500}, headers=key)  # the same key, another request
+    assert other.status_code == 400 and "Idempotency-Key" in other.get_json()["error"]["message"]
+    assert api.get("/tenders").get_json()["paid"] == 1000
+    done = api.post("/tenders/cash", {}, headers={"Idempotency-Key": "cash-7f3b"}).get_json()
+    assert done["order"] is not None  # a new key is a new tender: it pays the rest
+    replay = api.post("/tenders/cash", {}, headers={"Idempotency-Key": "cash-7f3b"}).get_json()
+    assert replay["tender"] == done["tender"] and replay["order"]["number"] == done["order"]["number"]
+    assert api.post("/tenders/cash", {"tendered": 1}, headers={"Idempotency-Key": "x" * 256}).status_code == 400
