@@ -29,6 +29,9 @@ MAX_REASON = 200  # characters: a line on the report, not an essay
 FAR_FUTURE = 2 ** 62
 
 
+NO_SHIFT = "no shift is open on this till: open one with its float first"
+
+
 class ShiftRefused(UserFacingError):
     """A cash-office step that can't be taken as asked (a bad amount or reason); nothing changed."""
 
@@ -64,10 +67,7 @@ class ShiftService:
 
     def require_open(self) -> Shift:
         """The open shift; NoOpenShift if there is none (a till sells only within an open shift)."""
-        shift = self.current()
-        if shift is None:
-            raise NoOpenShift(self.terminal_id, "no shift is open on this till: open one with its float first")
-        return shift
+        return self._store.shifts.require_open(self.terminal_id, NO_SHIFT)
 
     def all(self) -> list[Shift]:
         return self._store.shifts.all(self.terminal_id)
@@ -106,7 +106,7 @@ class ShiftService:
     def _move(self, kind: CashKind, amount: Money, reason: str, opening: DrawerReason) -> CashRecord:
         movement = CashMovement(kind, self._amount(amount, f"the {kind.replace('_', ' ')}"))
         with self._store.unit_of_work() as work:
-            shift = self._open_shift(work.shifts.current(self.terminal_id))
+            shift = work.shifts.require_open(self.terminal_id, NO_SHIFT)
             record = work.cash.record(shift.id, movement, self.currency, reason=reason)
         self._drawer.open(opening, shift_id=shift.id)
         return record
@@ -165,11 +165,6 @@ class ShiftService:
                 self._counting = None
 
     # -- helpers -------------------------------------------------------------------------------
-
-    def _open_shift(self, shift: Shift | None) -> Shift:
-        if shift is None:
-            raise NoOpenShift(self.terminal_id, "no shift is open on this till: open one with its float first")
-        return shift
 
     def _amount(self, money: Money, what: str, *, allow_zero: bool = False) -> int:
         if not isinstance(money, Money):

@@ -22,7 +22,7 @@ from pos_app.domain.order import Order
 from pos_app.domain.refunds import RefundedLine
 from pos_app.domain.statuses import LIVE_REFUNDS, RefundStatus
 from pos_app.domain.tenders import TenderKind, cash_due
-from pos_app.errors import NoOpenShift, RefundRefused
+from pos_app.errors import RefundRefused
 from pos_app.store import DrawerReason, RefundRecord, Store, Tender
 
 log = logging.getLogger(__name__)
@@ -85,10 +85,7 @@ class TenderRefunds:
     def _in_cash(self, order: Order, amount: int, reason: str | None, lines: list[RefundedLine],
                  tender: Tender | None) -> RefundRecord:
         """Out of the drawer, in one unit of work: the refund row, its cash movement, its success."""
-        terminal = self._settings.terminal_id
-        shift = self._store.shifts.current(terminal)
-        if shift is None:
-            raise NoOpenShift(terminal)
+        shift = self._store.shifts.require_open(self._settings.terminal_id)
         handed = cash_due(amount, order.currency)
         with self._store.unit_of_work() as work:
             record = work.orders.begin_refund(order.id or 0, amount, reason, lines,

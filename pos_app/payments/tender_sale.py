@@ -18,7 +18,7 @@ from pos_app.devices import CashDrawer
 from pos_app.domain.money import Money, format_money
 from pos_app.domain.order import Order
 from pos_app.domain.tenders import TenderKind, TenderStatus, cash_due, remaining_after
-from pos_app.errors import NoOpenShift, PaymentError
+from pos_app.errors import PaymentError
 from pos_app.payments.gateway import (
     CartChanged, EmptyCart, Intent, PaymentGateway, PaymentInDoubt,
 )
@@ -116,10 +116,7 @@ class TenderSale:
 
     def _open_shift(self) -> Shift:
         """This till's open shift; NoOpenShift if there is none (no tender is taken outside one)."""
-        shift = self._store.shifts.current(self._settings.terminal_id)
-        if shift is None:
-            raise NoOpenShift(self._settings.terminal_id)
-        return shift
+        return self._store.shifts.require_open(self._settings.terminal_id)
 
     # -- the sale --------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from pos_app.domain.cash import CashKind, CashMovement
+from pos_app.errors import NoOpenShift
 from pos_app.store.db import Database, now
 
 
@@ -114,6 +115,13 @@ class ShiftBook:
         """The terminal's open shift, if any."""
         row = self._db.query_one("SELECT * FROM shifts WHERE terminal_id = ? AND closed_at IS NULL", (terminal_id,))
         return Shift.from_row(row) if row else None
+
+    def require_open(self, terminal_id: str, detail: str | None = None) -> Shift:
+        """The terminal's open shift; NoOpenShift (with `detail`, if given) when there is none."""
+        shift = self.current(terminal_id)
+        if shift is None:
+            raise NoOpenShift(terminal_id, detail)
+        return shift
 
     def get(self, shift_id: int) -> Shift | None:
         row = self._db.query_one("SELECT * FROM shifts WHERE id = ?", (shift_id,))
