@@ -71,7 +71,21 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--x", action="store_true", help="the X report of the open shift (nothing is closed)")
     report.add_argument("--csv", type=Path, metavar="FILE", help="also write the report as CSV to this file")
     _shift_command(command("shift", "open, show or close this till's shift (for a till without a window)"))
+    _journal_command(command("journal", "check or export the till's tamper-evident journal"), day_help)
     return parser
+
+
+def _journal_command(journal: argparse.ArgumentParser, day_help: str) -> None:
+    actions = journal.add_subparsers(dest="journal_action", metavar="ACTION", required=True,
+                                     help="verify or export")
+    actions.add_parser("verify", help="walk the hash chain: exit 1 naming the first edited, deleted or inserted "
+                                      "entry", description="walk each till's hash chain in this data folder")
+    export = actions.add_parser("export", help="write the journal as JSON lines or CSV",
+                                description="write the journal's entries as JSON lines or CSV")
+    export.add_argument("--since", metavar="DAY", help=f"from this day on ({day_help})")
+    export.add_argument("--until", metavar="DAY", help=f"up to and including this day ({day_help})")
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="default: jsonl")
+    export.add_argument("--out", type=Path, metavar="FILE", help="write to this file (default: stdout)")
 
 
 def _shift_command(shift: argparse.ArgumentParser) -> None:
@@ -152,6 +166,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "report":
         from pos_app.reports import print_report
         return print_report(settings, args.date or "today", args.csv)
+    if command == "journal" and args.journal_action == "verify":
+        from pos_app.audit import verify_journal
+        return verify_journal(settings)
+    if command == "journal":
+        from pos_app.audit import export_journal
+        return export_journal(settings, args.since, args.until, args.format, args.out)
     if command == "shift":
         from pos_app.shift_reports import run_shift_command
         return run_shift_command(settings, args.shift_action, getattr(args, "amount", None))
@@ -170,7 +190,8 @@ def _import_catalogue(settings: Settings, file: Path) -> int:
         return 2
     prepare_data_dir(settings.data_dir)
     with DataFolderLock(settings.data_dir, "pos-app import-catalogue"):
-        store = open_store(settings.database_path, settings.pricing, seed_demo=False)
+        store = open_store(settings.database_path, settings.pricing, till=settings.terminal_id,
+                           training=settings.training)
         try:
             with TerminalProgress(file) as progress:
                 result = store.catalogue.import_csv(file, settings.locale, progress)

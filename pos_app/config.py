@@ -54,6 +54,11 @@ class Settings:
         return LIVE if self.stripe_secret_key.startswith(("sk_live_", "rk_live_")) else TEST
 
     @property
+    def training(self) -> bool:
+        """No real money moves (no Stripe keys: the sandbox stands in)."""
+        return self.mode == TRAINING
+
+    @property
     def pricing(self) -> PricingPolicy:
         return PricingPolicy(self.currency, self.tax_mode)
 

@@ -243,7 +243,8 @@ def _open(settings):
     from pos_app.store import open_store
     if not settings.database_path.exists():
         raise ReportError(f"no till database at {settings.database_path}")
-    return open_store(settings.database_path, settings.pricing)
+    return open_store(settings.database_path, settings.pricing, till=settings.terminal_id,
+                      training=settings.training)
 
 
 def print_orders(settings, limit: int = 50, since: str | None = None, until: str | None = None) -> int:

@@ -18,6 +18,7 @@ from pos_app.store.catalogue_import import ImportResult
 from pos_app.store.db import SCHEMA_VERSION, Database
 from pos_app.store.faults import DamagedDatabase, StorageFull, StoreBusy, StoreError
 from pos_app.store.cash_office import CashBook, DrawerLog, DrawerReason, Shift, ShiftBook
+from pos_app.store.journal import Journal
 from pos_app.store.ledger import ChargeSnapshot, LedgerEntry, PaymentLedger
 from pos_app.store.orders import OrderBook, RefundRecord
 from pos_app.store.reviews import ReviewItem, ReviewList
@@ -29,7 +30,7 @@ __all__ = [
     "CartFrozen", "CartRepository", "CartService", "ChargeSnapshot", "DamagedDatabase", "StorageFull",
     "StoreBusy", "StoreError", "CurrencyMismatch",
     "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
-    "ImportResult", "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
+    "ImportResult", "Journal", "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
     "ReviewItem", "ReviewList",
     "SCHEMA_VERSION", "Store", "Tender", "TenderBook", "UnitOfWork", "UnknownBarcode", "open_store",
 ]
@@ -50,11 +51,12 @@ class Store:
     cash: CashBook
     drawer: DrawerLog
     tenders: TenderBook
+    journal: Journal
 
     def unit_of_work(self) -> contextlib.AbstractContextManager[UnitOfWork]:
         """One transaction over orders, ledger, reviews, the cash office and the cart (store/unit_of_work.py)."""
         return unit_of_work(self.db, self.carts, self.orders, self.ledger, self.reviews,
-                            CashOffice(self.shifts, self.cash, self.drawer), self.tenders)
+                            CashOffice(self.shifts, self.cash, self.drawer), self.tenders, self.journal)
 
     def close(self) -> None:
         self.catalogue.db.close()
@@ -71,8 +73,10 @@ class CurrencyMismatch(UserFacingError):
     """The catalogue is priced in another currency than the till sells in."""
 
 
-def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = False) -> Store:
-    """Open (creating and migrating) the database; seed the demo catalogue into an empty one.
+def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = False, till: str = "till-1",
+               training: bool = True) -> Store:
+    """Open (creating and migrating) the database; seed the demo catalogue into an empty one. `till`
+    and `training` are what the journal's entries say (the settings' terminal_id and mode).
 
     Refuses a database whose catalogue is priced in another currency than `pricing`'s: every
     total would be wrong, so it says so before anything is shown or charged.
@@ -96,4 +100,5 @@ def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = Fa
         from pos_app.store.demo import seed_demo_catalogue
         seed_demo_catalogue(catalogue)
     return Store(db, catalogue, CartService(CartRepository(db), catalogue, pricing), PaymentLedger(db),
-                 OrderBook(db), ReviewList(db), ShiftBook(db), CashBook(db), DrawerLog(db), TenderBook(db))
+                 OrderBook(db), ReviewList(db), ShiftBook(db), CashBook(db), DrawerLog(db), TenderBook(db),
+                 Journal(db, till, training=training))

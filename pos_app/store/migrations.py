@@ -345,4 +345,29 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tenders ADD COLUMN request_key TEXT;
     CREATE UNIQUE INDEX tenders_request_key ON tenders (request_key) WHERE request_key IS NOT NULL;
     """,
+    # 9: the journal (issue 17). Every event that changes money, stock or who is at the till, per till
+    # a hash chain: sequence number, time, user, type, canonical JSON payload, the previous entry's
+    # hash and its own (domain/journal.py). Append-only: the triggers refuse an UPDATE or a DELETE
+    # whatever code asks; an edit made around them (the triggers dropped) is what `pos-app journal
+    # verify` finds. Stored order is the row id; the chain's order is the sequence number.
+    """
+    CREATE TABLE journal (
+        id INTEGER PRIMARY KEY,
+        till TEXT NOT NULL,
+        seq INTEGER NOT NULL CHECK (seq > 0),
+        at INTEGER NOT NULL,
+        user_name TEXT,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        training INTEGER NOT NULL CHECK (training IN (0, 1)),
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE INDEX journal_till ON journal (till, id);
+    CREATE INDEX journal_at ON journal (at);
+    CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+    BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+    CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+    BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+    """,
 ]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pos_app.store.cart_service import CartService
 from pos_app.store.cash_office import CashBook, DrawerLog, ShiftBook
 from pos_app.store.db import Database
+from pos_app.store.journal import Journal
 from pos_app.store.ledger import PaymentLedger
 from pos_app.store.orders import OrderBook
 from pos_app.store.reviews import ReviewList
@@ -43,8 +44,9 @@ class UnitOfWork:
     """The repositories of one transaction, and what to do when it commits or rolls back."""
 
     def __init__(self, carts: CartService, orders: OrderBook, ledger: PaymentLedger, reviews: ReviewList,
-                 office: CashOffice, tenders: TenderBook) -> None:
+                 office: CashOffice, tenders: TenderBook, journal: Journal) -> None:
         self.orders = orders
+        self.journal = journal
         self.tenders = tenders
         self.ledger = ledger
         self.reviews = reviews
@@ -88,9 +90,10 @@ class CartsInUnit:
 
 @contextlib.contextmanager
 def unit_of_work(db: Database, carts: CartService, orders: OrderBook, ledger: PaymentLedger,
-                 reviews: ReviewList, office: CashOffice, tenders: TenderBook) -> Iterator[UnitOfWork]:
+                 reviews: ReviewList, office: CashOffice, tenders: TenderBook,
+                 journal: Journal) -> Iterator[UnitOfWork]:
     """One transaction over the repositories (see the module's docstring)."""
-    work = UnitOfWork(carts, orders, ledger, reviews, office, tenders)
+    work = UnitOfWork(carts, orders, ledger, reviews, office, tenders, journal)
     with carts.lock:
         try:
             with db.transaction():
