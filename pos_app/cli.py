@@ -72,7 +72,26 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--csv", type=Path, metavar="FILE", help="also write the report as CSV to this file")
     _shift_command(command("shift", "open, show or close this till's shift (for a till without a window)"))
     _journal_command(command("journal", "check or export the till's tamper-evident journal"), day_help)
+    _users_command(command("users", "the till's staff: add, list, disable, reset a PIN"))
     return parser
+
+
+def _users_command(users: argparse.ArgumentParser) -> None:
+    actions = users.add_subparsers(dest="users_action", metavar="ACTION", required=True,
+                                   help="add, list, disable or reset-pin")
+    add = actions.add_parser("add", help="add a user (asks for their PIN)", description="add a user; their PIN "
+                             "is asked for without echo (and a manager's PIN once the till has a manager)")
+    add.add_argument("name")
+    add.add_argument("--role", choices=("cashier", "manager"), default="cashier", help="default: cashier")
+    actions.add_parser("list", help="list the users", description="list the users, their roles and state")
+    disable = actions.add_parser("disable", help="disable a user: their PIN opens nothing",
+                                 description="disable a user: their PIN opens nothing (users are never deleted)")
+    disable.add_argument("name")
+    reset = actions.add_parser("reset-pin", help="give a user a new PIN", description="give a user a new PIN")
+    reset.add_argument("name")
+    for sub in (add, disable, reset):
+        sub.add_argument("--pin-stdin", action="store_true",
+                         help="read the PINs from stdin, one a line (the manager's first), instead of asking")
 
 
 def _journal_command(journal: argparse.ArgumentParser, day_help: str) -> None:
@@ -172,6 +191,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if command == "journal":
         from pos_app.audit import export_journal
         return export_journal(settings, args.since, args.until, args.format, args.out)
+    if command == "users":
+        from pos_app.staff_admin import run_users_command
+        return run_users_command(settings, args.users_action, getattr(args, "name", None),
+                                 getattr(args, "role", None), getattr(args, "pin_stdin", False))
     if command == "shift":
         from pos_app.shift_reports import run_shift_command
         return run_shift_command(settings, args.shift_action, getattr(args, "amount", None))

@@ -23,6 +23,7 @@ from pos_app.store.ledger import ChargeSnapshot, LedgerEntry, PaymentLedger
 from pos_app.store.orders import OrderBook, RefundRecord
 from pos_app.store.reviews import ReviewItem, ReviewList
 from pos_app.store.tenders import Tender, TenderBook
+from pos_app.store.users import User, UserBook
 from pos_app.store.unit_of_work import CashOffice, UnitOfWork, unit_of_work
 
 __all__ = [
@@ -32,7 +33,8 @@ __all__ = [
     "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
     "ImportResult", "Journal", "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
     "ReviewItem", "ReviewList",
-    "SCHEMA_VERSION", "Store", "Tender", "TenderBook", "UnitOfWork", "UnknownBarcode", "open_store",
+    "SCHEMA_VERSION", "Store", "Tender", "TenderBook", "UnitOfWork", "UnknownBarcode", "User", "UserBook",
+    "open_store",
 ]
 
 
@@ -52,6 +54,7 @@ class Store:
     drawer: DrawerLog
     tenders: TenderBook
     journal: Journal
+    users: UserBook
 
     def unit_of_work(self) -> contextlib.AbstractContextManager[UnitOfWork]:
         """One transaction over orders, ledger, reviews, the cash office and the cart (store/unit_of_work.py)."""
@@ -101,4 +104,4 @@ def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = Fa
         seed_demo_catalogue(catalogue)
     return Store(db, catalogue, CartService(CartRepository(db), catalogue, pricing), PaymentLedger(db),
                  OrderBook(db), ReviewList(db), ShiftBook(db), CashBook(db), DrawerLog(db), TenderBook(db),
-                 Journal(db, till, training=training))
+                 Journal(db, till, training=training), UserBook(db))

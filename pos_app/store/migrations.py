@@ -370,4 +370,27 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
     BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
     """,
+    # 10: the staff (issue 17). Users log in with a PIN (an Argon2id hash, never the PIN); they are
+    # disabled, never deleted (the journal names them). A till's run of wrong PINs and its lock-out
+    # survive a restart.
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role TEXT NOT NULL CHECK (role IN ('cashier', 'manager')),
+        pin_hash TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TRIGGER users_never_deleted BEFORE DELETE ON users
+    BEGIN SELECT RAISE(ABORT, 'users are disabled, never deleted'); END;
+    CREATE TABLE pin_lockouts (
+        till TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL CHECK (failures >= 0),
+        locked_until INTEGER NOT NULL,
+        lockouts INTEGER NOT NULL CHECK (lockouts >= 0)
+    );
+    """,
 ]

@@ -1,0 +1,114 @@
+"""Staff: roles and what each may do, the PIN rule, and the lock-out after wrong PINs (pure).
+
+A cashier sells, parks and recalls; a manager also refunds, voids a paid sale, clears a cart
+that has lines, overrides a price, gives a discount above the set limit, opens the drawer with no
+sale, closes a shift and looks after the staff. A cashier asking for a manager's action gets an
+approval prompt: a manager's PIN for that one action.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from pos_app.errors import UserFacingError
+
+PIN_DIGITS = (4, 8)  # a PIN is 4 to 8 ASCII digits
+MAX_NAME = 60
+
+#: Wrong PINs in a row at a till before it stops asking, and the pause then (doubling each time
+#: the lock-out comes round again, up to the last).
+FAILURES_BEFORE_LOCKOUT = 5
+LOCKOUT_SECONDS = (30, 60, 120, 300, 900)
+
+
+class Role(enum.StrEnum):
+    CASHIER = "cashier"
+    MANAGER = "manager"
+
+
+class Permission(enum.StrEnum):
+    SELL = "sell"
+    PARK = "park"
+    RECALL = "recall"
+    REFUND = "refund"
+    VOID_SALE = "void_sale"
+    CLEAR_CART = "clear_cart"
+    OVERRIDE_PRICE = "override_price"
+    DISCOUNT_OVER_LIMIT = "discount_over_limit"
+    NO_SALE = "no_sale"
+    CLOSE_SHIFT = "close_shift"
+    MANAGE_STAFF = "manage_staff"
+
+
+CASHIER_PERMISSIONS = frozenset({Permission.SELL, Permission.PARK, Permission.RECALL})
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CASHIER: CASHIER_PERMISSIONS,
+    Role.MANAGER: frozenset(Permission),
+}
+
+#: What each permission is called in an approval prompt ("A manager's PIN is needed to …").
+ACTION_NAMES: dict[Permission, str] = {
+    Permission.SELL: "sell", Permission.PARK: "park a sale", Permission.RECALL: "recall a parked sale",
+    Permission.REFUND: "refund a sale", Permission.VOID_SALE: "void a paid sale",
+    Permission.CLEAR_CART: "clear a cart that has lines", Permission.OVERRIDE_PRICE: "override a price",
+    Permission.DISCOUNT_OVER_LIMIT: "give a discount above the limit",
+    Permission.NO_SALE: "open the drawer with no sale", Permission.CLOSE_SHIFT: "close the shift",
+    Permission.MANAGE_STAFF: "look after the staff",
+}
+
+
+class StaffError(UserFacingError):
+    """A name, role or PIN that can't be used; the text says what is wrong."""
+
+
+def may(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]
+
+
+def check_pin(pin: object) -> str:
+    """The PIN as given if it is 4 to 8 ASCII digits; StaffError otherwise (never echoing it)."""
+    low, high = PIN_DIGITS
+    if not isinstance(pin, str) or not (pin.isascii() and pin.isdigit() and low <= len(pin) <= high):
+        raise StaffError(f"a PIN is {low} to {high} digits (0-9)")
+    return pin
+
+
+def check_name(name: object) -> str:
+    """A user's name, trimmed: 1 to 60 printable characters."""
+    if not isinstance(name, str) or not name.strip():
+        raise StaffError("a user needs a name")
+    name = name.strip()
+    if len(name) > MAX_NAME or not name.isprintable():
+        raise StaffError(f"a user's name is at most {MAX_NAME} printable characters")
+    return name
+
+
+def parse_role(text: object) -> Role:
+    try:
+        return Role(str(text).strip().lower())
+    except ValueError:
+        raise StaffError(f"the role is one of {', '.join(r.value for r in Role)}, not {text!r}") from None
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """The till's run of wrong PINs: how many, and until when it stops asking (unix seconds)."""
+
+    failures: int = 0
+    locked_until: int = 0
+    lockouts: int = 0  # how many times the run has locked the till (the pause grows)
+
+    def locked(self, now: int) -> bool:
+        return now < self.locked_until
+
+    def failed(self, now: int) -> Lockout:
+        failures = self.failures + 1
+        if failures < FAILURES_BEFORE_LOCKOUT:
+            return Lockout(failures, self.locked_until, self.lockouts)
+        pause = LOCKOUT_SECONDS[min(self.lockouts, len(LOCKOUT_SECONDS) - 1)]
+        return Lockout(0, now + pause, self.lockouts + 1)
+
+    @staticmethod
+    def succeeded() -> Lockout:
+        return Lockout()
