@@ -11,7 +11,7 @@ tender on the worker and hands back the result (show_taken) or the reason it was
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.domain import Money, format_money
 from pos_app.domain.money import MoneyError, parse_money
@@ -60,13 +60,14 @@ class CashDialog(QDialog):
 
     def _quick_buttons(self, box: QWidget, cash_due: int) -> list[QPushButton]:
         """The exact amount, then the next notes above it: they depend on the sale, so they are made here."""
+        row = child(box, QHBoxLayout, "cashQuickLayout")
         buttons = []
         for number, amount in enumerate(quick_amounts(cash_due, self.currency) if cash_due else []):
             button = QPushButton(self.money(amount), box)
             button.setObjectName(f"cashQuick{number}")
             button.setAutoDefault(False)
             button.clicked.connect(lambda _checked=False, a=amount: self._request(a))
-            box.layout().addWidget(button)
+            row.addWidget(button)
             buttons.append(button)
         return buttons
 

@@ -40,7 +40,8 @@ def get_cart():
     snapshot = _carts().snapshot()
     checkout = context.checkout()
     sale = checkout.sale_tenders() if snapshot.frozen else None  # a live tender keeps the cart frozen
-    return jsonify(cart_json(snapshot) | tenders_progress_json(sale) | last_sale_json(checkout.completed_sale(snapshot)))
+    last_sale = checkout.completed_sale(snapshot)
+    return jsonify(cart_json(snapshot) | tenders_progress_json(sale) | last_sale_json(last_sale))
 
 
 @bp.post("/cart")
