@@ -1,9 +1,10 @@
-"""Take the README's screenshots of the till, headless: docs/screenshots/till.png and payment.png.
+"""Take the README's screenshots of the till, headless: docs/screenshots/till.png, payment.png and cash.png.
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [--out docs/screenshots]
 
 Runs the real window over a fresh training-mode data folder (the sandbox, no keys), rings up a
-few items, then opens the payment dialog and keys in a test card with real key events.
+few items (also at the window's minimum size: till-minimum.png), then opens the payment dialog
+and keys in a test card with real key events, then takes cash with change (the cash dialog).
 """
 
 from __future__ import annotations
@@ -95,6 +96,10 @@ def main() -> int:
             ring_up(window, bot)
             bot.pause(300)
             window.grab().save(str(args.out / "till.png"))
+            window.resize(window.minimumSizeHint())  # the tender controls must stay readable at the smallest size
+            bot.pause(300)
+            window.grab().save(str(args.out / "till-minimum.png"))
+            window.resize(1180, 720)
 
             opened = []
             window.payment_dialog_opened.connect(opened.append)
@@ -106,13 +111,21 @@ def main() -> int:
             bot.pause(1000)
             dialog.grab().save(str(args.out / "payment.png"))
             dialog.reject()
+
+            bot.waitUntil(lambda: window.payment_dialog is None and window.tenders.cash_button.isEnabled(), 10000)
+            cash = window.tenders.open_cash()
+            QTest.keyClicks(cash.tendered, "50")
+            QTest.keyClick(cash.tendered, Qt.Key.Key_Return)
+            bot.waitUntil(lambda: cash.taken is not None, 10000)
+            cash.grab().save(str(args.out / "cash.png"))
+            cash.accept()
         finally:
             window.shutdown()
             window.close()
             window.deleteLater()
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             core.stop()
-    print(f"wrote {args.out / 'till.png'} and {args.out / 'payment.png'}")
+    print(f"wrote till.png, till-minimum.png, payment.png and cash.png in {args.out}")
     return 0
 
 

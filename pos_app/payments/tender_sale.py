@@ -59,6 +59,27 @@ class SaleTenders:
 
 
 @dataclass(frozen=True)
+class CompletedSale:
+    """The sale the tenders just completed, while the next cart is still empty."""
+
+    order: Order
+    tenders: tuple[Tender, ...]  # its paid tenders, by part number
+
+    @property
+    def tendered(self) -> int:
+        """The cash handed over for it (0 for a sale paid by card parts only)."""
+        return sum(t.tendered or 0 for t in self.tenders if t.kind == TenderKind.CASH)
+
+    @property
+    def change(self) -> int:
+        return sum(t.change or 0 for t in self.tenders if t.kind == TenderKind.CASH)
+
+    @property
+    def paid_in_cash(self) -> bool:
+        return any(t.kind == TenderKind.CASH for t in self.tenders)
+
+
+@dataclass(frozen=True)
 class CashTaken:
     tender: Tender
     change: int
@@ -72,8 +93,6 @@ class PartPaid:
 
     tender: Tender
     remaining: int
-
-
 
 
 class TenderSale:
@@ -107,6 +126,17 @@ class TenderSale:
         remaining = remaining_after(sale.total, [paid])
         return SaleTenders(snap.uuid, snap.totals.currency, sale.total, paid, remaining,
                            cash_due(remaining, snap.totals.currency), tenders)
+
+    def completed_sale(self, snap: CartSnapshot) -> CompletedSale | None:
+        """The sale paid by tenders just before `snap`'s cart, while that cart is still empty (None
+        once a line is added, after a void, or after a sale paid wholly by one card). Read from the
+        stored tenders, so a restart shows the same."""
+        if not snap.empty:
+            return None
+        tenders = self._store.tenders.of_previous_sale(snap.cart_id)
+        order_id = tenders[0].order_id if tenders else None
+        order = self._store.orders.get(order_id) if order_id is not None else None
+        return CompletedSale(order, tuple(tenders)) if order is not None else None
 
     def order_tenders(self, order: Order) -> list[Tender]:
         """The tenders an order was paid with ([] for a sale paid wholly by one card: see the order)."""

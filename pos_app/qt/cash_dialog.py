@@ -1,4 +1,4 @@
-"""CashDialog (objectName cashDialog): the amount due, the cash tendered, quick amounts, the change shown large.
+"""CashDialog (objectName cashDialog, form ui/cash_dialog.ui): the amount due, the cash, quick amounts, the change.
 
 Keyboard first: it opens with the tendered field focused; Enter on an empty field takes exactly
 the amount due (rounded to the currency's cash), a typed amount is what the customer handed
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButt
 from pos_app.domain import Money, format_money
 from pos_app.domain.money import MoneyError, parse_money
 from pos_app.domain.tenders import quick_amounts
+from pos_app.qt.forms import child, load_form
 from pos_app.qt.style import show_kind
 
 CASH_STYLE = """
@@ -39,39 +40,36 @@ class CashDialog(QDialog):
         self.currency, self.money_locale = currency, locale
         self.taken = None  # CashTaken, once the tender is recorded
         self._busy = False
-        layout = QVBoxLayout(self)
-        self.due_label = self._label("cashDue", f"Due in cash: {self.money(cash_due)}", layout)
-        self.tendered = QLineEdit(self)
-        self.tendered.setObjectName("cashTendered")
-        self.tendered.setPlaceholderText("Cash handed over (Enter: the exact amount)")
+        self._build(cash_due)
+        self.tendered.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _build(self, cash_due: int) -> None:
+        form = load_form("cash_dialog.ui", self)
+        QVBoxLayout(self).addWidget(form)
+        self.due_label: QLabel = child(form, QLabel, "cashDue")
+        self.due_label.setText(f"Due in cash: {self.money(cash_due)}")
+        self.tendered: QLineEdit = child(form, QLineEdit, "cashTendered")
         self.tendered.returnPressed.connect(self._on_tendered_return_pressed)
-        layout.addWidget(self.tendered)
-        quick = QHBoxLayout()
-        self.quick_buttons = []
-        for number, amount in enumerate(quick_amounts(cash_due, currency) if cash_due else []):
-            button = QPushButton(self.money(amount), self)
+        self.quick_buttons = self._quick_buttons(child(form, QWidget, "cashQuickAmounts"), cash_due)
+        self.change_label: QLabel = child(form, QLabel, "cashChange")
+        self.change_label.hide()
+        self.status_label: QLabel = child(form, QLabel, "cashStatus")
+        self.done_button: QPushButton = child(form, QPushButton, "cashDoneButton")
+        self.done_button.clicked.connect(self.accept)
+        self.done_button.hide()
+
+    def _quick_buttons(self, box: QWidget, cash_due: int) -> list[QPushButton]:
+        """The exact amount, then the next notes above it: they depend on the sale, so they are made here."""
+        row = child(box, QHBoxLayout, "cashQuickLayout")
+        buttons = []
+        for number, amount in enumerate(quick_amounts(cash_due, self.currency) if cash_due else []):
+            button = QPushButton(self.money(amount), box)
             button.setObjectName(f"cashQuick{number}")
             button.setAutoDefault(False)
             button.clicked.connect(lambda _checked=False, a=amount: self._request(a))
-            quick.addWidget(button)
-            self.quick_buttons.append(button)
-        layout.addLayout(quick)
-        self.change_label = self._label("cashChange", "", layout)
-        self.change_label.hide()
-        self.status_label = self._label("cashStatus", "Enter takes the exact amount; Esc cancels.", layout)
-        self.done_button = QPushButton("Done   Enter", self)
-        self.done_button.setObjectName("cashDoneButton")
-        self.done_button.clicked.connect(self.accept)
-        self.done_button.hide()
-        layout.addWidget(self.done_button)
-        self.tendered.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _label(self, name: str, text: str, layout: QVBoxLayout) -> QLabel:
-        label = QLabel(text, self)
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        layout.addWidget(label)
-        return label
+            row.addWidget(button)
+            buttons.append(button)
+        return buttons
 
     def money(self, amount: int) -> str:
         return format_money(Money(amount, self.currency), self.money_locale)

@@ -1,6 +1,7 @@
 """TenderControls: the till window's tender part: Cash (F11), what is paid and still due, Void payments.
 
-The window's form holds the widgets (cashButton, dueLabel, voidTendersButton); this class wires
+The window's form holds the widgets (cashButton, dueLabel, voidTendersButton, chargeAmount: F10,
+then Enter charges that part); this class wires
 them, and update() runs whenever the window refreshes (each checkout event). Cash opens the
 CashDialog, whose request runs CheckoutService.take_cash on the window's TaskRunner (never on
 the GUI thread); a sale part paid shows "Paid … · still due …" under the
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from pos_app.domain import Money
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+CARD_PART_KEYS = "F10"  # beside Cash F11 and Charge F12: the card part's amount field
+
 
 class TenderControls(QObject):
     def __init__(self, window: MainWindow) -> None:
@@ -42,6 +45,8 @@ class TenderControls(QObject):
         self.cash_button.clicked.connect(self.open_cash)
         self.void_button.clicked.connect(self.void)
         add_shortcuts(window, ["F11"], self.open_cash)
+        add_shortcuts(window, [CARD_PART_KEYS], self.focus_part_amount)
+        self.part_amount.returnPressed.connect(lambda: self.window.charge())  # F10, the amount, Enter: that part
 
     @property
     def _checkout(self):
@@ -63,6 +68,11 @@ class TenderControls(QObject):
         self.void_button.setEnabled(started and idle)
         snapshot = window.cart_model.snapshot
         self.cash_button.setEnabled(idle and not snapshot.empty and not snapshot.in_doubt)
+
+    def focus_part_amount(self) -> None:
+        """F10: to the card part's amount (its text selected, so typing replaces it)."""
+        self.part_amount.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.part_amount.selectAll()
 
     def charge(self) -> None:
         """Charge (F12): all that is due, or the card part typed in the amount field beside Charge."""

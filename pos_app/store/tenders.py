@@ -126,6 +126,13 @@ class TenderBook:
     def for_order(self, order_id: int) -> list[Tender]:
         return self._many("tenders.order_id = ?", (order_id,))
 
+    def of_previous_sale(self, cart_id: int) -> list[Tender]:
+        """The tenders that paid the cart closed just before `cart_id`, if its sale was recorded from
+        them ([] when that cart was voided or paid wholly by one card): what the customer display
+        shows until the next sale starts."""
+        return self._many("tenders.cart_id = (SELECT max(id) FROM carts WHERE id < ?)"
+                          " AND tenders.order_id IS NOT NULL", (cart_id,))
+
     def pending(self) -> list[Tender]:
         return self._many("tenders.status = ?", (TenderStatus.PENDING,))
 

@@ -8,7 +8,9 @@ from pos_app.domain.cart import UnknownSku
 from pos_app.store.cart_service import CartFrozen
 from pos_app.web import context
 from pos_app.web.errors import BadRequestBody
-from pos_app.web.payloads import cart_json, cart_line_json, cart_lines_from_body, json_body, qty_field
+from pos_app.web.payloads import (
+    cart_json, cart_line_json, cart_lines_from_body, json_body, last_sale_json, qty_field, tenders_progress_json,
+)
 
 bp = Blueprint("cart", __name__)
 
@@ -34,7 +36,12 @@ def _after_change(before: int, snapshot):
 
 @bp.get("/cart")
 def get_cart():
-    return jsonify(cart_json(_carts().snapshot()))
+    """The seed's cart, plus what the customer display shows of the sale's tenders (payloads.py)."""
+    snapshot = _carts().snapshot()
+    checkout = context.checkout()
+    sale = checkout.sale_tenders() if snapshot.frozen else None  # a live tender keeps the cart frozen
+    last_sale = checkout.completed_sale(snapshot)
+    return jsonify(cart_json(snapshot) | tenders_progress_json(sale) | last_sale_json(last_sale))
 
 
 @bp.post("/cart")

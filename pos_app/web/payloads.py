@@ -9,6 +9,7 @@ from flask import request
 
 from pos_app.domain.cart import MAX_QTY
 from pos_app.domain.order import Order
+from pos_app.payments.tender_sale import CompletedSale, SaleTenders
 from pos_app.store.cart_service import CartSnapshot
 from pos_app.store.tenders import Tender
 from pos_app.web.errors import BadRequestBody
@@ -82,6 +83,22 @@ def cart_json(snapshot: CartSnapshot) -> dict:
         "frozen": snapshot.frozen,
         "in_doubt": snapshot.in_doubt,
     }
+
+
+def tenders_progress_json(sale: SaleTenders | None) -> dict:
+    """GET /cart's "tenders" while the sale's tenders are live: what is paid and what is left."""
+    if sale is None or not sale.started:
+        return {}
+    return {"tenders": {"paid": sale.paid, "remaining": sale.remaining, "cash_due": sale.cash_due}}
+
+
+def last_sale_json(sale: CompletedSale | None) -> dict:
+    """GET /cart's "last_sale" while the next cart is empty after a sale paid (partly) in cash:
+    the cash handed over and the change due, for the customer display."""
+    if sale is None or not sale.paid_in_cash:
+        return {}
+    return {"last_sale": {"number": sale.order.number, "total": sale.order.total, "tendered": sale.tendered,
+                          "change": sale.change, "currency": sale.order.currency}}
 
 
 def cart_line_json(snapshot: CartSnapshot, sku: str) -> dict:

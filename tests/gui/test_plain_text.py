@@ -33,7 +33,7 @@ def test_a_name_that_looks_like_html_is_shown_as_text(pos, tmp_path):
 def test_every_form_shows_its_labels_as_plain_text_unless_it_asks_for_rich_text(qtbot):
     from pos_app.qt.forms import load_form
 
-    for name in ("main_window.ui", "history_window.ui", "refund_dialog.ui", "report_dialog.ui"):
+    for name in ("main_window.ui", "history_window.ui", "refund_dialog.ui", "report_dialog.ui", "cash_dialog.ui"):
         form = load_form(name)
         qtbot.addWidget(form)
         for label in form.findChildren(QLabel):

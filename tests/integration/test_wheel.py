@@ -13,7 +13,11 @@ def test_wheel_carries_ui_and_resources(tmp_path):
                            capture_output=True, text=True, timeout=300)
     assert build.returncode == 0, build.stderr[-2000:]
     wheel = next(tmp_path.glob("pos_app-*.whl"))
-    assert "pos_app/py.typed" in zipfile.ZipFile(wheel).namelist()  # PEP 561: type checkers read our hints
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "pos_app/py.typed" in names  # PEP 561: type checkers read our hints
+    forms = sorted(p.name for p in (ROOT / "ui").glob("*.ui"))
+    assert "cash_dialog.ui" in forms
+    assert [f for f in forms if f"pos_app/_data/ui/{f}" not in names] == []  # every form ships
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     probe = ("import pos_app.resources as r, sys; "

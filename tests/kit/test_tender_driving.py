@@ -49,6 +49,23 @@ def test_f11_opens_the_cash_dialog_and_enter_takes_the_exact_amount(pos, qtbot):
     assert dialog.change_label.text() == "Change: $0.00" and dialog.taken.order.total == 2500
 
 
+def test_f10_goes_to_the_card_part_amount_and_enter_charges_that_part(pos, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    ring_up(pos)
+    field = pos.window.tenders.part_amount
+    assert field.placeholderText() == "Card part amount (empty: all)"
+    pos.window.activateWindow()
+    QTest.keyClick(pos.window.search, Qt.Key.Key_F10)
+    qtbot.waitUntil(field.hasFocus)
+    QTest.keyClicks(field, "10.00")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: pos.dialog is not None, timeout=15000)
+    assert pos.dialog.prepared.amount == 1000 and field.text() == ""
+    pos.cancel_payment()
+
+
 def test_a_card_part_then_cash_for_the_rest(pos):
     ring_up(pos)
     pi = pos.charge(1000)

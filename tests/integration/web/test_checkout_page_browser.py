@@ -202,3 +202,35 @@ def test_the_display_follows_the_cart(qtbot, view, core):
     core.local.carts.set_qty("item3", 2)
     qtbot.waitUntil(lambda: text_of(qtbot, view, "display-total") == "$30.00", timeout=5000)
     no_csp_violations(view)
+
+
+def visible(qtbot, view, element_id: str) -> bool:
+    return run_js(qtbot, view.page(), f"!document.getElementById('{element_id}').closest('[hidden]')")
+
+
+def test_the_display_shows_paid_and_left_then_the_change_until_the_next_sale(qtbot, view, core, tmp_path):
+    checkout = core.payments.checkout
+    checkout.abandon()
+    core.local.carts.replace({"item1": 1, "item3": 2})  # 35.00
+    view.resize(1280, 800)  # a customer display's screen
+    view.load(QUrl(f"{core.url}/display?token={core.token}"))
+    wait_state(qtbot, view, "ready")
+    assert not visible(qtbot, view, "display-tenders") and not visible(qtbot, view, "display-change")
+
+    checkout.take_cash(1000)
+    qtbot.waitUntil(lambda: text_of(qtbot, view, "display-remaining") == "$25.00", timeout=5000)
+    assert text_of(qtbot, view, "display-paid") == "$10.00" and visible(qtbot, view, "display-tenders")
+    view.grab().save(str(tmp_path / "display-paying.png"))
+
+    checkout.take_cash(5000)  # 25.00 due: 25.00 change
+    qtbot.waitUntil(lambda: visible(qtbot, view, "display-change"), timeout=5000)
+    assert text_of(qtbot, view, "display-change-due") == "$25.00"
+    assert (text_of(qtbot, view, "display-tendered"), text_of(qtbot, view, "display-sale-total")) == ("$60.00",
+                                                                                                     "$35.00")
+    assert not visible(qtbot, view, "display-total")
+    view.grab().save(str(tmp_path / "display-change.png"))
+
+    core.local.carts.set_qty("item3", 1)  # the next sale starts
+    qtbot.waitUntil(lambda: not visible(qtbot, view, "display-change"), timeout=5000)
+    assert text_of(qtbot, view, "display-total") == "$15.00" and not visible(qtbot, view, "display-tenders")
+    no_csp_violations(view)

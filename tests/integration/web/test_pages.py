@@ -108,7 +108,8 @@ def test_the_display_page(api):
     response = api.get("/display")
     assert response.status_code == 200
     page = parse(response)
-    assert {"display-lines", "display-total", "display-config"} <= set(page.ids)
+    assert {"display-lines", "display-total", "display-config", "display-tenders", "display-paid", "display-remaining",
+            "display-change", "display-tendered", "display-change-due"} <= set(page.ids)
     config = json.loads(page.text["display-config"])
     assert config == {"cartUrl": "/cart", "currency": "usd", "digits": 2, "locale": "en-US", "pollMs": 1000}
     assert [s["src"] for s in page.scripts if "src" in s] == ["/static/display.js"]
