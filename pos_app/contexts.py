@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pos_app.payments.gateway import PaymentGateway
     from pos_app.payments.review_desk import ReviewDesk
     from pos_app.devices import CashDrawer, ReceiptPrinter
+    from pos_app.staff.session import TillSession
     from pos_app.store import CartService, Store
 
 
@@ -54,6 +55,15 @@ class LocalContext:
         it, so a blind count under way in one hides the expected cash from all)."""
         from pos_app.cash_office import ShiftService
         return ShiftService(self.store, self.drawer, self.settings.terminal_id, self.settings.currency)
+
+    @cached_property
+    def session(self) -> TillSession:
+        """Who is at the till (one per context, shared like `shifts`); the journal names them."""
+        from pos_app.staff import StaffService
+        from pos_app.staff.session import TillSession
+        session = TillSession(StaffService(self.store, self.settings.terminal_id))
+        self.store.journal.attribute_to(session.user_name)
+        return session
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from pos_app.domain.journal import JournalEntry, Verdict, canonical_json, make_entry, verify_chain
 from pos_app.store.db import Database, now
@@ -24,9 +24,16 @@ class Journal:
 
     def __init__(self, db: Database, till: str, *, training: bool) -> None:
         self._db, self.till, self.training = db, till, training
+        self._user_source: Callable[[], str | None] = lambda: None
+
+    def attribute_to(self, user_source: Callable[[], str | None]) -> None:
+        """Entries appended without a `user` name whoever `user_source()` says is at the till."""
+        self._user_source = user_source
 
     def append(self, type: str, payload: Mapping[str, object], *, user: str | None = None) -> JournalEntry:
         """Add the event after the till's last entry, in the open transaction (or one of its own)."""
+        if user is None:
+            user = self._user_source()
         with self._db.transaction() as conn:
             row = conn.execute("SELECT * FROM journal WHERE till = ? ORDER BY id DESC LIMIT 1", (self.till,)).fetchone()
             entry = make_entry(_entry(row) if row else None, at=now(), till=self.till, user=user, type=type,

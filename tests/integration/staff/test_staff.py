@@ -129,3 +129,29 @@ def test_training_demo_users_are_made_once(staff):
     assert [(u.name, u.role, u.demo) for u in staff.users()] == [
         ("Demo Cashier", Role.CASHIER, True), ("Demo Manager", Role.MANAGER, True)]
     assert staff.login("1234").name == "Demo Manager" and staff.login("0000").name == "Demo Cashier"
+
+
+def test_the_till_session_checks_each_action_and_a_managers_pin_grants_one(staff, store, manager):
+    from pos_app.staff import LoginRequired, TillSession
+    session = TillSession(staff)
+    store.journal.attribute_to(session.user_name)
+    with pytest.raises(LoginRequired):
+        session.require(Permission.SELL)
+    staff.add("Carl", Role.CASHIER, "1111", by=manager)
+    carl = session.login("1111")
+    assert session.require(Permission.SELL) is None
+    with pytest.raises(ApprovalRequired):
+        session.require(Permission.NO_SALE)
+    with pytest.raises(PinRefused):
+        session.require(Permission.NO_SALE, manager_pin="1111")
+    approval = session.require(Permission.NO_SALE, manager_pin="4711")
+    assert approval is not None and approval.manager == manager and approval.user == carl
+    with pytest.raises(ApprovalRequired):
+        session.require(Permission.NO_SALE)  # the approval was for that one action
+    store.journal.append("drawer_open", {"reason": "no_sale"})
+    assert list(store.journal.entries())[-1].user == "Carl"  # entries name who is at the till
+    session.login("4711")
+    session.logout()
+    assert [(e.type, e.payload.get("name"), e.payload.get("why")) for e in store.journal.entries()][-3:] == [
+        ("login", "Mia", None), ("logout", "Carl", "switched"), ("logout", "Mia", "logout")]
+    assert session.user is None
