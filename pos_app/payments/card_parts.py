@@ -201,8 +201,20 @@ class CardParts(TenderSale):
                 log.warning("could not cancel card part %d: %s", part.part, exc.message)
 
     def _follow_parts(self) -> None:
-        """Reconcile's last step: a pending card part whose ledger row closed unpaid has failed."""
+        """Reconcile's last step: a pending card part whose ledger row closed unpaid has failed, and a
+        paid part of the open sale whose money went back (a void cut short after its refund) is voided."""
         for part in self._store.tenders.pending():
             if part.kind == TenderKind.CARD and self._part_entry(part).status == PaymentStatus.CANCELED:
                 self._store.tenders.set_status(part.id, TenderStatus.FAILED)
+        for part in self._store.tenders.live_for_cart(self._store.carts.snapshot().cart_id):
+            if part.kind != TenderKind.CARD or not part.paid or part.order_id is not None or not part.payment_intent:
+                continue
+            try:  # only a void refunds a part of a sale not yet recorded (refunds need the order)
+                refunded = self._gateway.retrieve_intent(part.payment_intent).amount_refunded
+            except PaymentError as exc:
+                log.warning("could not check card part %d for a refund: %s", part.part, exc.message)
+                continue
+            if refunded:
+                self._store.tenders.set_status(part.id, TenderStatus.VOIDED)
+                log.warning("card part %d was refunded by a void cut short: voided", part.part)
 

@@ -34,6 +34,8 @@ class Intent:
     last_error_message: str | None = None
     last_error_code: str | None = None
     latest_charge: str | None = None
+    #: What the latest charge's refunds gave back (pending ones included), in till minor units.
+    amount_refunded: int = 0
 
 
 @dataclass(frozen=True)

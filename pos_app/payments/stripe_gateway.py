@@ -149,6 +149,8 @@ def intent_from_stripe(pi: Any) -> Intent:
         card_brand=brand, card_last4=last4,
         last_error_message=error.get("message"), last_error_code=error.get("decline_code") or error.get("code"),
         latest_charge=charge.get("id") if isinstance(charge, dict) else charge,
+        amount_refunded=_till_amount(charge.get("amount_refunded") or 0, data["currency"])[0]
+        if isinstance(charge, dict) else 0,
     )
 
 

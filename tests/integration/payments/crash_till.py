@@ -9,6 +9,8 @@ learns its id. stage "after_confirm": the customer's card is confirmed (succeede
 process dies before finalize. The split sale's stages ("split_..."): 10.00 in cash first, then a
 card part of the 25.00 left: "split_after_create" dies when that part's create returns,
 "split_after_confirm" once its card is confirmed, before the part is recorded.
+"split_void_after_refund": 10.00 cash and a paid 15.00 card part, then the cashier voids: dies when
+the card part's refund returns, before the till has written the part down as voided.
 """
 
 from __future__ import annotations
@@ -41,10 +43,24 @@ def main(data_dir: str, sandbox_url: str, stage: str) -> None:
             os._exit(KILLED)
 
         gateway.create_intent = create_then_die
+    if stage == "split_void_after_refund":
+        refund = gateway.refund
+
+        def refund_then_die(**kwargs):
+            refund(**kwargs)
+            os._exit(KILLED)
+
+        gateway.refund = refund_then_die
     checkout = CheckoutService(store, gateway, settings)
     store.carts.replace({"item1": 1, "item3": 2})
     if stage.startswith("split_"):
         checkout.take_cash(1000)
+    if stage == "split_void_after_refund":
+        page = {"sandbox_url": sandbox_url, "publishable_key": gateway.publishable_key}
+        part = checkout.prepare_part(1500)
+        assert confirm_as_browser(page, part.client_secret, VISA)["status"] == "succeeded"
+        checkout.finalize(part.payment_intent)
+        checkout.void_tenders()
     prepared = checkout.prepare()
     if stage in ("after_confirm", "split_after_confirm"):
         page = {"sandbox_url": sandbox_url, "publishable_key": gateway.publishable_key}

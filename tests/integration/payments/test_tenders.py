@@ -225,6 +225,26 @@ def test_killed_while_a_card_part_was_created_the_sale_resumes_with_the_same_int
     assert len(successful_charges(sandbox_state)) == 1 and movements(till) == [("sale", 1000)]
 
 
+def test_killed_while_voiding_a_paid_card_part_never_shows_its_refunded_money_as_paid(settings, sandbox,
+                                                                                      sandbox_state, make_till):
+    # Found by benchmarks/kill_loop.py (a kill during POST /tenders/void); made deterministic here by a
+    # planted crash: the till dies the moment the card part's refund returns.
+    run_crashing_till(settings.data_dir, sandbox, "split_void_after_refund")
+    [refund] = sandbox_state.all("refund")  # the customer has the card part's 15.00 back
+    till = make_till()
+    till.checkout.reconcile()
+    sale = till.checkout.sale_tenders()
+    paid_by_card = [t for t in sale.tenders if t.kind.value == "card" and t.paid]
+    assert paid_by_card == [], "a refunded card part is shown as paid"
+    assert (sale.paid, sale.remaining) == (1000, 2500)  # the cash is still in; the sale resumable
+
+    taken = till.checkout.take_cash()  # the customer pays the rest after all: nothing is counted twice
+    assert taken.order.total == 3500
+    kept = sum(t.amount for t in till.checkout.order_tenders(taken.order) if t.kind.value == "card")
+    received = sum(c["amount"] for c in successful_charges(sandbox_state)) - refund["amount"]
+    assert kept == received == 0
+
+
 # -- refunds go back to the tenders -------------------------------------------------------------
 
 
