@@ -345,4 +345,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tenders ADD COLUMN request_key TEXT;
     CREATE UNIQUE INDEX tenders_request_key ON tenders (request_key) WHERE request_key IS NOT NULL;
     """,
+    # 9: refunds. A refund split over a sale's tenders is one group of rows (group_id: the first
+    # row's id; NULL on the first row itself and on a refund of one row), so its refunded lines,
+    # kept on the first row, count while any row of the group is live. Each refund belongs to the
+    # shift it was made in (shift_id, set when it is reserved; NULL for rows before this
+    # migration and for a card refund made with no shift open). A refund asked for over HTTP
+    # may carry the client's Idempotency-Key (on the group's first row), as a cash tender does.
+    """
+    ALTER TABLE refunds ADD COLUMN group_id INTEGER REFERENCES refunds (id);
+    ALTER TABLE refunds ADD COLUMN shift_id INTEGER REFERENCES shifts (id);
+    ALTER TABLE refunds ADD COLUMN request_key TEXT;
+    CREATE UNIQUE INDEX refunds_request_key ON refunds (request_key) WHERE request_key IS NOT NULL;
+    CREATE INDEX refunds_shift ON refunds (shift_id);
+    """,
 ]

@@ -36,13 +36,21 @@ class RefundRecord:
     created_at: int
     failure_reason: str | None = None
     tender_id: int | None = None  # the tender it went back to (a sale paid by tenders), else None
+    group_id: int | None = None  # the first row of the refund this row is part of; None on that row
+    shift_id: int | None = None  # the shift it was made in (None: no shift was open, or made before shifts)
+    request_key: str | None = None  # the client's Idempotency-Key (HTTP), on a group's first row
+
+    @property
+    def group(self) -> int:
+        """The refund this row belongs to: rows split over a sale's tenders share it (the first row's id)."""
+        return self.id if self.group_id is None else self.group_id
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> RefundRecord:
         return cls(row["id"], row["order_id"], row["seq"], row["idempotency_key"], row["refund_id"],
                    row["amount"], row["currency"], row["reason"], RefundStatus(row["status"]),
                    cast(list[RefundedLine], json.loads(row["lines"])), row["created_at"], row["failure_reason"],
-                   row["tender_id"])
+                   row["tender_id"], row["group_id"], row["shift_id"], row["request_key"])
 
 
 class OrderBook:
@@ -134,9 +142,12 @@ class OrderBook:
     # -- refunds -------------------------------------------------------------------------------
 
     def begin_refund(self, order_id: int, amount: int, reason: str | None,
-                     lines: list[RefundedLine] | None = None, *, tender_id: int | None = None) -> RefundRecord:
+                     lines: list[RefundedLine] | None = None, *, tender_id: int | None = None,
+                     group_id: int | None = None, shift_id: int | None = None,
+                     request_key: str | None = None) -> RefundRecord:
         """Reserve a refund of `amount` (pending) with the order's next sequence number (going back
-        to `tender_id`, for a sale paid by tenders).
+        to `tender_id`, for a sale paid by tenders; a further row of the refund whose first row is
+        `group_id`), made in shift `shift_id`, for the client's `request_key` if any.
 
         Refused if it would take the order's refunds (succeeded + pending) above what was paid.
         """
@@ -160,9 +171,10 @@ class OrderBook:
             key = f"refund-{order['payment_intent'] or order['cart_uuid']}-{seq}"
             cursor = conn.execute(
                 "INSERT INTO refunds (order_id, seq, idempotency_key, amount, currency, reason, status, lines,"
-                " created_at, tender_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, tender_id, group_id, shift_id, request_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (order_id, seq, key, amount, order["currency"], reason, RefundStatus.PENDING,
-                 json.dumps(lines or []), now(), tender_id))
+                 json.dumps(lines or []), now(), tender_id, group_id, shift_id, request_key))
         return self.refund(cast(int, cursor.lastrowid))  # an INSERT that returned sets it
 
     def finish_refund(self, refund_row: int, *, status: RefundStatus, refund_id: str | None = None,
@@ -193,6 +205,15 @@ class OrderBook:
 
     def refunds_for(self, order_id: int) -> list[RefundRecord]:
         return self._refunds("order_id = ?", (order_id,), order="seq")
+
+    def refund_group(self, group: int) -> list[RefundRecord]:
+        """The rows of one refund (its first row's id): one per tender it went back to."""
+        return self._refunds("id = ? OR group_id = ?", (group, group))
+
+    def by_request_key(self, request_key: str) -> RefundRecord | None:
+        """The first row of the refund a client's request with this Idempotency-Key made, if any."""
+        found = self._refunds("request_key = ?", (request_key,))
+        return found[0] if found else None
 
     def refunds_between(self, start: int, end: int) -> list[RefundRecord]:
         return self._refunds("created_at >= ? AND created_at < ?", (start, end), order="created_at, id")
