@@ -218,6 +218,12 @@ class OrderBook:
     def refunds_between(self, start: int, end: int) -> list[RefundRecord]:
         return self._refunds("created_at >= ? AND created_at < ?", (start, end), order="created_at, id")
 
+    def refunds_of_shift(self, shift_id: int, opened_at: int, after_id: int) -> list[RefundRecord]:
+        """The refunds made in shift `shift_id`; a row from before refunds knew their shift (shift_id
+        NULL) by the older rule: made after the shift opened and after the previous shift's last refund."""
+        return self._refunds("shift_id = ? OR (shift_id IS NULL AND created_at >= ? AND id > ?)",
+                             (shift_id, opened_at, after_id))
+
     def pending_refunds(self) -> list[RefundRecord]:
         return self._refunds("status = ?", (RefundStatus.PENDING,))
 
