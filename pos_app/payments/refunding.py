@@ -168,7 +168,7 @@ class RefundService:
         made_lines = sorted((row["sku"], row["qty"]) for row in first.lines)
         if (first.order_id != order_id or reason != first.reason or asked_lines != made_lines
                 or (amount is not None and amount != sum(r.amount for r in group))
-                or (to_cash and not all(self._in_cash(r) for r in group))):
+                or (to_cash and not all(r.out_of_drawer for r in group))):
             raise IdempotencyMismatch(f"the Idempotency-Key {request_key!r} was used for another refund; "
                                       "send a new key for a new refund")
         order = self._store.orders.get(order_id)
@@ -184,13 +184,6 @@ class RefundService:
                                 "to try again.")
         log.info("refund request %s retried: answered with the refund it made", request_key)
         return group[0]
-
-    def _in_cash(self, record: RefundRecord) -> bool:
-        """Paid out of the drawer: a cash tender's row, or a row done at once without the processor."""
-        tender = self._store.tenders.get(record.tender_id) if record.tender_id is not None else None
-        if tender is not None:
-            return tender.kind == "cash"
-        return record.status == RefundStatus.SUCCEEDED and record.refund_id is None
 
     def _settle_refund(self, record: RefundRecord, payment_intent: str, order_number: str) -> RefundRecord:
         """Ask the processor for a reserved refund (same key on every try) and settle it."""

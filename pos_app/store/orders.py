@@ -45,6 +45,12 @@ class RefundRecord:
         """The refund this row belongs to: rows split over a sale's tenders share it (the first row's id)."""
         return self.id if self.group_id is None else self.group_id
 
+    @property
+    def out_of_drawer(self) -> bool:
+        """Paid out in cash: a cash refund succeeds at once without the card processor, while a card
+        refund that succeeded always has the processor's refund id."""
+        return self.status == RefundStatus.SUCCEEDED and self.refund_id is None
+
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> RefundRecord:
         return cls(row["id"], row["order_id"], row["seq"], row["idempotency_key"], row["refund_id"],
