@@ -12,26 +12,12 @@ import pytest
 from pos_app.cash_office import ShiftService
 from pos_app.devices import CashDrawer
 from pos_app.domain import Money
-from pos_app.sandbox import SandboxServer, SandboxState
 from pos_app.sandbox.refunds import REFUND_SETTLES_AFTER
 from pos_app.shift_reports import check_card_total, shift_report_csv, shift_report_text
 
-from .helpers import Clock, confirm_as_browser
+from .helpers import confirm_as_browser
 
 REFUND_PENDING = "4000000000007726"
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def slow_sandbox(tmp_path, clock):
-    server = SandboxServer(SandboxState(tmp_path / "sandbox-clocked.json", clock=clock))
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

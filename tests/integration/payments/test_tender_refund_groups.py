@@ -11,25 +11,11 @@ import pytest
 
 from pos_app.domain.refunds import units_refunded
 from pos_app.errors import RefundRefused
-from pos_app.sandbox import SandboxServer, SandboxState
 from pos_app.sandbox.refunds import REFUND_SETTLES_AFTER
 
-from .helpers import Clock, confirm_as_browser
+from .helpers import confirm_as_browser
 
 REFUND_FAILS = "4000000000005126"
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def slow_sandbox(tmp_path, clock):
-    server = SandboxServer(SandboxState(tmp_path / "sandbox-clocked.json", clock=clock))
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
