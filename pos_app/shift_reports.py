@@ -4,6 +4,8 @@ The Z the close stored is the till's own record (cash counted, expected, over/sh
 the check with the card processor is made whenever the report is shown, as the day report's is:
 the sum of this till's PaymentIntents that succeeded while the shift was open against the card
 the shift's orders took. A gateway that can't be asked is said so, never taken as "all match".
+Card refunds still on their way when the report was made (pending) are not taken off its card
+net; the check asks Stripe what each has become since and says so (`pending_refunds`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class CardCheck:
     at_gateway: int = 0
     intents: int = 0
     differences: list[str] = field(default_factory=list)
+    pending_refunds: list[str] = field(default_factory=list)  # what the report's pending refunds are now
 
 
 def check_card_total(report: ShiftReport, gateway: PaymentGateway, orders: OrderBook,
@@ -56,12 +59,32 @@ def check_card_total(report: ShiftReport, gateway: PaymentGateway, orders: Order
     paid = [pi for pi in intents if pi.status == PaymentStatus.SUCCEEDED and pi.currency == report.currency
             and pi.metadata.get("terminal_id") == report.terminal_id and _not_elsewhere(pi.id, report, orders)]
     check.checked, check.intents = True, len(paid)
+    check.pending_refunds = _pending_refunds_now(report, gateway, orders, locale)
     check.at_gateway = sum(pi.amount_received for pi in paid)
     if check.at_gateway != report.card_sales_total:
         money = lambda amount: format_money(Money(amount, report.currency), locale)  # noqa: E731
         check.differences.append(f"the gateway took {money(check.at_gateway)} by card in {len(paid)} payment(s); "
                                  f"the shift's orders record {money(report.card_sales_total)}")
     return check
+
+
+def _pending_refunds_now(report: ShiftReport, gateway: PaymentGateway, orders: OrderBook,
+                         locale: str) -> list[str]:
+    """One line per refund the report counted as pending: what the card processor says of it now."""
+    from pos_app.payments.refunding import refund_now
+    lines = []
+    for row_id in report.pending_refund_ids:
+        record = orders.refund(row_id)
+        amount = format_money(Money(record.amount, report.currency), locale)
+        if record.refund_id is None:
+            now = "never answered by the card processor yet (retried at reconcile)"
+        else:
+            result = refund_now(gateway, record.refund_id)
+            now = "could not be asked" if result is None else (
+                "still pending" if result.status == "pending" else f"now {result.status}")
+        lines.append(f"refund {record.refund_id or record.idempotency_key} of {amount}, pending in this "
+                     f"report: {now}")
+    return lines
 
 
 def _not_elsewhere(payment_intent: str, report: ShiftReport, orders: OrderBook) -> bool:
@@ -92,8 +115,11 @@ def _rows(report: ShiftReport, locale: str) -> list[tuple[str, str]]:
         rows += [("Counted cash", m(report.counted_cash)), (label, m(report.over_short))]
     rows += [("Orders", f"{report.orders_count}  {m(report.sales_total)}"),
              ("Card sales", f"{report.card_sales_count}  {m(report.card_sales_total)}"),
-             ("Card refunds", f"{report.card_refunds_count}  {m(-report.card_refunds_total)}"),
-             ("Card net", m(report.card_net))]
+             ("Card refunds", f"{report.card_refunds_count}  {m(-report.card_refunds_total)}")]
+    if report.card_refunds_pending_count:
+        rows.append(("Card refunds pending",
+                     f"{report.card_refunds_pending_count}  {m(-report.card_refunds_pending_total)}"))
+    rows.append(("Card net", m(report.card_net)))
     return rows
 
 
@@ -102,9 +128,10 @@ def _check_lines(check: CardCheck | None) -> list[str]:
         return []
     if check.error:
         return [f"Gateway NOT checked: {check.error}"]
+    pending = [f"  pending {line}" for line in check.pending_refunds]
     if not check.differences:
-        return [f"Gateway check: card total matches ({check.intents} payment(s))"]
-    return ["Gateway check: 1 difference"] + [f"  ! {d}" for d in check.differences]
+        return [f"Gateway check: card total matches ({check.intents} payment(s))", *pending]
+    return ["Gateway check: 1 difference"] + [f"  ! {d}" for d in check.differences] + pending
 
 
 def shift_report_text(report: ShiftReport, check: CardCheck | None = None, shop_name: str = "",
@@ -154,8 +181,10 @@ def shift_report_csv(report: ShiftReport, check: CardCheck | None = None) -> str
     if report.counted_cash is not None and report.over_short is not None:
         w.writerow(["cash", "counted", report.counted_cash, dec(report.counted_cash), report.currency])
         w.writerow(["cash", "over_short", report.over_short, dec(report.over_short), report.currency])
-    for key, amount in (("sales", report.card_sales_total), ("refunds", report.card_refunds_total),
-                        ("net", report.card_net)):
+    card = [("sales", report.card_sales_total), ("refunds", report.card_refunds_total), ("net", report.card_net)]
+    if report.card_refunds_pending_count:
+        card.insert(2, ("refunds_pending", report.card_refunds_pending_total))
+    for key, amount in card:
         w.writerow(["card", key, amount, dec(amount), report.currency])
     for line in report.cash_lines:
         w.writerow([line.kind, line.reason, line.amount, dec(line.amount), report.currency])

@@ -3,9 +3,12 @@
 Cash is the float plus the shift's cash movements (domain/cash.py's expected_cash). Card is what
 the shift's orders took that was not cash: an order's total less the cash its sale kept (its
 `sale` movements less its `change`), so a split sale counts each part once. Card refunds are the
-succeeded refunds (they go back through the card processor). A shift's orders and refunds are
-those recorded after the previous shift's last ones and after this shift opened; a Z keeps its
-own last ids, so two shifts never share a sale, however close together in time they are.
+succeeded refunds (they go back through the card processor); those still on their way (reserved,
+or 'processing' at Stripe) are shown apart as pending, and are not taken off the card net. A
+shift's orders are those recorded after the previous shift's last one and after this shift
+opened; a Z keeps its own last ids, so two shifts never share a sale, however close together in
+time they are. A refund belongs to the shift it was made in (its row's shift_id), so one still
+pending at the close is that Z's, shown as pending, and no later shift counts it when it settles.
 """
 
 from __future__ import annotations
@@ -56,6 +59,10 @@ class ShiftReport:
     last_refund_id: int
     cash_lines: list[CashLine] = field(default_factory=list)
     order_ids: list[int] = field(default_factory=list)
+    # Card refunds on their way when the report was made (a Z stored before these existed has none).
+    card_refunds_pending_count: int = 0
+    card_refunds_pending_total: int = 0
+    pending_refund_ids: list[int] = field(default_factory=list)  # their refund rows, for the card check
 
     @property
     def over_short(self) -> int | None:
@@ -78,7 +85,8 @@ class ShiftReport:
             "cash": {"expected": self.expected_cash, "counted": self.counted_cash, "over_short": self.over_short,
                      "sales": self.cash_sales, "refunds": self.cash_by_kind[CashKind.REFUND]},
             "card": {"expected": self.card_net, "counted": None, "over_short": None,
-                     "sales": self.card_sales_total, "refunds": self.card_refunds_total},
+                     "sales": self.card_sales_total, "refunds": self.card_refunds_total,
+                     "refunds_pending": self.card_refunds_pending_total},
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,7 +115,7 @@ class ShiftActivity:
     shift: Shift
     movements: list[CashRecord]
     orders: list[tuple[int, int]]  # (order id, total)
-    refunds: list[tuple[int, int, RefundStatus]]  # (refund row id, amount, status)
+    refunds: list[tuple[int, int, RefundStatus]]  # (refund row id, amount, status): the shift's card refunds
     after_order_id: int  # the previous shift's last order id (0 for the first)
     after_refund_id: int
 
@@ -124,6 +132,8 @@ def build_shift_report(activity: ShiftActivity, *, kind: str, counted_cash: int 
     card_parts = [total - cash_of_order[order_id] for order_id, total in activity.orders]
     card_parts = [part for part in card_parts if part > 0]
     refunds = [amount for _, amount, status in activity.refunds if status == RefundStatus.SUCCEEDED]
+    pending = [(i, amount) for i, amount, status in activity.refunds
+               if status in (RefundStatus.PENDING, RefundStatus.PROCESSING)]
     by_kind = totals_by_kind(r.movement for r in movements)
     return ShiftReport(
         kind=kind, terminal_id=shift.terminal_id, shift_number=shift.number, currency=shift.currency,
@@ -138,4 +148,6 @@ def build_shift_report(activity: ShiftActivity, *, kind: str, counted_cash: int 
         last_refund_id=max((i for i, _, _ in activity.refunds), default=activity.after_refund_id),
         cash_lines=[CashLine(str(r.movement.kind), r.movement.amount, r.reason, r.created_at) for r in movements
                     if r.movement.kind in (CashKind.PAID_IN, CashKind.PAID_OUT, CashKind.DROP)],
-        order_ids=[i for i, _ in activity.orders])
+        order_ids=[i for i, _ in activity.orders],
+        card_refunds_pending_count=len(pending), card_refunds_pending_total=sum(a for _, a in pending),
+        pending_refund_ids=[i for i, _ in pending])

@@ -20,7 +20,6 @@ from pos_app.cash_office.report import X, Z, ShiftActivity, ShiftReport, build_s
 from pos_app.devices import CashDrawer
 from pos_app.domain.cash import CashKind, CashMovement
 from pos_app.domain.money import Money, MoneyError
-from pos_app.domain.statuses import RefundStatus
 from pos_app.errors import NoOpenShift, UserFacingError
 from pos_app.store import Store
 from pos_app.store.cash_office import CashRecord, DrawerReason, Shift
@@ -186,8 +185,9 @@ class ShiftService:
                   if o.id is not None and o.id > after_order]
         # A refund out of the drawer (a cash tender's, or a card sale refunded in cash) is a cash movement:
         # its refund row, done without the card processor (no refund id), is not a card refund too.
-        refunds = [(r.id, r.amount, r.status) for r in self._store.orders.refunds_between(shift.opened_at, FAR_FUTURE)
-                   if r.id > after_refund and not (r.status == RefundStatus.SUCCEEDED and r.refund_id is None)]
+        refunds = [(r.id, r.amount, r.status) for r in self._store.orders.refunds_of_shift(shift.id, shift.opened_at,
+                                                                                            after_refund)
+                   if not r.out_of_drawer]
         return ShiftActivity(shift, self._store.cash.for_shift(shift.id), orders, refunds, after_order, after_refund)
 
 

@@ -14,6 +14,10 @@ The rule (one, written down so receipts, reports and tests agree):
 - When the request (with earlier line refunds) gives back every unit sold, the amount is
   whatever is still refundable, so rounding never leaves a cent behind nor refunds one too many.
 - Never more than what is left to refund, and never more units of a line than were sold.
+- A refund split over a sale's tenders is one group of rows (a card part's row, the cash row),
+  its lines kept on the group's first row: the units count as refunded while ANY row of the
+  group is live (some of the money went back for them), and a row that failed gives back only
+  its amount, which `left_to_refund` offers again; never the units (units_refunded).
 
 The mode is read from the order itself (total == subtotal + tax means exclusive), so a later
 change of the till's tax mode does not change how an old sale is refunded.
@@ -51,6 +55,10 @@ class EarlierRefund(Protocol):
     @property
     def lines(self) -> Sequence[RefundedLine]: ...
 
+    @property
+    def group(self) -> int | None:
+        """The refund the row is part of (rows split over tenders share it); None: a refund of its own."""
+
 
 def refunds_taken(earlier: Sequence[EarlierRefund]) -> int:
     """What the live refunds (reserved, on their way, done) take from the order."""
@@ -66,7 +74,7 @@ def line_refund(order: Order, lines: Sequence[tuple[str, int]],
                 earlier: Sequence[EarlierRefund]) -> tuple[int, list[RefundedLine]]:
     """(amount, detail) for refunding `lines` (sku, qty) of `order`; RefundRefused if it can't be."""
     wanted = _wanted(order, lines)
-    returned = _returned(earlier)
+    returned = units_refunded(earlier)
     sold = {line.sku: line for line in order.lines}
     for sku, qty in wanted.items():
         left = sold[sku].qty - returned[sku]
@@ -111,7 +119,7 @@ def _refunded_base_by_rate(order: Order, earlier: Sequence[EarlierRefund]) -> Co
     """The base (unit price x units) earlier live line refunds gave back, by tax rate."""
     sold = {line.sku: line for line in order.lines}
     before: Counter[int] = Counter()
-    for sku, qty in _returned(earlier).items():
+    for sku, qty in units_refunded(earlier).items():
         if sku in sold:
             before[sold[sku].tax_rate_bp] += sold[sku].unit_price * qty
     return before
@@ -130,11 +138,13 @@ def _wanted(order: Order, lines: Sequence[tuple[str, int]]) -> Counter[str]:
     return wanted
 
 
-def _returned(earlier: Sequence[EarlierRefund]) -> Counter[str]:
-    """Units already given back (or on their way) by earlier per-line refunds, by sku."""
+def units_refunded(earlier: Sequence[EarlierRefund]) -> Counter[str]:
+    """Units already given back (or on their way) by earlier per-line refunds, by sku: a row's lines
+    count while it, or any other row of its group, is live."""
+    live_groups = {r.group for r in earlier if r.status in LIVE_REFUNDS and r.group is not None}
     returned: Counter[str] = Counter()
     for record in earlier:
-        if record.status in LIVE_REFUNDS:
+        if record.status in LIVE_REFUNDS or (record.group is not None and record.group in live_groups):
             for row in record.lines:
                 returned[row["sku"]] += row["qty"]
     return returned

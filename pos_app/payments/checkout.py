@@ -73,9 +73,10 @@ class CheckoutService(Reconciliation, Tendering):
         return self.events.subscribe(callback)
 
     def refund(self, order_id: int, amount: int | None = None, reason: str | None = "requested_by_customer",
-               lines: list[tuple[str, int]] | None = None, *, to_cash: bool = False) -> RefundRecord:
+               lines: list[tuple[str, int]] | None = None, *, to_cash: bool = False,
+               request_key: str | None = None) -> RefundRecord:
         """Refund an order (refunding.RefundService.refund): to its card or tenders, or in cash."""
-        return self.refunds.refund(order_id, amount, reason, lines, to_cash=to_cash)
+        return self.refunds.refund(order_id, amount, reason, lines, to_cash=to_cash, request_key=request_key)
 
     def follow_refunds(self, order_id: int | None = None, *, recheck_succeeded: bool = False) -> list[RefundRecord]:
         return self.refunds.follow_refunds(order_id, recheck_succeeded=recheck_succeeded)

@@ -8,6 +8,9 @@ The rules it keeps:
   is the same request, it IS the answer to this call.
 - Two identical requests within DOUBLE_CLICK_SECONDS are one double click (unless the first failed).
 - A refund Stripe answers 'pending' is 'processing' until follow_refunds sees it succeed or fail.
+- A refund belongs to the shift it is made in (its row's shift_id, set when it is reserved).
+- A client's Idempotency-Key (HTTP) is kept on the refund's first row: the same key again answers
+  that refund (its pending rows retried with their own keys), never a second one.
 All of it under one lock (the per-line quantities are checked outside the store's transaction).
 """
 
@@ -28,6 +31,7 @@ from pos_app.payments.gateway import (
     PaymentGateway, RefundRefused, RefundResult,
 )
 from pos_app.payments.tender_refunds import TenderRefunds
+from pos_app.payments.tender_sale import IdempotencyMismatch
 from pos_app.store import RefundRecord, Store
 
 log = logging.getLogger(__name__)
@@ -52,7 +56,8 @@ class RefundService:
         self._recent_refunds: dict[tuple[object, ...], tuple[float, RefundRecord]] = {}
 
     def refund(self, order_id: int, amount: int | None = None, reason: str | None = "requested_by_customer",
-               lines: list[tuple[str, int]] | None = None, *, to_cash: bool = False) -> RefundRecord:
+               lines: list[tuple[str, int]] | None = None, *, to_cash: bool = False,
+               request_key: str | None = None) -> RefundRecord:
         """Refund an order: all that is left (amount None), an amount, or lines (sku, qty).
 
         A sale paid by tenders is refunded to them (tender_refunds.py); `to_cash` pays it all out of
@@ -64,7 +69,10 @@ class RefundService:
         - a refund left pending (the processor's answer was lost) is retried with its own key
           before anything new; if it is the same request, it IS the answer to this call;
         - an identical request for the same order within DOUBLE_CLICK_SECONDS is a double click:
-          it returns the first one's record instead of refunding again.
+          it returns the first one's record instead of refunding again;
+        - with `request_key` (a client's Idempotency-Key), the same key again returns the refund it
+          made (IdempotencyMismatch for another request), its pending rows settled first.
+        Returns the refund's first row; `refund_group(record)` gives all of its rows.
         """
         if reason is not None and reason not in REFUND_REASONS:
             raise InvalidPayment(f"refund reason must be one of {', '.join(sorted(REFUND_REASONS))}")
@@ -72,6 +80,10 @@ class RefundService:
             raise TypeError("refund amounts are integers in minor units")
         request = (order_id, amount, tuple(sorted(lines or ())), reason, to_cash)
         with self._lock:
+            if request_key is not None:
+                replayed = self._replayed(request_key, order_id, amount, reason, lines, to_cash)
+                if replayed is not None:
+                    return replayed
             moment = time.monotonic()
             self._recent_refunds = {k: v for k, v in self._recent_refunds.items()
                                     if moment - v[0] < DOUBLE_CLICK_SECONDS}
@@ -87,7 +99,8 @@ class RefundService:
                 raise RefundRefused(f"there is no order {order_id}")
             record = self._retry_pending_refunds(order_id, order, amount, lines)
             if record is None:  # the order again: settling pending refunds may have changed it
-                record = self._new_refund(order_id, orders.get(order_id) or order, amount, reason, lines, to_cash)
+                record = self._new_refund(order_id, orders.get(order_id) or order, amount, reason, lines, to_cash,
+                                          request_key)
             self._recent_refunds[request] = (time.monotonic(), record)
         self._events.emit("refunded")
         return record
@@ -118,7 +131,8 @@ class RefundService:
         return None
 
     def _new_refund(self, order_id: int, order: Order, amount: int | None, reason: str | None,
-                    lines: list[tuple[str, int]] | None, to_cash: bool = False) -> RefundRecord:
+                    lines: list[tuple[str, int]] | None, to_cash: bool = False,
+                    request_key: str | None = None) -> RefundRecord:
         orders = self._store.orders
         detail: list[RefundedLine] = []
         if lines:
@@ -130,10 +144,46 @@ class RefundService:
             amount = left_to_refund(order, orders.refunds_for(order_id))
             if amount <= 0:
                 raise RefundRefused(f"order {order.number} is already refunded in full")
+        shift = self._store.shifts.current(self._settings.terminal_id)
+        shift_id = shift.id if shift is not None else None  # the shift the refund belongs to
         if to_cash or order.payment_intent is None:  # back to the sale's tenders, or out of the drawer
-            return self._tenders.refund(order, amount, reason, detail, to_cash=to_cash)
-        record = orders.begin_refund(order_id, amount, reason, detail)  # RefundRefused if too much
+            return self._tenders.refund(order, amount, reason, detail, to_cash=to_cash, shift_id=shift_id,
+                                        request_key=request_key)
+        record = orders.begin_refund(order_id, amount, reason, detail, shift_id=shift_id,  # RefundRefused if too much
+                                     request_key=request_key)
         return self._settle_refund(record, _card_of(order), order.number)
+
+    def refund_group(self, record: RefundRecord) -> list[RefundRecord]:
+        """All rows of the refund `record` is part of (one per tender it went back to), as they are now."""
+        return self._store.orders.refund_group(record.group)
+
+    def _replayed(self, request_key: str, order_id: int, amount: int | None, reason: str | None,
+                  lines: list[tuple[str, int]] | None, to_cash: bool) -> RefundRecord | None:
+        """The refund a request with this Idempotency-Key made (its pending rows retried first), or None."""
+        first = self._store.orders.by_request_key(request_key)
+        if first is None:
+            return None
+        group = self.refund_group(first)
+        asked_lines = sorted(_merge(lines or []))
+        made_lines = sorted((row["sku"], row["qty"]) for row in first.lines)
+        if (first.order_id != order_id or reason != first.reason or asked_lines != made_lines
+                or (amount is not None and amount != sum(r.amount for r in group))
+                or (to_cash and not all(r.out_of_drawer for r in group))):
+            raise IdempotencyMismatch(f"the Idempotency-Key {request_key!r} was used for another refund; "
+                                      "send a new key for a new refund")
+        order = self._store.orders.get(order_id)
+        for record in group:
+            if record.status == RefundStatus.PENDING and order is not None:
+                try:
+                    self._settle_refund(record, self._card_of(record, order), order.number)
+                except RefundRefused:
+                    pass  # marked failed: the answer below says so
+        group = self.refund_group(first)
+        if not any(r.status in LIVE_REFUNDS for r in group):
+            raise RefundRefused("That refund was refused; nothing was refunded. Send a new Idempotency-Key "
+                                "to try again.")
+        log.info("refund request %s retried: answered with the refund it made", request_key)
+        return group[0]
 
     def _settle_refund(self, record: RefundRecord, payment_intent: str, order_number: str) -> RefundRecord:
         """Ask the processor for a reserved refund (same key on every try) and settle it."""

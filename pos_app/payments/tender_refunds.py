@@ -8,12 +8,24 @@ left to give back is always worked out from the rows. A manager may choose cash 
 refund (`to_cash`; there are no staff roles yet, issue 17): then all of it is paid out of the
 drawer. A cash refund is one unit of work (its row, its movement, its success), never pending;
 cash handed back is rounded to the currency's cash as cash taken is.
+
+One refund split over several tenders is one refund GROUP: its rows (one per tender) share the
+first row's id (`group_id`), and its refunded lines are kept on that first row. The units count
+as refunded while any row of the group is live (domain/refunds.py `units_refunded`): once some of
+the money went back for them (the cash part was paid out), they can't be refunded again, even if
+the first row was a card part whose refund fails later at Stripe. A failed row gives back only its
+amount: it no longer counts against what is left, so that amount (no units) can be refunded again,
+to the card or, a manager's choice, in cash. Putting the lines on the row that cannot fail (cash)
+was the other way; but a sale of two card parts has no such row, and a refund of one row's worth
+would then carry its lines nowhere.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from pos_app.config import Settings
 from pos_app.devices import CashDrawer
@@ -31,23 +43,43 @@ log = logging.getLogger(__name__)
 Settle = Callable[[RefundRecord, str, str], RefundRecord]
 
 
+@dataclass(frozen=True)
+class RefundRow:
+    """One row of a refund to tenders, as OrderBook.begin_refund reserves it."""
+
+    amount: int
+    reason: str | None
+    lines: list[RefundedLine]
+    tender_id: int | None
+    group_id: int | None  # the group's first row; None for the first row itself
+    shift_id: int | None
+    request_key: str | None
+
+    def fields(self) -> dict[str, Any]:
+        return {"amount": self.amount, "reason": self.reason, "lines": self.lines, "tender_id": self.tender_id,
+                "group_id": self.group_id, "shift_id": self.shift_id, "request_key": self.request_key}
+
+
 class TenderRefunds:
     def __init__(self, store: Store, settings: Settings, drawer: CashDrawer, settle: Settle) -> None:
         self._store, self._settings, self._drawer, self._settle = store, settings, drawer, settle
 
     def refund(self, order: Order, amount: int, reason: str | None, lines: list[RefundedLine], *,
-               to_cash: bool) -> RefundRecord:
-        """Refund `amount` of `order` to its tenders (or all in cash); the first row made is returned."""
+               to_cash: bool, shift_id: int | None = None, request_key: str | None = None) -> RefundRecord:
+        """Refund `amount` of `order` to its tenders (or all in cash), made in shift `shift_id` for the
+        client's `request_key` (kept on the first row); the first row made (the group's) is returned."""
         if order.id is None:
             raise RefundRefused("an order not recorded yet can't be refunded")
         first: RefundRecord | None = None
         for tender, part in self.plan(order, amount, to_cash=to_cash):
-            detail = lines if first is None else []  # the units refunded are counted once, on the first row
+            row = RefundRow(part, reason, lines if first is None else [],  # the units: on the group's first row
+                            tender.id if tender is not None else None,
+                            first.id if first is not None else None, shift_id, None if first else request_key)
             if tender is not None and tender.kind == TenderKind.CARD and tender.payment_intent:
-                record = self._store.orders.begin_refund(order.id, part, reason, detail, tender_id=tender.id)
+                record = self._store.orders.begin_refund(order.id, **row.fields())
                 record = self._settle(record, tender.payment_intent, order.number)
             else:
-                record = self._in_cash(order, part, reason, detail, tender)
+                record = self._in_cash(order, row)
             first = first or record
         if first is None:
             raise RefundRefused(f"order {order.number} has nothing left to refund")
@@ -82,14 +114,12 @@ class TenderRefunds:
                 taken[record.tender_id] = taken.get(record.tender_id, 0) + record.amount
         return taken
 
-    def _in_cash(self, order: Order, amount: int, reason: str | None, lines: list[RefundedLine],
-                 tender: Tender | None) -> RefundRecord:
+    def _in_cash(self, order: Order, row: RefundRow) -> RefundRecord:
         """Out of the drawer, in one unit of work: the refund row, its cash movement, its success."""
         shift = self._store.shifts.require_open(self._settings.terminal_id)
-        handed = cash_due(amount, order.currency)
+        handed = cash_due(row.amount, order.currency)
         with self._store.unit_of_work() as work:
-            record = work.orders.begin_refund(order.id or 0, amount, reason, lines,
-                                              tender_id=tender.id if tender is not None else None)
+            record = work.orders.begin_refund(order.id or 0, **row.fields() | {"shift_id": shift.id})
             if handed:
                 work.cash.record(shift.id, CashMovement(CashKind.REFUND, handed), order.currency, reason="refund",
                                  order_id=order.id, reference=f"refund:{record.id}")

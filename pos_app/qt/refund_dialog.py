@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from pos_app.domain import Money, Order, format_money
 from pos_app.errors import UserFacingError
-from pos_app.domain.refunds import line_refund
+from pos_app.domain.refunds import line_refund, units_refunded
 from pos_app.domain.statuses import LIVE_REFUNDS
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.order_models import card_text
@@ -95,10 +95,7 @@ class RefundDialog(QDialog):
         self._earlier = self._orders.refunds_for(self.order.id)
         live = [r for r in self._earlier if r.status in LIVE_REFUNDS]
         self._taken = sum(r.amount for r in live)
-        self._returned: Counter[str] = Counter()
-        for record in live:
-            for row in record.lines:
-                self._returned[row["sku"]] += row["qty"]
+        self._returned: Counter[str] = units_refunded(self._earlier)  # the domain's rule, refund groups too
         paid, taken = self._money(self.order.total), self._money(self._taken)
         self.title.setText(f"<b>Order {escape(self.order.number)}</b> · paid {escape(paid)} with "
                            f"{escape(card_text(self.order))}"

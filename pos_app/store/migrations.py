@@ -1,9 +1,13 @@
 """The till database's schema: its migrations, in order, applied by Database (PRAGMA user_version).
 
+Migrations 1-8 (the till, its tenders and cash office) are here; 9 on are in migrations_later.py.
+
 A migration, once released, is never edited: a change is a new migration at the end.
 """
 
 from __future__ import annotations
+
+from pos_app.store.migrations_later import LATER_MIGRATIONS
 
 #: The search indexes' triggers, quiet while items_bulk_write holds a row (migration 4; the catalogue's
 #: own file has them too, catalogue_db.py).
@@ -345,52 +349,5 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tenders ADD COLUMN request_key TEXT;
     CREATE UNIQUE INDEX tenders_request_key ON tenders (request_key) WHERE request_key IS NOT NULL;
     """,
-    # 9: the journal (issue 17). Every event that changes money, stock or who is at the till, per till
-    # a hash chain: sequence number, time, user, type, canonical JSON payload, the previous entry's
-    # hash and its own (domain/journal.py). Append-only: the triggers refuse an UPDATE or a DELETE
-    # whatever code asks; an edit made around them (the triggers dropped) is what `pos-app journal
-    # verify` finds. Stored order is the row id; the chain's order is the sequence number.
-    """
-    CREATE TABLE journal (
-        id INTEGER PRIMARY KEY,
-        till TEXT NOT NULL,
-        seq INTEGER NOT NULL CHECK (seq > 0),
-        at INTEGER NOT NULL,
-        user_name TEXT,
-        type TEXT NOT NULL,
-        payload TEXT NOT NULL,
-        training INTEGER NOT NULL CHECK (training IN (0, 1)),
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL
-    );
-    CREATE INDEX journal_till ON journal (till, id);
-    CREATE INDEX journal_at ON journal (at);
-    CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
-    BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
-    CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
-    BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
-    """,
-    # 10: the staff (issue 17). Users log in with a PIN (an Argon2id hash, never the PIN); they are
-    # disabled, never deleted (the journal names them). A till's run of wrong PINs and its lock-out
-    # survive a restart.
-    """
-    CREATE TABLE users (
-        id INTEGER PRIMARY KEY,
-        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-        role TEXT NOT NULL CHECK (role IN ('cashier', 'manager')),
-        pin_hash TEXT NOT NULL,
-        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
-        demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1)),
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
-    );
-    CREATE TRIGGER users_never_deleted BEFORE DELETE ON users
-    BEGIN SELECT RAISE(ABORT, 'users are disabled, never deleted'); END;
-    CREATE TABLE pin_lockouts (
-        till TEXT PRIMARY KEY,
-        failures INTEGER NOT NULL CHECK (failures >= 0),
-        locked_until INTEGER NOT NULL,
-        lockouts INTEGER NOT NULL CHECK (lockouts >= 0)
-    );
-    """,
+    *LATER_MIGRATIONS,
 ]

@@ -38,6 +38,19 @@ def json_body() -> dict:
     return body
 
 
+MAX_IDEMPOTENCY_KEY = 255  # as Stripe
+
+
+def idempotency_key() -> str | None:
+    """The request's Idempotency-Key header (as Stripe's: at most 255 characters), or None."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+        raise BadRequestBody(f"the Idempotency-Key header must be 1 to {MAX_IDEMPOTENCY_KEY} characters")
+    return key
+
+
 def limit_arg(default: int, maximum: int) -> int:
     """?limit=N: ASCII digits 1..maximum (str.isdigit() also says yes to '²' and '١٢', and int() of
     5,000 digits raises); BadRequestBody otherwise."""

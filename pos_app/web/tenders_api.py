@@ -11,18 +11,17 @@ can't take now (no open shift, a card part open, nothing left to pay) answers 40
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
 from pos_app.payments.tendering import SaleTenders
 from pos_app.web import context
 from pos_app.web.errors import BadRequestBody
-from pos_app.web.payloads import json_body, order_json, payment_json, tender_json
+from pos_app.web.payloads import idempotency_key, json_body, order_json, payment_json, tender_json
 
 bp = Blueprint("tenders", __name__)
 
 #: Larger than any sale a till rings up (Stripe's own ceiling is eight digits).
 MAX_AMOUNT = 10**9
-MAX_IDEMPOTENCY_KEY = 255  # as Stripe
 
 
 def sale_json(sale: SaleTenders) -> dict:
@@ -39,7 +38,7 @@ def tenders():
 @bp.post("/tenders/cash")
 def cash():
     tendered = _amount(json_body(), "tendered", least=1)
-    taken = context.checkout().take_cash(tendered, request_key=_idempotency_key())
+    taken = context.checkout().take_cash(tendered, request_key=idempotency_key())
     return jsonify({"tender": tender_json(taken.tender), "change": taken.change, "remaining": taken.remaining,
                     "order": None if taken.order is None else order_json(taken.order)})
 
@@ -54,16 +53,6 @@ def card():
 @bp.post("/tenders/void")
 def void():
     return jsonify(sale_json(context.checkout().void_tenders()))
-
-
-def _idempotency_key() -> str | None:
-    """The request's Idempotency-Key header (as Stripe's: at most 255 characters), or None."""
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return None
-    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
-        raise BadRequestBody(f"the Idempotency-Key header must be 1 to {MAX_IDEMPOTENCY_KEY} characters")
-    return key
 
 
 def _amount(body: dict, name: str, *, least: int) -> int | None:

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 import stripe
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton, QSpinBox
 
 from pos_app.payments.gateway import RefundRefused
 from pos_app.qt.history_window import HistoryWindow
@@ -256,3 +256,20 @@ def test_the_refund_dialog_works_given_only_what_it_receives(qtbot, core, runner
         qtbot.mouseClick(confirm_button(dialog), Qt.MouseButton.LeftButton)
     assert (refunded.args[0].amount, refunded.args[0].status) == (1000, "succeeded")
     assert core.local.store.orders.get(order.id).refunded == 1000
+
+
+def test_the_per_line_view_counts_the_units_of_a_refund_whose_card_row_failed(qtbot, core, runner):
+    """A refund split over two tenders is one group: its first row (the card part, with the units)
+    failed at Stripe later, its cash row was paid out; the units stay refunded in the dialog."""
+    order = sell(core, {"item1": 3})
+    orders = core.local.store.orders
+    card_row = orders.begin_refund(order.id, 600, None, [{"sku": "item1", "qty": 2, "amount": 1000}])
+    orders.finish_refund(card_row.id, status="failed")
+    cash_row = orders.begin_refund(order.id, 400, None, [], group_id=card_row.id)
+    orders.finish_refund(cash_row.id, status="succeeded")
+    dialog = RefundDialog(order, orders, core.payments.checkout.refund, "en_US", runner)
+    qtbot.addWidget(dialog)
+    spin = dialog.findChild(QSpinBox, "refundQty_item1")
+    assert spin.maximum() == 1  # 3 sold, 2 refunded by the group
+    assert dialog.lines_table.item(0, 2).text() == "2"
+    assert dialog.left_to_refund == order.total - 400  # the failed row's 6.00 is offered again

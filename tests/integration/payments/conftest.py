@@ -90,3 +90,20 @@ def till(make_till) -> Till:
 @pytest.fixture
 def checkout(till) -> CheckoutService:
     return till.checkout
+
+
+@pytest.fixture
+def clock():
+    """The clocked sandbox's time: a test moves it instead of waiting (Stripe's refund test cards
+    settle on it: see pos_app/sandbox/refunds.py)."""
+    from .helpers import Clock
+    return Clock()
+
+
+@pytest.fixture
+def slow_sandbox(tmp_path, clock):
+    """A sandbox on `clock`, its own state file (the suite's `sandbox` runs on real time)."""
+    server = SandboxServer(SandboxState(tmp_path / "sandbox-clocked.json", clock=clock))
+    server.start()
+    yield server
+    server.stop()

@@ -9,25 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from pos_app.sandbox import SandboxServer, SandboxState
 from pos_app.sandbox.refunds import REFUND_SETTLES_AFTER
 
-from .helpers import Clock, confirm_as_browser
+from .helpers import confirm_as_browser
 
 REFUND_PENDING, REFUND_FAILS = "4000000000007726", "4000000000005126"
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def slow_sandbox(tmp_path, clock):
-    server = SandboxServer(SandboxState(tmp_path / "sandbox-clocked.json", clock=clock))
-    server.start()
-    yield server
-    server.stop()
 
 
 def sold(till, sandbox, card: str):

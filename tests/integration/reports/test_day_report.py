@@ -96,3 +96,24 @@ def test_day_bounds_are_local_midnights():
 def test_bad_date_is_named():
     with pytest.raises(ReportError, match="YYYY-MM-DD"):
         parse_day("20/11/2026")
+
+
+def statements_of_a_report(store, day) -> list[str]:
+    """The SQL statements building the day's report runs (sqlite3's trace callback on the till's connection)."""
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    try:
+        build_report(store.orders, day, "usd", tenders=store.tenders)
+    finally:
+        store.db.conn.set_trace_callback(None)
+    return statements
+
+
+def test_the_report_reads_a_day_in_the_same_few_queries_however_many_orders(store):
+    """No query per order (N+1): the orders, their lines and their tenders are read a day at a time."""
+    rnd = random.Random(7)
+    synthetic_orders(store, rnd, 10, DAY)
+    synthetic_orders(store, rnd, 200, DAY + timedelta(days=1))
+    few, many = statements_of_a_report(store, DAY), statements_of_a_report(store, DAY + timedelta(days=1))
+    assert len(many) == len(few) <= 6, many
+    assert sum("FROM tenders" in s for s in many) == 1

@@ -27,6 +27,7 @@ class Earlier:
     amount: int
     status: str = RefundStatus.SUCCEEDED
     lines: list[RefundedLine] = field(default_factory=list)
+    group: int | None = None
 
 
 def sale(draw: st.DrawFn) -> Order:

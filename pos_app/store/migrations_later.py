@@ -1,0 +1,70 @@
+"""The till database's migrations from 9 on (the journal, the staff, refunds by shift and group, ...).
+
+Appended to migrations.py's list; the same rule holds: a released migration is never edited.
+"""
+
+from __future__ import annotations
+
+LATER_MIGRATIONS: list[str] = [
+    # 9: the journal (issue 17). Every event that changes money, stock or who is at the till, per till
+    # a hash chain: sequence number, time, user, type, canonical JSON payload, the previous entry's
+    # hash and its own (domain/journal.py). Append-only: the triggers refuse an UPDATE or a DELETE
+    # whatever code asks; an edit made around them (the triggers dropped) is what `pos-app journal
+    # verify` finds. Stored order is the row id; the chain's order is the sequence number.
+    """
+    CREATE TABLE journal (
+        id INTEGER PRIMARY KEY,
+        till TEXT NOT NULL,
+        seq INTEGER NOT NULL CHECK (seq > 0),
+        at INTEGER NOT NULL,
+        user_name TEXT,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        training INTEGER NOT NULL CHECK (training IN (0, 1)),
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE INDEX journal_till ON journal (till, id);
+    CREATE INDEX journal_at ON journal (at);
+    CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+    BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+    CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+    BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+    """,
+    # 10: the staff (issue 17). Users log in with a PIN (an Argon2id hash, never the PIN); they are
+    # disabled, never deleted (the journal names them). A till's run of wrong PINs and its lock-out
+    # survive a restart.
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role TEXT NOT NULL CHECK (role IN ('cashier', 'manager')),
+        pin_hash TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TRIGGER users_never_deleted BEFORE DELETE ON users
+    BEGIN SELECT RAISE(ABORT, 'users are disabled, never deleted'); END;
+    CREATE TABLE pin_lockouts (
+        till TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL CHECK (failures >= 0),
+        locked_until INTEGER NOT NULL,
+        lockouts INTEGER NOT NULL CHECK (lockouts >= 0)
+    );
+    """,
+    # 11: refunds. A refund split over a sale's tenders is one group of rows (group_id: the first
+    # row's id; NULL on the first row itself and on a refund of one row), so its refunded lines,
+    # kept on the first row, count while any row of the group is live. Each refund belongs to the
+    # shift it was made in (shift_id, set when it is reserved; NULL for rows before this
+    # migration and for a card refund made with no shift open). A refund asked for over HTTP
+    # may carry the client's Idempotency-Key (on the group's first row), as a cash tender does.
+    """
+    ALTER TABLE refunds ADD COLUMN group_id INTEGER REFERENCES refunds (id);
+    ALTER TABLE refunds ADD COLUMN shift_id INTEGER REFERENCES shifts (id);
+    ALTER TABLE refunds ADD COLUMN request_key TEXT;
+    CREATE UNIQUE INDEX refunds_request_key ON refunds (request_key) WHERE request_key IS NOT NULL;
+    CREATE INDEX refunds_shift ON refunds (shift_id);
+    """,
+]
