@@ -19,7 +19,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDialog, QLabel, QLineEdit, QPushButton, QStackedWidget, QTextBrowser,
                                QVBoxLayout, QWidget)
 
@@ -275,15 +275,6 @@ class ShiftDialog(QDialog):
 
     def _on_reason_edit_return_pressed(self) -> None:
         show_kind(self.message, "Choose the step: Paid in (Alt+I), Paid out (Alt+U) or Drop to safe (Alt+D).", "info")
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        """Enter in the cash page's fields is theirs (returnPressed): the dialog would otherwise press
-        the next autoDefault button, Paid in, with the reason still to type."""
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.focusWidget() in (self.amount_edit,
-                                                                                           self.reason_edit):
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
     def reject(self) -> None:
         """Esc: during the count, cancel the count (back to the shift's steps); else close."""

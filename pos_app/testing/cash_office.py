@@ -117,6 +117,8 @@ class CashOfficeDriving(TillScreen):
         self._wait(lambda: (found := self.window.findChild(ShiftDialog, "shiftDialog")) is not None
                    and found.isVisible(), "the shift dialog to open (F7)")
         dialog = self.window.findChild(ShiftDialog, "shiftDialog")
+        if dialog is None:  # waited for above: cannot happen
+            raise AssertionError(f"{what}: the shift dialog closed by itself.\n{self.screen()}")
         if dialog.pages.currentIndex() not in pages:  # left open as it is: Esc would cancel a count
             shown = PAGE_NAMES[dialog.pages.currentIndex()]
             raise AssertionError(f"{what}: the shift dialog shows {shown}, not {PAGE_NAMES[pages[0]]}."
