@@ -33,3 +33,9 @@ class NoOpenShift(UserFacingError):
         super().__init__(detail or f"No shift is open on till {terminal_id}: open a shift first (with its counted "
                                    f"float), then take the payment.")
         self.terminal_id = terminal_id
+
+
+class CountUnderWay(UserFacingError):
+    """A blind count of the shift is under way (by any process: the count is the shift's row): the
+    expected cash stays hidden until the count is given, and the drawer's contents hold still (no
+    tender, no paid in / paid out / drop, no cash refund) while it is counted."""

@@ -244,6 +244,11 @@ def _print_status(shifts: ShiftService, settings: Settings) -> None:
         print("no shift is open on this till" + (f" (shift {last.shift_number} closed {_when(last.closed_at)})"
                                                    if last else "") + ": open one with pos-app shift open --float A")
         return
+    if current.counting:  # blind: the expected cash waits for the count
+        print(f"shift {current.number} is being counted on {current.terminal_id} (a blind count under way since "
+              f"{_when(current.count_started_at)}): give the count at the till or with pos-app shift close "
+              "--counted A; the report follows it")
+        return
     sys.stdout.write(shift_report_text(shifts.x_report(), None, settings.shop_name, settings.locale))
 
 

@@ -2,7 +2,10 @@
 
 The close is a blind count: `start_count()` hands out a BlindCount that knows the shift but no
 expected amount, and while a count is under way the X report is refused, so the cashier types what
-is in the drawer before the till has said what should be there. `BlindCount.close(counted)` works
+is in the drawer before the till has said what should be there. The count under way is the
+shift's row (shifts.count_started_at), not this object's memory: a restarted till, the endpoint
+and the command line see it too, and while it is set no cash moves (the store refuses it).
+`count_under_way()` takes a count up again after a restart. `BlindCount.close(counted)` works
 out the Z in the same transaction that closes the shift and stores it (shifts.report); the schema
 refuses any change to a closed shift. The drawer opens (and the opening is recorded) for the float,
 every paid in / paid out / drop and the count, after the cash row has committed, so a slow printer
@@ -20,7 +23,7 @@ from pos_app.cash_office.report import X, Z, ShiftActivity, ShiftReport, build_s
 from pos_app.devices import CashDrawer
 from pos_app.domain.cash import CashKind, CashMovement
 from pos_app.domain.money import Money, MoneyError
-from pos_app.errors import NoOpenShift, UserFacingError
+from pos_app.errors import CountUnderWay, NoOpenShift, UserFacingError
 from pos_app.store import Store
 from pos_app.store.cash_office import CashRecord, DrawerReason, Shift
 
@@ -39,10 +42,6 @@ class ShiftAlreadyOpen(ShiftRefused):
     """The till already has an open shift: close it before opening another."""
 
 
-class CountUnderWay(ShiftRefused):
-    """A blind count is under way: the expected cash stays hidden until it is given."""
-
-
 class ShiftNotFound(ShiftRefused):
     """No shift with that number on this till."""
 
@@ -56,7 +55,9 @@ class ShiftService:
         self.terminal_id = terminal_id
         self.currency = currency
         self._lock = threading.Lock()
-        self._counting: int | None = None  # the shift whose blind count is under way
+        # The counts this service (this process) is taking, by shift id: a count given up front
+        # (close()) waits for one of these, and joins one left by a till that stopped.
+        self._taking: set[int] = set()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -73,8 +74,9 @@ class ShiftService:
 
     @property
     def counting(self) -> bool:
-        """A blind count is under way."""
-        return self._counting is not None
+        """A blind count of the open shift is under way (started here, or by any other process)."""
+        shift = self.current()
+        return shift is not None and shift.counting
 
     # -- the shift's steps ---------------------------------------------------------------------
 
@@ -114,9 +116,11 @@ class ShiftService:
 
     def x_report(self) -> ShiftReport:
         """The open shift's figures so far (nothing closes); refused while a blind count is under way."""
-        if self.counting:
-            raise CountUnderWay("a blind count is under way: give the count first, the report follows it")
-        return build_shift_report(self._activity(self.require_open()), kind=X)
+        shift = self._store.shifts.require_open(self.terminal_id, NO_SHIFT, while_counting=True)
+        if shift.counting:
+            raise CountUnderWay(f"a blind count of shift {shift.number} is under way: give the count first, "
+                                "the report follows it")
+        return build_shift_report(self._activity(shift), kind=X)
 
     def report(self, number: int) -> ShiftReport:
         """Shift `number`'s report: its Z if it closed, else an X (refused during a blind count)."""
@@ -135,17 +139,35 @@ class ShiftService:
 
     def start_count(self) -> BlindCount:
         """Begin the blind count of the open shift: the drawer opens, the expected cash stays hidden."""
-        with self._lock:
-            if self._counting is not None:
-                raise CountUnderWay("a blind count is already under way")
-            shift = self.require_open()
-            self._counting = shift.id
+        with self._lock, self._store.unit_of_work() as work:
+            shift = work.shifts.require_open(self.terminal_id, NO_SHIFT, while_counting=True)
+            counting = work.shifts.begin_count(shift.id)
+            if counting is None:
+                raise CountUnderWay(f"a blind count of shift {shift.number} is already under way: give the "
+                                    "count, or cancel it, first")
+            self._taking.add(shift.id)
         self._drawer.open(DrawerReason.COUNT, shift_id=shift.id)
+        return BlindCount(self, counting)
+
+    def count_under_way(self) -> BlindCount | None:
+        """The open shift's count under way (e.g. a till restarted mid-count), taken up here; else None."""
+        with self._lock:
+            shift = self.current()
+            if shift is None or not shift.counting:
+                return None
+            self._taking.add(shift.id)
         return BlindCount(self, shift)
 
     def close(self, counted: Money) -> ShiftReport:
-        """Count and close at once (the count is given up front, so it is blind): the Z."""
-        return self.start_count().close(counted)
+        """Count and close at once (the count is given up front, so it is blind): the Z. A count
+        this till is taking (its dialog's) is refused; one left by a till that stopped is joined."""
+        with self._lock:
+            shift = self.current()
+            left = shift is not None and shift.counting and shift.id not in self._taking
+        count = self.count_under_way() if left else self.start_count()
+        if count is None:  # cancelled meanwhile: count afresh
+            count = self.start_count()
+        return count.close(counted)
 
     def _close(self, shift: Shift, counted: Money) -> ShiftReport:
         amount = self._amount(counted, "the counted cash", allow_zero=True)
@@ -154,14 +176,17 @@ class ShiftService:
             current = work.shifts.current(self.terminal_id)
             if current is None or current.id != shift.id:
                 raise NoOpenShift(self.terminal_id, f"shift {shift.number} is no longer open")
+            if current.count_started_at != shift.count_started_at:  # the drawer may have changed since
+                raise CountUnderWay(f"the count of shift {shift.number} was cancelled: start the count again")
             report = build_shift_report(self._activity(current), kind=Z, counted_cash=amount, closed_at=closed_at)
             closed = work.shifts.close(shift.id, amount, report.to_json())
         return replace(report, closed_at=closed.closed_at)
 
-    def _end_count(self, shift_id: int) -> None:
+    def _end_count(self, shift: Shift, *, cancel: bool) -> None:
         with self._lock:
-            if self._counting == shift_id:
-                self._counting = None
+            self._taking.discard(shift.id)
+            if cancel and shift.count_started_at is not None:
+                self._store.shifts.end_count(shift.id, shift.count_started_at)
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -207,11 +232,12 @@ class BlindCount:
         try:
             return self._service._close(self._shift, counted)
         finally:
-            self._service._end_count(self._shift.id)
+            self._service._end_count(self._shift, cancel=False)
 
     def cancel(self) -> None:
-        """Give up the count; the shift stays open."""
-        self._service._end_count(self._shift.id)
+        """Give up the count; the shift stays open and takes cash again. The drawer's opening for
+        the count stays recorded (`count`); cancelling opens nothing."""
+        self._service._end_count(self._shift, cancel=True)
 
 
 def stored_z(shift: Shift) -> ShiftReport:

@@ -114,6 +114,8 @@ class Tendering(CardParts):
                 raise TenderRefused("The card form is open: close it before voiding the tenders.")
             snap = self._store.carts.snapshot()
             live = self._store.tenders.live_for_cart(snap.cart_id)
+            if any(t.kind == TenderKind.CASH for t in live):
+                self._open_shift()  # cash goes back out of the drawer: refused before any part is given back
             for tender in reversed(live):
                 if tender.order_id is not None:
                     raise TenderRefused("This sale is recorded: refund it from the history instead.")

@@ -3,8 +3,14 @@
 Three pages: with no open shift, the float; with one, the cash steps, the X report and Close
 shift; closing, the blind count: the report view is emptied and the X refused (the service's
 BlindCount) until the count is given, then the Z is shown with its card total checked against
-the card processor. Every step runs on the owner's TaskRunner: the drawer kick goes to a printer,
-which may be on the network.
+the card processor. A count under way when the dialog opens (the till restarted mid-count) is
+taken up: the dialog goes straight to the count. Every step runs on the owner's TaskRunner: the
+drawer kick goes to a printer, which may be on the network.
+
+The keyboard alone works it: Enter opens the shift (the float) or closes it with the count; on
+the cash page Enter in the amount goes on to the reason, and the steps are Alt+I / Alt+U / Alt+D
+(or Tab to one, Enter); Esc during the count cancels the count (the shift stays open), else it
+closes the dialog.
 """
 
 from __future__ import annotations
@@ -69,6 +75,8 @@ class ShiftDialog(QDialog):
         self.counted_edit: QLineEdit = child(form, QLineEdit, "countedEdit")
         self.message: QLabel = child(form, QLabel, "shiftMessage")
         self.view: QTextBrowser = child(form, QTextBrowser, "shiftReportView")
+        self.open_button: QPushButton = child(form, QPushButton, "openShiftButton")
+        self.confirm_count_button: QPushButton = child(form, QPushButton, "confirmCountButton")
         self.output_buttons = [child(form, QPushButton, name) for name in
                                ("shiftCsvButton", "shiftPdfButton", "shiftPrintButton")]
         actions = {"openShiftButton": self._on_open_clicked, "paidInButton": lambda: self._on_cash_clicked("paid_in"),
@@ -80,6 +88,8 @@ class ShiftDialog(QDialog):
                    "closeShiftDialogButton": self.close}
         for name, slot in actions.items():
             child(form, QPushButton, name).clicked.connect(slot)
+        self.amount_edit.returnPressed.connect(self._on_amount_edit_return_pressed)
+        self.reason_edit.returnPressed.connect(self._on_reason_edit_return_pressed)
         self.resize(560, 680)
 
     # -- state ---------------------------------------------------------------------------------
@@ -88,6 +98,8 @@ class ShiftDialog(QDialog):
         """The page for the till's state: the float, the shift's steps, or the count under way."""
         shift = self._shifts.current()
         money = self._money_text
+        if self._count is None and shift is not None and shift.counting:
+            self._count = self._shifts.count_under_way()  # begun before a restart, or at another door
         if self._count is not None:
             self.pages.setCurrentIndex(COUNT_PAGE)
             self.status.setText(f"Counting shift {self._count.shift_number}: count the drawer and type what is in "
@@ -102,6 +114,10 @@ class ShiftDialog(QDialog):
             self.status.setText(f"Shift {shift.number} open (float {money(shift.float_amount)}).")
             self.amount_edit.setFocus()
         self._set_output_enabled(self.report is not None and self._count is None)
+        # Enter submits the page's own step: one default button per dialog, so set it per page
+        # (the shift page has none: Enter in its amount goes on to the reason).
+        self.open_button.setDefault(self.pages.currentIndex() == OPEN_PAGE)
+        self.confirm_count_button.setDefault(self.pages.currentIndex() == COUNT_PAGE)
 
     # -- steps ---------------------------------------------------------------------------------
 
@@ -253,6 +269,20 @@ class ShiftDialog(QDialog):
         from pos_app.qt.printing import print_document
         if self.report is not None:
             write_or_say(lambda: print_document(self.document(), self), self._fail)
+
+    def _on_amount_edit_return_pressed(self) -> None:
+        self.reason_edit.setFocus()
+
+    def _on_reason_edit_return_pressed(self) -> None:
+        show_kind(self.message, "Choose the step: Paid in (Alt+I), Paid out (Alt+U) or Drop to safe (Alt+D).", "info")
+
+    def reject(self) -> None:
+        """Esc: during the count, cancel the count (back to the shift's steps); else close."""
+        if self._count is not None:
+            self.cancel_count()
+            show_kind(self.message, "Count cancelled: the shift stays open.", "ok")
+            return
+        super().reject()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.cancel_count()  # a count left half-way would hide the X from every other door

@@ -13,8 +13,10 @@ import sqlite3
 from dataclasses import dataclass
 
 from pos_app.domain.cash import CashKind, CashMovement
-from pos_app.errors import NoOpenShift
+from pos_app.errors import CountUnderWay, NoOpenShift
 from pos_app.store.db import Database, now
+
+COUNT_TRIGGER_MESSAGE = "blind count under way"  # migration 9's trigger on cash_movements
 
 
 class DrawerReason(enum.StrEnum):
@@ -41,15 +43,21 @@ class Shift:
     closed_at: int | None
     counted_cash: int | None
     report: str | None  # the Z report as written when the shift closed (JSON)
+    count_started_at: int | None = None  # a blind count began (while open: it is under way)
 
     @property
     def open(self) -> bool:
         return self.closed_at is None
 
+    @property
+    def counting(self) -> bool:
+        """A blind count of this open shift is under way (started by any process)."""
+        return self.open and self.count_started_at is not None
+
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Shift:
         return cls(row["id"], row["terminal_id"], row["number"], row["currency"], row["opened_at"],
-                   row["float_amount"], row["closed_at"], row["counted_cash"], row["report"])
+                   row["float_amount"], row["closed_at"], row["counted_cash"], row["report"], row["count_started_at"])
 
 
 @dataclass(frozen=True)
@@ -116,12 +124,29 @@ class ShiftBook:
         row = self._db.query_one("SELECT * FROM shifts WHERE terminal_id = ? AND closed_at IS NULL", (terminal_id,))
         return Shift.from_row(row) if row else None
 
-    def require_open(self, terminal_id: str, detail: str | None = None) -> Shift:
-        """The terminal's open shift; NoOpenShift (with `detail`, if given) when there is none."""
+    def require_open(self, terminal_id: str, detail: str | None = None, *, while_counting: bool = False) -> Shift:
+        """The terminal's open shift; NoOpenShift (with `detail`, if given) when there is none, and
+        CountUnderWay while its blind count is under way (the drawer's contents hold still), unless
+        `while_counting` (the count's own steps)."""
         shift = self.current(terminal_id)
         if shift is None:
             raise NoOpenShift(terminal_id, detail)
+        if shift.counting and not while_counting:
+            raise counting_refusal(shift)
         return shift
+
+    def begin_count(self, shift_id: int) -> Shift | None:
+        """Mark the open shift's blind count under way; None if it is closed or a count already is."""
+        with self._db.transaction() as conn:
+            changed = conn.execute("UPDATE shifts SET count_started_at = ? WHERE id = ? AND closed_at IS NULL"
+                                   " AND count_started_at IS NULL", (now(), shift_id)).rowcount
+        return self.get(shift_id) if changed else None
+
+    def end_count(self, shift_id: int, started_at: int) -> bool:
+        """Give up the count that began at `started_at` (the shift stays open); False if it is not under way."""
+        with self._db.transaction() as conn:
+            return conn.execute("UPDATE shifts SET count_started_at = NULL WHERE id = ? AND closed_at IS NULL"
+                                " AND count_started_at = ?", (shift_id, started_at)).rowcount == 1
 
     def get(self, shift_id: int) -> Shift | None:
         row = self._db.query_one("SELECT * FROM shifts WHERE id = ?", (shift_id,))
@@ -142,6 +167,12 @@ class ShiftBook:
         return shift
 
 
+def counting_refusal(shift: Shift) -> CountUnderWay:
+    """What every door says while `shift` is being counted."""
+    return CountUnderWay(f"a blind count of shift {shift.number} is under way: the drawer is being counted, so no "
+                         "tender, paid in / paid out, drop or cash refund until the count is given or cancelled")
+
+
 class CashBook:
     """The cash_movements table (append-only)."""
 
@@ -150,11 +181,18 @@ class CashBook:
 
     def record(self, shift_id: int, movement: CashMovement, currency: str, *, reason: str = "",
                order_id: int | None = None, reference: str | None = None) -> CashRecord:
+        """The movement, in the open unit of work if any; CountUnderWay while the shift is being counted."""
         with self._db.transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO cash_movements (shift_id, kind, amount, currency, reason, order_id, reference,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (shift_id, movement.kind, movement.amount, currency, reason, order_id, reference, now()))
+            try:
+                cursor = conn.execute(
+                    "INSERT INTO cash_movements (shift_id, kind, amount, currency, reason, order_id, reference,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (shift_id, movement.kind, movement.amount, currency, reason, order_id, reference, now()))
+            except sqlite3.IntegrityError as exc:
+                if COUNT_TRIGGER_MESSAGE not in str(exc):
+                    raise
+                row = conn.execute("SELECT * FROM shifts WHERE id = ?", (shift_id,)).fetchone()
+                raise counting_refusal(Shift.from_row(row)) from None
             row = conn.execute("SELECT * FROM cash_movements WHERE id = ?", (cursor.lastrowid,)).fetchone()
         return CashRecord.from_row(row)
 

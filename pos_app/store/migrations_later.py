@@ -67,4 +67,15 @@ LATER_MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX refunds_request_key ON refunds (request_key) WHERE request_key IS NOT NULL;
     CREATE INDEX refunds_shift ON refunds (shift_id);
     """,
+    # 12: the blind count is the shift's, not one process's memory: count_started_at is set while a
+    # count of the open shift is under way, so a restarted till, the endpoint and the command line
+    # all see it (and hide the expected cash). While it is set the drawer's contents hold still: no
+    # cash movement goes into the shift, whichever code or process asks (the service refuses first,
+    # with a clearer message; this is the last word). It stays set on the closed shift: when its count began.
+    """
+    ALTER TABLE shifts ADD COLUMN count_started_at INTEGER;
+    CREATE TRIGGER cash_movements_hold_still_while_counted BEFORE INSERT ON cash_movements
+    WHEN (SELECT count_started_at FROM shifts WHERE id = new.shift_id AND closed_at IS NULL) IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'blind count under way'); END;
+    """,
 ]

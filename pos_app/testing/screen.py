@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from pos_app.domain.money import currency_digits
 from pos_app.qt.cart_model import QTY_ROLE, SKU_ROLE, CartColumn
 from pos_app.testing import webdriving as web
 
@@ -137,6 +139,11 @@ class TillScreen:
             now = self._message()
             return now != before and now[1] == "error" and f"the till says {now[0]!r}"
         return changed
+
+    def _amount_text(self, amount: int) -> str:
+        """Minor units as a cashier types them: 2000 usd -> '20.00'."""
+        digits = currency_digits(self.window.settings.currency)
+        return f"{Decimal(amount).scaleb(-digits):.{digits}f}"
 
     # -- clicking, and the receipt in the way ------------------------------------------------------
 

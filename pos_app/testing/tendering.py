@@ -7,12 +7,10 @@ before pressing it; tenders() lists the sale's tenders as the local endpoint's A
 
 from __future__ import annotations
 
-from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from pos_app.domain.money import currency_digits
 from pos_app.testing.paying import PaymentDriving
 from pos_app.web.payloads import tender_json
 
@@ -80,8 +78,3 @@ class TenderDriving(PaymentDriving):
         return [{"type": "card", "part": 1, "status": "succeeded", "amount": order.total, "currency": order.currency,
                  "tendered": None, "change": None, "payment_intent": order.payment_intent,
                  "card_brand": order.card_brand, "card_last4": order.card_last4, "order": order.id}]
-
-    def _amount_text(self, amount: int) -> str:
-        """Minor units as a cashier types them: 2000 usd -> '20.00'."""
-        digits = currency_digits(self.window.settings.currency)
-        return f"{Decimal(amount).scaleb(-digits):.{digits}f}"

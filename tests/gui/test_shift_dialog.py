@@ -9,7 +9,7 @@ import io
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLineEdit, QPushButton
 
 from pos_app.domain.money import Money
 from pos_app.qt.shift_access import ShiftAccess
@@ -135,3 +135,82 @@ def test_f7_opens_the_shift_dialog_from_the_till_and_from_the_history(qtbot, win
     history = window.open_history()
     QTest.mouseClick(history.findChild(QPushButton, "shiftButton"), Qt.MouseButton.LeftButton)
     assert history.findChild(ShiftDialog, "shiftDialog").isVisible()
+
+
+def test_the_dialog_works_by_keyboard_alone(qtbot, dialog, core):
+    """Enter opens the shift; Enter in the amount goes on to the reason; Tab to a step and Enter takes
+    it; Esc during the count cancels the count (the drawer's `count` opening stays recorded, the
+    dialog stays open); Enter on the count closes the shift."""
+    failed: list[str] = []
+    dialog.step_failed.connect(failed.append)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.float_edit)
+    QTest.keyClicks(dialog.float_edit, "50")
+    with qtbot.waitSignal(dialog.step_done, timeout=TIMEOUT):
+        QTest.keyClick(dialog.float_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.amount_edit)
+    QTest.keyClicks(dialog.amount_edit, "5")
+    QTest.keyClick(dialog.amount_edit, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is dialog.reason_edit
+    QTest.keyClicks(dialog.reason_edit, "change")
+    QTest.keyClick(dialog.reason_edit, Qt.Key.Key_Return)
+    assert "Paid in (Alt+I)" in dialog.message.text() and core.local.store.cash.for_shift(
+        core.local.shifts.current().id) == []
+    QTest.keyClick(dialog.reason_edit, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget().objectName() == "paidInButton"
+    with qtbot.waitSignal(dialog.step_done, timeout=TIMEOUT) as done:
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert done.args == ["Paid in of $5.00 recorded; the drawer opened."] and failed == []  # no early step
+
+    order = []
+    dialog.amount_edit.setFocus()
+    for _ in range(8):
+        order.append(QApplication.focusWidget().objectName())
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert order == ["cashAmountEdit", "cashReasonEdit", "paidInButton", "paidOutButton", "dropButton",
+                     "xReportButton", "closeShiftButton", "shiftReportView"]
+
+    dialog.findChild(QPushButton, "closeShiftButton").setFocus()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == COUNT_PAGE, timeout=TIMEOUT)
+    assert QApplication.focusWidget() is dialog.counted_edit and core.local.shifts.counting
+    QTest.keyClick(dialog.counted_edit, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.pages.currentIndex() == SHIFT_PAGE and not core.local.shifts.counting
+    assert "Count cancelled" in dialog.message.text()
+    shift = core.local.shifts.current()
+    assert [o.reason for o in core.local.store.drawer.for_shift(shift.id)] == [
+        DrawerReason.FLOAT, DrawerReason.PAID_IN, DrawerReason.COUNT]
+
+    dialog.start_count()
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == COUNT_PAGE, timeout=TIMEOUT)
+    QTest.keyClicks(dialog.counted_edit, "55")
+    with qtbot.waitSignal(dialog.report_shown, timeout=TIMEOUT) as shown:
+        QTest.keyClick(dialog.counted_edit, Qt.Key.Key_Return)
+    assert (shown.args[0].kind, shown.args[0].over_short) == ("Z", 0)
+    QTest.keyClick(dialog.float_edit, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+def test_a_dialog_opened_after_a_restart_goes_straight_to_the_count(qtbot, core, settings, runner):
+    from pos_app.core import AppCore
+    core.local.shifts.open(Money(3_000, "usd"))
+    core.local.shifts.paid_in(Money(450, "usd"), "change")
+    core.local.shifts.start_count()
+    core.stop()  # the till went down mid-count
+    restarted = AppCore(settings).start()
+    try:
+        reopened = ShiftDialog(restarted.local.shifts, restarted.local.store.orders, restarted.payments.gateway,
+                               settings, runner)
+        qtbot.addWidget(reopened)
+        reopened.show()
+        assert reopened.pages.currentIndex() == COUNT_PAGE and "Counting shift 1" in reopened.status.text()
+        assert reopened.view.toPlainText() == "" and "$" not in reopened.status.text()
+        with qtbot.waitSignal(reopened.step_failed, timeout=TIMEOUT) as failed:
+            reopened.show_x_report()
+        assert "blind count" in failed.args[0]
+        type_into(reopened.counted_edit, "34.50")
+        z = step(qtbot, reopened, "confirmCountButton", "report_shown")[0]
+        assert (z.expected_cash, z.counted_cash, z.over_short) == (3_450, 3_450, 0)
+        reopened.close()
+    finally:
+        restarted.stop()

@@ -92,3 +92,26 @@ def test_a_card_payment_the_shift_never_recorded_is_a_difference(till, tmp_path)
     x = run("report", "--x", data_dir=tmp_path)
     assert x.returncode == 1, x.stdout + x.stderr
     assert "the gateway took $15.00 by card in 2 payment(s); the shift's orders record $5.00" in x.stdout
+
+
+def test_a_count_under_way_at_the_till_hides_the_expected_cash_from_the_command_line(till, tmp_path):
+    shifts = till.open().shifts
+    shifts.open(Money(2_500, "usd"))
+    shifts.paid_in(Money(1_234, "usd"), "change from the safe")
+    shifts.start_count()  # the cashier is counting at the till (its process holds the data folder)
+    for args in (["report", "--x"], ["report", "--shift", "1"]):
+        refused = run(*args, data_dir=tmp_path)
+        assert refused.returncode == 2 and "blind count of shift 1 is under way" in refused.stderr, refused.stderr
+        assert "37.34" not in refused.stdout + refused.stderr
+    till.stop()  # the till went down mid-count: the count is still under way on the next start
+
+    restarted = AppCore(till.settings)
+    try:
+        assert restarted.open().shifts.counting
+    finally:
+        restarted.stop()
+    status = run("shift", "status", data_dir=tmp_path)
+    assert status.returncode == 0 and "shift 1 is being counted" in status.stdout, status.stdout + status.stderr
+    assert "Expected" not in status.stdout and "37.34" not in status.stdout
+    closed = run("shift", "close", "--counted", "37.34", data_dir=tmp_path)  # the count given: it closes, blind
+    assert closed.returncode == 0 and "Over/short $0.00" in squeeze(closed.stdout), closed.stdout + closed.stderr

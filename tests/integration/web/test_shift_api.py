@@ -85,6 +85,29 @@ def test_the_x_is_refused_while_a_blind_count_is_under_way(api, services):
     assert api.get("/shifts/1/report").get_json()["report"]["over_short"] == 0
 
 
+def test_a_count_another_process_started_is_seen_here_and_nothing_moves_cash_until_it_ends(api, services, settings,
+                                                                                           skus):
+    from pos_app.cash_office import ShiftService
+    from pos_app.devices import CashDrawer
+    from pos_app.store import open_store
+    api.post("/shift/open", {"float": 1_000})
+    with open_store(settings.database_path, settings.pricing) as other:  # e.g. the till's window, restarted
+        count = ShiftService(other, CashDrawer(other.drawer), "till-1", "usd").start_count()
+        status = api.get("/shift").get_json()
+        assert status["counting"] is True and "expected_cash" not in str(status)
+        for refused in (api.get("/shift/x"), api.get("/shifts/1/report"),
+                        api.post("/shift/paid-in", {"amount": 100, "reason": "change"}),
+                        api.post("/shift/drop", {"amount": 100})):
+            assert refused.status_code == 409 and "blind count" in refused.get_json()["error"]["message"]
+        api.post("/cart", {"items": {skus[0]: {"qty": 1}}})
+        cash = api.post("/tenders/cash", {})
+        assert cash.status_code == 409 and "blind count" in cash.get_json()["error"]["message"]
+        count.cancel()
+    assert api.get("/shift").get_json()["counting"] is False
+    assert api.get("/shift/x").get_json()["report"]["expected_cash"] == 1_000
+    assert api.post("/tenders/cash", {}).status_code == 200
+
+
 def test_unknown_shift_numbers_are_404_and_not_json_is_400(api):
     assert api.get("/shifts/3/report").status_code == 404
     assert api.get("/shifts/99999999999999999999/report").status_code == 404
