@@ -120,6 +120,8 @@ def _rows(report: ShiftReport, locale: str) -> list[tuple[str, str]]:
         rows.append(("Card refunds pending",
                      f"{report.card_refunds_pending_count}  {m(-report.card_refunds_pending_total)}"))
     rows.append(("Card net", m(report.card_net)))
+    if report.journal_seq:
+        rows.append(("Journal", f"entry {report.journal_seq} {report.journal_hash[:16]}"))
     return rows
 
 

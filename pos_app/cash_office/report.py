@@ -63,6 +63,9 @@ class ShiftReport:
     card_refunds_pending_count: int = 0
     card_refunds_pending_total: int = 0
     pending_refund_ids: list[int] = field(default_factory=list)  # their refund rows, for the card check
+    # The journal's shift_close entry (a Z only): an auditor compares its number and hash with the chain.
+    journal_seq: int = 0
+    journal_hash: str = ""
 
     @property
     def over_short(self) -> int | None:

@@ -180,7 +180,7 @@ class ShiftService:
                 raise CountUnderWay(f"the count of shift {shift.number} was cancelled: start the count again")
             report = build_shift_report(self._activity(current), kind=Z, counted_cash=amount, closed_at=closed_at)
             closed = work.shifts.close(shift.id, amount, report.to_json())
-        return replace(report, closed_at=closed.closed_at)
+        return stored_z(closed)  # as stored: with the journal entry its close was written as
 
     def _end_count(self, shift: Shift, *, cancel: bool) -> None:
         with self._lock:

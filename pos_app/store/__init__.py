@@ -102,6 +102,7 @@ def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = Fa
     if seed_demo and catalogue.count() == 0:
         from pos_app.store.demo import seed_demo_catalogue
         seed_demo_catalogue(catalogue)
-    return Store(db, catalogue, CartService(CartRepository(db), catalogue, pricing), PaymentLedger(db),
-                 OrderBook(db), ReviewList(db), ShiftBook(db), CashBook(db), DrawerLog(db), TenderBook(db),
-                 Journal(db, till, training=training), UserBook(db))
+    journal = Journal(db, till, training=training)
+    return Store(db, catalogue, CartService(CartRepository(db, journal), catalogue, pricing), PaymentLedger(db),
+                 OrderBook(db, journal), ReviewList(db, journal), ShiftBook(db, journal), CashBook(db, journal),
+                 DrawerLog(db, journal), TenderBook(db, journal), journal, UserBook(db))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from pos_app.store.db import Database, now
+from pos_app.store.journal import Journal
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,8 @@ class ActiveCart:
 
 
 class CartRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    def __init__(self, db: Database, journal: Journal) -> None:
+        self._db, self._journal = db, journal
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:
@@ -85,6 +86,11 @@ class CartRepository:
             conn.execute("UPDATE carts SET state = 'closed', in_doubt = 0, updated_at = ?,"
                          " voided_at = CASE WHEN ? THEN ? ELSE voided_at END WHERE id = ?",
                          (stamp, voided, stamp, cart_id))
+            if voided:
+                uuid = conn.execute("SELECT uuid FROM carts WHERE id = ?", (cart_id,)).fetchone()[0]
+                lines = {r[0]: r[1] for r in conn.execute(
+                    "SELECT sku, qty FROM cart_lines WHERE cart_id = ? ORDER BY position", (cart_id,))}
+                self._journal.append("cart_void", {"cart_uuid": uuid, "lines": lines})
 
     def is_active(self, cart_id: int) -> bool:
         row = self._db.query_one("SELECT state FROM carts WHERE id = ?", (cart_id,))

@@ -9,12 +9,15 @@ deleted: the schema's triggers refuse it (migration 6), whatever code asks.
 from __future__ import annotations
 
 import enum
+import json
 import sqlite3
 from dataclasses import dataclass
 
 from pos_app.domain.cash import CashKind, CashMovement
 from pos_app.errors import CountUnderWay, NoOpenShift
 from pos_app.store.db import Database, now
+from pos_app.store.journal import Journal
+from pos_app.store.journal_events import cash_event, drawer_event, shift_event
 
 COUNT_TRIGGER_MESSAGE = "blind count under way"  # migration 9's trigger on cash_movements
 
@@ -98,8 +101,8 @@ class DrawerOpening:
 class ShiftBook:
     """The shifts table: one open shift per terminal at most (a unique index says so)."""
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    def __init__(self, db: Database, journal: Journal) -> None:
+        self._db, self._journal = db, journal
 
     def open(self, terminal_id: str, float_amount: int, currency: str) -> Shift:
         """A new open shift, numbered after the terminal's last; sqlite3.IntegrityError if one is open."""
@@ -110,13 +113,22 @@ class ShiftBook:
                 "INSERT INTO shifts (terminal_id, number, currency, opened_at, float_amount) VALUES (?, ?, ?, ?, ?)",
                 (terminal_id, int(row[0]), currency, now(), float_amount))
             shift_id = cursor.lastrowid
-        return self._existing(shift_id)
+            shift = self._existing(shift_id)
+            self._journal.append("shift_open", shift_event(shift))
+        return shift
 
     def close(self, shift_id: int, counted_cash: int, report: str) -> Shift:
-        """Close the shift with its count and its Z report; a closed shift refuses (trigger)."""
+        """Close the shift with its count and its Z report; a closed shift refuses (trigger). The Z
+        keeps the number and hash of the journal's shift_close entry written with it."""
         with self._db.transaction() as conn:
+            shift = self._existing(shift_id)
+            z = json.loads(report)
+            entry = self._journal.append("shift_close", {
+                **shift_event(shift), "counted": counted_cash, "expected": z.get("expected_cash"),
+                "over_short": z.get("over_short")})
+            z.update(journal_seq=entry.seq, journal_hash=entry.hash)
             conn.execute("UPDATE shifts SET closed_at = ?, counted_cash = ?, report = ? WHERE id = ?",
-                         (now(), counted_cash, report, shift_id))
+                         (now(), counted_cash, json.dumps(z, sort_keys=True), shift_id))
         return self._existing(shift_id)
 
     def current(self, terminal_id: str) -> Shift | None:
@@ -176,8 +188,8 @@ def counting_refusal(shift: Shift) -> CountUnderWay:
 class CashBook:
     """The cash_movements table (append-only)."""
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    def __init__(self, db: Database, journal: Journal) -> None:
+        self._db, self._journal = db, journal
 
     def record(self, shift_id: int, movement: CashMovement, currency: str, *, reason: str = "",
                order_id: int | None = None, reference: str | None = None) -> CashRecord:
@@ -193,8 +205,10 @@ class CashBook:
                     raise
                 row = conn.execute("SELECT * FROM shifts WHERE id = ?", (shift_id,)).fetchone()
                 raise counting_refusal(Shift.from_row(row)) from None
-            row = conn.execute("SELECT * FROM cash_movements WHERE id = ?", (cursor.lastrowid,)).fetchone()
-        return CashRecord.from_row(row)
+            record = CashRecord.from_row(
+                conn.execute("SELECT * FROM cash_movements WHERE id = ?", (cursor.lastrowid,)).fetchone())
+            self._journal.append("cash", cash_event(record))
+        return record
 
     def for_shift(self, shift_id: int) -> list[CashRecord]:
         rows = self._db.query("SELECT * FROM cash_movements WHERE shift_id = ? ORDER BY id", (shift_id,))
@@ -204,8 +218,8 @@ class CashBook:
 class DrawerLog:
     """The drawer_openings table (append-only): every opening with its reason."""
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    def __init__(self, db: Database, journal: Journal) -> None:
+        self._db, self._journal = db, journal
 
     def record(self, reason: DrawerReason, *, shift_id: int | None, order_id: int | None = None, device: str = "",
                kicked: bool) -> DrawerOpening:
@@ -213,8 +227,10 @@ class DrawerLog:
             cursor = conn.execute(
                 "INSERT INTO drawer_openings (shift_id, reason, order_id, device, kicked, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)", (shift_id, reason, order_id, device, int(kicked), now()))
-            row = conn.execute("SELECT * FROM drawer_openings WHERE id = ?", (cursor.lastrowid,)).fetchone()
-        return DrawerOpening.from_row(row)
+            opening = DrawerOpening.from_row(
+                conn.execute("SELECT * FROM drawer_openings WHERE id = ?", (cursor.lastrowid,)).fetchone())
+            self._journal.append("drawer_open", drawer_event(opening))
+        return opening
 
     def for_shift(self, shift_id: int) -> list[DrawerOpening]:
         rows = self._db.query("SELECT * FROM drawer_openings WHERE shift_id = ? ORDER BY id", (shift_id,))

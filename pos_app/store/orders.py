@@ -13,6 +13,8 @@ from pos_app.domain.refunds import RefundedLine
 from pos_app.domain.statuses import LIVE_REFUNDS, RefundStatus
 from pos_app.errors import RefundRefused
 from pos_app.store.db import Database, now
+from pos_app.store.journal import Journal
+from pos_app.store.journal_events import sale_event
 
 #: How a refund may move on: pending -> processing | succeeded | failed; processing -> succeeded |
 #: failed; succeeded -> failed (Stripe can fail a refund after it succeeded).
@@ -62,8 +64,8 @@ class RefundRecord:
 class OrderBook:
     """The orders and refunds tables. Writes join a unit of work when one is open (unit_of_work.py)."""
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    def __init__(self, db: Database, journal: Journal) -> None:
+        self._db, self._journal = db, journal
 
     # -- orders --------------------------------------------------------------------------------
 
@@ -75,8 +77,10 @@ class OrderBook:
                                     (order.payment_intent,)).fetchone()
             order_id = existing["id"] if existing else self._insert(conn, order)
             recorded = self._load(conn, order_id)
-        if recorded is None:  # just read in the same transaction: cannot happen
-            raise LookupError(f"order {order_id} is missing")
+            if recorded is None:  # just read in the same transaction: cannot happen
+                raise LookupError(f"order {order_id} is missing")
+            if not existing:
+                self._journal.append("sale", sale_event(recorded))
         return recorded
 
     def _insert(self, conn: sqlite3.Connection, order: Order) -> int:
@@ -187,7 +191,12 @@ class OrderBook:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (order_id, seq, key, amount, order["currency"], reason, RefundStatus.PENDING,
                  json.dumps(lines or []), now(), tender_id, group_id, shift_id, request_key))
-        return self.refund(cast(int, cursor.lastrowid))  # an INSERT that returned sets it
+            refund_row = cast(int, cursor.lastrowid)  # an INSERT that returned sets it
+            self._journal.append("refund", {
+                "refund": refund_row, "order": order["number"], "amount": amount, "currency": order["currency"],
+                "reason": reason, "tender": tender_id, "group": group_id, "shift": shift_id,
+                "lines": [dict(line) for line in lines or []]})
+        return self.refund(refund_row)
 
     def finish_refund(self, refund_row: int, *, status: RefundStatus, refund_id: str | None = None,
                       failure_reason: str | None = None) -> RefundRecord:
@@ -199,6 +208,8 @@ class OrderBook:
                 conn.execute("UPDATE refunds SET status = ?, refund_id = coalesce(?, refund_id),"
                              " failure_reason = coalesce(?, failure_reason) WHERE id = ?",
                              (status, refund_id, failure_reason, refund_row))
+                self._journal.append("refund_status", {"refund": refund_row, "from": row["status"],
+                                                       "to": str(status), "refund_id": refund_id})
                 change = (status == RefundStatus.SUCCEEDED) - (row["status"] == RefundStatus.SUCCEEDED)
                 if change:
                     conn.execute("UPDATE orders SET refunded = refunded + ? WHERE id = ?",

@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from pos_app.store.db import Database, now
+from pos_app.store.journal import Journal
 
 
 class ReviewReason(enum.StrEnum):
@@ -63,8 +64,8 @@ class ReviewItem:
 class ReviewList:
     """The payment_reviews table. add() joins the unit of work that closes the ledger row."""
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    def __init__(self, db: Database, journal: Journal) -> None:
+        self._db, self._journal = db, journal
 
     def add(self, *, payment_intent: str, ledger_id: int | None, cart_uuid: str, reason: ReviewReason,
             details: str, amount: int, currency: str, card_brand: str | None,
@@ -72,12 +73,16 @@ class ReviewList:
         """In the unit of work that closes the ledger row; once per payment."""
         stamp = now()
         with self._db.transaction() as conn:
-            conn.execute(
+            cursor = conn.execute(
                 "INSERT INTO payment_reviews (payment_intent, ledger_id, cart_uuid, reason, details, amount,"
                 " currency, card_brand, card_last4, status, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (payment_intent) DO NOTHING",
                 (payment_intent, ledger_id, cart_uuid, reason, details, amount, currency, card_brand,
                  card_last4, ReviewStatus.OPEN, stamp, stamp))
+            if cursor.rowcount:
+                self._journal.append("payment_review", {
+                    "payment_intent": payment_intent, "cart_uuid": cart_uuid, "reason": str(reason),
+                    "amount": amount, "currency": currency, "card_brand": card_brand, "card_last4": card_last4})
 
     def get(self, review_id: int) -> ReviewItem | None:
         row = self._db.query_one("SELECT * FROM payment_reviews WHERE id = ?", (review_id,))

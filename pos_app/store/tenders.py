@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from pos_app.domain.tenders import TenderKind, TenderStatus, move
 from pos_app.store.db import Database, now
+from pos_app.store.journal import Journal
+from pos_app.store.journal_events import tender_event
 from pos_app.store.ledger import ChargeSnapshot
 
 
@@ -67,8 +69,8 @@ _SELECT = ("SELECT tenders.*, payments.payment_intent FROM tenders"
 class TenderBook:
     """The tenders table. Writes join a unit of work when one is open (unit_of_work.py)."""
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    def __init__(self, db: Database, journal: Journal) -> None:
+        self._db, self._journal = db, journal
 
     def add(self, *, cart_id: int, cart_uuid: str, kind: TenderKind, status: TenderStatus, amount: int,
             currency: str, shift_id: int, snapshot: ChargeSnapshot, tendered: int | None = None,
@@ -84,7 +86,9 @@ class TenderBook:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (cart_id, cart_uuid, part, kind, status, amount, currency, tendered, change, payment_id,
                  shift_id, snapshot.to_json(), stamp, stamp, request_key))
-            return self._existing(conn, cursor.lastrowid)
+            tender = self._existing(conn, cursor.lastrowid)
+            self._journal.append("tender", tender_event(tender))
+            return tender
 
     def by_request_key(self, request_key: str) -> Tender | None:
         """The tender a client's request with this Idempotency-Key made, if any."""
@@ -105,6 +109,9 @@ class TenderBook:
                 conn.execute("UPDATE tenders SET status = ?, card_brand = coalesce(?, card_brand),"
                              " card_last4 = coalesce(?, card_last4), updated_at = ? WHERE id = ?",
                              (move(current.status, wanted), card_brand, card_last4, now(), tender_id))
+                self._journal.append("tender_status", {"tender": tender_id, "from": str(current.status),
+                                                       "to": str(wanted), "card_brand": card_brand,
+                                                       "card_last4": card_last4})
             return self._existing(conn, tender_id)
 
     def attach_order(self, cart_id: int, order_id: int) -> None:
