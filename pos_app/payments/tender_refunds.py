@@ -3,7 +3,10 @@
 A sale paid by tenders has no PaymentIntent of its own: its refund is split over its paid
 tenders, card parts first (the latest first, each to its own PaymentIntent, through the refund
 service's reserve-then-settle path) and then the cash (out of the drawer: a `refund` cash
-movement, the drawer opened CASH_REFUND). Each refund row names its tender, so what a tender has
+movement, the drawer opened CASH_REFUND). All of its rows are written in one unit of work before
+any card refund is asked for, the cash part handed back in it: a card's lost answer leaves that
+row pending (retried with its key by the next refund of the order or at reconcile) and never
+drops the rows after it. Each refund row names its tender, so what a tender has
 left to give back is always worked out from the rows. A manager may choose cash for a card
 refund (`to_cash`; there are no staff roles yet, issue 17): then all of it is paid out of the
 drawer. A cash refund is one unit of work (its row, its movement, its success), never pending;
@@ -35,7 +38,7 @@ from pos_app.domain.refunds import RefundedLine
 from pos_app.domain.statuses import LIVE_REFUNDS, RefundStatus
 from pos_app.domain.tenders import TenderKind, cash_due
 from pos_app.errors import RefundRefused
-from pos_app.store import DrawerReason, RefundRecord, Store, Tender
+from pos_app.store import DrawerReason, RefundRecord, Shift, Store, Tender, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -70,20 +73,39 @@ class TenderRefunds:
         client's `request_key` (kept on the first row); the first row made (the group's) is returned."""
         if order.id is None:
             raise RefundRefused("an order not recorded yet can't be refunded")
+        plan = self.plan(order, amount, to_cash=to_cash)
+        cash_shift = (self._store.shifts.require_open(self._settings.terminal_id)
+                      if any(not self._by_card(tender) for tender, _ in plan) else None)
+        # Every row is written before any card refund is asked for: a card's lost answer then leaves
+        # its row pending (retried with its key at the next refund of the order or at reconcile)
+        # and never drops the rows after it; the cash part is handed back in the same unit of work.
+        to_settle: list[tuple[RefundRecord, str]] = []
         first: RefundRecord | None = None
-        for tender, part in self.plan(order, amount, to_cash=to_cash):
-            row = RefundRow(part, reason, lines if first is None else [],  # the units: on the group's first row
-                            tender.id if tender is not None else None,
-                            first.id if first is not None else None, shift_id, None if first else request_key)
-            if tender is not None and tender.kind == TenderKind.CARD and tender.payment_intent:
-                record = self._store.orders.begin_refund(order.id, **row.fields())
-                record = self._settle(record, tender.payment_intent, order.number)
-            else:
-                record = self._in_cash(order, row)
-            first = first or record
+        with self._store.unit_of_work() as work:
+            for tender, part in plan:
+                row = RefundRow(part, reason, lines if first is None else [],  # the units: on the group's first row
+                                tender.id if tender is not None else None,
+                                first.id if first is not None else None, shift_id, None if first else request_key)
+                if tender is not None and self._by_card(tender) and tender.payment_intent:
+                    record = work.orders.begin_refund(order.id, **row.fields())
+                    to_settle.append((record, tender.payment_intent))
+                else:
+                    assert cash_shift is not None  # the plan has a cash row: its shift was required above
+                    record = self._in_cash(work, order, row, cash_shift)
+                first = first or record
         if first is None:
             raise RefundRefused(f"order {order.number} has nothing left to refund")
+        if cash_shift is not None:
+            self._drawer.open(DrawerReason.CASH_REFUND, shift_id=cash_shift.id, order_id=order.id)
+        for record, payment_intent in to_settle:
+            settled = self._settle(record, payment_intent, order.number)
+            if record.id == first.id:
+                first = settled
         return first
+
+    @staticmethod
+    def _by_card(tender: Tender | None) -> bool:
+        return tender is not None and tender.kind == TenderKind.CARD and bool(tender.payment_intent)
 
     def plan(self, order: Order, amount: int, *, to_cash: bool) -> list[tuple[Tender | None, int]]:
         """How much goes back to which tender (None: cash out of the drawer, a manager's choice)."""
@@ -114,16 +136,13 @@ class TenderRefunds:
                 taken[record.tender_id] = taken.get(record.tender_id, 0) + record.amount
         return taken
 
-    def _in_cash(self, order: Order, row: RefundRow) -> RefundRecord:
-        """Out of the drawer, in one unit of work: the refund row, its cash movement, its success."""
-        shift = self._store.shifts.require_open(self._settings.terminal_id)
+    def _in_cash(self, work: UnitOfWork, order: Order, row: RefundRow, shift: Shift) -> RefundRecord:
+        """Out of the drawer, in the refund's unit of work: the refund row, its cash movement, its success."""
         handed = cash_due(row.amount, order.currency)
-        with self._store.unit_of_work() as work:
-            record = work.orders.begin_refund(order.id or 0, **row.fields() | {"shift_id": shift.id})
-            if handed:
-                work.cash.record(shift.id, CashMovement(CashKind.REFUND, handed), order.currency, reason="refund",
-                                 order_id=order.id, reference=f"refund:{record.id}")
-            record = work.orders.finish_refund(record.id, status=RefundStatus.SUCCEEDED)
-        self._drawer.open(DrawerReason.CASH_REFUND, shift_id=shift.id, order_id=order.id)
+        record = work.orders.begin_refund(order.id or 0, **row.fields() | {"shift_id": shift.id})
+        if handed:
+            work.cash.record(shift.id, CashMovement(CashKind.REFUND, handed), order.currency, reason="refund",
+                             order_id=order.id, reference=f"refund:{record.id}")
+        record = work.orders.finish_refund(record.id, status=RefundStatus.SUCCEEDED)
         log.info("refund %s of order %s: %d in cash", record.idempotency_key, order.number, handed)
         return record
