@@ -19,7 +19,7 @@ from pos_app.store.db import Database, now
 from pos_app.store.journal import Journal
 from pos_app.store.journal_events import cash_event, drawer_event, shift_event
 
-COUNT_TRIGGER_MESSAGE = "blind count under way"  # migration 9's trigger on cash_movements
+COUNT_TRIGGER_MESSAGE = "blind count under way"  # migration 12's trigger on cash_movements
 
 
 class DrawerReason(enum.StrEnum):
