@@ -3,6 +3,7 @@
     python benchmarks/kill_loop.py                     # 100 runs, seed 16
     python benchmarks/kill_loop.py --runs 300 --seed 7 --json docs/kill-loop-latest.json
     python benchmarks/kill_loop.py --keep /tmp/kill    # keep every run's data folder and till logs
+    python benchmarks/kill_loop.py --target void       # every kill inside a void (or cash, card)
 
 Each run: a fresh data folder; `pos-app serve` (training mode, its sandbox inside it); open a
 shift (float 100.00), ring 35.00 and pay it split by a plan (cash-card, card-cash, cash-card-cash,
@@ -58,10 +59,12 @@ class RunResult:
     violations: list[str] = field(default_factory=list)
 
 
-def one_run(run: int, seed: int, root: Path) -> RunResult:
-    rng = random.Random(f"{seed}:{run}")
-    name, plan = choose_plan(rng)
-    result = RunResult(run, name, rng.randint(1, _requests(plan)), round(rng.uniform(0, MAX_DELAY) * 1000, 1))
+def one_run(run: int, seed: int, root: Path, target: str | None = None) -> RunResult:
+    """One run; with `target` (cash, card or void) the kill lands in a request of such a step."""
+    rng = random.Random(f"{seed}:{run}" if target is None else f"{seed}:{run}:{target}")
+    name, plan = choose_plan(rng, void=True if target == "void" else None)
+    kill_after = rng.randint(*_requests_of(plan, target)) if target else rng.randint(1, _requests(plan))
+    result = RunResult(run, name, kill_after, round(rng.uniform(0, MAX_DELAY) * 1000, 1))
     data_dir = root / f"run-{run:03d}"
     data_dir.mkdir(parents=True)
     started = time.perf_counter()
@@ -79,6 +82,16 @@ def one_run(run: int, seed: int, root: Path) -> RunResult:
 
 def _requests(plan: list[Step]) -> int:
     return SETUP_REQUESTS + sum(REQUESTS[step.kind] for step in plan)
+
+
+def _requests_of(plan: list[Step], kind: str) -> tuple[int, int]:
+    """The first and last request number of the plan's first `kind` step (its whole plan if none)."""
+    begun = SETUP_REQUESTS
+    for step in plan:
+        if step.kind == kind:
+            return begun + 1, begun + REQUESTS[kind]
+        begun += REQUESTS[step.kind]
+    return 1, _requests(plan)
 
 
 def _sell_until_killed(data_dir: Path, sale: Sale, result: RunResult) -> str:
@@ -149,18 +162,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="number of the first run (to repeat one: --first N --runs 1)")
     parser.add_argument("--keep", type=Path, help="keep the runs' data folders (and till logs) here")
     parser.add_argument("--json", type=Path, help="also write every run's result to this file")
+    parser.add_argument("--target", choices=("cash", "card", "void"),
+                        help="land every kill inside a request of this kind of step (void: every plan ends in one)")
     args = parser.parse_args(argv)
     root = args.keep or Path(tempfile.mkdtemp(prefix="pos-kill-loop-"))
     started = time.perf_counter()
     try:
-        results = [one_run(n, args.seed, root) for n in range(args.first, args.first + args.runs)]
+        results = [one_run(n, args.seed, root, args.target) for n in range(args.first, args.first + args.runs)]
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
     seconds = time.perf_counter() - started
     print_table(results, args.seed, seconds)
     if args.json:
-        args.json.write_text(json.dumps({"seed": args.seed, "seconds": round(seconds, 1),
+        args.json.write_text(json.dumps({"seed": args.seed, "target": args.target, "seconds": round(seconds, 1),
                                          "runs": [asdict(r) for r in results]}, indent=1) + "\n")
     return 1 if any(r.violations for r in results) else 0
 

@@ -38,11 +38,12 @@ PLANS: dict[str, list[Step]] = {
 }
 
 
-def choose_plan(rng: random.Random) -> tuple[str, list[Step]]:
-    """A plan, and one time in six the customer changes their mind before the last tender (a void)."""
+def choose_plan(rng: random.Random, *, void: bool | None = None) -> tuple[str, list[Step]]:
+    """A plan, and one time in six the customer changes their mind before the last tender (a void);
+    `void` True or False decides that instead of chance."""
     name = rng.choice(sorted(PLANS))
     steps = PLANS[name]
-    if rng.random() < 1 / 6:
+    if void if void is not None else rng.random() < 1 / 6:
         return f"{name[:name.rfind('-')]}-void", [*steps[:-1], Step("void", instead=steps[-1])]
     return name, list(steps)
 

@@ -30,6 +30,12 @@ def test_a_killed_split_sale_resumes_with_nothing_lost_or_doubled(tmp_path, run)
     assert result.violations == []
 
 
+def test_a_kill_aimed_at_a_void_lands_in_it_and_loses_nothing(tmp_path):
+    result = one_run(1, seed=16, root=tmp_path, target="void")
+    assert result.plan.endswith("-void") and result.violations == []
+    assert result.kill_point == "void"  # the void's request was in flight when the till was killed
+
+
 @pytest.fixture
 def sold(tmp_path):
     """A cash-card-cash sale paid in full (no kill), the till stopped: its folder and what the cashier saw."""
