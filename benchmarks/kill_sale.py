@@ -163,6 +163,8 @@ class Cashier:
             sale.done = len(sale.plan)
             return "complete at restart"
         if sale.rung:
+            if self._void_went_through():
+                return "voided (its answer lost)"
             self._check_shown()
             if not sale.voided and rng.random() < 0.2:
                 self._void()
@@ -175,6 +177,21 @@ class Cashier:
                 sale.done += 1
         self.drive()
         return "voided" if sale.voided else "resumed, completed"
+
+    def _void_went_through(self) -> bool:
+        """The void was in flight and the till shows it done (every tender voided): the cashier hands
+        back the cash as the screen says, and the sale is voided."""
+        sale = self.sale
+        lost = sale.plan[sale.done] if sale.sent == sale.done < len(sale.plan) else None
+        if lost is None or lost.kind != "void":
+            return False
+        shown = self._ok("GET /tenders", "GET", "/tenders")
+        if not shown["tenders"] or any(t["status"] != "voided" for t in shown["tenders"]) or shown["paid"]:
+            return False
+        sale.voided = True
+        sale.parts.clear()
+        sale.drawer = 0
+        return True
 
     def _order(self) -> dict | None:
         orders = self._ok("GET /orders", "GET", "/orders?limit=20")["orders"]

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.slow
 def test_a_killed_split_sale_resumes_with_nothing_lost_or_doubled(tmp_path, run):
     result = one_run(run, seed=16, root=tmp_path)
     assert result.kill_point  # the till was killed: in a request, between two, or after the sale
-    assert result.outcome in ("complete at restart", "resumed, completed", "voided", "voided on resume")
+    assert result.outcome in ("complete at restart", "resumed, completed", "voided", "voided on resume",
+                              "voided (its answer lost)")
     assert result.violations == []
 
 
