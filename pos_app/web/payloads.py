@@ -10,7 +10,7 @@ from flask import request
 from pos_app.domain.cart import MAX_QTY
 from pos_app.domain.order import Order
 from pos_app.payments.tender_sale import CompletedSale, SaleTenders
-from pos_app.store.cart_service import CartSnapshot
+from pos_app.store.cart_snapshot import CartSnapshot
 from pos_app.store.tenders import Tender
 from pos_app.web.errors import BadRequestBody
 
