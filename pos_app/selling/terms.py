@@ -116,7 +116,8 @@ class CartTerms:
         _check_price(unit_price, currency)
 
         def new_terms(snap: CartSnapshot) -> LineTerms:
-            item, held = snap.item(sku), self._line_terms(snap, sku)
+            held = self._line_terms(snap, sku)  # first: an sku not in the cart has no item to ask about
+            item = snap.item(sku)
             if item.open_price:
                 return dataclasses.replace(held, unit_price=unit_price, override_reason="")
             if unit_price == item.price.amount:

@@ -71,10 +71,13 @@ def cart_lines_from_body(body: dict) -> dict[str, int]:
 
 def cart_json(snapshot: CartSnapshot) -> dict:
     totals = snapshot.totals
+    terms = line_terms_json(snapshot)
     return {
         "items": {line.sku: {"price": line.unit_price.amount, "qty": line.qty, "name": line.name,
-                             "line_total": line.line_total.amount}
+                             "line_total": line.line_total.amount,
+                             **terms.get(line.sku, {"gross": line.line_total.amount, "discount": 0, "override": None})}
                   for line in totals.lines},
+        **order_terms_json(snapshot),
         "uuid": snapshot.uuid,
         "currency": totals.currency,
         "subtotal": totals.subtotal.amount,
@@ -83,6 +86,38 @@ def cart_json(snapshot: CartSnapshot) -> dict:
         "frozen": snapshot.frozen,
         "in_doubt": snapshot.in_doubt,
     }
+
+
+def line_terms_json(snapshot: CartSnapshot) -> dict[str, dict]:
+    """GET /cart's per-line "gross", "discount" ({"amount", "line", "order_share", "kind", "value", "reason"}
+    when it has one, else 0) and "override" ({"unit_price", "list_price", "reason"} or None): only for a
+    cart with terms (the others take the plain shape)."""
+    if snapshot.priced is None:
+        return {}
+    found = {}
+    for line in snapshot.sold_lines():
+        term = snapshot.terms.get(line.sku)
+        own = term.discount if term is not None else None
+        discount: dict | int = 0
+        if line.discount:
+            discount = {"amount": line.discount, "line": line.line_discount, "order_share": line.order_share,
+                        **(own.to_dict() if own is not None else {})}
+        override = None
+        if line.list_price is not None:
+            override = {"unit_price": line.unit_price, "list_price": line.list_price, "reason": line.override_reason}
+        found[line.sku] = {"gross": line.gross, "discount": discount, "override": override}
+    return found
+
+
+def order_terms_json(snapshot: CartSnapshot) -> dict:
+    """GET /cart's "gross" (before discounts), "discount" (every discount together) and "order_discount"."""
+    priced = snapshot.priced
+    if priced is None:
+        return {"gross": snapshot.totals.subtotal.amount, "discount": 0, "order_discount": None}
+    order = snapshot.sold_order_discount()
+    return {"gross": priced.gross.amount, "discount": priced.discount.amount,
+            "order_discount": None if order is None else {"kind": order.kind, "value": order.value,
+                                                          "reason": order.reason, "amount": order.amount}}
 
 
 def tenders_progress_json(sale: SaleTenders | None) -> dict:
