@@ -74,8 +74,7 @@ def cart_json(snapshot: CartSnapshot) -> dict:
     terms = line_terms_json(snapshot)
     return {
         "items": {line.sku: {"price": line.unit_price.amount, "qty": line.qty, "name": line.name,
-                             "line_total": line.line_total.amount,
-                             **terms.get(line.sku, {"gross": line.line_total.amount, "discount": 0, "override": None})}
+                             "line_total": line.line_total.amount, **terms.get(line.sku, {})}
                   for line in totals.lines},
         **order_terms_json(snapshot),
         "uuid": snapshot.uuid,
@@ -90,8 +89,8 @@ def cart_json(snapshot: CartSnapshot) -> dict:
 
 def line_terms_json(snapshot: CartSnapshot) -> dict[str, dict]:
     """GET /cart's per-line "gross", "discount" ({"amount", "line", "order_share", "kind", "value", "reason"}
-    when it has one, else 0) and "override" ({"unit_price", "list_price", "reason"} or None): only for a
-    cart with terms (the others take the plain shape)."""
+    when it has one, else 0) and "override" ({"unit_price", "list_price", "reason"} or None): only while
+    the cart has a discount or an override (a cart without keeps the seed's shape exactly)."""
     if snapshot.priced is None:
         return {}
     found = {}
@@ -113,7 +112,7 @@ def order_terms_json(snapshot: CartSnapshot) -> dict:
     """GET /cart's "gross" (before discounts), "discount" (every discount together) and "order_discount"."""
     priced = snapshot.priced
     if priced is None:
-        return {"gross": snapshot.totals.subtotal.amount, "discount": 0, "order_discount": None}
+        return {}
     order = snapshot.sold_order_discount()
     return {"gross": priced.gross.amount, "discount": priced.discount.amount,
             "order_discount": None if order is None else {"kind": order.kind, "value": order.value,
