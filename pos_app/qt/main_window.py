@@ -31,6 +31,7 @@ from pos_app.qt.health import HealthMonitor
 from pos_app.qt.listeners import ListenerRelay
 from pos_app.qt.money_text import money_text
 from pos_app.qt.shortcuts import REPORT_KEYS, add_shortcuts, pass_shortcuts_through
+from pos_app.qt.terms_controls import TermsControls
 from pos_app.qt.status_bar import STARTING_PAYMENTS, TillStatusBar
 from pos_app.qt.style import TILL_STYLE, show_kind, show_mode_badge
 from pos_app.qt.tables import setup_fixed_columns
@@ -72,12 +73,12 @@ class MainWindow(QMainWindow):
         self.health: HealthMonitor | None = None  # endpoint and gateway health, once payments run
         self._checkout_relay: ListenerRelay | None = None
         self.charging = ChargeController(self.queue, None, self)
-
         self._build_form()
         self._build_status_bar()
         self._build_models()
         self._build_shortcuts()
         self.tenders = TenderControls(self)  # Cash (F11), what is paid and still due, Void payments
+        self.terms = TermsControls(self)  # Discount… (F6), a line's price (Ctrl+F6), the manager's PIN
         self._connect_charging()
         self._show_snapshot()
         if payments is not None:
