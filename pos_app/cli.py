@@ -81,14 +81,14 @@ def _users_command(users: argparse.ArgumentParser) -> None:
                                    help="add, list, disable or reset-pin")
     add = actions.add_parser("add", help="add a user (asks for their PIN)", description="add a user; their PIN "
                              "is asked for without echo (and a manager's PIN once the till has a manager)")
-    add.add_argument("name")
+    add.add_argument("name", help="the user's name, as the journal will show it")
     add.add_argument("--role", choices=("cashier", "manager"), default="cashier", help="default: cashier")
     actions.add_parser("list", help="list the users", description="list the users, their roles and state")
     disable = actions.add_parser("disable", help="disable a user: their PIN opens nothing",
                                  description="disable a user: their PIN opens nothing (users are never deleted)")
-    disable.add_argument("name")
+    disable.add_argument("name", help="the user to disable")
     reset = actions.add_parser("reset-pin", help="give a user a new PIN", description="give a user a new PIN")
-    reset.add_argument("name")
+    reset.add_argument("name", help="the user whose PIN is reset")
     for sub in (add, disable, reset):
         sub.add_argument("--pin-stdin", action="store_true",
                          help="read the PINs from stdin, one a line (the manager's first), instead of asking")
