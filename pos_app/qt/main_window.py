@@ -31,11 +31,11 @@ from pos_app.qt.health import HealthMonitor
 from pos_app.qt.listeners import ListenerRelay
 from pos_app.qt.money_text import money_text
 from pos_app.qt.shortcuts import REPORT_KEYS, add_shortcuts, pass_shortcuts_through
-from pos_app.qt.terms_controls import TermsControls
 from pos_app.qt.status_bar import STARTING_PAYMENTS, TillStatusBar
 from pos_app.qt.style import TILL_STYLE, show_kind, show_mode_badge
 from pos_app.qt.tables import setup_fixed_columns
 from pos_app.qt.tender_controls import TenderControls
+from pos_app.qt.terms_controls import TermsControls
 from pos_app.qt.till_devices import TillDevices
 from pos_app.qt.till_keys import TillKeys
 from pos_app.qt.workers import TaskRunner
@@ -230,9 +230,8 @@ class MainWindow(QMainWindow):
 
     def select_cart_row(self, row: int) -> None:
         """Make the cart's row current, on its quantity (where typing sets it)."""
-        self.cart_table.selectionModel().setCurrentIndex(
-            self.cart_model.index(row, CartColumn.QTY),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.cart_table.selectionModel().setCurrentIndex(self.cart_model.index(row, CartColumn.QTY), flags)
 
     def focus_cart(self) -> None:
         self.cart_table.setFocus(Qt.FocusReason.ShortcutFocusReason)
