@@ -45,6 +45,7 @@ class Settings:
     seed_demo_catalogue: bool = True
     printer: str = ""  # POS_PRINTER as given (checked by parse_printer); see receipt_printer
     auto_print: bool = False  # POS_AUTO_PRINT: print the receipt on the receipt printer after every sale
+    discount_limit_bp: int = 1000  # POS_DISCOUNT_LIMIT (a percentage): a cashier's discounts above it need a manager
 
     @property
     def mode(self) -> str:
@@ -123,6 +124,7 @@ class Settings:
             locale=_check_locale(get("POS_LOCALE") or "en_US"), port=port,
             seed_demo_catalogue=seed, printer=printer,
             auto_print=_check_flag(get("POS_AUTO_PRINT") or "0", "POS_AUTO_PRINT"),
+            discount_limit_bp=_check_percent(get("POS_DISCOUNT_LIMIT") or "10", "POS_DISCOUNT_LIMIT"),
         )
 
 
@@ -165,6 +167,17 @@ def _check_locale(text: str) -> str:
         raise ConfigError(f"POS_LOCALE: {text[:40]!r} is not a locale Babel knows; use a language and country "
                           "code such as en_US, de_DE or fr_CH")
     return parsed
+
+
+def _check_percent(text: str, name: str) -> int:
+    """A percentage from 0 to 100 with at most 2 decimals ("12.5"), as basis points."""
+    whole, _, cents = text.removesuffix("%").strip().partition(".")
+    if not (whole.isascii() and whole.isdigit() and (cents == "" or (cents.isdigit() and len(cents) <= 2))):
+        raise ConfigError(f"{name} must be a percentage from 0 to 100 (e.g. 10 or 12.5), got {text[:20]!r}")
+    bp = int(whole) * 100 + int(cents.ljust(2, "0") or 0)
+    if bp > 10_000:
+        raise ConfigError(f"{name} must be a percentage from 0 to 100 (e.g. 10 or 12.5), got {text[:20]!r}")
+    return bp
 
 
 def _check_flag(text: str, name: str) -> bool:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pos_app.payments.gateway import PaymentGateway
     from pos_app.payments.review_desk import ReviewDesk
     from pos_app.devices import CashDrawer, ReceiptPrinter
+    from pos_app.selling import CartTerms
     from pos_app.staff.session import TillSession
     from pos_app.store import CartService, Store
 
@@ -64,6 +65,12 @@ class LocalContext:
         session = TillSession(StaffService(self.store, self.settings.terminal_id))
         self.store.journal.attribute_to(session.user_name)
         return session
+
+    @cached_property
+    def terms(self) -> CartTerms:
+        """The active cart's discounts and prices, with the manager's check (selling/terms.py)."""
+        from pos_app.selling import CartTerms
+        return CartTerms(self.store, self.session, limit_bp=self.settings.discount_limit_bp)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,10 @@ def render_receipt(receipt: Receipt) -> bytes:
         out.textln(columns(line.name, line.amount))
         if line.qty != 1:
             out.textln(f"  {line.qty} x {line.unit_price}")
+        for label, amount in line.terms:
+            out.textln(columns(f"  {label}", amount))
+    if receipt.order_discount is not None:
+        out.textln(columns(*receipt.order_discount))
     out.textln("-" * COLUMNS)
     out.textln(columns("Subtotal", receipt.subtotal))
     for label, amount in receipt.taxes:
@@ -47,6 +51,8 @@ def render_receipt(receipt: Receipt) -> bytes:
     out.set(bold=True)
     out.textln(columns("TOTAL", receipt.total))
     out.set(bold=False)
+    if receipt.discount_total is not None:
+        out.textln(columns("Total discount", receipt.discount_total))
     _tenders(out, receipt)
     out.cut()
     return bytes(out.output)

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from pos_app.config import TRAINING, Settings
 from pos_app.domain import Money, Order, format_money
-from pos_app.domain.order import card_brand_name
+from pos_app.domain.order import OrderLine, card_brand_name
 from pos_app.domain.tenders import TenderKind
 from pos_app.store.tenders import Tender
 
@@ -24,7 +24,8 @@ class ReceiptLine:
     name: str
     qty: int
     unit_price: str  # formatted, e.g. "$4.50"
-    amount: str
+    amount: str  # its gross (before discounts)
+    terms: tuple[tuple[str, str], ...] = ()  # its override and discount rows: ("Discount: dented", "-$0.30")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class Receipt:
     change: str | None = None  # the change given, when a cash tender was more than due
     training: bool = False
     copy: bool = False  # a reprint
+    order_discount: tuple[str, str] | None = None  # ("10% off the sale: staff", "-$1.90")
+    discount_total: str | None = None  # every discount together, when there is any
 
 
 def receipt_for(order: Order, settings: Settings, *, tenders: Sequence[Tender] = (), copy: bool = False) -> Receipt:
@@ -61,11 +64,35 @@ def receipt_for(order: Order, settings: Settings, *, tenders: Sequence[Tender] =
     return Receipt(
         shop_name=settings.shop_name, shop_address=tuple(settings.shop_address.splitlines()), number=order.number,
         when=datetime.fromtimestamp(order.created_at).strftime("%Y-%m-%d %H:%M"), terminal_id=settings.terminal_id,
-        lines=tuple(ReceiptLine(line.name, line.qty, money(line.unit_price), money(line.line_total))
+        lines=tuple(ReceiptLine(line.name, line.qty, money(line.unit_price), money(line.gross), line_terms(line, money))
                     for line in order.lines),
         subtotal=money(order.subtotal), taxes=taxes, total=money(order.total),
         tenders=tenders_of(order, money, tenders), change=_change(tenders, money),
-        training=settings.mode == TRAINING, copy=copy)
+        training=settings.mode == TRAINING, copy=copy, order_discount=order_discount_row(order, money),
+        discount_total=money(-order.discount) if order.discount else None)
+
+
+def discount_label(kind: str, value: int, reason: str, money: Callable[[int], str], what: str = "") -> str:
+    """'10% off: dented' or '$1.00 off the sale: regular' (one wording for the screen and the paper)."""
+    size = f"{value / 100:g}%" if kind == "percent" else money(value)
+    return f"{size} off{what}: {reason}"
+
+
+def line_terms(line: OrderLine, money: Callable[[int], str]) -> tuple[tuple[str, str], ...]:
+    """The rows under a sold line: its override (with the price it replaced) and its own discount."""
+    rows = []
+    if line.list_price is not None:
+        rows.append((f"Price was {money(line.list_price)}: {line.override_reason}", ""))
+    if line.line_discount:
+        rows.append((f"Discount: {line.discount_reason}", money(-line.line_discount)))
+    return tuple(rows)
+
+
+def order_discount_row(order: Order, money: Callable[[int], str]) -> tuple[str, str] | None:
+    d = order.order_discount
+    if d is None or not d.amount:
+        return None
+    return discount_label(d.kind, d.value, d.reason, money, " the sale"), money(-d.amount)
 
 
 def tenders_of(order: Order, money: Callable[[int], str], tenders: Sequence[Tender] = ()) -> tuple[ReceiptTender, ...]:

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pos_app.domain.money import Money
+from pos_app.domain.order import OrderDiscount, OrderLine
 from pos_app.domain.pricing import BP, PricedLine, PricingPolicy, Totals, div_round_half_up, summarize
 from pos_app.errors import UserFacingError
 
@@ -149,3 +150,27 @@ def price_with_terms(lines: Sequence[CatalogueLine], terms: Mapping[str, LineTer
     gross_total = sum(g for _, g in grosses)
     return DiscountedTotals(totals, tuple(priced), Money(gross_total, currency),
                             Money(gross_total - totals.subtotal.amount, currency))
+
+
+def sold_lines(priced: DiscountedTotals, terms: Mapping[str, LineTerms],
+               list_prices: Mapping[str, int]) -> tuple[OrderLine, ...]:
+    """The order's lines of a priced cart: each with its discounts and override and their reasons.
+    `list_prices` holds the catalogue's unit price of each line whose price a manager overrode."""
+    lines = []
+    for d in priced.lines:
+        term = terms.get(d.line.sku, LineTerms())
+        lines.append(OrderLine(
+            d.line.sku, d.line.name, d.line.qty, d.line.unit_price.amount, d.line.line_total.amount,
+            d.line.tax_rate_bp, line_discount=d.line_discount, order_share=d.order_share,
+            discount_reason=term.discount.reason if term.discount and d.line_discount else "",
+            list_price=list_prices.get(d.line.sku), override_reason=term.override_reason
+            if d.line.sku in list_prices else ""))
+    return tuple(lines)
+
+
+def sold_order_discount(priced: DiscountedTotals, discount: Discount | None) -> OrderDiscount | None:
+    """The order discount as the sale records it (None when there is none)."""
+    if discount is None:
+        return None
+    return OrderDiscount(discount.kind.value, discount.value, discount.reason,
+                         sum(d.order_share for d in priced.lines))

@@ -34,6 +34,7 @@ class Item:
     category: str = ""
     barcode: str | None = None  # EAN-13/UPC or any scanner code, digits only
     tax_rate_bp: int = 0  # basis points: 2000 = 20.00 %
+    open_price: bool = False  # a "misc" item: its price is typed at the sale (a line term), never this one
 
     def __post_init__(self) -> None:
         if not isinstance(self.sku, str) or not SKU_PATTERN.match(self.sku):

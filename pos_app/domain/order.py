@@ -14,8 +14,32 @@ class OrderLine:
     name: str
     qty: int
     unit_price: int  # minor units
-    line_total: int
+    line_total: int  # after every discount: what the line came to (a refund gives back no more)
     tax_rate_bp: int
+    line_discount: int = 0  # the line's own discount, minor units
+    order_share: int = 0  # its share of the order discount
+    discount_reason: str = ""
+    list_price: int | None = None  # the catalogue's unit price when a manager overrode it, else None
+    override_reason: str = ""
+
+    @property
+    def gross(self) -> int:
+        """unit price (as sold, overridden or typed) x qty, before any discount."""
+        return self.unit_price * self.qty
+
+    @property
+    def discount(self) -> int:
+        return self.line_discount + self.order_share
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDiscount:
+    """The discount off a whole sale, as given: a percentage (basis points) or an amount, with its reason."""
+
+    kind: str  # "percent" or "amount"
+    value: int  # basis points or minor units, as given
+    reason: str
+    amount: int  # what it took off, minor units (the sum of the lines' order_share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +58,12 @@ class Order:
     refunded: int = 0  # minor units refunded so far
     id: int | None = None
     tax_by_rate: tuple[tuple[int, int], ...] = ()  # (rate_bp, tax) pairs
+    order_discount: OrderDiscount | None = None
+
+    @property
+    def discount(self) -> int:
+        """Every discount of the sale together (lines' own and the order's), minor units."""
+        return sum(line.discount for line in self.lines)
 
     @property
     def total_money(self) -> Money:

@@ -2,7 +2,9 @@
 
 The rule (one, written down so receipts, reports and tests agree):
 
-- A refunded line gives back its price: unit_price x qty.
+- A refunded line gives back what it came to: unit_price x qty, or, for a discounted line, its
+  cumulative share of its line_total (after every discount) with the one rounding function, so
+  its units together give back exactly what the line was sold for, never more.
 - Plus its share of the tax actually charged at its rate, when prices were net of tax
   (exclusive mode). The share is cumulative per rate, with pricing's one rounding function:
   with B the base at that rate refunded before (earlier live line refunds, then the lines
@@ -29,7 +31,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol, TypedDict
 
-from pos_app.domain.order import Order
+from pos_app.domain.order import Order, OrderLine
 from pos_app.domain.pricing import div_round_half_up
 from pos_app.domain.statuses import LIVE_REFUNDS
 from pos_app.errors import RefundRefused
@@ -84,8 +86,9 @@ def line_refund(order: Order, lines: Sequence[tuple[str, int]],
     detail = []
     for sku, qty in wanted.items():
         line = sold[sku]
-        amount = _with_tax_share(order, line.tax_rate_bp, line.unit_price * qty, before[line.tax_rate_bp])
-        before[line.tax_rate_bp] += line.unit_price * qty
+        base = line_base(line, returned[sku], qty)
+        amount = _with_tax_share(order, line.tax_rate_bp, base, before[line.tax_rate_bp])
+        before[line.tax_rate_bp] += base
         detail.append(RefundedLine(sku=sku, qty=qty, amount=amount))
     left = left_to_refund(order, earlier)
     amount = sum(row["amount"] for row in detail)
@@ -101,7 +104,16 @@ def line_amount(order: Order, sku: str, qty: int) -> int:
     """What `qty` units of the order's line `sku` give back in a first refund: their price, plus
     their share of the tax at their rate when the order's prices were net of tax."""
     line = next(line for line in order.lines if line.sku == sku)
-    return _with_tax_share(order, line.tax_rate_bp, line.unit_price * qty, 0)
+    return _with_tax_share(order, line.tax_rate_bp, line_base(line, 0, qty), 0)
+
+
+def line_base(line: OrderLine, before: int, qty: int) -> int:
+    """What `qty` units of `line` came to, after `before` of its units were given back: their
+    price, or for a discounted line their cumulative share of its line_total."""
+    if line.line_total == line.unit_price * line.qty:
+        return line.unit_price * qty
+    return (div_round_half_up(line.line_total * (before + qty), line.qty)
+            - div_round_half_up(line.line_total * before, line.qty))
 
 
 def _with_tax_share(order: Order, rate_bp: int, base: int, refunded_before: int) -> int:
@@ -116,12 +128,12 @@ def _with_tax_share(order: Order, rate_bp: int, base: int, refunded_before: int)
 
 
 def _refunded_base_by_rate(order: Order, earlier: Sequence[EarlierRefund]) -> Counter[int]:
-    """The base (unit price x units) earlier live line refunds gave back, by tax rate."""
+    """The base (what the units came to) earlier live line refunds gave back, by tax rate."""
     sold = {line.sku: line for line in order.lines}
     before: Counter[int] = Counter()
     for sku, qty in units_refunded(earlier).items():
         if sku in sold:
-            before[sold[sku].tax_rate_bp] += sold[sku].unit_price * qty
+            before[sold[sku].tax_rate_bp] += line_base(sold[sku], 0, qty)
     return before
 
 

@@ -312,7 +312,7 @@ class CheckoutService(Reconciliation, Tendering):
             number="", created_at=now(), currency=entry.currency, lines=snap.lines,
             subtotal=snap.subtotal, tax=snap.tax, total=entry.amount, payment_intent=intent.id,
             cart_uuid=entry.cart_uuid, card_brand=intent.card_brand, card_last4=intent.card_last4,
-            tax_by_rate=snap.tax_by_rate)
+            tax_by_rate=snap.tax_by_rate, order_discount=snap.order_discount)
         with self._store.unit_of_work() as work:
             recorded = work.orders.record(order)
             work.ledger.set_status(entry.id, PaymentStatus.SUCCEEDED)

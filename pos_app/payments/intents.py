@@ -58,7 +58,7 @@ class RevisionIntents:
         if attempt > 1:
             metadata["attempt"] = str(attempt)
         count = sum(line.qty for line in totals.lines)
-        return ChargeSnapshot.of(totals, metadata=metadata,
+        return ChargeSnapshot.of_cart(snap, metadata=metadata,
                                  description=f"{self._settings.shop_name} ({self._settings.terminal_id}): "
                                              f"{count} item{'s' if count != 1 else ''}")
 

@@ -165,7 +165,8 @@ class TenderSale:
             number="", created_at=now(), currency=first.currency, lines=sale.lines, subtotal=sale.subtotal,
             tax=sale.tax, total=sale.total, payment_intent=None, cart_uuid=first.cart_uuid,
             card_brand=cards[0].card_brand if len(cards) == 1 else None,
-            card_last4=cards[0].card_last4 if len(cards) == 1 else None, tax_by_rate=sale.tax_by_rate))
+            card_last4=cards[0].card_last4 if len(cards) == 1 else None, tax_by_rate=sale.tax_by_rate,
+            order_discount=sale.order_discount))
         if order.id is not None:
             work.tenders.attach_order(cart_id, order.id)
         work.carts.settle_paid(cart_id, paid_uuid=first.cart_uuid, paid_lines=sale.paid_lines)
@@ -219,5 +220,5 @@ def sale_snapshot(tenders: tuple[Tender, ...] | list[Tender]) -> ChargeSnapshot 
 
 
 def charge_snapshot(snap: CartSnapshot) -> ChargeSnapshot:
-    return ChargeSnapshot.of(snap.totals, metadata={"cart_uuid": snap.uuid}, description="")
+    return ChargeSnapshot.of_cart(snap, metadata={"cart_uuid": snap.uuid}, description="")
 

@@ -35,6 +35,7 @@ from pos_app.qt.status_bar import STARTING_PAYMENTS, TillStatusBar
 from pos_app.qt.style import TILL_STYLE, show_kind, show_mode_badge
 from pos_app.qt.tables import setup_fixed_columns
 from pos_app.qt.tender_controls import TenderControls
+from pos_app.qt.terms_controls import TermsControls
 from pos_app.qt.till_devices import TillDevices
 from pos_app.qt.till_keys import TillKeys
 from pos_app.qt.workers import TaskRunner
@@ -72,12 +73,12 @@ class MainWindow(QMainWindow):
         self.health: HealthMonitor | None = None  # endpoint and gateway health, once payments run
         self._checkout_relay: ListenerRelay | None = None
         self.charging = ChargeController(self.queue, None, self)
-
         self._build_form()
         self._build_status_bar()
         self._build_models()
         self._build_shortcuts()
         self.tenders = TenderControls(self)  # Cash (F11), what is paid and still due, Void payments
+        self.terms = TermsControls(self)  # Discount… (F6), a line's price (Ctrl+F6), the manager's PIN
         self._connect_charging()
         self._show_snapshot()
         if payments is not None:
@@ -229,9 +230,8 @@ class MainWindow(QMainWindow):
 
     def select_cart_row(self, row: int) -> None:
         """Make the cart's row current, on its quantity (where typing sets it)."""
-        self.cart_table.selectionModel().setCurrentIndex(
-            self.cart_model.index(row, CartColumn.QTY),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.cart_table.selectionModel().setCurrentIndex(self.cart_model.index(row, CartColumn.QTY), flags)
 
     def focus_cart(self) -> None:
         self.cart_table.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -10,6 +10,7 @@ from datetime import datetime
 from html import escape
 
 from pos_app.config import TRAINING, Settings
+from pos_app.devices.receipt import line_terms, order_discount_row
 from pos_app.domain import Money, Order, format_money
 from pos_app.domain.order import card_brand_name
 from pos_app.domain.tenders import TenderKind
@@ -19,14 +20,21 @@ from pos_app.store import Tender
 def receipt_html(order: Order, settings: Settings, mode: str, tenders: Sequence[Tender] = ()) -> str:
     """The receipt of a paid order: shop, lines, totals, amount charged, and how it was paid: the card
     and PaymentIntent id, or each tender (cash handed over and change, card parts) of a sale paid by them."""
+    def plain(amount: int) -> str:
+        return format_money(Money(amount, order.currency), settings.locale)
+
     def money(amount: int) -> str:
-        return escape(format_money(Money(amount, order.currency), settings.locale))
+        return escape(plain(amount))
 
     when = datetime.fromtimestamp(order.created_at).strftime("%Y-%m-%d %H:%M")
     rows = "".join(
         f"<tr><td>{escape(line.name)}</td><td align='right'>{line.qty} × {money(line.unit_price)}</td>"
-        f"<td align='right'>{money(line.line_total)}</td></tr>"
+        f"<td align='right'>{money(line.gross)}</td></tr>" + _terms_rows(line_terms(line, plain))
         for line in order.lines)
+    order_row = order_discount_row(order, plain)
+    rows += _terms_rows((order_row,)) if order_row else ""
+    saved = (f"<tr><td colspan='2'>Total discount</td><td align='right'>{money(-order.discount)}</td></tr>"
+             if order.discount else "")
     tax_rows = "".join(
         f"<tr><td colspan='2'>Tax {rate / 100:g}%</td><td align='right'>{money(tax)}</td></tr>"
         for rate, tax in order.tax_by_rate) or (
@@ -47,10 +55,17 @@ def receipt_html(order: Order, settings: Settings, mode: str, tenders: Sequence[
 <tr><td colspan='2'>Subtotal</td><td align='right'>{money(order.subtotal)}</td></tr>
 {tax_rows}
 <tr><td colspan='2'><b>Amount charged</b></td><td align='right'><b>{money(order.total)}</b></td></tr>
+{saved}
 </table>
 {paid_by}
 </div>
 """
+
+
+def _terms_rows(rows: Sequence[tuple[str, str]]) -> str:
+    """A sold line's override and discount (or the sale's discount), small, under it."""
+    return "".join(f"<tr><td colspan='2'><small>{escape(label)}</small></td><td align='right'><small>"
+                   f"{escape(amount)}</small></td></tr>" for label, amount in rows)
 
 
 def _card_html(order: Order) -> str:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.errors import UserFacingError
-from pos_app.store.cart_service import CartFrozen, CartService, CartSnapshot, UnknownBarcode
+from pos_app.store.cart_service import CartFrozen, CartService, OpenPriceNeeded, UnknownBarcode
+from pos_app.store.cart_snapshot import CartSnapshot
 from pos_app.store.carts import CartRepository
 from pos_app.errors import RefundRefused
 from pos_app.store.catalogue import CatalogueStore
@@ -29,7 +30,7 @@ from pos_app.store.unit_of_work import CashOffice, UnitOfWork, unit_of_work
 __all__ = [
     "CashBook", "DrawerLog", "DrawerReason", "Shift", "ShiftBook",
     "CartFrozen", "CartRepository", "CartService", "ChargeSnapshot", "DamagedDatabase", "StorageFull",
-    "StoreBusy", "StoreError", "CurrencyMismatch",
+    "StoreBusy", "StoreError", "CurrencyMismatch", "OpenPriceNeeded",
     "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
     "ImportResult", "Journal", "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
     "ReviewItem", "ReviewList",

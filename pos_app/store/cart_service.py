@@ -13,21 +13,29 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING
 
-from pos_app.domain.cart import Cart, CartError, new_revision
+from pos_app.domain.cart import NO_TERMS, Cart, CartError, new_revision
+from pos_app.domain.discounts import Discount, LineTerms
 from pos_app.domain.item import Item
-from pos_app.domain.pricing import PricedLine, PricingPolicy, Totals, price_lines, summarize
+from pos_app.domain.pricing import PricingPolicy, summarize
 from pos_app.errors import UserFacingError
 from pos_app.store.carts import CartRepository
+from pos_app.store.cart_snapshot import CartSnapshot, price_cart
 from pos_app.store.catalogue import CatalogueStore
 
 if TYPE_CHECKING:
     from pos_app.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+
+class OpenPriceNeeded(CartError):
+    """An open-price item goes into the cart only with the price typed for it."""
+
+    def __init__(self, item: Item) -> None:
+        super().__init__(f"{item.name} ({item.sku}) has no price of its own: type its price to sell it")
+        self.sku = item.sku
 
 
 class CartFrozen(UserFacingError):
@@ -40,37 +48,6 @@ class UnknownBarcode(CartError):
     def __init__(self, barcode: str) -> None:
         super().__init__(f"no item has barcode {barcode}")
         self.barcode = barcode
-
-
-@dataclass(frozen=True)
-class CartSnapshot:
-    """The cart at one moment. `summary` (subtotal, tax, total) costs the same whatever the cart's
-    size; `totals` (with every priced line) is worked out on first use."""
-
-    cart_id: int
-    uuid: str
-    lines: Mapping[str, int]
-    summary: Totals
-    frozen: bool
-    in_doubt: bool
-    _items: Mapping[str, Item] = field(repr=False, compare=False, default_factory=dict)
-    _pricing: PricingPolicy = field(repr=False, compare=False, default_factory=PricingPolicy)
-
-    @cached_property
-    def totals(self) -> Totals:
-        return price_lines(self.lines, self._items.__getitem__, self._pricing)
-
-    def line(self, sku: str) -> PricedLine | None:
-        """One priced line, without pricing the others."""
-        qty = self.lines.get(sku)
-        if not qty:
-            return None
-        item = self._items[sku]
-        return PricedLine(sku, item.name, qty, item.price, item.price * qty, item.tax_rate_bp)
-
-    @property
-    def empty(self) -> bool:
-        return not self.lines
 
 
 Listener = Callable[[CartSnapshot], None]
@@ -95,7 +72,8 @@ class CartService:
             if saved is None:
                 self._become_new_cart()
                 return
-            self._cart_id, self._cart = saved.id, Cart(saved.lines, uuid=saved.uuid)
+            self._cart_id = saved.id
+            self._cart = Cart(saved.lines, uuid=saved.uuid, terms=saved.terms, order_discount=saved.order_discount)
             self._frozen, self._in_doubt = saved.frozen, saved.in_doubt
             self._next_position = len(self._cart) + 1
             self._items = {}
@@ -117,9 +95,14 @@ class CartService:
 
     def snapshot(self) -> CartSnapshot:
         with self.lock:
-            return CartSnapshot(self._cart_id, self._cart.uuid, self._cart.lines,
-                                summarize(self._bases, self.pricing), self._frozen, self._in_doubt,
-                                dict(self._items), self.pricing)
+            cart = self._cart
+            if not cart.has_terms:  # the quick path: totals from the running sums, whatever the size
+                return CartSnapshot(self._cart_id, cart.uuid, cart.lines, summarize(self._bases, self.pricing),
+                                    self._frozen, self._in_doubt, dict(self._items), self.pricing)
+            lines, terms = cart.lines, cart.terms
+            priced = price_cart(lines, self._items, terms, cart.order_discount, self.pricing)
+            return CartSnapshot(self._cart_id, cart.uuid, lines, priced.totals, self._frozen, self._in_doubt,
+                                dict(self._items), self.pricing, terms, cart.order_discount, priced)
 
     def _rebase(self) -> None:
         """Recompute the per-tax-rate sums of line amounts from all lines (after a bulk change)."""
@@ -170,13 +153,19 @@ class CartService:
     # -- mutations -----------------------------------------------------------------------------
 
     def _known(self, sku: str) -> bool:
-        if sku in self._items:
-            return True
-        item = self._catalogue.get(sku)
+        """In the catalogue, and sellable as the cart stands (an open-price item only with its price)."""
+        item = self._items.get(sku) or self._catalogue.get(sku)
         if item is None:
             return False
+        if item.open_price and self._cart.terms_of(sku).unit_price is None:
+            raise OpenPriceNeeded(item)
         self._items[sku] = item
         return True
+
+    def check_mutable(self) -> None:
+        """CartFrozen when the cart can't change now (asked before a manager is asked for a PIN)."""
+        with self.lock:
+            self._check_mutable()
 
     def _check_mutable(self) -> None:
         if self._in_doubt:
@@ -206,17 +195,20 @@ class CartService:
         with self.lock:
             self._check_mutable()
             old_uuid, old_qty = self._cart.uuid, self._cart.qty(sku) if isinstance(sku, str) else 0
+            old_terms = self._cart.terms_of(sku) if isinstance(sku, str) else NO_TERMS
             if not change(self._cart):
                 return self.snapshot()
             qty = self._cart.qty(sku)
             if not len(self._cart):  # the last line went: a void, not an empty cart to reuse
-                return self._void(old_uuid, {sku: old_qty})
+                return self._void(Cart({sku: old_qty}, old_uuid, terms={sku: old_terms},
+                                       order_discount=self._cart.order_discount))
             try:
                 with self._rows.atomic():
                     self._rows.set_uuid(self._cart_id, self._cart.uuid)
                     self._rows.set_line(self._cart_id, sku, qty, self._next_position)
             except BaseException:
-                self._restore(old_uuid, {**self._cart.lines, sku: old_qty})
+                self._cart = Cart({**self._cart.lines, sku: old_qty}, old_uuid,
+                                  terms={**self._cart.terms, sku: old_terms}, order_discount=self._cart.order_discount)
                 raise
             if qty:
                 self._next_position += 1
@@ -227,15 +219,15 @@ class CartService:
         """Replace every line (the seed's POST /cart); the same lines again change nothing."""
         with self.lock:
             self._check_mutable()
-            old_uuid, old_lines = self._cart.uuid, self._cart.lines
+            before = self._cart.copy()
             if not self._cart.replace(lines, self._known):
                 return self.snapshot()
             if not len(self._cart):
-                return self._void(old_uuid, old_lines)
+                return self._void(before)
             try:
                 self._write_all_lines(self._cart.lines)
             except BaseException:
-                self._restore(old_uuid, old_lines)
+                self._cart = before
                 raise
             self._rebase()
         return self._notify()
@@ -244,7 +236,7 @@ class CartService:
         """Void the cart: see _void."""
         return self.replace({})
 
-    def _void(self, old_uuid: str, old_lines: Mapping[str, int]) -> CartSnapshot:
+    def _void(self, before: Cart) -> CartSnapshot:
         """The cart was emptied: close it as voided and start a new one (new id and uuid), in one
         transaction. The next customer's lines never join a cart that has an open payment: a
         payment that lands later for the voided cart goes to the review list (CheckoutService),
@@ -255,20 +247,66 @@ class CartService:
                 self._rows.close(self._cart_id, voided=True)
                 new_id = self._rows.start(uuid)
         except BaseException:
-            self._restore(old_uuid, old_lines)
+            self._cart = before
             raise
-        log.info("cart %d voided (%d line(s)); cart %d started", self._cart_id, len(old_lines), new_id)
+        log.info("cart %d voided (%d line(s)); cart %d started", self._cart_id, len(before), new_id)
         self._become_new_cart(new_id, uuid)
         return self._notify()
-
-    def _restore(self, uuid: str, lines: Mapping[str, int]) -> None:
-        self._cart = Cart({s: q for s, q in lines.items() if q}, uuid=uuid)
 
     def _write_all_lines(self, lines: Mapping[str, int]) -> None:
         with self._rows.atomic():
             self._rows.set_uuid(self._cart_id, self._cart.uuid)
             self._rows.set_lines(self._cart_id, lines)
         self._next_position = len(lines) + 1
+
+    # -- terms: overrides, discounts, open prices (in the caller's unit of work, with its journal entry) --
+
+    def set_line_terms(self, work: UnitOfWork, sku: str, terms: LineTerms) -> bool:
+        """A line's override and discount (NO_TERMS drops both); False when nothing changed."""
+        item = self._items.get(sku)
+        if item is not None and item.open_price and terms.unit_price is None:
+            raise OpenPriceNeeded(item)
+        return self._change_terms(work, lambda cart: cart.set_terms(sku, terms),
+                                  lambda: self._rows.set_terms(self._cart_id, sku, self._cart.terms_of(sku)))
+
+    def set_order_discount(self, work: UnitOfWork, discount: Discount | None) -> bool:
+        """The discount off the whole sale (None drops it); False when nothing changed."""
+        return self._change_terms(work, lambda cart: cart.set_order_discount(discount),
+                                  lambda: self._rows.set_order_discount(self._cart_id, discount))
+
+    def add_open_price(self, work: UnitOfWork, sku: str, unit_price: int, qty: int = 1) -> bool:
+        """An open-price item with the price typed for it (the line and its price written together)."""
+        def change(cart: Cart) -> bool:
+            held = cart.terms_of(sku).unit_price
+            if sku in cart and held != unit_price:
+                raise CartError(f"{sku} is in the cart at another price already: change that line's price")
+            if sku not in cart:
+                cart.add_priced(sku, qty, LineTerms(unit_price=unit_price), self._known)
+                return True
+            return cart.add(sku, qty, self._known)
+
+        def write() -> None:
+            self._rows.set_line(self._cart_id, sku, self._cart.qty(sku), self._next_position)
+            self._rows.set_terms(self._cart_id, sku, self._cart.terms_of(sku))
+            self._next_position += 1
+            self._rebase()
+        return self._change_terms(work, change, write)
+
+    def _change_terms(self, work: UnitOfWork, change: Callable[[Cart], bool], write: Callable[[], None]) -> bool:
+        with self.lock:
+            self._check_mutable()
+            before, position = self._cart.copy(), self._next_position
+            if not change(self._cart):
+                return False
+
+            def put_back() -> None:
+                self._cart, self._next_position = before, position
+                self._rebase()
+            work.on_rollback(put_back)
+            self._rows.set_uuid(self._cart_id, self._cart.uuid)
+            write()
+            work.after_commit(self._notify)
+            return True
 
     # -- payment states (used by CheckoutService) ----------------------------------------------
 
@@ -335,6 +373,8 @@ class CartService:
         remaining = {sku: qty for sku, qty in remaining.items() if qty > 0}
         log.warning("a payment for an earlier revision of cart %d went through; %d paid line(s) taken off "
                     "the cart, %d line(s) left to pay", self._cart_id, len(paid_lines), len(remaining))
-        self._cart = Cart(remaining)  # a new revision
+        # A new revision; its lines keep their terms, the paid sale's order discount went with it.
+        self._cart = Cart(remaining, terms=self._cart.terms)
         self._write_all_lines(remaining)
+        self._rows.set_order_discount(self._cart_id, None)
         self._rebase()

@@ -1,4 +1,4 @@
-"""CartRepository: the SQL of the active cart and its lines (tables carts, cart_lines).
+"""CartRepository: the SQL of the active cart, its lines and their terms (tables carts, cart_lines, cart_terms).
 
 CartService (cart_service.py) keeps the cart's state, lock and listeners and writes through this.
 Every write joins the transaction already open (atomic(), or the sale's unit of work), so a
@@ -8,12 +8,17 @@ change of several rows commits or rolls back as one.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import cast
 
+from pos_app.domain.discounts import Discount, DiscountKind, LineTerms
 from pos_app.store.db import Database, now
 from pos_app.store.journal import Journal
+
+#: cart_terms' sku for the order discount (a real sku never is empty).
+ORDER = ""
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,8 @@ class ActiveCart:
     lines: dict[str, int]  # sku -> qty, in the order they were added
     frozen: bool
     in_doubt: bool
+    terms: dict[str, LineTerms]
+    order_discount: Discount | None
 
 
 class CartRepository:
@@ -43,7 +50,11 @@ class CartRepository:
             return None
         lines = {r["sku"]: r["qty"] for r in self._db.query(
             "SELECT sku, qty FROM cart_lines WHERE cart_id = ? ORDER BY position", (row["id"],))}
-        return ActiveCart(row["id"], row["uuid"], lines, row["state"] == "frozen", bool(row["in_doubt"]))
+        terms = {r["sku"]: _terms(r) for r in self._db.query("SELECT * FROM cart_terms WHERE cart_id = ?",
+                                                              (row["id"],))}
+        order = terms.pop(ORDER, LineTerms()).discount
+        return ActiveCart(row["id"], row["uuid"], lines, row["state"] == "frozen", bool(row["in_doubt"]),
+                          terms, order)
 
     def start(self, uuid: str) -> int:
         """A new, empty, open cart; returns its id."""
@@ -62,6 +73,7 @@ class CartRepository:
         with self._db.transaction() as conn:
             if qty == 0:
                 conn.execute("DELETE FROM cart_lines WHERE cart_id = ? AND sku = ?", (cart_id, sku))
+                conn.execute("DELETE FROM cart_terms WHERE cart_id = ? AND sku = ?", (cart_id, sku))
             else:
                 conn.execute("INSERT INTO cart_lines (cart_id, sku, qty, position) VALUES (?, ?, ?, ?)"
                              " ON CONFLICT (cart_id, sku) DO UPDATE SET qty = excluded.qty",
@@ -73,6 +85,27 @@ class CartRepository:
             conn.execute("DELETE FROM cart_lines WHERE cart_id = ?", (cart_id,))
             conn.executemany("INSERT INTO cart_lines (cart_id, sku, qty, position) VALUES (?, ?, ?, ?)",
                              [(cart_id, sku, qty, pos) for pos, (sku, qty) in enumerate(lines.items(), 1)])
+            conn.execute("DELETE FROM cart_terms WHERE cart_id = ? AND sku != ? AND sku NOT IN"
+                         " (SELECT sku FROM cart_lines WHERE cart_id = ?)", (cart_id, ORDER, cart_id))
+
+    def set_terms(self, cart_id: int, sku: str, terms: LineTerms) -> None:
+        """A line's override and discount (no row when it has neither)."""
+        self._put_terms(cart_id, sku, terms)
+
+    def set_order_discount(self, cart_id: int, discount: Discount | None) -> None:
+        self._put_terms(cart_id, ORDER, LineTerms(discount=discount))
+
+    def _put_terms(self, cart_id: int, sku: str, terms: LineTerms) -> None:
+        with self._db.transaction() as conn:
+            if terms == LineTerms():
+                conn.execute("DELETE FROM cart_terms WHERE cart_id = ? AND sku = ?", (cart_id, sku))
+                return
+            d = terms.discount
+            conn.execute(
+                "INSERT OR REPLACE INTO cart_terms (cart_id, sku, unit_price, override_reason, discount_kind,"
+                " discount_value, discount_reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (cart_id, sku, terms.unit_price, terms.override_reason, d.kind.value if d else None,
+                 d.value if d else None, d.reason if d else ""))
 
     def set_flags(self, cart_id: int, *, frozen: bool, in_doubt: bool) -> None:
         with self._db.transaction() as conn:
@@ -105,3 +138,9 @@ class CartRepository:
         return [r[0] for r in self._db.query(
             "SELECT DISTINCT c.id FROM carts c JOIN payments p ON p.cart_id = c.id"
             " WHERE c.voided_at IS NOT NULL AND p.final = 0 ORDER BY c.id")]
+
+
+def _terms(row: sqlite3.Row) -> LineTerms:
+    kind = row["discount_kind"]
+    discount = Discount(DiscountKind(kind), row["discount_value"], row["discount_reason"]) if kind else None
+    return LineTerms(row["unit_price"], row["override_reason"], discount)

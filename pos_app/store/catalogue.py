@@ -30,7 +30,8 @@ class CatalogueStore:
     @staticmethod
     def _item(row: sqlite3.Row) -> Item:
         return Item(sku=row["sku"], name=row["name"], price=Money(row["price"], row["currency"]),
-                    category=row["category"], barcode=row["barcode"], tax_rate_bp=row["tax_rate_bp"])
+                    category=row["category"], barcode=row["barcode"], tax_rate_bp=row["tax_rate_bp"],
+                    open_price=bool(row["open_price"]))
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -137,12 +138,13 @@ class CatalogueStore:
                     if clash:
                         raise ItemError(f"barcode {item.barcode} of {item.sku} already belongs to {clash[0]}")
                 conn.execute(
-                    "INSERT INTO items (sku, name, price, currency, category, barcode, tax_rate_bp)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET name = excluded.name,"
+                    "INSERT INTO items (sku, name, price, currency, category, barcode, tax_rate_bp, open_price)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET name = excluded.name,"
                     " price = excluded.price, currency = excluded.currency, category = excluded.category,"
-                    " barcode = excluded.barcode, tax_rate_bp = excluded.tax_rate_bp",
+                    " barcode = excluded.barcode, tax_rate_bp = excluded.tax_rate_bp,"
+                    " open_price = excluded.open_price",
                     (item.sku, item.name, item.price.amount, item.price.currency, item.category,
-                     item.barcode, item.tax_rate_bp))
+                     item.barcode, item.tax_rate_bp, int(item.open_price)))
                 if exists:
                     updated += 1
                 else:

@@ -21,7 +21,9 @@ from pos_app.domain.item import Item, ItemError
 from pos_app.domain.money import Money, MoneyError, currency_digits
 from pos_app.errors import UserFacingError
 
-CSV_FIELDS = ("sku", "name", "price", "category", "barcode", "tax_rate")
+CSV_FIELDS = ("sku", "name", "price", "category", "barcode", "tax_rate", "open_price")
+OPEN_PRICE_WORDS = {"": False, "no": False, "n": False, "0": False, "false": False,
+                    "yes": True, "y": True, "1": True, "true": True}
 REQUIRED_FIELDS = ("sku", "name", "price")
 MAX_IMPORT_ROWS = 1_000_000
 DELIMITERS = (",", ";", "\t")
@@ -123,9 +125,12 @@ def _row_to_item(row: dict[str, str], line: int, numbers: _Numbers) -> Item:
         tax_bp = numbers.tax_bp(value("tax_rate") or "0")
     except (ValueError, InvalidOperation) as exc:
         raise CatalogueImportError(line, "tax_rate", str(exc)) from None
+    open_price = OPEN_PRICE_WORDS.get(value("open_price").lower())
+    if open_price is None:
+        raise CatalogueImportError(line, "open_price", f"{value('open_price')!r}: write yes or no (empty is no)")
     try:
         return Item(sku=value("sku"), name=value("name"), price=price, category=value("category"),
-                    barcode=value("barcode") or None, tax_rate_bp=tax_bp)
+                    barcode=value("barcode") or None, tax_rate_bp=tax_bp, open_price=open_price)
     except ItemError as exc:
         raise CatalogueImportError(line, _field_named_in(exc.message), exc.message) from None
 

@@ -48,6 +48,8 @@ CATALOGUE_MIGRATIONS: list[str] = [
     );
     CREATE TABLE items_bulk_write (marker INTEGER PRIMARY KEY CHECK (marker = 1));
     """ + BULK_AWARE_TRIGGERS,
+    # 2: open-price items (issue 17): a "misc" item whose price is typed at the sale.
+    "ALTER TABLE items ADD COLUMN open_price INTEGER NOT NULL DEFAULT 0 CHECK (open_price IN (0, 1));",
 ]
 
 COLUMNS = "sku, name, price, currency, category, barcode, tax_rate_bp"

@@ -24,17 +24,17 @@ from pos_app.domain.item import Item, ItemError
 from pos_app.domain.money import MoneyError
 from pos_app.store.db import Database
 
-#: One item as its columns (sku, name, price, currency, category, barcode, tax_rate_bp).
+#: One item as its columns (sku, name, price, currency, category, barcode, tax_rate_bp, open_price).
 Row = tuple[object, ...]
 
 #: Items per write_chunk in the one transaction: progress is told after each; big enough that the
 #: per-statement costs vanish, small enough that a progress bar moves.
 WRITE_ROWS = 5_000
 
-UPSERT = ("INSERT INTO items (sku, name, price, currency, category, barcode, tax_rate_bp)"
-          " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET name = excluded.name,"
+UPSERT = ("INSERT INTO items (sku, name, price, currency, category, barcode, tax_rate_bp, open_price)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET name = excluded.name,"
           " price = excluded.price, currency = excluded.currency, category = excluded.category,"
-          " barcode = excluded.barcode, tax_rate_bp = excluded.tax_rate_bp")
+          " barcode = excluded.barcode, tax_rate_bp = excluded.tax_rate_bp, open_price = excluded.open_price")
 
 #: In rowid order: FTS5 writes its pending terms out as a new segment whenever a rowid comes lower
 #: than the one before, and the sku index would hand the rows over in sku order (3x the work).
@@ -69,7 +69,7 @@ class ImportResult:
 
 def _row(item: Item) -> Row:
     return (item.sku, item.name, item.price.amount, item.price.currency, item.category, item.barcode,
-            item.tax_rate_bp)
+            item.tax_rate_bp, int(item.open_price))
 
 
 def changes(db: Database, currency: str, items: Iterable[Item]) -> tuple[list[Row], int, int, int]:
@@ -79,7 +79,7 @@ def changes(db: Database, currency: str, items: Iterable[Item]) -> tuple[list[Ro
     barcode that belongs to another item.
     """
     existing = {row[0]: tuple(row) for row in db.query(
-        "SELECT sku, name, price, currency, category, barcode, tax_rate_bp FROM items")}
+        "SELECT sku, name, price, currency, category, barcode, tax_rate_bp, open_price FROM items")}
     owners = {row[5]: row[0] for row in existing.values() if row[5]}
     rows: list[Row] = []
     added = updated = unchanged = 0

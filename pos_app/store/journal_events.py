@@ -17,10 +17,11 @@ if TYPE_CHECKING:
 
 def sale_event(order: Order) -> dict[str, object]:
     return {"order": order.number, "currency": order.currency, "subtotal": order.subtotal, "tax": order.tax,
-            "total": order.total, "cart_uuid": order.cart_uuid, "payment_intent": order.payment_intent,
-            "card_brand": order.card_brand, "card_last4": order.card_last4,
-            "lines": [{"sku": line.sku, "qty": line.qty, "unit_price": line.unit_price,
-                       "line_total": line.line_total, "tax_rate_bp": line.tax_rate_bp} for line in order.lines]}
+            "total": order.total, "discount": order.discount, "cart_uuid": order.cart_uuid,
+            "payment_intent": order.payment_intent, "card_brand": order.card_brand, "card_last4": order.card_last4,
+            "lines": [{"sku": line.sku, "qty": line.qty, "unit_price": line.unit_price, "list_price": line.list_price,
+                       "discount": line.discount, "line_total": line.line_total, "tax_rate_bp": line.tax_rate_bp}
+                      for line in order.lines]}
 
 
 def tender_event(tender: Tender) -> dict[str, object]:

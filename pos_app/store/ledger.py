@@ -12,12 +12,20 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pos_app.domain.order import OrderLine
+from pos_app.domain.order import OrderDiscount, OrderLine
 from pos_app.domain.pricing import Totals
 from pos_app.domain.statuses import PaymentStatus
 from pos_app.store.db import Database, now
+
+if TYPE_CHECKING:
+    from pos_app.store.cart_snapshot import CartSnapshot
+
+#: A line's keys besides the six every row has: written only when the line has terms, so the JSON of
+#: a sale without discounts or overrides is what it always was.
+TERM_KEYS = ("line_discount", "order_share", "discount_reason", "list_price", "override_reason")
+_NO_TERMS = OrderLine("", "", 0, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,7 @@ class ChargeSnapshot:
     tax_by_rate: tuple[tuple[int, int], ...] = ()  # (rate_bp, tax) pairs
     metadata: Mapping[str, str] = field(default_factory=dict, hash=False)
     description: str = ""
+    order_discount: OrderDiscount | None = None
 
     @classmethod
     def of(cls, totals: Totals, *, metadata: Mapping[str, str], description: str) -> ChargeSnapshot:
@@ -41,6 +50,14 @@ class ChargeSnapshot:
                    tuple((rate, money.amount) for rate, money in totals.tax_by_rate.items()),
                    dict(metadata), description)
 
+    @classmethod
+    def of_cart(cls, snap: CartSnapshot, *, metadata: Mapping[str, str], description: str) -> ChargeSnapshot:
+        """A cart's charge, its lines as the sale records them (discounts, overrides and reasons)."""
+        totals = snap.totals
+        return cls(snap.sold_lines(), totals.subtotal.amount, totals.tax.amount, totals.total.amount,
+                   tuple((rate, money.amount) for rate, money in totals.tax_by_rate.items()),
+                   dict(metadata), description, snap.sold_order_discount())
+
     @property
     def paid_lines(self) -> dict[str, int]:
         """sku -> qty of what this charge pays for."""
@@ -48,22 +65,35 @@ class ChargeSnapshot:
 
     def to_json(self) -> str:
         """The row's JSON; the keys are those rows have always had (no stored row changes)."""
-        return json.dumps({
-            "lines": [{"sku": l.sku, "name": l.name, "qty": l.qty, "unit_price": l.unit_price,
-                       "line_total": l.line_total, "tax_rate_bp": l.tax_rate_bp} for l in self.lines],
+        data: dict[str, Any] = {
+            "lines": [_line_json(l) for l in self.lines],
             "subtotal": self.subtotal, "tax": self.tax, "total": self.total,
             "tax_by_rate": [list(pair) for pair in self.tax_by_rate],
             "metadata": dict(self.metadata), "description": self.description,
-        })
+        }
+        if self.order_discount is not None:
+            d = self.order_discount
+            data["order_discount"] = {"kind": d.kind, "value": d.value, "reason": d.reason, "amount": d.amount}
+        return json.dumps(data)
 
     @classmethod
     def from_json(cls, text: str) -> ChargeSnapshot:
         data: dict[str, Any] = json.loads(text)
-        lines = tuple(OrderLine(l["sku"], l["name"], l["qty"], l["unit_price"], l["line_total"], l["tax_rate_bp"])
+        lines = tuple(OrderLine(l["sku"], l["name"], l["qty"], l["unit_price"], l["line_total"], l["tax_rate_bp"],
+                                *(l.get(key, getattr(_NO_TERMS, key)) for key in TERM_KEYS))
                       for l in data.get("lines", []))
+        order = data.get("order_discount")
         return cls(lines, data.get("subtotal", 0), data.get("tax", 0), data.get("total", 0),
                    tuple((rate, tax) for rate, tax in data.get("tax_by_rate", [])),
-                   dict(data.get("metadata", {})), data.get("description", ""))
+                   dict(data.get("metadata", {})), data.get("description", ""),
+                   OrderDiscount(order["kind"], order["value"], order["reason"], order["amount"]) if order else None)
+
+
+def _line_json(line: OrderLine) -> dict[str, object]:
+    data: dict[str, object] = {"sku": line.sku, "name": line.name, "qty": line.qty, "unit_price": line.unit_price,
+                               "line_total": line.line_total, "tax_rate_bp": line.tax_rate_bp}
+    data.update({key: getattr(line, key) for key in TERM_KEYS if getattr(line, key) != getattr(_NO_TERMS, key)})
+    return data
 
 
 @dataclass(frozen=True)

@@ -78,4 +78,26 @@ LATER_MIGRATIONS: list[str] = [
     WHEN (SELECT count_started_at FROM shifts WHERE id = new.shift_id AND closed_at IS NULL) IS NOT NULL
     BEGIN SELECT RAISE(ABORT, 'blind count under way'); END;
     """,
+    # 13: discounts and prices (issue 17). A cart line's terms (a manager's price override or an
+    # open-price item's typed price, a discount) and the cart's order discount (sku ''); a sale's
+    # lines keep what they were sold at besides the catalogue (their own discount and share of the
+    # order's, the catalogue price an override replaced, the reasons), the order its discount.
+    """
+    CREATE TABLE cart_terms (
+        cart_id INTEGER NOT NULL REFERENCES carts (id),
+        sku TEXT NOT NULL,
+        unit_price INTEGER CHECK (unit_price IS NULL OR unit_price >= 0),
+        override_reason TEXT NOT NULL DEFAULT '',
+        discount_kind TEXT CHECK (discount_kind IS NULL OR discount_kind IN ('percent', 'amount')),
+        discount_value INTEGER CHECK (discount_value IS NULL OR discount_value > 0),
+        discount_reason TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (cart_id, sku)
+    );
+    ALTER TABLE order_lines ADD COLUMN line_discount INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE order_lines ADD COLUMN order_share INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE order_lines ADD COLUMN discount_reason TEXT NOT NULL DEFAULT '';
+    ALTER TABLE order_lines ADD COLUMN list_price INTEGER;
+    ALTER TABLE order_lines ADD COLUMN override_reason TEXT NOT NULL DEFAULT '';
+    ALTER TABLE orders ADD COLUMN order_discount TEXT;
+    """,
 ]

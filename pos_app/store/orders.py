@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from pos_app.domain.order import Order, OrderLine
+from pos_app.domain.order import Order, OrderDiscount, OrderLine
 from pos_app.domain.refunds import RefundedLine
 from pos_app.domain.statuses import LIVE_REFUNDS, RefundStatus
 from pos_app.errors import RefundRefused
@@ -87,14 +87,16 @@ class OrderBook:
         next_id: int = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM orders").fetchone()[0]
         conn.execute(
             "INSERT INTO orders (id, number, created_at, currency, subtotal, tax, total, payment_intent, cart_uuid,"
-            " card_brand, card_last4, tax_by_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " card_brand, card_last4, tax_by_rate, order_discount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (next_id, f"{next_id:06d}", order.created_at, order.currency, order.subtotal, order.tax, order.total,
              order.payment_intent, order.cart_uuid, order.card_brand, order.card_last4,
-             json.dumps([list(p) for p in order.tax_by_rate])))
+             json.dumps([list(p) for p in order.tax_by_rate]), _discount_json(order.order_discount)))
         conn.executemany(
-            "INSERT INTO order_lines (order_id, position, sku, name, qty, unit_price, line_total, tax_rate_bp)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(next_id, pos, l.sku, l.name, l.qty, l.unit_price, l.line_total, l.tax_rate_bp)
+            "INSERT INTO order_lines (order_id, position, sku, name, qty, unit_price, line_total, tax_rate_bp,"
+            " line_discount, order_share, discount_reason, list_price, override_reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(next_id, pos, l.sku, l.name, l.qty, l.unit_price, l.line_total, l.tax_rate_bp, l.line_discount,
+              l.order_share, l.discount_reason, l.list_price, l.override_reason)
              for pos, l in enumerate(order.lines, 1)])
         return next_id
 
@@ -114,7 +116,9 @@ class OrderBook:
         for r in conn.execute("SELECT * FROM order_lines WHERE order_id IN (SELECT value FROM json_each(?))"
                               " ORDER BY order_id, position", (ids,)):
             lines.setdefault(r["order_id"], []).append(
-                OrderLine(r["sku"], r["name"], r["qty"], r["unit_price"], r["line_total"], r["tax_rate_bp"]))
+                OrderLine(r["sku"], r["name"], r["qty"], r["unit_price"], r["line_total"], r["tax_rate_bp"],
+                          r["line_discount"], r["order_share"], r["discount_reason"], r["list_price"],
+                          r["override_reason"]))
         return [_order_of(rows[i], tuple(lines.get(i, ()))) for i in order_ids if i in rows]
 
     def get(self, order_id: int) -> Order | None:
@@ -262,4 +266,19 @@ def _order_of(row: sqlite3.Row, lines: tuple[OrderLine, ...]) -> Order:
                  subtotal=row["subtotal"], tax=row["tax"], total=row["total"],
                  payment_intent=row["payment_intent"], cart_uuid=row["cart_uuid"],
                  card_brand=row["card_brand"], card_last4=row["card_last4"], refunded=row["refunded"],
-                 id=row["id"], tax_by_rate=tuple(tuple(p) for p in json.loads(row["tax_by_rate"])))
+                 id=row["id"], tax_by_rate=tuple(tuple(p) for p in json.loads(row["tax_by_rate"])),
+                 order_discount=_discount(row["order_discount"]))
+
+
+def _discount_json(discount: OrderDiscount | None) -> str | None:
+    if discount is None:
+        return None
+    return json.dumps({"kind": discount.kind, "value": discount.value, "reason": discount.reason,
+                       "amount": discount.amount})
+
+
+def _discount(text: str | None) -> OrderDiscount | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    return OrderDiscount(data["kind"], data["value"], data["reason"], data["amount"])

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+from pos_app.domain.discounts import Discount, LineTerms
 from pos_app.store.cart_service import CartService
 from pos_app.store.cash_office import CashBook, DrawerLog, ShiftBook
 from pos_app.store.db import Database
@@ -86,6 +87,16 @@ class CartsInUnit:
                     paid_lines: Mapping[str, int] | None = None) -> None:
         """Close the paid cart and start a new one, or take the paid lines off (CartService.settle_paid)."""
         self._service.settle_paid(self._work, cart_id, paid_uuid=paid_uuid, paid_lines=paid_lines)
+
+    def set_line_terms(self, sku: str, terms: LineTerms) -> bool:
+        """A line's override and discount, in this unit of work (CartService.set_line_terms)."""
+        return self._service.set_line_terms(self._work, sku, terms)
+
+    def set_order_discount(self, discount: Discount | None) -> bool:
+        return self._service.set_order_discount(self._work, discount)
+
+    def add_open_price(self, sku: str, unit_price: int, qty: int = 1) -> bool:
+        return self._service.add_open_price(self._work, sku, unit_price, qty)
 
 
 @contextlib.contextmanager

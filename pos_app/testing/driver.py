@@ -29,11 +29,12 @@ from pos_app.testing.devices import DeviceDriving
 from pos_app.testing.paying import DECLINED, REQUIRES_ACTION, SUCCEEDED
 from pos_app.testing.screen import PAYMENT_TIMEOUT_MS, UI_TIMEOUT_MS
 from pos_app.testing.tendering import TenderDriving
+from pos_app.testing.terms import TermsDriving
 
 MANY = 5  # add(sku, qty) above this types the quantity into the cart instead of pressing Enter qty times
 
 
-class PosDriver(DeviceDriving, TenderDriving, CashOfficeDriving):
+class PosDriver(DeviceDriving, TenderDriving, CashOfficeDriving, TermsDriving):
     """Drive the till window `window` with `qtbot`; `app` is the AppCore it runs on (optional).
 
     `reopen(app, window)` closes both and returns a new (app, window) pair on the same settings:

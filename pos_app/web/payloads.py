@@ -10,7 +10,7 @@ from flask import request
 from pos_app.domain.cart import MAX_QTY
 from pos_app.domain.order import Order
 from pos_app.payments.tender_sale import CompletedSale, SaleTenders
-from pos_app.store.cart_service import CartSnapshot
+from pos_app.store.cart_snapshot import CartSnapshot
 from pos_app.store.tenders import Tender
 from pos_app.web.errors import BadRequestBody
 
@@ -84,10 +84,12 @@ def cart_lines_from_body(body: dict) -> dict[str, int]:
 
 def cart_json(snapshot: CartSnapshot) -> dict:
     totals = snapshot.totals
+    terms = line_terms_json(snapshot)
     return {
         "items": {line.sku: {"price": line.unit_price.amount, "qty": line.qty, "name": line.name,
-                             "line_total": line.line_total.amount}
+                             "line_total": line.line_total.amount, **terms.get(line.sku, {})}
                   for line in totals.lines},
+        **order_terms_json(snapshot),
         "uuid": snapshot.uuid,
         "currency": totals.currency,
         "subtotal": totals.subtotal.amount,
@@ -96,6 +98,38 @@ def cart_json(snapshot: CartSnapshot) -> dict:
         "frozen": snapshot.frozen,
         "in_doubt": snapshot.in_doubt,
     }
+
+
+def line_terms_json(snapshot: CartSnapshot) -> dict[str, dict]:
+    """GET /cart's per-line "gross", "discount" ({"amount", "line", "order_share", "kind", "value", "reason"}
+    when it has one, else 0) and "override" ({"unit_price", "list_price", "reason"} or None): only while
+    the cart has a discount or an override (a cart without keeps the seed's shape exactly)."""
+    if snapshot.priced is None:
+        return {}
+    found = {}
+    for line in snapshot.sold_lines():
+        term = snapshot.terms.get(line.sku)
+        own = term.discount if term is not None else None
+        discount: dict | int = 0
+        if line.discount:
+            discount = {"amount": line.discount, "line": line.line_discount, "order_share": line.order_share,
+                        **(own.to_dict() if own is not None else {})}
+        override = None
+        if line.list_price is not None:
+            override = {"unit_price": line.unit_price, "list_price": line.list_price, "reason": line.override_reason}
+        found[line.sku] = {"gross": line.gross, "discount": discount, "override": override}
+    return found
+
+
+def order_terms_json(snapshot: CartSnapshot) -> dict:
+    """GET /cart's "gross" (before discounts), "discount" (every discount together) and "order_discount"."""
+    priced = snapshot.priced
+    if priced is None:
+        return {}
+    order = snapshot.sold_order_discount()
+    return {"gross": priced.gross.amount, "discount": priced.discount.amount,
+            "order_discount": None if order is None else {"kind": order.kind, "value": order.value,
+                                                          "reason": order.reason, "amount": order.amount}}
 
 
 def tenders_progress_json(sale: SaleTenders | None) -> dict:

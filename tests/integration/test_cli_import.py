@@ -14,7 +14,7 @@ def run(*args, data_dir):
 def test_import_demo_catalogue(tmp_path):
     out = run("import-catalogue", str(resource_path("demo_catalogue.csv")), data_dir=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert "45 added, 0 updated" in out.stdout
+    assert "46 added, 0 updated" in out.stdout
 
 
 def test_bad_file_is_refused_with_line_and_field(tmp_path):

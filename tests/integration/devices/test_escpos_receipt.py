@@ -67,3 +67,26 @@ def test_money_in_locales_with_no_break_spaces_prints_plain_spaces(tmp_path):
 
 def test_the_drawer_kick_is_esc_p_on_pin_2():
     assert DRAWER_KICK.startswith(b"\x1bp\x00") and len(DRAWER_KICK) == 5
+
+
+def a_discounted_order() -> Order:
+    """Beans overridden from 14.50 to 13.00 (x2 = 26.00), papers 10% off, then 1.00 off the sale."""
+    from pos_app.domain.order import OrderDiscount
+    beans = OrderLine("item1", "Espresso beans 1kg", 2, 1300, 2600 - 87, 0, order_share=87,
+                      list_price=1450, override_reason="price match")
+    papers = OrderLine("item2", "Filter papers", 1, 399, 399 - 40 - 13, 0, line_discount=40, order_share=13,
+                       discount_reason="torn pack")
+    return an_order(lines=(beans, papers), subtotal=2859, tax=0, total=2859, tax_by_rate=(),
+                    order_discount=OrderDiscount("amount", 100, "regular", 100))
+
+
+def test_each_discount_and_override_prints_with_its_reason_and_the_total_discount(tmp_path):
+    text = render_receipt(receipt_for(a_discounted_order(), settings(tmp_path))).decode("cp437")
+    for expected in (columns("Espresso beans 1kg", "$26.00"), "  Price was $14.50: price match",
+                     columns("  Discount: torn pack", "-$0.40"), columns("$1.00 off the sale: regular", "-$1.00"),
+                     columns("Subtotal", "$28.59"), columns("Total discount", "-$1.40")):
+        assert expected in text, expected
+
+
+def test_a_sale_without_discounts_prints_no_discount_line(tmp_path):
+    assert "discount" not in render_receipt(receipt_for(an_order(), settings(tmp_path))).decode("cp437").lower()

@@ -85,7 +85,7 @@ def test_header_problems(store, tmp_path):
         store.catalogue.import_csv(write(tmp_path, "sku,name\nx,y\n"))
     result = store.catalogue.import_csv(write(tmp_path, "sku,name,price,colour\nx,y,1,red\n"))
     assert result.added == 1 and result.warnings == ("column(s) 'colour' ignored: pos-app reads "
-                                                     "sku, name, price, category, barcode, tax_rate",)
+                                                     "sku, name, price, category, barcode, tax_rate, open_price",)
     with pytest.raises(CatalogueImportError, match="empty"):
         store.catalogue.import_csv(write(tmp_path, ""))
 

@@ -120,7 +120,7 @@ def test_an_interrupted_chunk_leaves_no_marker_behind(stores):
 
     bulk, _ = stores
     with pytest.raises(sqlite3.IntegrityError), bulk.catalogue.db.transaction() as conn:
-        write_chunk(conn, [("x1", "Thing", -1, "usd", "", None, 0)])  # price < 0: refused by the schema
+        write_chunk(conn, [("x1", "Thing", -1, "usd", "", None, 0, 0)])  # price < 0: refused by the schema
     bulk.catalogue.upsert([Item("x2", "Marmalade", Money(300, "usd"))])
     assert [i.sku for i in bulk.catalogue.search("marm")] == ["x2"]
 

@@ -44,7 +44,7 @@ def test_what_a_german_spreadsheet_writes(eur_store, tmp_path):
     result = eur_store.catalogue.import_csv(write_bytes(tmp_path, text.encode("utf-8")), "de_DE")
     assert (result.added, result.updated) == (3, 0)
     assert result.warnings == ("column(s) 'notes' ignored: pos-app reads sku, name, price, category, barcode, "
-                               "tax_rate",)
+                               "tax_rate, open_price",)
     brot, wein = eur_store.catalogue.get("brot"), eur_store.catalogue.get("wein")
     assert brot.price == Money(249, "eur") and brot.tax_rate_bp == 700
     assert wein.price == Money(123450, "eur") and wein.tax_rate_bp == 1900

@@ -60,7 +60,8 @@ def test_a_schema_6_database_migrates_without_loss(tmp_path):
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute(ORDER, (5, "000005", 300, 300, 0, "pi_one", "c5"))
         with pytest.raises(sqlite3.IntegrityError):  # the references to orders hold on the new table
-            conn.execute("INSERT INTO order_lines VALUES (99, 1, 'x', 'X', 1, 1, 1, 0)")
+            conn.execute("INSERT INTO order_lines (order_id, position, sku, name, qty, unit_price, line_total,"
+                         " tax_rate_bp) VALUES (99, 1, 'x', 'X', 1, 1, 1, 0)")
     assert sqlite3.connect(original).execute("PRAGMA user_version").fetchone()[0] == 6  # the copy only
 
 

@@ -1,0 +1,133 @@
+"""TermsControls: the window's Discount… button (F6), a line's price (Ctrl+F6) and the manager's PIN prompt.
+
+The dialogs only ask; this applies what they give through CartTerms (local.terms, where the
+manager's check is), so the window can't skip it. A manager-only action without approval closes
+its dialog and opens the ApprovalDialog; the PIN typed there retries the same action once.
+Everything here is local SQLite (and the PIN's hash): no network, so it runs on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import InvalidOperation
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QPushButton
+
+from pos_app.domain.discounts import Discount, DiscountKind
+from pos_app.domain.money import MoneyError, parse_money
+from pos_app.errors import UserFacingError
+from pos_app.qt.approval_dialog import ApprovalDialog
+from pos_app.qt.discount_dialog import DiscountDialog
+from pos_app.qt.forms import child
+from pos_app.qt.shortcuts import add_shortcuts
+from pos_app.staff import ApprovalRequired
+
+if TYPE_CHECKING:
+    from pos_app.qt.main_window import MainWindow
+    from pos_app.store import CartSnapshot
+
+Action = Callable[[str | None], "CartSnapshot"]  # a terms change, given a manager's PIN (or None)
+
+
+class TermsControls(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.dialog: DiscountDialog | None = None
+        self.approval: ApprovalDialog | None = None
+        self.button: QPushButton = child(window.form, QPushButton, "discountButton")
+        self.button.clicked.connect(self.open_discount)
+        add_shortcuts(window, ["F6"], self.open_discount)
+        add_shortcuts(window, ["Ctrl+F6"], self.open_price)
+
+    def _lines(self) -> list[tuple[str, str]]:
+        snap = self.window.local.carts.snapshot()
+        return [(sku, snap.item(sku).name) for sku in snap.lines]
+
+    def _selected(self) -> str | None:
+        row = self.window.cart_table.currentIndex().row()
+        return self.window.cart_model.sku_at(row) if row >= 0 else None
+
+    def open_discount(self) -> None:
+        if self.window.local.carts.snapshot().empty:
+            self.window.show_error("The cart is empty: there is nothing to discount.")
+            return
+        self._open(DiscountDialog(self._lines(), self._selected(), parent=self.window))
+
+    def open_price(self) -> None:
+        sku = self._selected()
+        if sku is None:
+            self.window.show_error("Select a cart line to change its price.")
+            return
+        self._open(DiscountDialog(self._lines(), sku, price_of=sku, parent=self.window))
+
+    def _open(self, dialog: DiscountDialog) -> None:
+        self.dialog = dialog
+        dialog.given.connect(self._on_dialog_given)
+        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
+        dialog.show()
+
+    def _forget_dialog(self, dialog: DiscountDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+
+    def _on_dialog_given(self, dialog: DiscountDialog) -> None:
+        try:
+            action = self._action_of(dialog)
+        except UserFacingError as exc:
+            dialog.show_refused(str(exc))
+            return
+        self._run(action, refuse=dialog.show_refused, done=dialog.accept)
+
+    def _action_of(self, dialog: DiscountDialog) -> Action:
+        terms, currency = self.window.local.terms, self.window.settings.currency
+        reason, sku = dialog.reason.text(), dialog.sku
+        if dialog.price_of is not None:
+            price = _money(dialog.amount.text(), currency)
+            return lambda pin: terms.override_price(dialog.price_of or "", price, reason, manager_pin=pin)
+        percent, amount = dialog.percent.text().strip(), dialog.amount.text().strip()
+        if bool(percent) == bool(amount):
+            raise UserFacingError("Type a percentage or an amount (one of them).")
+        if percent:
+            from pos_app.selling import percent_to_bp
+            discount = Discount(DiscountKind.PERCENT, percent_to_bp(percent), reason)
+        else:
+            discount = Discount(DiscountKind.AMOUNT, _money(amount, currency), reason)
+        return lambda pin: terms.discount(discount, sku=sku, manager_pin=pin)
+
+    def _run(self, action: Action, *, refuse: Callable[[str], None], done: Callable[[], None],
+             pin: str | None = None) -> None:
+        try:
+            snapshot = action(pin)
+        except ApprovalRequired as exc:
+            done()
+            self._ask_approval(str(exc), action)
+            return
+        except UserFacingError as exc:
+            refuse(str(exc))
+            return
+        done()
+        self.window._show_snapshot(snapshot)
+        self.window.show_info("Discount and prices updated")
+
+    def _ask_approval(self, message: str, action: Action) -> None:
+        approval = self.approval = ApprovalDialog(message, self.window)
+
+        def closed(_result: int) -> None:
+            if self.approval is approval:
+                self.approval = None
+        approval.finished.connect(closed)
+        approval.pin_entered.connect(lambda pin: self._run(action, refuse=approval.show_refused,
+                                                           done=approval.accept, pin=pin))
+        approval.show()
+
+
+def _money(text: str, currency: str) -> int:
+    try:
+        return parse_money(text.strip(), currency).amount
+    except (MoneyError, InvalidOperation, ValueError):
+        raise UserFacingError(f"{text.strip()[:20]!r} is not an amount (e.g. 2.50)") from None
+
+
