@@ -55,6 +55,8 @@ class DayReport:
     sales_total: int = 0
     refunds_count: int = 0
     refunds_total: int = 0
+    discounts_count: int = 0  # sales with a discount or a lower price than the catalogue's
+    discounts_total: int = 0  # what they took off the catalogue prices (already out of sales_total)
     tax_by_rate: dict[int, int] = field(default_factory=dict)  # rate_bp -> tax collected on sales
     card_brands: dict[str, tuple[int, int]] = field(default_factory=dict)  # brand -> (count, total)
     gateway_checked: bool = False
@@ -94,6 +96,9 @@ def build_report(orders: OrderBook, day: date, currency: str, gateway=None,
     for order in report.orders:
         report.sales_count += 1
         report.sales_total += order.total
+        if order.discount:
+            report.discounts_count += 1
+            report.discounts_total += order.discount
         for rate, amount in order.tax_by_rate:
             tax[rate] += amount
         for name, amount, payment_intent in _payments_of(order, paid_by.get(order.id or 0, [])):
@@ -158,7 +163,10 @@ def report_text(report: DayReport, shop_name: str = "", locale: str = "en_US") -
     lines = [f"{shop_name}".strip(), f"End of day (Z) report {report.day.isoformat()}", ""]
     lines += [f"Sales:    {report.sales_count:>6}   {m(report.sales_total):>14}",
               f"Refunds:  {report.refunds_count:>6}   {m(-report.refunds_total):>14}",
-              f"Net:               {m(report.net):>14}", "", "Tax by rate:"]
+              f"Net:               {m(report.net):>14}"]
+    if report.discounts_count:
+        lines.append(f"Discounts:{report.discounts_count:>6}   {m(-report.discounts_total):>14}")
+    lines += ["", "Tax by rate:"]
     lines += [f"  {rate / 100:>6.2f} %        {m(amount):>14}" for rate, amount in report.tax_by_rate.items()] \
         or ["  (no tax)"]
     lines += ["", "Card brands:"]
@@ -195,7 +203,9 @@ def report_html(report: DayReport, shop_name: str = "", locale: str = "en_US") -
              table([head.format("", "Count", "Amount"),
                     row("Sales", str(report.sales_count), m(report.sales_total)),
                     row("Refunds", str(report.refunds_count), m(-report.refunds_total)),
-                    row("Net", "", m(report.net), bold=True)]),
+                    row("Net", "", m(report.net), bold=True)]
+                   + ([row("Discounts given", str(report.discounts_count), m(-report.discounts_total))]
+                      if report.discounts_count else [])),
              "<p style='margin-bottom:2px'><b>Tax by rate</b></p>",
              table([row(f"{rate / 100:.2f} %", m(amount)) for rate, amount in report.tax_by_rate.items()]
                    + [row("Total tax", m(report.tax_total), bold=True)]),
@@ -223,6 +233,8 @@ def report_csv(report: DayReport) -> str:
     w.writerow(["summary", "refunds", report.refunds_count, report.refunds_total, dec(report.refunds_total),
                 report.currency])
     w.writerow(["summary", "net", "", report.net, dec(report.net), report.currency])
+    w.writerow(["summary", "discounts", report.discounts_count, report.discounts_total, dec(report.discounts_total),
+                report.currency])
     for rate, amount in report.tax_by_rate.items():
         w.writerow(["tax", f"{rate / 100:.2f}%", "", amount, dec(amount), report.currency])
     for brand, (count, total) in report.card_brands.items():

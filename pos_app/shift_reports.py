@@ -113,8 +113,10 @@ def _rows(report: ShiftReport, locale: str) -> list[tuple[str, str]]:
     if report.counted_cash is not None and report.over_short is not None:
         label = "Over" if report.over_short > 0 else "Short" if report.over_short < 0 else "Over/short"
         rows += [("Counted cash", m(report.counted_cash)), (label, m(report.over_short))]
-    rows += [("Orders", f"{report.orders_count}  {m(report.sales_total)}"),
-             ("Card sales", f"{report.card_sales_count}  {m(report.card_sales_total)}"),
+    rows += [("Orders", f"{report.orders_count}  {m(report.sales_total)}")]
+    if report.discounts_count:
+        rows.append(("Discounts given", f"{report.discounts_count}  {m(-report.discounts_total)}"))
+    rows += [("Card sales", f"{report.card_sales_count}  {m(report.card_sales_total)}"),
              ("Card refunds", f"{report.card_refunds_count}  {m(-report.card_refunds_total)}")]
     if report.card_refunds_pending_count:
         rows.append(("Card refunds pending",
@@ -190,6 +192,7 @@ def shift_report_csv(report: ShiftReport, check: CardCheck | None = None) -> str
         w.writerow(["card", key, amount, dec(amount), report.currency])
     for line in report.cash_lines:
         w.writerow([line.kind, line.reason, line.amount, dec(line.amount), report.currency])
+    w.writerow(["sales", "discounts", report.discounts_total, dec(report.discounts_total), report.currency])
     if check is not None and check.checked:
         w.writerow(["gateway", "card_total", check.at_gateway, dec(check.at_gateway), report.currency])
     for difference in [] if check is None else check.differences:

@@ -63,6 +63,9 @@ class ShiftReport:
     card_refunds_pending_count: int = 0
     card_refunds_pending_total: int = 0
     pending_refund_ids: list[int] = field(default_factory=list)  # their refund rows, for the card check
+    # Sales with a discount or a price below the catalogue's, and what they took off (a Z stored before: 0).
+    discounts_count: int = 0
+    discounts_total: int = 0
     # The journal's shift_close entry (a Z only): an auditor compares its number and hash with the chain.
     journal_seq: int = 0
     journal_hash: str = ""
@@ -121,6 +124,7 @@ class ShiftActivity:
     refunds: list[tuple[int, int, RefundStatus]]  # (refund row id, amount, status): the shift's card refunds
     after_order_id: int  # the previous shift's last order id (0 for the first)
     after_refund_id: int
+    discounts: list[int] = field(default_factory=list)  # each discounted order's discount
 
 
 def build_shift_report(activity: ShiftActivity, *, kind: str, counted_cash: int | None = None,
@@ -153,4 +157,5 @@ def build_shift_report(activity: ShiftActivity, *, kind: str, counted_cash: int 
                     if r.movement.kind in (CashKind.PAID_IN, CashKind.PAID_OUT, CashKind.DROP)],
         order_ids=[i for i, _ in activity.orders],
         card_refunds_pending_count=len(pending), card_refunds_pending_total=sum(a for _, a in pending),
-        pending_refund_ids=[i for i, _ in pending])
+        pending_refund_ids=[i for i, _ in pending],
+        discounts_count=len(activity.discounts), discounts_total=sum(activity.discounts))

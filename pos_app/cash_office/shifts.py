@@ -206,14 +206,16 @@ class ShiftService:
         before = stored_z(previous) if previous is not None and not previous.open else None
         after_order = before.last_order_id if before else 0
         after_refund = before.last_refund_id if before else 0
-        orders = [(o.id, o.total) for o in self._store.orders.between(shift.opened_at, FAR_FUTURE)
-                  if o.id is not None and o.id > after_order]
+        sold = [o for o in self._store.orders.between(shift.opened_at, FAR_FUTURE)
+                if o.id is not None and o.id > after_order]
+        orders = [(o.id or 0, o.total) for o in sold]
         # A refund out of the drawer (a cash tender's, or a card sale refunded in cash) is a cash movement:
         # its refund row, done without the card processor (no refund id), is not a card refund too.
         refunds = [(r.id, r.amount, r.status) for r in self._store.orders.refunds_of_shift(shift.id, shift.opened_at,
                                                                                             after_refund)
                    if not r.out_of_drawer]
-        return ShiftActivity(shift, self._store.cash.for_shift(shift.id), orders, refunds, after_order, after_refund)
+        return ShiftActivity(shift, self._store.cash.for_shift(shift.id), orders, refunds, after_order, after_refund,
+                             [o.discount for o in sold if o.discount])
 
 
 class BlindCount:

@@ -13,7 +13,7 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from pos_app.domain import PricedLine
+from pos_app.domain import Money, PricedLine
 from pos_app.errors import UserFacingError
 from pos_app.qt.money_text import money_text
 from pos_app.store import CartService, CartSnapshot
@@ -45,6 +45,7 @@ _NAME, _UNIT_PRICE, _QTY, _LINE_TOTAL = (int(c) for c in CartColumn)
 
 class CartModel(QAbstractTableModel):
     error_occurred = Signal(str)  # an edit was refused (text safe to show)
+    snapshot_shown = Signal(object)  # CartSnapshot: a new revision is on screen
 
     def __init__(self, carts: CartService, locale: str = "en_US", parent=None) -> None:
         super().__init__(parent)
@@ -76,6 +77,10 @@ class CartModel(QAbstractTableModel):
             self._snapshot = snapshot  # the same revision (same lines): nothing to show
             return
         self._rows = None
+        self._show(snapshot)
+        self.snapshot_shown.emit(snapshot)
+
+    def _show(self, snapshot: CartSnapshot) -> None:
         old_lines, new_lines = self._lines, list(snapshot.totals.lines)
         old_skus, new_skus = [ln.sku for ln in old_lines], [ln.sku for ln in new_lines]
         lock_changed = self._editable(self._snapshot) != self._editable(snapshot)
@@ -153,6 +158,8 @@ class CartModel(QAbstractTableModel):
             return _LEFT if column == _NAME else _RIGHT
         if role == _TOOLTIP and column == _QTY:
             return "+ / - change the quantity, Delete removes the line"
+        if role == _TOOLTIP:
+            return self._terms_text(line) or None
         if role == SKU_ROLE:
             return line.sku
         if role == QTY_ROLE:
@@ -161,9 +168,27 @@ class CartModel(QAbstractTableModel):
             return line
         return None
 
+    def _terms_text(self, line: PricedLine) -> str:
+        """What the line's price and discounts are, when it has any ('' when it is the catalogue's)."""
+        priced, term = self._snapshot.priced, self._snapshot.terms.get(line.sku)
+        sold = next((d for d in priced.lines if d.line.sku == line.sku), None) if priced is not None else None
+        if sold is None:
+            return ""
+        m = lambda amount: money_text(Money(amount, line.unit_price.currency), self._locale)  # noqa: E731
+        parts = []
+        if term is not None and term.unit_price is not None:
+            parts.append(f"price {m(term.unit_price)}" + (f" ({term.override_reason})" if term.override_reason else ""))
+        if sold.line_discount:
+            reason = term.discount.reason if term is not None and term.discount else ""
+            parts.append(f"−{m(sold.line_discount)}" + (f" {reason}" if reason else ""))
+        if sold.order_share:
+            parts.append(f"−{m(sold.order_share)} sale discount")
+        return " · ".join(parts)
+
     def _display(self, line: PricedLine, column: int) -> str:
         if column == _NAME:
-            return line.name
+            terms = self._terms_text(line)
+            return f"{line.name}  ({terms})" if terms else line.name
         if column == _UNIT_PRICE:
             return money_text(line.unit_price, self._locale)
         if column == _QTY:

@@ -2,8 +2,10 @@
 
 Shown, not exec'd. As discountDialog: what it comes off (the whole sale or a line), a percentage
 or an amount, and the reason. As priceDialog: the selected line's new unit price (its amount
-field) and the reason. It only asks: `given(dialog)` goes to TermsControls, which applies it
-(asking for a manager's PIN when needed) and closes it, or calls show_refused(text).
+field) and the reason; with `open_price`, the price of an open-price item being added (no
+reason asked: it is the sale's own price, not an override). It only asks: `given(dialog)` goes
+to TermsControls, which applies it (asking for a manager's PIN when needed) and closes it, or
+calls show_refused(text).
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ class DiscountDialog(QDialog):
     given = Signal(object)  # this dialog
 
     def __init__(self, lines: list[tuple[str, str]], selected: str | None, *, price_of: str | None = None,
-                 parent: QWidget | None = None) -> None:
-        """`lines` (sku, name) are the cart's; `price_of` an sku makes it the price dialog of that line."""
+                 open_price: bool = False, parent: QWidget | None = None) -> None:
+        """`lines` (sku, name) are the cart's; `price_of` an sku makes it the price dialog of that line
+        (of the open-price item being added, with `open_price`)."""
         super().__init__(parent)
-        self.price_of = price_of
+        self.price_of, self.open_price = price_of, open_price
         self.setObjectName("priceDialog" if price_of else "discountDialog")
         self.setWindowTitle("Price" if price_of else "Discount")
         self.setModal(True)
@@ -45,7 +48,10 @@ class DiscountDialog(QDialog):
         if price_of is not None:
             for name in ("discountPercent", "discountPercentCaption"):
                 child(form, QWidget, name).hide()
-            child(form, QLabel, "discountAmountCaption").setText("New unit &price")
+            child(form, QLabel, "discountAmountCaption").setText("&Price" if open_price else "New unit &price")
+        if open_price:
+            for name in ("discountReason", "discountReasonCaption"):
+                child(form, QWidget, name).hide()
         for field in (self.percent, self.amount, self.reason):
             field.returnPressed.connect(self._on_field_return_pressed)
         ok = child(form, QPushButton, "discountOkButton")

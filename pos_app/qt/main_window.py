@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
 
     def _build_models(self) -> None:
         catalogue = self.catalogue = CataloguePane(self.form, self.local.store.catalogue, self.settings,
-                                                   self._add_sku, self.show_error, self)
+                                                   lambda sku: self.terms.add_sku(sku), self.show_error, self)
         self.search, self.category, self.catalogue_hint = catalogue.search, catalogue.category, catalogue.hint
         self.catalogue_table, self.catalogue_model, self.scanner = catalogue.table, catalogue.model, catalogue.scanner
         self.keys = TillKeys(self)

@@ -13,14 +13,16 @@ from decimal import InvalidOperation
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
+from pos_app.domain import Money
 from pos_app.domain.discounts import Discount, DiscountKind
 from pos_app.domain.money import MoneyError, parse_money
 from pos_app.errors import UserFacingError
 from pos_app.qt.approval_dialog import ApprovalDialog
 from pos_app.qt.discount_dialog import DiscountDialog
 from pos_app.qt.forms import child
+from pos_app.qt.money_text import money_text
 from pos_app.qt.shortcuts import add_shortcuts
 from pos_app.staff import ApprovalRequired
 
@@ -41,6 +43,19 @@ class TermsControls(QObject):
         self.button.clicked.connect(self.open_discount)
         add_shortcuts(window, ["F6"], self.open_discount)
         add_shortcuts(window, ["Ctrl+F6"], self.open_price)
+        self.discount_caption: QLabel = child(window.form, QLabel, "discountCaption")
+        self.discount_label: QLabel = child(window.form, QLabel, "discountLabel")
+        window.cart_model.snapshot_shown.connect(self._on_cart_model_snapshot_shown)
+        self._on_cart_model_snapshot_shown(window.cart_model.snapshot)
+
+    def _on_cart_model_snapshot_shown(self, snapshot: CartSnapshot) -> None:
+        """The totals show what the discounts and price overrides took off, while there are any."""
+        priced = snapshot.priced
+        off = priced.discount if priced is not None and priced.discount.amount else None
+        self.discount_caption.setVisible(off is not None)
+        self.discount_label.setVisible(off is not None)
+        if off is not None:
+            self.discount_label.setText(money_text(Money(-off.amount, off.currency), self.window.settings.locale))
 
     def _lines(self) -> list[tuple[str, str]]:
         snap = self.window.local.carts.snapshot()
@@ -62,6 +77,14 @@ class TermsControls(QObject):
             self.window.show_error("Select a cart line to change its price.")
             return
         self._open(DiscountDialog(self._lines(), sku, price_of=sku, parent=self.window))
+
+    def add_sku(self, sku: str) -> bool:
+        """The catalogue's add: an open-price item asks for its price first, any other goes in at once."""
+        item = self.window.local.carts.item(sku)
+        if item is None or not item.open_price:
+            return self.window._add_sku(sku)
+        self._open(DiscountDialog([(sku, item.name)], sku, price_of=sku, open_price=True, parent=self.window))
+        return True
 
     def _open(self, dialog: DiscountDialog) -> None:
         self.dialog = dialog
@@ -86,6 +109,8 @@ class TermsControls(QObject):
         reason, sku = dialog.reason.text(), dialog.sku
         if dialog.price_of is not None:
             price = _money(dialog.amount.text(), currency)
+            if dialog.open_price:
+                return lambda _pin: terms.add_open_price(dialog.price_of or "", price)
             return lambda pin: terms.override_price(dialog.price_of or "", price, reason, manager_pin=pin)
         percent, amount = dialog.percent.text().strip(), dialog.amount.text().strip()
         if bool(percent) == bool(amount):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
@@ -20,6 +21,10 @@ def test_a_cashier_discounts_a_line_and_a_manager_approves_a_bigger_one(pos, tmp
     uuid = pos.window.local.carts.uuid
     assert pos.discount(percent="10", sku="item2", reason="dented") == "applied"
     assert pos.cart_line_total("item2") == "$18.00" and pos.window.local.carts.uuid != uuid
+    shown = pos.window.form.findChild(QLabel, "discountLabel")
+    assert shown.isVisible() and shown.text() == "-$2.00"  # the totals say what the discount took off
+    row = pos.window.cart_model.row_of("item2")
+    assert pos.window.cart_model.index(row, 0).data() == "Item 2  (−$2.00 dented)"  # and the line says why
     assert pos.discount(percent="50", reason="friend") == "approval_required"
     pos.window.grab().save(str(tmp_path / "approval.png"))
     with pytest.raises(AssertionError, match="not a manager"):
@@ -48,3 +53,22 @@ def test_a_cashiers_override_asks_for_a_manager(pos):
     assert pos.override_price("item1", 300) == "approval_required"
     assert pos.approve("1234") == "applied"
     assert pos.cart_line_total("item1") == "$3.00"
+
+
+def test_an_open_price_item_asks_for_its_price_when_it_is_added(pos, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    log_in(pos, "0000")
+    assert pos.search("misc") and "misc" in pos.catalogue_skus()
+    pos.window.catalogue.table.setFocus()
+    pos.window.catalogue.table.selectRow(0)
+    QTest.keyClick(pos.window.catalogue.table, Qt.Key.Key_Return)
+    dialog = pos.window.terms.dialog
+    assert dialog is not None and dialog.open_price and not dialog.reason.isVisible()
+    assert pos.cart() == {}  # nothing added until it has a price
+    QTest.keyClicks(dialog.amount, "7.25")
+    QTest.keyClick(dialog.amount, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: pos.window.terms.dialog is None)
+    assert pos.cart() == {"misc": 1} and pos.cart_line_total("misc") == "$7.25"
+    assert [e.type for e in pos.window.local.store.journal.entries()][-1] == "open_price"

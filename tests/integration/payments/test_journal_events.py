@@ -73,3 +73,29 @@ def test_a_voided_cart_and_a_no_sale_are_journalled(till):
     void, drawer = entries(till, start)[-2:]
     assert (void.type, void.payload) == ("cart_void", {"cart_uuid": uuid, "lines": {"item1": 2}})
     assert (drawer.type, drawer.payload["reason"]) == ("drawer_open", "no_sale")
+
+
+def test_discounts_given_show_on_the_day_and_shift_reports(till):
+    """An order discount taken through the cart's terms: the reports say what was given off the prices."""
+    from datetime import date
+
+    from pos_app.domain.discounts import Discount, DiscountKind
+    from pos_app.reports import build_report, report_csv, report_text
+    from pos_app.selling.terms import CartTerms
+    from pos_app.staff import StaffService, TillSession
+
+    session = TillSession(StaffService(till.store, "till-7"))
+    session.staff.ensure_demo_users()
+    session.login("1234")
+    fill(till, item1=4)  # $20.00
+    CartTerms(till.store, session, limit_bp=1000).discount(Discount(DiscountKind.AMOUNT, 250, "loyal customer"))
+    order = till.checkout.take_cash(2000).order
+    assert (order.total, order.discount) == (1750, 250)
+
+    day = build_report(till.store.orders, date.today(), "usd", tenders=till.store.tenders)
+    assert (day.discounts_count, day.discounts_total) == (1, 250)
+    assert "Discounts:     1           -$2.50" in report_text(day)
+    assert "summary,discounts,1,250,2.50,usd" in report_csv(day)
+    shift = ShiftService(till.store, CashDrawer(till.store.drawer), "till-7", "usd").x_report()
+    assert (shift.discounts_count, shift.discounts_total) == (1, 250)
+    assert "Discounts given 1 -$2.50" in " ".join(shift_report_text(shift).split())
