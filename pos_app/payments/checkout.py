@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pos_app.config import Settings
 from pos_app.devices import CashDrawer
 from pos_app.domain.order import Order
+from pos_app.domain.people import Permission, PermissionGate
 from pos_app.domain.statuses import PaymentStatus
 from pos_app.payments.gateway import (
     AlreadyPaid, AmountTooLarge, AmountTooSmall, CartChanged, EmptyCart, GatewayUnavailable, Intent,
@@ -54,8 +55,11 @@ __all__ = ["CheckoutService", "PreparedPayment"]
 
 class CheckoutService(Reconciliation, Tendering):
     def __init__(self, store: Store, gateway: PaymentGateway, settings: Settings,
-                 drawer: CashDrawer | None = None) -> None:
+                 drawer: CashDrawer | None = None, *, session: PermissionGate | None = None) -> None:
+        """`session` (the till's TillSession) gates selling and the manager's actions; without one
+        (tests of the money rules) nothing is checked: the composition root always gives it."""
         self._store = store
+        self._gate = session
         self._drawer = drawer or CashDrawer(store.drawer)  # opened by cash tenders (tendering.py)
         self._gateway = gateway
         self._settings = settings
@@ -63,7 +67,7 @@ class CheckoutService(Reconciliation, Tendering):
         self._current: PreparedPayment | None = None
         self.events = CheckoutEvents()
         self._emit = self.events.emit
-        self.refunds = RefundService(store, gateway, settings, self.events, self._drawer)
+        self.refunds = RefundService(store, gateway, settings, self.events, self._drawer, session=session)
         self._intents = RevisionIntents(store, gateway, settings)
 
     # -- the callers' entry points to the other jobs -----------------------------------------
@@ -74,9 +78,10 @@ class CheckoutService(Reconciliation, Tendering):
 
     def refund(self, order_id: int, amount: int | None = None, reason: str | None = "requested_by_customer",
                lines: list[tuple[str, int]] | None = None, *, to_cash: bool = False,
-               request_key: str | None = None) -> RefundRecord:
+               request_key: str | None = None, manager_pin: str | None = None) -> RefundRecord:
         """Refund an order (refunding.RefundService.refund): to its card or tenders, or in cash."""
-        return self.refunds.refund(order_id, amount, reason, lines, to_cash=to_cash, request_key=request_key)
+        return self.refunds.refund(order_id, amount, reason, lines, to_cash=to_cash, request_key=request_key,
+                                   manager_pin=manager_pin)
 
     def follow_refunds(self, order_id: int | None = None, *, recheck_succeeded: bool = False) -> list[RefundRecord]:
         return self.refunds.follow_refunds(order_id, recheck_succeeded=recheck_succeeded)
@@ -103,6 +108,7 @@ class CheckoutService(Reconciliation, Tendering):
         The cart stays frozen until finalize or abandon. A sale already part paid (tenders.py)
         charges what is left as a card part instead.
         """
+        self._require(Permission.SELL)
         with self._lock:
             if self._store.tenders.live_for_cart(self._store.carts.snapshot().cart_id):
                 return self.prepare_part()
