@@ -109,7 +109,6 @@ class MainWindow(QMainWindow):
         splitter.setSizes([650, 520])
 
         show_mode_badge(self.mode_badge, self.local.mode)
-
         self.charge_button.clicked.connect(self.charge)
         self.clear_button.clicked.connect(self.clear_cart)
         self.doubt_retry.clicked.connect(self.start_reconcile)
@@ -386,6 +385,7 @@ class MainWindow(QMainWindow):
         history = self.findChild(QWidget, "historyWindow")
         if history is not None:
             history.shutdown(timeout_ms)
+        self.till_lock.stop()  # no idle lock, no app-wide event filter once the till is closing
         self.queue.stop(timeout_ms / 1000)
         self.cart_relay.close()
         if self._checkout_relay is not None:

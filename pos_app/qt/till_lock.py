@@ -2,7 +2,7 @@
 
 The window shows its PIN screen (ui/pin_screen.ui, pinScreen) while no one is logged in: at the
 start (unless someone already is), after Lock, and after POS_IDLE_LOCK_SECONDS without a key or a
-click (0: never; not while a dialog is open, a card payment say). A PIN typed there and Enter logs
+click in the window (0: never; not while a dialog is open, a card payment say). A PIN typed there and Enter logs
 its user in on the window's TaskRunner (Argon2 checks, never on the GUI thread); a refused PIN
 shows StaffService's text (the lock-out's too). Locking keeps the sale as it is: the cart is
 stored, and whoever logs in next carries on with it. While locked the window's shortcuts are off.
@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QShortcut
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QWidget
 
 from pos_app.errors import UserFacingError
 from pos_app.qt.approval_dialog import ApprovalDialog, ask_approval
@@ -52,15 +53,18 @@ class TillLock(QObject):
         self._idle.setSingleShot(True)
         self._idle.setInterval(window.settings.idle_lock_seconds * 1000)
         self._idle.timeout.connect(self._on_idle_timeout)
-        app = QApplication.instance()
-        if app is not None and window.settings.idle_lock_seconds:
-            app.installEventFilter(self)
+        # Input to the window's own widgets restarts the idle time (an app-wide filter would also see
+        # QtWebEngine's events, which crashes PySide6; while a dialog is open the lock waits anyway).
+        self._watching = [window, *window.findChildren(QWidget)] if window.settings.idle_lock_seconds else []
+        for widget in self._watching:
+            widget.installEventFilter(self)
         add_shortcuts(window, [LOCK_KEYS], self.lock)
         self.show_state()
 
     def _build_header(self, window: MainWindow) -> None:
         self.user_label = QLabel(window.form)
         self.user_label.setObjectName("userLabel")
+        self.user_label.setTextFormat(Qt.TextFormat.PlainText)  # a user's name is text, whatever it looks like
         self.lock_button = QPushButton("Lock", window.form)
         self.lock_button.setObjectName("lockButton")
         self.lock_button.setToolTip(f"Log out and lock the till; the sale is kept ({LOCK_KEYS})")
@@ -153,6 +157,14 @@ class TillLock(QObject):
         if event.type() in _INPUT_EVENTS and self._idle.isActive():
             self._idle.start()  # input: the idle time starts again
         return False
+
+    def stop(self) -> None:
+        """The till is closing (MainWindow.shutdown): stop watching the app's input."""
+        self._idle.stop()
+        for widget in self._watching:
+            if shiboken6.isValid(widget):  # some are gone already (a status bar replaced)
+                widget.removeEventFilter(self)
+        self._watching = []
 
     def _on_idle_timeout(self) -> None:
         if self.locked:

@@ -181,11 +181,12 @@ def pos_window(request, pos_app):
 
 
 @pytest.fixture
-def pos(request, pos_app, pos_window):
-    """A PosDriver working pos_window as a cashier does."""
+def pos(request, pos_app, pos_window, pos_options):
+    """A PosDriver working pos_window as a cashier does (restart() logs the same demo user in again)."""
     qtbot = _qtbot(request, "pos")
     from pos_app.core import AppCore
     from pos_app.testing.driver import PosDriver
+    from pos_app.testing.staff import log_in
     from pos_app.testing.till import close_till, open_till
 
     restarted: list[AppCore] = []
@@ -195,7 +196,8 @@ def pos(request, pos_app, pos_window):
         app.stop()
         core = AppCore(app.settings)
         restarted.append(core)
-        return core, open_till(qtbot, core.start())
+        log_in(core.start().open(), pos_options.get("user", "manager"))
+        return core, open_till(qtbot, core)
 
     driver = PosDriver(qtbot, pos_window, app=pos_app, reopen=reopen)
     yield driver
