@@ -3,21 +3,18 @@
 prepare -> (the page confirms with Stripe.js) -> finalize; abandon when the card form closes;
 reconcile at start-up; refund afterwards. The rules this module keeps:
 
-- One PaymentIntent per cart revision, its ledger row written BEFORE the create call (intents.py:
-  the key, the create parameters, the lookup of a row whose key Stripe may have pruned).
-- An open intent of the current revision is retrieved, never created again (this survives Stripe
-  pruning keys after 24 h); an open intent of an older revision is cancelled as 'abandoned'.
-- Nothing the page reports is trusted: finalize retrieves the intent; only 'succeeded' with
-  amount_received and currency equal to the ledger's counts. The order comes from the ledger's
-  snapshot, in ONE transaction with closing the cart and starting a new one.
-- A paid sale is never lost: wherever a succeeded intent turns up (finalize, abandon, a stale
-  revision, reconcile), its order is recorded, or it goes to the review list (paid wrongly, or
-  after its cart was voided).
+- One PaymentIntent per cart revision, its ledger row written BEFORE the create call (intents.py).
+- An open intent of the current revision is retrieved, never created again (this survives Stripe pruning
+  keys after 24 h); an open intent of an older revision is cancelled as 'abandoned'.
+- Nothing the page reports is trusted: finalize retrieves the intent; only 'succeeded' with amount_received
+  and currency equal to the ledger's counts. The order (the ledger's snapshot) commits with the cart's close.
+- A paid sale is never lost: wherever a succeeded intent turns up (finalize, abandon, a stale revision,
+  reconcile), its order is recorded, or it goes to the review list (paid wrongly, or after a void).
 
-prepare/finalize/abandon/reconcile are serialized by one lock (the GUI calls them from workers,
-the local endpoint from werkzeug threads). Refunds are RefundService's (refunding.py, its own lock),
-start-up follow-up is reconcile.py's, and the events go through one bus (events.py); this class
-keeps `refund`, `follow_refunds`, `reconcile` and `subscribe` as its callers' one entry point.
+prepare/finalize/abandon/reconcile are serialized by one lock (the GUI calls them from workers, the local
+endpoint from werkzeug threads). Refunds are RefundService's (refunding.py, its own lock), start-up follow-up
+is reconcile.py's, and the events go through one bus (events.py); this class keeps `refund`,
+`follow_refunds`, `reconcile` and `subscribe` as its callers' one entry point.
 """
 
 from __future__ import annotations
@@ -56,10 +53,8 @@ __all__ = ["CheckoutService", "PreparedPayment"]
 class CheckoutService(Reconciliation, Tendering):
     def __init__(self, store: Store, gateway: PaymentGateway, settings: Settings,
                  drawer: CashDrawer | None = None, *, session: PermissionGate | None = None) -> None:
-        """`session` (the till's TillSession) gates selling and the manager's actions; without one
-        (tests of the money rules) nothing is checked: the composition root always gives it."""
         self._store = store
-        self._gate = session
+        self._gate = session  # the till's: selling and a manager's actions (None, tests of the money: unchecked)
         self._drawer = drawer or CashDrawer(store.drawer)  # opened by cash tenders (tendering.py)
         self._gateway = gateway
         self._settings = settings

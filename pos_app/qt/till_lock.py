@@ -83,8 +83,8 @@ class TillLock(QObject):
         self.pin_message: QLabel = child(self.screen, QLabel, "pinMessage")
         self.first_manager: QLabel = child(self.screen, QLabel, "pinFirstManager")
         self.pin_field.returnPressed.connect(self._on_pin_field_return_pressed)
-        sale = window.takeCentralWidget()
-        self.pages.addWidget(sale)
+        self.pages.addWidget(window.form)  # the sale: the window's form, its central widget until now
+        window.takeCentralWidget()
         self.pages.addWidget(self.screen)
         window.setCentralWidget(self.pages)
 
