@@ -127,7 +127,9 @@ class Till:
         settings = Settings.load(environ={}, env_file=None).with_(data_dir=data_dir, seed_demo_catalogue=False)
         self.core = AppCore(settings).start()
         from pos_app.testing.plugin import ensure_open_shift
+        from pos_app.testing.staff import log_in
         ensure_open_shift(self.core.open().store, settings)  # a till sells only within an open shift
+        log_in(self.core.open(), "manager")  # and with someone logged in
         self.window = build_main_window(self.core, reconcile=False)
         self.window.show()
         BOT.waitUntil(lambda: self.window.isVisible() and self.window.windowHandle().isExposed(), 10000)

@@ -53,9 +53,11 @@ def _start_core(data_dir: Path):
 
     settings = Settings.load(environ={}, env_file=None).with_(data_dir=data_dir, seed_demo_catalogue=False)
     from pos_app.testing.plugin import ensure_open_shift
+    from pos_app.testing.staff import log_in
 
     core = AppCore(settings).start()
     ensure_open_shift(core.open().store, settings)  # a till sells only within an open shift
+    log_in(core.open(), "manager")  # and with someone logged in
     return core
 
 

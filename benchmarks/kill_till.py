@@ -2,7 +2,9 @@
 
 TillProcess starts `pos-app serve` in training mode on a data folder (its sandbox runs inside it,
 state in the folder's sandbox.sqlite3, so what Stripe saw survives the kill) and reads the ready
-line. TillClient talks to the endpoint as a script would (token, JSON) and to the sandbox as the
+line, then logs the training till's demo manager in (POST /session/login: selling needs someone
+at the till, and the kill counts only the sale's own requests). TillClient talks to the endpoint
+as a script would (token, JSON) and to the sandbox as the
 card page's Stripe.js would (publishable key, client secret), and always knows which request is in
 flight, so a kill can be attributed. Killer sends a real SIGKILL from outside the process.
 """
@@ -20,6 +22,10 @@ import time
 import urllib.parse
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from pos_app.testing.staff import DEMO_PINS
+
+DEMO_MANAGER_PIN = DEMO_PINS["manager"]
 
 READY_TIMEOUT = 60
 REQUEST_TIMEOUT = 30
@@ -42,6 +48,20 @@ class TillProcess:
                 [sys.executable, "-m", "pos_app.cli", "--env-file", os.devnull, "serve", "--data-dir", str(data_dir)],
                 cwd=data_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
         self.line = self._ready_line()
+        self._log_in()
+
+    def _log_in(self, pin: str = DEMO_MANAGER_PIN) -> None:
+        url = urlsplit(self.line["url"])
+        connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=10)
+        try:
+            connection.request("POST", "/session/login", json.dumps({"pin": pin}),
+                               {"Authorization": f"Bearer {self.line['token']}", "Content-Type": "application/json"})
+            response = connection.getresponse()
+            if response.status != 200:
+                raise RuntimeError(f"the till refused the demo manager's log-in: {response.read()[:200]!r}")
+            response.read()
+        finally:
+            connection.close()
 
     def _ready_line(self) -> dict:
         result: dict = {}

@@ -119,7 +119,8 @@ def _shift_command(shift: argparse.ArgumentParser) -> None:
                                 description="the open shift's X report (or that none is open)")
     closing = actions.add_parser("close", help="close the shift with the cash counted (blind): prints the Z",
                                  description="close the shift with the cash counted in the drawer (a blind "
-                                             "count: the expected amount is shown only in the Z that follows)")
+                                             "count: the expected amount is shown only in the Z that follows); "
+                                             "asks for a manager's PIN (on a terminal; else stdin's first line)")
     closing.add_argument("--counted", dest="amount", required=True, metavar="AMOUNT",
                          help=f"the cash counted in the drawer ({amount_help})")
     for action in (opening, status, closing):

@@ -46,6 +46,7 @@ class Settings:
     printer: str = ""  # POS_PRINTER as given (checked by parse_printer); see receipt_printer
     auto_print: bool = False  # POS_AUTO_PRINT: print the receipt on the receipt printer after every sale
     discount_limit_bp: int = 1000  # POS_DISCOUNT_LIMIT (a percentage): a cashier's discounts above it need a manager
+    idle_lock_seconds: int = 300  # POS_IDLE_LOCK_SECONDS: the till locks after this long without input (0: never)
 
     @property
     def mode(self) -> str:
@@ -125,6 +126,7 @@ class Settings:
             seed_demo_catalogue=seed, printer=printer,
             auto_print=_check_flag(get("POS_AUTO_PRINT") or "0", "POS_AUTO_PRINT"),
             discount_limit_bp=_check_percent(get("POS_DISCOUNT_LIMIT") or "10", "POS_DISCOUNT_LIMIT"),
+            idle_lock_seconds=check_idle_lock(get("POS_IDLE_LOCK_SECONDS") or "300"),
         )
 
 
@@ -191,6 +193,17 @@ def check_port(text: str, name: str) -> int:
     """A port number 0-65535 written in ASCII digits (int() would take '١٢' or a 5,000-digit number)."""
     if not (text.isascii() and text.isdigit() and len(text) <= 5 and int(text) <= 65535):
         raise ConfigError(f"{name} must be a port number 0-65535 (0 = any free port), got {text[:20]!r}")
+    return int(text)
+
+
+MAX_IDLE_LOCK = 86_400  # a day: longer is no lock at all (say 0)
+
+
+def check_idle_lock(text: str, name: str = "POS_IDLE_LOCK_SECONDS") -> int:
+    """Seconds without input before the till locks: 0 (never) to a day, in ASCII digits."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 6 and int(text) <= MAX_IDLE_LOCK):
+        raise ConfigError(f"{name} must be a number of seconds from 0 (never lock) to {MAX_IDLE_LOCK}, "
+                          f"got {text[:20]!r}")
     return int(text)
 
 

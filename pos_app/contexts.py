@@ -55,7 +55,8 @@ class LocalContext:
         """The till's cash office (one per context: the window, the endpoint and the tester kit share
         it, so a blind count under way in one hides the expected cash from all)."""
         from pos_app.cash_office import ShiftService
-        return ShiftService(self.store, self.drawer, self.settings.terminal_id, self.settings.currency)
+        return ShiftService(self.store, self.drawer, self.settings.terminal_id, self.settings.currency,
+                            session=self.session)
 
     @cached_property
     def session(self) -> TillSession:

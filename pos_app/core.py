@@ -26,6 +26,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def open_session(local: LocalContext) -> None:
+    """Who is at the till gates the cart (selling, clearing) from the start; a training till has
+    its demo users (README), created before anyone is asked for a PIN."""
+    local.store.carts.set_gate(local.session)
+    if local.settings.training:
+        local.session.staff.ensure_demo_users()
+
+
 class AppCore:
     """Owns what runs (the data folder's lock, the store, the servers); start() and stop() are idempotent.
 
@@ -94,6 +102,7 @@ class AppCore:
             raise
         drawer = CashDrawer(store.drawer, printer.kick_drawer if printer else None, printer.device if printer else "")
         self.local = LocalContext(settings, store, drawer, printer)
+        open_session(self.local)
         return self.local
 
     def start_services(self) -> PaymentsContext:
@@ -115,15 +124,15 @@ class AppCore:
 
         gateway, self._sandbox = start_gateway(self.settings)
         sandbox_url = self._sandbox.url if self._sandbox is not None else None
-        checkout = CheckoutService(local.store, gateway, self.settings, local.drawer)
+        checkout = CheckoutService(local.store, gateway, self.settings, local.drawer, session=local.session)
         if self.settings.auto_print and local.printer is not None:
             from pos_app.devices.auto_print import ReceiptAutoPrint
             auto_print = ReceiptAutoPrint(local.store.orders, local.store.tenders, local.printer,
                                           self.settings)
             checkout.events.subscribe(auto_print.on_checkout_event)
         endpoint = self._start_endpoint(local, checkout, sandbox_url)
-        return PaymentsContext(gateway, checkout, ReviewDesk(local.store, gateway), gateway.publishable_key,
-                               sandbox_url, endpoint)
+        desk = ReviewDesk(local.store, gateway, session=local.session)
+        return PaymentsContext(gateway, checkout, desk, gateway.publishable_key, sandbox_url, endpoint)
 
     def _start_endpoint(self, local: LocalContext, checkout: CheckoutService, sandbox_url: str | None) -> Endpoint:
         from pos_app.serving import LoopbackServer

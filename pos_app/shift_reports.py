@@ -232,6 +232,8 @@ def run_shift_command(settings: Settings, action: str, amount_text: str | None =
             print(f"shift {shift.number} open on {shift.terminal_id} with a float of "
                   f"{format_money(amount, settings.locale)}")
         elif action == "close" and amount is not None:
+            if shifts.current() is not None:  # closing is a manager's action: the PIN says whose
+                core.open().session.login(_read_pin())
             z = shifts.close(amount)
             sys.stdout.write(shift_report_text(z, None, settings.shop_name, settings.locale))
             print(f"shift {z.shift_number} closed; check its card total with: pos-app report --shift {z.shift_number}")
@@ -240,6 +242,15 @@ def run_shift_command(settings: Settings, action: str, amount_text: str | None =
     finally:
         core.stop()
     return 0
+
+
+def _read_pin() -> str:
+    """A manager's PIN, never on the command line (ps shows it): asked on a terminal, else stdin's
+    first line (a script: `echo 1234 | pos-app shift close --counted 100`)."""
+    if sys.stdin.isatty():
+        from getpass import getpass
+        return getpass("Manager's PIN: ")
+    return sys.stdin.readline().strip()
 
 
 def _print_status(shifts: ShiftService, settings: Settings) -> None:

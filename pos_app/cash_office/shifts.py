@@ -23,6 +23,7 @@ from pos_app.cash_office.report import X, Z, ShiftActivity, ShiftReport, build_s
 from pos_app.devices import CashDrawer
 from pos_app.domain.cash import CashKind, CashMovement
 from pos_app.domain.money import Money, MoneyError
+from pos_app.domain.people import Permission, PermissionGate
 from pos_app.errors import CountUnderWay, NoOpenShift, UserFacingError
 from pos_app.store import Store
 from pos_app.store.cash_office import CashRecord, DrawerReason, Shift
@@ -49,8 +50,12 @@ class ShiftNotFound(ShiftRefused):
 class ShiftService:
     """The cash office of one till (`terminal_id`), selling in `currency`."""
 
-    def __init__(self, store: Store, drawer: CashDrawer, terminal_id: str, currency: str) -> None:
+    def __init__(self, store: Store, drawer: CashDrawer, terminal_id: str, currency: str, *,
+                 session: PermissionGate | None = None) -> None:
+        """`session` (the till's) makes the close a manager's action; none (the command line's
+        `pos-app shift close`, run by whoever holds the machine's account): no staff check."""
         self._store = store
+        self._gate = session
         self._drawer = drawer
         self.terminal_id = terminal_id
         self.currency = currency
@@ -137,8 +142,18 @@ class ShiftService:
 
     # -- the close -----------------------------------------------------------------------------
 
-    def start_count(self) -> BlindCount:
-        """Begin the blind count of the open shift: the drawer opens, the expected cash stays hidden."""
+    def start_count(self, *, manager_pin: str | None = None) -> BlindCount:
+        """Begin the blind count of the open shift: the drawer opens, the expected cash stays hidden.
+        Closing a shift is a manager's action: `manager_pin` approves a cashier's."""
+        self._require_close(manager_pin)
+        return self._start_count()
+
+    def _require_close(self, manager_pin: str | None) -> None:
+        # No open shift: nothing to approve; the step itself says so (NoOpenShift).
+        if self._gate is not None and self.current() is not None:
+            self._gate.require(Permission.CLOSE_SHIFT, manager_pin=manager_pin)
+
+    def _start_count(self) -> BlindCount:
         with self._lock, self._store.unit_of_work() as work:
             shift = work.shifts.require_open(self.terminal_id, NO_SHIFT, while_counting=True)
             counting = work.shifts.begin_count(shift.id)
@@ -158,15 +173,17 @@ class ShiftService:
             self._taking.add(shift.id)
         return BlindCount(self, shift)
 
-    def close(self, counted: Money) -> ShiftReport:
+    def close(self, counted: Money, *, manager_pin: str | None = None) -> ShiftReport:
         """Count and close at once (the count is given up front, so it is blind): the Z. A count
-        this till is taking (its dialog's) is refused; one left by a till that stopped is joined."""
+        this till is taking (its dialog's) is refused; one left by a till that stopped is joined.
+        A manager's action, as start_count."""
+        self._require_close(manager_pin)
         with self._lock:
             shift = self.current()
             left = shift is not None and shift.counting and shift.id not in self._taking
-        count = self.count_under_way() if left else self.start_count()
+        count = self.count_under_way() if left else self._start_count()
         if count is None:  # cancelled meanwhile: count afresh
-            count = self.start_count()
+            count = self._start_count()
         return count.close(counted)
 
     def _close(self, shift: Shift, counted: Money) -> ShiftReport:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from typing import Any
 
+from pos_app.domain.people import Permission, PermissionGate
 from pos_app.store.cash_office import DrawerLog, DrawerOpening, DrawerReason, ShiftBook
 from pos_app.store.orders import OrderBook
 
@@ -44,10 +45,13 @@ class CashDrawer:
         return self._openings.for_shift(shift_id)
 
 
-def no_sale(drawer: CashDrawer, shifts: ShiftBook, terminal_id: str) -> DrawerOpening:
+def no_sale(drawer: CashDrawer, shifts: ShiftBook, terminal_id: str, gate: PermissionGate | None, *,
+            manager_pin: str | None = None) -> DrawerOpening:
     """Open the drawer with no money moving (change for a note, a receipt roll), in the terminal's
-    open shift if it has one. Anyone at the till may today; issue 17 (staff) puts it behind a
-    manager's approval."""
+    open shift if it has one. A manager's action: `gate` (the till's session) checks it, and
+    `manager_pin` approves a cashier's; None only where no one is at a till (tests of the drawer)."""
+    if gate is not None:
+        gate.require(Permission.NO_SALE, manager_pin=manager_pin)
     shift = shifts.current(terminal_id)
     return drawer.open(DrawerReason.NO_SALE, shift_id=shift.id if shift is not None else None)
 

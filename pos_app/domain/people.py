@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Protocol
 
 from pos_app.errors import UserFacingError
 
@@ -56,6 +57,19 @@ ACTION_NAMES: dict[Permission, str] = {
     Permission.NO_SALE: "open the drawer with no sale", Permission.CLOSE_SHIFT: "close the shift",
     Permission.MANAGE_STAFF: "look after the staff",
 }
+
+
+class PermissionGate(Protocol):
+    """What a service asks before a gated action: staff/session.py TillSession is the one there is.
+
+    `require` returns when the till's user may (or a manager's PIN approved it, journalled), and
+    raises ApprovalRequired / LoginRequired otherwise. Services below staff/ (the cart service,
+    the drawer) know it by this shape only; a service given none (a test of the money rules, the
+    command line's admin commands) checks nothing: the composition root always gives one.
+    """
+
+    def require(self, permission: Permission, *, manager_pin: str | None = None,
+                detail: dict[str, object] | None = None) -> object: ...
 
 
 class StaffError(UserFacingError):

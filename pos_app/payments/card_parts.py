@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from pos_app.domain.currencies import maximum_charge, minimum_charge
 from pos_app.domain.money import Money
 from pos_app.domain.order import Order
+from pos_app.domain.people import Permission
 from pos_app.domain.statuses import PaymentStatus
 from pos_app.domain.tenders import TenderKind, TenderStatus
 from pos_app.errors import PaymentError
@@ -42,6 +43,7 @@ class CardParts(TenderSale):
         """The PaymentIntent of a card part of `amount` (None: all that is left) for the active sale.
 
         A card part already open (pending) is resumed when `amount` is None or its own."""
+        self._require(Permission.SELL)
         with self._lock:
             self._open_shift()
             snap = self._freeze_for_tender()

@@ -3,21 +3,18 @@
 prepare -> (the page confirms with Stripe.js) -> finalize; abandon when the card form closes;
 reconcile at start-up; refund afterwards. The rules this module keeps:
 
-- One PaymentIntent per cart revision, its ledger row written BEFORE the create call (intents.py:
-  the key, the create parameters, the lookup of a row whose key Stripe may have pruned).
-- An open intent of the current revision is retrieved, never created again (this survives Stripe
-  pruning keys after 24 h); an open intent of an older revision is cancelled as 'abandoned'.
-- Nothing the page reports is trusted: finalize retrieves the intent; only 'succeeded' with
-  amount_received and currency equal to the ledger's counts. The order comes from the ledger's
-  snapshot, in ONE transaction with closing the cart and starting a new one.
-- A paid sale is never lost: wherever a succeeded intent turns up (finalize, abandon, a stale
-  revision, reconcile), its order is recorded, or it goes to the review list (paid wrongly, or
-  after its cart was voided).
+- One PaymentIntent per cart revision, its ledger row written BEFORE the create call (intents.py).
+- An open intent of the current revision is retrieved, never created again (this survives Stripe pruning
+  keys after 24 h); an open intent of an older revision is cancelled as 'abandoned'.
+- Nothing the page reports is trusted: finalize retrieves the intent; only 'succeeded' with amount_received
+  and currency equal to the ledger's counts. The order (the ledger's snapshot) commits with the cart's close.
+- A paid sale is never lost: wherever a succeeded intent turns up (finalize, abandon, a stale revision,
+  reconcile), its order is recorded, or it goes to the review list (paid wrongly, or after a void).
 
-prepare/finalize/abandon/reconcile are serialized by one lock (the GUI calls them from workers,
-the local endpoint from werkzeug threads). Refunds are RefundService's (refunding.py, its own lock),
-start-up follow-up is reconcile.py's, and the events go through one bus (events.py); this class
-keeps `refund`, `follow_refunds`, `reconcile` and `subscribe` as its callers' one entry point.
+prepare/finalize/abandon/reconcile are serialized by one lock (the GUI calls them from workers, the local
+endpoint from werkzeug threads). Refunds are RefundService's (refunding.py, its own lock), start-up follow-up
+is reconcile.py's, and the events go through one bus (events.py); this class keeps `refund`,
+`follow_refunds`, `reconcile` and `subscribe` as its callers' one entry point.
 """
 
 from __future__ import annotations
@@ -29,6 +26,7 @@ from collections.abc import Callable
 from pos_app.config import Settings
 from pos_app.devices import CashDrawer
 from pos_app.domain.order import Order
+from pos_app.domain.people import Permission, PermissionGate
 from pos_app.domain.statuses import PaymentStatus
 from pos_app.payments.gateway import (
     AlreadyPaid, AmountTooLarge, AmountTooSmall, CartChanged, EmptyCart, GatewayUnavailable, Intent,
@@ -54,8 +52,9 @@ __all__ = ["CheckoutService", "PreparedPayment"]
 
 class CheckoutService(Reconciliation, Tendering):
     def __init__(self, store: Store, gateway: PaymentGateway, settings: Settings,
-                 drawer: CashDrawer | None = None) -> None:
+                 drawer: CashDrawer | None = None, *, session: PermissionGate | None = None) -> None:
         self._store = store
+        self._gate = session  # the till's: selling and a manager's actions (None, tests of the money: unchecked)
         self._drawer = drawer or CashDrawer(store.drawer)  # opened by cash tenders (tendering.py)
         self._gateway = gateway
         self._settings = settings
@@ -63,7 +62,7 @@ class CheckoutService(Reconciliation, Tendering):
         self._current: PreparedPayment | None = None
         self.events = CheckoutEvents()
         self._emit = self.events.emit
-        self.refunds = RefundService(store, gateway, settings, self.events, self._drawer)
+        self.refunds = RefundService(store, gateway, settings, self.events, self._drawer, session=session)
         self._intents = RevisionIntents(store, gateway, settings)
 
     # -- the callers' entry points to the other jobs -----------------------------------------
@@ -74,9 +73,10 @@ class CheckoutService(Reconciliation, Tendering):
 
     def refund(self, order_id: int, amount: int | None = None, reason: str | None = "requested_by_customer",
                lines: list[tuple[str, int]] | None = None, *, to_cash: bool = False,
-               request_key: str | None = None) -> RefundRecord:
+               request_key: str | None = None, manager_pin: str | None = None) -> RefundRecord:
         """Refund an order (refunding.RefundService.refund): to its card or tenders, or in cash."""
-        return self.refunds.refund(order_id, amount, reason, lines, to_cash=to_cash, request_key=request_key)
+        return self.refunds.refund(order_id, amount, reason, lines, to_cash=to_cash, request_key=request_key,
+                                   manager_pin=manager_pin)
 
     def follow_refunds(self, order_id: int | None = None, *, recheck_succeeded: bool = False) -> list[RefundRecord]:
         return self.refunds.follow_refunds(order_id, recheck_succeeded=recheck_succeeded)
@@ -103,6 +103,7 @@ class CheckoutService(Reconciliation, Tendering):
         The cart stays frozen until finalize or abandon. A sale already part paid (tenders.py)
         charges what is left as a card part instead.
         """
+        self._require(Permission.SELL)
         with self._lock:
             if self._store.tenders.live_for_cart(self._store.carts.snapshot().cart_id):
                 return self.prepare_part()

@@ -23,6 +23,7 @@ import time
 from pos_app.config import Settings
 from pos_app.devices import CashDrawer
 from pos_app.domain.order import Order
+from pos_app.domain.people import Permission, PermissionGate
 from pos_app.domain.refunds import RefundedLine, left_to_refund, line_refund, refunds_taken
 from pos_app.domain.statuses import LIVE_REFUNDS, RefundStatus
 from pos_app.payments.events import CheckoutEvents
@@ -46,8 +47,9 @@ _SETTLED = {"succeeded": RefundStatus.SUCCEEDED, "failed": RefundStatus.FAILED, 
 
 class RefundService:
     def __init__(self, store: Store, gateway: PaymentGateway, settings: Settings, events: CheckoutEvents,
-                 drawer: CashDrawer | None = None) -> None:
+                 drawer: CashDrawer | None = None, *, session: PermissionGate | None = None) -> None:
         self._store = store
+        self._gate = session  # a refund is a manager's action (None: no staff check, see CheckoutService)
         self._tenders = TenderRefunds(store, settings, drawer or CashDrawer(store.drawer), self._settle_refund)
         self._gateway = gateway
         self._settings = settings
@@ -57,8 +59,11 @@ class RefundService:
 
     def refund(self, order_id: int, amount: int | None = None, reason: str | None = "requested_by_customer",
                lines: list[tuple[str, int]] | None = None, *, to_cash: bool = False,
-               request_key: str | None = None) -> RefundRecord:
+               request_key: str | None = None, manager_pin: str | None = None) -> RefundRecord:
         """Refund an order: all that is left (amount None), an amount, or lines (sku, qty).
+
+        A manager's action (Permission.REFUND; `manager_pin` approves a cashier's): checked before
+        any money moves, after the answers that move none (a replayed key, a double click).
 
         A sale paid by tenders is refunded to them (tender_refunds.py); `to_cash` pays it all out of
         the drawer instead, a manager's choice for a card sale.
@@ -97,6 +102,9 @@ class RefundService:
             order = orders.get(order_id)
             if order is None:
                 raise RefundRefused(f"there is no order {order_id}")
+            if self._gate is not None:
+                self._gate.require(Permission.REFUND, manager_pin=manager_pin,
+                                   detail={"order": order.number, "amount": amount, "to_cash": to_cash})
             record = self._retry_pending_refunds(order_id, order, amount, lines)
             if record is None:  # the order again: settling pending refunds may have changed it
                 record = self._new_refund(order_id, orders.get(order_id) or order, amount, reason, lines, to_cash,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from pos_app.domain.people import Permission, PermissionGate
 from pos_app.payments.gateway import GatewayUnavailable, IdempotencyConflict, PaymentError, PaymentGateway, \
     RefundRefused
 from pos_app.payments.refunding import refund_now
@@ -20,16 +21,20 @@ log = logging.getLogger(__name__)
 
 
 class ReviewDesk:
-    def __init__(self, store: Store, gateway: PaymentGateway) -> None:
+    def __init__(self, store: Store, gateway: PaymentGateway, *, session: PermissionGate | None = None) -> None:
         self._store = store
+        self._gate = session  # a refund is a manager's action (None: no staff check, see CheckoutService)
         self._gateway = gateway
         self._lock = threading.Lock()
 
     def items(self, *, open_only: bool = False) -> list[ReviewItem]:
         return self._store.reviews.all(open_only=open_only)
 
-    def refund(self, review_id: int) -> ReviewItem:
-        """Refund a reviewed payment in full. Network: call it off the GUI thread."""
+    def refund(self, review_id: int, *, manager_pin: str | None = None) -> ReviewItem:
+        """Refund a reviewed payment in full (a manager's action: `manager_pin` approves a cashier's).
+        Network: call it off the GUI thread."""
+        if self._gate is not None:
+            self._gate.require(Permission.REFUND, manager_pin=manager_pin, detail={"review": review_id})
         reviews = self._store.reviews
         with self._lock:
             item = reviews.get(review_id)

@@ -17,6 +17,7 @@ from pos_app.config import Settings
 from pos_app.devices import CashDrawer
 from pos_app.domain.money import Money, format_money
 from pos_app.domain.order import Order
+from pos_app.domain.people import Permission, PermissionGate
 from pos_app.domain.tenders import TenderKind, TenderStatus, cash_due, remaining_after
 from pos_app.errors import PaymentError
 from pos_app.payments.gateway import (
@@ -107,6 +108,7 @@ class TenderSale:
     _intents: RevisionIntents
     _drawer: CashDrawer
     _emit: Callable[[str], None]
+    _gate: PermissionGate | None
 
     if TYPE_CHECKING:
         def _prepared(self, entry: LedgerEntry, intent: Intent) -> PreparedPayment: ...
@@ -114,6 +116,12 @@ class TenderSale:
         def _to_review(self, entry: LedgerEntry, intent: Intent, reason: ReviewReason, details: str) -> None: ...
 
         def _cancel_open_of(self, cart_id: int, *, paid: str) -> None: ...
+
+    def _require(self, permission: Permission, manager_pin: str | None = None,
+                 detail: dict[str, object] | None = None) -> None:
+        """The till's session says who may (CheckoutService(session=)); none given: no staff check."""
+        if self._gate is not None:
+            self._gate.require(permission, manager_pin=manager_pin, detail=detail)
 
     # -- reading ---------------------------------------------------------------------------------
 

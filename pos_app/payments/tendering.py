@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 
 from pos_app.domain.cash import CashKind, CashMovement
+from pos_app.domain.people import Permission
 from pos_app.domain.tenders import CashRefused, TenderKind, TenderStatus, move, take_cash
 from pos_app.payments.card_parts import CardParts
 from pos_app.payments.tender_sale import (
@@ -43,6 +44,7 @@ class Tendering(CardParts):
         One unit of work: the tender, its sale and change movements, and the order if this covers
         the rest. The drawer opens afterwards (CASH_SALE). With `request_key` (a client's
         Idempotency-Key), a retry of the same request answers with the tender it made, once."""
+        self._require(Permission.SELL)
         with self._lock:
             if request_key is not None:
                 replayed = self._replayed_cash(request_key, tendered)
@@ -106,9 +108,15 @@ class Tendering(CardParts):
 
     # -- voiding ---------------------------------------------------------------------------------
 
-    def void_tenders(self) -> SaleTenders:
+    def void_tenders(self, *, manager_pin: str | None = None) -> SaleTenders:
         """Give back every live tender of the active sale (latest first), so the cart can change:
-        card parts cancelled or refunded, cash handed back (a `refund` movement, the drawer opens)."""
+        card parts cancelled or refunded, cash handed back (a `refund` movement, the drawer opens).
+        Giving back money taken (a paid tender) is voiding a paid sale: a manager's action, which
+        `manager_pin` approves; cancelling a card part not paid yet is selling."""
+        live = self._store.tenders.live_for_cart(self._store.carts.snapshot().cart_id)
+        paid = sum(t.amount for t in live if t.paid)
+        self._require(Permission.VOID_SALE if paid else Permission.SELL, manager_pin,
+                      {"paid": paid} if paid else None)
         with self._lock:
             if self._current is not None:
                 raise TenderRefused("The card form is open: close it before voiding the tenders.")

@@ -1,15 +1,13 @@
 """The till window: catalogue search (and barcode scanner input), cart, totals, Charge and Cash.
 
-Keyboard first: focus starts in the search field; typing filters, Enter adds the highlighted
-item (or the item of a scanned barcode), Down moves into the list; F4 goes to the cart where
-+ / - change the quantity and Delete removes a line; F12 or Ctrl+Enter charges (what is left
-of a part-paid sale), F11 takes cash. The window renders state and sends intents: cart changes
-go to CartService (quick local SQLite commits, fine on the GUI thread); the charge lifecycle is
-the ChargeController's (checkout calls on the window's TaskRunner); core events come through
-ListenerRelays. Parts: CataloguePane, TillKeys, TillStatusBar, TenderControls, TillDevices. Over the
-LocalContext catalogue and cart work at once; Charge waits for the PaymentsContext (services_started).
+Keyboard first: focus starts in the search field; typing filters, Enter adds the highlighted item (or the item of
+a scanned barcode), Down moves into the list; F4 goes to the cart where + / - change the quantity and Delete removes
+a line; F12 or Ctrl+Enter charges (what is left of a part-paid sale), F11 takes cash. The window renders state and
+sends intents: cart changes go to CartService (quick local SQLite commits, fine on the GUI thread); the charge
+lifecycle is the ChargeController's (checkout calls on the window's TaskRunner); core events come through
+ListenerRelays. Parts: CataloguePane, TillKeys, TillStatusBar, TenderControls, TillDevices, TillLock (the PIN
+screen). Over the LocalContext catalogue and cart work at once; Charge waits for the PaymentsContext.
 """
-
 from __future__ import annotations
 
 import logging
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QLabel, QMainWindow, Q
 from pos_app.config import TRAINING
 from pos_app.domain import Money
 from pos_app.errors import UserFacingError
+from pos_app.staff.service import ApprovalRequired
 from pos_app.qt.cart_model import CartColumn, CartModel
 from pos_app.qt.catalogue_pane import CataloguePane
 from pos_app.qt.charge_controller import ChargeController, error_text, reconcile_message
@@ -38,6 +37,7 @@ from pos_app.qt.tender_controls import TenderControls
 from pos_app.qt.terms_controls import TermsControls
 from pos_app.qt.till_devices import TillDevices
 from pos_app.qt.till_keys import TillKeys
+from pos_app.qt.till_lock import TillLock
 from pos_app.qt.workers import TaskRunner
 from pos_app.store import CartSnapshot
 
@@ -50,11 +50,9 @@ SHUTDOWN_TIMEOUT_MS = 15_000
 
 
 class MainWindow(QMainWindow):
-    """The till over `local` (settings, store); `queue` runs checkout calls off the GUI thread.
-
-    `payments`, if already started, is handed over at once; otherwise call services_started(payments)
-    (or services_failed(exc)) on the GUI thread once AppCore.start_services() has returned (or raised).
-    """
+    """The till over `local` (settings, store); `queue` runs checkout calls off the GUI thread. `payments`, if
+    started, is handed over at once; else call services_started(payments) (or services_failed(exc)) on the GUI
+    thread once AppCore.start_services() has returned (or raised)."""
 
     payment_dialog_opened = Signal(object)  # PaymentDialog
     sale_completed = Signal(object)  # Order
@@ -85,7 +83,7 @@ class MainWindow(QMainWindow):
             self.services_started(payments)
         self.setWindowTitle(f"{self.settings.shop_name} — pos-app" + (" (TRAINING)" if local.mode == TRAINING else ""))
         self.resize(1180, 720)
-        self.search.setFocus()
+        self.till_lock = TillLock(self)  # the PIN screen, Lock, the idle lock (focus: the PIN or the search)
 
     # -- construction --------------------------------------------------------------------------
 
@@ -112,17 +110,14 @@ class MainWindow(QMainWindow):
         splitter.setSizes([650, 520])
 
         show_mode_badge(self.mode_badge, self.local.mode)
-
         self.charge_button.clicked.connect(self.charge)
         self.clear_button.clicked.connect(self.clear_cart)
         self.doubt_retry.clicked.connect(self.start_reconcile)
 
     def _build_status_bar(self) -> None:
-        self.status_bar = TillStatusBar(self.local.mode, self)
-        self.setStatusBar(self.status_bar)
-        bar = self.status_bar  # its labels, under the names tests and the tester kit use
-        self.status_mode, self.status_endpoint, self.status_gateway = bar.mode_label, bar.endpoint_label, \
-            bar.gateway_label
+        self.setStatusBar(bar := TillStatusBar(self.local.mode, self))
+        self.status_bar, self.status_mode = bar, bar.mode_label  # its labels, under the names tests use
+        self.status_endpoint, self.status_gateway = bar.endpoint_label, bar.gateway_label
 
     def _build_models(self) -> None:
         catalogue = self.catalogue = CataloguePane(self.form, self.local.store.catalogue, self.settings,
@@ -161,10 +156,6 @@ class MainWindow(QMainWindow):
         charging.reconcile_finished.connect(self._on_charging_reconcile_finished)
         charging.gateway_seen.connect(self.status_bar.show_gateway)
 
-    def _connect_checkout_events(self, payments: PaymentsContext) -> None:
-        if self._checkout_relay is None:
-            self._checkout_relay = ListenerRelay(payments.events.subscribe, self._on_checkout_event, self)
-
     def open_history(self):
         """The order history (F9): reprint, refund, Z report (pos_app/qt/history_window.py)."""
         return self._open_from_history("open_history", "the order history opens")
@@ -192,7 +183,7 @@ class MainWindow(QMainWindow):
         if self.payments is not None:
             return
         self.payments = payments
-        self._connect_checkout_events(payments)
+        self._checkout_relay = ListenerRelay(payments.events.subscribe, self._on_checkout_event, self)  # once: above
         self.status_bar.payments_started(payments.endpoint.url)
         self.health = self.status_bar.watch_health(payments.endpoint, payments.gateway)
         self.charging.payments_started(payments.checkout)  # and the reconcile asked for meanwhile
@@ -242,13 +233,21 @@ class MainWindow(QMainWindow):
             self.select_cart_row(row)
 
     def clear_cart(self) -> None:
-        """A void: the cart closes and a new one starts; its open payments are cancelled off the
-        GUI thread (one that lands anyway goes to the review list, never into the next cart)."""
+        """A void: the cart closes and a new one starts; its open payments are cancelled off the GUI thread (one
+        that lands anyway goes to the review list). A cashier's: a manager's PIN (the prompt) redoes it, off it."""
         try:
-            self._show_snapshot(self.local.carts.clear())
+            snapshot = self.local.carts.clear()
+        except ApprovalRequired as exc:
+            self.till_lock.approve(exc, "clear the cart", lambda pin: self.local.carts.clear(manager_pin=pin),
+                                   self._on_cart_cleared)
+            return
         except UserFacingError as exc:
             self.show_error(str(exc))
             return
+        self._on_cart_cleared(snapshot)
+
+    def _on_cart_cleared(self, snapshot: CartSnapshot) -> None:
+        self._show_snapshot(snapshot)
         self.charging.close_voided()
 
     def _show_snapshot(self, snapshot: CartSnapshot | None = None) -> None:
@@ -386,6 +385,7 @@ class MainWindow(QMainWindow):
         history = self.findChild(QWidget, "historyWindow")
         if history is not None:
             history.shutdown(timeout_ms)
+        self.till_lock.stop()  # no idle lock, no app-wide event filter once the till is closing
         self.queue.stop(timeout_ms / 1000)
         self.cart_relay.close()
         if self._checkout_relay is not None:

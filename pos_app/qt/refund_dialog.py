@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from pos_app.domain import Money, Order, format_money
 from pos_app.errors import UserFacingError
+from pos_app.staff.service import ApprovalRequired
 from pos_app.domain.refunds import line_refund, units_refunded
 from pos_app.domain.statuses import LIVE_REFUNDS
+from pos_app.qt.approval_dialog import ApprovalDialog, ask_approval
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.order_models import card_text
 from pos_app.qt.workers import TaskRunner
@@ -59,6 +61,8 @@ class RefundDialog(QDialog):
         self.order = order
         self.busy = False
         self.record: RefundRecord | None = None
+        self.approval: ApprovalDialog | None = None  # the manager's prompt, while a cashier's refund waits for it
+        self._asked: Callable[[str | None], RefundRecord] | None = None  # the refund asked, by manager's PIN
         self._spins: dict[str, QSpinBox] = {}
 
         form = load_form("refund_dialog.ui", self)
@@ -68,7 +72,7 @@ class RefundDialog(QDialog):
         self.lines_radio: QRadioButton = child(form, QRadioButton, "linesRefundRadio")
         self.lines_table: QTableWidget = child(form, QTableWidget, "refundLines")
         self.reason: QComboBox = child(form, QComboBox, "refundReason")
-        # Any cashier may tick it until staff roles exist (issue 17), then it needs a manager's approval.
+        # A refund is a manager's action, in cash too: a cashier's opens the approval prompt (_on_refund_failed).
         self.cash_check: QCheckBox = child(form, QCheckBox, "refundCashCheck")
         self.amount_label: QLabel = child(form, QLabel, "refundAmount")
         self.error_label: QLabel = child(form, QLabel, "refundError")
@@ -206,9 +210,10 @@ class RefundDialog(QDialog):
         refund = self._refund
         log.info("refund of order %s asked: %s%s", self.order.number, "lines" if lines else "everything left",
                  " in cash" if to_cash else "")
-        self._queue.submit(f"refund {self.order.number}",
-                           lambda: refund(order_id, reason=reason, lines=lines, to_cash=to_cash),
-                           self._on_refund_succeeded, self._on_refund_failed)
+        self._asked = asked = lambda pin: refund(order_id, reason=reason, lines=lines, to_cash=to_cash,
+                                                 manager_pin=pin)
+        self._queue.submit(f"refund {self.order.number}", lambda: asked(None), self._on_refund_succeeded,
+                           self._on_refund_failed)
 
     def _on_refund_succeeded(self, record: RefundRecord) -> None:
         self._set_busy(False)
@@ -228,6 +233,9 @@ class RefundDialog(QDialog):
         self._update_preview()
         self._show_error(text)
         self.refund_failed.emit(text)
+        if isinstance(exc, ApprovalRequired) and self._asked is not None:  # a manager's PIN redoes it
+            self.approval = ask_approval(self, text, self._queue, f"refund {self.order.number}", self._asked,
+                                         self._on_refund_succeeded, self._on_refund_failed)
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)

@@ -4,7 +4,7 @@ No sale opens the cash drawer with no money moving (the drawer kick of the recei
 records it; the kick is device I/O (a network printer: a TCP connection), so it runs on the
 window's TaskRunner, never on the GUI thread. Receipts the printer failed to print after a sale
 (POS_AUTO_PRINT) are shown in the window's message line; the sale itself is already recorded.
-No sale needs a manager's approval once there are staff (issue 17); today anyone at the till may.
+No sale is a manager's action: a cashier's opens the approval prompt, whose PIN redoes it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pos_app.devices import PrintOutcome, no_sale
 from pos_app.qt.charge_controller import error_text
 from pos_app.qt.listeners import ListenerRelay
 from pos_app.qt.shortcuts import add_shortcuts
+from pos_app.staff.service import ApprovalRequired
 
 from pos_app.store.cash_office import DrawerOpening
 
@@ -50,11 +51,13 @@ class TillDevices(QObject):
 
     def no_sale(self) -> None:
         """Open the drawer for no sale, off the GUI thread; the window says how it went."""
-        local = self._window.local
         self.no_sale_button.setEnabled(False)
-        self._window.queue.submit("no-sale", lambda: no_sale(local.drawer, local.store.shifts,
-                                                             local.settings.terminal_id),
-                                  self._on_no_sale_opened, self._on_no_sale_failed)
+        self._window.queue.submit("no-sale", self._open_for_no_sale, self._on_no_sale_opened, self._on_no_sale_failed)
+
+    def _open_for_no_sale(self, manager_pin: str | None = None) -> DrawerOpening:
+        local = self._window.local
+        return no_sale(local.drawer, local.store.shifts, local.settings.terminal_id, local.session,
+                       manager_pin=manager_pin)
 
     def _on_no_sale_opened(self, opening: object) -> None:
         self.no_sale_button.setEnabled(True)
@@ -70,6 +73,9 @@ class TillDevices(QObject):
 
     def _on_no_sale_failed(self, exc: BaseException) -> None:
         self.no_sale_button.setEnabled(True)
+        if isinstance(exc, ApprovalRequired):
+            self._window.till_lock.approve(exc, "open the drawer", self._open_for_no_sale, self._on_no_sale_opened)
+            return
         self._window.show_error(error_text("The no sale could not be recorded", exc))
 
     def _on_printer_printed(self, outcome: PrintOutcome) -> None:

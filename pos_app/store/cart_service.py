@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from pos_app.domain.cart import NO_TERMS, Cart, CartError, new_revision
 from pos_app.domain.discounts import Discount, LineTerms
 from pos_app.domain.item import Item
+from pos_app.domain.people import Permission, PermissionGate
 from pos_app.domain.pricing import PricingPolicy, summarize
 from pos_app.errors import UserFacingError
 from pos_app.store.carts import CartRepository
@@ -62,7 +63,19 @@ class CartService:
         self._listeners: list[Listener] = []
         self._items: dict[str, Item] = {}  # trusted items of the cart's lines, by sku
         self._bases: dict[int, int] = {}  # sum of line amounts per tax rate
+        self._gate: PermissionGate | None = None  # who may change the cart (set_gate); None: anyone
         self._load()
+
+    def set_gate(self, gate: PermissionGate) -> None:
+        """From now on a change needs a logged-in user (selling), and clearing a cart that has lines
+        a manager (or a manager's PIN). Given by the composition root, which builds the till's
+        session over this store (so the session can't be given at construction)."""
+        self._gate = gate
+
+    def _require(self, permission: Permission, manager_pin: str | None = None) -> None:
+        if self._gate is not None:
+            self._gate.require(permission, manager_pin=manager_pin,
+                               detail={"lines": len(self._cart)} if permission != Permission.SELL else None)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -191,7 +204,9 @@ class CartService:
         return item
 
     def _mutate_line(self, sku: str, change: Callable[[Cart], bool]) -> CartSnapshot:
-        """A change to one line: one row and the cart's uuid written, whatever the cart's size."""
+        """A change to one line: one row and the cart's uuid written, whatever the cart's size.
+        Removing the last line is selling (taking back what was rung up), not clearing."""
+        self._require(Permission.SELL)
         with self.lock:
             self._check_mutable()
             old_uuid, old_qty = self._cart.uuid, self._cart.qty(sku) if isinstance(sku, str) else 0
@@ -215,8 +230,11 @@ class CartService:
             self._add_to_bases(sku, qty - old_qty)
         return self._notify()
 
-    def replace(self, lines: Mapping[str, int]) -> CartSnapshot:
-        """Replace every line (the seed's POST /cart); the same lines again change nothing."""
+    def replace(self, lines: Mapping[str, int], *, manager_pin: str | None = None) -> CartSnapshot:
+        """Replace every line (the seed's POST /cart); the same lines again change nothing. No lines
+        for a cart that has some is a clear (manager-only: `manager_pin` approves it)."""
+        clearing = bool(self._cart.lines) and not any(lines.values())
+        self._require(Permission.CLEAR_CART if clearing else Permission.SELL, manager_pin)
         with self.lock:
             self._check_mutable()
             before = self._cart.copy()
@@ -232,9 +250,9 @@ class CartService:
             self._rebase()
         return self._notify()
 
-    def clear(self) -> CartSnapshot:
-        """Void the cart: see _void."""
-        return self.replace({})
+    def clear(self, *, manager_pin: str | None = None) -> CartSnapshot:
+        """Void the cart: see _void (a manager's action when it has lines)."""
+        return self.replace({}, manager_pin=manager_pin)
 
     def _void(self, before: Cart) -> CartSnapshot:
         """The cart was emptied: close it as voided and start a new one (new id and uuid), in one

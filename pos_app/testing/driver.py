@@ -11,7 +11,8 @@ driver asks the window's own contexts (`local`, `payments`), never private attri
 PosDriver is layers, one job each: TillScreen (screen.py: reading, waiting, clicking),
 PaymentDriving (paying.py: the payment dialog), TenderDriving (tendering.py: cash, card parts,
 tenders), DeviceDriving (devices.py: the drawer and the receipt printer), CashOfficeDriving
-(cash_office.py: shifts) and this module (the catalogue, the cart, restart).
+(cash_office.py: shifts), PeopleDriving (people.py: log-in, Lock, approvals, refunds, the journal)
+and this module (the catalogue, the cart, restart).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pos_app.qt.catalogue_model import CatalogueColumn
 from pos_app.testing.cash_office import CashOfficeDriving
 from pos_app.testing.devices import DeviceDriving
 from pos_app.testing.paying import DECLINED, REQUIRES_ACTION, SUCCEEDED
+from pos_app.testing.people import APPROVAL_REQUIRED, PeopleDriving
 from pos_app.testing.screen import PAYMENT_TIMEOUT_MS, UI_TIMEOUT_MS
 from pos_app.testing.tendering import TenderDriving
 from pos_app.testing.terms import TermsDriving
@@ -34,7 +36,7 @@ from pos_app.testing.terms import TermsDriving
 MANY = 5  # add(sku, qty) above this types the quantity into the cart instead of pressing Enter qty times
 
 
-class PosDriver(DeviceDriving, TenderDriving, CashOfficeDriving, TermsDriving):
+class PosDriver(PeopleDriving, DeviceDriving, TenderDriving, CashOfficeDriving, TermsDriving):
     """Drive the till window `window` with `qtbot`; `app` is the AppCore it runs on (optional).
 
     `reopen(app, window)` closes both and returns a new (app, window) pair on the same settings:
@@ -161,4 +163,4 @@ class PosDriver(DeviceDriving, TenderDriving, CashOfficeDriving, TermsDriving):
         (self.app, self.window), self._last_payment_intent = self._reopen(self.app, self.window), None
 
 
-__all__ = ["DECLINED", "PosDriver", "REQUIRES_ACTION", "SUCCEEDED"]
+__all__ = ["APPROVAL_REQUIRED", "DECLINED", "PosDriver", "REQUIRES_ACTION", "SUCCEEDED"]

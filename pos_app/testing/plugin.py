@@ -44,7 +44,8 @@ def pytest_configure(config) -> None:
     config.addinivalue_line(
         "markers", f"{MARKER}(**overrides): settings for the pos_config fixture, by Settings field name, "
                    "e.g. currency='eur', tax_mode='inclusive', shop_name='Test shop'; open_shift=False starts "
-                   "the till without an open shift")
+                   "the till without an open shift; user='cashier' starts logged in as the demo cashier "
+                   "(default: the demo manager), user=None at the PIN screen")
 
 
 def pytest_collection_finish(session) -> None:
@@ -106,8 +107,9 @@ def training_settings(data_dir: str | Path, **overrides):
 
 
 #: pos_settings options that are no Settings field: open_shift (default True) starts the till in an
-#: open shift (float 0), as a till sells only within one.
-KIT_OPTIONS = frozenset({"open_shift"})
+#: open shift (float 0), as a till sells only within one; user (default "manager") is the demo user
+#: logged in at the start ("cashier", or None: the till starts at its PIN screen).
+KIT_OPTIONS = frozenset({"open_shift", "user"})
 
 
 def ensure_open_shift(store, settings) -> None:
@@ -140,17 +142,21 @@ def pos_config(tmp_path, pos_options):
 
 @pytest.fixture
 def pos_app(pos_config, pos_options):
-    """A started application core without a window: store, training sandbox, local endpoint, and a
-    shift open on its till (float 0) unless pos_settings(open_shift=False).
+    """A started application core without a window: store, training sandbox, local endpoint, a
+    shift open on its till (float 0) unless pos_settings(open_shift=False), and the demo manager
+    logged in (pos_settings(user="cashier"): the demo cashier; user=None: no one).
 
     An AppCore: .url, .token, .sandbox_url, .settings, and its two contexts: .local (settings,
     store, carts) and .payments (gateway, checkout, events, review_desk, endpoint).
     """
     from pos_app.core import AppCore
 
+    from pos_app.testing.staff import log_in
+
     core = AppCore(pos_config).start()
     if pos_options.get("open_shift", True):
         ensure_open_shift(core.open().store, pos_config)
+    log_in(core.open(), pos_options.get("user", "manager"))
     yield core
     core.stop()
 
@@ -175,11 +181,12 @@ def pos_window(request, pos_app):
 
 
 @pytest.fixture
-def pos(request, pos_app, pos_window):
-    """A PosDriver working pos_window as a cashier does."""
+def pos(request, pos_app, pos_window, pos_options):
+    """A PosDriver working pos_window as a cashier does (restart() logs the same demo user in again)."""
     qtbot = _qtbot(request, "pos")
     from pos_app.core import AppCore
     from pos_app.testing.driver import PosDriver
+    from pos_app.testing.staff import log_in
     from pos_app.testing.till import close_till, open_till
 
     restarted: list[AppCore] = []
@@ -189,7 +196,8 @@ def pos(request, pos_app, pos_window):
         app.stop()
         core = AppCore(app.settings)
         restarted.append(core)
-        return core, open_till(qtbot, core.start())
+        log_in(core.start().open(), pos_options.get("user", "manager"))
+        return core, open_till(qtbot, core)
 
     driver = PosDriver(qtbot, pos_window, app=pos_app, reopen=reopen)
     yield driver

@@ -58,20 +58,6 @@ class TermsDriving(TillScreen):
         QTest.keyClicks(dialog.reason, reason)
         return self._give(dialog)
 
-    def approve(self, pin: str) -> str:
-        """Type a manager's PIN into the open approval prompt and press Enter; "applied" once it closes."""
-        terms = self.window.terms
-        approval = terms.approval
-        if approval is None:
-            raise AssertionError(f"no approval prompt is open.\n{self.screen()}")
-        QTest.keyClicks(approval.pin, pin)
-        QTest.keyClick(approval.pin, Qt.Key.Key_Return)
-        self._wait(lambda: terms.approval is None or approval.status.property("kind") == "error",
-                   "the approval to be taken or refused")
-        if terms.approval is not None:
-            raise AssertionError(f"the approval prompt says {approval.status.text()!r}.\n{self.screen()}")
-        return APPLIED
-
     def cart_line_total(self, sku: str) -> str:
         """The Total cell of the cart line as shown."""
         model = self.window.cart_model

@@ -11,6 +11,7 @@ from pos_app.web.errors import BadRequestBody
 from pos_app.web.payloads import (
     cart_json, cart_line_json, cart_lines_from_body, json_body, last_sale_json, qty_field, tenders_progress_json,
 )
+from pos_app.web.session_api import manager_pin
 
 bp = Blueprint("cart", __name__)
 
@@ -46,10 +47,13 @@ def get_cart():
 
 @bp.post("/cart")
 def replace_cart():
-    lines = cart_lines_from_body(json_body())
+    """No lines for a cart that has some is a clear: a manager's action ({"manager_pin"} approves)."""
+    body = json_body()
+    pin = manager_pin(body)
+    lines = cart_lines_from_body(body)
     _check_not_paying()
     before = _carts().cart_id
-    return jsonify(cart_json(_after_change(before, _carts().replace(lines))))
+    return jsonify(cart_json(_after_change(before, _carts().replace(lines, manager_pin=pin))))
 
 
 @bp.put("/cart/items/<sku>")

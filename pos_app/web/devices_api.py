@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify
 from pos_app.devices import drawer_event, no_sale
 from pos_app.web import context
 from pos_app.web.payloads import limit_arg
+from pos_app.web.session_api import manager_pin, optional_body
 
 bp = Blueprint("devices", __name__)
 
@@ -22,7 +23,8 @@ def openings():
 
 @bp.post("/drawer/no-sale")
 def open_for_no_sale():
-    # Needs a manager's approval once there are staff (issue 17); the kick is device I/O, fine on this thread.
+    # A manager's action ({"manager_pin"} approves a cashier's); the kick is device I/O, fine on this thread.
+    pin = manager_pin(optional_body())
     local = context.local()
-    opening = no_sale(local.drawer, local.store.shifts, local.settings.terminal_id)
+    opening = no_sale(local.drawer, local.store.shifts, local.settings.terminal_id, local.session, manager_pin=pin)
     return jsonify({"opening": drawer_event(opening, local.store.orders)})

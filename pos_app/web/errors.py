@@ -22,6 +22,8 @@ from pos_app.payments.gateway import (
     PaymentInDoubt, PaymentMismatch, PaymentNotSucceeded,
 )
 from pos_app.payments.tendering import IdempotencyMismatch, TenderRefused
+from pos_app.staff.service import ApprovalRequired, PinRefused
+from pos_app.staff.session import LoginRequired
 from pos_app.store import CartFrozen, StorageFull, StoreBusy, StoreError
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,12 @@ HTTP_STATUS: dict[type[UserFacingError], int] = {
     NoPaymentInProgress: 409, CartChanged: 409, AlreadyPaid: 409, RefundRefused: 409,
     ShiftRefused: 400, NoOpenShift: 409, ShiftAlreadyOpen: 409, CountUnderWay: 409, ShiftNotFound: 404,
     TenderRefused: 409, IdempotencyMismatch: 400,
+    LoginRequired: 401, ApprovalRequired: 403, PinRefused: 403,
+}
+
+#: Errors a client acts on by kind, not by text: their {"error"} also says "code" (docs/http-api.md).
+ERROR_CODES: dict[type[UserFacingError], str] = {
+    LoginRequired: "login_required", ApprovalRequired: "approval_required", PinRefused: "pin_refused",
 }
 
 
@@ -57,16 +65,25 @@ def http_status_for(error: UserFacingError) -> int:
     return 400
 
 
-def error_response(message: str, status: int):
-    response = jsonify({"error": {"message": message}})
+def error_response(message: str, status: int, **more: str):
+    response = jsonify({"error": {"message": message, **more}})
     response.status_code = status
     return response
+
+
+def error_fields(error: UserFacingError) -> dict[str, str]:
+    """The "code" of an error a client acts on by kind, and the "action" an approval is needed for."""
+    code = next((ERROR_CODES[cls] for cls in type(error).__mro__ if cls in ERROR_CODES), None)
+    fields = {"code": code} if code else {}
+    if isinstance(error, ApprovalRequired):
+        fields["action"] = error.permission.value
+    return fields
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(UserFacingError)
     def _user_facing(exc: UserFacingError):
-        return error_response(str(exc), http_status_for(exc))
+        return error_response(str(exc), http_status_for(exc), **error_fields(exc))
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc: RequestEntityTooLarge):

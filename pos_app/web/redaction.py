@@ -1,4 +1,4 @@
-"""Redactor: blank out secrets in text bound for a log (Stripe keys, client secrets, the endpoint token).
+"""Redactor: blank out secrets in text bound for a log (Stripe keys, client secrets, the endpoint token, PINs).
 
 Each app has its own (`app.extensions["pos_redactor"]`, made by create_app with that app's token and
 secret key): nothing is kept process-wide, so a second app in the process neither learns nor leaks
@@ -15,8 +15,10 @@ from collections.abc import Iterable
 _PATTERNS = [
     re.compile(r"\b(sk|rk)_(test|live)_[A-Za-z0-9_]+"),
     re.compile(r"\b(pi|seti)_[A-Za-z0-9]+_secret_[A-Za-z0-9]+"),
-    re.compile(r"(?i)(token|client_secret|key)=[^&\s\"']+"),
+    re.compile(r"(?i)(token|client_secret|key|pin)=[^&\s\"']+"),
 ]
+#: A staff PIN in JSON text ({"pin": "1234"}, {"manager_pin": ...}): a traceback may quote a body.
+_PIN_FIELD = re.compile(r"""(?i)(["']?(?:manager_)?pin["']?\s*[:=]\s*)(["'])[^"']*\2""")
 
 
 class Redactor:
@@ -30,4 +32,4 @@ class Redactor:
         for pattern in _PATTERNS:
             text = pattern.sub(lambda m: (m.group(1) + "=[redacted]") if "=" in m.group(0) else "[redacted]",
                                text)
-        return text
+        return _PIN_FIELD.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]{m.group(2)}", text)

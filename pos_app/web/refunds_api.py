@@ -1,7 +1,8 @@
 """Refunds over HTTP: an order with its tenders, refunds and what is left, and a refund back to its tenders.
 
     GET  /orders/<number>            the order, its tenders, its refunds, left_to_refund, lines left
-    POST /orders/<number>/refunds    {"amount": n | null, "lines": {"<sku>": qty}, "reason": ..., "to": ...}
+    POST /orders/<number>/refunds    {"amount": n | null, "lines": {"<sku>": qty}, "reason": ..., "to": ...,
+                                      "manager_pin": ...}  (a refund is a manager's action)
 
 A refund goes back to the tenders the sale was paid with (card parts to their PaymentIntents,
 cash out of the drawer: payments/tender_refunds.py), or all in cash with "to": "cash". It answers
@@ -26,6 +27,7 @@ from pos_app.store import RefundRecord, Store
 from pos_app.web import context
 from pos_app.web.errors import BadRequestBody
 from pos_app.web.payloads import idempotency_key, json_body, order_json, tender_json
+from pos_app.web.session_api import manager_pin
 
 bp = Blueprint("refunds", __name__)
 
@@ -43,12 +45,13 @@ def order(number: str):
 @bp.post("/orders/<number>/refunds")
 def refund(number: str):
     body = json_body()
+    pin = manager_pin(body)
     key = idempotency_key()
     store = context.local().store
     found = _order(store, number)
     amount, lines, reason, to_cash = _refund_request(body, found)
-    # Issue 17: a manager's approval will gate refunds here, and "to": "cash" for a card sale.
-    first = context.checkout().refund(found.id or 0, amount, reason, lines, to_cash=to_cash, request_key=key)
+    first = context.checkout().refund(found.id or 0, amount, reason, lines, to_cash=to_cash, request_key=key,
+                                      manager_pin=pin)
     rows = context.checkout().refunds.refund_group(first)
     now = store.orders.get(found.id or 0) or found
     return jsonify({"order": now.number, "refunds": [refund_json(store, now, r) for r in rows],

@@ -17,6 +17,7 @@ from pos_app.store.cash_office import CashRecord, Shift
 from pos_app.web import context
 from pos_app.web.errors import BadRequestBody
 from pos_app.web.payloads import json_body
+from pos_app.web.session_api import manager_pin
 
 bp = Blueprint("shifts", __name__)
 
@@ -86,7 +87,10 @@ def cash_step(step: str):
 
 @bp.post("/shift/close")
 def close():
-    return jsonify({"report": report_json(_shifts().close(_amount(json_body(), "counted")))})
+    """A manager's action: {"counted", "manager_pin"} approves a cashier's."""
+    body = json_body()
+    pin = manager_pin(body)
+    return jsonify({"report": report_json(_shifts().close(_amount(body, "counted"), manager_pin=pin))})
 
 
 @bp.get("/shifts/<int(min=1, max=999999999):number>/report")

@@ -3,7 +3,8 @@
     GET  /tenders                          the sale: total, paid, remaining, cash_due, tenders
     POST /tenders/cash  {"tendered": n}    cash (omitted or null: exactly the amount due in cash)
     POST /tenders/card  {"amount": n}      a card part's PaymentIntent (omitted or null: all that is left)
-    POST /tenders/void                     give every tender of the sale back
+    POST /tenders/void                     give every tender of the sale back (money taken: a manager's
+                                           void, {"manager_pin"} approving a cashier's)
 
 Amounts are integers in minor units. Bad input answers 400 and changes nothing; a tender the sale
 can't take now (no open shift, a card part open, nothing left to pay) answers 409.
@@ -17,6 +18,7 @@ from pos_app.payments.tendering import SaleTenders
 from pos_app.web import context
 from pos_app.web.errors import BadRequestBody
 from pos_app.web.payloads import idempotency_key, json_body, order_json, payment_json, tender_json
+from pos_app.web.session_api import manager_pin, optional_body
 
 bp = Blueprint("tenders", __name__)
 
@@ -52,7 +54,11 @@ def card():
 
 @bp.post("/tenders/void")
 def void():
-    return jsonify(sale_json(context.checkout().void_tenders()))
+    body = optional_body()
+    pin = manager_pin(body)
+    if body:
+        raise BadRequestBody(f"unknown field(s): {', '.join(sorted(body))}; send nothing, or {{\"manager_pin\"}}")
+    return jsonify(sale_json(context.checkout().void_tenders(manager_pin=pin)))
 
 
 def _amount(body: dict, name: str, *, least: int) -> int | None:

@@ -36,9 +36,10 @@ def window(pos_window):
 def opened_core(pos_config):
     """An AppCore that has only open()ed its store, as run_gui has it when it first shows the window."""
     from pos_app.core import AppCore
+    from pos_app.testing.staff import log_in
 
     core = AppCore(pos_config)
-    core.open()
+    log_in(core.open())
     yield core
     core.stop()
 

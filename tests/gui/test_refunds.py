@@ -118,7 +118,8 @@ def test_a_full_refund_with_a_reason_on_a_worker(qtbot, core, checkout, history)
     assert record.idempotency_key == f"refund-{order.payment_intent}-1"
     [(thread, kwargs)] = checkout.refund_calls
     assert thread is not threading.main_thread()
-    assert kwargs == {"reason": "duplicate", "lines": None, "to_cash": False}  # amount None: everything left
+    # amount None: everything left; no manager's PIN: the manager is logged in
+    assert kwargs == {"reason": "duplicate", "lines": None, "to_cash": False, "manager_pin": None}
     assert not dialog.isVisible()
     assert core.local.store.orders.get(order.id).refunded == 1250
     [refund] = sandbox_refunds(core, order.payment_intent)

@@ -15,6 +15,7 @@ from pos_app.domain.money import Money
 from pos_app.qt.shift_access import ShiftAccess
 from pos_app.qt.shift_dialog import COUNT_PAGE, OPEN_PAGE, SHIFT_PAGE, ShiftDialog
 from pos_app.store import DrawerReason
+from pos_app.testing.staff import log_in
 from tests.integration.reports.sales import sell
 
 pytestmark = [pytest.mark.gui, pytest.mark.pos_settings(open_shift=False)]  # each test opens its own shift
@@ -199,6 +200,7 @@ def test_a_dialog_opened_after_a_restart_goes_straight_to_the_count(qtbot, core,
     core.stop()  # the till went down mid-count
     restarted = AppCore(settings).start()
     try:
+        log_in(restarted.open())
         reopened = ShiftDialog(restarted.local.shifts, restarted.local.store.orders, restarted.payments.gateway,
                                settings, runner)
         qtbot.addWidget(reopened)

@@ -15,6 +15,7 @@ import pytest
 from pos_app.cli import _parser
 from pos_app.config import Settings
 from pos_app.core import AppCore
+from pos_app.testing.staff import log_in
 from tests.integration.reports.sales import sell
 
 
@@ -31,6 +32,7 @@ def sold(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("till")
     core = AppCore(Settings.load(environ={}, env_file=None).with_(data_dir=data_dir)).start()
     try:
+        log_in(core.open())
         order = sell(core, {"item1": 1})
     finally:
         core.stop()

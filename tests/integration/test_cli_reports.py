@@ -14,21 +14,23 @@ import pytest
 
 from pos_app.config import Settings
 from pos_app.core import AppCore
+from pos_app.testing.staff import log_in
 from tests.integration.payments.helpers import MASTERCARD
 from tests.integration.reports.sales import pay_without_order, sell
 
 
-def run(*args, data_dir) -> subprocess.CompletedProcess:
+def run(*args, data_dir, stdin: str = "") -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "POS_"))}  # training mode
     return subprocess.run([sys.executable, "-m", "pos_app.cli", "--env-file", "/nonexistent",
                            "--data-dir", str(data_dir), *args], capture_output=True, text=True, timeout=60,
-                          env=env)
+                          env=env, input=stdin)
 
 
 @pytest.fixture
 def till(tmp_path):
     """Start a training till, hand it to the test; the test stops it (closing the day)."""
     core = AppCore(Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path)).start()
+    log_in(core.open())
     yield core
     core.stop()
 

@@ -10,6 +10,7 @@ import pytest
 from pos_app.config import Settings
 from pos_app.core import AppCore
 from pos_app.domain.money import Money
+from pos_app.testing.staff import log_in
 from tests.integration.reports.sales import pay_without_order, sell
 from tests.integration.test_cli_reports import run
 
@@ -22,6 +23,7 @@ def squeeze(text: str) -> str:
 @pytest.fixture
 def till(tmp_path):
     core = AppCore(Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path)).start()
+    log_in(core.open(), "manager")
     yield core
     core.stop()
 
@@ -34,7 +36,9 @@ def test_a_headless_shift_opens_reports_and_closes_with_a_blind_count(tmp_path):
     assert "shift 1 open on till-1 with a float of $100.00" in opened.stdout
     x = run("shift", "status", data_dir=tmp_path)
     assert "Shift so far (X) report: till-1 shift 1" in x.stdout and "Expected cash $100.00" in squeeze(x.stdout)
-    closed = run("shift", "close", "--counted", "99.50", data_dir=tmp_path)
+    refused = run("shift", "close", "--counted", "99.50", data_dir=tmp_path, stdin="0000\n")  # a cashier's PIN
+    assert refused.returncode != 0 and "manager's PIN is needed to close the shift" in refused.stderr, refused
+    closed = run("shift", "close", "--counted", "99.50", data_dir=tmp_path, stdin="1234\n")  # the demo manager's
     assert closed.returncode == 0, closed.stderr
     assert "Shift close (Z) report" in closed.stdout and "Short -$0.50" in squeeze(closed.stdout)
     assert "no shift is open" in run("shift", "status", data_dir=tmp_path).stdout
@@ -113,5 +117,5 @@ def test_a_count_under_way_at_the_till_hides_the_expected_cash_from_the_command_
     status = run("shift", "status", data_dir=tmp_path)
     assert status.returncode == 0 and "shift 1 is being counted" in status.stdout, status.stdout + status.stderr
     assert "Expected" not in status.stdout and "37.34" not in status.stdout
-    closed = run("shift", "close", "--counted", "37.34", data_dir=tmp_path)  # the count given: it closes, blind
+    closed = run("shift", "close", "--counted", "37.34", data_dir=tmp_path, stdin="1234\n")  # counted: it closes, blind
     assert closed.returncode == 0 and "Over/short $0.00" in squeeze(closed.stdout), closed.stdout + closed.stderr

@@ -6,6 +6,7 @@ import pytest
 
 from pos_app.config import ConfigError, Settings
 from pos_app.core import AppCore
+from pos_app.testing.staff import log_in
 
 
 def training(tmp_path):
@@ -27,7 +28,7 @@ def test_open_gives_the_store_without_servers(tmp_path):
 
 def test_a_failed_service_start_keeps_the_store_open(tmp_path, monkeypatch):
     core = AppCore(training(tmp_path))
-    core.open()
+    log_in(core.open())
 
     def broken_endpoint(*_wiring):  # a fault we can't cause for real: the endpoint failing after payments started
         raise ConfigError("endpoint could not start")

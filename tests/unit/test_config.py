@@ -86,3 +86,14 @@ def test_a_data_dir_that_is_a_file_is_refused_naming_the_setting(tmp_path):
         load(POS_DATA_DIR=str(file / "sub"))
     assert file.read_text() == "precious"
     assert load(POS_DATA_DIR=str(tmp_path / "new" / "folder")).data_dir == tmp_path / "new" / "folder"
+
+
+@pytest.mark.parametrize("text", ["-1", "abc", "1.5", "86401", "١٢"])
+def test_a_bad_idle_lock_is_a_config_error_naming_it(text):
+    with pytest.raises(ConfigError, match="POS_IDLE_LOCK_SECONDS must be a number of seconds from 0"):
+        Settings.load(environ={"POS_IDLE_LOCK_SECONDS": text}, env_file=None)
+
+
+def test_the_idle_lock_defaults_to_five_minutes_and_0_is_never():
+    assert Settings.load(environ={}, env_file=None).idle_lock_seconds == 300
+    assert Settings.load(environ={"POS_IDLE_LOCK_SECONDS": "0"}, env_file=None).idle_lock_seconds == 0

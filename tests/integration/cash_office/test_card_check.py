@@ -9,6 +9,7 @@ import pytest
 from pos_app.config import Settings
 from pos_app.core import AppCore
 from pos_app.shift_reports import check_card_total
+from pos_app.testing.staff import log_in
 from tests.integration.cash_office.shop import usd
 from tests.integration.reports.sales import sell
 
@@ -16,6 +17,7 @@ from tests.integration.reports.sales import sell
 @pytest.fixture
 def till(tmp_path):
     core = AppCore(Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path)).start()
+    log_in(core.open())
     yield core
     core.stop()
 

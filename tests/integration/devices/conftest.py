@@ -7,6 +7,7 @@ import pytest
 from pos_app.testing.plugin import ensure_open_shift
 from pos_app.core import AppCore
 from pos_app.testing.plugin import training_settings
+from pos_app.testing.staff import log_in
 
 from tests.integration.payments.helpers import VISA, confirm_as_browser
 
@@ -19,6 +20,7 @@ def make_core(tmp_path):
     def make(**overrides) -> AppCore:
         core = AppCore(training_settings(tmp_path / f"data-{len(cores)}", **overrides)).start()
         cores.append(core)
+        log_in(core.open())
         ensure_open_shift(core.local.store, core.settings)  # a till sells only within an open shift
         return core
 

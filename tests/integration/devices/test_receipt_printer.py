@@ -20,6 +20,7 @@ from pos_app.devices import PrinterError, PrintOutcome, open_printer, receipt_fo
 from pos_app.devices.escpos_receipt import DRAWER_KICK
 from pos_app.store import DrawerReason
 from pos_app.testing.plugin import training_settings
+from pos_app.testing.staff import log_in
 
 from tests.integration.devices.conftest import sell
 
@@ -110,6 +111,7 @@ def test_a_restarted_till_does_not_print_old_sales_again(make_core, tmp_path):
     core.stop()
     again = AppCore(settings).start()
     try:
+        log_in(again.open())
         newer = sell(again, "item2", 1)
         assert again.local.printer.wait_printed(10)
         assert printed(again).count(b"Receipt ") == 2 and f"Receipt {newer.number}".encode() in printed(again)

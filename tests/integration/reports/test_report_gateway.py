@@ -13,6 +13,7 @@ from pos_app.config import Settings
 from pos_app.core import AppCore
 from pos_app.payments.stripe_gateway import StripeGateway
 from pos_app.reports import build_report, report_csv, report_html, report_text
+from pos_app.testing.staff import log_in
 from tests.integration.payments.helpers import DECLINED, MASTERCARD, confirm_as_browser
 from tests.integration.reports.sales import add_taxed_items, pay_without_order, sell
 
@@ -20,6 +21,7 @@ from tests.integration.reports.sales import add_taxed_items, pay_without_order, 
 @pytest.fixture
 def core(tmp_path):
     core = AppCore(Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path)).start()
+    log_in(core.open())
     yield core
     core.stop()
 

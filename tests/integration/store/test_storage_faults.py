@@ -16,6 +16,7 @@ from pos_app.domain.pricing import PricingPolicy
 from pos_app.store import open_store
 from pos_app.store.faults import DamagedDatabase, StorageFull
 from pos_app.web.errors import http_status_for
+from pos_app.testing.staff import log_in
 from tests.integration.store.disks import mount_small_disk, unmount
 
 
@@ -190,6 +191,7 @@ def test_the_sandbox_state_and_the_certificate_key_are_private(tmp_path):
 
     core = AppCore(Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path / "till")).start()
     try:
+        log_in(core.open())
         sell(core, {"item1": 1})
     finally:
         core.stop()

@@ -19,6 +19,7 @@ from pos_app.config import Settings
 from pos_app.core import AppCore
 from pos_app.testing.plugin import ensure_open_shift
 from pos_app.testing.webdriving import answer_challenge
+from pos_app.testing.staff import log_in
 
 pytestmark = [
     pytest.mark.gui,
@@ -48,6 +49,7 @@ def core(tmp_path_factory):
     settings = Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path_factory.mktemp("page"))
     core = AppCore(settings).start()
     ensure_open_shift(core.local.store, settings)
+    log_in(core.open())
     yield core
     core.stop()
 

@@ -9,6 +9,7 @@ from pos_app.contexts import LocalContext
 from pos_app.devices import CashDrawer, open_printer
 from pos_app.devices.escpos_receipt import DRAWER_KICK
 from pos_app.store import DrawerReason
+from pos_app.testing.staff import log_in
 from pos_app.web import create_app
 
 from tests.integration.devices.test_escpos_receipt import an_order
@@ -27,6 +28,7 @@ def drawer_api(services, printer_file):
     store = services.store
     local = LocalContext(services.local.settings, store, CashDrawer(store.drawer, printer.kick_drawer, printer.device),
                          printer)
+    log_in(local)  # its own session (one per context): the demo manager at this till
     app = create_app(local, services.checkout, {"TOKEN": TOKEN, "ENDPOINT_URL": ENDPOINT},
                      sandbox_url=services.sandbox_url)
     return ApiClient(app.test_client()), local

@@ -19,6 +19,7 @@ import pytest
 
 from pos_app.sandbox import SandboxState
 from pos_app.sandbox.server import STATE_FILE_NAME
+from pos_app.testing.staff import DEMO_PINS
 
 from tests.integration.web.web_helpers import DECLINED, SUCCEEDS, confirm_as_browser
 
@@ -90,6 +91,12 @@ class Serve:
         finally:
             connection.close()
 
+    def login(self, pin: str = DEMO_PINS["manager"]) -> dict:
+        """Log a demo user in, as a script does before it sells (the till's one session)."""
+        status, answer = self.json("POST", "/session/login", {"pin": pin})
+        assert status == 200, answer
+        return answer
+
     def json(self, method: str, path: str, body=None, **kw) -> tuple[int, dict]:
         status, _, content = self.request(method, path, body, **kw)
         return status, json.loads(content)
@@ -126,6 +133,7 @@ def open_a_shift(data_dir: Path) -> None:
 def serve(tmp_path):
     open_a_shift(tmp_path)  # a till sells only within an open shift
     running = Serve(tmp_path, "-v")  # with the access log (and debug lines): the redaction sees them all
+    running.login()
     yield running
     running.stop()
 
@@ -141,8 +149,13 @@ def test_the_ready_line(serve):
 
 
 def test_the_newcomer_s_curl_session(serve):
-    """GET /cart, POST /cart, POST /create-payment-intent, pay as Stripe.js would,
+    """POST /session/login, GET /cart, POST /cart, POST /create-payment-intent, pay as Stripe.js would,
     POST /checkout/complete, GET /orders."""
+    assert serve.json("POST", "/session/logout")[1] == {"user": None}
+    status, refused = serve.json("POST", "/cart", {"items": {"item1": {"qty": 1}}})
+    assert status == 401 and refused["error"]["code"] == "login_required"
+    assert serve.login(DEMO_PINS["cashier"]) == {"user": {"name": "Demo Cashier", "role": "cashier"}}
+    assert serve.json("GET", "/session")[1]["user"]["role"] == "cashier"
     status, cart = serve.json("GET", "/cart")
     assert status == 200 and cart["items"] == {}
     status, cart = serve.json("POST", "/cart", {"items": {"item1": {"qty": 2}, "item2": {"qty": 1, "price": 1}}})
@@ -185,7 +198,8 @@ def test_the_newcomer_s_curl_session(serve):
         assert serve.sandbox_secret_key not in text
     assert serve.line["token"] not in logs
     assert payment["client_secret"] not in logs
-    assert "POST /checkout/complete" in logs  # the access log is there, only redacted
+    assert '"pin"' not in logs  # the PIN went in a body, which no log line holds
+    assert "POST /session/login" in logs and "POST /checkout/complete" in logs  # the access log is there, only redacted
 
 
 def test_refusals_over_the_wire(serve):
@@ -222,6 +236,7 @@ def test_refusals_over_the_wire(serve):
 def test_sigint_stops_it_cleanly_and_the_data_survives(tmp_path):
     first = Serve(tmp_path)
     try:
+        first.login()
         assert first.json("PUT", "/cart/items/item4", {"qty": 3})[0] == 200
         started = time.monotonic()
         assert first.stop(signal.SIGINT) == 0

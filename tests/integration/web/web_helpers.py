@@ -10,9 +10,12 @@ from flask import Flask
 from pos_app.devices import CashDrawer
 from pos_app.config import Settings
 from pos_app.contexts import LocalContext
+from pos_app.core import open_session
 from pos_app.payments.checkout import CheckoutService
 from pos_app.payments.stripe_gateway import StripeGateway
 from pos_app.testing.plugin import ensure_open_shift
+from pos_app.testing.staff import DEMO_PINS, log_in
+from pos_app.domain.people import Role
 from pos_app.store import CartService, Store, open_store
 from pos_app.web import create_app
 
@@ -90,15 +93,21 @@ class EndpointServices:
 
 
 def build_services(settings: Settings, api_base: str, sandbox_url: str | None, *,
-                   open_shift: bool = True) -> EndpointServices:
+                   open_shift: bool = True, user: str | None = "manager") -> EndpointServices:
     """Wired as AppCore wires them, with the gateway pointed at api_base (and a shift open, float 0,
-    unless open_shift=False: a till sells only within an open shift)."""
+    unless open_shift=False: a till sells only within an open shift), the demo `user` logged in
+    (None: no one)."""
     store = open_store(settings.database_path, settings.pricing, seed_demo=True)
     if open_shift:
         ensure_open_shift(store, settings)
     gateway = StripeGateway(*SANDBOX_KEYS, api_base=api_base, max_network_retries=0)
     local = LocalContext(settings, store, CashDrawer(store.drawer))
-    return EndpointServices(local, CheckoutService(store, gateway, settings), gateway, sandbox_url)
+    open_session(local)
+    if not settings.training and user is not None:  # a test-mode till has no demo users: its first manager
+        local.session.staff.add("Demo Manager", Role.MANAGER, DEMO_PINS["manager"], by=None, demo=True)
+    log_in(local, user)
+    return EndpointServices(local, CheckoutService(store, gateway, settings, session=local.session), gateway,
+                            sandbox_url)
 
 
 def endpoint_app(services: EndpointServices, config: dict) -> Flask:

@@ -1,0 +1,64 @@
+"""PosDriver's people steps on the real window: the PIN screen, Lock, the idle lock, approvals, refunds."""
+
+from __future__ import annotations
+
+import pytest
+
+from pos_app.testing.driver import APPROVAL_REQUIRED
+
+
+def test_the_kit_starts_logged_in_as_the_demo_manager_and_locks_and_logs_in_again(pos):
+    assert pos.user() == "Demo Manager (manager)"
+    pos.add("latte")
+    pos.logout()
+    assert pos.user() is None and pos.window.till_lock.pages.currentWidget().objectName() == "pinScreen"
+    assert pos.login(pos.demo_pins["cashier"]) == "Demo Cashier (cashier)"
+    assert pos.cart() == {"latte": 1}  # the sale waited through the lock
+    kinds = [(e["type"], e["payload"].get("name")) for e in pos.journal() if e["type"] in ("login", "logout")]
+    assert kinds == [("login", "Demo Manager"), ("logout", "Demo Manager"), ("login", "Demo Cashier")]
+
+
+@pytest.mark.pos_settings(user=None)
+def test_a_wrong_pin_is_refused_on_the_pin_screen(pos):
+    assert pos.user() is None
+    with pytest.raises(AssertionError, match="Wrong PIN"):
+        pos.login("9999")
+    assert not pos.window.till_lock.first_manager.isVisible()  # a training till has its demo manager
+    assert pos.login(pos.demo_pins["manager"]) == "Demo Manager (manager)"
+
+
+@pytest.mark.pos_settings(user="cashier", idle_lock_seconds=1)
+def test_the_idle_lock_logs_out_and_keeps_the_sale(pos, qtbot):
+    pos.add("latte")
+    qtbot.waitUntil(lambda: pos.window.till_lock.locked, timeout=5000)
+    assert pos.journal()[-1]["type"] == "logout" and pos.journal()[-1]["payload"]["why"] == "idle"
+    pos.login(pos.demo_pins["cashier"])
+    assert pos.cart() == {"latte": 1}
+
+
+@pytest.mark.pos_settings(user="cashier")
+def test_a_cashiers_refund_waits_for_a_managers_pin_and_the_journal_names_both(pos):
+    pos.add("latte")
+    pos.pay_cash()
+    assert pos.refund(pos.last_order()["number"]) == APPROVAL_REQUIRED
+    assert "refund a sale" in pos.approval_prompt().action_label.text()
+    with pytest.raises(AssertionError, match="not a manager"):
+        pos.approve(pos.demo_pins["cashier"])
+    assert pos.approve(pos.demo_pins["manager"]) == "succeeded"
+    approval = [e for e in pos.journal() if e["type"] == "approval"][-1]
+    assert approval["user"] == "Demo Cashier"
+    assert (approval["payload"]["action"], approval["payload"]["manager"], approval["payload"]["for"]) == (
+        "refund", "Demo Manager", "Demo Cashier")
+
+
+@pytest.mark.pos_settings(user="cashier")
+def test_a_cashiers_clear_and_no_sale_ask_for_a_manager(pos):
+    pos.add("latte")
+    pos._click(pos.window.clear_button)
+    pos._wait(lambda: pos.approval_prompt() is not None, "the approval prompt")
+    pos.approve(pos.demo_pins["manager"])
+    pos._wait(lambda: not pos.cart(), "the cart cleared")
+    pos.window.devices.no_sale()
+    pos._wait(lambda: pos.approval_prompt() is not None, "the approval prompt for No sale")
+    pos.approve(pos.demo_pins["manager"])
+    pos._wait(lambda: [e["reason"] for e in pos.drawer_events()] == ["no_sale"], "the drawer opened for no sale")
