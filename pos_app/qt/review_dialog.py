@@ -15,9 +15,11 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QLabel, QPushButton, QTableW
     QVBoxLayout, QWidget
 
 from pos_app.domain import Money, format_money
+from pos_app.qt.approval_dialog import ApprovalDialog, ask_approval
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.style import STATUS_STYLE, show_kind
 from pos_app.qt.workers import TaskRunner
+from pos_app.staff.service import ApprovalRequired
 from pos_app.store import ReviewItem
 
 COLUMNS = ("When", "Amount", "Card", "Why", "Payment", "Status")
@@ -34,6 +36,8 @@ class ReviewDialog(QDialog):
         self._desk, self._settings = desk, settings
         self._queue = queue  # the owner's: it joins it when it shuts down
         self.busy = False
+        self._asked: int | None = None  # the review item whose refund was asked for last
+        self.approval: ApprovalDialog | None = None  # a manager's PIN asked for, for a cashier's refund
         self.items: list[ReviewItem] = []
         form = load_form("review_dialog.ui", self)
         form.setStyleSheet(STATUS_STYLE)
@@ -92,6 +96,7 @@ class ReviewDialog(QDialog):
         self._update_actions()
         self._set_status(f"Refunding {format_money(Money(item.amount, item.currency), self._settings.locale)}"
                          f" to the card…")
+        self._asked = item.id
         self._queue.submit("review-refund", lambda: self._desk.refund(item.id), self._on_refunded,
                            self._on_failed)
 
@@ -105,6 +110,13 @@ class ReviewDialog(QDialog):
     def _on_failed(self, exc: BaseException) -> None:
         self.busy = False
         self.reload()
+        review_id = self._asked
+        if isinstance(exc, ApprovalRequired) and review_id is not None:  # a cashier: a manager's PIN refunds it
+            self._set_status(str(exc), error=True)
+            self.approval = ask_approval(self, str(exc), self._queue, "refund the payment",
+                                         lambda pin: self._desk.refund(review_id, manager_pin=pin),
+                                         self._on_refunded, self._on_failed)
+            return
         self._set_status(f"Not refunded: {exc}", error=True)
 
     def _set_status(self, text: str, error: bool = False) -> None:

@@ -27,6 +27,8 @@ from pos_app.cash_office import BlindCount, ShiftReport, ShiftService
 from pos_app.config import TRAINING
 from pos_app.domain.money import Money, MoneyError, format_money, parse_money
 from pos_app.errors import UserFacingError
+from pos_app.staff.service import ApprovalRequired
+from pos_app.qt.approval_dialog import ApprovalDialog, ask_approval
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.saving import save_as, write_or_say
 from pos_app.qt.style import STATUS_STYLE, show_kind
@@ -60,6 +62,7 @@ class ShiftDialog(QDialog):
         self._count: BlindCount | None = None
         self.report: ShiftReport | None = None
         self.check: CardCheck | None = None
+        self.approval: ApprovalDialog | None = None  # a manager's PIN asked for, to close a cashier's shift
         self._build()
         self.show_state()
 
@@ -143,7 +146,16 @@ class ShiftDialog(QDialog):
         """Begin the blind count: the report view empties, the drawer opens."""
         self.report, self.check = None, None
         self.view.clear()
-        self._run("start count", self._shifts.start_count, self._on_count_started)
+        self._queue.submit("shift: start count", self._shifts.start_count, on_success=self._on_count_started,
+                           on_failure=self._on_start_count_failed)
+
+    def _on_start_count_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ApprovalRequired):  # a cashier closing: a manager's PIN starts the count
+            self.approval = ask_approval(self, str(exc), self._queue, "close the shift",
+                                         lambda pin: self._shifts.start_count(manager_pin=pin),
+                                         self._on_count_started, self._on_step_failed)
+            return
+        self._on_step_failed(exc)
 
     def close_with_count(self, counted_text: str) -> None:
         counted, count = self._parse(counted_text, "The count"), self._count

@@ -24,6 +24,7 @@ from pos_app.qt.charge_controller import error_text
 from pos_app.qt.forms import child
 from pos_app.qt.money_text import money_text
 from pos_app.qt.shortcuts import add_shortcuts
+from pos_app.staff.service import ApprovalRequired
 
 if TYPE_CHECKING:
     from pos_app.qt.main_window import MainWindow
@@ -150,5 +151,12 @@ class TenderControls(QObject):
         self.window.show_info("The payments were given back: the cart can change.")
 
     def _on_runner_void_failed(self, exc: BaseException) -> None:
+        checkout = self._checkout
+        if isinstance(exc, ApprovalRequired) and checkout is not None:  # money taken: a manager's PIN voids it
+            self.update()
+            self.window.till_lock.approve(exc, "void the payments",
+                                          lambda pin: checkout.void_tenders(manager_pin=pin), self._on_runner_voided,
+                                          self._on_runner_void_failed)
+            return
         self.window.show_error(error_text("The payments could not all be given back", exc))
         self.update()

@@ -2,8 +2,9 @@
 
 The dialogs only ask; this applies what they give through CartTerms (local.terms, where the
 manager's check is), so the window can't skip it. A manager-only action without approval closes
-its dialog and opens the ApprovalDialog; the PIN typed there retries the same action once.
-Everything here is local SQLite (and the PIN's hash): no network, so it runs on the GUI thread.
+its dialog and opens the ApprovalDialog (TillLock.approve); the PIN typed there retries the same
+action once, on the window's worker (the PIN's Argon2 check is not for the GUI thread). The first
+try is local SQLite only and runs on the GUI thread, as every cart change does.
 """
 
 from __future__ import annotations
@@ -122,31 +123,32 @@ class TermsControls(QObject):
             discount = Discount(DiscountKind.AMOUNT, _money(amount, currency), reason)
         return lambda pin: terms.discount(discount, sku=sku, manager_pin=pin)
 
-    def _run(self, action: Action, *, refuse: Callable[[str], None], done: Callable[[], None],
-             pin: str | None = None) -> None:
+    def _run(self, action: Action, *, refuse: Callable[[str], None], done: Callable[[], None]) -> None:
         try:
-            snapshot = action(pin)
+            snapshot = action(None)
         except ApprovalRequired as exc:
             done()
-            self._ask_approval(str(exc), action)
+            self._ask_approval(exc, action)
             return
         except UserFacingError as exc:
             refuse(str(exc))
             return
         done()
+        self._on_applied(snapshot)
+
+    def _on_applied(self, snapshot: object) -> None:
         self.window._show_snapshot(snapshot)
         self.window.show_info("Discount and prices updated")
 
-    def _ask_approval(self, message: str, action: Action) -> None:
-        approval = self.approval = ApprovalDialog(message, self.window)
+    def _ask_approval(self, exc: ApprovalRequired, action: Action) -> None:
+        """The manager's PIN redoes the action on the window's worker (the PIN's Argon2 check is not
+        for the GUI thread), through the till's one approval round trip (TillLock.approve)."""
+        approval = self.approval = self.window.till_lock.approve(exc, "change the prices", action, self._on_applied)
 
         def closed(_result: int) -> None:
             if self.approval is approval:
                 self.approval = None
         approval.finished.connect(closed)
-        approval.pin_entered.connect(lambda pin: self._run(action, refuse=approval.show_refused,
-                                                           done=approval.accept, pin=pin))
-        approval.show()
 
 
 def _money(text: str, currency: str) -> int:

@@ -62,3 +62,32 @@ def test_a_cashiers_clear_and_no_sale_ask_for_a_manager(pos):
     pos._wait(lambda: pos.approval_prompt() is not None, "the approval prompt for No sale")
     pos.approve(pos.demo_pins["manager"])
     pos._wait(lambda: [e["reason"] for e in pos.drawer_events()] == ["no_sale"], "the drawer opened for no sale")
+
+
+@pytest.mark.pos_settings(user="cashier")
+def test_a_cashiers_void_of_paid_tenders_asks_for_a_manager(pos):
+    pos.add("latte", 3)
+    pos.pay_cash(500)  # part of it in cash: money taken
+    assert pos.tenders() and pos.window.tenders.void_button.isEnabled()
+    pos._click(pos.window.tenders.void_button)
+    pos._wait(lambda: pos.approval_prompt() is not None, "the approval prompt for the void")
+    assert "void a paid sale" in pos.approval_prompt().action_label.text()
+    assert pos.approve(pos.demo_pins["manager"]) == "applied"
+    pos._wait(lambda: not any(t["status"] == "succeeded" for t in pos.tenders()), "the tenders given back")
+    assert [e["payload"]["action"] for e in pos.journal() if e["type"] == "approval"][-1] == "void_sale"
+
+
+@pytest.mark.pos_settings(user="cashier")
+def test_a_cashiers_shift_close_asks_for_a_manager_then_counts_blind(pos):
+    from PySide6.QtWidgets import QPushButton
+
+    from pos_app.qt.shift_dialog import COUNT_PAGE, SHIFT_PAGE
+
+    dialog, _steps = pos._shift_dialog("close the shift", SHIFT_PAGE)
+    pos._click(dialog.findChild(QPushButton, "closeShiftButton"))
+    pos._wait(lambda: pos.approval_prompt() is not None, "the approval prompt for the close")
+    assert "close the shift" in pos.approval_prompt().action_label.text()
+    pos.approve(pos.demo_pins["manager"])
+    pos._wait(lambda: dialog.pages.currentIndex() == COUNT_PAGE, "the blind count")
+    assert [e["payload"]["action"] for e in pos.journal() if e["type"] == "approval"][-1] == "close_shift"
+    dialog.cancel_count()
