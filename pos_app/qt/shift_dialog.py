@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDialog, QLabel, QLineEdit, QPushButton, QStackedWidget, QTextBrowser,
@@ -146,14 +146,14 @@ class ShiftDialog(QDialog):
         """Begin the blind count: the report view empties, the drawer opens."""
         self.report, self.check = None, None
         self.view.clear()
-        self._queue.submit("shift: start count", self._shifts.start_count, on_success=self._on_count_started,
+        self._queue.submit("shift: start count", self._shifts.start_count, on_success=self._on_count_given,
                            on_failure=self._on_start_count_failed)
 
     def _on_start_count_failed(self, exc: BaseException) -> None:
         if isinstance(exc, ApprovalRequired):  # a cashier closing: a manager's PIN starts the count
             self.approval = ask_approval(self, str(exc), self._queue, "close the shift",
                                          lambda pin: self._shifts.start_count(manager_pin=pin),
-                                         self._on_count_started, self._on_step_failed)
+                                         self._on_count_given, self._on_step_failed)
             return
         self._on_step_failed(exc)
 
@@ -168,6 +168,9 @@ class ShiftDialog(QDialog):
             self._count.cancel()
             self._count = None
         self.show_state()
+
+    def _on_count_given(self, count: object) -> None:
+        self._on_count_started(cast(BlindCount, count))  # what start_count returned
 
     def _on_count_started(self, count: BlindCount) -> None:
         self._count = count

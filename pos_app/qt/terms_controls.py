@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QPushButton
@@ -137,7 +137,7 @@ class TermsControls(QObject):
         self._on_applied(snapshot)
 
     def _on_applied(self, snapshot: object) -> None:
-        self.window._show_snapshot(snapshot)
+        self.window._show_snapshot(cast("CartSnapshot", snapshot))  # what a CartTerms action returns
         self.window.show_info("Discount and prices updated")
 
     def _ask_approval(self, exc: ApprovalRequired, action: Action) -> None:
