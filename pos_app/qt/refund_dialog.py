@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QHeaderView, QLabel, QPushButton,
-                               QRadioButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QRadioButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from pos_app.domain import Money, Order, format_money
+from pos_app.domain.money import MoneyError, parse_money
 from pos_app.errors import UserFacingError
 from pos_app.staff.service import ApprovalRequired
 from pos_app.domain.refunds import line_refund, units_refunded
@@ -70,6 +72,8 @@ class RefundDialog(QDialog):
         self.title: QLabel = child(form, QLabel, "refundTitle")
         self.full_radio: QRadioButton = child(form, QRadioButton, "fullRefundRadio")
         self.lines_radio: QRadioButton = child(form, QRadioButton, "linesRefundRadio")
+        self.amount_radio: QRadioButton = child(form, QRadioButton, "amountRefundRadio")
+        self.amount_edit: QLineEdit = child(form, QLineEdit, "refundAmountEdit")
         self.lines_table: QTableWidget = child(form, QTableWidget, "refundLines")
         self.reason: QComboBox = child(form, QComboBox, "refundReason")
         # A refund is a manager's action, in cash too: a cashier's opens the approval prompt (_on_refund_failed).
@@ -86,6 +90,8 @@ class RefundDialog(QDialog):
         self._load_refunds()
         self._build_lines()
         self.full_radio.toggled.connect(self._on_mode_toggled)
+        self.amount_radio.toggled.connect(self._on_mode_toggled)
+        self.amount_edit.textEdited.connect(self._on_amount_edit_text_edited)
         self.confirm_button.clicked.connect(self._on_confirm_clicked)
         self.cancel_button.clicked.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+Return"), self, self._on_confirm_clicked)
@@ -159,12 +165,30 @@ class RefundDialog(QDialog):
     def _on_mode_toggled(self, _checked: bool) -> None:
         self._update_preview()
 
+    def _on_amount_edit_text_edited(self, _text: str) -> None:
+        if not self.amount_radio.isChecked():
+            self.amount_radio.setChecked(True)
+        self._update_preview()
+
+    def _typed_amount(self) -> tuple[int, str | None]:
+        try:
+            money = parse_money(self.amount_edit.text(), self.order.currency)
+        except MoneyError as exc:
+            return 0, f"The amount: {exc}"
+        if money.amount <= 0:
+            return 0, "The amount to refund is more than zero."
+        if money.amount > self.left_to_refund:
+            return 0, f"Only {self._money(self.left_to_refund)} is left to refund."
+        return money.amount, None
+
     def preview(self) -> tuple[int, str | None]:
         """(amount this refund would give back, why it can't be made or None)."""
         if self.left_to_refund <= 0:
             return 0, f"Order {self.order.number} is already refunded in full."
         if self.full_radio.isChecked():
             return self.left_to_refund, None
+        if self.amount_radio.isChecked():
+            return self._typed_amount()
         lines = self.chosen_lines()
         if not lines:
             return 0, "Choose how many of which items to refund."
@@ -206,11 +230,12 @@ class RefundDialog(QDialog):
         self.error_label.hide()
         self.amount_label.setText(f"Refunding {self._money(amount)}…")
         order_id, reason, to_cash = self.order.id, self.reason_code, self.cash_check.isChecked()
-        lines = None if self.full_radio.isChecked() else self.chosen_lines()
+        lines = self.chosen_lines() if self.lines_radio.isChecked() else None
+        part = amount if self.amount_radio.isChecked() else None
         refund = self._refund
         log.info("refund of order %s asked: %s%s", self.order.number, "lines" if lines else "everything left",
                  " in cash" if to_cash else "")
-        self._asked = asked = lambda pin: refund(order_id, reason=reason, lines=lines, to_cash=to_cash,
+        self._asked = asked = lambda pin: refund(order_id, amount=part, reason=reason, lines=lines, to_cash=to_cash,
                                                  manager_pin=pin)
         self._queue.submit(f"refund {self.order.number}", lambda: asked(None), self._on_refund_succeeded,
                            self._on_refund_failed)

@@ -78,11 +78,11 @@ class PeopleDriving(TillScreen):
         return self._refund_outcome(dialog) if dialog is not None else "applied"
 
     def refund(self, number: str, amount: int | None = None) -> str:
-        """Refund all that is left of order `number` from the order history, as a cashier does.
+        """Refund order `number` from the order history, as a cashier does: all that is left, or
+        `amount` minor units (typed into the dialog's "An amount" field).
 
         Answers the refund's status ("succeeded", "processing", …), or "approval_required" while
-        the approval prompt waits for a manager's PIN (then approve(pin)). The dialog refunds all
-        that is left or chosen items: `amount`, if given, must be what is left."""
+        the approval prompt waits for a manager's PIN (then approve(pin))."""
         order = self.local.store.orders.by_number(str(number))
         if order is None or order.id is None:
             raise AssertionError(f"there is no order {number!r}.\n{self.screen()}")
@@ -96,10 +96,13 @@ class PeopleDriving(TillScreen):
         self._click(history.refund_button)
         dialog = self._wait_for(lambda: history.refund_dialog if history.refund_dialog is not None
                                 and history.refund_dialog.isVisible() else None, "the refund dialog (Refund…)")
-        left, problem = dialog.preview()
-        if problem or (amount is not None and amount != left):
-            raise AssertionError(f"order {number} has {left} left to refund ({problem or 'the dialog refunds it all'}),"
-                                 f" not {amount}.\n{self.screen()}")
+        if amount is not None:
+            self._click(dialog.amount_edit)
+            QTest.keyClicks(dialog.amount_edit, self._amount_text(amount))
+        shown, problem = dialog.preview()
+        if problem or (amount is not None and amount != shown):
+            raise AssertionError(f"the refund dialog of order {number} says {problem or shown!r}, not a refund of "
+                                 f"{amount}.\n{self.screen()}")
         self._click(dialog.confirm_button)
         self._wait(lambda: not dialog.isVisible() or self.approval_prompt() is not None
                    or (not dialog.busy and dialog.error_label.isVisible()), f"the refund of order {number}")

@@ -119,7 +119,7 @@ def test_a_full_refund_with_a_reason_on_a_worker(qtbot, core, checkout, history)
     [(thread, kwargs)] = checkout.refund_calls
     assert thread is not threading.main_thread()
     # amount None: everything left; no manager's PIN: the manager is logged in
-    assert kwargs == {"reason": "duplicate", "lines": None, "to_cash": False, "manager_pin": None}
+    assert kwargs == {"amount": None, "reason": "duplicate", "lines": None, "to_cash": False, "manager_pin": None}
     assert not dialog.isVisible()
     assert core.local.store.orders.get(order.id).refunded == 1250
     [refund] = sandbox_refunds(core, order.payment_intent)

@@ -91,3 +91,13 @@ def test_a_cashiers_shift_close_asks_for_a_manager_then_counts_blind(pos):
     pos._wait(lambda: dialog.pages.currentIndex() == COUNT_PAGE, "the blind count")
     assert [e["payload"]["action"] for e in pos.journal() if e["type"] == "approval"][-1] == "close_shift"
     dialog.cancel_count()
+
+
+def test_a_part_of_a_sale_is_refunded_by_its_amount(pos):
+    pos.add("latte", 2)
+    pos.pay_cash()
+    order = pos.last_order()
+    assert pos.refund(order["number"], amount=150) == "succeeded"
+    assert pos.window.local.store.orders.by_number(order["number"]).refunded == 150
+    with pytest.raises(AssertionError, match="is left to refund"):
+        pos.refund(order["number"], amount=order["total"])  # more than what is left
