@@ -26,6 +26,7 @@ from pos_app.errors import UserFacingError
 from pos_app.qt.approval_dialog import ApprovalDialog, ask_approval
 from pos_app.qt.charge_controller import error_text
 from pos_app.qt.forms import child, load_form
+from pos_app.qt.listeners import ListenerRelay
 from pos_app.qt.shortcuts import add_shortcuts
 from pos_app.qt.style import show_kind
 
@@ -59,7 +60,16 @@ class TillLock(QObject):
         for widget in self._watching:
             widget.installEventFilter(self)
         add_shortcuts(window, [LOCK_KEYS], self.lock)
+        # A log-in or log-out over the endpoint (another thread) shows here at once.
+        self._session_relay = ListenerRelay(self._session.subscribe, self._on_session_changed, self)
         self.show_state()
+
+    def _on_session_changed(self) -> None:
+        if self.pages.currentIndex() != (PIN_PAGE if self.locked else SALE_PAGE):
+            self.show_state()  # locked or unlocked from elsewhere
+            return
+        user = self._session.user  # the same state, maybe another user: the header only (focus stays)
+        self.user_label.setText(f"{user.name} ({user.role.value})" if user else "")
 
     def _build_header(self, window: MainWindow) -> None:
         self.user_label = QLabel(window.form)
@@ -159,8 +169,9 @@ class TillLock(QObject):
         return False
 
     def stop(self) -> None:
-        """The till is closing (MainWindow.shutdown): stop watching the app's input."""
+        """The till is closing (MainWindow.shutdown): stop watching the app's input and the session."""
         self._idle.stop()
+        self._session_relay.close()
         for widget in self._watching:
             if shiboken6.isValid(widget):  # some are gone already (a status bar replaced)
                 widget.removeEventFilter(self)

@@ -9,12 +9,19 @@ logged in. The services call it, so no path (window, endpoint, tester) skips it.
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 
 from pos_app.domain.people import Permission
 from pos_app.errors import UserFacingError
 from pos_app.staff.service import Approval, ApprovalRequired, StaffService
 from pos_app.store import User
+
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[], object]  # told after each log-in and log-out, on the thread that made it
 
 
 class LoginRequired(UserFacingError):
@@ -29,6 +36,28 @@ class TillSession:
         self.staff = staff
         self._lock = threading.Lock()
         self._user: User | None = None
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """listener() after each log-in and log-out (the window follows one made over HTTP); returns
+        the unsubscribe function."""
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+        return unsubscribe
+
+    def _tell(self) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener()
+            except Exception:  # a broken listener must not undo a log-in
+                log.exception("session listener failed")
 
     @property
     def user(self) -> User | None:
@@ -46,6 +75,7 @@ class TillSession:
             before, self._user = self._user, user
         if before is not None and before.id != user.id:
             self.staff.logout(before, why="switched")
+        self._tell()
         return user
 
     def logout(self, *, why: str = "logout") -> None:
@@ -53,6 +83,7 @@ class TillSession:
             before, self._user = self._user, None
         if before is not None:
             self.staff.logout(before, why=why)
+            self._tell()
 
     def require(self, permission: Permission, *, manager_pin: str | None = None,
                 detail: dict[str, object] | None = None) -> Approval | None:

@@ -101,3 +101,20 @@ def test_a_part_of_a_sale_is_refunded_by_its_amount(pos):
     assert pos.window.local.store.orders.by_number(order["number"]).refunded == 150
     with pytest.raises(AssertionError, match="is left to refund"):
         pos.refund(order["number"], amount=order["total"])  # more than what is left
+
+
+def test_a_log_out_and_log_in_over_the_endpoint_show_in_the_window_at_once(pos, qtbot):
+    """The endpoint's requests run on its own threads; the session tells the window (ListenerRelay)."""
+    import threading
+
+    lock = pos.window.till_lock
+    session = pos.window.local.session
+    worker = threading.Thread(target=session.logout)  # as POST /session/logout does, off the GUI thread
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: lock.pages.currentWidget().objectName() == "pinScreen", timeout=3000)
+    worker = threading.Thread(target=session.login, args=(pos.demo_pins["cashier"],))
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: lock.user_label.text() == "Demo Cashier (cashier)" and not lock.locked, timeout=3000)
+    assert lock.pages.currentWidget().objectName() != "pinScreen"
