@@ -19,8 +19,8 @@ from pos_app.domain.cart import NO_TERMS, Cart, CartError, new_revision
 from pos_app.domain.discounts import Discount, LineTerms
 from pos_app.domain.item import Item
 from pos_app.domain.pricing import PricingPolicy, summarize
-from pos_app.errors import UserFacingError
-from pos_app.store.carts import CartRepository
+from pos_app.store.cart_errors import CartFrozen, OpenPriceNeeded, ParkedSaleNotFound, ParkingRefused, UnknownBarcode
+from pos_app.store.carts import CartRepository, ParkedCart
 from pos_app.store.cart_snapshot import CartSnapshot, price_cart
 from pos_app.store.catalogue import CatalogueStore
 
@@ -28,26 +28,6 @@ if TYPE_CHECKING:
     from pos_app.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
-
-
-class OpenPriceNeeded(CartError):
-    """An open-price item goes into the cart only with the price typed for it."""
-
-    def __init__(self, item: Item) -> None:
-        super().__init__(f"{item.name} ({item.sku}) has no price of its own: type its price to sell it")
-        self.sku = item.sku
-
-
-class CartFrozen(UserFacingError):
-    """The cart can't change now: a payment is in flight, or its outcome is in doubt."""
-
-
-class UnknownBarcode(CartError):
-    """No item of the catalogue has the barcode scanned."""
-
-    def __init__(self, barcode: str) -> None:
-        super().__init__(f"no item has barcode {barcode}")
-        self.barcode = barcode
 
 
 Listener = Callable[[CartSnapshot], None]
@@ -131,9 +111,13 @@ class CartService:
     def is_voided(self, cart_id: int) -> bool:
         return self._rows.is_voided(cart_id)
 
-    def voided_cart_ids(self) -> list[int]:
-        """Voided carts that still have an open ledger row (a payment to cancel or to review)."""
-        return self._rows.voided_with_open_payments()
+    def set_aside_cart_ids(self) -> list[int]:
+        """Voided or parked carts that still have an open ledger row (a payment to cancel or to review)."""
+        return self._rows.set_aside_with_open_payments()
+
+    def parked(self) -> list[ParkedCart]:
+        """The parked sales, newest first."""
+        return self._rows.parked()
 
     # -- listeners -----------------------------------------------------------------------------
 
@@ -351,9 +335,7 @@ class CartService:
         with self.lock:
             if not self._rows.is_active(cart_id):
                 return
-            before = (self._cart_id, self._cart, self._frozen, self._in_doubt, dict(self._items),
-                      self._next_position, dict(self._bases))
-            work.on_rollback(lambda: self._put_back(before))
+            self._undo_on_rollback(work)
             if cart_id == self._cart_id and paid_uuid not in (None, self._cart.uuid):
                 self._take_off(paid_lines or {})
             else:
@@ -361,6 +343,42 @@ class CartService:
                 if cart_id == self._cart_id:
                     self._become_new_cart()
             work.after_commit(self._notify)
+
+    # -- parking (in the caller's unit of work, with its journal entry) -------------------------
+
+    def park(self, work: UnitOfWork, *, label: str, user: str | None) -> ParkedCart:
+        """The cart as it is becomes a parked sale, a new empty cart the active one (refused: frozen, in doubt)."""
+        with self.lock:
+            self._check_mutable()
+            if not len(self._cart):
+                raise ParkingRefused("the cart is empty: there is nothing to park")
+            self._undo_on_rollback(work)
+            parked = self._rows.park(self._cart_id, label=label, user=user,
+                                     total=self.snapshot().totals.total.amount)
+            self._become_new_cart()
+            work.after_commit(self._notify)
+            return parked
+
+    def recall(self, work: UnitOfWork, cart_id: int) -> ParkedCart:
+        """The parked cart is the active one again (its lines, terms and UUID); the empty cart it
+        replaces closes. A cart with lines is never put aside quietly: the cashier parks or clears it."""
+        with self.lock:
+            self._check_mutable()
+            if len(self._cart):
+                raise ParkingRefused("this sale has lines: park or clear it before recalling another")
+            parked = self._rows.parked_cart(cart_id)
+            if parked is None:
+                raise ParkedSaleNotFound(cart_id)
+            self._undo_on_rollback(work)
+            self._rows.recall(cart_id, replacing=self._cart_id)
+            self._load()
+            work.after_commit(self._notify)
+            return parked
+
+    def _undo_on_rollback(self, work: UnitOfWork) -> None:
+        before = (self._cart_id, self._cart, self._frozen, self._in_doubt, dict(self._items),
+                  self._next_position, dict(self._bases))
+        work.on_rollback(lambda: self._put_back(before))
 
     def _put_back(self, state: tuple[int, Cart, bool, bool, dict[str, Item], int, dict[int, int]]) -> None:
         """The state before a unit of work that rolled back (nothing of it was committed)."""
