@@ -103,7 +103,8 @@ LATER_MIGRATIONS: list[str] = [
     # 14: parked sales (issue 17). A parked cart is neither the active cart nor closed: it keeps its
     # row, lines, terms and UUID in the new state 'parked', with when, by whom and under which label
     # it was parked, and its total then (what the list of parked sales shows; a recall prices its
-    # lines from the catalogue again, as a restart does). A state of its own, not a flag beside
+    # lines from the catalogue again, as a restart does, and clears them; a parked cart that turns
+    # out paid closes with them, its sale recorded). A state of its own, not a flag beside
     # 'closed': every "closed for good" rule (a paid or voided cart) stays true as it is, and the
     # index that allows one active cart counts 'open' and 'frozen' only. SQLite can't change a CHECK,
     # so carts is rebuilt as orders was in 7 (new table, copy, drop, rename; the runner holds foreign
@@ -121,7 +122,7 @@ LATER_MIGRATIONS: list[str] = [
         parked_by TEXT,
         park_label TEXT,
         park_total INTEGER,
-        CHECK ((state = 'parked') = (parked_at IS NOT NULL AND park_label IS NOT NULL AND park_total IS NOT NULL))
+        CHECK (state != 'parked' OR (parked_at IS NOT NULL AND park_label IS NOT NULL AND park_total IS NOT NULL))
     );
     INSERT INTO carts_rebuilt (id, uuid, state, in_doubt, created_at, updated_at, voided_at)
         SELECT id, uuid, state, in_doubt, created_at, updated_at, voided_at FROM carts;
