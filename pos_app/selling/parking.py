@@ -18,22 +18,27 @@ from __future__ import annotations
 import time
 
 from pos_app.domain.people import Permission
+from pos_app.errors import UserFacingError
 from pos_app.staff.session import TillSession
-from pos_app.store import CartSnapshot, ParkedCart, ParkingRefused, Store
+from pos_app.store import CartSnapshot, ParkedCart, Store
 
 #: A label the cashier types ("table 4"): at most this many printable characters.
 MAX_LABEL = 40
 
 
+class LabelRefused(UserFacingError):
+    """The label typed is no label (not text, too long, control characters)."""
+
+
 def check_label(label: object) -> str | None:
-    """The label typed, trimmed (None when nothing was typed); ParkingRefused when it is no label."""
+    """The label typed, trimmed (None when nothing was typed); LabelRefused when it is no label."""
     if label is None:
         return None
     if not isinstance(label, str):
-        raise ParkingRefused(f"a label is text such as \"table 4\", got {type(label).__name__}")
+        raise LabelRefused(f"a label is text such as \"table 4\", got {type(label).__name__}")
     text = label.strip()
     if len(text) > MAX_LABEL or not text.isprintable():
-        raise ParkingRefused(f"a label is at most {MAX_LABEL} printable characters")
+        raise LabelRefused(f"a label is at most {MAX_LABEL} printable characters")
     return text or None
 
 

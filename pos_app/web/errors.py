@@ -22,7 +22,7 @@ from pos_app.payments.gateway import (
     PaymentInDoubt, PaymentMismatch, PaymentNotSucceeded,
 )
 from pos_app.payments.tendering import IdempotencyMismatch, TenderRefused
-from pos_app.store import CartFrozen, StorageFull, StoreBusy, StoreError
+from pos_app.store import CartFrozen, ParkedSaleNotFound, ParkingRefused, StorageFull, StoreBusy, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ HTTP_STATUS: dict[type[UserFacingError], int] = {
     NoPaymentInProgress: 409, CartChanged: 409, AlreadyPaid: 409, RefundRefused: 409,
     ShiftRefused: 400, NoOpenShift: 409, ShiftAlreadyOpen: 409, CountUnderWay: 409, ShiftNotFound: 404,
     TenderRefused: 409, IdempotencyMismatch: 400,
+    ParkingRefused: 409, ParkedSaleNotFound: 404,
 }
 
 

@@ -9,7 +9,7 @@ import pytest
 from pos_app.domain.discounts import Discount, DiscountKind, LineTerms
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.selling import Parking
-from pos_app.selling.parking import MAX_LABEL
+from pos_app.selling.parking import MAX_LABEL, LabelRefused
 from pos_app.staff import LoginRequired, StaffService, TillSession
 from pos_app.store import CartFrozen, ParkedSaleNotFound, ParkingRefused, open_store
 from pos_app.store.migrations import MIGRATIONS
@@ -84,7 +84,7 @@ def test_parked_sales_are_listed_newest_first_with_a_label_by_default(store, par
 def test_a_label_that_is_no_label_is_refused_and_nothing_is_parked(store, parking, cashier, label):
     store.carts.add("tea", 1)
     uuid = store.carts.uuid
-    with pytest.raises(ParkingRefused, match="label"):
+    with pytest.raises(LabelRefused, match="label"):
         parking.park(label)
     assert store.carts.uuid == uuid and parking.parked() == [] and entries(store, "park") == []
 
