@@ -50,6 +50,7 @@ def test_f5_parks_with_a_label_and_shift_f5_recalls_with_the_keyboard(pos, qtbot
     QTest.keyClick(listed.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: parking.parked_dialog is None)
     assert pos.cart() == {"item1": 2} and "recalled" in window.message_label.text()
+    window.grab().save(str(tmp_path / "till-recalled.png"))
 
 
 def test_esc_closes_the_list_and_the_park_dialog_without_changing_anything(pos, qtbot):
