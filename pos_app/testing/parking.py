@@ -8,6 +8,8 @@ presses Enter; the cart then shows its lines.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -39,12 +41,7 @@ class ParkingDriving(TillScreen):
         if label:
             QTest.keyClicks(dialog.label, label)
         QTest.keyClick(dialog.label, Qt.Key.Key_Return)
-        self._wait(lambda: parking.park_dialog is None or dialog.status.property("kind") == "error",
-                   "the sale to be parked or the dialog to say why not")
-        if parking.park_dialog is not None:
-            text = dialog.status.text()
-            dialog.reject()
-            raise AssertionError(f"the park dialog says {text!r}.\n{self.screen()}")
+        self._closed_or_refused(dialog, lambda: parking.park_dialog, "the sale to be parked")
         self._wait(lambda: self.cart() == {}, "the cart to be empty after parking")
         return before.cart_id
 
@@ -76,12 +73,16 @@ class ParkingDriving(TillScreen):
         self._wait(lambda: dialog.selected_id() == parked_id, f"parked sale {parked_id} to be chosen")
         QTest.keyClick(dialog.table, Qt.Key.Key_Return)
         parking = self._parking
-        self._wait(lambda: parking.parked_dialog is None or dialog.status.property("kind") == "error",
-                   "the sale to be recalled or the list to say why not")
-        if parking.parked_dialog is not None:
+        self._closed_or_refused(dialog, lambda: parking.parked_dialog, "the sale to be recalled")
+
+    def _closed_or_refused(self, dialog, still_open: Callable[[], object], expected: str) -> None:
+        """Wait until the dialog closed (done) or its status says why not (then close it and raise that)."""
+        self._wait(lambda: still_open() is None or dialog.status.property("kind") == "error",
+                   f"{expected} or the {dialog.objectName()} to say why not")
+        if still_open() is not None:
             text = dialog.status.text()
             dialog.reject()
-            raise AssertionError(f"the list of parked sales says {text!r}.\n{self.screen()}")
+            raise AssertionError(f"the {dialog.objectName()} says {text!r}.\n{self.screen()}")
 
     def _open_parked(self):
         self._ready_for_cart_action("open the parked sales")
