@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 def test_a_line_discount_and_an_order_discount_show_in_the_cart(api, cashier, sale):
     body = api.post("/cart/discount", {"percent": "10", "sku": "item3", "reason": "dented"}).get_json()
     assert body["uuid"] != sale["uuid"]
