@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from pos_app.payments.gateway import PaymentGateway
     from pos_app.payments.review_desk import ReviewDesk
     from pos_app.devices import CashDrawer, ReceiptPrinter
-    from pos_app.selling import CartTerms
+    from pos_app.selling import CartTerms, Parking
     from pos_app.staff.session import TillSession
     from pos_app.store import CartService, Store
 
@@ -72,6 +72,12 @@ class LocalContext:
         """The active cart's discounts and prices, with the manager's check (selling/terms.py)."""
         from pos_app.selling import CartTerms
         return CartTerms(self.store, self.session, limit_bp=self.settings.discount_limit_bp)
+
+    @cached_property
+    def parking(self) -> Parking:
+        """Parked sales: park, list, recall, a cashier's actions (selling/parking.py)."""
+        from pos_app.selling import Parking
+        return Parking(self.store, self.session)
 
 
 @dataclass(frozen=True)

@@ -210,19 +210,6 @@ class CheckoutService(Reconciliation, Tendering):
                 log.warning("could not cancel the mismatched %s: %s", intent.id, exc.message)
         self._store.ledger.set_status(entry.id, PaymentStatus.CANCELED)
 
-    def close_voided(self) -> None:
-        """Cancel the open intents of carts the cashier voided (cleared); one that turns out paid
-        goes to the review list, never into the next customer's cart. Network: off the GUI thread."""
-        with self._lock:
-            carts = self._store.carts
-            for cart_id in carts.voided_cart_ids():
-                for entry in self._store.ledger.open_for_cart(cart_id):
-                    try:
-                        self._close_stale(entry)
-                    except PaymentError as exc:  # the next prepare or reconcile tries again
-                        log.warning("could not close %s of voided cart %d: %s",
-                                    entry.payment_intent or entry.idempotency_key, cart_id, exc.message)
-
     def _close_older_revisions(self, snap: CartSnapshot) -> None:
         for entry in self._store.ledger.open_for_cart(snap.cart_id):
             if entry.cart_uuid != snap.uuid:

@@ -1,4 +1,7 @@
-"""Reconciliation: CheckoutService's start-up (and on demand) follow-up of every unfinished payment.
+"""Reconciliation: CheckoutService's follow-up of unfinished payments and of set-aside carts' intents.
+
+At start-up (and on demand) every unfinished payment; whenever a cart is voided or parked, the
+cancel of its open intents (close_voided).
 
 A part of CheckoutService kept in its own module (a mixin over the service's state: its lock, the
 store, the gateway, the payment in flight): every ledger row not in a final state is retrieved;
@@ -134,3 +137,17 @@ class Reconciliation:
                 report.review.append(intent.id)
             else:
                 report.closed.append(intent.id)
+
+    def close_voided(self) -> None:
+        """Cancel the open intents of carts the cashier voided (cleared) or parked; one that turns out
+        paid goes to the review list (voided) or is recorded as the parked sale's order, never into the
+        next customer's cart. Network: off the GUI thread."""
+        with self._lock:
+            carts = self._store.carts
+            for cart_id in carts.set_aside_cart_ids():
+                for entry in self._store.ledger.open_for_cart(cart_id):
+                    try:
+                        self._close_stale(entry)
+                    except PaymentError as exc:  # the next prepare or reconcile tries again
+                        log.warning("could not close %s of voided or parked cart %d: %s",
+                                    entry.payment_intent or entry.idempotency_key, cart_id, exc.message)

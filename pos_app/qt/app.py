@@ -42,15 +42,18 @@ def build_main_window(core, *, queue=None, reconcile: bool = True):
     """The till window over an AppCore, started or only opened (shared by run_gui, the tests and
     the tester kit): built over its local context, and given its payments context if it has one.
 
-    The cash office's ways in (qt/shift_access.py) are installed here, beside the window's own parts.
+    The cash office's ways in (qt/shift_access.py) and parking (qt/parking_controls.py) are installed
+    here, beside the window's own parts.
     With reconcile=True a reconciliation is queued on the checkout worker straight away (over an
     opened-only core: as soon as the window is handed the payments context).
     """
     from pos_app.qt.main_window import MainWindow
+    from pos_app.qt.parking_controls import ParkingControls
     from pos_app.qt.shift_access import ShiftAccess
 
     window = MainWindow(core.open(), queue or TaskRunner(name="checkout"), payments=core.payments)
     ShiftAccess(window)  # the shift dialog (F7) and the "no shift open" banner
+    ParkingControls(window)  # Park (F5) and Recall… (Shift+F5)
     if reconcile:
         window.start_reconcile()
     return window

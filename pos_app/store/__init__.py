@@ -8,9 +8,10 @@ from pathlib import Path
 
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.errors import UserFacingError
-from pos_app.store.cart_service import CartFrozen, CartService, OpenPriceNeeded, UnknownBarcode
+from pos_app.store.cart_errors import CartFrozen, OpenPriceNeeded, ParkedSaleNotFound, ParkingRefused, UnknownBarcode
+from pos_app.store.cart_service import CartService
 from pos_app.store.cart_snapshot import CartSnapshot
-from pos_app.store.carts import CartRepository
+from pos_app.store.carts import CartRepository, ParkedCart
 from pos_app.errors import RefundRefused
 from pos_app.store.catalogue import CatalogueStore
 from pos_app.store.catalogue_csv import CatalogueImportError
@@ -32,7 +33,9 @@ __all__ = [
     "CartFrozen", "CartRepository", "CartService", "ChargeSnapshot", "DamagedDatabase", "StorageFull",
     "StoreBusy", "StoreError", "CurrencyMismatch", "OpenPriceNeeded",
     "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
-    "ImportResult", "Journal", "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
+    "ImportResult", "Journal",
+    "ParkedCart", "ParkedSaleNotFound", "ParkingRefused",
+    "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
     "ReviewItem", "ReviewList",
     "SCHEMA_VERSION", "Store", "Tender", "TenderBook", "UnitOfWork", "UnknownBarcode", "User", "UserBook",
     "open_store",

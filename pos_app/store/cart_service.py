@@ -11,19 +11,17 @@ The cart's revision UUID changes only when its content really changes; see domai
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from pos_app.domain.cart import NO_TERMS, Cart, CartError, new_revision
 from pos_app.domain.discounts import Discount, LineTerms
 from pos_app.domain.item import Item
-from pos_app.domain.people import Permission, PermissionGate
-from pos_app.domain.pricing import PricingPolicy, summarize
-from pos_app.errors import UserFacingError
-from pos_app.store.carts import CartRepository
-from pos_app.store.cart_snapshot import CartSnapshot, price_cart
-from pos_app.store.catalogue import CatalogueStore
+from pos_app.domain.people import Permission
+from pos_app.store.cart_errors import OpenPriceNeeded, ParkedSaleNotFound, ParkingRefused, UnknownBarcode
+from pos_app.store.carts import ParkedCart
+from pos_app.store.cart_snapshot import CartSnapshot
+from pos_app.store.cart_state import CartState
 
 if TYPE_CHECKING:
     from pos_app.store.unit_of_work import UnitOfWork
@@ -31,161 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class OpenPriceNeeded(CartError):
-    """An open-price item goes into the cart only with the price typed for it."""
-
-    def __init__(self, item: Item) -> None:
-        super().__init__(f"{item.name} ({item.sku}) has no price of its own: type its price to sell it")
-        self.sku = item.sku
-
-
-class CartFrozen(UserFacingError):
-    """The cart can't change now: a payment is in flight, or its outcome is in doubt."""
-
-
-class UnknownBarcode(CartError):
-    """No item of the catalogue has the barcode scanned."""
-
-    def __init__(self, barcode: str) -> None:
-        super().__init__(f"no item has barcode {barcode}")
-        self.barcode = barcode
-
-
-Listener = Callable[[CartSnapshot], None]
-
-
-class CartService:
-    def __init__(self, rows: CartRepository, catalogue: CatalogueStore, pricing: PricingPolicy) -> None:
-        self._rows = rows
-        self._catalogue = catalogue
-        self.pricing = pricing
-        self.lock = threading.RLock()
-        self._listeners: list[Listener] = []
-        self._items: dict[str, Item] = {}  # trusted items of the cart's lines, by sku
-        self._bases: dict[int, int] = {}  # sum of line amounts per tax rate
-        self._gate: PermissionGate | None = None  # who may change the cart (set_gate); None: anyone
-        self._load()
-
-    def set_gate(self, gate: PermissionGate) -> None:
-        """From now on a change needs a logged-in user (selling), and clearing a cart that has lines
-        a manager (or a manager's PIN). Given by the composition root, which builds the till's
-        session over this store (so the session can't be given at construction)."""
-        self._gate = gate
-
-    def _require(self, permission: Permission, manager_pin: str | None = None) -> None:
-        if self._gate is not None:
-            self._gate.require(permission, manager_pin=manager_pin,
-                               detail={"lines": len(self._cart)} if permission != Permission.SELL else None)
-
-    # -- reading -------------------------------------------------------------------------------
-
-    def _load(self) -> None:
-        with self.lock, self._rows.atomic():
-            saved = self._rows.active()
-            if saved is None:
-                self._become_new_cart()
-                return
-            self._cart_id = saved.id
-            self._cart = Cart(saved.lines, uuid=saved.uuid, terms=saved.terms, order_discount=saved.order_discount)
-            self._frozen, self._in_doubt = saved.frozen, saved.in_doubt
-            self._next_position = len(self._cart) + 1
-            self._items = {}
-            for sku in self._cart.lines:
-                item = self._catalogue.get(sku)
-                if item is None:  # the catalogue lost an item a saved cart still holds
-                    raise RuntimeError(f"the saved cart holds {sku}, which is no longer in the catalogue")
-                self._items[sku] = item
-            self._rebase()
-
-    def _become_new_cart(self, cart_id: int | None = None, uuid: str | None = None) -> None:
-        """The service's state becomes a new, empty, open cart (written now unless given)."""
-        if cart_id is None or uuid is None:
-            uuid = new_revision()
-            cart_id = self._rows.start(uuid)
-        self._cart_id, self._cart = cart_id, Cart(uuid=uuid)
-        self._frozen = self._in_doubt = False
-        self._items, self._next_position, self._bases = {}, 1, {}
-
-    def snapshot(self) -> CartSnapshot:
-        with self.lock:
-            cart = self._cart
-            if not cart.has_terms:  # the quick path: totals from the running sums, whatever the size
-                return CartSnapshot(self._cart_id, cart.uuid, cart.lines, summarize(self._bases, self.pricing),
-                                    self._frozen, self._in_doubt, dict(self._items), self.pricing)
-            lines, terms = cart.lines, cart.terms
-            priced = price_cart(lines, self._items, terms, cart.order_discount, self.pricing)
-            return CartSnapshot(self._cart_id, cart.uuid, lines, priced.totals, self._frozen, self._in_doubt,
-                                dict(self._items), self.pricing, terms, cart.order_discount, priced)
-
-    def _rebase(self) -> None:
-        """Recompute the per-tax-rate sums of line amounts from all lines (after a bulk change)."""
-        self._bases = {}
-        for sku, qty in self._cart.lines.items():
-            self._add_to_bases(sku, qty)
-
-    def _add_to_bases(self, sku: str, qty_delta: int) -> None:
-        item = self._items[sku]
-        self._bases[item.tax_rate_bp] = self._bases.get(item.tax_rate_bp, 0) + item.price.amount * qty_delta
-
-    @property
-    def uuid(self) -> str:
-        with self.lock:
-            return self._cart.uuid
-
-    @property
-    def cart_id(self) -> int:
-        with self.lock:
-            return self._cart_id
-
-    def item(self, sku: str) -> Item | None:
-        with self.lock:
-            return self._items.get(sku) or self._catalogue.get(sku)
-
-    def is_voided(self, cart_id: int) -> bool:
-        return self._rows.is_voided(cart_id)
-
-    def voided_cart_ids(self) -> list[int]:
-        """Voided carts that still have an open ledger row (a payment to cancel or to review)."""
-        return self._rows.voided_with_open_payments()
-
-    # -- listeners -----------------------------------------------------------------------------
-
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
-
-    def _notify(self) -> CartSnapshot:
-        snapshot = self.snapshot()
-        for listener in list(self._listeners):
-            try:
-                listener(snapshot)
-            except Exception:  # a broken listener must not undo a committed change
-                log.exception("cart listener failed")
-        return snapshot
-
-    # -- mutations -----------------------------------------------------------------------------
-
-    def _known(self, sku: str) -> bool:
-        """In the catalogue, and sellable as the cart stands (an open-price item only with its price)."""
-        item = self._items.get(sku) or self._catalogue.get(sku)
-        if item is None:
-            return False
-        if item.open_price and self._cart.terms_of(sku).unit_price is None:
-            raise OpenPriceNeeded(item)
-        self._items[sku] = item
-        return True
-
-    def check_mutable(self) -> None:
-        """CartFrozen when the cart can't change now (asked before a manager is asked for a PIN)."""
-        with self.lock:
-            self._check_mutable()
-
-    def _check_mutable(self) -> None:
-        if self._in_doubt:
-            raise CartFrozen("a payment for this cart is in doubt: the cart is kept as charged until "
-                             "the payment is checked with the card processor")
-        if self._frozen:
-            raise CartFrozen("a payment is in progress for this cart: finish or cancel it first")
+class CartService(CartState):
+    """The active cart's changes: lines, terms, payment states, the sale, parking (CartState: the rest)."""
 
     def set_qty(self, sku: str, qty: int) -> CartSnapshot:
         return self._mutate_line(sku, lambda cart: cart.set_qty(sku, qty, self._known))
@@ -369,9 +214,7 @@ class CartService:
         with self.lock:
             if not self._rows.is_active(cart_id):
                 return
-            before = (self._cart_id, self._cart, self._frozen, self._in_doubt, dict(self._items),
-                      self._next_position, dict(self._bases))
-            work.on_rollback(lambda: self._put_back(before))
+            self._undo_on_rollback(work)
             if cart_id == self._cart_id and paid_uuid not in (None, self._cart.uuid):
                 self._take_off(paid_lines or {})
             else:
@@ -380,10 +223,36 @@ class CartService:
                     self._become_new_cart()
             work.after_commit(self._notify)
 
-    def _put_back(self, state: tuple[int, Cart, bool, bool, dict[str, Item], int, dict[int, int]]) -> None:
-        """The state before a unit of work that rolled back (nothing of it was committed)."""
-        (self._cart_id, self._cart, self._frozen, self._in_doubt, self._items, self._next_position,
-         self._bases) = state
+    # -- parking (in the caller's unit of work, with its journal entry) -------------------------
+
+    def park(self, work: UnitOfWork, *, label: str, user: str | None) -> ParkedCart:
+        """The cart as it is becomes a parked sale, a new empty cart the active one (refused: frozen, in doubt)."""
+        with self.lock:
+            self._check_mutable()
+            if not len(self._cart):
+                raise ParkingRefused("the cart is empty: there is nothing to park")
+            self._undo_on_rollback(work)
+            parked = self._rows.park(self._cart_id, label=label, user=user,
+                                     total=self.snapshot().totals.total.amount)
+            self._become_new_cart()
+            work.after_commit(self._notify)
+            return parked
+
+    def recall(self, work: UnitOfWork, cart_id: int) -> ParkedCart:
+        """The parked cart is the active one again (its lines, terms and UUID); the empty cart it
+        replaces closes. A cart with lines is never put aside quietly: the cashier parks or clears it."""
+        with self.lock:
+            self._check_mutable()
+            if len(self._cart):
+                raise ParkingRefused("this sale has lines: park or clear it before recalling another")
+            parked = self._rows.parked_cart(cart_id)
+            if parked is None:
+                raise ParkedSaleNotFound(cart_id)
+            self._undo_on_rollback(work)
+            self._rows.recall(cart_id, replacing=self._cart_id)
+            self._load()
+            work.after_commit(self._notify)
+            return parked
 
     def _take_off(self, paid_lines: Mapping[str, int]) -> None:
         """Remove paid quantities from the active cart (in the sale's unit of work)."""

@@ -1,4 +1,4 @@
-"""CartRepository: the SQL of the active cart, its lines and their terms (tables carts, cart_lines, cart_terms).
+"""CartRepository: the SQL of the active cart and parked ones, their lines and terms (carts, cart_lines, cart_terms).
 
 CartService (cart_service.py) keeps the cart's state, lock and listeners and writes through this.
 Every write joins the transaction already open (atomic(), or the sale's unit of work), so a
@@ -34,6 +34,23 @@ class ActiveCart:
     order_discount: Discount | None
 
 
+@dataclass(frozen=True)
+class ParkedCart:
+    """A parked sale as the list shows it: its cart, label, who parked it and when, its lines and total then."""
+
+    id: int
+    uuid: str
+    label: str
+    parked_by: str | None
+    parked_at: int
+    lines: dict[str, int]
+    total: int
+
+    @property
+    def line_count(self) -> int:
+        return len(self.lines)
+
+
 class CartRepository:
     def __init__(self, db: Database, journal: Journal) -> None:
         self._db, self._journal = db, journal
@@ -45,16 +62,19 @@ class CartRepository:
             yield
 
     def active(self) -> ActiveCart | None:
-        row = self._db.query_one("SELECT * FROM carts WHERE state != 'closed'")
+        row = self._db.query_one("SELECT * FROM carts WHERE state IN ('open', 'frozen')")
         if row is None:
             return None
-        lines = {r["sku"]: r["qty"] for r in self._db.query(
-            "SELECT sku, qty FROM cart_lines WHERE cart_id = ? ORDER BY position", (row["id"],))}
+        lines = self._lines(row["id"])
         terms = {r["sku"]: _terms(r) for r in self._db.query("SELECT * FROM cart_terms WHERE cart_id = ?",
                                                               (row["id"],))}
         order = terms.pop(ORDER, LineTerms()).discount
         return ActiveCart(row["id"], row["uuid"], lines, row["state"] == "frozen", bool(row["in_doubt"]),
                           terms, order)
+
+    def _lines(self, cart_id: int) -> dict[str, int]:
+        return {r["sku"]: r["qty"] for r in self._db.query(
+            "SELECT sku, qty FROM cart_lines WHERE cart_id = ? ORDER BY position", (cart_id,))}
 
     def start(self, uuid: str) -> int:
         """A new, empty, open cart; returns its id."""
@@ -125,6 +145,43 @@ class CartRepository:
                     "SELECT sku, qty FROM cart_lines WHERE cart_id = ? ORDER BY position", (cart_id,))}
                 self._journal.append("cart_void", {"cart_uuid": uuid, "lines": lines})
 
+    # -- parked carts ----------------------------------------------------------------------------
+
+    def park(self, cart_id: int, *, label: str, user: str | None, total: int) -> ParkedCart:
+        """The cart leaves the till as it is (lines, terms, UUID) until it is recalled."""
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE carts SET state = 'parked', parked_at = ?, parked_by = ?, park_label = ?,"
+                         " park_total = ?, updated_at = ? WHERE id = ? AND state = 'open'",
+                         (now(), user, label, total, now(), cart_id))
+        parked = self.parked_cart(cart_id)
+        if parked is None:
+            raise RuntimeError(f"cart {cart_id} was not open: it could not be parked")
+        return parked
+
+    def parked_cart(self, cart_id: int) -> ParkedCart | None:
+        row = self._db.query_one("SELECT * FROM carts WHERE id = ? AND state = 'parked'", (cart_id,))
+        return self._parked(row) if row is not None else None
+
+    def parked(self) -> list[ParkedCart]:
+        """The parked carts, newest first."""
+        return [self._parked(r) for r in self._db.query(
+            "SELECT * FROM carts WHERE state = 'parked' ORDER BY parked_at DESC, id DESC")]
+
+    def _parked(self, row: sqlite3.Row) -> ParkedCart:
+        return ParkedCart(row["id"], row["uuid"], row["park_label"], row["parked_by"], row["parked_at"],
+                          self._lines(row["id"]), row["park_total"])
+
+    def recall(self, cart_id: int, *, replacing: int) -> None:
+        """The parked cart is the open one again; the empty cart it replaces closes (it held nothing)."""
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE carts SET state = 'closed', updated_at = ? WHERE id = ? AND state = 'open'"
+                         " AND NOT EXISTS (SELECT 1 FROM cart_lines WHERE cart_id = carts.id)", (now(), replacing))
+            cursor = conn.execute("UPDATE carts SET state = 'open', parked_at = NULL, parked_by = NULL,"
+                                  " park_label = NULL, park_total = NULL, updated_at = ? WHERE id = ?"
+                                  " AND state = 'parked'", (now(), cart_id))
+            if cursor.rowcount != 1:
+                raise RuntimeError(f"cart {cart_id} is not parked")
+
     def is_active(self, cart_id: int) -> bool:
         row = self._db.query_one("SELECT state FROM carts WHERE id = ?", (cart_id,))
         return row is not None and row["state"] != "closed"
@@ -133,11 +190,11 @@ class CartRepository:
         row = self._db.query_one("SELECT voided_at FROM carts WHERE id = ?", (cart_id,))
         return row is not None and row["voided_at"] is not None
 
-    def voided_with_open_payments(self) -> list[int]:
-        """Voided carts that still have an open ledger row (a payment to cancel or to review)."""
+    def set_aside_with_open_payments(self) -> list[int]:
+        """Voided or parked carts that still have an open ledger row (a payment to cancel or to review)."""
         return [r[0] for r in self._db.query(
             "SELECT DISTINCT c.id FROM carts c JOIN payments p ON p.cart_id = c.id"
-            " WHERE c.voided_at IS NOT NULL AND p.final = 0 ORDER BY c.id")]
+            " WHERE (c.voided_at IS NOT NULL OR c.state = 'parked') AND p.final = 0 ORDER BY c.id")]
 
 
 def _terms(row: sqlite3.Row) -> LineTerms:

@@ -100,4 +100,35 @@ LATER_MIGRATIONS: list[str] = [
     ALTER TABLE order_lines ADD COLUMN override_reason TEXT NOT NULL DEFAULT '';
     ALTER TABLE orders ADD COLUMN order_discount TEXT;
     """,
+    # 14: parked sales (issue 17). A parked cart is neither the active cart nor closed: it keeps its
+    # row, lines, terms and UUID in the new state 'parked', with when, by whom and under which label
+    # it was parked, and its total then (what the list of parked sales shows; a recall prices its
+    # lines from the catalogue again, as a restart does, and clears them; a parked cart that turns
+    # out paid closes with them, its sale recorded). A state of its own, not a flag beside
+    # 'closed': every "closed for good" rule (a paid or voided cart) stays true as it is, and the
+    # index that allows one active cart counts 'open' and 'frozen' only. SQLite can't change a CHECK,
+    # so carts is rebuilt as orders was in 7 (new table, copy, drop, rename; the runner holds foreign
+    # keys off and checks them before it commits) and its index made again.
+    """
+    CREATE TABLE carts_rebuilt (
+        id INTEGER PRIMARY KEY,
+        uuid TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('open', 'frozen', 'parked', 'closed')),
+        in_doubt INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        voided_at INTEGER,
+        parked_at INTEGER,
+        parked_by TEXT,
+        park_label TEXT,
+        park_total INTEGER,
+        CHECK (state != 'parked' OR (parked_at IS NOT NULL AND park_label IS NOT NULL AND park_total IS NOT NULL))
+    );
+    INSERT INTO carts_rebuilt (id, uuid, state, in_doubt, created_at, updated_at, voided_at)
+        SELECT id, uuid, state, in_doubt, created_at, updated_at, voided_at FROM carts;
+    DROP TABLE carts;
+    ALTER TABLE carts_rebuilt RENAME TO carts;
+    CREATE UNIQUE INDEX carts_one_active ON carts ((state IN ('open', 'frozen'))) WHERE state IN ('open', 'frozen');
+    CREATE INDEX carts_parked ON carts (parked_at) WHERE state = 'parked';
+    """,
 ]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from pos_app.domain.discounts import Discount, LineTerms
 from pos_app.store.cart_service import CartService
+from pos_app.store.carts import ParkedCart
 from pos_app.store.cash_office import CashBook, DrawerLog, ShiftBook
 from pos_app.store.db import Database
 from pos_app.store.journal import Journal
@@ -97,6 +98,14 @@ class CartsInUnit:
 
     def add_open_price(self, sku: str, unit_price: int, qty: int = 1) -> bool:
         return self._service.add_open_price(self._work, sku, unit_price, qty)
+
+    def park(self, *, label: str, user: str | None) -> ParkedCart:
+        """The active cart becomes a parked sale and a new one starts (CartService.park)."""
+        return self._service.park(self._work, label=label, user=user)
+
+    def recall(self, cart_id: int) -> ParkedCart:
+        """A parked sale is the active cart again (CartService.recall)."""
+        return self._service.recall(self._work, cart_id)
 
 
 @contextlib.contextmanager

@@ -27,6 +27,7 @@ from pos_app.qt.cart_model import CartColumn
 from pos_app.qt.catalogue_model import CatalogueColumn
 from pos_app.testing.cash_office import CashOfficeDriving
 from pos_app.testing.devices import DeviceDriving
+from pos_app.testing.parking import ParkingDriving
 from pos_app.testing.paying import DECLINED, REQUIRES_ACTION, SUCCEEDED
 from pos_app.testing.people import APPROVAL_REQUIRED, PeopleDriving
 from pos_app.testing.screen import PAYMENT_TIMEOUT_MS, UI_TIMEOUT_MS
@@ -36,7 +37,7 @@ from pos_app.testing.terms import TermsDriving
 MANY = 5  # add(sku, qty) above this types the quantity into the cart instead of pressing Enter qty times
 
 
-class PosDriver(PeopleDriving, DeviceDriving, TenderDriving, CashOfficeDriving, TermsDriving):
+class PosDriver(PeopleDriving, DeviceDriving, TenderDriving, CashOfficeDriving, TermsDriving, ParkingDriving):
     """Drive the till window `window` with `qtbot`; `app` is the AppCore it runs on (optional).
 
     `reopen(app, window)` closes both and returns a new (app, window) pair on the same settings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from pos_app.domain.cart import UnknownSku
-from pos_app.store.cart_service import CartFrozen
+from pos_app.store import CartFrozen
 from pos_app.web import context
 from pos_app.web.errors import BadRequestBody
 from pos_app.web.payloads import (

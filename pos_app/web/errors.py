@@ -24,7 +24,7 @@ from pos_app.payments.gateway import (
 from pos_app.payments.tendering import IdempotencyMismatch, TenderRefused
 from pos_app.staff.service import ApprovalRequired, PinRefused
 from pos_app.staff.session import LoginRequired
-from pos_app.store import CartFrozen, StorageFull, StoreBusy, StoreError
+from pos_app.store import CartFrozen, ParkedSaleNotFound, ParkingRefused, StorageFull, StoreBusy, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ HTTP_STATUS: dict[type[UserFacingError], int] = {
     NoPaymentInProgress: 409, CartChanged: 409, AlreadyPaid: 409, RefundRefused: 409,
     ShiftRefused: 400, NoOpenShift: 409, ShiftAlreadyOpen: 409, CountUnderWay: 409, ShiftNotFound: 404,
     TenderRefused: 409, IdempotencyMismatch: 400,
-    LoginRequired: 401, ApprovalRequired: 403, PinRefused: 403,
+    LoginRequired: 401, ApprovalRequired: 403, PinRefused: 403, ParkingRefused: 409, ParkedSaleNotFound: 404,
 }
 
 #: Errors a client acts on by kind, not by text: their {"error"} also says "code" (docs/http-api.md).

@@ -17,33 +17,11 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from pos_app.domain.discounts import Discount, DiscountKind
-from pos_app.staff import ApprovalRequired, LoginRequired, PinRefused
 from pos_app.web import context
 from pos_app.web.errors import BadRequestBody
 from pos_app.web.payloads import cart_json, json_body
 
 bp = Blueprint("terms", __name__)
-
-
-@bp.errorhandler(ApprovalRequired)
-def _approval_required(exc: ApprovalRequired):
-    return _refusal("approval_required", str(exc), 403, action=exc.permission.value)
-
-
-@bp.errorhandler(LoginRequired)
-def _login_required(exc: LoginRequired):
-    return _refusal("login_required", str(exc), 401)
-
-
-@bp.errorhandler(PinRefused)
-def _pin_refused(exc: PinRefused):
-    return _refusal("pin_refused", str(exc), 403)
-
-
-def _refusal(code: str, message: str, status: int, **more: str):
-    response = jsonify({"error": {"code": code, "message": message, **more}})
-    response.status_code = status
-    return response
 
 
 def _terms():

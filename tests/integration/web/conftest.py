@@ -47,3 +47,16 @@ def skus(services) -> list[str]:
     """A few catalogue skus, cheapest first."""
     items = sorted(services.store.catalogue.search("", limit=100), key=lambda i: (i.price.amount, i.sku))
     return [i.sku for i in items if i.price.amount > 0][:5]
+
+
+@pytest.fixture
+def cashier(services):
+    """The demo cashier logged in at the till (the routes act as the person at the till)."""
+    services.local.session.staff.ensure_demo_users()
+    services.local.session.login("0000")
+
+
+@pytest.fixture
+def sale(api):
+    """item1 (5.00) + 2 x item3 (15.00): 35.00."""
+    return api.post("/cart", {"items": {"item1": {"qty": 1}, "item3": {"qty": 2}}}).get_json()

@@ -2,20 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-
-@pytest.fixture
-def cashier(services):
-    services.local.session.staff.ensure_demo_users()
-    services.local.session.login("0000")
-
-
-@pytest.fixture
-def sale(api):
-    """item1 (5.00) + 2 x item3 (15.00): 35.00."""
-    return api.post("/cart", {"items": {"item1": {"qty": 1}, "item3": {"qty": 2}}}).get_json()
-
 
 def test_a_line_discount_and_an_order_discount_show_in_the_cart(api, cashier, sale):
     body = api.post("/cart/discount", {"percent": "10", "sku": "item3", "reason": "dented"}).get_json()
