@@ -34,6 +34,7 @@ from pos_app.config import Settings  # noqa: E402
 from pos_app.core import AppCore  # noqa: E402
 from pos_app.qt.app import build_main_window  # noqa: E402
 from pos_app.testing.plugin import ensure_open_shift  # noqa: E402
+from pos_app.testing.staff import log_in  # noqa: E402
 
 CART = ["latte", "latte", "croissant", "5012345600017", "muffin-blue", "orange juice", "brownie"]
 
@@ -88,6 +89,7 @@ def main() -> int:
                                                                   shop_name="Corner Café")
         core = AppCore(settings).start()
         ensure_open_shift(core.open().store, settings)  # a till sells only within an open shift
+        log_in(core.open(), "cashier")  # the demo cashier at the till (the window opens on the sale)
         window = build_main_window(core, reconcile=True)
         try:
             window.resize(1180, 720)
