@@ -17,7 +17,7 @@ from typing import TextIO
 
 from pos_app.config import Settings
 from pos_app.domain.journal import JournalEntry, canonical_json
-from pos_app.reports import ReportError, _open, day_bounds, parse_day
+from pos_app.reports import ReportError, _open, days_between
 from pos_app.store.journal import Journal
 
 FORMATS = ("jsonl", "csv")
@@ -49,10 +49,7 @@ def export_journal(settings: Settings, since: str | None, until: str | None, fmt
     """This till's entries from `since` to `until` (days, until included) as JSON lines or CSV."""
     if fmt not in FORMATS:
         raise ReportError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    start = day_bounds(parse_day(since, "--since"))[0] if since else None
-    end = day_bounds(parse_day(until, "--until"))[1] if until else None
-    if start is not None and end is not None and start >= end:
-        raise ReportError(f"--since {since} is after --until {until}: nothing can match")
+    start, end = days_between(since, until)
     store = _open(settings)
     try:
         entries = store.journal.entries(start, end)

@@ -47,6 +47,15 @@ def day_bounds(day: date) -> tuple[int, int]:
     return int(start.timestamp()), int(end.timestamp())
 
 
+def days_between(since: str | None, until: str | None) -> tuple[int | None, int | None]:
+    """--since / --until days (until included) as [start, end) unix seconds, None where not given."""
+    start = day_bounds(parse_day(since, "--since"))[0] if since else None
+    end = day_bounds(parse_day(until, "--until"))[1] if until else None
+    if start is not None and end is not None and start >= end:
+        raise ReportError(f"--since {since} is after --until {until}: nothing can match")
+    return start, end
+
+
 @dataclass
 class DayReport:
     day: date
@@ -262,10 +271,7 @@ def _open(settings):
 
 def print_orders(settings, limit: int = 50, since: str | None = None, until: str | None = None) -> int:
     """Orders, most recent first; since/until are days (YYYY-MM-DD, today, yesterday), until included."""
-    start = day_bounds(parse_day(since, "--since"))[0] if since else None
-    end = day_bounds(parse_day(until, "--until"))[1] if until else None
-    if start is not None and end is not None and start >= end:
-        raise ReportError(f"--since {since} is after --until {until}: nothing can match")
+    start, end = days_between(since, until)
     store = _open(settings)
     try:
         if start is None and end is None:
