@@ -74,3 +74,29 @@ def test_the_till_says_when_start_up_found_a_payment_for_review(qtbot, window, c
     assert done.args[0].review == [prepared.payment_intent]
     assert "1 payment(s) went through but are no sale" in window.message_label.text()
     assert "Review list" in window.message_label.text()
+
+
+def test_a_cashiers_refund_from_the_review_list_waits_for_a_managers_pin(qtbot, core):
+    from pos_app.testing.staff import DEMO_PINS, log_in
+
+    prepared = abandoned_payment(core)
+    core.local.carts.clear()  # voided (the demo manager at the till); the payment lands anyway
+    confirm_as_browser(core.payments, prepared.client_secret, VISA)
+    core.local.carts.add("item2")
+    core.payments.checkout.prepare()
+    core.payments.checkout.abandon()
+    log_in(core.local, "cashier")
+
+    history = HistoryWindow(core.local, core.payments)
+    qtbot.addWidget(history)
+    history.show()
+    dialog = history.open_review()
+    qtbot.mouseClick(dialog.refund_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.approval is not None and dialog.approval.isVisible(), timeout=TIMEOUT)
+    assert "refund a sale" in dialog.approval.action_label.text()
+    qtbot.keyClicks(dialog.approval.pin, DEMO_PINS["manager"])
+    with qtbot.waitSignal(dialog.refunded, timeout=TIMEOUT) as signal:
+        qtbot.keyClick(dialog.approval.pin, Qt.Key.Key_Return)
+    assert signal.args[0].status == "refunded"
+    approval = [e for e in core.local.store.journal.entries() if e.type == "approval"][-1]
+    assert (approval.payload["manager"], approval.payload["for"]) == ("Demo Manager", "Demo Cashier")
