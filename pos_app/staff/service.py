@@ -15,9 +15,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-
 from pos_app.domain.people import (
     ACTION_NAMES, Lockout, Permission, Role, StaffError, check_name, check_pin, may,
 )
@@ -59,18 +56,22 @@ class PinHasher:
     use Argon2id's least profile (`public=True`), which verifies in about a millisecond (a
     log-in checks each user's hash with that hash's own parameters), so a training till and the
     tests that start one don't pay ~40 ms per demo user.
+
+    argon2-cffi is imported at the first hash or check, not at start-up (its import is ~24 ms of a
+    cold start whose till opens with its users already made).
     """
 
-    def __init__(self) -> None:
-        self._hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-        self._public = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-
     def hash(self, pin: str, *, public: bool = False) -> str:
-        return (self._public if public else self._hasher).hash(pin)
+        from argon2 import PasswordHasher
+        hasher = (PasswordHasher(time_cost=1, memory_cost=64, parallelism=1) if public
+                  else PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1))
+        return hasher.hash(pin)
 
     def matches(self, pin_hash: str, pin: str) -> bool:
+        from argon2 import PasswordHasher
+        from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
         try:
-            return self._hasher.verify(pin_hash, pin)
+            return PasswordHasher().verify(pin_hash, pin)  # the hash's own parameters decide the cost
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
