@@ -12,11 +12,8 @@ from datetime import date
 
 import pytest
 
-from pos_app.config import Settings
-from pos_app.core import AppCore
-from pos_app.testing.staff import log_in
 from tests.integration.payments.helpers import MASTERCARD
-from tests.integration.reports.sales import pay_without_order, sell
+from tests.integration.reports.sales import training_till, pay_without_order, sell
 
 
 def run(*args, data_dir, stdin: str = "") -> subprocess.CompletedProcess:
@@ -29,10 +26,8 @@ def run(*args, data_dir, stdin: str = "") -> subprocess.CompletedProcess:
 @pytest.fixture
 def till(tmp_path):
     """Start a training till, hand it to the test; the test stops it (closing the day)."""
-    core = AppCore(Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path)).start()
-    log_in(core.open())
-    yield core
-    core.stop()
+    with training_till(tmp_path) as core:
+        yield core
 
 
 def test_orders_and_the_days_report_show_the_sales(till, tmp_path):

@@ -7,11 +7,9 @@ import io
 
 import pytest
 
-from pos_app.config import Settings
 from pos_app.core import AppCore
 from pos_app.domain.money import Money
-from pos_app.testing.staff import log_in
-from tests.integration.reports.sales import pay_without_order, sell
+from tests.integration.reports.sales import training_till, pay_without_order, sell
 from tests.integration.test_cli_reports import run
 
 
@@ -22,10 +20,8 @@ def squeeze(text: str) -> str:
 
 @pytest.fixture
 def till(tmp_path):
-    core = AppCore(Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path)).start()
-    log_in(core.open(), "manager")
-    yield core
-    core.stop()
+    with training_till(tmp_path) as core:
+        yield core
 
 
 def test_a_headless_shift_opens_reports_and_closes_with_a_blind_count(tmp_path):

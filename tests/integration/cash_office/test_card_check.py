@@ -6,20 +6,15 @@ from dataclasses import replace
 
 import pytest
 
-from pos_app.config import Settings
-from pos_app.core import AppCore
 from pos_app.shift_reports import check_card_total
-from pos_app.testing.staff import log_in
 from tests.integration.cash_office.shop import usd
-from tests.integration.reports.sales import sell
+from tests.integration.reports.sales import training_till, sell
 
 
 @pytest.fixture
 def till(tmp_path):
-    core = AppCore(Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path)).start()
-    log_in(core.open())
-    yield core
-    core.stop()
+    with training_till(tmp_path) as core:
+        yield core
 
 
 def test_a_payment_of_the_next_shift_in_the_same_seconds_is_not_counted(till):

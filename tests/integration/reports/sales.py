@@ -6,10 +6,28 @@ with the publishable key only (as Stripe.js in the page would), then finalize.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from pos_app.config import Settings
 from pos_app.core import AppCore
 from pos_app.domain import Order
 from pos_app.testing.plugin import ensure_open_shift
+from pos_app.testing.staff import log_in
 from tests.integration.payments.helpers import VISA, confirm_as_browser
+
+
+@contextlib.contextmanager
+def training_till(data_dir: Path) -> Iterator[AppCore]:
+    """A started training till on `data_dir` with the demo manager logged in; stopped afterwards
+    (a test may stop it itself first: closing the day)."""
+    core = AppCore(Settings.load(environ={}, env_file=None).with_(data_dir=data_dir)).start()
+    try:
+        log_in(core.open())
+        yield core
+    finally:
+        core.stop()
 
 
 def sell(core: AppCore, lines: dict[str, int], card: str = VISA) -> Order:
