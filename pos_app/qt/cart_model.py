@@ -14,6 +14,7 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from pos_app.domain import Money, PricedLine
+from pos_app.domain.discounts import DiscountedLine
 from pos_app.errors import UserFacingError
 from pos_app.qt.money_text import money_text
 from pos_app.store import CartService, CartSnapshot
@@ -54,6 +55,7 @@ class CartModel(QAbstractTableModel):
         self._snapshot: CartSnapshot = carts.snapshot()
         self._lines: list[PricedLine] = list(self._snapshot.totals.lines)
         self._rows: dict[str, int] | None = None  # sku -> row, built when first asked for
+        self._sold: dict[str, DiscountedLine] = _sold_lines(self._snapshot)
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -81,6 +83,7 @@ class CartModel(QAbstractTableModel):
         self.snapshot_shown.emit(snapshot)
 
     def _show(self, snapshot: CartSnapshot) -> None:
+        self._sold = _sold_lines(snapshot)  # once per revision: data() is asked per cell
         old_lines, new_lines = self._lines, list(snapshot.totals.lines)
         old_skus, new_skus = [ln.sku for ln in old_lines], [ln.sku for ln in new_lines]
         lock_changed = self._editable(self._snapshot) != self._editable(snapshot)
@@ -170,8 +173,7 @@ class CartModel(QAbstractTableModel):
 
     def _terms_text(self, line: PricedLine) -> str:
         """What the line's price and discounts are, when it has any ('' when it is the catalogue's)."""
-        priced, term = self._snapshot.priced, self._snapshot.terms.get(line.sku)
-        sold = next((d for d in priced.lines if d.line.sku == line.sku), None) if priced is not None else None
+        sold, term = self._sold.get(line.sku), self._snapshot.terms.get(line.sku)
         if sold is None:
             return ""
         m = lambda amount: money_text(Money(amount, line.unit_price.currency), self._locale)  # noqa: E731
@@ -243,3 +245,9 @@ def _whole_number(value) -> int | None:
         return int(value) if value.is_integer() else None
     text = str(value).strip()
     return int(text) if text.lstrip("-").isdigit() else None
+
+
+def _sold_lines(snapshot: CartSnapshot) -> dict[str, DiscountedLine]:
+    """The snapshot's lines with their discounts, by sku (none when the cart has no terms)."""
+    priced = snapshot.priced
+    return {} if priced is None else {d.line.sku: d for d in priced.lines}
