@@ -106,14 +106,14 @@ class PgConnection:
 class PgDatabase:
     """One psycopg connection to the shop database, migrated, serialized between the till's threads."""
 
-    def __init__(self, url: str, *, migrations: dict[int, str], first_version: int) -> None:
-        """`migrations[n]` takes the schema from n-1 to n; a new database starts at `first_version`
-        (PostgreSQL tills begin at that SQLite schema version, so both number their versions alike)."""
+    def __init__(self, url: str, *, migrations: dict[int, str]) -> None:
+        """`migrations[n]` brings the schema to version n. The first key is a baseline: the shop
+        schema as of that SQLite version (PostgreSQL came later), so both backends number alike."""
         import psycopg
         self.url = url
         self.path = _redacted(url)  # what messages name (never the password)
-        self.migrations, self.first_version = migrations, first_version
-        self.known = max(migrations, default=first_version)
+        self.migrations = migrations
+        self.known = max(migrations, default=0)
         self.lock = threading.RLock()
         try:
             self._raw = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,

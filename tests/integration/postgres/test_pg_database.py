@@ -29,7 +29,7 @@ def test_placeholders_are_translated_outside_literals_only():
 
 
 def test_rows_read_by_index_and_by_name(shop_url):
-    db = PgDatabase(shop_url, migrations=SCHEMA, first_version=14)
+    db = PgDatabase(shop_url, migrations=SCHEMA)
     with db.transaction() as conn:
         conn.execute("INSERT INTO orders (number, total) VALUES (?, ?)", ("T01-000001", 1250))
     row = db.query_one("SELECT number, total FROM orders WHERE number = ?", ("T01-000001",))
@@ -39,7 +39,7 @@ def test_rows_read_by_index_and_by_name(shop_url):
 
 
 def test_a_failed_transaction_changes_nothing(shop_url):
-    db = PgDatabase(shop_url, migrations=SCHEMA, first_version=14)
+    db = PgDatabase(shop_url, migrations=SCHEMA)
     with pytest.raises(RuntimeError), db.transaction() as conn:
         conn.execute("INSERT INTO orders (number, total) VALUES (?, ?)", ("T01-000001", 100))
         raise RuntimeError("the sale failed after its first write")
@@ -54,7 +54,7 @@ def test_a_new_database_is_migrated_once_even_by_two_tills_at_once(shop_url):
 
     def open_one() -> None:
         try:
-            opened.append(PgDatabase(shop_url, migrations=later, first_version=14))
+            opened.append(PgDatabase(shop_url, migrations=later))
         except BaseException as exc:
             errors.append(exc)
 
@@ -71,16 +71,16 @@ def test_a_new_database_is_migrated_once_even_by_two_tills_at_once(shop_url):
 
 def test_a_database_at_a_newer_schema_is_refused_and_left_alone(shop_url):
     newer = {**SCHEMA, 15: "CREATE TABLE later_thing (id int)"}
-    PgDatabase(shop_url, migrations=newer, first_version=14).close()
+    PgDatabase(shop_url, migrations=newer).close()
     with pytest.raises(DamagedDatabase, match=r"newer pos-app.*schema 15.*knows 14"):
-        PgDatabase(shop_url, migrations=SCHEMA, first_version=14)
-    db = PgDatabase(shop_url, migrations=newer, first_version=14)
+        PgDatabase(shop_url, migrations=SCHEMA)
+    db = PgDatabase(shop_url, migrations=newer)
     assert db.schema_version() == 15
     db.close()
 
 
 def test_a_server_that_is_down_says_so_without_the_password():
     with pytest.raises(ShopDatabaseUnavailable, match="shop database can't be reached") as caught:
-        PgDatabase("postgresql://pos:s3cret@127.0.0.1:1/shop", migrations=SCHEMA, first_version=14)
+        PgDatabase("postgresql://pos:s3cret@127.0.0.1:1/shop", migrations=SCHEMA)
     assert "s3cret" not in str(caught.value)
     assert _redacted("postgresql://pos:s3cret@db.shop:5432/x") == "postgresql://pos@db.shop:5432/x"
