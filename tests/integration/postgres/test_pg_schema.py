@@ -17,11 +17,11 @@ import time
 import psycopg
 import pytest
 
-from pos_app.store.catalogue_db import open_catalogue_db
+from pos_app.store.catalogue_db import CATALOGUE_MIGRATIONS, open_catalogue_db
 from pos_app.store.db import Database
 from pos_app.store.migrations import MIGRATIONS
 from pos_app.store.pg import PgDatabase
-from pos_app.store.pg_schema import PG_MIGRATIONS, SQLITE_ONLY
+from pos_app.store.pg_schema import CATALOGUE_VERSION, PG_MIGRATIONS, SQLITE_ONLY
 
 SQLITE_TYPES = {"INTEGER": "bigint", "TEXT": "text"}
 PG_ONLY_TABLES = {"pos_schema"}  # PgDatabase's version table (SQLite keeps PRAGMA user_version)
@@ -135,7 +135,16 @@ def _compare(sqlite_only: set, pg_only: set, what: str) -> list[str]:
 
 def test_a_new_shop_database_reaches_the_till_schema_version(shop):
     assert shop.schema_version() == len(MIGRATIONS)
-    assert list(PG_MIGRATIONS) == [len(MIGRATIONS)]  # one baseline; later migrations follow SQLite's
+
+
+def test_every_sqlite_migration_has_its_postgresql_one():
+    assert max(PG_MIGRATIONS) == len(MIGRATIONS), \
+        f"the till's schema is at {len(MIGRATIONS)}, the shop's at {max(PG_MIGRATIONS)}: add the missing " \
+        "migrations to PG_MIGRATIONS (store/pg_schema.py) at the same numbers"
+    assert sorted(PG_MIGRATIONS) == list(range(min(PG_MIGRATIONS), len(MIGRATIONS) + 1))
+    assert len(CATALOGUE_MIGRATIONS) == CATALOGUE_VERSION, \
+        f"the catalogue file is at schema {len(CATALOGUE_MIGRATIONS)}, the shop schema holds {CATALOGUE_VERSION}: " \
+        "add its migration to PG_MIGRATIONS at the next number and raise CATALOGUE_VERSION"
 
 
 def test_both_backends_have_the_same_tables_and_columns(sqlite_dbs, shop):
