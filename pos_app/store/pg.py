@@ -9,7 +9,7 @@ read by index or by column name (as sqlite3.Row); `query`, `query_one` and `coun
   a database at a newer version than this pos-app knows is refused, as on SQLite.
 - A shop database that can't be reached raises ShopDatabaseUnavailable (a StoreError): the till
   says so and blocks only what needs the database.
-Not yet used by the till: the repositories' SQL and the PostgreSQL schema follow (docs/architecture.md).
+Not yet used by the till: the schema is store/pg_schema.py; the repositories' SQL follows (docs/architecture.md).
 """
 
 from __future__ import annotations
