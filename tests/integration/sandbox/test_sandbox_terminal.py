@@ -347,3 +347,15 @@ def test_restricted_key_needs_the_terminal_permissions(server, api, reader):
     allowed = server.state.keys.create_restricted({"terminal_readers": "read"})
     ok = stripe.StripeClient(allowed, base_addresses={"api": server.url}, max_network_retries=0)
     assert ok.v1.terminal.readers.retrieve(reader.id).id == reader.id
+
+
+def test_refund_on_the_reader_is_checked_before_the_reader_waits(api, reader):
+    pi = present_intent(api, currency="cad", payment_method_types=["card_present", "interac_present"])
+    start(api, reader, pi)
+    api.test_helpers.terminal.readers.present_payment_method(reader.id,
+                                                             params={"type": "interac_present"})
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        api.terminal.readers.refund_payment(reader.id, params={"payment_intent": pi.id,
+                                                               "amount": 1001})
+    assert info.value.code == "amount_too_large"
+    assert api.terminal.readers.retrieve(reader.id).action.type == "process_payment_intent"
