@@ -11,23 +11,10 @@ from pos_app.payments.gateway import AuthenticationFailed, IntentNotFound, Inval
 from pos_app.payments.readers import (ActionStatus, DisplayLine, ReaderBusy, ReaderError,
                                       ReaderGateway, ReaderOffline, ReaderStatus)
 from pos_app.payments.stripe_gateway import StripeGateway
-from pos_app.sandbox import SandboxServer, SandboxState
 from pos_app.sandbox.faults import FaultControl
 
 ADDRESS = {"line1": "1 Main St", "city": "Springfield", "state": "IL", "postal_code": "62701",
            "country": "US"}
-
-
-@pytest.fixture(scope="module")
-def server():
-    with SandboxServer(SandboxState()) as server:
-        yield server
-
-
-@pytest.fixture
-def gateway(server) -> StripeGateway:
-    return StripeGateway(server.secret_key, server.publishable_key, api_base=server.url,
-                         max_network_retries=0)
 
 
 @pytest.fixture

@@ -322,7 +322,9 @@ def test_busy_fault_answers_terminal_reader_busy(api, reader, faults):
 def test_customer_cancel_fails_the_action_at_the_next_look(api, reader, faults):
     faults.customer_cancel(reader.id)
     pi = present_intent(api)
-    assert start(api, reader, pi).action.status == "in_progress"
+    started = start(api, reader, pi)
+    assert started.action.status == "in_progress"
+    assert not [k for k in started.action.to_dict() if k.startswith("_")]  # the plan is not shown
     seen = api.terminal.readers.retrieve(reader.id)
     assert (seen.action.status, seen.action.failure_code) == ("failed", "customer_canceled")
     assert api.payment_intents.retrieve(pi.id).status == "requires_payment_method"
