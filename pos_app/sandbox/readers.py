@@ -137,6 +137,9 @@ def _pay_on_tap(call: Call, reader: dict, action: dict, kind: str, number: str) 
     config = action["process_payment_intent"]["process_config"] or {}
     tip = 0
     try:
+        if pi["status"] not in PROCESSABLE:  # e.g. canceled by the POS while the reader waited
+            raise unexpected_state(f"This PaymentIntent has a status of {pi['status']} and can no "
+                                   "longer be paid.")
         pm = _present_method(call, kind, number)
         if kind not in pi["payment_method_types"]:
             raise invalid_request(f"This PaymentIntent does not accept {kind} payments.",

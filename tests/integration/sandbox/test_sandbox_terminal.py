@@ -361,3 +361,14 @@ def test_refund_on_the_reader_is_checked_before_the_reader_waits(api, reader):
                                                                "amount": 1001})
     assert info.value.code == "amount_too_large"
     assert api.terminal.readers.retrieve(reader.id).action.type == "process_payment_intent"
+
+
+def test_a_tap_after_the_intent_was_canceled_takes_no_money(api, reader):
+    pi = present_intent(api)
+    start(api, reader, pi)
+    api.payment_intents.cancel(pi.id)
+    done = tap(api, reader.id)
+    assert (done.action.status, done.action.failure_code) == ("failed",
+                                                              "payment_intent_unexpected_state")
+    after = api.payment_intents.retrieve(pi.id)
+    assert after.status == "canceled" and after.latest_charge is None
