@@ -47,6 +47,7 @@ class Settings:
     auto_print: bool = False  # POS_AUTO_PRINT: print the receipt on the receipt printer after every sale
     discount_limit_bp: int = 1000  # POS_DISCOUNT_LIMIT (a percentage): a cashier's discounts above it need a manager
     idle_lock_seconds: int = 300  # POS_IDLE_LOCK_SECONDS: the till locks after this long without input (0: never)
+    customer_screen: str = "auto"  # POS_CUSTOMER_SCREEN: auto (a second screen if any), off, or a screen's index
 
     @property
     def mode(self) -> str:
@@ -127,7 +128,16 @@ class Settings:
             auto_print=_check_flag(get("POS_AUTO_PRINT") or "0", "POS_AUTO_PRINT"),
             discount_limit_bp=_check_percent(get("POS_DISCOUNT_LIMIT") or "10", "POS_DISCOUNT_LIMIT"),
             idle_lock_seconds=check_idle_lock(get("POS_IDLE_LOCK_SECONDS") or "300"),
+            customer_screen=check_customer_screen(get("POS_CUSTOMER_SCREEN") or "auto"),
         )
+
+
+def check_customer_screen(text: str) -> str:
+    """auto, off or a screen's index (0 is the first screen), else ConfigError."""
+    value = text.strip().lower()
+    if value in ("auto", "off") or value.isdigit():
+        return value
+    raise ConfigError(f"POS_CUSTOMER_SCREEN must be auto, off or a screen number (0, 1, ...), not {text!r}")
 
 
 def _check_currency(text: str) -> str:

@@ -1,0 +1,46 @@
+"""The till at the screen sizes it is made for: item names readable, every action button on screen."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect
+
+from pos_app.qt.cart_model import CartColumn
+from pos_app.qt.catalogue_model import CatalogueColumn
+from pos_app.qt.readable_columns import NAME_MIN_TEXT
+from pos_app.qt.till_layout import SCREEN_SIZES
+
+pytestmark = pytest.mark.gui
+
+
+def readable(table) -> int:
+    """The width that shows "Chocolate Chip Cookie" whole, in the table's own font, with its padding."""
+    return table.fontMetrics().horizontalAdvance(NAME_MIN_TEXT) + 16
+
+
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=[f"{w}x{h}" for w, h in SCREEN_SIZES])
+def test_names_stay_readable_and_every_button_is_in_the_window(qtbot, pos, size):
+    window = pos.window
+    pos.add("cookie")
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size().toTuple() == size)
+    qtbot.wait(20)  # the layouts settle on posted events
+    assert window.minimumSizeHint().width() <= size[0] and window.minimumSizeHint().height() <= size[1]
+    for table, name in ((window.catalogue_table, CatalogueColumn.NAME), (window.cart_table, CartColumn.NAME)):
+        assert table.horizontalHeader().sectionSize(name) >= readable(table), (table.objectName(), size)
+        assert table.horizontalScrollBar().maximum() == 0  # nothing hidden off to the side
+    inside = QRect(0, 0, *size)
+    for button in window.actions.in_bar():
+        if button.objectName() == "voidTendersButton":
+            continue  # shown only once a tender is taken
+        assert button.isVisible(), button.objectName()
+        top_left = button.mapTo(window, button.rect().topLeft())
+        assert inside.contains(QRect(top_left, button.size())), (button.objectName(), size)
+
+
+def test_the_columns_come_back_when_there_is_room(qtbot, window):
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.catalogue_table.isColumnHidden(CatalogueColumn.SKU))
+    window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: not window.catalogue_table.isColumnHidden(CatalogueColumn.SKU))
+    assert not window.cart_table.isColumnHidden(CartColumn.UNIT_PRICE)
