@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from pos_app.domain import Money
+from pos_app.domain import Money, Order
 from pos_app.i18n import _
 from pos_app.qt.cart_model import CartColumn
 from pos_app.qt.money_text import money_text
@@ -33,7 +33,7 @@ QLabel#displayShop { font-size: 22pt; font-weight: 600; color: #cbd5e1; }
 QTableView#displayLines { font-size: 22pt; background: #0f172a; color: #f8fafc; border: none;
                           alternate-background-color: #1e293b; selection-background-color: #0f172a; }
 QLabel#displayTotal { font-size: 48pt; font-weight: 700; }
-QLabel#displayMessage { font-size: 30pt; font-weight: 600; color: #86efac; }
+QLabel#displayMessage { font-size: 36pt; font-weight: 600; color: #86efac; }
 """
 
 
@@ -46,7 +46,7 @@ class CustomerDisplay(QWidget):
         self.setWindowTitle(_("Customer display"))
         self.setStyleSheet(DISPLAY_STYLE)
         self._window, self._locale = window, window.settings.locale
-        self._last_order = None  # the sale just completed, while the next cart is empty
+        self._last_order: Order | None = None  # the sale just completed, while the next cart is empty
         self._build(window)
         window.cart_model.snapshot_shown.connect(self._on_cart_model_snapshot_shown)
         window.sale_completed.connect(self._on_window_sale_completed)
@@ -86,7 +86,7 @@ class CustomerDisplay(QWidget):
         layout.addWidget(shop)
         layout.addWidget(self.lines, 1)
         layout.addWidget(self.total)
-        layout.addWidget(self.message)
+        layout.addWidget(self.message, 1)  # between sales it has the screen (the lines are hidden)
 
     def show_on(self, screen: QScreen) -> None:
         """Full screen on `screen` (the till's second screen)."""
@@ -101,12 +101,16 @@ class CustomerDisplay(QWidget):
         self.refresh()
 
     def _on_window_sale_completed(self, order: object) -> None:
-        self._last_order = order
+        self._last_order = order if isinstance(order, Order) else None
         self.refresh()
 
     def refresh(self) -> None:
         snapshot = self._window.cart_model.snapshot
-        if not snapshot.empty:
+        selling = not snapshot.empty
+        self.lines.setVisible(selling)
+        self.total.setVisible(selling)
+        self.message.setVisible(not selling)
+        if selling:
             self._last_order = None
             self.total.setText(_("Total {amount}").format(amount=money_text(snapshot.totals.total, self._locale)))
             self.message.setText("")
@@ -120,7 +124,7 @@ class CustomerDisplay(QWidget):
         completed = payments.checkout.completed_sale(snapshot) if payments is not None else None
         if completed is not None and completed.paid_in_cash:
             currency = completed.order.currency
-            return _("Thank you!\nPaid {paid} · your change {change}").format(
+            return _("Thank you!\n\nYour change: {change}\n(paid {paid})").format(
                 paid=money_text(Money(completed.tendered, currency), self._locale),
                 change=money_text(Money(completed.change, currency), self._locale))
         order = completed.order if completed is not None else self._last_order

@@ -78,15 +78,15 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_models()
         self._build_shortcuts()
-        self.tenders = TenderControls(self)  # Cash (F11), what is paid and still due, Void payments
-        self.terms = TermsControls(self)  # Discount… (F6), a line's price (Ctrl+F6), the manager's PIN
+        self.tenders: TenderControls = TenderControls(self)  # Cash (F11), what is paid and still due, Void payments
+        self.terms: TermsControls = TermsControls(self)  # Discount… (F6), a line's price (Ctrl+F6), the manager's PIN
         self._connect_charging()
         self._show_snapshot()
         if payments is not None:
             self.services_started(payments)
         self.setWindowTitle(f"{self.settings.shop_name} — pos-app" + (" (TRAINING)" if local.mode == TRAINING else ""))
         self.resize(1180, 720)
-        self.till_lock = TillLock(self)  # the PIN screen, Lock, the idle lock (focus: the PIN or the search)
+        self.till_lock: TillLock = TillLock(self)  # the PIN screen, Lock, the idle lock (focus: PIN or search)
 
     # -- construction --------------------------------------------------------------------------
 
@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         form.setStyleSheet(TILL_STYLE)
         self.setCentralWidget(form)
         self.form = form
-        self.actions = ActionBar(self, form)  # every button and shortcut, from qt/till_actions.py
+        self.action_bar: ActionBar = ActionBar(self, form)  # every button and shortcut, from qt/till_actions.py
         self.cart_table: QTableView = child(form, QTableView, "cartTable")
         self.subtotal_label: QLabel = child(form, QLabel, "subtotalLabel")
         self.tax_label: QLabel = child(form, QLabel, "taxLabel")
@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         self.search, self.category, self.catalogue_hint = catalogue.search, catalogue.category, catalogue.hint
         self.catalogue_table, self.catalogue_model, self.scanner = catalogue.table, catalogue.model, catalogue.scanner
         self.keys = TillKeys(self)
-        self.devices = TillDevices(self)  # No sale (F8), and receipts the printer failed to print
+        self.devices: TillDevices = TillDevices(self)  # No sale (F8), and receipts the printer failed to print
         self.cart_model = CartModel(self.local.carts, self.settings.locale, self)
         self.cart_model.error_occurred.connect(self.show_error)
         self.cart_relay = ListenerRelay(self.local.carts.subscribe, self._show_snapshot, self)

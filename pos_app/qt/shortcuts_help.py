@@ -34,20 +34,22 @@ class ShortcutsHelp(QDialog):
         intro = QLabel(_("Every action is also a button on the till; these are its keys."), self)
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = QTableWidget(0, 2, self)
+        self.table = QTableWidget(0, 3, self)
         self.table.setObjectName("shortcutsTable")
-        self.table.setHorizontalHeaderLabels([_("Action"), _("Keys")])
+        self.table.setHorizontalHeaderLabels([_("Action"), _("Keys"), _("What it does")])
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setWordWrap(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)  # a dozen rows, built once
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # two dozen rows, built once
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         for action in actions:
             if action.keys:
                 self._add_row(_(action.label), ", ".join(key_text(key) for key in action.keys), _(action.tip))
         for key, what in LIST_KEYS:
-            self._add_row(_(what), _(key), "")
+            self._add_row("", _(key), _(what))
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.setObjectName("shortcutsButtons")
@@ -55,17 +57,20 @@ class ShortcutsHelp(QDialog):
         for button in buttons.buttons():
             button.setMinimumHeight(TOUCH_HEIGHT)
         layout.addWidget(buttons)
-        self.resize(560, 620)
+        self.resize(820, 720)
 
     def _add_row(self, what: str, keys: str, tip: str) -> None:
+        """An action's row (its label, keys, tip), or a key of the lists (no label: the tip says it)."""
         row = self.table.rowCount()
         self.table.insertRow(row)
-        for column, text in enumerate((what, keys)):
+        for column, text in enumerate((what, keys, tip)):
             item = QTableWidgetItem(text)
             item.setToolTip(tip)
             self.table.setItem(row, column, item)
 
     def rows(self) -> list[tuple[str, str]]:
         """(action, keys) as shown, for tests."""
-        table = self.table
-        return [(table.item(row, 0).text(), table.item(row, 1).text()) for row in range(table.rowCount())]
+        def text(row: int, column: int) -> str:
+            item = self.table.item(row, column)
+            return item.text() if item is not None else ""
+        return [(text(row, 0), text(row, 1)) for row in range(self.table.rowCount())]

@@ -7,7 +7,7 @@ touch directly. ActionBar (qt/action_bar.py) builds the buttons and QShortcuts f
 shortcuts help (F1, qt/shortcuts_help.py) lists it. A row's `run` is looked up on the window when
 the action fires, so it may name a part installed after the window is built (parking, the shift).
 
-To add an action: append a TillAction here (or call `window.actions.add(TillAction(...))` from the
+To add an action: append a TillAction here (or call `window.action_bar.add(TillAction(...))` from the
 part that owns it). Its label and tip go through N_ here and _() when shown.
 """
 
@@ -17,9 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QComboBox
 
 from pos_app.i18n import N_, _
+from pos_app.qt.forms import child
 from pos_app.qt.shift_access import SHIFT_KEYS
 from pos_app.qt.shortcuts import REPORT_KEYS
 
@@ -60,14 +62,18 @@ def _shift(window: MainWindow) -> None:
         access.open_dialog()
 
 
+def _focus_category(window: MainWindow) -> None:
+    child(window.form, QComboBox, "categoryFilter").setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
 def _show_help(window: MainWindow) -> None:
-    window.actions.show_help()
+    window.action_bar.show_help()
 
 
 TILL_ACTIONS: list[TillAction] = [
     TillAction("catalogueSearch", N_("Search"), ("F2", "Ctrl+F"), lambda w: w.focus_search(),
                N_("Search by name, SKU or barcode"), FIELD),
-    TillAction("categoryFilter", N_("Category"), ("F3",), lambda w: w.category.setFocus(),
+    TillAction("categoryFilter", N_("Category"), ("F3",), _focus_category,
                N_("Choose a category"), FIELD),
     TillAction("cartTable", N_("Cart"), ("F4",), lambda w: w.focus_cart(),
                N_("The cart: + / - change the quantity, Delete removes the line"), FIELD),
@@ -75,7 +81,7 @@ TILL_ACTIONS: list[TillAction] = [
                N_("Type an amount to charge only that part by card"), FIELD),
     TillAction("historyButton", N_("History"), ("F9",), lambda w: w.open_history(),
                N_("The order history: find a sale, reprint it, refund it")),
-    TillAction("refundButton", N_("Refund…"), ("Ctrl+R",), lambda w: w.actions.open_refund(),
+    TillAction("refundButton", N_("Refund…"), ("Ctrl+R",), lambda w: w.action_bar.open_refund(),
                N_("Refund a past sale: choose it in the order history, then Refund")),
     TillAction("reportButton", N_("Z report"), (REPORT_KEYS,), lambda w: w.open_report(),
                N_("Today's end-of-day (Z) report")),

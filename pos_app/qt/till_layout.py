@@ -29,6 +29,6 @@ def fit_till_layout(window: MainWindow) -> None:
     splitter.setStretchFactor(0, 1)
     splitter.setStretchFactor(1, 1)
     splitter.setSizes([10_000, 10_000])  # equal halves, whatever the width (scaled to fit)
-    window.catalogue_columns = ReadableColumns(window.catalogue_table, CatalogueColumn.NAME,
-                                               (CatalogueColumn.SKU, CatalogueColumn.CATEGORY))
-    window.cart_columns = ReadableColumns(window.cart_table, CartColumn.NAME, (CartColumn.UNIT_PRICE,))
+    # Each is a child of its table (kept alive by it).
+    ReadableColumns(window.catalogue_table, CatalogueColumn.NAME, (CatalogueColumn.SKU, CatalogueColumn.CATEGORY))
+    ReadableColumns(window.cart_table, CartColumn.NAME, (CartColumn.UNIT_PRICE,))

@@ -28,12 +28,12 @@ def test_every_action_is_a_button_or_a_field_the_cashier_can_touch(window):
 
 
 def test_every_window_shortcut_comes_from_the_table(window):
-    declared = sorted(QKeySequence(key).toString() for a in window.actions.actions for key in a.keys if key)
+    declared = sorted(QKeySequence(key).toString() for a in window.action_bar.actions for key in a.keys if key)
     assert shortcut_keys(window) == declared  # no key the table does not list, none twice
 
 
 def test_buttons_are_touch_targets(window):
-    for button in window.actions.in_bar():
+    for button in window.action_bar.in_bar():
         if button.isVisible():
             assert button.height() >= TOUCH_HEIGHT, button.objectName()
 
@@ -73,13 +73,13 @@ def test_f1_lists_every_shortcut_from_the_table_and_esc_closes_it(qtbot, window)
 def test_a_part_adds_its_action_with_one_row(qtbot, window):
     """What the card-reader action (issue 18) does: one TillAction, its button and key at once."""
     ran = []
-    button = window.actions.add(TillAction("readerTestButton", "Reader", ("Ctrl+K",), lambda w: ran.append(w)))
+    button = window.action_bar.add(TillAction("readerTestButton", "Reader", ("Ctrl+K",), lambda w: ran.append(w)))
     assert button is window.findChild(QPushButton, "readerTestButton") and "Ctrl+K" in button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.keyClick(window.search, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert ran == [window, window]
     with pytest.raises(ValueError, match="another till action"):
-        window.actions.add(TillAction("otherButton", "Other", ("F9",), lambda w: None))
+        window.action_bar.add(TillAction("otherButton", "Other", ("F9",), lambda w: None))
 
 
 def test_the_hint_line_no_longer_lists_some_keys(window):

@@ -30,7 +30,7 @@ def test_names_stay_readable_and_every_button_is_in_the_window(qtbot, pos, size)
         assert table.horizontalHeader().sectionSize(name) >= readable(table), (table.objectName(), size)
         assert table.horizontalScrollBar().maximum() == 0  # nothing hidden off to the side
     inside = QRect(0, 0, *size)
-    for button in window.actions.in_bar():
+    for button in window.action_bar.in_bar():
         if button.objectName() == "voidTendersButton":
             continue  # shown only once a tender is taken
         assert button.isVisible(), button.objectName()
