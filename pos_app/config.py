@@ -49,6 +49,7 @@ class Settings:
     idle_lock_seconds: int = 300  # POS_IDLE_LOCK_SECONDS: the till locks after this long without input (0: never)
     reader_id: str = ""  # POS_READER_ID: the Stripe Terminal reader (tmr_...) this till charges on; "" = none
     reader_tipping: bool = False  # POS_READER_TIPPING: the reader offers the customer a tip (manual capture)
+    customer_screen: str = "auto"  # POS_CUSTOMER_SCREEN: auto (a second screen if any), off, or a screen's index
 
     @property
     def mode(self) -> str:
@@ -131,7 +132,16 @@ class Settings:
             idle_lock_seconds=check_idle_lock(get("POS_IDLE_LOCK_SECONDS") or "300"),
             reader_id=check_reader_id(get("POS_READER_ID") or ""),
             reader_tipping=_check_flag(get("POS_READER_TIPPING") or "0", "POS_READER_TIPPING"),
+            customer_screen=check_customer_screen(get("POS_CUSTOMER_SCREEN") or "auto"),
         )
+
+
+def check_customer_screen(text: str) -> str:
+    """auto, off or a screen's index (0 is the first screen), else ConfigError."""
+    value = text.strip().lower()
+    if value in ("auto", "off") or value.isdigit():
+        return value
+    raise ConfigError(f"POS_CUSTOMER_SCREEN must be auto, off or a screen number (0, 1, ...), not {text!r}")
 
 
 def _check_currency(text: str) -> str:
