@@ -47,6 +47,8 @@ class Settings:
     auto_print: bool = False  # POS_AUTO_PRINT: print the receipt on the receipt printer after every sale
     discount_limit_bp: int = 1000  # POS_DISCOUNT_LIMIT (a percentage): a cashier's discounts above it need a manager
     idle_lock_seconds: int = 300  # POS_IDLE_LOCK_SECONDS: the till locks after this long without input (0: never)
+    reader_id: str = ""  # POS_READER_ID: this till's Stripe Terminal reader (tmr_...); "": the card page only
+    reader_tips: bool = False  # POS_READER_TIPS: the reader asks for a tip (manual capture of amount + tip)
 
     @property
     def mode(self) -> str:
@@ -127,6 +129,8 @@ class Settings:
             auto_print=_check_flag(get("POS_AUTO_PRINT") or "0", "POS_AUTO_PRINT"),
             discount_limit_bp=_check_percent(get("POS_DISCOUNT_LIMIT") or "10", "POS_DISCOUNT_LIMIT"),
             idle_lock_seconds=check_idle_lock(get("POS_IDLE_LOCK_SECONDS") or "300"),
+            reader_id=_check_reader(get("POS_READER_ID") or ""),
+            reader_tips=_check_flag(get("POS_READER_TIPS") or "0", "POS_READER_TIPS"),
         )
 
 
@@ -180,6 +184,12 @@ def _check_percent(text: str, name: str) -> int:
     if bp > 10_000:
         raise ConfigError(f"{name} must be a percentage from 0 to 100 (e.g. 10 or 12.5), got {text[:20]!r}")
     return bp
+
+
+def _check_reader(text: str) -> str:
+    if text and not re.fullmatch(r"tmr_[A-Za-z0-9]{1,60}", text):
+        raise ConfigError(f"POS_READER_ID must be a Stripe Terminal reader id (tmr_...), got {text!r}")
+    return text
 
 
 def _check_flag(text: str, name: str) -> bool:

@@ -37,6 +37,7 @@ from pos_app.payments.gateway import (
 from pos_app.domain.currencies import maximum_charge, minimum_charge
 from pos_app.payments.events import CheckoutEvents, Listener
 from pos_app.payments.intents import RevisionIntents, mismatches, not_succeeded_text
+from pos_app.payments.reader_parts import ReaderParts
 from pos_app.payments.reconcile import Reconciliation
 from pos_app.payments.prepared import PreparedPayment
 from pos_app.payments.tendering import PartPaid, Tendering
@@ -50,7 +51,7 @@ log = logging.getLogger(__name__)
 __all__ = ["CheckoutService", "PreparedPayment"]
 
 
-class CheckoutService(Reconciliation, Tendering):
+class CheckoutService(Reconciliation, ReaderParts, Tendering):
     def __init__(self, store: Store, gateway: PaymentGateway, settings: Settings,
                  drawer: CashDrawer | None = None, *, session: PermissionGate | None = None) -> None:
         self._store = store
@@ -96,7 +97,7 @@ class CheckoutService(Reconciliation, Tendering):
 
     # -- prepare -------------------------------------------------------------------------------
 
-    def prepare(self, snapshot: CartSnapshot | None = None) -> PreparedPayment:
+    def prepare(self, snapshot: CartSnapshot | None = None, *, manager_pin: str | None = None) -> PreparedPayment:
         """The PaymentIntent for the active cart's revision: created once, reused afterwards.
 
         `snapshot`, when given, must still be the active cart's revision (else CartChanged).
@@ -104,9 +105,10 @@ class CheckoutService(Reconciliation, Tendering):
         charges what is left as a card part instead.
         """
         self._require(Permission.SELL)
+        self._require_keyed(manager_pin)
         with self._lock:
             if self._store.tenders.live_for_cart(self._store.carts.snapshot().cart_id):
-                return self.prepare_part()
+                return self.prepare_part(manager_pin=manager_pin)
             snap = self._freeze(snapshot)
             try:
                 prepared = self._prepare_frozen(snap)
