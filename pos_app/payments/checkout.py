@@ -37,7 +37,6 @@ from pos_app.payments.gateway import (
 from pos_app.domain.currencies import maximum_charge, minimum_charge
 from pos_app.payments.events import CheckoutEvents, Listener
 from pos_app.payments.intents import RevisionIntents, mismatches, not_succeeded_text
-from pos_app.payments.reader_parts import ReaderParts
 from pos_app.payments.reconcile import Reconciliation
 from pos_app.payments.prepared import PreparedPayment
 from pos_app.payments.tendering import PartPaid, Tendering
@@ -51,7 +50,7 @@ log = logging.getLogger(__name__)
 __all__ = ["CheckoutService", "PreparedPayment"]
 
 
-class CheckoutService(Reconciliation, ReaderParts, Tendering):
+class CheckoutService(Reconciliation, Tendering):
     def __init__(self, store: Store, gateway: PaymentGateway, settings: Settings,
                  drawer: CashDrawer | None = None, *, session: PermissionGate | None = None) -> None:
         self._store = store

@@ -262,11 +262,6 @@ class ReaderParts(CardParts):
         except PaymentError as exc:  # reconcile follows it up; Void payments gives it back meanwhile
             log.warning("could not void reader part %d: %s", part.part, exc.message)
 
-    def void_tenders(self, *, manager_pin: str | None = None) -> SaleTenders:
-        if self._on_reader is not None:
-            raise TenderRefused(_("A payment is waiting on the card reader: cancel it first."))
-        return super().void_tenders(manager_pin=manager_pin)  # type: ignore[misc]
-
 
 def display_lines(entry: LedgerEntry) -> list[DisplayLine]:
     """What the reader's screen lists: the sale's lines, or the part alone when it pays part of it."""
