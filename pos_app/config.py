@@ -48,7 +48,7 @@ class Settings:
     discount_limit_bp: int = 1000  # POS_DISCOUNT_LIMIT (a percentage): a cashier's discounts above it need a manager
     idle_lock_seconds: int = 300  # POS_IDLE_LOCK_SECONDS: the till locks after this long without input (0: never)
     reader_id: str = ""  # POS_READER_ID: this till's Stripe Terminal reader (tmr_...); "": the card page only
-    reader_tips: bool = False  # POS_READER_TIPS: the reader asks for a tip (manual capture of amount + tip)
+    reader_tipping: bool = False  # POS_READER_TIPPING: the reader asks for a tip (manual capture of amount + tip)
 
     @property
     def mode(self) -> str:
@@ -130,7 +130,7 @@ class Settings:
             discount_limit_bp=_check_percent(get("POS_DISCOUNT_LIMIT") or "10", "POS_DISCOUNT_LIMIT"),
             idle_lock_seconds=check_idle_lock(get("POS_IDLE_LOCK_SECONDS") or "300"),
             reader_id=_check_reader(get("POS_READER_ID") or ""),
-            reader_tips=_check_flag(get("POS_READER_TIPS") or "0", "POS_READER_TIPS"),
+            reader_tipping=_check_flag(get("POS_READER_TIPPING") or "0", "POS_READER_TIPPING"),
         )
 
 

@@ -140,7 +140,7 @@ class ReaderParts(CardParts):
         base = sale_snapshot(sale.tenders) or charge_snapshot(snap)
         params = self._part_snapshot(base, snap, number)
         metadata = dict(params.metadata) | {"reader": reader_id}
-        if self._settings.reader_tips:
+        if self._settings.reader_tipping:
             metadata["capture"] = "manual"
         params = dataclasses.replace(params, metadata=metadata)
         with self._store.unit_of_work() as work:
