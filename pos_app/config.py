@@ -47,8 +47,8 @@ class Settings:
     auto_print: bool = False  # POS_AUTO_PRINT: print the receipt on the receipt printer after every sale
     discount_limit_bp: int = 1000  # POS_DISCOUNT_LIMIT (a percentage): a cashier's discounts above it need a manager
     idle_lock_seconds: int = 300  # POS_IDLE_LOCK_SECONDS: the till locks after this long without input (0: never)
-    reader_id: str = ""  # POS_READER_ID: this till's Stripe Terminal reader (tmr_...); "": the card page only
-    reader_tipping: bool = False  # POS_READER_TIPPING: the reader asks for a tip (manual capture of amount + tip)
+    reader_id: str = ""  # POS_READER_ID: the Stripe Terminal reader (tmr_...) this till charges on; "" = none
+    reader_tipping: bool = False  # POS_READER_TIPPING: the reader offers the customer a tip (manual capture)
 
     @property
     def mode(self) -> str:
@@ -129,7 +129,7 @@ class Settings:
             auto_print=_check_flag(get("POS_AUTO_PRINT") or "0", "POS_AUTO_PRINT"),
             discount_limit_bp=_check_percent(get("POS_DISCOUNT_LIMIT") or "10", "POS_DISCOUNT_LIMIT"),
             idle_lock_seconds=check_idle_lock(get("POS_IDLE_LOCK_SECONDS") or "300"),
-            reader_id=_check_reader(get("POS_READER_ID") or ""),
+            reader_id=check_reader_id(get("POS_READER_ID") or ""),
             reader_tipping=_check_flag(get("POS_READER_TIPPING") or "0", "POS_READER_TIPPING"),
         )
 
@@ -186,12 +186,6 @@ def _check_percent(text: str, name: str) -> int:
     return bp
 
 
-def _check_reader(text: str) -> str:
-    if text and not re.fullmatch(r"tmr_[A-Za-z0-9]{1,60}", text):
-        raise ConfigError(f"POS_READER_ID must be a Stripe Terminal reader id (tmr_...), got {text!r}")
-    return text
-
-
 def _check_flag(text: str, name: str) -> bool:
     value = text.lower()
     if value not in {"1", "0", "true", "false", "yes", "no"}:
@@ -204,6 +198,14 @@ def check_port(text: str, name: str) -> int:
     if not (text.isascii() and text.isdigit() and len(text) <= 5 and int(text) <= 65535):
         raise ConfigError(f"{name} must be a port number 0-65535 (0 = any free port), got {text[:20]!r}")
     return int(text)
+
+
+def check_reader_id(text: str, name: str = "POS_READER_ID") -> str:
+    """A Stripe Terminal reader's id (tmr_ and letters or digits), or "" for no reader."""
+    if text and not re.fullmatch(r"tmr_[A-Za-z0-9]{1,250}", text):
+        raise ConfigError(f"{name} must be a reader id such as tmr_FDOt2wlRZEdpd7 (see: pos-app reader "
+                          f"list), got {text[:40]!r}")
+    return text
 
 
 MAX_IDLE_LOCK = 86_400  # a day: longer is no lock at all (say 0)
