@@ -3,7 +3,7 @@
     python -m tests.integration.payments.crash_reader_till <data_dir> <sandbox_url> <reader_id> <stage>
 
 with the sandbox's keys in the environment (POS_TEST_SANDBOX_SK, POS_TEST_SANDBOX_PK), never argv.
-The sale is item1 + 2 x item3 (25.00). Stages: "after_create" dies the moment the reader part's
+The sale is item1 + 2 x item3 (35.00). Stages: "after_create" dies the moment the reader part's
 PaymentIntent create returns, before the ledger learns its id (the one wrapped call: the crash
 injected, nothing mocked); "waiting" dies once the reader waits for the card; "tip_waiting" the
 same with tips on (manual capture).

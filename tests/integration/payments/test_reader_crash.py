@@ -61,7 +61,7 @@ def test_a_reader_that_finished_while_the_till_was_down_is_found_and_recorded(se
     till = restart()
     report = till.checkout.reconcile()
     [order] = report.finalized
-    assert order.total == 2500 and till.store.orders.count() == 1
+    assert order.total == 3500 and till.store.orders.count() == 1
     [tender] = till.checkout.order_tenders(order)
     assert (tender.status, tender.reader_id) == (TenderStatus.SUCCEEDED, reader_id)
     assert till.checkout.reconcile().finalized == []  # recorded once
@@ -75,6 +75,6 @@ def test_a_tipped_payment_authorised_while_the_till_was_down_is_captured_with_it
     till = restart()
     [order] = till.checkout.reconcile().finalized
     [tender] = till.checkout.order_tenders(order)
-    assert (order.total, tender.amount, tender.tip) == (2500, 2500, 400)
+    assert (order.total, tender.amount, tender.tip) == (3500, 3500, 400)
     intent = till.gateway.retrieve_intent(tender.payment_intent)
-    assert (intent.status, intent.amount_received) == (PaymentStatus.SUCCEEDED, 2900)
+    assert (intent.status, intent.amount_received) == (PaymentStatus.SUCCEEDED, 3900)

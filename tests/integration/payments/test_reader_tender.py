@@ -35,7 +35,7 @@ def reader_till(settings, sandbox, make_till):
 
 
 def sell(till, items=None):
-    till.carts.replace(items or {"item1": 1, "item3": 2})  # 5.00 + 2 x 10.00
+    till.carts.replace(items or {"item1": 1, "item3": 2})  # 5.00 + 2 x 15.00
     return till.carts.snapshot()
 
 
@@ -53,7 +53,7 @@ def test_a_card_on_the_reader_records_the_sale_once_the_processor_says_it_succee
     till.gateway.present_payment_method(payment.reader_id, number=VISA)
     progress = till.checkout.follow_reader()
     assert progress.outcome is ReaderOutcome.APPROVED and progress.order is not None
-    assert progress.order.total == 2500 and till.store.orders.count() == 1
+    assert progress.order.total == 3500 and till.store.orders.count() == 1
     [tender] = till.checkout.order_tenders(progress.order)
     assert (tender.reader_id, tender.card_last4, tender.status) == (payment.reader_id, "4242", TenderStatus.SUCCEEDED)
     assert till.carts.snapshot().empty and not till.carts.snapshot().frozen
@@ -141,10 +141,10 @@ def test_a_split_sale_takes_cash_then_the_rest_on_the_reader(reader_till):
     sell(till)
     till.checkout.take_cash(1000)
     payment = till.checkout.charge_on_reader()
-    assert payment.amount == 1500 and payment.part == 2
+    assert payment.amount == 2500 and payment.part == 2
     till.gateway.present_payment_method(payment.reader_id, number=VISA)
     progress = till.checkout.follow_reader()
-    assert progress.order is not None and progress.order.total == 2500
+    assert progress.order is not None and progress.order.total == 3500
 
 
 def test_a_tip_on_the_reader_is_captured_with_the_part_and_kept_apart_from_the_sale(reader_till):
@@ -155,11 +155,11 @@ def test_a_tip_on_the_reader_is_captured_with_the_part_and_kept_apart_from_the_s
     till.gateway.present_payment_method(payment.reader_id, number=VISA, amount_tip=300)
     assert till.gateway.retrieve_intent(payment.payment_intent).status == PaymentStatus.REQUIRES_CAPTURE
     progress = till.checkout.follow_reader()
-    assert progress.outcome is ReaderOutcome.APPROVED and progress.order.total == 2500
+    assert progress.outcome is ReaderOutcome.APPROVED and progress.order.total == 3500
     intent = till.gateway.retrieve_intent(payment.payment_intent)
-    assert (intent.status, intent.amount_received) == (PaymentStatus.SUCCEEDED, 2800)
+    assert (intent.status, intent.amount_received) == (PaymentStatus.SUCCEEDED, 3800)
     [tender] = till.checkout.order_tenders(progress.order)
-    assert (tender.amount, tender.tip) == (2500, 300)
+    assert (tender.amount, tender.tip) == (3500, 300)
 
 
 def test_a_card_present_sale_is_refunded_through_the_normal_refund(reader_till):
