@@ -234,7 +234,7 @@ class CardParts(TenderSale):
 
 
 def reader_tip(part: Tender, entry: LedgerEntry, intent: Intent) -> int:
-    """The tip a customer added on the reader: what the intent carries above the part (manual capture only)."""
+    """The tip a customer added on the reader (inside the intent's amount; manual capture only)."""
     if not part.card_present or entry.snapshot.metadata.get("capture") != "manual":
         return 0
-    return max(0, intent.amount - entry.amount)
+    return intent.amount_tip

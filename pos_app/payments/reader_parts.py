@@ -241,7 +241,7 @@ class ReaderParts(CardParts):
         """A reader part authorised with a tip (manual capture) captured for its amount plus the tip."""
         if intent.status != PaymentStatus.REQUIRES_CAPTURE or not entry.snapshot.metadata.get("reader"):
             return intent
-        tip = max(0, intent.amount - entry.amount)
+        tip = intent.amount_tip
         log.info("capturing %s: %d + tip %d", intent.id, entry.amount, tip)
         return reader_gateway(self._gateway).capture_intent(intent.id, amount_to_capture=entry.amount + tip,
                                                             idempotency_key=f"capture-{intent.id}")

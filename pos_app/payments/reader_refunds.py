@@ -29,13 +29,13 @@ def settle_on_reader(gateway: PaymentGateway, store: Store, record: RefundRecord
     if tender is None or tender.reader_id is None:
         return None
     intent = gateway.retrieve_intent(payment_intent)
-    if getattr(intent, "payment_method_type", None) != INTERAC:
+    if intent.payment_method_type != INTERAC:
         return None
     readers, orders = reader_gateway(gateway), store.orders
     action = readers.retrieve_reader(tender.reader_id).action
     if action is not None and action.type == "refund_payment" and action.payment_intent == payment_intent:
-        if action.status is ActionStatus.SUCCEEDED and getattr(action, "refund", None):
-            refund = gateway.retrieve_refund(str(getattr(action, "refund")))
+        if action.status is ActionStatus.SUCCEEDED and action.refund:
+            refund = gateway.retrieve_refund(action.refund)
             status = RefundStatus.SUCCEEDED if refund.status == "succeeded" else RefundStatus.PROCESSING
             return orders.finish_refund(record.id, status=status, refund_id=refund.id)
         if action.status is ActionStatus.IN_PROGRESS:

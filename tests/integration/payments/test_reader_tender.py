@@ -27,7 +27,7 @@ def register_reader(gateway) -> str:
 def reader_till(settings, sandbox, make_till):
     """A till whose settings name a simulated reader registered in the sandbox."""
     def make(**changes):
-        probe = make_till()
+        probe = make_till(settings_=settings.with_(**changes))
         reader_id = register_reader(probe.gateway)
         probe.close()
         return make_till(settings_=settings.with_(reader_id=reader_id, **changes))
@@ -170,4 +170,21 @@ def test_a_card_present_sale_is_refunded_through_the_normal_refund(reader_till):
     order = till.checkout.follow_reader().order
     refund = till.checkout.refund(order.id, 500)
     assert refund.status == "succeeded"
+    assert till.gateway.retrieve_intent(payment.payment_intent).amount_refunded == 500
+
+
+def test_an_interac_sale_is_refunded_on_the_reader_when_the_customer_taps_again(reader_till):
+    till = reader_till(currency="cad")
+    sell(till)
+    payment = till.checkout.charge_on_reader()
+    till.gateway.present_payment_method(payment.reader_id, interac=True, currency="cad")
+    order = till.checkout.follow_reader().order
+    assert order is not None and till.checkout.order_tenders(order)[0].card_brand == "interac"
+    refund = till.checkout.refund(order.id, 500)
+    assert refund.status == "pending"  # waiting for the customer's card on the reader
+    action = till.gateway.retrieve_reader(payment.reader_id).action
+    assert (action.type, action.payment_intent) == ("refund_payment", payment.payment_intent)
+    till.gateway.present_payment_method(payment.reader_id, interac=True, currency="cad")
+    [settled] = [r for r in till.checkout.reconcile().refunds if r.id == refund.id]
+    assert settled.status == "succeeded" and settled.refund_id
     assert till.gateway.retrieve_intent(payment.payment_intent).amount_refunded == 500
