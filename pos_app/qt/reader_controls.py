@@ -130,6 +130,7 @@ class ReaderControls(QObject):
         if window.local.mode == "training":
             dialog.add_panel(self._training_panel(dialog))
         dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
+        window.show_info(_("Charging on the card reader…"))
         dialog.open()
         self.controller.charge(amount)
         return dialog
@@ -159,6 +160,8 @@ class ReaderControls(QObject):
         elif paid is not None:
             window.show_info(_("Card part paid on the reader; still due {due}").format(
                 due=money_text(Money(paid.remaining, paid.tender.currency), window.settings.locale)))
+        else:  # not paid: the dialog said why; the till's message line says it too once it closes
+            window.show_error(getattr(result, "message", "") or str(result))
         self.refresh_status()
         window.tenders.update()
 
@@ -167,6 +170,7 @@ class ReaderControls(QObject):
         dialog.deleteLater()
         self.controller.reset()
         self.window.tenders.update()
+        self.window.activateWindow()  # the keyboard belongs to the till again (F12 works at once)
         self.window.focus_search()
 
     # -- the keyed fallback ----------------------------------------------------------------------
