@@ -19,6 +19,7 @@ from pos_app.domain.people import Permission
 from pos_app.domain.statuses import PaymentStatus
 from pos_app.domain.tenders import TenderKind, TenderStatus
 from pos_app.errors import PaymentError
+from pos_app.i18n import _
 from pos_app.payments.gateway import (
     AmountTooLarge, AmountTooSmall, Intent, InvalidPayment,
     PaymentNotSucceeded,
@@ -63,8 +64,8 @@ class CardParts(TenderSale):
         if pending:
             part = pending[0]
             if part.card_present:  # its intent is card_present: the card page can't take it
-                raise TenderRefused(f"Card part {part.part} is open on the card reader: finish or cancel it there "
-                                    "first.")
+                raise TenderRefused(_("Card part {part} is open on the card reader: finish or cancel it there "
+                                      "first.").format(part=part.part))
             if amount not in (None, part.amount):
                 raise TenderRefused(f"Card part {part.part} of {self._money(part.amount)} is still open: "
                                     f"finish or cancel it first.")

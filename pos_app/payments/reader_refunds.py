@@ -14,6 +14,7 @@ import logging
 
 from pos_app.domain.statuses import RefundStatus
 from pos_app.errors import RefundRefused
+from pos_app.i18n import _
 from pos_app.payments.gateway import PaymentGateway
 from pos_app.payments.readers import ActionStatus, reader_gateway
 from pos_app.store import RefundRecord, Store, Tender
@@ -42,7 +43,8 @@ def settle_on_reader(gateway: PaymentGateway, store: Store, record: RefundRecord
             return orders.refund(record.id)
         if action.status is ActionStatus.FAILED:
             orders.finish_refund(record.id, status=RefundStatus.FAILED, failure_reason=action.failure_message)
-            raise RefundRefused(f"The Interac refund on the reader did not go through: {action.failure_message}")
+            raise RefundRefused(_("The Interac refund on the reader did not go through: {reason}")
+                                .format(reason=action.failure_message))
     readers.refund_on_reader(tender.reader_id, payment_intent=payment_intent, amount=record.amount,
                              currency=record.currency, idempotency_key=record.idempotency_key)
     log.info("refund %s: Interac, on reader %s (the customer taps the card)", record.idempotency_key,

@@ -76,3 +76,28 @@ def test_a_second_charge_while_the_reader_waits_is_refused(pos):
     assert reader.controller.payment.payment_intent == pi
     assert pos.present_card() == "succeeded"
     assert len(pos.local.store.ledger.all()) == 1
+
+
+def test_the_status_bar_says_when_the_reader_is_offline(pos):
+    from pos_app.sandbox.faults import FaultControl
+
+    faults = FaultControl(pos.app.sandbox_url, pos.app.sandbox_secret_key)
+    faults.reader_offline(duration_ms=60_000)
+    try:
+        assert pos.reader_status() == "offline"
+        assert pos.window.findChild(object, "statusReader").text().endswith("offline")
+        pos.add("item1")
+        pos._click(pos.window.charge_button)
+        pos._wait(lambda: pos.window.tenders.reader.controller.state.ended, "the refusal")
+        assert "offline" in pos.reader_message()
+    finally:
+        faults.clear()
+
+
+def test_the_simulated_reader_panel_is_trainings(pos):
+    pos.add("item1")
+    pos.charge_on_reader()
+    panel = pos.window.tenders.reader.dialog.findChild(object, "simulatedReader")
+    assert panel is not None and panel.isVisible() and pos.local.mode == "training"
+    assert panel.card.count() >= 4
+    assert pos.cancel_on_reader() == "cancelled"

@@ -7,9 +7,9 @@ reader, so they need no simulated reader.
 from __future__ import annotations
 
 import pytest
-import requests
 
 from pos_app.testing.paying import SUCCEEDED
+from tests.kit.http_calls import call
 
 READER = "tmr_NotRegistered1"
 
@@ -52,8 +52,7 @@ def test_without_a_reader_charge_is_the_card_page_and_nothing_says_keyed(pos):
 
 @pytest.mark.pos_settings(reader_id=READER, user="cashier")
 def test_over_http_a_cashiers_card_page_payment_needs_a_manager(pos_app):
-    headers = {"Authorization": f"Bearer {pos_app.token}"}
-    requests.post(f"{pos_app.url}/cart", json={"items": {"latte": {"qty": 1}}}, headers=headers, timeout=10)
-    answer = requests.post(f"{pos_app.url}/create-payment-intent", headers=headers, timeout=10)
-    assert answer.status_code == 403 and answer.json()["error"]["code"] == "approval_required"
+    assert call(pos_app, "POST", "/cart", {"items": {"latte": {"qty": 1}}})[0] == 200
+    status, answer = call(pos_app, "POST", "/create-payment-intent", {})
+    assert status == 403 and answer["error"]["code"] == "approval_required"
     assert pos_app.payments.checkout.current_payment() is None
