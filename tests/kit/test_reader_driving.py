@@ -58,7 +58,7 @@ def test_the_poll_deadline_cancels_on_the_reader_and_says_it_timed_out(pos, qtbo
     assert pos.reader_status() == "online"  # the action was cancelled on the reader
 
 
-@pytest.mark.pos_settings(reader=True, reader_tipping=True)
+@pytest.mark.pos_settings(reader=True, reader_tipping=True, auto_print=True)
 def test_a_tip_is_captured_and_on_the_receipt(pos):
     pos.add("item1")
     pos.charge_on_reader()
@@ -66,6 +66,10 @@ def test_a_tip_is_captured_and_on_the_receipt(pos):
     [tender] = pos.tenders()
     assert (tender["amount"], tender["tip"]) == (500, 150)
     assert pos.payment_intent_status(tender["payment_intent"]) == "succeeded"
+    assert pos.last_order()["total"] == 500  # the tip is the customer's gift, not the sale's
+    pos.wait_printed()
+    printed = pos.printed()
+    assert b"Tip" in printed and b"1.50" in printed
 
 
 def test_a_second_charge_while_the_reader_waits_is_refused(pos):
