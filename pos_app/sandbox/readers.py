@@ -68,29 +68,22 @@ def process_payment_intent(call: Call, reader_id: str):
                                f"it has a status of {pi['status']}. Only a PaymentIntent with one "
                                f"of the following statuses may be processed: "
                                f"{', '.join(PROCESSABLE)}.")
-    action: dict[str, Any] = {"type": "process_payment_intent", "status": "in_progress", "failure_code": None,
-              "failure_message": None, "process_payment_intent": {
-                  "payment_intent": pi["id"],
-                  "process_config": call.params.get("process_config") or None}}
+    fault: dict[str, Any] = {}
     if call.state.faults.take_reader("customer_cancel", reader_id):
-        action["_then"] = "customer_canceled"
+        fault["_then"] = "customer_canceled"
     elif call.state.faults.take_reader("reader_timeout", reader_id):
-        action["_stuck"] = True
-    reader["action"] = action
-    call.state.put(READER, reader)
-    return 200, render_reader(call, reader)
+        fault["_stuck"] = True
+    return _start(call, reader, "process_payment_intent", {
+        "payment_intent": pi["id"], "process_config": call.params.get("process_config") or None},
+        **fault)
 
 
 def set_reader_display(call: Call, reader_id: str):
     reader = _ready(call, reader_id)
     cart = call.params["cart"]
-    action = {"type": "set_reader_display", "status": "succeeded", "failure_code": None,
-              "failure_message": None, "set_reader_display": {"type": "cart", "cart": {
-                  "currency": cart["currency"].lower(), "tax": cart.get("tax"),
-                  "total": cart["total"], "line_items": cart.get("line_items", [])}}}
-    reader["action"] = action
-    call.state.put(READER, reader)
-    return 200, render_reader(call, reader)
+    return _start(call, reader, "set_reader_display", {"type": "cart", "cart": {
+        "currency": cart["currency"].lower(), "tax": cart.get("tax"), "total": cart["total"],
+        "line_items": cart.get("line_items", [])}}, status="succeeded")
 
 
 def cancel_action(call: Call, reader_id: str):
@@ -109,17 +102,12 @@ def refund_payment(call: Call, reader_id: str):
     charge = refunds.refundable_charge(call)
     amount = p.get("amount", refunds.unrefunded(charge))
     refunds.check_refund_amount(charge, amount)
-    action = {"type": "refund_payment", "status": "in_progress", "failure_code": None,
-              "failure_message": None, "refund_payment": {
-                  "amount": amount, "charge": charge["id"],
-                  "payment_intent": charge["payment_intent"], "reason": p.get("reason"),
-                  "metadata": p.get("metadata", {}), "refund": None,
-                  "refund_application_fee": p.get("refund_application_fee"),
-                  "reverse_transfer": p.get("reverse_transfer"),
-                  "refund_payment_config": p.get("refund_payment_config")}}
-    reader["action"] = action
-    call.state.put(READER, reader)
-    return 200, render_reader(call, reader)
+    return _start(call, reader, "refund_payment", {
+        "amount": amount, "charge": charge["id"], "payment_intent": charge["payment_intent"],
+        "reason": p.get("reason"), "metadata": p.get("metadata", {}), "refund": None,
+        "refund_application_fee": p.get("refund_application_fee"),
+        "reverse_transfer": p.get("reverse_transfer"),
+        "refund_payment_config": p.get("refund_payment_config")})
 
 
 def present_payment_method(call: Call, reader_id: str):
@@ -149,6 +137,9 @@ def _pay_on_tap(call: Call, reader: dict, action: dict, kind: str, number: str) 
     config = action["process_payment_intent"]["process_config"] or {}
     tip = 0
     try:
+        if pi["status"] not in PROCESSABLE:  # e.g. canceled by the POS while the reader waited
+            raise unexpected_state(f"This PaymentIntent has a status of {pi['status']} and can no "
+                                   "longer be paid.")
         pm = _present_method(call, kind, number)
         if kind not in pi["payment_method_types"]:
             raise invalid_request(f"This PaymentIntent does not accept {kind} payments.",
@@ -224,6 +215,16 @@ def _present_record(call: Call, kind: str, card: CardDetails) -> dict:
 
 
 # ----------------------------------------------------------------------------------- helpers
+
+def _start(call: Call, reader: dict, kind: str, details: dict, status: str = "in_progress",
+           **private: Any):
+    """The reader's new action in Stripe's shape (type, status, failure_*, its own hash), saved;
+    `private` keys (`_then`, `_stuck`) carry a fault's plan and are never shown."""
+    reader["action"] = {"type": kind, "status": status, "failure_code": None,
+                        "failure_message": None, kind: details, **private}
+    call.state.put(READER, reader)
+    return 200, render_reader(call, reader)
+
 
 def _ready(call: Call, reader_id: str) -> dict:
     """The reader, if it can take a new action: online, and not busy with another one."""

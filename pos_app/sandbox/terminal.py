@@ -122,6 +122,8 @@ def find_reader(call: Call, reader_id: str) -> dict:
 def render_reader(call: Call, reader: dict) -> dict:
     """The reader's JSON: status from the faults, last_seen_at (ms) now when it is online."""
     out = objects.public(reader)
+    if out["action"]:  # a fault's plan for the action (`_then`, `_stuck`) is the sandbox's own
+        out["action"] = objects.public(out["action"])
     if call.state.faults.reader_offline(reader["id"]):
         out["status"] = "offline"
     else:

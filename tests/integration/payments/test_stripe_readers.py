@@ -7,27 +7,14 @@ from __future__ import annotations
 import pytest
 
 from pos_app.domain.statuses import PaymentStatus
-from pos_app.payments.gateway import IntentNotFound, InvalidPayment
+from pos_app.payments.gateway import AuthenticationFailed, IntentNotFound, InvalidPayment
 from pos_app.payments.readers import (ActionStatus, DisplayLine, ReaderBusy, ReaderError,
                                       ReaderGateway, ReaderOffline, ReaderStatus)
 from pos_app.payments.stripe_gateway import StripeGateway
-from pos_app.sandbox import SandboxServer, SandboxState
 from pos_app.sandbox.faults import FaultControl
 
 ADDRESS = {"line1": "1 Main St", "city": "Springfield", "state": "IL", "postal_code": "62701",
            "country": "US"}
-
-
-@pytest.fixture(scope="module")
-def server():
-    with SandboxServer(SandboxState()) as server:
-        yield server
-
-
-@pytest.fixture
-def gateway(server) -> StripeGateway:
-    return StripeGateway(server.secret_key, server.publishable_key, api_base=server.url,
-                         max_network_retries=0)
 
 
 @pytest.fixture
@@ -221,3 +208,27 @@ def test_cart_on_the_reader(gateway, reader, server):
     cart = server.state.get("terminal.reader", reader.id)["action"]["set_reader_display"]["cart"]
     assert (cart["total"], cart["tax"], [i["description"] for i in cart["line_items"]]) == \
         (1080, 80, ["Coffee", "Bagel"])
+
+
+#: The smallest restricted key a till with a reader needs (docs/stripe.md lists it).
+TILL_PERMISSIONS = {"payment_intents": "write", "payment_methods": "read", "charges": "read",
+                    "refunds": "write", "terminal_readers": "write", "terminal_locations": "read"}
+
+
+def test_the_tills_restricted_key_is_enough_for_a_reader_sale(server, gateway, reader):
+    restricted = server.state.keys.create_restricted(TILL_PERMISSIONS)
+    limited = StripeGateway(restricted, server.publishable_key, api_base=server.url, max_network_retries=0)
+    assert [loc.id for loc in limited.list_locations()]
+    limited.set_reader_display(reader.id, lines=[], tax=0, total=1250, currency="usd")
+    intent, _ = sale(limited, reader, manual_capture=True, tipping=True)
+    limited.present_payment_method(reader.id, amount_tip=100)
+    limited.capture_intent(intent.id, amount_to_capture=None, idempotency_key=key("cap"))
+    assert limited.retrieve_intent(intent.id).card_last4 == "4242"
+    refund = limited.refund(payment_intent=intent.id, amount=None, currency="usd", reason=None,
+                            idempotency_key=key("refund"))
+    assert refund.amount == 1350
+    fewer = server.state.keys.create_restricted({**TILL_PERMISSIONS, "terminal_readers": "read"})
+    with pytest.raises(AuthenticationFailed):
+        StripeGateway(fewer, server.publishable_key, api_base=server.url,
+                      max_network_retries=0).cancel_reader_action(reader.id)
+

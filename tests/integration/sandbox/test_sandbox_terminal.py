@@ -322,7 +322,9 @@ def test_busy_fault_answers_terminal_reader_busy(api, reader, faults):
 def test_customer_cancel_fails_the_action_at_the_next_look(api, reader, faults):
     faults.customer_cancel(reader.id)
     pi = present_intent(api)
-    assert start(api, reader, pi).action.status == "in_progress"
+    started = start(api, reader, pi)
+    assert started.action.status == "in_progress"
+    assert not [k for k in started.action.to_dict() if k.startswith("_")]  # the plan is not shown
     seen = api.terminal.readers.retrieve(reader.id)
     assert (seen.action.status, seen.action.failure_code) == ("failed", "customer_canceled")
     assert api.payment_intents.retrieve(pi.id).status == "requires_payment_method"
@@ -347,3 +349,26 @@ def test_restricted_key_needs_the_terminal_permissions(server, api, reader):
     allowed = server.state.keys.create_restricted({"terminal_readers": "read"})
     ok = stripe.StripeClient(allowed, base_addresses={"api": server.url}, max_network_retries=0)
     assert ok.v1.terminal.readers.retrieve(reader.id).id == reader.id
+
+
+def test_refund_on_the_reader_is_checked_before_the_reader_waits(api, reader):
+    pi = present_intent(api, currency="cad", payment_method_types=["card_present", "interac_present"])
+    start(api, reader, pi)
+    api.test_helpers.terminal.readers.present_payment_method(reader.id,
+                                                             params={"type": "interac_present"})
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        api.terminal.readers.refund_payment(reader.id, params={"payment_intent": pi.id,
+                                                               "amount": 1001})
+    assert info.value.code == "amount_too_large"
+    assert api.terminal.readers.retrieve(reader.id).action.type == "process_payment_intent"
+
+
+def test_a_tap_after_the_intent_was_canceled_takes_no_money(api, reader):
+    pi = present_intent(api)
+    start(api, reader, pi)
+    api.payment_intents.cancel(pi.id)
+    done = tap(api, reader.id)
+    assert (done.action.status, done.action.failure_code) == ("failed",
+                                                              "payment_intent_unexpected_state")
+    after = api.payment_intents.retrieve(pi.id)
+    assert after.status == "canceled" and after.latest_charge is None
