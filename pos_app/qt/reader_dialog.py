@@ -76,6 +76,7 @@ class ReaderDialog(QDialog):
         self.state_label.setText(_(STATE_TEXTS[state]))
         self.cancel_button.setEnabled(state is R.WAITING)
         self.close_button.setEnabled(state.ended or state is R.IDLE)
+        self.close_button.setDefault(state.ended)  # Enter closes once the payment ended
 
     def _on_controller_message_changed(self, kind: str, text: str) -> None:
         show_kind(self.message_label, text, kind)

@@ -105,3 +105,13 @@ def test_the_simulated_reader_panel_is_trainings(pos):
     assert panel is not None and panel.isVisible() and pos.local.mode == "training"
     assert panel.card.count() >= 4
     assert pos.cancel_on_reader() == "cancelled"
+
+
+def test_a_card_part_on_the_reader_then_cash_for_the_rest(pos):
+    pos.add("item3")
+    pos.charge_on_reader(1000)
+    assert pos.present_card() == "succeeded"
+    assert "still due" in pos.window.message_label.text()
+    assert pos.pay_cash() == 0
+    assert [(t["type"], t["amount"]) for t in pos.tenders()] == [("card", 1000), ("cash", 500)]
+    assert pos.last_order()["total"] == 1500
