@@ -40,6 +40,7 @@ class Permission(enum.StrEnum):
     NO_SALE = "no_sale"
     CLOSE_SHIFT = "close_shift"
     MANAGE_STAFF = "manage_staff"
+    KEYED_CARD = "keyed_card"  # a card keyed on the card page while the till has a reader (card not present)
 
 
 CASHIER_PERMISSIONS = frozenset({Permission.SELL, Permission.PARK, Permission.RECALL})
@@ -56,6 +57,7 @@ ACTION_NAMES: dict[Permission, str] = {
     Permission.DISCOUNT_OVER_LIMIT: "give a discount above the limit",
     Permission.NO_SALE: "open the drawer with no sale", Permission.CLOSE_SHIFT: "close the shift",
     Permission.MANAGE_STAFF: "look after the staff",
+    Permission.KEYED_CARD: "take a keyed card (card not present)",
 }
 
 

@@ -14,6 +14,7 @@ from pos_app.devices.receipt import line_terms, order_discount_row
 from pos_app.domain import Money, Order, format_money
 from pos_app.domain.order import card_brand_name
 from pos_app.domain.tenders import TenderKind
+from pos_app.i18n import _
 from pos_app.store import Tender
 
 
@@ -94,4 +95,7 @@ def _tenders_html(tenders: Sequence[Tender], money) -> str:
             rows.append(f"<tr><td colspan='2'>{escape(card)}<br><small>Payment "
                         f"{escape(tender.payment_intent or '')}</small></td>"
                         f"<td align='right'>{money(tender.amount)}</td></tr>")
+            if tender.tip:  # added on the reader: charged to the card with the part, not part of the sale
+                rows.append(f"<tr><td colspan='2'>{escape(_('Tip'))}</td>"
+                            f"<td align='right'>{money(tender.tip)}</td></tr>")
     return f"<p>Paid by</p><table width='100%' cellspacing='0' cellpadding='3'>{''.join(rows)}</table>"
