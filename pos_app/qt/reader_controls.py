@@ -16,13 +16,13 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from pos_app.domain import Money
-from pos_app.i18n import _
+from pos_app.i18n import N_, _
 from pos_app.qt.money_text import money_text
 from pos_app.qt.reader_controller import ReaderChargeController
-from pos_app.qt.shortcuts import add_shortcuts
+from pos_app.qt.till_actions import SALE, TillAction
 
 if TYPE_CHECKING:
     from pos_app.qt.main_window import MainWindow
@@ -61,15 +61,10 @@ class ReaderControls(QObject):
         window = self.window
         window.charge_button.setText(_("Charge on reader   F12"))
         window.charge_button.setToolTip(_("Take the card on the card reader (F12)"))
-        button = self.keyed_button = QPushButton(_("Keyed card (card not present)"), window.form)
-        button.setObjectName("keyedCardButton")
-        button.setToolTip(_("Key the card on the card page: a manager's fallback when the reader can't be used "
-                            "(Shift+F12)"))
-        actions = window.form.findChild(QHBoxLayout, "actionsLayout")
-        if actions is not None:
-            actions.insertWidget(actions.indexOf(window.charge_button), button)
-        button.clicked.connect(self.keyed)
-        add_shortcuts(window, [KEYED_KEYS], self.keyed)
+        # A till action like every other (qt/till_actions.py): its button sits beside Charge and F1 lists it.
+        self.keyed_button = window.action_bar.add(TillAction(
+            "keyedCardButton", N_("Keyed card (card not present)"), (KEYED_KEYS,), lambda w: self.keyed(),
+            N_("Key the card on the card page: a manager's fallback when the reader can't be used"), place=SALE))
         label = self.status_label = QLabel(_("Reader: starting payments…"), window.status_bar)
         label.setObjectName("statusReader")
         window.status_bar.addPermanentWidget(label)
