@@ -47,6 +47,8 @@ class Settings:
     auto_print: bool = False  # POS_AUTO_PRINT: print the receipt on the receipt printer after every sale
     discount_limit_bp: int = 1000  # POS_DISCOUNT_LIMIT (a percentage): a cashier's discounts above it need a manager
     idle_lock_seconds: int = 300  # POS_IDLE_LOCK_SECONDS: the till locks after this long without input (0: never)
+    theme: str = "standard"  # POS_THEME: standard | high-contrast (qt/theme.py)
+    tiles_file: str = ""  # POS_TILES: the product tiles' CSV (default <data dir>/tiles.csv; qt/tiles_file.py)
 
     @property
     def mode(self) -> str:
@@ -127,6 +129,7 @@ class Settings:
             auto_print=_check_flag(get("POS_AUTO_PRINT") or "0", "POS_AUTO_PRINT"),
             discount_limit_bp=_check_percent(get("POS_DISCOUNT_LIMIT") or "10", "POS_DISCOUNT_LIMIT"),
             idle_lock_seconds=check_idle_lock(get("POS_IDLE_LOCK_SECONDS") or "300"),
+            theme=_check_theme(get("POS_THEME") or "standard"), tiles_file=get("POS_TILES") or "",
         )
 
 
@@ -180,6 +183,15 @@ def _check_percent(text: str, name: str) -> int:
     if bp > 10_000:
         raise ConfigError(f"{name} must be a percentage from 0 to 100 (e.g. 10 or 12.5), got {text[:20]!r}")
     return bp
+
+
+THEMES = ("standard", "high-contrast")  # qt/theme.py's
+
+
+def _check_theme(text: str) -> str:
+    if text.lower() not in THEMES:
+        raise ConfigError(f"POS_THEME must be one of {', '.join(THEMES)}, got {text[:30]!r}")
+    return text.lower()
 
 
 def _check_flag(text: str, name: str) -> bool:

@@ -50,10 +50,12 @@ def build_main_window(core, *, queue=None, reconcile: bool = True):
     from pos_app.qt.main_window import MainWindow
     from pos_app.qt.parking_controls import ParkingControls
     from pos_app.qt.shift_access import ShiftAccess
+    from pos_app.qt.touch_controls import TouchControls
 
     window = MainWindow(core.open(), queue or TaskRunner(name="checkout"), payments=core.payments)
     ShiftAccess(window)  # the shift dialog (F7) and the "no shift open" banner
     ParkingControls(window)  # Park (F5) and Recall… (Shift+F5)
+    TouchControls(window)  # the theme, the product tiles, the quantity pad
     if reconcile:
         window.start_reconcile()
     return window

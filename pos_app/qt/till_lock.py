@@ -27,6 +27,7 @@ from pos_app.qt.approval_dialog import ApprovalDialog, ask_approval
 from pos_app.qt.charge_controller import error_text
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.listeners import ListenerRelay
+from pos_app.qt.numpad import attach_numpad
 from pos_app.qt.shortcuts import add_shortcuts
 from pos_app.qt.style import show_kind
 
@@ -93,6 +94,7 @@ class TillLock(QObject):
         self.pin_message: QLabel = child(self.screen, QLabel, "pinMessage")
         self.first_manager: QLabel = child(self.screen, QLabel, "pinFirstManager")
         self.pin_field.returnPressed.connect(self._on_pin_field_return_pressed)
+        self.numpad = attach_numpad(self.pin_field, "pinNumpad")  # the PIN by touch (dots: the field's echo mode)
         self.pages.addWidget(window.form)  # the sale: the window's form, its central widget until now
         window.takeCentralWidget()
         self.pages.addWidget(self.screen)
@@ -167,6 +169,13 @@ class TillLock(QObject):
         if event.type() in _INPUT_EVENTS and self._idle.isActive():
             self._idle.start()  # input: the idle time starts again
         return False
+
+    def watch(self, widget: QWidget) -> None:
+        """Input to `widget` and its children (a part installed after the window was built) is input too."""
+        if self._window.settings.idle_lock_seconds:
+            for each in (widget, *widget.findChildren(QWidget)):
+                each.installEventFilter(self)
+                self._watching.append(each)
 
     def stop(self) -> None:
         """The till is closing (MainWindow.shutdown): stop watching the app's input and the session."""
