@@ -17,6 +17,7 @@ from pos_app.domain import Money, format_money
 from pos_app.domain.money import MoneyError, currency_digits, parse_money
 from pos_app.domain.tenders import quick_amounts
 from pos_app.qt.forms import child, load_form
+from pos_app.i18n import _
 from pos_app.qt.numpad import attach_numpad
 from pos_app.qt.style import show_kind
 
@@ -68,6 +69,7 @@ class CashDialog(QDialog):
             button = QPushButton(self.money(amount), box)
             button.setObjectName(f"cashQuick{number}")
             button.setAutoDefault(False)
+            button.setAccessibleDescription(_("The customer hands over this amount: it is taken at once"))
             button.clicked.connect(lambda _checked=False, a=amount: self._request(a))
             row.addWidget(button)
             buttons.append(button)
