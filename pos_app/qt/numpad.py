@@ -68,7 +68,7 @@ class Numpad(QWidget):
         button.setMinimumSize(KEY_SIZE)
         button.setAccessibleName(spoken)
         button.setAccessibleDescription(_("Number pad key"))
-        button.clicked.connect(act)
+        button.clicked.connect(lambda _checked=False: act())
         return button
 
     def target(self) -> QLineEdit | None:

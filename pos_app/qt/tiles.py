@@ -46,8 +46,9 @@ QLabel#tileTitle {{ font-weight: 600; }}
 
 @dataclass(frozen=True)
 class _Shown:
-    """A tile on screen: its text, what a tap does, its objectName and kind."""
+    """A tile on screen: its label, its text, what a tap does, its objectName and kind."""
 
+    label: str
     text: str
     tap: Callable[[], object]
     name: str
@@ -144,9 +145,9 @@ class TilePanel(QWidget):
         return list(self._buttons)
 
     def tile(self, text: str) -> QPushButton | None:
-        """The tile on screen whose label (either line of it), sku or category is `text`."""
+        """The tile on screen whose label, sku or category is `text`."""
         for shown, button in zip(self._shown, self.tiles(), strict=True):
-            if text in (shown.text.replace("\n", " "), shown.name.removeprefix("tile_"),
+            if text in (shown.label, shown.name.removeprefix("tile_"),
                         shown.name.removeprefix("tileCategory_")):
                 return button
         return None
@@ -185,7 +186,7 @@ class TilePanel(QWidget):
     def _home_tile(self, tile: Tile) -> _Shown:
         if tile.is_category:
             label = tile.label or tile.category
-            return _Shown(two_lines(label), lambda c=tile.category: self._open(c, 0), f"tileCategory_{tile.category}",
+            return _Shown(label, two_lines(label), lambda c=tile.category: self._open(c, 0), f"tileCategory_{tile.category}",
                           "category", _("Category {name}").format(name=label))
         item = self._catalogue.get(tile.sku)
         return self._item_tile(item, tile.label)
@@ -193,7 +194,7 @@ class TilePanel(QWidget):
     def _item_tile(self, item, label: str = "") -> _Shown:
         name = label or item.name
         price = money_text(item.price, self._settings.locale)
-        return _Shown(f"{two_lines(name)}\n{price}", lambda s=item.sku: self._add_sku(s), f"tile_{item.sku}", "item",
+        return _Shown(name, f"{two_lines(name)}\n{price}", lambda s=item.sku: self._add_sku(s), f"tile_{item.sku}", "item",
                       _("{name}, {price}").format(name=name, price=price))
 
     def _open(self, category: str | None, page: int) -> None:
