@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QGridLayout, QLineEdit, QPushButton,
 from pos_app.i18n import N_, _
 from pos_app.qt.theme import TOUCH_MIN_PX
 
-KEY_SIZE = QSize(max(TOUCH_MIN_PX, 64), max(TOUCH_MIN_PX, 48))
+KEY_SIZE = QSize(max(TOUCH_MIN_PX, 52), max(TOUCH_MIN_PX, 48))
 
 _DIGIT_KEYS = {str(d): getattr(Qt.Key, f"Key_{d}") for d in range(10)}
 # (row, column) of each key; Enter spans the two bottom rows of the last column.

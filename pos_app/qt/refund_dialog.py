@@ -98,6 +98,7 @@ class RefundDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+Return"), self, self._on_confirm_clicked)
         self.confirm_button.setDefault(True)  # Enter refunds, from any field: the dialog works without a mouse
         self._chain_tab_order()
+        self.full_radio.setFocus(Qt.FocusReason.OtherFocusReason)  # the keyboard starts at the top of the chain
         self._update_preview()
         self.resize(600, 480)
 
@@ -125,6 +126,7 @@ class RefundDialog(QDialog):
         table.setRowCount(len(self.order.lines))
         table.verticalHeader().hide()
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from spin box to spin box
+        table.setTabKeyNavigation(False)  # else a Tab from a quantity moved between cells and never left the table
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         for row, line in enumerate(self.order.lines):
             left = line.qty - self._returned[line.sku]

@@ -40,7 +40,8 @@ QLineEdit, QComboBox, QSpinBox, QDateEdit, QTableView, QListView, QTreeView, QPl
 QTableView, QListView, QTreeView { selection-background-color: #00007f; selection-color: #ffffff; }
 *:focus { outline: 3px solid #000000; }
 QPushButton:focus, QToolButton:focus, QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QCheckBox:focus,
-QRadioButton:focus, QTableView:focus { background: #ffff00; color: #000000; border: 3px solid #000000; }
+QRadioButton:focus { background: #ffff00; color: #000000; border: 3px solid #000000; }
+QTableView:focus, QListView:focus, QTreeView:focus { border: 4px solid #000000; }
 QHeaderView::section { background: #ffffff; color: #000000; border: 1px solid #000000; font-weight: 700; }
 """
 

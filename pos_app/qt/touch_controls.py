@@ -40,7 +40,7 @@ class QuantityPad(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        caption = QLabel(_("Quantity of the selected line"), self)
+        caption = QLabel(_("Line quantity"), self)
         caption.setObjectName("quantityCaption")
         self.field = QLineEdit(self)
         self.field.setObjectName("quantityField")
