@@ -15,19 +15,19 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import ROOT, Waiter, ring_up  # noqa: E402  (the README script's helpers; it prepares Qt)
+from screenshots import ROOT, Waiter, ring_up
 
-from PySide6.QtCore import QCoreApplication, QEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
 
-from pos_app.config import Settings  # noqa: E402
-from pos_app.core import AppCore  # noqa: E402
-from pos_app.qt.app import build_main_window  # noqa: E402
-from pos_app.qt.approval_dialog import ApprovalDialog  # noqa: E402
-from pos_app.qt.theme import STANDARD, apply_theme  # noqa: E402
-from pos_app.qt.touch_controls import touch_controls  # noqa: E402
-from pos_app.testing.plugin import ensure_open_shift  # noqa: E402
-from pos_app.testing.staff import log_in  # noqa: E402
+from pos_app.config import Settings
+from pos_app.core import AppCore
+from pos_app.qt.app import build_main_window
+from pos_app.qt.approval_dialog import ApprovalDialog
+from pos_app.qt.theme import STANDARD, apply_theme
+from pos_app.qt.touch_controls import touch_controls
+from pos_app.testing.plugin import ensure_open_shift
+from pos_app.testing.staff import log_in
 
 
 def till(data_dir: str, theme: str):

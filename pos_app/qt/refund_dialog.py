@@ -15,6 +15,7 @@ from html import escape
 import logging
 from collections import Counter
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -155,7 +156,7 @@ class RefundDialog(QDialog):
         """Tab goes down the dialog as it reads: what to refund, the quantities, why, how, then the buttons."""
         chain = [self.full_radio, self.lines_radio, self.amount_radio, self.amount_edit, *self._spins.values(),
                  self.reason, self.cash_check, self.confirm_button, self.cancel_button]
-        for before, after in zip(chain, chain[1:], strict=False):
+        for before, after in pairwise(chain):
             QWidget.setTabOrder(before, after)
 
     # -- choices -------------------------------------------------------------------------------

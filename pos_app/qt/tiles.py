@@ -6,7 +6,8 @@ tiles, PAGE_TILES at a time (Back, and More / Previous between pages); an item t
 through `add_sku`, the very call the search's Enter and a scan make (open-price items ask for
 their price, the cart's rules apply). Nothing is built before the panel is first shown, and only
 the page on screen exists: a category of 100 000 items costs one indexed query of PAGE_TILES + 1
-rows, and start-up and search never read the tiles file. Tiles never take the keyboard focus:
+rows, and search never reads the tiles file; it is read just after the panel's first paint, so the
+till's first frame never waits for it. Tiles never take the keyboard focus:
 the search field keeps it, so a barcode scanned after a tap still goes where scans go.
 
 objectNames: tilePanel, tileTitle, tileBackButton, tilePreviousButton, tileMoreButton, tileScroll,
@@ -19,7 +20,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
                                QWidget)
 
@@ -76,7 +77,8 @@ class TilePanel(QWidget):
         self.setAccessibleDescription(_("Favourite items and categories: a tap adds an item or opens a category"))
         self.setStyleSheet(TILE_STYLE)
         self._catalogue, self._settings, self._add_sku = catalogue, settings, add_sku
-        self._home: list[Tile] | None = None  # read at the first show
+        self._home: list[Tile] | None = None  # read after the first paint
+        self._filling = False
         self._category: str | None = None
         self._page = 0
         self._shown: list[_Shown] = []
@@ -132,7 +134,7 @@ class TilePanel(QWidget):
 
     @property
     def built(self) -> bool:
-        """The panel has read its tiles (it does at its first show, not before)."""
+        """The panel has read its tiles (it does just after its first paint, not before)."""
         return self._home is not None
 
     @property
@@ -152,10 +154,13 @@ class TilePanel(QWidget):
                 return button
         return None
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        if self._home is None:
-            self.show_home()
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """The tiles are read once the panel has first been painted (empty): the first frame of the
+        till never waits for the tiles file or the catalogue look-ups."""
+        super().paintEvent(event)
+        if self._home is None and not self._filling:
+            self._filling = True
+            QTimer.singleShot(0, self.show_home)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
@@ -186,16 +191,16 @@ class TilePanel(QWidget):
     def _home_tile(self, tile: Tile) -> _Shown:
         if tile.is_category:
             label = tile.label or tile.category
-            return _Shown(label, two_lines(label), lambda c=tile.category: self._open(c, 0), f"tileCategory_{tile.category}",
-                          "category", _("Category {name}").format(name=label))
+            return _Shown(label, two_lines(label), lambda c=tile.category: self._open(c, 0),
+                          f"tileCategory_{tile.category}", "category", _("Category {name}").format(name=label))
         item = self._catalogue.get(tile.sku)
         return self._item_tile(item, tile.label)
 
     def _item_tile(self, item, label: str = "") -> _Shown:
         name = label or item.name
         price = money_text(item.price, self._settings.locale)
-        return _Shown(name, f"{two_lines(name)}\n{price}", lambda s=item.sku: self._add_sku(s), f"tile_{item.sku}", "item",
-                      _("{name}, {price}").format(name=name, price=price))
+        return _Shown(name, f"{two_lines(name)}\n{price}", lambda s=item.sku: self._add_sku(s), f"tile_{item.sku}",
+                      "item", _("{name}, {price}").format(name=name, price=price))
 
     def _open(self, category: str | None, page: int) -> None:
         """A page of a category's items (by name), read only now: PAGE_TILES + 1 rows tell if there is more."""

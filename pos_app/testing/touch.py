@@ -27,6 +27,7 @@ class TouchDriving(TillScreen):
 
     def tiles(self) -> list[str]:
         """The tiles on screen, by objectName (tile_<sku>, tileCategory_<category>), in order."""
+        self._wait(lambda: self._touch.tiles.built, "the tiles to be shown")
         return [button.objectName() for button in self._touch.tiles.tiles()]
 
     def tap_tile(self, name: str) -> None:

@@ -63,6 +63,7 @@ def test_a_tiles_file_of_the_shop_replaces_the_demo_tiles(tmp_path, pos_config, 
     qtbot.addWidget(panel)
     assert not panel.built  # nothing is read before the panel shows
     panel.show()
+    qtbot.waitUntil(lambda: panel.built)  # just after its first paint
     assert [b.objectName() for b in panel.tiles()] == ["tile_latte", "tileCategory_Snacks"]  # unknown item left out
     assert panel.tiles()[0].text().startswith("Hot milk")
 
@@ -76,6 +77,7 @@ def test_a_big_category_is_shown_a_page_at_a_time(tmp_path, pos_config, pos_app,
     panel = TilePanel(catalogue, pos_config.with_(tiles_file=str(tmp_path / "none.csv")), added.append)
     qtbot.addWidget(panel)
     panel.show()
+    qtbot.waitUntil(lambda: panel.built)
     assert "tileCategory_Bulk" in [b.objectName() for b in panel.tiles()]  # no file: a tile per category
     qtbot.mouseClick(panel.tile("Bulk"), Qt.MouseButton.LeftButton)
     assert len(panel.tiles()) == PAGE_TILES and panel.more_button.isVisible()
