@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QGridLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QApplication, QBoxLayout, QGridLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
 
 from pos_app.i18n import N_, _
 from pos_app.qt.theme import TOUCH_MIN_PX
@@ -130,9 +130,9 @@ def attach_numpad(target: QLineEdit, name: str, *, point: str = "") -> Numpad:
     pad.setObjectName(name)
     layout = parent.layout() if parent is not None else None
     at = layout.indexOf(target) if layout is not None else -1
-    if layout is not None and at >= 0 and hasattr(layout, "insertWidget"):
-        alignment = layout.itemAt(at).alignment()
-        layout.insertWidget(at + 1, pad, 0, alignment)  # type: ignore[attr-defined]
+    item = layout.itemAt(at) if layout is not None and at >= 0 else None
+    if isinstance(layout, QBoxLayout) and item is not None:
+        layout.insertWidget(at + 1, pad, 0, item.alignment())  # centred under a centred field (the PIN screen)
     elif layout is not None:
         layout.addWidget(pad)
     return pad

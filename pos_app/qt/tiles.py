@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
@@ -89,7 +90,7 @@ class TilePanel(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        header = QHBoxLayout()
+        self.header = header = QHBoxLayout()
         self.back_button = self._nav_button("tileBackButton", _("‹ Back"), _("Back to the favourites"), self.show_home)
         self.title = QLabel(self)
         self.title.setObjectName("tileTitle")
@@ -97,18 +98,18 @@ class TilePanel(QWidget):
         header.addWidget(self.back_button)
         header.addWidget(self.title, 1)
         layout.addLayout(header)
-        self.scroll = QScrollArea(self)
-        self.scroll.setObjectName("tileScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.grid_widget = QWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("tileScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.grid_widget = QWidget(self.scroll_area)
         self.grid_widget.setObjectName("tileGrid")
         self.grid = QGridLayout(self.grid_widget)
         self.grid.setSpacing(TILE_SPACING)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.scroll.setWidget(self.grid_widget)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(self.grid_widget)
+        layout.addWidget(self.scroll_area, 1)
         pages = QHBoxLayout()
         self.previous_button = self._nav_button("tilePreviousButton", _("‹ Previous"), _("The previous page of tiles"),
                                                 lambda: self._open(self._category, self._page - 1))
@@ -191,7 +192,7 @@ class TilePanel(QWidget):
     def _home_tile(self, tile: Tile) -> _Shown:
         if tile.is_category:
             label = tile.label or tile.category
-            return _Shown(label, two_lines(label), lambda c=tile.category: self._open(c, 0),
+            return _Shown(label, two_lines(label), partial(self._open, tile.category, 0),
                           f"tileCategory_{tile.category}", "category", _("Category {name}").format(name=label))
         item = self._catalogue.get(tile.sku)
         return self._item_tile(item, tile.label)
@@ -199,7 +200,7 @@ class TilePanel(QWidget):
     def _item_tile(self, item, label: str = "") -> _Shown:
         name = label or item.name
         price = money_text(item.price, self._settings.locale)
-        return _Shown(name, f"{two_lines(name)}\n{price}", lambda s=item.sku: self._add_sku(s), f"tile_{item.sku}",
+        return _Shown(name, f"{two_lines(name)}\n{price}", partial(self._add_sku, item.sku), f"tile_{item.sku}",
                       "item", _("{name}, {price}").format(name=name, price=price))
 
     def _open(self, category: str | None, page: int) -> None:
@@ -227,7 +228,7 @@ class TilePanel(QWidget):
         self.previous_button.setVisible(self._category is not None and self._page > 0)
         self.more_button.setVisible(more)
         self._lay_out()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
 
     def _make_tile(self, entry: _Shown) -> QPushButton:
         button = QPushButton(entry.text, self.grid_widget)
@@ -247,7 +248,7 @@ class TilePanel(QWidget):
         self.tile_tapped.emit(entry.name)
 
     def _fitting_columns(self) -> int:
-        width = self.scroll.viewport().width() or self.width()
+        width = self.scroll_area.viewport().width() or self.width()
         return max(1, (width - TILE_SPACING) // (TILE_SIZE.width() + TILE_SPACING))
 
     def _lay_out(self) -> None:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QIntValidator
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QBoxLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout,
+                               QWidget)
 
 from pos_app.i18n import _
 from pos_app.qt.cart_model import CartColumn
@@ -93,8 +94,7 @@ class TouchControls(QObject):
         self.quantity_button.setAccessibleName(_("Quantity pad"))
         self.quantity_button.setAccessibleDescription(_("Shows or hides the pad that sets a line's quantity"))
         self.quantity_button.toggled.connect(self.quantity.setVisible)
-        header = self.tiles.layout().itemAt(0).layout()
-        header.addWidget(self.quantity_button)
+        self.tiles.header.addWidget(self.quantity_button)
         layout.addWidget(self.tiles, 1)
         layout.addWidget(self.quantity)
         place_beside(window.catalogue_table, side)
@@ -110,11 +110,11 @@ def place_beside(widget: QWidget, extra: QWidget) -> QSplitter:
     splitter = QSplitter(Qt.Orientation.Horizontal)
     splitter.setObjectName("tileSplitter")
     splitter.setChildrenCollapsible(False)
-    if layout is not None:
+    if isinstance(layout, QBoxLayout):
         at = layout.indexOf(widget)
-        stretch = layout.stretch(at) if hasattr(layout, "stretch") else 0
+        stretch = layout.stretch(at)
         layout.takeAt(at)
-        layout.insertWidget(at, splitter, stretch or 1)  # type: ignore[attr-defined]  (the list took the slack)
+        layout.insertWidget(at, splitter, stretch or 1)  # the list took the slack: the splitter does now
     splitter.addWidget(widget)
     splitter.addWidget(extra)
     splitter.setStretchFactor(0, 1)  # the list takes the slack; the tiles keep a column's width until dragged
