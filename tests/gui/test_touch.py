@@ -153,10 +153,13 @@ def test_a_pad_over_a_disabled_field_types_nothing(qtbot):
     pad = Numpad(field)
     qtbot.addWidget(field)
     qtbot.addWidget(pad)
-    field.setEnabled(False)  # a PIN being checked
+    field.setText("12")
+    field.setEnabled(False)  # a PIN being checked: neither a digit nor Clear changes it
     qtbot.mouseClick(pad.key("7"), Qt.MouseButton.LeftButton)
-    assert field.text() == ""
+    qtbot.mouseClick(pad.key("clear"), Qt.MouseButton.LeftButton)
+    assert field.text() == "12"
     field.setEnabled(True)
+    qtbot.mouseClick(pad.key("clear"), Qt.MouseButton.LeftButton)
     qtbot.mouseClick(pad.key("7"), Qt.MouseButton.LeftButton)
     QTest.keyClicks(field, "8")  # the keyboard still works beside the pad
     assert field.text() == "78"
