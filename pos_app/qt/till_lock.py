@@ -170,12 +170,11 @@ class TillLock(QObject):
             self._idle.start()  # input: the idle time starts again
         return False
 
-    def watch(self, widget: QWidget) -> None:
-        """Input to `widget` and its children (a part installed after the window was built) is input too."""
-        if self._window.settings.idle_lock_seconds:
-            for each in (widget, *widget.findChildren(QWidget)):
-                each.installEventFilter(self)
-                self._watching.append(each)
+    def note_input(self, *_args) -> None:
+        """Input the window's filter doesn't see (a tap on a part installed later: the tiles, a pad):
+        the idle time starts again. Takes (and ignores) a signal's arguments."""
+        if self._idle.isActive():
+            self._idle.start()
 
     def stop(self) -> None:
         """The till is closing (MainWindow.shutdown): stop watching the app's input and the session."""

@@ -4,7 +4,7 @@ The theme (POS_THEME, qt/theme.py) goes on the application before the window is 
 product tiles (TilePanel) go beside the search list, in a splitter with it; the quantity pad
 (QuantityPad: a Qty button in the tiles' header shows it) sets the selected cart line's quantity
 as typing it in the cart does (CartModel.setData: the cart's rules, its messages). The window's
-idle lock hears taps on all of them. The window holds none of this code.
+idle lock hears taps on all of them (TillLock.note_input). The window holds none of this code.
 """
 
 from __future__ import annotations
@@ -98,9 +98,8 @@ class TouchControls(QObject):
         layout.addWidget(self.tiles, 1)
         layout.addWidget(self.quantity)
         place_beside(window.catalogue_table, side)
-        watch = getattr(window.till_lock, "watch", None)
-        if watch is not None:
-            watch(side)  # a tap is input: the idle lock starts again
+        for tapped in (self.tiles.tile_tapped, self.quantity.numpad.key_tapped, self.quantity_button.toggled):
+            tapped.connect(window.till_lock.note_input)  # a tap is input: the idle lock starts again
 
 
 def place_beside(widget: QWidget, extra: QWidget) -> QSplitter:

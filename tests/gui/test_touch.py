@@ -182,3 +182,11 @@ def test_the_tills_and_its_dialogs_buttons_are_44_px_high(pos, qtbot):
     assert _too_small(approval.findChildren(QPushButton)) == []
     approval.close()
     QApplication.processEvents()
+
+
+@pytest.mark.pos_settings(idle_lock_seconds=2)
+def test_a_tap_on_a_tile_is_input_for_the_idle_lock(pos, qtbot):
+    idle = pos.window.till_lock._idle  # the lock's timer: a tap must start it again
+    qtbot.waitUntil(lambda: 0 < idle.remainingTime() < 1500, timeout=3000)
+    pos.tap_tile("latte")
+    assert idle.remainingTime() > 1500 and not pos.window.till_lock.locked
