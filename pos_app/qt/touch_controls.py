@@ -43,6 +43,7 @@ class QuantityPad(QWidget):
         row = QHBoxLayout()
         caption = QLabel(_("Line quantity"), self)
         caption.setObjectName("quantityCaption")
+        caption.setTextFormat(Qt.TextFormat.PlainText)  # as every label of the till (forms.plain_text_labels)
         self.field = QLineEdit(self)
         self.field.setObjectName("quantityField")
         self.field.setValidator(QIntValidator(0, MAX_QTY, self.field))
