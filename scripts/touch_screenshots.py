@@ -57,7 +57,7 @@ def shoot_tiles(out: Path, bot: Waiter) -> None:
             touch = touch_controls(window)
             touch.tiles.tile("Bakery").click()
             touch.quantity_button.click()
-            touch.quantity.numpad.key("2").click()
+            touch.quantity().numpad.key("2").click()
             bot.pause(200)
             window.grab().save(str(out / "till-tiles.png"))
             window.till_lock.lock()

@@ -73,7 +73,8 @@ class QuantityPad(QWidget):
 
 
 class TouchControls(QObject):
-    """objectName touchControls: `tiles` (TilePanel), `quantity` (QuantityPad), `quantity_button`."""
+    """objectName touchControls: `tiles` (TilePanel), `quantity_button`, and `quantity()` (the QuantityPad,
+    built when Qty… is first pressed: start-up doesn't pay for its fifteen buttons)."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -85,22 +86,33 @@ class TouchControls(QObject):
         side.setObjectName("touchPanel")
         layout = QVBoxLayout(side)
         layout.setContentsMargins(0, 0, 0, 0)
+        self._window, self._side, self._side_layout = window, side, layout
         self.tiles = TilePanel(window.local.store.catalogue, window.settings, window.terms.add_sku, side)
-        self.quantity = QuantityPad(window, side)
-        self.quantity.hide()
+        self._quantity: QuantityPad | None = None
         self.quantity_button = QPushButton(_("Qty…"), self.tiles)
         self.quantity_button.setObjectName("quantityButton")
         self.quantity_button.setCheckable(True)
         self.quantity_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.quantity_button.setAccessibleName(_("Quantity pad"))
         self.quantity_button.setAccessibleDescription(_("Shows or hides the pad that sets a line's quantity"))
-        self.quantity_button.toggled.connect(self.quantity.setVisible)
+        self.quantity_button.toggled.connect(self._on_quantity_button_toggled)
         self.tiles.header.addWidget(self.quantity_button)
         layout.addWidget(self.tiles, 1)
-        layout.addWidget(self.quantity)
         place_beside(window.catalogue_table, side)
-        for tapped in (self.tiles.tile_tapped, self.quantity.numpad.key_tapped, self.quantity_button.toggled):
+        for tapped in (self.tiles.tile_tapped, self.quantity_button.toggled):
             tapped.connect(window.till_lock.note_input)  # a tap is input: the idle lock starts again
+
+    def quantity(self) -> QuantityPad:
+        """The quantity pad, under the tiles (made the first time it is asked for)."""
+        if self._quantity is None:
+            self._quantity = pad = QuantityPad(self._window, self._side)
+            pad.hide()
+            pad.numpad.key_tapped.connect(self._window.till_lock.note_input)
+            self._side_layout.addWidget(pad)
+        return self._quantity
+
+    def _on_quantity_button_toggled(self, checked: bool) -> None:
+        self.quantity().setVisible(checked)
 
 
 def place_beside(widget: QWidget, extra: QWidget) -> QSplitter:

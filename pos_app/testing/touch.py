@@ -69,7 +69,7 @@ class TouchDriving(TillScreen):
         if lock.locked:
             return lock.numpad
         touch = self._touch
-        if not touch.quantity.isVisible():
+        if not touch.quantity_button.isChecked():
             self._click(touch.quantity_button)
-            self._wait(touch.quantity.isVisible, "the quantity pad to open")
-        return touch.quantity.numpad
+            self._wait(lambda: touch.quantity().isVisible(), "the quantity pad to open")
+        return touch.quantity().numpad

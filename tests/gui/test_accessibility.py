@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from pos_app.qt.accessible import controls, missing
 from pos_app.qt.approval_dialog import ApprovalDialog
 from pos_app.qt.parking_controls import ParkingControls
 from pos_app.qt.shift_access import ShiftAccess
+from pos_app.qt.touch_controls import touch_controls
 
 
 def _shown(qtbot, dialog: QWidget) -> QWidget:
@@ -34,6 +36,8 @@ def test_the_till_window_and_its_pin_screen_name_every_control(pos, qtbot):
     assert missing(pos.window) == [], missing(pos.window)
     search = pos.window.search
     assert search.accessibleName() == "Search the catalogue" and "Enter adds" in search.accessibleDescription()
+    qtbot.mouseClick(touch_controls(pos.window).quantity_button, Qt.MouseButton.LeftButton)  # made on first use
+    assert touch_controls(pos.window).quantity().isVisible() and missing(pos.window) == [], missing(pos.window)
     pos.logout()
     pin = pos.window.till_lock.pin_field
     assert pin.accessibleName() == "PIN" and missing(pos.window.till_lock.screen) == []
