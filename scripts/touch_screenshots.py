@@ -55,6 +55,7 @@ def shoot_tiles(out: Path, bot: Waiter) -> None:
             window.show()
             ring_up(window, bot)
             touch = touch_controls(window)
+            bot.waitUntil(lambda: touch.tiles.built)  # just after the panel's first paint
             touch.tiles.tile("Bakery").click()
             touch.quantity_button.click()
             touch.quantity().numpad.key("2").click()
