@@ -50,6 +50,8 @@ class Settings:
     reader_id: str = ""  # POS_READER_ID: the Stripe Terminal reader (tmr_...) this till charges on; "" = none
     reader_tipping: bool = False  # POS_READER_TIPPING: the reader offers the customer a tip (manual capture)
     customer_screen: str = "auto"  # POS_CUSTOMER_SCREEN: auto (a second screen if any), off, or a screen's index
+    theme: str = "standard"  # POS_THEME: standard | high-contrast (qt/theme.py)
+    tiles_file: str = ""  # POS_TILES: the product tiles' CSV (default <data dir>/tiles.csv; qt/tiles_file.py)
 
     @property
     def mode(self) -> str:
@@ -133,6 +135,7 @@ class Settings:
             reader_id=check_reader_id(get("POS_READER_ID") or ""),
             reader_tipping=_check_flag(get("POS_READER_TIPPING") or "0", "POS_READER_TIPPING"),
             customer_screen=check_customer_screen(get("POS_CUSTOMER_SCREEN") or "auto"),
+            theme=_check_theme(get("POS_THEME") or "standard"), tiles_file=get("POS_TILES") or "",
         )
 
 
@@ -194,6 +197,15 @@ def _check_percent(text: str, name: str) -> int:
     if bp > 10_000:
         raise ConfigError(f"{name} must be a percentage from 0 to 100 (e.g. 10 or 12.5), got {text[:20]!r}")
     return bp
+
+
+THEMES = ("standard", "high-contrast")  # qt/theme.py's
+
+
+def _check_theme(text: str) -> str:
+    if text.lower() not in THEMES:
+        raise ConfigError(f"POS_THEME must be one of {', '.join(THEMES)}, got {text[:30]!r}")
+    return text.lower()
 
 
 def _check_flag(text: str, name: str) -> bool:

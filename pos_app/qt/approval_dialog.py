@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.qt.forms import child, load_form
+from pos_app.qt.numpad import attach_numpad
 from pos_app.qt.style import show_kind
 from pos_app.staff.service import PinRefused
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 APPROVAL_STYLE = """
 QLabel#approvalAction { font-size: 13pt; font-weight: 600; }
 QLineEdit#approvalPin { font-size: 18pt; min-height: 40px; }
-QPushButton { min-height: 34px; padding: 0 12px; }
+QPushButton { min-height: 44px; padding: 0 12px; }
 QLabel#approvalStatus[kind="error"] { color: #991b1b; font-weight: 600; }
 """
 
@@ -53,6 +54,7 @@ class ApprovalDialog(QDialog):
         self.ok_button.clicked.connect(self._on_ok_button_clicked)
         child(form, QPushButton, "approvalCancelButton").clicked.connect(self.reject)
         self.pin.returnPressed.connect(self._on_ok_button_clicked)
+        self.numpad = attach_numpad(self.pin, "approvalNumpad")  # the PIN by touch (dots: the field's echo mode)
         self.pin.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_refused(self, text: str) -> None:

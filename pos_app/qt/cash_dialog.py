@@ -14,16 +14,18 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.domain import Money, format_money
-from pos_app.domain.money import MoneyError, parse_money
+from pos_app.domain.money import MoneyError, currency_digits, parse_money
 from pos_app.domain.tenders import quick_amounts
 from pos_app.qt.forms import child, load_form
+from pos_app.i18n import _
+from pos_app.qt.numpad import attach_numpad
 from pos_app.qt.style import show_kind
 
 CASH_STYLE = """
 QLabel#cashDue { font-size: 20pt; font-weight: 700; color: #111827; }
 QLabel#cashChange { font-size: 30pt; font-weight: 800; color: #166534; }
 QLineEdit#cashTendered { font-size: 16pt; min-height: 40px; }
-QPushButton { font-size: 12pt; min-height: 40px; padding: 0 12px; }
+QPushButton { font-size: 12pt; min-height: 44px; padding: 0 12px; }
 QLabel#cashStatus[kind="error"] { color: #991b1b; font-weight: 600; }
 """
 
@@ -50,6 +52,7 @@ class CashDialog(QDialog):
         self.due_label.setText(f"Due in cash: {self.money(cash_due)}")
         self.tendered: QLineEdit = child(form, QLineEdit, "cashTendered")
         self.tendered.returnPressed.connect(self._on_tendered_return_pressed)
+        self.numpad = attach_numpad(self.tendered, "cashNumpad", point="." if currency_digits(self.currency) else "")
         self.quick_buttons = self._quick_buttons(child(form, QWidget, "cashQuickAmounts"), cash_due)
         self.change_label: QLabel = child(form, QLabel, "cashChange")
         self.change_label.hide()
@@ -66,6 +69,7 @@ class CashDialog(QDialog):
             button = QPushButton(self.money(amount), box)
             button.setObjectName(f"cashQuick{number}")
             button.setAutoDefault(False)
+            button.setAccessibleDescription(_("The customer hands over this amount: it is taken at once"))
             button.clicked.connect(lambda _checked=False, a=amount: self._request(a))
             row.addWidget(button)
             buttons.append(button)

@@ -26,6 +26,9 @@ def load_form(name: str, parent: QWidget | None = None, custom_widgets: tuple[ty
     if form is None:
         raise RuntimeError(f"cannot load {name}: {loader.errorString()}")
     plain_text_labels(form)
+    if parent is not None:  # every control gets an accessible name and description once its window shows
+        from pos_app.qt.accessible import describe_on_first_show
+        describe_on_first_show(parent.window())
     return form
 
 

@@ -15,6 +15,7 @@ from html import escape
 import logging
 from collections import Counter
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -30,6 +31,7 @@ from pos_app.staff.service import ApprovalRequired
 from pos_app.domain.refunds import line_refund, units_refunded
 from pos_app.domain.statuses import LIVE_REFUNDS
 from pos_app.qt.approval_dialog import ApprovalDialog, ask_approval
+from pos_app.i18n import _
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.order_models import card_text
 from pos_app.qt.workers import TaskRunner
@@ -95,6 +97,9 @@ class RefundDialog(QDialog):
         self.confirm_button.clicked.connect(self._on_confirm_clicked)
         self.cancel_button.clicked.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+Return"), self, self._on_confirm_clicked)
+        self.confirm_button.setDefault(True)  # Enter refunds, from any field: the dialog works without a mouse
+        self._chain_tab_order()
+        self.full_radio.setFocus(Qt.FocusReason.OtherFocusReason)  # the keyboard starts at the top of the chain
         self._update_preview()
         self.resize(600, 480)
 
@@ -122,6 +127,7 @@ class RefundDialog(QDialog):
         table.setRowCount(len(self.order.lines))
         table.verticalHeader().hide()
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from spin box to spin box
+        table.setTabKeyNavigation(False)  # else a Tab from a quantity moved between cells and never left the table
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         for row, line in enumerate(self.order.lines):
             left = line.qty - self._returned[line.sku]
@@ -137,6 +143,7 @@ class RefundDialog(QDialog):
             spin.setRange(0, max(0, left))
             spin.setEnabled(left > 0)
             spin.setAccessibleName(f"Refund quantity of {line.name}")
+            spin.setAccessibleDescription(_("How many to give back: at most what was sold and not yet refunded"))
             spin.valueChanged.connect(self._on_qty_value_changed)
             table.setCellWidget(row, QTY_COLUMN, spin)
             self._spins[line.sku] = spin
@@ -144,6 +151,13 @@ class RefundDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(LINE_HEADERS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def _chain_tab_order(self) -> None:
+        """Tab goes down the dialog as it reads: what to refund, the quantities, why, how, then the buttons."""
+        chain = [self.full_radio, self.lines_radio, self.amount_radio, self.amount_edit, *self._spins.values(),
+                 self.reason, self.cash_check, self.confirm_button, self.cancel_button]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     # -- choices -------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from pos_app.qt.approval_dialog import ApprovalDialog, ask_approval
 from pos_app.qt.charge_controller import error_text
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.listeners import ListenerRelay
+from pos_app.qt.numpad import attach_numpad
 from pos_app.qt.style import show_kind
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ class TillLock(QObject):
         self.pin_message: QLabel = child(self.screen, QLabel, "pinMessage")
         self.first_manager: QLabel = child(self.screen, QLabel, "pinFirstManager")
         self.pin_field.returnPressed.connect(self._on_pin_field_return_pressed)
+        self.numpad = attach_numpad(self.pin_field, "pinNumpad")  # the PIN by touch (dots: the field's echo mode)
         self.pages.addWidget(window.form)  # the sale: the window's form, its central widget until now
         window.takeCentralWidget()
         self.pages.addWidget(self.screen)
@@ -159,6 +161,12 @@ class TillLock(QObject):
         if event.type() in _INPUT_EVENTS and self._idle.isActive():
             self._idle.start()  # input: the idle time starts again
         return False
+
+    def note_input(self, *_args) -> None:
+        """Input the window's filter doesn't see (a tap on a part installed later: the tiles, a pad):
+        the idle time starts again. Takes (and ignores) a signal's arguments."""
+        if self._idle.isActive():
+            self._idle.start()
 
     def stop(self) -> None:
         """The till is closing (MainWindow.shutdown): stop watching the app's input and the session."""

@@ -11,9 +11,9 @@ driver asks the window's own contexts (`local`, `payments`), never private attri
 PosDriver is layers, one job each: TillScreen (screen.py: reading, waiting, clicking),
 PaymentDriving (paying.py: the payment dialog), TenderDriving (tendering.py: cash, card parts,
 tenders), ReaderDriving (reader.py: the card reader), DeviceDriving (devices.py: the drawer and the receipt
-printer), CashOfficeDriving
-(cash_office.py: shifts), PeopleDriving (people.py: log-in, Lock, approvals, refunds, the journal)
-and this module (the catalogue, the cart, restart).
+printer), CashOfficeDriving (cash_office.py: shifts), PeopleDriving (people.py: log-in, Lock, approvals,
+refunds, the journal), TouchDriving (touch.py: the product tiles and the number pads) and this module (the
+catalogue, the cart, restart).
 """
 
 from __future__ import annotations
@@ -34,11 +34,13 @@ from pos_app.testing.people import APPROVAL_REQUIRED, PeopleDriving
 from pos_app.testing.screen import PAYMENT_TIMEOUT_MS, UI_TIMEOUT_MS
 from pos_app.testing.reader import ReaderDriving
 from pos_app.testing.terms import TermsDriving
+from pos_app.testing.touch import TouchDriving
 
 MANY = 5  # add(sku, qty) above this types the quantity into the cart instead of pressing Enter qty times
 
 
-class PosDriver(PeopleDriving, DeviceDriving, ReaderDriving, CashOfficeDriving, TermsDriving, ParkingDriving):
+class PosDriver(PeopleDriving, DeviceDriving, ReaderDriving, CashOfficeDriving, TermsDriving, ParkingDriving,
+                TouchDriving):
     """Drive the till window `window` with `qtbot`; `app` is the AppCore it runs on (optional).
 
     `reopen(app, window)` closes both and returns a new (app, window) pair on the same settings:
