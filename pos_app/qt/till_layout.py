@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pos_app.qt.main_window import MainWindow
 
 SCREEN_SIZES = ((800, 600), (1024, 768), (1366, 768), (1920, 1080))  # the sizes the till is made for
+OPTIONAL_CATALOGUE_COLUMNS = (CatalogueColumn.SKU, CatalogueColumn.CATEGORY)  # first given, first hidden
 
 
 def fit_till_layout(window: MainWindow) -> None:
@@ -30,5 +31,5 @@ def fit_till_layout(window: MainWindow) -> None:
     splitter.setStretchFactor(1, 1)
     splitter.setSizes([10_000, 10_000])  # equal halves, whatever the width (scaled to fit)
     # Each is a child of its table (kept alive by it).
-    ReadableColumns(window.catalogue_table, CatalogueColumn.NAME, (CatalogueColumn.SKU, CatalogueColumn.CATEGORY))
+    ReadableColumns(window.catalogue_table, CatalogueColumn.NAME, OPTIONAL_CATALOGUE_COLUMNS)
     ReadableColumns(window.cart_table, CartColumn.NAME, (CartColumn.UNIT_PRICE,))

@@ -11,21 +11,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QIntValidator
-from PySide6.QtWidgets import (QBoxLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QBoxLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QTableView,
+                               QVBoxLayout, QWidget)
 
 from pos_app.i18n import _
 from pos_app.qt.cart_model import CartColumn
+from pos_app.qt.catalogue_model import CatalogueColumn
 from pos_app.qt.numpad import Numpad
+from pos_app.qt.readable_columns import NAME_MIN_TEXT, NAME_PADDING
 from pos_app.qt.theme import apply_theme, theme_form
 from pos_app.qt.tiles import TilePanel
+from pos_app.qt.till_layout import OPTIONAL_CATALOGUE_COLUMNS
 
 if TYPE_CHECKING:
     from pos_app.qt.main_window import MainWindow
 
 MAX_QTY = 9999
+SPLITTER_HANDLE = 8  # px: the splitter's handle and the air around it
 
 
 class QuantityPad(QWidget):
@@ -131,7 +135,40 @@ def place_beside(widget: QWidget, extra: QWidget) -> QSplitter:
     splitter.addWidget(extra)
     splitter.setStretchFactor(0, 1)  # the list takes the slack; the tiles keep a column's width until dragged
     splitter.setStretchFactor(1, 0)
+    if isinstance(widget, QTableView):
+        TilesUnderWhenNarrow(splitter, widget, extra)
     return splitter
+
+
+def tiles_beside(splitter_width: int, tiles_width: int, list_needs: int) -> bool:
+    """Beside the list while both fit at their readable widths; under it otherwise (800x600)."""
+    return splitter_width - tiles_width - SPLITTER_HANDLE >= list_needs
+
+
+class TilesUnderWhenNarrow(QObject):
+    """On a narrow screen the tiles beside the list would squeeze the item names unreadable: the
+    splitter turns vertical (tiles under the list) and back as the window is resized."""
+
+    def __init__(self, splitter: QSplitter, table: QTableView, tiles: QWidget) -> None:
+        super().__init__(splitter)
+        self._splitter, self._table, self._tiles = splitter, table, tiles
+        splitter.installEventFilter(self)
+
+    def list_needs(self) -> int:
+        """The narrowest the list may be: a readable name and the columns that never hide."""
+        table, header = self._table, self._table.horizontalHeader()
+        readable = table.fontMetrics().horizontalAdvance(NAME_MIN_TEXT) + NAME_PADDING
+        kept = sum(header.sectionSize(c) for c in range(header.count())
+                   if c != CatalogueColumn.NAME and c not in OPTIONAL_CATALOGUE_COLUMNS)
+        return readable + kept + table.verticalScrollBar().sizeHint().width() + 2 * table.frameWidth()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Resize:
+            beside = tiles_beside(self._splitter.width(), self._tiles.minimumSizeHint().width(), self.list_needs())
+            wanted = Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical
+            if self._splitter.orientation() != wanted:
+                self._splitter.setOrientation(wanted)
+        return False
 
 
 def touch_controls(window: QWidget) -> TouchControls | None:

@@ -61,3 +61,20 @@ def test_at_its_minimum_size_nothing_is_squeezed(qtbot, pos):
     totals = window.form.findChild(QWidget, "totalsPanel")
     assert totals.height() >= totals.minimumSizeHint().height()
     assert window.cart_table.height() >= window.cart_table.minimumSizeHint().height()
+
+
+def test_the_tiles_go_under_the_list_on_a_narrow_screen_and_back_beside_it(qtbot, window):
+    """Beside the list at 800 px the tiles would squeeze the names unreadable (130 px for a 185 px name)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QSplitter
+    splitter = window.findChild(QSplitter, "tileSplitter")
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: splitter.orientation() == Qt.Orientation.Vertical)
+    window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: splitter.orientation() == Qt.Orientation.Horizontal)
+
+
+def test_tiles_stay_beside_the_list_only_while_both_read():
+    from pos_app.qt.touch_controls import SPLITTER_HANDLE, tiles_beside
+    assert tiles_beside(400 + 150 + SPLITTER_HANDLE, 150, 400)
+    assert not tiles_beside(399 + 150 + SPLITTER_HANDLE, 150, 400)
