@@ -50,10 +50,12 @@ def build_main_window(core, *, queue=None, reconcile: bool = True):
     from pos_app.qt.main_window import MainWindow
     from pos_app.qt.parking_controls import ParkingControls
     from pos_app.qt.shift_access import ShiftAccess
+    from pos_app.qt.till_feedback import install_feedback
 
     window = MainWindow(core.open(), queue or TaskRunner(name="checkout"), payments=core.payments)
     ShiftAccess(window)  # the shift dialog (F7) and the "no shift open" banner
     ParkingControls(window)  # Park (F5) and Recall… (Shift+F5)
+    install_feedback(window)  # the last-sale notice, Undo clear, fresh messages, the unknown-barcode alert
     if reconcile:
         window.start_reconcile()
     return window

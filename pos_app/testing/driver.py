@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication
 from pos_app.qt.cart_model import CartColumn
 from pos_app.qt.catalogue_model import CatalogueColumn
 from pos_app.testing.cash_office import CashOfficeDriving
+from pos_app.testing.feedback import FeedbackDriving
 from pos_app.testing.devices import DeviceDriving
 from pos_app.testing.parking import ParkingDriving
 from pos_app.testing.paying import DECLINED, REQUIRES_ACTION, SUCCEEDED
@@ -37,7 +38,8 @@ from pos_app.testing.terms import TermsDriving
 MANY = 5  # add(sku, qty) above this types the quantity into the cart instead of pressing Enter qty times
 
 
-class PosDriver(PeopleDriving, DeviceDriving, TenderDriving, CashOfficeDriving, TermsDriving, ParkingDriving):
+class PosDriver(PeopleDriving, DeviceDriving, TenderDriving, CashOfficeDriving, TermsDriving, ParkingDriving,
+                FeedbackDriving):
     """Drive the till window `window` with `qtbot`; `app` is the AppCore it runs on (optional).
 
     `reopen(app, window)` closes both and returns a new (app, window) pair on the same settings:
