@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from babel.dates import format_datetime
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QPushButton
 
 from pos_app.devices import receipt_for
@@ -51,6 +51,7 @@ class LastSaleNotice(QObject):
         self.text = QLabel(self.frame)
         self.text.setObjectName("lastSaleText")
         self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)  # an order's text is never markup
         self.reprint_button = QPushButton(_("Reprint"), self.frame)
         self.reprint_button.setObjectName("lastSaleReprintButton")
         self.dismiss_button = QPushButton(_("Dismiss"), self.frame)

@@ -41,6 +41,6 @@ class MessageFreshness(QObject):
     def _on_cart_model_snapshot_shown(self, snapshot: CartSnapshot) -> None:
         label = self._label
         shown_at = label.property(REVISION_PROPERTY)
-        if label.isVisibleTo(label.parentWidget()) and shown_at and shown_at != snapshot.uuid:
+        if not label.isHidden() and shown_at and shown_at != snapshot.uuid:
             label.clear()
             label.hide()
