@@ -14,11 +14,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from babel.dates import format_datetime
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QPushButton
 
-from pos_app.devices import receipt_for
 from pos_app.domain import Money, format_money
 from pos_app.domain.order import card_brand_name
 from pos_app.i18n import N_, _
@@ -95,6 +93,8 @@ class LastSaleNotice(QObject):
                                                                  copy=True, tenders=tenders), window):
                 self.reprinted.emit(order.number)
             return
+        from pos_app.devices import receipt_for  # imported at the first reprint, not at start-up
+
         receipt = receipt_for(order, window.settings, tenders=tenders, copy=True)
         self.reprint_button.setEnabled(False)
         window.queue.submit("reprint-last-sale", lambda: printer.print_receipt(receipt),
@@ -126,6 +126,8 @@ class LastSaleNotice(QObject):
 
 def describe(order: Order, locale: str, tenders: list, recovered: bool = False) -> str:
     """'Last sale: 000012 · $10.40 · paid by Visa •••• 4242 · 1 Dec 2026, 14:02' (and how it stands)."""
+    from babel.dates import format_datetime  # at the first notice, not with the window
+
     amount = format_money(Money(order.total, order.currency), locale)
     when = format_datetime(datetime.fromtimestamp(order.created_at), "medium", locale=locale)
     if order.card_last4:

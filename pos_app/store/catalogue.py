@@ -7,6 +7,7 @@ a prefix match. Results are paged; nothing scans the table per keystroke.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -91,21 +92,35 @@ class CatalogueStore:
         return [("items_words", prefixes), *substring]
 
     def _candidates(self, text: str, category: str | None) -> tuple[str, list[str]]:
-        """SQL for the rowids of at most SEARCH_CAP + 1 matching items (in catalogue order)."""
+        """SQL for the rowids of at most SEARCH_CAP + 1 matching items (in catalogue order).
+
+        Several matches (words as prefixes, then the text as a substring) are taken in turn, each
+        only for what the ones before left of the cap: a broad query ("ground c") is answered by
+        its prefixes alone, without the substring scan that would only have been cut off. Their
+        rowids come back as a JSON list (a UNION sorted and merged both sets in full, 3x slower).
+        """
         matches = self._match(text)
         if not matches:
             raise ValueError(f"{text!r} can match nothing: ask _match() first")
-        selects, params = [], []
+        if len(matches) == 1:
+            return self._matching(*matches[0], category, SEARCH_CAP + 1)
+        found: dict[int, None] = {}
         for table, expression in matches:
-            sql = f"SELECT f.rowid FROM {table} f"
-            params.append(expression)
-            if category:
-                sql += f" JOIN items c ON c.rowid = f.rowid WHERE f.{table} MATCH ? AND c.category = ?"
-                params.append(category)
-            else:
-                sql += f" WHERE f.{table} MATCH ?"
-            selects.append(sql)
-        return " UNION ".join(selects) + f" LIMIT {SEARCH_CAP + 1}", params
+            sql, params = self._matching(table, expression, category, SEARCH_CAP + 1 - len(found))
+            found.update((rowid, None) for (rowid,) in self.db.query(sql, params))
+            if len(found) > SEARCH_CAP:
+                break
+        return "SELECT value AS rowid FROM json_each(?)", [json.dumps(list(found)[:SEARCH_CAP + 1])]
+
+    @staticmethod
+    def _matching(table: str, expression: str, category: str | None, limit: int) -> tuple[str, list[str]]:
+        sql, params = f"SELECT f.rowid FROM {table} f", [expression]
+        if category:
+            sql += f" JOIN items c ON c.rowid = f.rowid WHERE f.{table} MATCH ? AND c.category = ?"
+            params.append(category)
+        else:
+            sql += f" WHERE f.{table} MATCH ?"
+        return sql + f" LIMIT {limit}", params
 
     def search(self, text: str = "", category: str | None = None, *, limit: int = 200,
                offset: int = 0) -> list[Item]:
