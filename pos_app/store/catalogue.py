@@ -7,7 +7,6 @@ a prefix match. Results are paged; nothing scans the table per keystroke.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -80,7 +79,8 @@ class CatalogueStore:
 
         One word: three characters or more are a substring of name, sku or barcode; one or two
         start a word of the name or sku. Several words: each starts some word of the name, in any
-        order ("choc chip" finds Chocolate Chip Cookie), or the whole text is a substring as before.
+        order ("choc chip" finds Chocolate Chip Cookie); when no item matches so, the whole text as a
+        substring, as before ("late chip" still finds Chocolate Chip). _candidates() takes them in turn.
         """
         substring = [("items_fts", _quoted(text))] if len(text) >= 3 else []
         words = _WORD.findall(text)
@@ -94,23 +94,18 @@ class CatalogueStore:
     def _candidates(self, text: str, category: str | None) -> tuple[str, list[str]]:
         """SQL for the rowids of at most SEARCH_CAP + 1 matching items (in catalogue order).
 
-        Several matches (words as prefixes, then the text as a substring) are taken in turn, each
-        only for what the ones before left of the cap: a broad query ("ground c") is answered by
-        its prefixes alone, without the substring scan that would only have been cut off. Their
-        rowids come back as a JSON list (a UNION sorted and merged both sets in full, 3x slower).
+        Several words: the word-prefix match; only when it finds nothing, the text as a substring
+        ("late chip"). A UNION of the two sorted and merged both sets in full (3x the prefix query
+        alone at 250k items), and the substring scan mostly adds nothing a cashier typing word
+        starts wants.
         """
         matches = self._match(text)
         if not matches:
             raise ValueError(f"{text!r} can match nothing: ask _match() first")
-        if len(matches) == 1:
-            return self._matching(*matches[0], category, SEARCH_CAP + 1)
-        found: dict[int, None] = {}
-        for table, expression in matches:
-            sql, params = self._matching(table, expression, category, SEARCH_CAP + 1 - len(found))
-            found.update((rowid, None) for (rowid,) in self.db.query(sql, params))
-            if len(found) > SEARCH_CAP:
-                break
-        return "SELECT value AS rowid FROM json_each(?)", [json.dumps(list(found)[:SEARCH_CAP + 1])]
+        prefixes = self._matching(*matches[0], category, SEARCH_CAP + 1)
+        if len(matches) == 1 or self.db.query_one(*prefixes) is not None:
+            return prefixes
+        return self._matching(*matches[1], category, SEARCH_CAP + 1)
 
     @staticmethod
     def _matching(table: str, expression: str, category: str | None, limit: int) -> tuple[str, list[str]]:

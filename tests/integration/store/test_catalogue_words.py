@@ -38,7 +38,8 @@ def test_every_word_is_a_prefix_of_some_word_in_any_order(catalogue):
     assert skus(catalogue, "choc chip muf") == ["chili"]
     assert skus(catalogue, "choc xyz") == []
     assert catalogue.match_count("choc chip") == 2
-    assert skus(catalogue, "late chip") == ["chili", "cookie"]  # a substring of the name still matches
+    assert skus(catalogue, "late chip") == ["chili", "cookie"]  # no word starts "late": the substring matches
+    assert skus(catalogue, "hip coo") == ["cookie"]
 
 
 def test_one_word_keeps_its_old_meaning(catalogue):
