@@ -20,7 +20,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-GENERATOR_VERSION = 3  # 2: schema 2 (word index); 3: the catalogue's own file (store/catalogue_db.py)
+# 2: schema 2 (word index); 3: the catalogue's own file (store/catalogue_db.py); "4n": its migration 3,
+# items.name_key (natural order, issue 20): an older cached file would be migrated in every timed start.
+GENERATOR_VERSION = "4n"
 CURRENCY = "usd"
 
 BRANDS = ("Brightfield", "Northvale", "Sunmead", "Oakridge", "Blue Harbor", "Greenacre", "Maple & Co",
@@ -93,7 +95,7 @@ def cache_dir() -> Path:
 
 def build(path: Path, n: int) -> None:
     """Create a pos-app catalogue file at path holding n synthetic items (in one transaction)."""
-    from pos_app.store.catalogue_db import CATALOGUE_MIGRATIONS
+    from pos_app.store.catalogue_db import CATALOGUE_MIGRATIONS, fill_name_keys
     from pos_app.store.db import Database
 
     db = Database(path, migrations=CATALOGUE_MIGRATIONS)  # the app's schema, FTS5 indexes and triggers
@@ -101,6 +103,7 @@ def build(path: Path, n: int) -> None:
         with db.transaction() as conn:
             conn.executemany("INSERT INTO items (sku, name, price, currency, category, barcode, tax_rate_bp)"
                              " VALUES (?, ?, ?, ?, ?, ?, ?)", rows(n))
+        fill_name_keys(db)  # as the app writes them (its writes compute the key; this insert does not)
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.conn.execute("ANALYZE")
     finally:

@@ -53,6 +53,7 @@ def build_main_window(core, *, queue=None, reconcile: bool = True):
     from pos_app.qt.shift_access import ShiftAccess
     from pos_app.qt.theme import apply_theme
     from pos_app.qt.touch_controls import TouchControls
+    from pos_app.qt.till_feedback import install_feedback
 
     apply_theme(core.open().settings.theme)  # before the widgets exist: none is polished twice
     window = MainWindow(core.open(), queue or TaskRunner(name="checkout"), payments=core.payments)
@@ -60,6 +61,7 @@ def build_main_window(core, *, queue=None, reconcile: bool = True):
     ParkingControls(window)  # Park (F5) and Recall… (Shift+F5)
     install_customer_display(window)  # on a second screen, if there is one (POS_CUSTOMER_SCREEN)
     TouchControls(window)  # the theme, the product tiles, the quantity pad
+    install_feedback(window)  # the last-sale notice, Undo clear, fresh messages, the unknown-barcode alert
     if reconcile:
         window.start_reconcile()
     return window

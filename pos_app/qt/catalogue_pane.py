@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QLineEdit, QTableView, QWidget
 
 from pos_app.domain import Money
+from pos_app.i18n import _
 from pos_app.qt.catalogue_model import PAGE_SIZE, CatalogueColumn, CatalogueModel
 from pos_app.qt.forms import child
 from pos_app.qt.money_text import money_text
@@ -27,6 +28,8 @@ CATALOGUE_HINT = "Enter adds · ↓ into the list · F1 every key"  # the keys: 
 
 class CataloguePane(QObject):
     """Over the till form's catalogueSearch, categoryFilter, catalogueHint and catalogueTable."""
+
+    unknown_barcode = Signal(str)  # a scanned code that is no item's barcode (the error is shown)
 
     def __init__(self, form: QWidget, catalogue, settings, add_sku: Callable[[str], bool],
                  show_error: Callable[[str], None], parent: QObject | None = None) -> None:
@@ -83,7 +86,16 @@ class CataloguePane(QObject):
 
     def _scan_barcode(self, code: str) -> bool | None:
         item = self._catalogue.by_barcode(code)
-        return None if item is None else self._add_sku(item.sku)
+        if item is not None:
+            return self._add_sku(item.sku)
+        if code in self._catalogue:
+            return None  # an all-digit sku typed: Enter adds it from the list as for any text
+        # A scan that is no item: say so and add nothing (the list could hold a near miss, which
+        # Enter would add); the code stays, selected, so the next scan replaces it.
+        self._show_error(_("Unknown barcode {code}").format(code=code))
+        self.search.selectAll()
+        self.unknown_barcode.emit(code)
+        return False
 
     def _on_scanner_entered(self, text: str) -> None:
         """Enter on typed text: add the highlighted item (the first if none is)."""

@@ -30,10 +30,11 @@ from pos_app.qt.charge_controller import ChargeController, error_text, reconcile
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.health import HealthMonitor
 from pos_app.qt.listeners import ListenerRelay
+from pos_app.qt.message_bar import show_message
 from pos_app.qt.money_text import money_text
 from pos_app.qt.shortcuts import REPORT_KEYS, pass_shortcuts_through
 from pos_app.qt.status_bar import STARTING_PAYMENTS, TillStatusBar
-from pos_app.qt.style import TILL_STYLE, show_kind, show_mode_badge
+from pos_app.qt.style import TILL_STYLE, show_mode_badge
 from pos_app.qt.tables import setup_fixed_columns
 from pos_app.qt.tender_controls import TenderControls
 from pos_app.qt.terms_controls import TermsControls
@@ -363,8 +364,7 @@ class MainWindow(QMainWindow):
         self.message_label.hide()
 
     def _message(self, kind: str, text: str) -> None:
-        show_kind(self.message_label, text, kind)
-        self.message_label.show()
+        show_message(self.message_label, text, kind, self.local.carts.uuid)  # stale once the cart changes
 
     # -- shutdown ------------------------------------------------------------------------------
 

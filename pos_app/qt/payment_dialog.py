@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QStackedWidget, QVBo
 from pos_app.config import TRAINING
 from pos_app.domain import Money, format_money
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
+from pos_app.payments.outcome_messages import outcome_message
 from pos_app.payments.tendering import PartPaid
 from pos_app.qt import printing
 from pos_app.qt.bridge import PaymentBridge
@@ -184,10 +186,12 @@ class PaymentDialog(QDialog):
         self.page_state_changed.emit(state)
 
     def _on_bridge_payment_declined(self, message: str, code: str) -> None:
-        # The page shows Stripe's message and takes another card; the PaymentIntent stays the same.
-        self.last_decline = (message, code)
+        # The page takes another card; the PaymentIntent stays the same. The text shown is the
+        # cashier's for the outcome's code (outcome_messages), never what the page sent.
+        cashier_text = outcome_message(code)
+        self.last_decline = (cashier_text, code)
         log.info("card declined (%s) for %s", code or "no code", self.prepared.payment_intent)
-        self._set_status(f"Declined: {message} Try another card, or Esc to cancel.", "error")
+        self._set_status(_("{message} Esc cancels.").format(message=cashier_text), "error")
 
     def _on_bridge_payment_succeeded(self, payment_intent: str) -> None:
         if payment_intent != self.prepared.payment_intent:

@@ -56,6 +56,10 @@ class CartState:
 
     # -- reading -------------------------------------------------------------------------------
 
+    def was_voided(self, cart_id: int) -> bool:
+        """Whether that cart was emptied (Clear, an empty POST /cart, its last line removed)."""
+        return self._rows.is_voided(cart_id)
+
     def _load(self) -> None:
         with self.lock, self._rows.atomic():
             saved = self._rows.active()

@@ -7,19 +7,29 @@ a prefix match. Results are paged; nothing scans the table per keystroke.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pos_app.domain.item import Item, ItemError
 from pos_app.domain.money import Money, MoneyError
+from pos_app.domain.natural_order import natural_key
 from pos_app.store.catalogue_csv import (CSV_FIELDS, MAX_IMPORT_ROWS, CatalogueImportError, decode,  # noqa: F401
                                          parse_catalogue_csv)
-from pos_app.store.catalogue_import import ImportProgress, ImportResult, import_items
+from pos_app.store.catalogue_import import UPSERT, ImportProgress, ImportResult, import_items
 from pos_app.store.db import Database
 
 #: A search gives at most this many items: enough for any cashier, bounded cost per keystroke.
 SEARCH_CAP = 2_000
+
+#: A query's words, as the word index (unicode61) splits names: runs of letters and digits.
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _quoted(text: str) -> str:
+    """text as one FTS5 string (its own double quotes doubled), so no query syntax gets through."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 class CatalogueStore:
@@ -63,28 +73,49 @@ class CatalogueStore:
         return [r[0] for r in self.db.query(
             "SELECT DISTINCT category FROM items WHERE category != '' ORDER BY category")]
 
-    def _match(self, text: str) -> tuple[str, str] | None:
-        """(FTS table, MATCH expression) for a query, or None if it can match nothing."""
-        if len(text) >= 3:  # substring of name, sku or barcode
-            return "items_fts", '"' + text.replace('"', '""') + '"'
-        if not any(ch.isalnum() for ch in text):
-            return None
-        return "items_words", '"' + text.replace('"', '""') + '"*'  # a word of the name or sku starts so
+    @staticmethod
+    def _match(text: str) -> list[tuple[str, str]]:
+        """The (FTS table, MATCH expression) pairs whose matches, together, answer a query.
+
+        One word: three characters or more are a substring of name, sku or barcode; one or two
+        start a word of the name or sku. Several words: each starts some word of the name, in any
+        order ("choc chip" finds Chocolate Chip Cookie); when no item matches so, the whole text as a
+        substring, as before ("late chip" still finds Chocolate Chip). _candidates() takes them in turn.
+        """
+        substring = [("items_fts", _quoted(text))] if len(text) >= 3 else []
+        words = _WORD.findall(text)
+        if len(text.split()) < 2:
+            return substring or ([("items_words", _quoted(text) + "*")] if words else [])
+        if not words:
+            return substring
+        prefixes = "name : (" + " AND ".join(_quoted(word) + "*" for word in words) + ")"
+        return [("items_words", prefixes), *substring]
 
     def _candidates(self, text: str, category: str | None) -> tuple[str, list[str]]:
-        """SQL for the rowids of at most SEARCH_CAP + 1 matching items (in catalogue order)."""
-        match = self._match(text)
-        if match is None:
+        """SQL for the rowids of at most SEARCH_CAP + 1 matching items (in catalogue order).
+
+        Several words: the word-prefix match; only when it finds nothing, the text as a substring
+        ("late chip"). A UNION of the two sorted and merged both sets in full (3x the prefix query
+        alone at 250k items), and the substring scan mostly adds nothing a cashier typing word
+        starts wants.
+        """
+        matches = self._match(text)
+        if not matches:
             raise ValueError(f"{text!r} can match nothing: ask _match() first")
-        table, expression = match
-        sql = f"SELECT f.rowid FROM {table} f"
-        params: list[str] = [expression]
+        prefixes = self._matching(*matches[0], category, SEARCH_CAP + 1)
+        if len(matches) == 1 or self.db.query_one(*prefixes) is not None:
+            return prefixes
+        return self._matching(*matches[1], category, SEARCH_CAP + 1)
+
+    @staticmethod
+    def _matching(table: str, expression: str, category: str | None, limit: int) -> tuple[str, list[str]]:
+        sql, params = f"SELECT f.rowid FROM {table} f", [expression]
         if category:
             sql += f" JOIN items c ON c.rowid = f.rowid WHERE f.{table} MATCH ? AND c.category = ?"
             params.append(category)
         else:
             sql += f" WHERE f.{table} MATCH ?"
-        return sql + f" LIMIT {SEARCH_CAP + 1}", params
+        return sql + f" LIMIT {limit}", params
 
     def search(self, text: str = "", category: str | None = None, *, limit: int = 200,
                offset: int = 0) -> list[Item]:
@@ -99,13 +130,13 @@ class CatalogueStore:
         text = text.strip()
         if not text:
             where, params = ("WHERE category = ?", [category]) if category else ("", list[str]())
-            sql = f"SELECT * FROM items {where} ORDER BY name COLLATE NOCASE, sku LIMIT ? OFFSET ?"
+            sql = f"SELECT * FROM items {where} ORDER BY name_key, sku LIMIT ? OFFSET ?"
             return [self._item(r) for r in self.db.query(sql, (*params, limit, offset))]
-        if self._match(text) is None:
+        if not self._match(text):
             return []
         candidates, params = self._candidates(text, category)
         sql = (f"SELECT i.* FROM items i JOIN ({candidates}) m ON i.rowid = m.rowid"
-               f" ORDER BY i.name COLLATE NOCASE, i.sku LIMIT ? OFFSET ?")
+               f" ORDER BY i.name_key, i.sku LIMIT ? OFFSET ?")
         return [self._item(r) for r in self.db.query(sql, (*params, min(limit, max(SEARCH_CAP - offset, 0)),
                                                                offset))]
 
@@ -116,7 +147,7 @@ class CatalogueStore:
             if category:
                 return self._count("SELECT count(*) FROM items WHERE category = ?", (category,))
             return self.count()
-        if self._match(text) is None:
+        if not self._match(text):
             return 0
         candidates, params = self._candidates(text, category)
         return self._count(f"SELECT count(*) FROM ({candidates})", params)
@@ -137,14 +168,8 @@ class CatalogueStore:
                                          (item.barcode, item.sku)).fetchone()
                     if clash:
                         raise ItemError(f"barcode {item.barcode} of {item.sku} already belongs to {clash[0]}")
-                conn.execute(
-                    "INSERT INTO items (sku, name, price, currency, category, barcode, tax_rate_bp, open_price)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET name = excluded.name,"
-                    " price = excluded.price, currency = excluded.currency, category = excluded.category,"
-                    " barcode = excluded.barcode, tax_rate_bp = excluded.tax_rate_bp,"
-                    " open_price = excluded.open_price",
-                    (item.sku, item.name, item.price.amount, item.price.currency, item.category,
-                     item.barcode, item.tax_rate_bp, int(item.open_price)))
+                conn.execute(UPSERT, (item.sku, item.name, item.price.amount, item.price.currency, item.category,
+                                      item.barcode, item.tax_rate_bp, int(item.open_price), natural_key(item.name)))
                 if exists:
                     updated += 1
                 else:

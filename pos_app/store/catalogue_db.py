@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from pos_app.domain.natural_order import natural_key
 from pos_app.store.db import Database
 from pos_app.store.migrations import BULK_AWARE_TRIGGERS
 from pos_app.store.faults import DamagedDatabase
@@ -50,6 +51,15 @@ CATALOGUE_MIGRATIONS: list[str] = [
     """ + BULK_AWARE_TRIGGERS,
     # 2: open-price items (issue 17): a "misc" item whose price is typed at the sale.
     "ALTER TABLE items ADD COLUMN open_price INTEGER NOT NULL DEFAULT 0 CHECK (open_price IN (0, 1));",
+    # 3: names in natural order (issue 20): each item's domain.natural_order.natural_key, written by
+    # every write of an item, '' until fill_name_keys() (run at every open) has filled it in.
+    """
+    ALTER TABLE items ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+    DROP INDEX items_name;
+    DROP INDEX items_category_name;
+    CREATE INDEX items_name_key ON items (name_key, sku);
+    CREATE INDEX items_category_name_key ON items (category, name_key, sku);
+    """,
 ]
 
 COLUMNS = "sku, name, price, currency, category, barcode, tax_rate_bp"
@@ -76,6 +86,7 @@ def open_catalogue_db(till: Database) -> Database:
     catalogue = Database(catalogue_path(till.path), migrations=CATALOGUE_MIGRATIONS)
     try:
         move_items_out(till, catalogue)
+        fill_name_keys(catalogue)
     except BaseException:
         catalogue.close()
         raise
@@ -96,6 +107,20 @@ def move_items_out(till: Database, catalogue: Database) -> None:
         _replace_items(catalogue, rows)
     with till.transaction() as conn:
         conn.execute("DROP TABLE items_to_move")
+
+
+def fill_name_keys(catalogue: Database) -> None:
+    """Items without their natural-order key (from before migration 3, or moved in) get it, in one
+    transaction; the search indexes are left alone (their text does not change)."""
+    if catalogue.query_one("SELECT 1 FROM items WHERE name_key = '' LIMIT 1") is None:
+        return
+    rows = [(natural_key(name), rowid) for rowid, name in catalogue.query(
+        "SELECT rowid, name FROM items WHERE name_key = ''")]
+    log.info("sorting %d catalogue names in natural order", len(rows))
+    with catalogue.transaction() as conn:
+        conn.execute("INSERT INTO items_bulk_write (marker) VALUES (1)")  # the FTS triggers stay quiet
+        conn.executemany("UPDATE items SET name_key = ? WHERE rowid = ?", rows)
+        conn.execute("DELETE FROM items_bulk_write")
 
 
 def _has_items_to_move(till: Database) -> bool:

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from pos_app.domain.item import Item, ItemError
 from pos_app.domain.money import MoneyError
+from pos_app.domain.natural_order import natural_key
 from pos_app.store.db import Database
 
 #: One item as its columns (sku, name, price, currency, category, barcode, tax_rate_bp, open_price).
@@ -31,10 +32,12 @@ Row = tuple[object, ...]
 #: per-statement costs vanish, small enough that a progress bar moves.
 WRITE_ROWS = 5_000
 
-UPSERT = ("INSERT INTO items (sku, name, price, currency, category, barcode, tax_rate_bp, open_price)"
-          " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET name = excluded.name,"
+#: An item's columns, then its name's natural-order key (domain/natural_order.py).
+UPSERT = ("INSERT INTO items (sku, name, price, currency, category, barcode, tax_rate_bp, open_price, name_key)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET name = excluded.name,"
           " price = excluded.price, currency = excluded.currency, category = excluded.category,"
-          " barcode = excluded.barcode, tax_rate_bp = excluded.tax_rate_bp, open_price = excluded.open_price")
+          " barcode = excluded.barcode, tax_rate_bp = excluded.tax_rate_bp, open_price = excluded.open_price,"
+          " name_key = excluded.name_key")
 
 #: In rowid order: FTS5 writes its pending terms out as a new segment whenever a rowid comes lower
 #: than the one before, and the sku index would hand the rows over in sku order (3x the work).
@@ -113,7 +116,7 @@ def write_chunk(conn: sqlite3.Connection, rows: list[Row]) -> None:
     conn.execute("INSERT INTO items_bulk_write (marker) VALUES (1)")
     for statement in FTS_DELETE_OLD:
         conn.execute(statement, (skus,))
-    conn.executemany(UPSERT, rows)
+    conn.executemany(UPSERT, [(*row, natural_key(str(row[1]))) for row in rows])
     for statement in FTS_INSERT_NEW:
         conn.execute(statement, (skus,))
     conn.execute("DELETE FROM items_bulk_write")  # before COMMIT: no other writer ever sees it

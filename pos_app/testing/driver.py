@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication
 from pos_app.qt.cart_model import CartColumn
 from pos_app.qt.catalogue_model import CatalogueColumn
 from pos_app.testing.cash_office import CashOfficeDriving
+from pos_app.testing.feedback import FeedbackDriving
 from pos_app.testing.devices import DeviceDriving
 from pos_app.testing.parking import ParkingDriving
 from pos_app.testing.paying import DECLINED, REQUIRES_ACTION, SUCCEEDED
@@ -40,7 +41,7 @@ MANY = 5  # add(sku, qty) above this types the quantity into the cart instead of
 
 
 class PosDriver(PeopleDriving, DeviceDriving, ReaderDriving, CashOfficeDriving, TermsDriving, ParkingDriving,
-                TouchDriving):
+                TouchDriving, FeedbackDriving):
     """Drive the till window `window` with `qtbot`; `app` is the AppCore it runs on (optional).
 
     `reopen(app, window)` closes both and returns a new (app, window) pair on the same settings:

@@ -120,7 +120,7 @@ class PaymentDriving(TillScreen):
         return self._outcome(dialog, watch, "after pressing Pay", refused)
 
     def decline_message(self) -> str:
-        """The message the payment page shows after a decline (Stripe's words)."""
+        """The message the payment page shows after a decline (the cashier's words for its outcome)."""
         dialog = self._open_dialog("read the decline message")
         shown = self._page_message(dialog)
         if shown:

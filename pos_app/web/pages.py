@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from werkzeug.exceptions import Unauthorized
 
 from pos_app.domain.money import Money, currency_digits, format_money
+from pos_app.payments.outcome_messages import page_messages
 from pos_app.web import context
 from pos_app.web.security import TOKEN_QUERY, set_token_cookie, token_matches
 
@@ -54,6 +55,7 @@ def checkout_page():
         "amountText": amount_text,
         "completeUrl": "/checkout/complete",
         "abandonUrl": "/checkout/abandon",
+        "messages": page_messages(),  # the cashier's words per outcome; Stripe's message is never shown
     }
     return render_template(
         "checkout.html", payment=payment, lines=lines, amount_text=amount_text,

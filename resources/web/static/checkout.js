@@ -18,6 +18,9 @@
   var cancelButton = document.getElementById('cancel-button');
   var spinner = document.getElementById('spinner');
   var message = document.getElementById('payment-message');
+  // The cashier's words for each outcome, from payments/outcome_messages.py: Stripe's own message
+  // is written for developers and is never shown.
+  var messages = config.messages || {};
 
   var bridge = null;
   var bridgeQueue = [];
@@ -71,6 +74,27 @@
     message.textContent = text || '';
   }
 
+  // -> the cashier's message for a Stripe error (or any outcome key), most specific key first.
+  function cashierText(error) {
+    error = error || {};
+    var keys = [error.decline_code, error.code, error.type];
+    for (var i = 0; i < keys.length; i++) {
+      if (keys[i] && Object.prototype.hasOwnProperty.call(messages, keys[i])) return messages[keys[i]];
+    }
+    return messages._default || '';
+  }
+
+  // After a decline or a failed 3-D Secure the next card is keyed at once: the card Element is
+  // emptied and focused (Stripe's Element clear() and focus(); focus lands in the card number,
+  // the first field not complete), and Enter in it pays again.
+  function readyForNextCard() {
+    if (!card) return;
+    try {
+      card.clear();
+      card.focus();
+    } catch (err) { console.error('the card form could not be reset: ' + err); }
+  }
+
   function setBusy(on) {
     busy = on;
     spinner.hidden = !on;
@@ -94,9 +118,9 @@
 
   if (typeof window.Stripe !== 'function') {
     setState('error');
-    showMessage('The card form could not load (Stripe.js is unreachable). Check the connection and try again.');
+    showMessage(cashierText({code: 'stripe_js_unavailable'}));
     connectBridge();
-    callBridge('report_declined', ['Stripe.js could not be loaded', 'stripe_js_unavailable']);
+    callBridge('report_declined', [cashierText({code: 'stripe_js_unavailable'}), 'stripe_js_unavailable']);
     return;
   }
 
@@ -113,8 +137,9 @@
   });
   card.on('change', function (event) {
     cardComplete = !!event.complete;
-    cardError = event.error ? event.error.message : '';
-    if (!busy) showMessage(cardError);
+    cardError = event.error ? cashierText(event.error) : '';
+    // An emptied card (readyForNextCard) keeps the decline's message until the next card is typed.
+    if (!busy && (cardError || !event.empty)) showMessage(cardError);
   });
   card.mount('#card-element');
 
@@ -135,7 +160,7 @@
     event.preventDefault();
     if (busy || finished || !cardReady) return;
     if (!cardComplete) {
-      showMessage(cardError || 'Enter the card number, expiry date and CVC.');
+      showMessage(cardError || cashierText({code: 'incomplete'}));
       card.focus();
       return;
     }
@@ -163,7 +188,7 @@
     setState('confirming');
     stripe.confirmCardPayment(config.clientSecret, {payment_method: {card: card}}).then(function (result) {
       if (result.error) {
-        declined(result.error.message, result.error.decline_code || result.error.code || result.error.type,
+        declined(cashierText(result.error), result.error.decline_code || result.error.code || result.error.type,
                  result.error.type);
         return;
       }
@@ -173,17 +198,17 @@
       } else if (intent.status === 'requires_action') {
         setBusy(false);
         setState('requires_action');
-        showMessage('The card needs extra authentication. Try again.');
+        showMessage(cashierText({code: 'requires_action'}));
       } else if (intent.status === 'processing') {
         setBusy(false);
         setState('error');
-        showMessage('The payment is processing. Check the order history before trying again.');
+        showMessage(cashierText({code: 'processing'}));
       } else {
-        declined('The payment was not completed. Try again or use another card.', intent.status, 'card_error');
+        declined(cashierText({code: intent.status}), intent.status, 'card_error');
       }
     }, function (err) {
-      declined('The payment could not be confirmed: ' + (err && err.message ? err.message : err),
-               'confirm_failed', 'api_error');
+      console.warn('confirmCardPayment failed: ' + (err && err.message ? err.message : err));
+      declined(cashierText({code: 'confirm_failed'}), 'confirm_failed', 'api_error');
     });
   }
 
@@ -192,6 +217,9 @@
     showMessage(text);
     setState(type === 'card_error' || type === 'validation_error' ? 'declined' : 'error');
     callBridge('report_declined', [text || '', code || '']);
+    // A card the form itself refused keeps what was typed (the Element focuses what is wrong).
+    if (type === 'validation_error') card.focus();
+    else readyForNextCard();
   }
 
   function succeeded(paymentIntentId) {

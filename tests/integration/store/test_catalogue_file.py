@@ -9,6 +9,7 @@ import stat
 
 import pytest
 
+from pos_app.domain.natural_order import natural_key
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.store import DamagedDatabase, open_store
 from pos_app.store.catalogue_db import catalogue_path
@@ -45,10 +46,10 @@ def copy_of(old_till, tmp_path):
 def assert_the_old_catalogue_is_whole(store):
     assert [tuple(r) for r in store.catalogue.db.query(f"SELECT {COLUMNS} FROM items ORDER BY rowid")] == OLD_ITEMS
     assert store.catalogue.match_count("rye bread 14") == sum("Rye Bread 14" in row[1] for row in OLD_ITEMS) > 1
-    by_name = sorted((row[1].lower(), row[0]) for row in OLD_ITEMS if "Milk" in row[1])
+    by_name = sorted((natural_key(row[1]), row[0]) for row in OLD_ITEMS if "Milk" in row[1])
     assert [i.sku for i in store.catalogue.search("mi", limit=3)] == [sku for _, sku in by_name[:3]]
     assert [i.sku for i in store.catalogue.search("", limit=2000)] == [  # the name index, every item
-        sku for _, sku in sorted((row[1].lower(), row[0]) for row in OLD_ITEMS)]
+        sku for _, sku in sorted((natural_key(row[1]), row[0]) for row in OLD_ITEMS)]  # in natural order
     for index in ("items_fts", "items_words"):  # FTS5's own check: each index holds exactly the items' text
         store.catalogue.db.conn.execute(f"INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)")
     assert store.carts.snapshot().lines == {"s7": 3}  # the till's own data stayed where it was

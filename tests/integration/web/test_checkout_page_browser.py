@@ -145,7 +145,7 @@ def test_a_declined_card_then_a_good_one_completes_the_sale(qtbot, view, core, p
     enter_card(qtbot, view, DECLINED)
     click(qtbot, view, "pay-button")
     wait_state(qtbot, view, "declined")
-    assert text_of(qtbot, view, "payment-message") == "Your card was declined."
+    assert text_of(qtbot, view, "payment-message") == "Card declined. Ask for another card."
     assert run_js(qtbot, view.page(), "document.getElementById('pay-button').disabled") is False
     assert run_js(qtbot, view.page(), "document.getElementById('spinner').hidden") is True
     assert core.local.carts.snapshot().lines == {"item1": 2, "item2": 1}
