@@ -356,9 +356,9 @@ CREATE TRIGGER users_never_truncated BEFORE TRUNCATE ON users
     EXECUTE FUNCTION pos_refuse('users are disabled, never deleted');
 """
 
-#: The till schema the baseline equals (len(MIGRATIONS) when it was written), and the catalogue file's. A later
-#: SQLite migration is a PostgreSQL migration at the same number, never an edit of the baseline; a later
-#: catalogue-file migration is one at the next free number (and CATALOGUE_VERSION goes up with it).
+#: The till schema the baseline equals (len(MIGRATIONS) when it was written), and the catalogue file's. Every
+#: later SQLite migration, of the till's file or of the catalogue's, is one PostgreSQL migration at the next
+#: number, never an edit of the baseline; PG_SOURCES says which one it is (the test checks each is there once).
 BASELINE_VERSION = 14
 CATALOGUE_VERSION = 2
 
@@ -374,4 +374,16 @@ PG_MIGRATIONS: dict[int, str] = {
     ALTER TABLE tenders ADD COLUMN reader_id text COLLATE "C";
     ALTER TABLE tenders ADD COLUMN tip bigint NOT NULL DEFAULT 0 CHECK (tip >= 0);
     """,
+    # 16 = the catalogue file's 3 (issue 20): names in natural order by a stored key, compared as bytes ("C").
+    16: """
+    ALTER TABLE items ADD COLUMN name_key text COLLATE "C" NOT NULL DEFAULT '';
+    DROP INDEX items_name;
+    DROP INDEX items_category_name;
+    CREATE INDEX items_name_key ON items (name_key, sku);
+    CREATE INDEX items_category_name_key ON items (category, name_key, sku);
+    """,
 }
+
+#: Which SQLite migration each PostgreSQL one after the baseline is: ("till", n) of migrations.py's list,
+#: ("catalogue", n) of catalogue_db.py's. The two SQLite files number apart; the shop database is one.
+PG_SOURCES: dict[int, tuple[str, int]] = {15: ("till", 15), 16: ("catalogue", 3)}

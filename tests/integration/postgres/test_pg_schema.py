@@ -21,7 +21,7 @@ from pos_app.store.catalogue_db import CATALOGUE_MIGRATIONS, open_catalogue_db
 from pos_app.store.db import Database
 from pos_app.store.migrations import MIGRATIONS
 from pos_app.store.pg import PgDatabase
-from pos_app.store.pg_schema import CATALOGUE_VERSION, PG_MIGRATIONS, SQLITE_ONLY
+from pos_app.store.pg_schema import BASELINE_VERSION, CATALOGUE_VERSION, PG_MIGRATIONS, PG_SOURCES, SQLITE_ONLY
 
 SQLITE_TYPES = {"INTEGER": "bigint", "TEXT": "text"}
 PG_ONLY_TABLES = {"pos_schema"}  # PgDatabase's version table (SQLite keeps PRAGMA user_version)
@@ -133,18 +133,20 @@ def _compare(sqlite_only: set, pg_only: set, what: str) -> list[str]:
 
 # -- the schema ---------------------------------------------------------------------------------------
 
-def test_a_new_shop_database_reaches_the_till_schema_version(shop):
-    assert shop.schema_version() == len(MIGRATIONS)
+def test_a_new_shop_database_reaches_the_newest_shop_schema(shop):
+    assert shop.schema_version() == max(PG_MIGRATIONS)
 
 
 def test_every_sqlite_migration_has_its_postgresql_one():
-    assert max(PG_MIGRATIONS) == len(MIGRATIONS), \
-        f"the till's schema is at {len(MIGRATIONS)}, the shop's at {max(PG_MIGRATIONS)}: add the missing " \
-        "migrations to PG_MIGRATIONS (store/pg_schema.py) at the same numbers"
-    assert sorted(PG_MIGRATIONS) == list(range(min(PG_MIGRATIONS), len(MIGRATIONS) + 1))
-    assert len(CATALOGUE_MIGRATIONS) == CATALOGUE_VERSION, \
-        f"the catalogue file is at schema {len(CATALOGUE_MIGRATIONS)}, the shop schema holds {CATALOGUE_VERSION}: " \
-        "add its migration to PG_MIGRATIONS at the next number and raise CATALOGUE_VERSION"
+    wanted = {("till", n) for n in range(BASELINE_VERSION + 1, len(MIGRATIONS) + 1)} | \
+             {("catalogue", n) for n in range(CATALOGUE_VERSION + 1, len(CATALOGUE_MIGRATIONS) + 1)}
+    have = list(PG_SOURCES.values())
+    missing, extra = sorted(wanted - set(have)), sorted(set(have) - wanted)
+    assert not missing and not extra and len(have) == len(set(have)), \
+        f"SQLite migrations without their PostgreSQL one: {missing}; PostgreSQL ones naming none: {extra}: add " \
+        "each to PG_MIGRATIONS (store/pg_schema.py) at the next number and say which it is in PG_SOURCES"
+    assert sorted(PG_MIGRATIONS) == list(range(BASELINE_VERSION, BASELINE_VERSION + len(PG_SOURCES) + 1))
+    assert sorted(PG_SOURCES) == sorted(PG_MIGRATIONS)[1:]
 
 
 def test_both_backends_have_the_same_tables_and_columns(sqlite_dbs, shop):
@@ -181,10 +183,10 @@ def test_both_backends_have_the_same_keys_references_indexes_and_triggers(sqlite
 
 def test_a_migration_runs_as_one_script_with_its_percent_signs_and_dollar_quotes(postgres_server):
     url = postgres_server.create_database("pg_schema_script")
-    script = {**PG_MIGRATIONS, len(MIGRATIONS) + 1: "CREATE TABLE t (v text); INSERT INTO t VALUES ('50%');"
+    script = {**PG_MIGRATIONS, max(PG_MIGRATIONS) + 1: "CREATE TABLE t (v text); INSERT INTO t VALUES ('50%');"
               " CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $$ SELECT 'a?b' $$;"}
     db = PgDatabase(url, migrations=script)
-    assert (db.query_one("SELECT v, f() FROM t")[:], db.schema_version()) == (("50%", "a?b"), len(MIGRATIONS) + 1)
+    assert (db.query_one("SELECT v, f() FROM t")[:], db.schema_version()) == (("50%", "a?b"), max(PG_MIGRATIONS) + 1)
     db.close()
     postgres_server.drop_database("pg_schema_script")
 
