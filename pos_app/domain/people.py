@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 
 PIN_DIGITS = (4, 8)  # a PIN is 4 to 8 ASCII digits
 MAX_NAME = 60
@@ -84,17 +85,17 @@ def check_pin(pin: object) -> str:
     """The PIN as given if it is 4 to 8 ASCII digits; StaffError otherwise (never echoing it)."""
     low, high = PIN_DIGITS
     if not isinstance(pin, str) or not (pin.isascii() and pin.isdigit() and low <= len(pin) <= high):
-        raise StaffError(f"a PIN is {low} to {high} digits (0-9)")
+        raise StaffError(_("a PIN is {low} to {high} digits (0-9)").format(low=low, high=high))
     return pin
 
 
 def check_name(name: object) -> str:
     """A user's name, trimmed: 1 to 60 printable characters."""
     if not isinstance(name, str) or not name.strip():
-        raise StaffError("a user needs a name")
+        raise StaffError(_("a user needs a name"))
     name = name.strip()
     if len(name) > MAX_NAME or not name.isprintable():
-        raise StaffError(f"a user's name is at most {MAX_NAME} printable characters")
+        raise StaffError(_("a user's name is at most {MAX_NAME} printable characters").format(MAX_NAME=MAX_NAME))
     return name
 
 
@@ -102,7 +103,8 @@ def parse_role(text: object) -> Role:
     try:
         return Role(str(text).strip().lower())
     except ValueError:
-        raise StaffError(f"the role is one of {', '.join(r.value for r in Role)}, not {text!r}") from None
+        raise StaffError(_("the role is one of {values}, not {text!r}").format(
+            values=', '.join(r.value for r in Role), text=text)) from None
 
 
 @dataclass(frozen=True)

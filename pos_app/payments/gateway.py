@@ -14,6 +14,7 @@ from pos_app.domain.order import Order
 from pos_app.domain.statuses import PaymentStatus
 from pos_app.errors import PaymentError as PaymentError  # re-exported: the payment errors are all here
 from pos_app.errors import RefundRefused as RefundRefused
+from pos_app.i18n import _
 
 @dataclass(frozen=True)
 class Intent:
@@ -76,7 +77,7 @@ class CardDeclined(PaymentError):
 
     def __init__(self, message: str, *, code: str | None = None, decline_code: str | None = None,
                  payment_intent: str | None = None) -> None:
-        super().__init__(message or "The card was declined.")
+        super().__init__(message or _("The card was declined."))
         self.code, self.decline_code, self.payment_intent = code, decline_code, payment_intent
 
 
@@ -128,8 +129,8 @@ class AmountTooSmall(PaymentError):
     """Below the smallest card payment Stripe takes in the currency."""
 
     def __init__(self, total: Money, minimum: Money, locale: str = "en_US") -> None:
-        super().__init__(f"{format_money(total, locale)} is below the smallest card payment in "
-                         f"{total.currency.upper()} ({format_money(minimum, locale)}).")
+        super().__init__(_("{amount} is below the smallest card payment in {upper} ({amount2}).").format(
+            amount=format_money(total, locale), upper=total.currency.upper(), amount2=format_money(minimum, locale)))
         self.amount, self.currency, self.minimum = total.amount, total.currency, minimum.amount
 
 
@@ -137,8 +138,8 @@ class AmountTooLarge(PaymentError):
     """Above the largest card payment Stripe takes (eight digits)."""
 
     def __init__(self, total: Money, maximum: Money, locale: str = "en_US") -> None:
-        super().__init__(f"{format_money(total, locale)} is above the largest card payment "
-                         f"({format_money(maximum, locale)}); split the sale.")
+        super().__init__(_("{amount} is above the largest card payment ({amount2}); split the sale.").format(
+            amount=format_money(total, locale), amount2=format_money(maximum, locale)))
         self.amount, self.currency = total.amount, total.currency
 
 
@@ -182,6 +183,6 @@ class AlreadyPaid(PaymentError):
     """A payment for this cart turned out to have succeeded already; its order is recorded."""
 
     def __init__(self, order: Order) -> None:
-        super().__init__(f"This cart was already paid: order {order.number} "
-                         f"({format_money(order.total_money)}) is recorded. Nothing more was charged.")
+        super().__init__(_("This cart was already paid: order {number} ({amount}) is recorded. Nothing more was "
+                           "charged.").format(number=order.number, amount=format_money(order.total_money)))
         self.order = order
