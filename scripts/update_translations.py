@@ -32,7 +32,7 @@ DOMAIN = "pos_app"
 LANGUAGES = ("de", "fr", "es")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 # Properties of a form whose text is not shown to anyone.
-UNSHOWN_PROPERTIES = {"objectName", "styleSheet", "inputMask", "shortcut"}
+UNSHOWN_PROPERTIES = {"objectName", "styleSheet", "inputMask", "shortcut", "displayFormat"}
 
 
 def extract_ui(fileobj, keywords, comment_tags, options) -> Iterator[tuple[int, str | None, str, list[str]]]:

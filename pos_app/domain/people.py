@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pos_app.errors import UserFacingError
-from pos_app.i18n import _
+from pos_app.i18n import N_, _
 
 PIN_DIGITS = (4, 8)  # a PIN is 4 to 8 ASCII digits
 MAX_NAME = 60
@@ -51,12 +51,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 #: What each permission is called in an approval prompt ("A manager's PIN is needed to …").
 ACTION_NAMES: dict[Permission, str] = {
-    Permission.SELL: "sell", Permission.PARK: "park a sale", Permission.RECALL: "recall a parked sale",
-    Permission.REFUND: "refund a sale", Permission.VOID_SALE: "void a paid sale",
-    Permission.CLEAR_CART: "clear a cart that has lines", Permission.OVERRIDE_PRICE: "override a price",
-    Permission.DISCOUNT_OVER_LIMIT: "give a discount above the limit",
-    Permission.NO_SALE: "open the drawer with no sale", Permission.CLOSE_SHIFT: "close the shift",
-    Permission.MANAGE_STAFF: "look after the staff",
+    Permission.SELL: N_("sell"), Permission.PARK: N_("park a sale"), Permission.RECALL: N_("recall a parked sale"),
+    Permission.REFUND: N_("refund a sale"), Permission.VOID_SALE: N_("void a paid sale"),
+    Permission.CLEAR_CART: N_("clear a cart that has lines"), Permission.OVERRIDE_PRICE: N_("override a price"),
+    Permission.DISCOUNT_OVER_LIMIT: N_("give a discount above the limit"),
+    Permission.NO_SALE: N_("open the drawer with no sale"), Permission.CLOSE_SHIFT: N_("close the shift"),
+    Permission.MANAGE_STAFF: N_("look after the staff"),
 }
 
 

@@ -245,12 +245,12 @@ def reconcile_message(report) -> tuple[str, str] | None:
     if report.review:
         count = len(report.review)
         return "error", ngettext(
-            "{count} payment went through but is no sale (paid with another amount, or after the cart was "
-            "cleared): a manager refunds it from History → Review list. Selling goes on.",
-            "{count} payments went through but are no sale (paid with another amount, or after the cart was "
+            "{count} payment(s) went through but are no sale (paid with another amount, or after the cart was "
+            "cleared): a manager refunds them from History → Review list. Selling goes on.",
+            "{count} payment(s) went through but are no sale (paid with another amount, or after the cart was "
             "cleared): a manager refunds them from History → Review list. Selling goes on.", count).format(count=count)
     if report.finalized:
         count = len(report.finalized)
-        return "info", ngettext("Recovered {count} paid sale that had not been recorded.",
-                                "Recovered {count} paid sales that had not been recorded.", count).format(count=count)
+        return "info", ngettext("Recovered {count} paid sale(s) that had not been recorded.",
+                                "Recovered {count} paid sale(s) that had not been recorded.", count).format(count=count)
     return None

@@ -170,11 +170,11 @@ class OrderTableModel(QAbstractTableModel):
 def orders_status_text(count: int, text: str = "") -> str:
     """The history's status line: `count` orders found by a search for `text`, or the most recent ones."""
     if not text:
-        return ngettext("{count} order, most recent first", "{count} orders, most recent first", count).format(
+        return ngettext("{count} order(s), most recent first", "{count} order(s), most recent first", count).format(
             count=count)
     if not count:
         return _("No order matches “{text}”.").format(text=text)
-    return ngettext("{count} order matches “{text}”", "{count} orders match “{text}”", count).format(
+    return ngettext("{count} order(s) match “{text}”", "{count} order(s) match “{text}”", count).format(
         count=count, text=text)
 
 

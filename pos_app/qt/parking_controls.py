@@ -107,8 +107,8 @@ class ParkingControls(QObject):
         self.window._show_snapshot(snapshot)
         total = money_text(Money(snapshot.totals.total.amount, snapshot.totals.currency), self.window.settings.locale)
         lines = len(snapshot.lines)
-        self.window.show_info(ngettext("Parked sale recalled: {lines} line, {total}.",
-                                       "Parked sale recalled: {lines} lines, {total}.", lines).format(
+        self.window.show_info(ngettext("Parked sale recalled: {lines} line(s), {total}.",
+                                       "Parked sale recalled: {lines} line(s), {total}.", lines).format(
                                            lines=lines, total=total))
         self.window.activateWindow()
         self.window.focus_cart()

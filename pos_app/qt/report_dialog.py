@@ -114,8 +114,8 @@ class ReportDialog(QDialog):
                              "warning")
         elif report.differences:
             count = len(report.differences)
-            self._set_status(ngettext("{count} difference with the card processor: see the list below.",
-                                      "{count} differences with the card processor: see the list below.",
+            self._set_status(ngettext("{count} difference(s) with the card processor: see the list below.",
+                                      "{count} difference(s) with the card processor: see the list below.",
                                       count).format(count=count), "error")
         else:
             self._set_status(_("Checked with the card processor: all payments match."), "ok")

@@ -62,6 +62,7 @@ def badge_style(mode: str) -> str:
 
 
 MODE_NAMES = {TRAINING: N_("TRAINING"), TEST: N_("TEST"), LIVE: N_("LIVE")}
+MODE_WORDS = (N_("test"), N_("live"))  # "{mode} mode: payments go to Stripe"
 
 
 def mode_name(mode: str) -> str:
@@ -79,7 +80,7 @@ def show_mode_badge(label: QLabel, mode: str) -> None:
     label.setText(mode_name(mode))
     label.setStyleSheet(badge_style(mode))
     label.setToolTip(_("Training mode: payments go to the built-in sandbox; no real money") if mode == TRAINING
-                     else _("{mode} mode: payments go to Stripe").format(mode=mode_name(mode)))
+                     else _("{mode} mode: payments go to Stripe").format(mode=_(mode)))
 
 
 def set_style_property(widget: QWidget, name: str, value) -> None:

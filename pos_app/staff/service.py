@@ -36,9 +36,9 @@ class ApprovalRequired(UserFacingError):
     """The user may not do this alone: a manager's PIN approves it (StaffService.approve)."""
 
     def __init__(self, permission: Permission, user: User | None) -> None:
-        who = f"{user.name} ({user.role.value})" if user else "nobody logged in"
-        super().__init__(_("A manager's PIN is needed to {ACTION_NAMES} ({who}).").format(
-            ACTION_NAMES=ACTION_NAMES[permission], who=who))
+        who = f"{user.name} ({_(user.role.value)})" if user else _("nobody logged in")
+        super().__init__(_("A manager's PIN is needed to {action} ({who}).").format(
+            action=_(ACTION_NAMES[permission]), who=who))
         self.permission = permission
 
 
