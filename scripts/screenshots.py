@@ -70,10 +70,30 @@ def ring_up(window, bot: Waiter) -> None:
     bot.waitUntil(lambda: window.cart_model.rowCount() == 6)
 
 
+def receipt_and_report(window, bot: Waiter, out: Path, png) -> None:
+    """The receipt of the sale just paid (the order history) and today's Z report."""
+    history = window.open_history()
+    bot.waitUntil(lambda: history.model.rowCount() > 0, 10000)
+    history.table.selectRow(0)
+    history.resize(1000, 700)
+    bot.pause(300)
+    history.grab().save(str(out / png("receipt")))
+    report = window.open_report()
+    bot.waitUntil(lambda: report.report is not None, 20000)
+    report.resize(640, 760)
+    bot.pause(300)
+    report.grab().save(str(out / png("z-report")))
+    report.close()
+    history.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--locale", help="the till in this POS_LOCALE (e.g. de_DE): <name>-de.png, plus the "
+                        "receipt and the Z report")
     args = parser.parse_args()
+    png = (lambda name: f"{name}-{args.locale.split('_')[0]}.png") if args.locale else (lambda name: f"{name}.png")
     args.out.mkdir(parents=True, exist_ok=True)
 
     from pos_app.testing.webdriving import scroll_into_view, type_card
@@ -83,10 +103,14 @@ def main() -> int:
         type_card(bot, dialog.view, number, postal=None)  # the checkout page hides the postal code
 
     _app = QApplication.instance() or QApplication(sys.argv[:1])  # kept referenced while the window lives
+    if args.locale:
+        from pos_app.qt.translator import use_language
+        _translators = use_language(_app, args.locale)  # kept referenced: a collected translator translates nothing
     bot = Waiter()
     with tempfile.TemporaryDirectory() as data_dir:
         settings = Settings.load(environ={}, env_file=None).with_(data_dir=Path(data_dir),
                                                                   shop_name="Corner Café")
+        settings = settings.with_(locale=args.locale) if args.locale else settings
         core = AppCore(settings).start()
         ensure_open_shift(core.open().store, settings)  # a till sells only within an open shift
         log_in(core.open(), "cashier")  # the demo cashier at the till (the window opens on the sale)
@@ -97,10 +121,10 @@ def main() -> int:
             bot.waitUntil(lambda: "OK" in window.status_gateway.text(), 10000)
             ring_up(window, bot)
             bot.pause(300)
-            window.grab().save(str(args.out / "till.png"))
+            window.grab().save(str(args.out / png("till")))
             window.resize(window.minimumSizeHint())  # the tender controls must stay readable at the smallest size
             bot.pause(300)
-            window.grab().save(str(args.out / "till-minimum.png"))
+            window.grab().save(str(args.out / png("till-minimum")))
             window.resize(1180, 720)
 
             opened = []
@@ -111,7 +135,7 @@ def main() -> int:
             dialog.resize(620, 940)  # the whole page at once (the offscreen screen is small)
             enter_card(bot, dialog, "4242424242424242")
             bot.pause(1000)
-            dialog.grab().save(str(args.out / "payment.png"))
+            dialog.grab().save(str(args.out / png("payment")))
             dialog.reject()
 
             bot.waitUntil(lambda: window.payment_dialog is None and window.tenders.cash_button.isEnabled(), 10000)
@@ -119,15 +143,17 @@ def main() -> int:
             QTest.keyClicks(cash.tendered, "50")
             QTest.keyClick(cash.tendered, Qt.Key.Key_Return)
             bot.waitUntil(lambda: cash.taken is not None, 10000)
-            cash.grab().save(str(args.out / "cash.png"))
+            cash.grab().save(str(args.out / png("cash")))
             cash.accept()
+            if args.locale:
+                receipt_and_report(window, bot, args.out, png)
         finally:
             window.shutdown()
             window.close()
             window.deleteLater()
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             core.stop()
-    print(f"wrote till.png, till-minimum.png, payment.png and cash.png in {args.out}")
+    print(f"wrote {', '.join(png(n) for n in ('till', 'till-minimum', 'payment', 'cash'))} in {args.out}")
     return 0
 
 

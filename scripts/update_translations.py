@@ -13,6 +13,7 @@ tests/unit/test_translations.py fails when a .mo is older than its .po or a mess
 from __future__ import annotations
 
 import argparse
+import ast
 import io
 import sys
 import xml.etree.ElementTree as ET
@@ -33,6 +34,20 @@ LANGUAGES = ("de", "fr", "es")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 # Properties of a form whose text is not shown to anyone.
 UNSHOWN_PROPERTIES = {"objectName", "styleSheet", "inputMask", "shortcut", "displayFormat"}
+
+
+def extract_python(fileobj, keywords, comment_tags, options) -> Iterator[tuple[int, str, object, list[str]]]:
+    """Babel extractor for the till's Python: every call of a keyword (_ N_ ngettext) with literal
+    arguments, found in the syntax tree, so a call inside an f-string is found too (Babel's own
+    tokenizer sees an f-string as one string on Python 3.11)."""
+    tree = ast.parse(fileobj.read())
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in keywords):
+            continue
+        texts = [arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
+                 for arg in node.args]
+        if texts and texts[0] is not None:
+            yield node.lineno, node.func.id, texts[0] if len(texts) == 1 else tuple(texts), []
 
 
 def extract_ui(fileobj, keywords, comment_tags, options) -> Iterator[tuple[int, str | None, str, list[str]]]:
@@ -102,7 +117,8 @@ def update(languages: tuple[str, ...]) -> dict[str, list[str]]:
         path = po_path(language)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as file:
-            write_po(file, catalog, width=100, omit_header=False, sort_output=False, include_previous=False)
+            # no line numbers in the locations: a moved line does not rewrite the catalogue
+            write_po(file, catalog, width=100, include_previous=False, include_lineno=False)
         path.with_suffix(".mo").write_bytes(mo_bytes(catalog))
         left[language] = untranslated(catalog)
     return left

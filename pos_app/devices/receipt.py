@@ -117,7 +117,7 @@ def tenders_of(order: Order, money: Callable[[int], str], tenders: Sequence[Tend
 
 
 def _card_label(brand_code: str | None, last4: str | None) -> str:
-    brand = card_brand_name(brand_code)
+    brand = _(card_brand_name(brand_code))
     return f"{brand} **** {last4}" if last4 else brand
 
 

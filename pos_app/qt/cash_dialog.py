@@ -113,6 +113,7 @@ class CashDialog(QDialog):
             text = _("Cash taken. Still due: {amount}.").format(amount=self.money(taken.remaining))
         show_kind(self.status_label, text, "info")
         self.done_button.show()
+        self.adjustSize()  # room for the change as it wraps (longer in some languages)
         self.done_button.setDefault(True)
         self.done_button.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -47,7 +47,7 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def card_text(order: Order) -> str:
-    brand = card_brand_name(order.card_brand)
+    brand = _(card_brand_name(order.card_brand))  # "Card" when the brand is not known
     return f"{brand} •••• {order.card_last4}" if order.card_last4 else brand
 
 

@@ -223,7 +223,7 @@ class PaymentDialog(QDialog):
         self.done_button.show()
         self.done_button.setDefault(True)
         self.done_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        card = f"{card_brand_name(order.card_brand)} •••• {order.card_last4 or '????'}"
+        card = f"{_(card_brand_name(order.card_brand))} •••• {order.card_last4 or '????'}"
         self._set_status(_("Paid with {card}. Receipt {number}.").format(card=card, number=order.number))
         self.sale_completed.emit(order)
 

@@ -72,7 +72,7 @@ def _terms_rows(rows: Sequence[tuple[str, str]]) -> str:
 
 
 def _card_html(order: Order) -> str:
-    brand = card_brand_name(order.card_brand)
+    brand = _(card_brand_name(order.card_brand))
     card = f"{brand} •••• {order.card_last4}" if order.card_last4 else brand
     return (f"<p>{escape(_('Paid by {card}').format(card=card))}<br><small>"
             f"{escape(_('Payment {id}').format(id=order.payment_intent or ''))}</small></p>")
@@ -96,7 +96,7 @@ def _tenders_html(tenders: Sequence[Tender], money) -> str:
                             f"<td align='right'><small>"
                             f"{money(tender.received - tender.amount)}</small></td></tr>")
         else:
-            brand = card_brand_name(tender.card_brand)
+            brand = _(card_brand_name(tender.card_brand))
             card = f"{brand} •••• {tender.card_last4}" if tender.card_last4 else brand
             rows.append(f"<tr><td colspan='2'>{escape(card)}<br><small>"
                         f"{escape(_('Payment {id}').format(id=tender.payment_intent or ''))}</small></td>"

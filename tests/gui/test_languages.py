@@ -12,8 +12,9 @@ import re
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QDialogButtonBox,
-                               QLabel, QLineEdit, QTableWidget, QWidget)
+                               QLabel, QLineEdit, QTableWidget, QTextEdit, QWidget)
 
 from pos_app import i18n
 from pos_app.qt.translator import remove_translators, use_language
@@ -85,6 +86,8 @@ def visible_texts() -> dict[str, str]:
                 found["placeholder"] = widget.placeholderText()
             if isinstance(widget, QComboBox):
                 found.update({f"item{i}": widget.itemText(i) for i in range(widget.count())})
+            if isinstance(widget, QTextEdit):  # receipts and reports: each line, keyed by itself (lines move)
+                found.update({f"line {line}": line for line in widget.toPlainText().splitlines()})
             if isinstance(widget, QTableWidget):
                 found.update({f"header{c}": widget.horizontalHeaderItem(c).text()
                               for c in range(widget.columnCount()) if widget.horizontalHeaderItem(c)})
@@ -94,7 +97,17 @@ def visible_texts() -> dict[str, str]:
     return texts
 
 
+def _sell_for_cash(qtbot, window) -> None:
+    """A sale paid in cash (the exact amount), so the history shows a receipt and the report counts it."""
+    window.terms.add_sku("brownie")
+    cash = window.tenders.open_cash()
+    QTest.keyClick(cash.tendered, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: cash.taken is not None, timeout=10_000)
+    cash.accept()
+
+
 def _open_dialogs(qtbot, window) -> None:
+    _sell_for_cash(qtbot, window)
     window.search.setText("latte")
     window.terms.add_sku("latte")
     window.tenders.open_cash()
@@ -102,8 +115,10 @@ def _open_dialogs(qtbot, window) -> None:
     from pos_app.qt.parking_controls import ParkingControls
     window.findChild(ParkingControls).open_park()
     history = window.open_history()
-    qtbot.waitUntil(lambda: history.isVisible())
-    history.open_report()
+    qtbot.waitUntil(lambda: history.isVisible() and history.model.rowCount() > 0)
+    history.table.selectRow(0)  # its receipt in the details pane
+    report = history.open_report()
+    qtbot.waitUntil(lambda: report.report is not None, timeout=15_000)
     history.open_shift()
     window.charge()  # the payment dialog (its form; the card page inside is the web page's own)
     qtbot.waitUntil(lambda: window.payment_dialog is not None, timeout=15_000)
@@ -139,6 +154,7 @@ def test_no_english_is_left_in_german(qapp, qtbot, core):
     untranslated = {where: text for where, text in english.items()
                     if german.get(where) == text and _looks_english(text, allowed)}
     dialogs = {where.split("/")[0] for where in german}
+    assert any("Zwischensumme" in text for where, text in german.items() if where.startswith("historyWindow"))
     assert {"mainWindow", "cashDialog", "discountDialog", "parkDialog", "historyWindow", "reportDialog",
             "shiftDialog", "paymentDialog"} <= dialogs, dialogs
     assert len(english) > 100 and len(german) > 100

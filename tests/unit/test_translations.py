@@ -45,6 +45,7 @@ def test_the_extraction_finds_the_windows_forms_and_the_python_messages(template
     assert "Receipt {number}" in ids  # devices/escpos_receipt.py
     assert "{count} difference(s)" in ids  # reports.py, through ngettext
     assert "Thank you!" in ids  # the customer display's template
+    assert "Amount charged" in ids  # qt/receipt.py: a _() inside an f-string
     assert len(ids) > 400
 
 
