@@ -112,13 +112,18 @@ def _open_dialogs(qtbot, window) -> None:
     window.terms.add_sku("latte")
     window.tenders.open_cash()
     window.terms.open_discount()
+    from pos_app.qt.approval_dialog import ApprovalDialog
     from pos_app.qt.parking_controls import ParkingControls
-    window.findChild(ParkingControls).open_park()
+    parking = window.findChild(ParkingControls)
+    parking.open_park()
+    parking.open_recall()
+    ApprovalDialog(i18n._("clear the cart"), window).show()
     history = window.open_history()
     qtbot.waitUntil(lambda: history.isVisible() and history.model.rowCount() > 0)
     history.table.selectRow(0)  # its receipt in the details pane
     report = history.open_report()
     qtbot.waitUntil(lambda: report.report is not None, timeout=15_000)
+    assert history.open_refund() is not None
     history.open_shift()
     window.charge()  # the payment dialog (its form; the card page inside is the web page's own)
     qtbot.waitUntil(lambda: window.payment_dialog is not None, timeout=15_000)
@@ -156,6 +161,6 @@ def test_no_english_is_left_in_german(qapp, qtbot, core):
     dialogs = {where.split("/")[0] for where in german}
     assert any("Zwischensumme" in text for where, text in german.items() if where.startswith("historyWindow"))
     assert {"mainWindow", "cashDialog", "discountDialog", "parkDialog", "historyWindow", "reportDialog",
-            "shiftDialog", "paymentDialog"} <= dialogs, dialogs
+            "shiftDialog", "paymentDialog", "refundDialog", "approvalDialog", "parkedDialog"} <= dialogs, dialogs
     assert len(english) > 100 and len(german) > 100
     assert not untranslated, f"the same English in both languages (wrap it in _()): {untranslated}"
