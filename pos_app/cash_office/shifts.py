@@ -25,7 +25,7 @@ from pos_app.domain.cash import CashKind, CashMovement
 from pos_app.domain.money import Money, MoneyError
 from pos_app.domain.people import Permission, PermissionGate
 from pos_app.errors import CountUnderWay, NoOpenShift, UserFacingError
-from pos_app.i18n import _
+from pos_app.i18n import N_, _
 from pos_app.store import Store
 from pos_app.store.cash_office import CashRecord, DrawerReason, Shift
 
@@ -33,7 +33,7 @@ MAX_REASON = 200  # characters: a line on the report, not an essay
 FAR_FUTURE = 2 ** 62
 
 
-NO_SHIFT = "no shift is open on this till: open one with its float first"
+NO_SHIFT = N_("no shift is open on this till: open one with its float first")
 
 
 class ShiftRefused(UserFacingError):
@@ -73,7 +73,7 @@ class ShiftService:
 
     def require_open(self) -> Shift:
         """The open shift; NoOpenShift if there is none (a till sells only within an open shift)."""
-        return self._store.shifts.require_open(self.terminal_id, NO_SHIFT)
+        return self._store.shifts.require_open(self.terminal_id, _(NO_SHIFT))
 
     def all(self) -> list[Shift]:
         return self._store.shifts.all(self.terminal_id)
@@ -113,7 +113,7 @@ class ShiftService:
     def _move(self, kind: CashKind, amount: Money, reason: str, opening: DrawerReason) -> CashRecord:
         movement = CashMovement(kind, self._amount(amount, f"the {kind.replace('_', ' ')}"))
         with self._store.unit_of_work() as work:
-            shift = work.shifts.require_open(self.terminal_id, NO_SHIFT)
+            shift = work.shifts.require_open(self.terminal_id, _(NO_SHIFT))
             record = work.cash.record(shift.id, movement, self.currency, reason=reason)
         self._drawer.open(opening, shift_id=shift.id)
         return record
@@ -122,7 +122,7 @@ class ShiftService:
 
     def x_report(self) -> ShiftReport:
         """The open shift's figures so far (nothing closes); refused while a blind count is under way."""
-        shift = self._store.shifts.require_open(self.terminal_id, NO_SHIFT, while_counting=True)
+        shift = self._store.shifts.require_open(self.terminal_id, _(NO_SHIFT), while_counting=True)
         if shift.counting:
             raise CountUnderWay(_("a blind count of shift {number} is under way: give the count first, the report "
                                   "follows it").format(number=shift.number))
@@ -157,7 +157,7 @@ class ShiftService:
 
     def _start_count(self) -> BlindCount:
         with self._lock, self._store.unit_of_work() as work:
-            shift = work.shifts.require_open(self.terminal_id, NO_SHIFT, while_counting=True)
+            shift = work.shifts.require_open(self.terminal_id, _(NO_SHIFT), while_counting=True)
             counting = work.shifts.begin_count(shift.id)
             if counting is None:
                 raise CountUnderWay(_("a blind count of shift {number} is already under way: give the count, or "

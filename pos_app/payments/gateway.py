@@ -84,9 +84,9 @@ class CardDeclined(PaymentError):
 class GatewayUnavailable(PaymentError):
     """The card processor could not be reached or failed (connection, 5xx, rate limit)."""
 
-    def __init__(self, message: str = "The card processor can't be reached right now; "
-                                      "try again in a moment.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("The card processor can't be reached right now; "
+                                      "try again in a moment."))
 
 
 class IdempotencyConflict(PaymentError):
@@ -113,16 +113,16 @@ class IntentNotFound(InvalidPayment):
 class AuthenticationFailed(PaymentError):
     """The processor refused the till's keys."""
 
-    def __init__(self, message: str = "The till's Stripe keys were refused: check STRIPE_SECRET_KEY "
-                                      "and STRIPE_PUBLISHABLE_KEY.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("The till's Stripe keys were refused: check STRIPE_SECRET_KEY "
+                                      "and STRIPE_PUBLISHABLE_KEY."))
 
 
 class EmptyCart(PaymentError):
     """Nothing to charge."""
 
-    def __init__(self, message: str = "The cart is empty: add an item before charging.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("The cart is empty: add an item before charging."))
 
 
 class AmountTooSmall(PaymentError):
@@ -146,10 +146,10 @@ class AmountTooLarge(PaymentError):
 class PaymentInDoubt(PaymentError):
     """The cart's last payment could not be checked with the processor: it can't be charged again yet."""
 
-    def __init__(self, message: str = "A payment for this cart is in doubt: the card processor "
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("A payment for this cart is in doubt: the card processor "
                                       "could not be reached to check it. Retry the check before "
-                                      "charging again.") -> None:
-        super().__init__(message)
+                                      "charging again."))
 
 
 class PaymentNotSucceeded(PaymentError):
@@ -167,16 +167,16 @@ class PaymentMismatch(PaymentError):
 class NoPaymentInProgress(PaymentError):
     """The payment named is not one this till has in flight."""
 
-    def __init__(self, message: str = "No payment is in progress.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("No payment is in progress."))
 
 
 class CartChanged(PaymentError):
     """The cart changed after the charge was asked for."""
 
-    def __init__(self, message: str = "The cart changed while charging; check it and charge "
-                                      "again.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("The cart changed while charging; check it and charge "
+                                      "again."))
 
 
 class AlreadyPaid(PaymentError):
