@@ -176,7 +176,7 @@ def _reconcile(report: DayReport, gateway, start: int, end: int, terminal_id: st
 def report_text(report: DayReport, shop_name: str = "", locale: str = "en_US") -> str:
     m = lambda amount: report.money(amount, locale)  # noqa: E731
     sales, refunds, net, discounts = _("Sales:"), _("Refunds:"), _("Net:"), _("Discounts:")
-    w = max(len(sales), len(refunds), len(net), len(discounts) if report.discounts_count else 0)
+    w = max(10, len(sales), len(refunds), len(net), len(discounts))  # 10: the English layout, as it always was
     lines = [f"{shop_name}".strip(), _("End of day (Z) report {day}").format(day=report.day.isoformat()), ""]
     lines += [f"{sales:<{w}}{report.sales_count:>6}   {m(report.sales_total):>14}",
               f"{refunds:<{w}}{report.refunds_count:>6}   {m(-report.refunds_total):>14}",

@@ -28,17 +28,18 @@ class GettextTranslator(QTranslator):
 
 
 def install_translators(app: QCoreApplication, locale: str) -> list[QTranslator]:
-    """Install the gettext translator (first asked) and Qt's own for `locale`; keep the returned list alive
-    as long as the app (an uninstalled or collected translator translates nothing)."""
+    """Install the gettext translator (first asked; when use_locale found a catalogue) and Qt's own for
+    `locale`; keep the returned list alive as long as the app (a collected translator translates nothing)."""
     installed: list[QTranslator] = []
     qt_own = QTranslator(app)
     path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if qt_own.load(QLocale(locale), "qtbase", "_", path):
         app.installTranslator(qt_own)
         installed.append(qt_own)
-    ours = GettextTranslator(app)
-    app.installTranslator(ours)  # installed last, asked first
-    installed.append(ours)
+    if i18n.translating():  # English needs no catalogue: QUiLoader's texts then skip a Python call each
+        ours = GettextTranslator(app)
+        app.installTranslator(ours)  # installed last, asked first
+        installed.append(ours)
     return installed
 
 

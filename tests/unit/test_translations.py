@@ -97,6 +97,7 @@ def test_pos_locale_chooses_the_language_and_an_unshipped_one_stays_english(lang
     language(locale)
     assert i18n._("Cash") == cash
     assert i18n._("Receipt {number}").format(number="0042") == receipt
+    assert i18n.translating() is (cash != "Cash")  # English loads no catalogue (and no Qt translator)
 
 
 def test_plurals_follow_the_language(language):
