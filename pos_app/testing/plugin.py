@@ -204,3 +204,13 @@ def pos(request, pos_app, pos_window, pos_options):
     close_till(qtbot, driver.window)
     for core in restarted:
         core.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throwaway PostgreSQL server for the session (testing/postgres.py); tests ask it for their own
+    database with `postgres_server.create_database(name)`. Missing binaries fail the test, on purpose:
+    a skip would hide in CI that the PostgreSQL half went untested."""
+    from pos_app.testing.postgres import PostgresServer
+    with PostgresServer() as server:
+        yield server
