@@ -13,6 +13,8 @@
   'use strict';
 
   var config = JSON.parse(document.getElementById('checkout-config').textContent);
+  var texts = JSON.parse(document.getElementById('page-texts').textContent);
+  function tr(text) { return (text && texts[text]) || text; }  // the page in the till's language
   var form = document.getElementById('payment-form');
   var payButton = document.getElementById('pay-button');
   var cancelButton = document.getElementById('cancel-button');
@@ -68,7 +70,7 @@
   }
 
   function showMessage(text) {
-    message.textContent = text || '';
+    message.textContent = tr(text) || '';
   }
 
   function setBusy(on) {
@@ -84,8 +86,8 @@
 
   function showResult(title, detail) {
     finished = true;
-    document.getElementById('result-title').textContent = title;
-    document.getElementById('result-detail').textContent = detail || '';
+    document.getElementById('result-title').textContent = tr(title);
+    document.getElementById('result-detail').textContent = tr(detail) || '';
     document.getElementById('result').hidden = false;
     form.hidden = true;
   }
@@ -201,14 +203,14 @@
       showMessage('');
       setState('succeeded');
       callBridge('report_succeeded', [paymentIntentId]);
-      showResult('Paid ' + config.amountText, 'Thank you!');
+      showResult(tr('Paid') + ' ' + config.amountText, 'Thank you!');
       return;
     }
     postJson(config.completeUrl, {payment_intent: paymentIntentId}).then(function (body) {
       finished = true;
       setBusy(false);
       var order = body.order;
-      showResult('Paid ' + config.amountText, 'Order ' + order.number + ' — ' + order.payment_intent);
+      showResult(tr('Paid') + ' ' + config.amountText, tr('Order') + ' ' + order.number + ' — ' + order.payment_intent);
       setState('succeeded');
     }, function (err) {
       finished = true;
