@@ -24,4 +24,4 @@ def test_the_days_report_in_german(tmp_path):
     assert "Sales:" not in out and "CSV geschrieben nach" in out
     rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8"))))
     assert rows[0] == ["section", "key", "count", "amount_minor", "amount", "currency"]
-    assert ["summary", "sales"] == rows[1][:2]
+    assert rows[1][:2] == ["summary", "sales"]
