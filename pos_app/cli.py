@@ -74,7 +74,39 @@ def _parser() -> argparse.ArgumentParser:
     _shift_command(command("shift", "open, show or close this till's shift (for a till without a window)"))
     _journal_command(command("journal", "check or export the till's tamper-evident journal"), day_help)
     _users_command(command("users", "the till's staff: add, list, disable, reset a PIN"))
+    _reader_command(command("reader", "Stripe Terminal card readers: register, list, pick this till's, "
+                                      "locations (training: the sandbox's simulated readers)"))
     return parser
+
+
+def _reader_command(reader: argparse.ArgumentParser) -> None:
+    actions = reader.add_subparsers(dest="reader_action", metavar="ACTION", required=True,
+                                    help="register, list, use or location")
+    register = actions.add_parser("register", help="register a reader from the code it shows",
+                                  description="register a reader from the registration code it shows "
+                                              "(test mode and training: simulated-wpe or simulated-s700)")
+    register.add_argument("code", help="the registration code")
+    register.add_argument("--label", required=True, help="its name, e.g. 'Till 1'")
+    register.add_argument("--location", metavar="ID", help="its location (tml_...; default: the shop's only "
+                                                           "one, made in training when there is none)")
+    register.add_argument("--use", action="store_true", help="and make it this till's reader (POS_READER_ID)")
+    listing = actions.add_parser("list", help="list the readers: label, id, device type, status",
+                                 description="list the readers: label, id, device type, status (* this till's)")
+    use = actions.add_parser("use", help="make a reader this till's (writes POS_READER_ID to the settings file)",
+                             description="make a reader this till's: writes POS_READER_ID to the settings file")
+    use.add_argument("reader_id", metavar="READER_ID", help="the reader's id (tmr_...)")
+    location = actions.add_parser("location", help="add or list the shop's Terminal locations",
+                                  description="add or list the shop's Terminal locations")
+    where = location.add_subparsers(dest="location_action", metavar="ACTION", required=True, help="add or list")
+    add = where.add_parser("add", help="add a location", description="add a location (Stripe needs its address)")
+    add.add_argument("name", help="its name, e.g. the shop's")
+    for field in ("line1", "line2", "city", "state", "postal-code"):
+        add.add_argument(f"--{field}", default=None, help=f"the address's {field.replace('-', ' ')} "
+                                                          "(which ones Stripe needs depends on the country)")
+    add.add_argument("--country", default="US", help="two-letter country code (default: US)")
+    locations = where.add_parser("list", help="list the locations", description="list the locations")
+    for sub in (register, listing, use, add, locations):
+        _global_options(sub, defaults=False)
 
 
 def _users_command(users: argparse.ArgumentParser) -> None:
@@ -198,6 +230,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from pos_app.staff_admin import run_users_command
         return run_users_command(settings, args.users_action, getattr(args, "name", None),
                                  getattr(args, "role", None), getattr(args, "pin_stdin", False))
+    if command == "reader":
+        return _reader(settings, args)
     if command == "shift":
         from pos_app.shift_reports import run_shift_command
         return run_shift_command(settings, args.shift_action, getattr(args, "amount", None))
@@ -205,6 +239,21 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     check_display()  # before any Qt module is imported: one line, not a traceback or Qt's abort
     from pos_app.qt.app import run_gui
     return run_gui(settings)
+
+
+def _reader(settings: Settings, args: argparse.Namespace) -> int:
+    from pos_app.reader_admin import run_reader_command
+    action = args.reader_action
+    if action == "location":
+        action = f"location-{args.location_action}"
+    address = {"country": args.country, **{k: getattr(args, k) for k in ("line1", "line2", "city", "state")
+                                           if getattr(args, k)}} if action == "location-add" else None
+    if address is not None and args.postal_code:
+        address["postal_code"] = args.postal_code
+    return run_reader_command(settings, action, env_file=args.env_file, code=getattr(args, "code", ""),
+                              label=getattr(args, "label", ""), location=getattr(args, "location", None),
+                              use=getattr(args, "use", False), reader_id=getattr(args, "reader_id", ""),
+                              name=getattr(args, "name", ""), address=address)
 
 
 def _import_catalogue(settings: Settings, file: Path) -> int:

@@ -47,6 +47,9 @@ class Settings:
     auto_print: bool = False  # POS_AUTO_PRINT: print the receipt on the receipt printer after every sale
     discount_limit_bp: int = 1000  # POS_DISCOUNT_LIMIT (a percentage): a cashier's discounts above it need a manager
     idle_lock_seconds: int = 300  # POS_IDLE_LOCK_SECONDS: the till locks after this long without input (0: never)
+    reader_id: str = ""  # POS_READER_ID: the Stripe Terminal reader (tmr_...) this till charges on; "" = none
+    reader_tipping: bool = False  # POS_READER_TIPPING: the reader offers the customer a tip (manual capture)
+    customer_screen: str = "auto"  # POS_CUSTOMER_SCREEN: auto (a second screen if any), off, or a screen's index
 
     @property
     def mode(self) -> str:
@@ -127,7 +130,18 @@ class Settings:
             auto_print=_check_flag(get("POS_AUTO_PRINT") or "0", "POS_AUTO_PRINT"),
             discount_limit_bp=_check_percent(get("POS_DISCOUNT_LIMIT") or "10", "POS_DISCOUNT_LIMIT"),
             idle_lock_seconds=check_idle_lock(get("POS_IDLE_LOCK_SECONDS") or "300"),
+            reader_id=check_reader_id(get("POS_READER_ID") or ""),
+            reader_tipping=_check_flag(get("POS_READER_TIPPING") or "0", "POS_READER_TIPPING"),
+            customer_screen=check_customer_screen(get("POS_CUSTOMER_SCREEN") or "auto"),
         )
+
+
+def check_customer_screen(text: str) -> str:
+    """auto, off or a screen's index (0 is the first screen), else ConfigError."""
+    value = text.strip().lower()
+    if value in ("auto", "off") or value.isdigit():
+        return value
+    raise ConfigError(f"POS_CUSTOMER_SCREEN must be auto, off or a screen number (0, 1, ...), not {text!r}")
 
 
 def _check_currency(text: str) -> str:
@@ -194,6 +208,14 @@ def check_port(text: str, name: str) -> int:
     if not (text.isascii() and text.isdigit() and len(text) <= 5 and int(text) <= 65535):
         raise ConfigError(f"{name} must be a port number 0-65535 (0 = any free port), got {text[:20]!r}")
     return int(text)
+
+
+def check_reader_id(text: str, name: str = "POS_READER_ID") -> str:
+    """A Stripe Terminal reader's id (tmr_ and letters or digits), or "" for no reader."""
+    if text and not re.fullmatch(r"tmr_[A-Za-z0-9]{1,250}", text):
+        raise ConfigError(f"{name} must be a reader id such as tmr_FDOt2wlRZEdpd7 (see: pos-app reader "
+                          f"list), got {text[:40]!r}")
+    return text
 
 
 MAX_IDLE_LOCK = 86_400  # a day: longer is no lock at all (say 0)

@@ -1,10 +1,18 @@
-"""Take the README's screenshots of the till, headless: docs/screenshots/till.png, payment.png and cash.png.
+"""Take the README's screenshots of the till, headless: till.png, main-<size>.png, payment.png, cash.png and more.
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [--out docs/screenshots]
 
 Runs the real window over a fresh training-mode data folder (the sandbox, no keys), rings up a
-few items (also at the window's minimum size: till-minimum.png), then opens the payment dialog
-and keys in a test card with real key events, then takes cash with change (the cash dialog).
+few items (also at the window's minimum size: till-minimum.png, and at each screen size it is made
+for: main-800x600.png … main-1920x1080.png), shows the customer display (customer-display.png) and
+the F1 keys (shortcuts-help.png), then opens the payment dialog and keys in a test card with real
+key events, then takes cash with change (the cash dialog, and the display's thanks:
+customer-display-change.png).
+
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py --locale de_DE
+
+takes the same in that language as <name>-de.png, plus the receipt of the cash sale (receipt-de.png,
+in the order history) and the day's Z report (z-report-de.png).
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from pos_app.config import Settings  # noqa: E402
 from pos_app.core import AppCore  # noqa: E402
 from pos_app.qt.app import build_main_window  # noqa: E402
+from pos_app.qt.customer_display import CustomerDisplay  # noqa: E402
+from pos_app.qt.till_layout import SCREEN_SIZES  # noqa: E402
 from pos_app.testing.plugin import ensure_open_shift  # noqa: E402
 from pos_app.testing.staff import log_in  # noqa: E402
 
@@ -125,7 +135,21 @@ def main() -> int:
             window.resize(window.minimumSizeHint())  # the tender controls must stay readable at the smallest size
             bot.pause(300)
             window.grab().save(str(args.out / png("till-minimum")))
+            for width, height in SCREEN_SIZES:  # item names readable, every action button on screen
+                window.resize(width, height)
+                bot.pause(300)
+                window.grab().save(str(args.out / png(f"main-{width}x{height}")))
             window.resize(1180, 720)
+            help_dialog = window.action_bar.show_help()
+            bot.pause(200)
+            help_dialog.grab().save(str(args.out / png("shortcuts-help")))
+            help_dialog.close()
+            display = CustomerDisplay(window)  # as on a second screen (offscreen Qt has one)
+            display.resize(1024, 600)
+            display.show()
+            bot.pause(300)
+            display.grab().save(str(args.out / png("customer-display")))
+            window.activateWindow()
 
             opened = []
             window.payment_dialog_opened.connect(opened.append)
@@ -145,6 +169,8 @@ def main() -> int:
             bot.waitUntil(lambda: cash.taken is not None, 10000)
             cash.grab().save(str(args.out / png("cash")))
             cash.accept()
+            bot.pause(300)
+            display.grab().save(str(args.out / png("customer-display-change")))
             if args.locale:
                 receipt_and_report(window, bot, args.out, png)
         finally:
@@ -153,7 +179,8 @@ def main() -> int:
             window.deleteLater()
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             core.stop()
-    print(f"wrote {', '.join(png(n) for n in ('till', 'till-minimum', 'payment', 'cash'))} in {args.out}")
+    print(f"wrote till.png, till-minimum.png, main-*.png, shortcuts-help.png, payment.png, cash.png and "
+          f"customer-display*.png in {args.out}")
     return 0
 
 

@@ -37,6 +37,14 @@ class Intent:
     latest_charge: str | None = None
     #: What the latest charge's refunds gave back (pending ones included), in till minor units.
     amount_refunded: int = 0
+    #: Authorized and not yet captured (status requires_capture), tip included; till minor units.
+    amount_capturable: int = 0
+    #: A tip the customer chose on a card reader (already inside `amount`); till minor units.
+    amount_tip: int = 0
+    payment_method_types: tuple[str, ...] = ("card",)
+    capture_method: str = "automatic"
+    #: How the latest charge was paid: card (keyed), card_present or interac_present (a reader).
+    payment_method_type: str | None = None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ class ReaderAction:
     payment_intent: str | None = None  # process_payment_intent / refund_payment
     failure_code: str | None = None  # e.g. customer_canceled, card_declined
     failure_message: str | None = None
+    refund: str | None = None  # refund_payment: the Refund made once the card was presented
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,11 @@ class ReaderGateway(Protocol):
         ...
 
     def present_payment_method(self, reader_id: str, *, number: str = "4242424242424242",
-                               amount_tip: int = 0, currency: str = "usd") -> Reader:
-        """Test mode and training only (test_helpers): a simulated tap of a test card."""
+                               amount_tip: int = 0, currency: str = "usd",
+                               interac: bool = False) -> Reader:
+        """Test mode and training only (test_helpers): a simulated tap of a test card
+        (interac: an Interac debit card, type interac_present; `number` then defaults to
+        Stripe's Interac test card)."""
         ...
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from types import TracebackType
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 import stripe
@@ -32,6 +33,8 @@ from pos_app.payments.gateway import (
     AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict,
     Intent, IntentNotFound, InvalidPayment, PaymentError, RefundResult,
 )
+from pos_app.payments.readers import ReaderBusy, ReaderError, ReaderOffline, ReaderTimeout
+from pos_app.payments.stripe_readers import StripeReaders, tip_of
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +57,9 @@ if not any(isinstance(f, _NoDebugBodies) for f in _stripe_logger.filters):
     _stripe_logger.addFilter(_NoDebugBodies())
 
 
-class StripeGateway:
+class StripeGateway(StripeReaders):
+    """The PaymentGateway (card intents, refunds) and the ReaderGateway (stripe_readers.py)."""
+
     def __init__(self, secret_key: str, publishable_key: str, api_base: str | None = None, *,
                  max_network_retries: int = DEFAULT_MAX_NETWORK_RETRIES,
                  http_client: stripe.HTTPClient | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
@@ -72,6 +77,12 @@ class StripeGateway:
     def __repr__(self) -> str:
         return f"StripeGateway(api_base={self.api_base!r})"
 
+    def _translated(self) -> _Translated:
+        return _Translated()
+
+    def _intent(self, pi: Any) -> Intent:
+        return intent_from_stripe(pi)
+
     # -- PaymentGateway ------------------------------------------------------------------------
 
     def create_intent(self, *, amount: int, currency: str, idempotency_key: str,
@@ -82,7 +93,7 @@ class StripeGateway:
             "amount": to_stripe(Money(amount, currency)), "currency": currency,
             "payment_method_types": ["card"],  # type: ignore[typeddict-unknown-key]
             "metadata": dict(metadata), "description": description}
-        with _translated():
+        with _Translated():
             pi = self._client.v1.payment_intents.create(params=params,
                                                         options={"idempotency_key": idempotency_key})
         intent = intent_from_stripe(pi)
@@ -91,12 +102,12 @@ class StripeGateway:
         return intent
 
     def retrieve_intent(self, pi_id: str) -> Intent:
-        with _translated():
+        with _Translated():
             pi = self._client.v1.payment_intents.retrieve(pi_id, params={"expand": INTENT_EXPAND})
         return intent_from_stripe(pi)
 
     def cancel_intent(self, pi_id: str, reason: str = "abandoned") -> Intent:
-        with _translated():
+        with _Translated():
             pi = self._client.v1.payment_intents.cancel(
                 pi_id, params={"cancellation_reason": reason},
                 options={"idempotency_key": f"cancel-{pi_id}"})
@@ -112,7 +123,7 @@ class StripeGateway:
             params["reason"] = reason
         if metadata:
             params["metadata"] = {str(k): str(v) for k, v in metadata.items()}
-        with _translated():
+        with _Translated():
             refund = self._client.v1.refunds.create(params=params,
                                                     options={"idempotency_key": idempotency_key})
         log.info("refund %s of %s: %s %s, %s", refund["id"], payment_intent, refund["amount"],
@@ -122,12 +133,12 @@ class StripeGateway:
     def retrieve_refund(self, refund_id: str) -> RefundResult:
         """A refund's current status: one Stripe answered 'pending' settles later (or a succeeded
         one may still fail), and a desktop till has no webhook to be told: it asks."""
-        with _translated():
+        with _Translated():
             return _refund_result(self._client.v1.refunds.retrieve(refund_id))
 
     def list_intents(self, *, created_gte: int, created_lt: int) -> list[Intent]:
         params: PaymentIntentListParams = {"created": {"gte": created_gte, "lt": created_lt}, "limit": 100}
-        with _translated():
+        with _Translated():
             page = self._client.v1.payment_intents.list(params=params)
             return [intent_from_stripe(pi) for pi in page.auto_paging_iter()]
 
@@ -142,6 +153,7 @@ def intent_from_stripe(pi: Any) -> Intent:
     charge = data.get("latest_charge")
     amount, exact = _till_amount(data["amount"], data["currency"])
     received, exact_received = _till_amount(data.get("amount_received") or 0, data["currency"])
+    capturable, _ = _till_amount(data.get("amount_capturable") or 0, data["currency"])
     return Intent(
         id=data["id"], status=PaymentStatus(data["status"]), amount=amount, amount_received=received,
         amount_exact=exact and exact_received, currency=data["currency"],
@@ -152,6 +164,11 @@ def intent_from_stripe(pi: Any) -> Intent:
         latest_charge=charge.get("id") if isinstance(charge, dict) else charge,
         amount_refunded=_till_amount(charge.get("amount_refunded") or 0, data["currency"])[0]
         if isinstance(charge, dict) else 0,
+        amount_capturable=capturable, amount_tip=tip_of(data),
+        payment_method_types=tuple(data.get("payment_method_types") or ("card",)),
+        capture_method=data.get("capture_method") or "automatic",
+        payment_method_type=((charge.get("payment_method_details") or {}).get("type")
+                             if isinstance(charge, dict) else None),
     )
 
 
@@ -176,17 +193,18 @@ def _card_of(data: dict[str, Any]) -> tuple[str | None, str | None]:
     """Brand and last4 of the card that paid (the latest charge), else of the attached method."""
     charge = data.get("latest_charge")
     if isinstance(charge, dict):
-        card = ((charge.get("payment_method_details") or {}).get("card")) or {}
+        details = charge.get("payment_method_details") or {}
+        card = details.get(details.get("type") or "card") or {}  # card, card_present, interac_present
         if card.get("last4"):
             return card.get("brand"), card.get("last4")
     method = data.get("payment_method")
     if isinstance(method, dict):
-        card = method.get("card") or {}
+        card = method.get(method.get("type") or "card") or {}
         return card.get("brand"), card.get("last4")
     return None, None
 
 
-class _translated:
+class _Translated:
     """Context manager: stripe errors -> PaymentError subclasses (text safe to show)."""
 
     def __enter__(self) -> None:
@@ -197,6 +215,12 @@ class _translated:
         if exc is None or not isinstance(exc, stripe.StripeError):
             return False
         raise translate(exc) from None
+
+
+#: Stripe's reader errors -> ours, whose text tells the cashier what to do.
+_READER_ERRORS: dict[str, Callable[[], ReaderError]] = {
+    "terminal_reader_offline": ReaderOffline, "terminal_reader_busy": ReaderBusy,
+    "terminal_reader_timeout": ReaderTimeout}
 
 
 def translate(exc: stripe.StripeError) -> PaymentError:
@@ -211,6 +235,11 @@ def translate(exc: stripe.StripeError) -> PaymentError:
     if isinstance(exc, (stripe.AuthenticationError, stripe.PermissionError)):
         log.error("the Stripe API refused the till's keys (%s)", type(exc).__name__)
         return AuthenticationFailed()
+    if code in _READER_ERRORS:
+        return _READER_ERRORS[code]()
+    if isinstance(exc, stripe.InvalidRequestError) and (
+            (code or "").startswith("terminal_") or "terminal.reader" in message):
+        return ReaderError(message, code=code)
     if code == "idempotency_key_in_use":
         return IdempotencyConflict(message, retryable=True)
     if isinstance(exc, stripe.IdempotencyError):  # the key was used with other parameters

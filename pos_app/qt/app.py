@@ -49,11 +49,13 @@ def build_main_window(core, *, queue=None, reconcile: bool = True):
     """
     from pos_app.qt.main_window import MainWindow
     from pos_app.qt.parking_controls import ParkingControls
+    from pos_app.qt.customer_screen import install_customer_display
     from pos_app.qt.shift_access import ShiftAccess
 
     window = MainWindow(core.open(), queue or TaskRunner(name="checkout"), payments=core.payments)
     ShiftAccess(window)  # the shift dialog (F7) and the "no shift open" banner
     ParkingControls(window)  # Park (F5) and Recall… (Shift+F5)
+    install_customer_display(window)  # on a second screen, if there is one (POS_CUSTOMER_SCREEN)
     if reconcile:
         window.start_reconcile()
     return window

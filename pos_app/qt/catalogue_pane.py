@@ -23,7 +23,7 @@ from pos_app.qt.tables import setup_fixed_columns
 from pos_app.store.catalogue import SEARCH_CAP
 
 ALL_CATEGORIES = N_("All categories")
-CATALOGUE_HINT = N_("Enter adds · ↓ into the list · F2 search · F3 category · F4 cart · F12 charge")
+CATALOGUE_HINT = N_("Enter adds · ↓ into the list · F1 every key")  # the keys: F1 (qt/till_actions.py)
 
 
 class CataloguePane(QObject):

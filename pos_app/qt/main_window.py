@@ -5,7 +5,8 @@ a scanned barcode), Down moves into the list; F4 goes to the cart where + / - ch
 a line; F12 or Ctrl+Enter charges (what is left of a part-paid sale), F11 takes cash. The window renders state and
 sends intents: cart changes go to CartService (quick local SQLite commits, fine on the GUI thread); the charge
 lifecycle is the ChargeController's (checkout calls on the window's TaskRunner); core events come through
-ListenerRelays. Parts: CataloguePane, TillKeys, TillStatusBar, TenderControls, TillDevices, TillLock (the PIN
+ListenerRelays. Every button and shortcut comes from the one table qt/till_actions.py (ActionBar; F1 lists them).
+Parts: CataloguePane, TillKeys, TillStatusBar, TenderControls, TillDevices, TillLock (the PIN
 screen). Over the LocalContext catalogue and cart work at once; Charge waits for the PaymentsContext.
 """
 from __future__ import annotations
@@ -15,13 +16,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QLabel, QMainWindow, QPushButton, QSplitter, QTableView,
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QLabel, QMainWindow, QPushButton, QTableView,
                                QWidget)
 
 from pos_app.domain import Money
 from pos_app.errors import UserFacingError
 from pos_app.i18n import _
 from pos_app.staff.service import ApprovalRequired
+from pos_app.qt.action_bar import ActionBar
 from pos_app.qt.cart_model import CartColumn, CartModel
 from pos_app.qt.catalogue_pane import CataloguePane
 from pos_app.qt.charge_controller import ChargeController, error_text, reconcile_message, sale_paid_text
@@ -29,7 +31,7 @@ from pos_app.qt.forms import child, load_form
 from pos_app.qt.health import HealthMonitor
 from pos_app.qt.listeners import ListenerRelay
 from pos_app.qt.money_text import money_text
-from pos_app.qt.shortcuts import REPORT_KEYS, add_shortcuts, pass_shortcuts_through
+from pos_app.qt.shortcuts import REPORT_KEYS, pass_shortcuts_through
 from pos_app.qt.status_bar import TillStatusBar
 from pos_app.qt.style import TILL_STYLE, show_kind, show_mode_badge, till_title
 from pos_app.qt.tables import setup_fixed_columns
@@ -37,6 +39,7 @@ from pos_app.qt.tender_controls import TenderControls
 from pos_app.qt.terms_controls import TermsControls
 from pos_app.qt.till_devices import TillDevices
 from pos_app.qt.till_keys import TillKeys
+from pos_app.qt.till_layout import fit_till_layout
 from pos_app.qt.till_lock import TillLock
 from pos_app.qt.workers import TaskRunner
 from pos_app.store import CartSnapshot
@@ -74,15 +77,15 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_models()
         self._build_shortcuts()
-        self.tenders = TenderControls(self)  # Cash (F11), what is paid and still due, Void payments
-        self.terms = TermsControls(self)  # Discount… (F6), a line's price (Ctrl+F6), the manager's PIN
+        self.tenders: TenderControls = TenderControls(self)  # Cash (F11), what is paid and still due, Void payments
+        self.terms: TermsControls = TermsControls(self)  # Discount… (F6), a line's price (Ctrl+F6), the manager's PIN
         self._connect_charging()
         self._show_snapshot()
         if payments is not None:
             self.services_started(payments)
         self.setWindowTitle(till_title(self.settings.shop_name, local.mode))
         self.resize(1180, 720)
-        self.till_lock = TillLock(self)  # the PIN screen, Lock, the idle lock (focus: the PIN or the search)
+        self.till_lock: TillLock = TillLock(self)  # the PIN screen, Lock, the idle lock (focus: PIN or search)
 
     # -- construction --------------------------------------------------------------------------
 
@@ -91,6 +94,7 @@ class MainWindow(QMainWindow):
         form.setStyleSheet(TILL_STYLE)
         self.setCentralWidget(form)
         self.form = form
+        self.action_bar: ActionBar = ActionBar(self, form)  # every button and shortcut, from qt/till_actions.py
         self.cart_table: QTableView = child(form, QTableView, "cartTable")
         self.subtotal_label: QLabel = child(form, QLabel, "subtotalLabel")
         self.tax_label: QLabel = child(form, QLabel, "taxLabel")
@@ -103,14 +107,8 @@ class MainWindow(QMainWindow):
         self.message_label: QLabel = child(form, QLabel, "messageLabel")
         self._charge_tip = self.charge_button.toolTip()
         child(form, QLabel, "shopLabel").setText(self.settings.shop_name)
-        splitter = child(form, QSplitter, "mainSplitter")
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 4)
-        splitter.setSizes([650, 520])
 
         show_mode_badge(self.mode_badge, self.local.mode)
-        self.charge_button.clicked.connect(self.charge)
-        self.clear_button.clicked.connect(self.clear_cart)
         self.doubt_retry.clicked.connect(self.start_reconcile)
 
     def _build_status_bar(self) -> None:
@@ -124,7 +122,7 @@ class MainWindow(QMainWindow):
         self.search, self.category, self.catalogue_hint = catalogue.search, catalogue.category, catalogue.hint
         self.catalogue_table, self.catalogue_model, self.scanner = catalogue.table, catalogue.model, catalogue.scanner
         self.keys = TillKeys(self)
-        self.devices = TillDevices(self)  # No sale (F8), and receipts the printer failed to print
+        self.devices: TillDevices = TillDevices(self)  # No sale (F8), and receipts the printer failed to print
         self.cart_model = CartModel(self.local.carts, self.settings.locale, self)
         self.cart_model.error_occurred.connect(self.show_error)
         self.cart_relay = ListenerRelay(self.local.carts.subscribe, self._show_snapshot, self)
@@ -132,18 +130,12 @@ class MainWindow(QMainWindow):
         sample_price = money_text(Money(999_999, self.settings.currency), self.settings.locale)
         setup_fixed_columns(self.cart_table, self.cart_model, stretch=CartColumn.NAME, samples={
             CartColumn.UNIT_PRICE: sample_price, CartColumn.QTY: "0000", CartColumn.LINE_TOTAL: sample_price + "0"})
+        fit_till_layout(self)  # equal halves; columns give way to the item names on a small screen
         self.cart_table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                         | QAbstractItemView.EditTrigger.EditKeyPressed
                                         | QAbstractItemView.EditTrigger.AnyKeyPressed)
 
     def _build_shortcuts(self) -> None:
-        add_shortcuts(self, ["F12", "Ctrl+Return", "Ctrl+Enter"], self.charge)
-        add_shortcuts(self, ["F2", "Ctrl+F"], self.focus_search)
-        add_shortcuts(self, ["F3"], self.category.setFocus)
-        add_shortcuts(self, ["F4"], self.focus_cart)
-        add_shortcuts(self, ["Ctrl+Delete"], self.clear_cart)
-        add_shortcuts(self, ["F9"], self.open_history)
-        add_shortcuts(self, [REPORT_KEYS], self.open_report)
         pass_shortcuts_through(self.search, REPORT_KEYS)  # else the search field's Redo takes the keys
 
     def _connect_charging(self) -> None:

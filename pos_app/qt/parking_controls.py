@@ -21,12 +21,9 @@ from pos_app.qt.forms import child
 from pos_app.qt.money_text import money_text
 from pos_app.qt.park_dialog import ParkDialog
 from pos_app.qt.parked_dialog import ParkedDialog
-from pos_app.qt.shortcuts import add_shortcuts
 
 if TYPE_CHECKING:
     from pos_app.qt.main_window import MainWindow
-
-PARK_KEYS, RECALL_KEYS = "F5", "Shift+F5"
 
 
 class ParkingControls(QObject):
@@ -38,10 +35,6 @@ class ParkingControls(QObject):
         self.parked_dialog: ParkedDialog | None = None
         self.park_button: QPushButton = child(window.form, QPushButton, "parkButton")
         self.recall_button: QPushButton = child(window.form, QPushButton, "recallButton")
-        self.park_button.clicked.connect(self.open_park)
-        self.recall_button.clicked.connect(self.open_recall)
-        add_shortcuts(window, [PARK_KEYS], self.open_park)
-        add_shortcuts(window, [RECALL_KEYS], self.open_recall)
 
     # -- park ------------------------------------------------------------------------------------
 

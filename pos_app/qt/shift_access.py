@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from pos_app.i18n import _
-from pos_app.qt.shortcuts import add_shortcuts
 
 if TYPE_CHECKING:
     from pos_app.contexts import LocalContext, PaymentsContext
@@ -69,7 +68,6 @@ class ShiftAccess(QObject):
         if isinstance(layout, QBoxLayout):
             layout.insertWidget(1, self.banner)  # under the payment-in-doubt banner
         self.open_button.clicked.connect(self.open_dialog)
-        add_shortcuts(window, [SHIFT_KEYS], self.open_dialog)
         self.update_banner()
 
     def open_dialog(self) -> ShiftDialog:

@@ -37,7 +37,6 @@ QPushButton#chargeButton { font-size: 16pt; font-weight: 700; color: white; back
                            border: none; border-radius: 8px; min-height: 52px; padding: 0 18px; }
 QPushButton#chargeButton:focus { background: #15803d; border: 3px solid #064e3b; }
 QPushButton#chargeButton:disabled { background: #9ca3af; color: #f3f4f6; }
-QPushButton#clearCartButton, QPushButton#voidTendersButton { font-size: 11pt; min-height: 52px; padding: 0 14px; }
 QPushButton#cashButton { font-size: 14pt; font-weight: 700; min-height: 52px; padding: 0 16px; }
 QLabel#chargeAmountCaption { font-size: 11pt; color: #374151; }
 QLineEdit#chargeAmount { font-size: 13pt; padding: 4px 8px; min-height: 30px; }

@@ -1,7 +1,7 @@
 """TenderControls: the till window's tender part: Cash (F11), what is paid and still due, Void payments.
 
 The window's form holds the widgets (cashButton, dueLabel, voidTendersButton, chargeAmount: F10,
-then Enter charges that part); this class wires
+then Enter charges that part; buttons and keys from qt/till_actions.py); this class serves
 them, and update() runs whenever the window refreshes (each checkout event). Cash opens the
 CashDialog, whose request runs CheckoutService.take_cash on the window's TaskRunner (never on
 the GUI thread); a sale part paid shows "Paid … · still due …" under the
@@ -24,16 +24,12 @@ from pos_app.qt.cash_dialog import CashDialog
 from pos_app.qt.charge_controller import error_text
 from pos_app.qt.forms import child
 from pos_app.qt.money_text import money_text
-from pos_app.qt.shortcuts import add_shortcuts
 from pos_app.staff.service import ApprovalRequired
 
 if TYPE_CHECKING:
     from pos_app.qt.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-
-CARD_PART_KEYS = "F10"  # beside Cash F11 and Charge F12: the card part's amount field
-
 
 class TenderControls(QObject):
     def __init__(self, window: MainWindow) -> None:
@@ -44,10 +40,6 @@ class TenderControls(QObject):
         self.due_label: QLabel = child(window.form, QLabel, "dueLabel")
         self.part_amount: QLineEdit = child(window.form, QLineEdit, "chargeAmount")
         self.cash_dialog: CashDialog | None = None
-        self.cash_button.clicked.connect(self.open_cash)
-        self.void_button.clicked.connect(self.void)
-        add_shortcuts(window, ["F11"], self.open_cash)
-        add_shortcuts(window, [CARD_PART_KEYS], self.focus_part_amount)
         self.part_amount.returnPressed.connect(lambda: self.window.charge())  # F10, the amount, Enter: that part
 
     @property

@@ -25,7 +25,6 @@ from pos_app.qt.approval_dialog import ApprovalDialog
 from pos_app.qt.discount_dialog import DiscountDialog
 from pos_app.qt.forms import child
 from pos_app.qt.money_text import money_text
-from pos_app.qt.shortcuts import add_shortcuts
 from pos_app.staff import ApprovalRequired
 
 if TYPE_CHECKING:
@@ -42,9 +41,6 @@ class TermsControls(QObject):
         self.dialog: DiscountDialog | None = None
         self.approval: ApprovalDialog | None = None
         self.button: QPushButton = child(window.form, QPushButton, "discountButton")
-        self.button.clicked.connect(self.open_discount)
-        add_shortcuts(window, ["F6"], self.open_discount)
-        add_shortcuts(window, ["Ctrl+F6"], self.open_price)
         self.discount_caption: QLabel = child(window.form, QLabel, "discountCaption")
         self.discount_label: QLabel = child(window.form, QLabel, "discountLabel")
         window.cart_model.snapshot_shown.connect(self._on_cart_model_snapshot_shown)

@@ -12,21 +12,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from pos_app.devices import PrintOutcome, no_sale
 from pos_app.i18n import _
 from pos_app.qt.charge_controller import error_text
 from pos_app.qt.listeners import ListenerRelay
-from pos_app.qt.shortcuts import add_shortcuts
+from pos_app.qt.forms import child
 from pos_app.staff.service import ApprovalRequired
 
 from pos_app.store.cash_office import DrawerOpening
 
 if TYPE_CHECKING:
     from pos_app.qt.main_window import MainWindow
-
-NO_SALE_KEYS = "F8"
 
 
 class TillDevices(QObject):
@@ -36,15 +34,7 @@ class TillDevices(QObject):
         super().__init__(window)
         self.setObjectName("tillDevices")
         self._window = window
-        self.no_sale_button = QPushButton(_("No sale"), window.form)
-        self.no_sale_button.setObjectName("noSaleButton")
-        self.no_sale_button.setToolTip(_("Open the cash drawer with no sale (recorded) ({keys})").format(
-            keys=NO_SALE_KEYS))
-        self.no_sale_button.clicked.connect(self.no_sale)
-        header = window.form.findChild(QHBoxLayout, "headerLayout")
-        if header is not None:  # next to the mode badge
-            header.insertWidget(max(header.indexOf(window.mode_badge), 0), self.no_sale_button)
-        add_shortcuts(window, [NO_SALE_KEYS], self.no_sale)
+        self.no_sale_button: QPushButton = child(window.form, QPushButton, "noSaleButton")  # qt/till_actions.py
         self._unprinted: dict[str, str] = {}  # order number -> why its receipt was not printed
         printer = window.local.printer
         if printer is not None:

@@ -28,14 +28,12 @@ from pos_app.qt.approval_dialog import ApprovalDialog, ask_approval
 from pos_app.qt.charge_controller import error_text
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.listeners import ListenerRelay
-from pos_app.qt.shortcuts import add_shortcuts
 from pos_app.qt.style import show_kind
 
 if TYPE_CHECKING:
     from pos_app.qt.main_window import MainWindow
     from pos_app.store import User
 
-LOCK_KEYS = "Ctrl+L"
 ROLE_NAMES = (N_("cashier"), N_("manager"))  # Role's values, as the user label shows them
 SALE_PAGE, PIN_PAGE = range(2)
 _INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
@@ -61,7 +59,6 @@ class TillLock(QObject):
         self._watching = [window, *window.findChildren(QWidget)] if window.settings.idle_lock_seconds else []
         for widget in self._watching:
             widget.installEventFilter(self)
-        add_shortcuts(window, [LOCK_KEYS], self.lock)
         # A log-in or log-out over the endpoint (another thread) shows here at once.
         self._session_relay = ListenerRelay(self._session.subscribe, self._on_session_changed, self)
         self.show_state()
@@ -77,15 +74,10 @@ class TillLock(QObject):
         self.user_label = QLabel(window.form)
         self.user_label.setObjectName("userLabel")
         self.user_label.setTextFormat(Qt.TextFormat.PlainText)  # a user's name is text, whatever it looks like
-        self.lock_button = QPushButton(_("Lock"), window.form)
-        self.lock_button.setObjectName("lockButton")
-        self.lock_button.setToolTip(_("Log out and lock the till; the sale is kept ({keys})").format(keys=LOCK_KEYS))
-        self.lock_button.clicked.connect(self.lock)
+        self.lock_button: QPushButton = child(window.form, QPushButton, "lockButton")  # qt/till_actions.py
         header = window.form.findChild(QHBoxLayout, "headerLayout")
         if header is not None:  # before the mode badge
-            at = max(header.indexOf(window.mode_badge), 0)
-            header.insertWidget(at, self.lock_button)
-            header.insertWidget(at, self.user_label)
+            header.insertWidget(max(header.indexOf(window.mode_badge), 0), self.user_label)
 
     def _build_pages(self, window: MainWindow) -> None:
         self.pages = QStackedWidget(window)

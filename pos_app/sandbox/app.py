@@ -19,7 +19,8 @@ from typing import Any
 import flask
 from werkzeug.exceptions import HTTPException
 
-from pos_app.sandbox import auth, charging, control, payment_intents, payment_methods, refunds, search
+from pos_app.sandbox import (auth, charging, control, payment_intents, payment_methods, readers,
+                             refunds, search, terminal)
 from pos_app.sandbox.calls import Call
 from pos_app.sandbox.errors import StripeError, api_error, invalid_request
 from pos_app.sandbox.faults import CREATE as FAULT_CREATE
@@ -60,6 +61,8 @@ class Endpoint:
 
 
 PI = "payment_intents"
+READERS, LOCATIONS = "terminal_readers", "terminal_locations"
+READER_PATH = "/v1/terminal/readers/<reader_id>"
 ENDPOINTS = (
     Endpoint("/v1/payment_intents", "POST", payment_intents.create, payment_intents.CREATE, PI),
     Endpoint("/v1/payment_intents", "GET", payment_intents.list_, payment_intents.LIST, PI),
@@ -85,6 +88,26 @@ ENDPOINTS = (
     Endpoint("/v1/refunds/<refund_id>", "GET", refunds.retrieve, refunds.RETRIEVE, "refunds"),
     Endpoint("/v1/balance_transactions/<txn_id>", "GET", refunds.retrieve_balance_transaction,
              refunds.RETRIEVE, "balance_transactions"),
+    Endpoint("/v1/terminal/locations", "POST", terminal.create_location, terminal.LOCATION_CREATE,
+             LOCATIONS),
+    Endpoint("/v1/terminal/locations", "GET", terminal.list_locations, terminal.LOCATION_LIST,
+             LOCATIONS),
+    Endpoint("/v1/terminal/locations/<location_id>", "GET", terminal.retrieve_location,
+             terminal.RETRIEVE, LOCATIONS),
+    Endpoint("/v1/terminal/readers", "POST", terminal.create_reader, terminal.READER_CREATE,
+             READERS),
+    Endpoint("/v1/terminal/readers", "GET", terminal.list_readers, terminal.READER_LIST, READERS),
+    Endpoint(READER_PATH, "GET", terminal.retrieve_reader, terminal.RETRIEVE, READERS),
+    Endpoint(f"{READER_PATH}/process_payment_intent", "POST", readers.process_payment_intent,
+             readers.PROCESS, READERS),
+    Endpoint(f"{READER_PATH}/set_reader_display", "POST", readers.set_reader_display,
+             readers.DISPLAY, READERS),
+    Endpoint(f"{READER_PATH}/cancel_action", "POST", readers.cancel_action, readers.CANCEL,
+             READERS),
+    Endpoint(f"{READER_PATH}/refund_payment", "POST", readers.refund_payment, readers.REFUND,
+             READERS),
+    Endpoint("/v1/test_helpers/terminal/readers/<reader_id>/present_payment_method", "POST",
+             readers.present_payment_method, readers.PRESENT, READERS),
     Endpoint("/_sandbox/3ds/<pi_id>", "POST", payment_intents.three_d_secure_result,
              payment_intents.THREE_D_SECURE_RESULT, PI, publishable=True),
     Endpoint("/_sandbox/faults", "POST", control.add_fault, FAULT_CREATE, None),

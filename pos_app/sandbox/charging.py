@@ -56,6 +56,11 @@ def confirm_payment(call: Call, pi: dict) -> None:
 
 
 def charge(call: Call, pi: dict, pm: dict, *, authenticated: bool) -> None:
+    if pm["type"] not in pi["payment_method_types"]:
+        raise invalid_request(f"The provided PaymentMethod's type ({pm['type']}) is not allowed "
+                              "for this PaymentIntent. Use a PaymentMethod of one of these types: "
+                              f"{', '.join(pi['payment_method_types'])}.", param="payment_method",
+                              code="payment_intent_incompatible_payment_method")
     outcome = OUTCOMES[pm["_outcome"]]
     pi.update(payment_method=pm["id"], last_payment_error=None, next_action=None)
     if outcome.three_d_secure and not authenticated:
@@ -72,13 +77,27 @@ def charge(call: Call, pi: dict, pm: dict, *, authenticated: bool) -> None:
         call.state.put("charge", attempt)
         fail(call, pi, StripeError(402, "card_error", outcome.message, code=outcome.code,
                                    decline_code=outcome.decline_code, charge=attempt["id"]), pm=pm)
-    if pi["capture_method"] == "manual":
+    if captures_manually(pi, pm):
         call.state.put("charge", attempt)
         pi.update(status="requires_capture", amount_capturable=pi["amount"])
     else:
         _settle(call, attempt, pi["amount"])
         pi.update(status="succeeded", amount_received=pi["amount"], amount_capturable=0)
     call.state.put("payment_intent", pi)
+
+
+def captures_manually(pi: dict, pm: dict) -> bool:
+    """Whether a successful attempt only authorizes: the PaymentIntent's capture_method, except that
+    a tapped card follows payment_method_options[card_present][capture_method] when given, and
+    Interac (single-message) is always captured at once."""
+    if pm["type"] == "interac_present":
+        return False
+    if pm["type"] == "card_present":
+        options = pi.get("payment_method_options") or {}
+        option = (options.get("card_present") or {}).get("capture_method")
+        if option in ("manual", "manual_preferred"):
+            return True
+    return pi["capture_method"] == "manual"
 
 
 def fail(call: Call, pi: dict, exc: StripeError, pm: dict | None) -> None:

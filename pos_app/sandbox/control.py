@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pos_app.sandbox.calls import Call
 from pos_app.sandbox.forms import Enum, Hash
+from pos_app.sandbox.keys import RESOURCES
 
 FAULT_LIST: dict = {}
 FAULT_CLEAR: dict = {}
 RESTRICTED_KEY_CREATE = {"permissions": Hash({
-    name: Enum("none", "read", "write")
-    for name in ("payment_intents", "payment_methods", "charges", "refunds", "balance_transactions")},
-    required=True)}
+    name: Enum("none", "read", "write") for name in RESOURCES}, required=True)}
 
 
 def add_fault(call: Call):

@@ -13,6 +13,18 @@ times (default 1):
 - `unreachable`: for `duration_ms`, every connection (except to this control surface) is closed
   unanswered, as if the sandbox were down.
 
+Terminal reader faults (`reader`: a reader id, or any reader when left out), acted on by the reader
+endpoints themselves (sandbox/readers.py), not at the network's edge:
+
+- `reader_offline`: the reader shows `status: offline` and its actions answer Stripe's
+  terminal_reader_offline, for `duration_ms`, or else for the next `times` action requests;
+- `reader_busy`: the next `times` action requests answer terminal_reader_busy (as when another
+  till's action is in progress on it);
+- `customer_cancel`: the next `times` process_payment_intent start, then the customer presses
+  Cancel on the reader: the action fails (failure_code customer_canceled) when next looked at;
+- `reader_timeout`: the next `times` process_payment_intent never finish: the action stays
+  in_progress and taps are lost, until cancel_action.
+
 FaultControl is the client the tests use.
 """
 
@@ -31,12 +43,14 @@ from dataclasses import asdict, dataclass
 from pos_app.sandbox.forms import Enum, Int, Str
 from pos_app.sandbox.state import random_token
 
-ACTIONS = ("drop_response", "error_500", "delay", "unreachable")
+HTTP_ACTIONS = ("drop_response", "error_500", "delay")
+READER_ACTIONS = ("reader_offline", "reader_busy", "customer_cancel", "reader_timeout")
+ACTIONS = (*HTTP_ACTIONS, "unreachable", *READER_ACTIONS)
 CONTROL_PATH = "/_sandbox/faults"
 ENVIRON_KEY = "pos_sandbox.fault"
 
 CREATE = {"action": Enum(*ACTIONS, required=True), "method": Enum("GET", "POST", "DELETE"),
-          "path": Str(), "times": Int(), "delay_ms": Int(), "duration_ms": Int()}
+          "path": Str(), "times": Int(), "delay_ms": Int(), "duration_ms": Int(), "reader": Str()}
 
 
 @dataclass
@@ -49,6 +63,8 @@ class Fault:
     delay_ms: int
     duration_ms: int
     hits: int = 0
+    reader: str | None = None
+    expires: float = 0.0  # monotonic time a timed reader_offline ends (0: counted by times)
 
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method != method:
@@ -56,7 +72,14 @@ class Fault:
         return not self.path or fnmatch.fnmatchcase(path, self.path)
 
     def public(self) -> dict:
-        return {"object": "sandbox.fault", **asdict(self), "remaining": self.times - self.hits}
+        public = {k: v for k, v in asdict(self).items() if k != "expires"}
+        return {"object": "sandbox.fault", **public, "remaining": self.times - self.hits}
+
+    def for_reader(self, action: str, reader_id: str) -> bool:
+        return self.action == action and self.reader in (None, reader_id)
+
+    def live(self, now: float) -> bool:
+        return now < self.expires if self.expires else self.hits < self.times
 
 
 class Faults:
@@ -71,8 +94,11 @@ class Faults:
         fault = Fault(id=f"fault_{random_token(10)}", action=params["action"],
                       method=params.get("method"), path=params.get("path"),
                       times=max(1, params.get("times", 1)), delay_ms=max(0, params.get("delay_ms", 0)),
-                      duration_ms=max(0, params.get("duration_ms", 0)))
+                      duration_ms=max(0, params.get("duration_ms", 0)),
+                      reader=params.get("reader"))
         with self._lock:
+            if fault.action == "reader_offline" and fault.duration_ms:
+                fault.expires = time.monotonic() + fault.duration_ms / 1000
             if fault.action == "unreachable":
                 fault.hits = fault.times  # not a per-request rule
                 self._down_until = time.monotonic() + fault.duration_ms / 1000
@@ -92,11 +118,28 @@ class Faults:
         with self._lock:
             return time.monotonic() < self._down_until
 
+    def reader_offline(self, reader_id: str) -> bool:
+        """Whether a reader_offline rule holds the reader offline now (nothing counted)."""
+        now = time.monotonic()
+        with self._lock:
+            return any(f.for_reader("reader_offline", reader_id) and f.live(now)
+                       for f in self._rules)
+
+    def take_reader(self, action: str, reader_id: str) -> bool:
+        """Whether a live reader rule of this kind fires for the reader (counted as fired)."""
+        now = time.monotonic()
+        with self._lock:
+            for fault in self._rules:
+                if fault.for_reader(action, reader_id) and fault.live(now):
+                    fault.hits += 0 if fault.expires else 1
+                    return True
+        return False
+
     def take(self, method: str, path: str) -> Fault | None:
         """The first live rule matching the request, counted as fired."""
         with self._lock:
             for fault in self._rules:
-                if fault.action != "unreachable" and fault.hits < fault.times \
+                if fault.action in HTTP_ACTIONS and fault.hits < fault.times \
                         and fault.matches(method, path):
                     fault.hits += 1
                     return fault
@@ -167,6 +210,24 @@ class FaultControl:
 
     def unreachable(self, duration_ms: int) -> dict:
         return self._add(action="unreachable", duration_ms=duration_ms)
+
+    def reader_offline(self, reader: str | None = None, *, duration_ms: int = 0,
+                       times: int = 1) -> dict:
+        return self._reader_fault("reader_offline", reader, times, duration_ms=duration_ms)
+
+    def reader_busy(self, reader: str | None = None, times: int = 1) -> dict:
+        return self._reader_fault("reader_busy", reader, times)
+
+    def customer_cancel(self, reader: str | None = None, times: int = 1) -> dict:
+        return self._reader_fault("customer_cancel", reader, times)
+
+    def reader_timeout(self, reader: str | None = None, times: int = 1) -> dict:
+        return self._reader_fault("reader_timeout", reader, times)
+
+    def _reader_fault(self, action: str, reader: str | None, times: int, **fields) -> dict:
+        if reader is not None:
+            fields["reader"] = reader
+        return self._add(action=action, times=times, **fields)
 
     def clear(self) -> None:
         self._send("DELETE")

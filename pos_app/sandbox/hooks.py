@@ -72,7 +72,8 @@ def receipt(charge_id: str, token: str) -> flask.Response:
     charge = _state().get("charge", charge_id)
     if charge is None or not hmac.compare_digest(charge.get("_receipt_token", ""), token):
         flask.abort(404)
-    card = charge["payment_method_details"]["card"]
+    details = charge["payment_method_details"]
+    card = details[details["type"]]  # card, or card_present / interac_present from a reader
     page = _RECEIPT_PAGE.format(
         amount=html.escape(format_amount(charge["amount_captured"], charge["currency"])),
         brand=html.escape(card["brand"]), last4=html.escape(card["last4"]),

@@ -27,6 +27,8 @@ RESOURCES = {
     "charges": "charge",
     "refunds": "refund",
     "balance_transactions": "balance_transaction",
+    "terminal_readers": "terminal_reader",
+    "terminal_locations": "terminal_location",
 }
 LEVELS = ("none", "read", "write")
 #: A fake account id, for Stripe's 403 message.

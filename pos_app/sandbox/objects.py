@@ -179,10 +179,9 @@ def payment_intent_record(state: SandboxState, *, amount: int, currency: str,
         "last_payment_error": None, "latest_charge": None, "livemode": False,
         "metadata": params.get("metadata_merged", {}), "next_action": None,
         "on_behalf_of": None, "payment_method": None,
-        "payment_method_configuration_details": None, "payment_method_options": {"card": {
-            "installments": None, "mandate_options": None, "network": None,
-            "request_three_d_secure": "automatic"}},
-        "payment_method_types": ["card"], "processing": None,
+        "payment_method_configuration_details": None,
+        "payment_method_options": _payment_method_options(params),
+        "payment_method_types": params.get("payment_method_types") or ["card"], "processing": None,
         "receipt_email": params.get("receipt_email") or None, "review": None,
         "setup_future_usage": None, "shipping": None, "source": None,
         "statement_descriptor": params.get("statement_descriptor") or None,
@@ -191,11 +190,56 @@ def payment_intent_record(state: SandboxState, *, amount: int, currency: str,
     }
 
 
+def _payment_method_options(params: dict[str, Any]) -> dict:
+    types = params.get("payment_method_types") or ["card"]
+    given = params.get("payment_method_options") or {}
+    options: dict[str, dict] = {}
+    if "card" in types:
+        options["card"] = {"installments": None, "mandate_options": None, "network": None,
+                           "request_three_d_secure": "automatic"}
+    if "card_present" in types:
+        options["card_present"] = {"request_extended_authorization": False,
+                                   "request_incremental_authorization_support": False,
+                                   **given.get("card_present", {})}
+    if "interac_present" in types:
+        options["interac_present"] = {}
+    return options
+
+
+def _payment_method_details(pm: dict, three_d_secure: bool, cvc_check: str) -> dict:
+    """The charge's record of what paid: a keyed card, or a card (Interac) tapped on a reader."""
+    if pm["type"] != "card":
+        present = pm[pm["type"]]
+        return {"type": pm["type"], pm["type"]: {
+            **{k: present[k] for k in ("brand", "last4", "exp_month", "exp_year", "fingerprint",
+                                       "funding", "country", "cardholder_name", "read_method")},
+            "network": present["networks"]["preferred"] or present["brand"],
+            "amount_authorized": None, "capture_before": None, "emv_auth_data": "8A023030",
+            "generated_card": None, "incremental_authorization_supported": False,
+            "overcapture_supported": False, "network_transaction_id": None, "offline": None,
+            "preferred_locales": ["en"], "wallet": {"type": None},
+            "receipt": {"account_type": "checking" if pm["type"] == "interac_present" else "credit",
+                        "application_cryptogram": "", "application_preferred_name": "",
+                        "authorization_code": "123456", "authorization_response_code": "3030",
+                        "cardholder_verification_method": "approval", "dedicated_file_name": "",
+                        "terminal_verification_results": "", "transaction_status_information": ""},
+        }}
+    card = pm["card"]
+    return {"type": "card", "card": {
+        "brand": card["brand"], "last4": card["last4"], "exp_month": card["exp_month"],
+        "exp_year": card["exp_year"], "fingerprint": card["fingerprint"],
+        "funding": card["funding"], "country": card["country"], "network": card["brand"],
+        "checks": {"address_line1_check": None, "address_postal_code_check": None,
+                   "cvc_check": cvc_check if card["checks"]["cvc_check"] else None},
+        "three_d_secure": ({"authentication_flow": "challenge", "result": "authenticated",
+                            "version": "2.2.0"} if three_d_secure else None),
+    }}
+
+
 def charge_record(state: SandboxState, pi: dict, pm: dict, *, failure: tuple[str, str] | None,
                   three_d_secure: bool, cvc_check: str, base_url: str) -> dict:
     """A charge attempt; a successful one is captured later (charging._settle)."""
     paid = failure is None
-    card = pm["card"]
     charge_id = state.new_id("ch")
     receipt = random_token(32)
     return {
@@ -215,15 +259,7 @@ def charge_record(state: SandboxState, pi: dict, pm: dict, *, failure: tuple[str
                     "Payment complete." if paid else "The bank did not return any further details "
                     "with this decline.", "type": "authorized" if paid else "issuer_declined"},
         "paid": paid, "payment_intent": pi["id"], "payment_method": pm["id"],
-        "payment_method_details": {"type": "card", "card": {
-            "brand": card["brand"], "last4": card["last4"], "exp_month": card["exp_month"],
-            "exp_year": card["exp_year"], "fingerprint": card["fingerprint"],
-            "funding": card["funding"], "country": card["country"], "network": card["brand"],
-            "checks": {"address_line1_check": None, "address_postal_code_check": None,
-                       "cvc_check": cvc_check if card["checks"]["cvc_check"] else None},
-            "three_d_secure": ({"authentication_flow": "challenge", "result": "authenticated",
-                                "version": "2.2.0"} if three_d_secure else None),
-        }},
+        "payment_method_details": _payment_method_details(pm, three_d_secure, cvc_check),
         "receipt_email": pi["receipt_email"], "receipt_number": None,
         "receipt_url": f"{base_url}/receipts/payment/{charge_id}/{receipt}" if paid else None,
         "refunded": False, "review": None, "shipping": None, "source": None,

@@ -14,6 +14,8 @@ from pos_app.sandbox.errors import unexpected_state, validation_error
 from pos_app.sandbox.forms import Bool, Enum, Hash, Int, List, Metadata, Range, Str
 from pos_app.sandbox.validation import check_amount, check_currency, merge_metadata
 
+#: card: keyed (Stripe.js); card_present / interac_present: tapped on a Terminal reader.
+PAYMENT_METHOD_TYPES = ("card", "card_present", "interac_present")
 CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
 UPDATABLE_PAYMENT = CONFIRMABLE
 # As stripe-facts.md lists them: a processing intent can't be cancelled.
@@ -37,14 +39,19 @@ CREATE = {
     "confirmation_method": Enum("automatic", "manual"),
     "description": Str(1000),
     "metadata": Metadata(),
-    "payment_method_types": List(Enum("card")),
+    "payment_method_options": Hash({"card_present": Hash({
+        "capture_method": Enum("manual", "manual_preferred"),
+        "request_extended_authorization": Bool(),
+        "request_incremental_authorization_support": Bool()})}),
+    "payment_method_types": List(Enum(*PAYMENT_METHOD_TYPES)),
     "statement_descriptor": Str(22),
     "statement_descriptor_suffix": Str(22),
 }
 RETRIEVE = {"client_secret": Str(), "expand": List(Str())}
 UPDATE = {
     "amount": Int(), "currency": Str(), "description": Str(1000), "metadata": Metadata(),
-    "payment_method": Str(), "payment_method_types": List(Enum("card")), "receipt_email": Str(),
+    "payment_method": Str(), "payment_method_types": List(Enum(*PAYMENT_METHOD_TYPES)),
+    "receipt_email": Str(),
     "statement_descriptor": Str(22), "statement_descriptor_suffix": Str(22),
     "expand": List(Str()),
 }
@@ -70,6 +77,8 @@ def create(call: Call):
     if p.get("payment_method_types") == []:
         raise validation_error("payment_method_types must not be empty.",
                               param="payment_method_types")
+    _check_present_types(p.get("payment_method_types") or ["card"], currency,
+                         p.get("capture_method", "automatic"))
     pm = _given_payment_method(call) if "payment_method" in p else None
     pi = objects.payment_intent_record(call.state, amount=amount, currency=currency,
                                        params={**p, "metadata_merged": metadata})
@@ -175,6 +184,24 @@ def _check_one_payment_method(p: dict) -> None:
     if "payment_method" in p and "payment_method_data" in p:
         raise validation_error("You may only specify one of these parameters: payment_method, "
                               "payment_method_data.", param="payment_method_data")
+
+
+def _check_present_types(types: list[str], currency: str, capture_method: str) -> None:
+    """Stripe's rules for Interac: Canadian dollars only, and (since API 2025-03-31.basil) never
+    manual capture: Interac is single-message, captured when the customer authorizes."""
+    if "interac_present" not in types:
+        return
+    if currency != "cad":
+        raise validation_error(f"The currency provided ({currency}) is invalid for one or more "
+                               "payment method types on this PaymentIntent. The payment method "
+                               "type interac_present only supports: cad.",
+                               param="payment_method_types")
+    if capture_method == "manual":
+        raise validation_error("The capture_method manual is not supported for the payment "
+                               "method type interac_present. Use capture_method automatic, and "
+                               "payment_method_options[card_present][capture_method]=manual_preferred"
+                               " to capture card_present payments manually.",
+                               param="capture_method")
 
 
 def _given_payment_method(call: Call) -> dict:

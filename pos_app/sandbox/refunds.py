@@ -24,21 +24,9 @@ LIST = {"payment_intent": Str(), "charge": Str(), "limit": Int(), "starting_afte
 
 def create(call: Call):
     p = call.params
-    charge = _refundable_charge(call)
-    released = charge["amount"] - charge["amount_captured"]  # a partial capture's remainder
-    remaining = charge["amount_captured"] - (charge["amount_refunded"] - released)
-    if remaining <= 0:
-        raise invalid_request(f"Charge {charge['id']} has already been refunded.",
-                              code="charge_already_refunded")
-    amount = p.get("amount", remaining)
-    if amount < 1:
-        raise validation_error("This value must be greater than or equal to 1.", param="amount",
-                              code="parameter_invalid_integer")
-    if amount > remaining:
-        currency = charge["currency"]
-        raise invalid_request(f"Refund amount ({format_amount(amount, currency)}) is greater than "
-                              f"unrefunded amount on charge ({format_amount(remaining, currency)})",
-                              param="amount", code="amount_too_large")
+    charge = refundable_charge(call)
+    amount = p.get("amount", unrefunded(charge))
+    check_refund_amount(charge, amount)
     metadata = merge_metadata({}, p.get("metadata"))
     txn = objects.balance_transaction_record(
         call.state, source="", amount=-amount, currency=charge["currency"], type="refund")
@@ -58,6 +46,28 @@ def create(call: Call):
     charge["refunded"] = charge["amount_refunded"] >= charge["amount"]
     call.state.put("charge", charge)
     return 200, objects.render(call.state, "refund", refund, call.expand, caller=call.caller)
+
+
+def unrefunded(charge: dict) -> int:
+    """What a refund may still give back: the captured amount less refunds (a partial capture's
+    released remainder shows as refunded on the charge, but was never paid)."""
+    released = charge["amount"] - charge["amount_captured"]
+    return charge["amount_captured"] - (charge["amount_refunded"] - released)
+
+
+def check_refund_amount(charge: dict, amount: int) -> None:
+    remaining = unrefunded(charge)
+    if remaining <= 0:
+        raise invalid_request(f"Charge {charge['id']} has already been refunded.",
+                              code="charge_already_refunded")
+    if amount < 1:
+        raise validation_error("This value must be greater than or equal to 1.", param="amount",
+                              code="parameter_invalid_integer")
+    if amount > remaining:
+        currency = charge["currency"]
+        raise invalid_request(f"Refund amount ({format_amount(amount, currency)}) is greater than "
+                              f"unrefunded amount on charge ({format_amount(remaining, currency)})",
+                              param="amount", code="amount_too_large")
 
 
 def _refund_behaviour(call: Call, charge: dict) -> str:
@@ -121,7 +131,7 @@ def _list(call: Call, kind: str, url: str) -> dict:
                                **{charge_column: p.get("charge")})
 
 
-def _refundable_charge(call: Call) -> dict:
+def refundable_charge(call: Call) -> dict:
     p = call.params
     if not p.get("payment_intent") and not p.get("charge"):
         raise validation_error("One of the following params should be provided for this request: "

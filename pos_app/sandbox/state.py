@@ -124,7 +124,8 @@ class SandboxState:
             self._db.execute(
                 "INSERT OR REPLACE INTO objects (kind, id, seq, created, payment_intent, charge, data)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (kind, record["id"], record["_seq"], record["created"],
+                # Terminal readers and locations have no public `created`: kept as `_created`.
+                (kind, record["id"], record["_seq"], record.get("created", record.get("_created")),
                  record.get("payment_intent") if kind != "payment_intent" else None,
                  record.get("charge") if kind == "refund" else None,
                  json.dumps(record, separators=(",", ":"))))

@@ -40,7 +40,7 @@ def catalog(request, template):
 
 def test_the_extraction_finds_the_windows_forms_and_the_python_messages(template):
     ids = {m.id if isinstance(m.id, str) else m.id[0] for m in template if m.id}
-    assert "Charge   F12" in ids  # ui/main_window.ui
+    assert "Retry check" in ids  # ui/main_window.ui
     assert "Card payment" in ids  # qt/payment_dialog.py
     assert "Receipt {number}" in ids  # devices/escpos_receipt.py
     assert "{count} difference(s)" in ids  # reports.py, through ngettext

@@ -107,3 +107,17 @@ def slow_sandbox(tmp_path, clock):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """An in-memory sandbox shared by a module's gateway tests (each uses its own keys and ids)."""
+    with SandboxServer(SandboxState()) as server:
+        yield server
+
+
+@pytest.fixture
+def gateway(server) -> StripeGateway:
+    """The real Stripe adapter on `server`, without retries (each error is seen as it comes)."""
+    return StripeGateway(server.secret_key, server.publishable_key, api_base=server.url,
+                         max_network_retries=0)

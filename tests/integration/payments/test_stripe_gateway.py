@@ -15,17 +15,6 @@ from pos_app.web.errors import http_status_for
 from .helpers import confirm_server_side
 
 
-@pytest.fixture(scope="module")
-def server():
-    with SandboxServer(SandboxState()) as server:
-        yield server
-
-
-@pytest.fixture
-def gateway(server) -> StripeGateway:
-    return StripeGateway(server.secret_key, server.publishable_key, api_base=server.url, max_network_retries=0)
-
-
 def create(gateway, key: str, amount: int = 1000) -> Intent:
     return gateway.create_intent(amount=amount, currency="usd", idempotency_key=key,
                                  metadata={"cart_uuid": key}, description="test")

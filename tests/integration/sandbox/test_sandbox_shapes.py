@@ -55,9 +55,15 @@ def returned(api, wire) -> dict[str, dict]:
         "expand": ["latest_charge.balance_transaction", "payment_method"]}).to_dict()
     charge, method = pi["latest_charge"], pi["payment_method"]
     refund = api.refunds.create(params={"payment_intent": pi["id"], "amount": 100}).to_dict()
+    location = api.terminal.locations.create(params={
+        "display_name": "Shop", "address": {"line1": "1 Main St", "city": "Springfield", "state": "IL",
+                                            "postal_code": "62701", "country": "US"}}).to_dict()
+    reader = api.terminal.readers.create(params={"registration_code": "simulated-wpe", "label": "Till",
+                                                 "location": location["id"]}).to_dict()
     objects = {"payment_intent": {**pi, "latest_charge": charge["id"], "payment_method": method["id"]},
                "charge": charge, "refund": refund, "payment_method": method,
-               "balance_transaction": charge["balance_transaction"]}
+               "balance_transaction": charge["balance_transaction"],
+               "terminal_location": location, "terminal_reader": reader}
     return objects
 
 
