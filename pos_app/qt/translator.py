@@ -2,9 +2,10 @@
 
 QUiLoader translates every <string> of a form with QCoreApplication.translate(<form class>, text); the
 GettextTranslator installed here answers those from the same pos_app catalogue as `_()` (the form class
-is not needed: one text has one translation in the till). Texts the catalogue does not have (Qt's own,
-such as QDialogButtonBox's "Cancel") fall through to Qt's translator for the language, when PySide6
-ships one.
+is not needed: one text has one translation in the till). Qt's own contexts (QShortcut, QPlatformTheme…,
+every one a Q class; no form of ours is) and texts the catalogue lacks fall through to Qt's translator
+for the language (qtbase_<lang>.qm, which PySide6 ships), so QDialogButtonBox's "Cancel" and the key
+names "Strg+Umschalt+Z" are Qt's words.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ class GettextTranslator(QTranslator):
     """A QTranslator whose translations are pos_app's gettext catalogue (whatever use_locale chose)."""
 
     def translate(self, context, source_text, disambiguation=None, n=-1):  # Qt's signature
-        if not source_text:
-            return None
+        if not source_text or (context or "").startswith("Q"):
+            return None  # Qt's own contexts (QShortcut's "Shift" is a key, not a till's shift): qtbase's .qm
         text = i18n._(source_text)
         return text if text != source_text else None  # None: ask the next translator (Qt's own)
 

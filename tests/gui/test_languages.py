@@ -9,9 +9,12 @@ still reads as English words.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QDialogButtonBox,
                                QLabel, QLineEdit, QTableWidget, QTextEdit, QWidget)
@@ -20,6 +23,7 @@ from pos_app import i18n
 from pos_app.qt.translator import remove_translators, use_language
 
 pytestmark = pytest.mark.gui
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -41,6 +45,17 @@ def test_qts_own_standard_buttons_are_in_german(german, qtbot):
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(box)
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Abbrechen"
+
+
+def test_qts_own_key_names_are_qts_words_not_the_catalogues(german):
+    """QShortcut asks for "Shift" (a key); the catalogue's "Shift" is the till's work shift ("Schicht")."""
+    assert QKeySequence("Ctrl+Shift+Z").toString(QKeySequence.SequenceFormat.NativeText) == "Strg+Umschalt+Z"
+
+
+def test_no_form_class_looks_like_a_qt_context():
+    """GettextTranslator leaves every Q... context to Qt: a form class named so would go untranslated."""
+    classes = {ET.parse(form).findtext("class") for form in (ROOT / "ui").glob("*.ui")}
+    assert classes and not {name for name in classes if name.startswith("Q")}
 
 
 def test_without_a_translator_the_forms_stay_english(window):
