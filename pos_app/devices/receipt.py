@@ -111,9 +111,15 @@ def tenders_of(order: Order, money: Callable[[int], str], tenders: Sequence[Tend
     if not paid:
         return (ReceiptTender(_card_label(order.card_brand, order.card_last4), money(order.total),
                               order.payment_intent or ""),)
-    return tuple(ReceiptTender(_("Cash"), money(t.tendered or t.amount)) if t.kind == TenderKind.CASH
-                 else ReceiptTender(_card_label(t.card_brand, t.card_last4), money(t.amount), t.payment_intent or "")
-                 for t in paid)
+    lines = []
+    for t in paid:
+        if t.kind == TenderKind.CASH:
+            lines.append(ReceiptTender(_("Cash"), money(t.tendered or t.amount)))
+            continue
+        lines.append(ReceiptTender(_card_label(t.card_brand, t.card_last4), money(t.amount), t.payment_intent or ""))
+        if t.tip:  # added on the reader: charged with the card part, not part of the sale
+            lines.append(ReceiptTender(_("Tip"), money(t.tip)))
+    return tuple(lines)
 
 
 def _card_label(brand_code: str | None, last4: str | None) -> str:

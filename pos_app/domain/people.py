@@ -41,6 +41,7 @@ class Permission(enum.StrEnum):
     NO_SALE = "no_sale"
     CLOSE_SHIFT = "close_shift"
     MANAGE_STAFF = "manage_staff"
+    KEYED_CARD = "keyed_card"  # a card keyed on the card page while the till has a reader (card not present)
 
 
 CASHIER_PERMISSIONS = frozenset({Permission.SELL, Permission.PARK, Permission.RECALL})
@@ -57,6 +58,7 @@ ACTION_NAMES: dict[Permission, str] = {
     Permission.DISCOUNT_OVER_LIMIT: N_("give a discount above the limit"),
     Permission.NO_SALE: N_("open the drawer with no sale"), Permission.CLOSE_SHIFT: N_("close the shift"),
     Permission.MANAGE_STAFF: N_("look after the staff"),
+    Permission.KEYED_CARD: N_("take a keyed card (card not present)"),
 }
 
 

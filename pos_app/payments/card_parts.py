@@ -40,11 +40,12 @@ class CardParts(TenderSale):
 
     # -- card parts ------------------------------------------------------------------------------
 
-    def prepare_part(self, amount: int | None = None) -> PreparedPayment:
+    def prepare_part(self, amount: int | None = None, *, manager_pin: str | None = None) -> PreparedPayment:
         """The PaymentIntent of a card part of `amount` (None: all that is left) for the active sale.
 
         A card part already open (pending) is resumed when `amount` is None or its own."""
         self._require(Permission.SELL)
+        self._require_keyed(manager_pin)
         with self._lock:
             self._open_shift()
             snap = self._freeze_for_tender()
@@ -62,6 +63,9 @@ class CardParts(TenderSale):
         pending = [t for t in sale.tenders if t.status == TenderStatus.PENDING]
         if pending:
             part = pending[0]
+            if part.card_present:  # its intent is card_present: the card page can't take it
+                raise TenderRefused(_("Card part {part} is open on the card reader: finish or cancel it there "
+                                      "first.").format(part=part.part))
             if amount not in (None, part.amount):
                 raise TenderRefused(_("Card part {part} of {amount} is still open: finish or cancel it first.")
                                     .format(part=part.part, amount=self._money(part.amount)))
@@ -100,6 +104,13 @@ class CardParts(TenderSale):
         if intent.status != entry.status:
             self._store.ledger.set_status(entry.id, intent.status)
         return self._prepared(entry, intent)
+
+    def _require_keyed(self, manager_pin: str | None) -> None:
+        """With a card reader set up, a card keyed on the card page (card not present: more fees, no
+        liability shift) is a manager's fallback; the card form already showing for the cart is not
+        asked again (the page reloading)."""
+        if self._settings.reader_id and self._current is None:
+            self._require(Permission.KEYED_CARD, manager_pin)
 
     def _check_part_amount(self, amount: int, remaining: int) -> None:
         currency = self._settings.currency
@@ -161,7 +172,8 @@ class CardParts(TenderSale):
             raise LookupError(f"ledger row {entry.id} is no card part")
         if self._current is not None and self._current.payment_intent == intent.id:
             self._current = None
-        problems = mismatches(entry, intent, paid=True)
+        tip = reader_tip(part, entry, intent)
+        problems = mismatches(dataclasses.replace(entry, amount=entry.amount + tip), intent, paid=True)
         if problems or part.status in (TenderStatus.VOIDED, TenderStatus.FAILED):
             reason = ReviewReason.MISMATCH if problems else ReviewReason.PAID_AFTER_VOID
             self._to_review(entry, intent, reason, "; ".join(problems) or f"card part {part.part} was voided")
@@ -173,7 +185,7 @@ class CardParts(TenderSale):
             return order
         with self._store.unit_of_work() as work:
             work.tenders.set_status(part.id, TenderStatus.SUCCEEDED, card_brand=intent.card_brand,
-                                    card_last4=intent.card_last4)
+                                    card_last4=intent.card_last4, tip=tip)
             work.ledger.set_status(entry.id, PaymentStatus.SUCCEEDED)
             return self._complete_if_covered(work, entry.cart_id)
 
@@ -223,3 +235,9 @@ class CardParts(TenderSale):
                 self._store.tenders.set_status(part.id, TenderStatus.VOIDED)
                 log.warning("card part %d was refunded by a void cut short: voided", part.part)
 
+
+def reader_tip(part: Tender, entry: LedgerEntry, intent: Intent) -> int:
+    """The tip a customer added on the reader (inside the intent's amount; manual capture only)."""
+    if not part.card_present or entry.snapshot.metadata.get("capture") != "manual":
+        return 0
+    return intent.amount_tip

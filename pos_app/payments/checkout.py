@@ -97,7 +97,7 @@ class CheckoutService(Reconciliation, Tendering):
 
     # -- prepare -------------------------------------------------------------------------------
 
-    def prepare(self, snapshot: CartSnapshot | None = None) -> PreparedPayment:
+    def prepare(self, snapshot: CartSnapshot | None = None, *, manager_pin: str | None = None) -> PreparedPayment:
         """The PaymentIntent for the active cart's revision: created once, reused afterwards.
 
         `snapshot`, when given, must still be the active cart's revision (else CartChanged).
@@ -105,9 +105,10 @@ class CheckoutService(Reconciliation, Tendering):
         charges what is left as a card part instead.
         """
         self._require(Permission.SELL)
+        self._require_keyed(manager_pin)
         with self._lock:
             if self._store.tenders.live_for_cart(self._store.carts.snapshot().cart_id):
-                return self.prepare_part()
+                return self.prepare_part(manager_pin=manager_pin)
             snap = self._freeze(snapshot)
             try:
                 prepared = self._prepare_frozen(snap)

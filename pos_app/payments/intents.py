@@ -18,6 +18,7 @@ from pos_app.config import Settings
 from pos_app.domain.statuses import PaymentStatus
 from pos_app.i18n import _
 from pos_app.payments.gateway import Intent, PaymentGateway
+from pos_app.payments.readers import reader_gateway
 from pos_app.store import CartSnapshot, ChargeSnapshot, LedgerEntry, Store
 from pos_app.store.db import now
 
@@ -80,9 +81,15 @@ class RevisionIntents:
                     self._store.ledger.attach_intent(entry.id, found.id, found.status)
                 return found
         snapshot = entry.snapshot
-        intent = self._gateway.create_intent(
-            amount=entry.amount, currency=entry.currency, idempotency_key=entry.idempotency_key,
-            metadata=dict(snapshot.metadata), description=snapshot.description)
+        if snapshot.metadata.get("reader"):  # a card-present part: replayed as it was first asked for
+            intent = reader_gateway(self._gateway).create_reader_intent(
+                amount=entry.amount, currency=entry.currency, idempotency_key=entry.idempotency_key,
+                metadata=dict(snapshot.metadata), description=snapshot.description,
+                manual_capture=snapshot.metadata.get("capture") == "manual")
+        else:
+            intent = self._gateway.create_intent(
+                amount=entry.amount, currency=entry.currency, idempotency_key=entry.idempotency_key,
+                metadata=dict(snapshot.metadata), description=snapshot.description)
         self._store.ledger.attach_intent(entry.id, intent.id, intent.status)
         return intent
 

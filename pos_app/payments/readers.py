@@ -117,6 +117,13 @@ class ReaderGateway(Protocol):
         ...
 
 
+def reader_gateway(gateway: object) -> ReaderGateway:
+    """`gateway` as a ReaderGateway (the till's gateways implement both protocols); ReaderError if not."""
+    if not isinstance(gateway, ReaderGateway):
+        raise ReaderError("This till's card processor has no card readers.", code="terminal_not_supported")
+    return gateway
+
+
 # ------------------------------------------------------------------------------------ errors
 
 

@@ -65,6 +65,8 @@ class Reconciliation:
 
         def _follow_parts(self) -> None: ...
 
+        def _captured(self, entry: LedgerEntry, intent: Intent) -> Intent: ...
+
     def reconcile(self) -> ReconcileReport:
         """Follow up every unfinished ledger row and pending refund (at start-up, or on demand).
 
@@ -112,6 +114,8 @@ class Reconciliation:
             ledger.set_status(entry.id, PaymentStatus.CANCELED)
             report.closed.append(label)
             return
+        if intent is not None and intent.status == PaymentStatus.REQUIRES_CAPTURE:
+            intent = self._captured(entry, intent)  # a reader finished while the till was down: its tip too
         if intent is None:
             ledger.set_status(entry.id, PaymentStatus.CANCELED)
             report.closed.append(label)

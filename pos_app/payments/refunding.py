@@ -32,6 +32,7 @@ from pos_app.payments.gateway import (
     AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict, InvalidPayment, PaymentError,
     PaymentGateway, RefundRefused, RefundResult,
 )
+from pos_app.payments.reader_refunds import settle_on_reader
 from pos_app.payments.tender_refunds import TenderRefunds
 from pos_app.payments.tender_sale import IdempotencyMismatch
 from pos_app.store import RefundRecord, Store
@@ -199,6 +200,10 @@ class RefundService:
     def _settle_refund(self, record: RefundRecord, payment_intent: str, order_number: str) -> RefundRecord:
         """Ask the processor for a reserved refund (same key on every try) and settle it."""
         orders = self._store.orders
+        tender = self._store.tenders.get(record.tender_id) if record.tender_id is not None else None
+        on_reader = settle_on_reader(self._gateway, self._store, record, tender, payment_intent)
+        if on_reader is not None:  # Interac: refunded on the reader (reader_refunds.py)
+            return on_reader
         try:
             result = self._gateway.refund(
                 payment_intent=payment_intent, amount=record.amount, currency=record.currency,

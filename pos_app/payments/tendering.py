@@ -21,9 +21,9 @@ import logging
 
 from pos_app.domain.cash import CashKind, CashMovement
 from pos_app.domain.people import Permission
-from pos_app.domain.tenders import CashRefused, TenderKind, TenderStatus, move, take_cash
 from pos_app.i18n import _
-from pos_app.payments.card_parts import CardParts
+from pos_app.domain.tenders import CashRefused, TenderKind, TenderStatus, move, take_cash
+from pos_app.payments.reader_parts import ReaderParts
 from pos_app.payments.tender_sale import (
     CashTaken, IdempotencyMismatch, PartPaid, SaleTenders, TenderRefused, charge_snapshot, sale_snapshot,
 )
@@ -34,8 +34,8 @@ log = logging.getLogger(__name__)
 __all__ = ["CashTaken", "IdempotencyMismatch", "PartPaid", "SaleTenders", "TenderRefused", "Tendering"]
 
 
-class Tendering(CardParts):
-    """Cash tenders and voids of CheckoutService (a mixin over CardParts and TenderSale)."""
+class Tendering(ReaderParts):
+    """Cash tenders and voids of CheckoutService (a mixin over ReaderParts, CardParts and TenderSale)."""
 
     # -- cash ------------------------------------------------------------------------------------
 
@@ -121,6 +121,8 @@ class Tendering(CardParts):
         with self._lock:
             if self._current is not None:
                 raise TenderRefused(_("The card form is open: close it before voiding the tenders."))
+            if self._on_reader is not None:
+                raise TenderRefused(_("A payment is waiting on the card reader: cancel it first."))
             snap = self._store.carts.snapshot()
             live = self._store.tenders.live_for_cart(snap.cart_id)
             if any(t.kind == TenderKind.CASH for t in live):

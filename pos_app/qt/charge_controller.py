@@ -143,6 +143,14 @@ class ChargeController(QObject):
         self._runner.submit("prepare", prepare, self._on_runner_prepared, self._on_runner_prepare_failed)
         return True
 
+    def take_prepared(self, prepared) -> None:
+        """A prepare a manager's PIN approved (the prompt ran it on the worker): on to the card form."""
+        if not self.can_charge():
+            log.warning("an approved payment arrived while the till was %s", self._state.name)
+            return
+        self._go(S.PREPARING)
+        self._on_runner_prepared(prepared)
+
     def _on_runner_prepared(self, prepared) -> None:
         self._go(S.CARD_FORM)
         self.gateway_seen.emit(True, "")

@@ -101,4 +101,7 @@ def _tenders_html(tenders: Sequence[Tender], money) -> str:
             rows.append(f"<tr><td colspan='2'>{escape(card)}<br><small>"
                         f"{escape(_('Payment {id}').format(id=tender.payment_intent or ''))}</small></td>"
                         f"<td align='right'>{money(tender.amount)}</td></tr>")
+            if tender.tip:  # added on the reader: charged to the card with the part, not part of the sale
+                rows.append(f"<tr><td colspan='2'>{escape(_('Tip'))}</td>"
+                            f"<td align='right'>{money(tender.tip)}</td></tr>")
     return f"<p>{escape(_('Paid by'))}</p><table width='100%' cellspacing='0' cellpadding='3'>{''.join(rows)}</table>"

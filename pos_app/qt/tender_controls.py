@@ -1,5 +1,8 @@
 """TenderControls: the till window's tender part: Cash (F11), what is paid and still due, Void payments.
 
+It also installs the card reader's part as `reader` (reader_controls.py), so main_window.py
+stays at its size.
+
 The window's form holds the widgets (cashButton, dueLabel, voidTendersButton, chargeAmount: F10,
 then Enter charges that part; buttons and keys from qt/till_actions.py); this class serves
 them, and update() runs whenever the window refreshes (each checkout event). Cash opens the
@@ -41,6 +44,9 @@ class TenderControls(QObject):
         self.part_amount: QLineEdit = child(window.form, QLineEdit, "chargeAmount")
         self.cash_dialog: CashDialog | None = None
         self.part_amount.returnPressed.connect(lambda: self.window.charge())  # F10, the amount, Enter: that part
+        from pos_app.qt.reader_controls import ReaderControls  # the reader is a tender too
+
+        self.reader = ReaderControls(window)  # Charge on the card reader, the keyed fallback, its status
 
     @property
     def _checkout(self):
@@ -70,17 +76,29 @@ class TenderControls(QObject):
         self.part_amount.selectAll()
 
     def charge(self) -> None:
-        """Charge (F12): all that is due, or the card part typed in the amount field beside Charge."""
-        text = self.part_amount.text().strip()
-        amount = None
-        if text:
-            try:
-                amount = parse_money(text, self.window.settings.currency).amount
-            except MoneyError as exc:
-                self.window.show_error(_("Card part not charged: {reason}").format(reason=exc))
-                return
-            self.part_amount.clear()
+        """Charge (F12): all that is due, or the card part typed in the amount field beside Charge; on
+        the card reader when the till has one (reader_controls.py), else on the card page."""
+        taken, amount = self.part_amount_value()
+        if not taken:
+            return
+        if self.reader.configured:
+            self.reader.charge(amount)
+            return
         self.window.charging.charge(amount)
+
+    def part_amount_value(self) -> tuple[bool, int | None]:
+        """(True, the card part typed beside Charge or None: all that is due), the field cleared; or
+        (False, None) when what is typed is no amount (the cashier is told)."""
+        text = self.part_amount.text().strip()
+        if not text:
+            return True, None
+        try:
+            amount = parse_money(text, self.window.settings.currency).amount
+        except MoneyError as exc:
+            self.window.show_error(_("Card part not charged: {reason}").format(reason=exc))
+            return False, None
+        self.part_amount.clear()
+        return True, amount
 
     # -- cash ----------------------------------------------------------------------------------
 

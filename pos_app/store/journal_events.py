@@ -27,7 +27,8 @@ def sale_event(order: Order) -> dict[str, object]:
 def tender_event(tender: Tender) -> dict[str, object]:
     return {"tender": tender.id, "cart_uuid": tender.cart_uuid, "part": tender.part, "kind": tender.kind.value,
             "status": tender.status.value, "amount": tender.amount, "currency": tender.currency,
-            "tendered": tender.tendered, "change": tender.change, "shift": tender.shift_id}
+            "tendered": tender.tendered, "change": tender.change, "shift": tender.shift_id,
+            **({"reader": tender.reader_id} if tender.reader_id else {})}
 
 
 def cash_event(record: CashRecord) -> dict[str, object]:

@@ -131,4 +131,12 @@ LATER_MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX carts_one_active ON carts ((state IN ('open', 'frozen'))) WHERE state IN ('open', 'frozen');
     CREATE INDEX carts_parked ON carts (parked_at) WHERE state = 'parked';
     """,
+    # 15 (issue 18): card-present tenders. A card part taken on a Stripe Terminal reader names the
+    # reader (tmr_...; NULL for the card page), and keeps the customer's tip (minor units, 0 when
+    # the shop takes none): the tip is captured with the part's amount but is no part of the sale's
+    # total (the tender's `amount` is what it applies to the sale).
+    """
+    ALTER TABLE tenders ADD COLUMN reader_id TEXT;
+    ALTER TABLE tenders ADD COLUMN tip INTEGER NOT NULL DEFAULT 0 CHECK (tip >= 0);
+    """,
 ]

@@ -367,4 +367,11 @@ BASELINE = (_TRIGGER_FUNCTIONS + _CATALOGUE + _CARTS + _PAYMENTS_AND_ORDERS + _C
             + _TENDERS_AND_REFUNDS + _STAFF_AND_JOURNAL + _TRIGGERS)
 
 #: PgDatabase's migrations: the baseline, then SQLite's later ones in PostgreSQL's dialect, one for one.
-PG_MIGRATIONS: dict[int, str] = {BASELINE_VERSION: BASELINE}
+PG_MIGRATIONS: dict[int, str] = {
+    BASELINE_VERSION: BASELINE,
+    # 15 (issue 18): a card part taken on a Terminal reader names it, and keeps the customer's tip.
+    15: """
+    ALTER TABLE tenders ADD COLUMN reader_id text COLLATE "C";
+    ALTER TABLE tenders ADD COLUMN tip bigint NOT NULL DEFAULT 0 CHECK (tip >= 0);
+    """,
+}

@@ -39,6 +39,12 @@ class Tender:
     card_last4: str | None
     snapshot: ChargeSnapshot  # the priced cart the sale is for (the same on every tender of it)
     created_at: int
+    reader_id: str | None = None  # the Terminal reader that took this card part (None: the card page)
+    tip: int = 0  # the customer's tip on the reader, captured with `amount` but not part of the sale
+
+    @property
+    def card_present(self) -> bool:
+        return self.reader_id is not None
 
     @property
     def received(self) -> int:
@@ -59,7 +65,7 @@ class Tender:
                    TenderStatus(row["status"]), row["amount"], row["currency"], row["tendered"],
                    row["change_given"], row["payment_id"], row["payment_intent"], row["order_id"],
                    row["shift_id"], row["card_brand"], row["card_last4"],
-                   ChargeSnapshot.from_json(row["snapshot"]), row["created_at"])
+                   ChargeSnapshot.from_json(row["snapshot"]), row["created_at"], row["reader_id"], row["tip"])
 
 
 _SELECT = ("SELECT tenders.*, payments.payment_intent FROM tenders"
@@ -74,7 +80,8 @@ class TenderBook:
 
     def add(self, *, cart_id: int, cart_uuid: str, kind: TenderKind, status: TenderStatus, amount: int,
             currency: str, shift_id: int, snapshot: ChargeSnapshot, tendered: int | None = None,
-            change: int | None = None, payment_id: int | None = None, request_key: str | None = None) -> Tender:
+            change: int | None = None, payment_id: int | None = None, request_key: str | None = None,
+            reader_id: str | None = None) -> Tender:
         """A new tender with the cart's next part number (and the client's idempotency key, if any)."""
         stamp = now()
         with self._db.transaction() as conn:
@@ -82,10 +89,10 @@ class TenderBook:
                                 (cart_id,)).fetchone()[0]
             cursor = conn.execute(
                 "INSERT INTO tenders (cart_id, cart_uuid, part, kind, status, amount, currency, tendered,"
-                " change_given, payment_id, shift_id, snapshot, created_at, updated_at, request_key)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " change_given, payment_id, shift_id, snapshot, created_at, updated_at, request_key, reader_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (cart_id, cart_uuid, part, kind, status, amount, currency, tendered, change, payment_id,
-                 shift_id, snapshot.to_json(), stamp, stamp, request_key))
+                 shift_id, snapshot.to_json(), stamp, stamp, request_key, reader_id))
             tender = self._existing(conn, cursor.lastrowid)
             self._journal.append("tender", tender_event(tender))
             return tender
@@ -100,18 +107,20 @@ class TenderBook:
         return int(row[0]) if row is not None else 1
 
     def set_status(self, tender_id: int, wanted: TenderStatus, *, card_brand: str | None = None,
-                   card_last4: str | None = None) -> Tender:
+                   card_last4: str | None = None, tip: int | None = None) -> Tender:
         """Move the tender on (domain.tenders.move: TenderMoveRefused for a step it does not have);
-        a card part that succeeded keeps the card's brand and last four digits for the receipt."""
+        a card part that succeeded keeps the card's brand and last four digits for the receipt, and
+        a reader's part the customer's tip."""
         with self._db.transaction() as conn:
             current = self._existing(conn, tender_id)
             if current.status != wanted:
                 conn.execute("UPDATE tenders SET status = ?, card_brand = coalesce(?, card_brand),"
-                             " card_last4 = coalesce(?, card_last4), updated_at = ? WHERE id = ?",
-                             (move(current.status, wanted), card_brand, card_last4, now(), tender_id))
-                self._journal.append("tender_status", {"tender": tender_id, "from": str(current.status),
-                                                       "to": str(wanted), "card_brand": card_brand,
-                                                       "card_last4": card_last4})
+                             " card_last4 = coalesce(?, card_last4), tip = coalesce(?, tip), updated_at = ?"
+                             " WHERE id = ?",
+                             (move(current.status, wanted), card_brand, card_last4, tip, now(), tender_id))
+                event = {"tender": tender_id, "from": str(current.status), "to": str(wanted),
+                         "card_brand": card_brand, "card_last4": card_last4}
+                self._journal.append("tender_status", event | ({"tip": tip} if tip else {}))
             return self._existing(conn, tender_id)
 
     def attach_order(self, cart_id: int, order_id: int) -> None:

@@ -10,7 +10,8 @@ driver asks the window's own contexts (`local`, `payments`), never private attri
 
 PosDriver is layers, one job each: TillScreen (screen.py: reading, waiting, clicking),
 PaymentDriving (paying.py: the payment dialog), TenderDriving (tendering.py: cash, card parts,
-tenders), DeviceDriving (devices.py: the drawer and the receipt printer), CashOfficeDriving
+tenders), ReaderDriving (reader.py: the card reader), DeviceDriving (devices.py: the drawer and the receipt
+printer), CashOfficeDriving
 (cash_office.py: shifts), PeopleDriving (people.py: log-in, Lock, approvals, refunds, the journal)
 and this module (the catalogue, the cart, restart).
 """
@@ -31,13 +32,13 @@ from pos_app.testing.parking import ParkingDriving
 from pos_app.testing.paying import DECLINED, REQUIRES_ACTION, SUCCEEDED
 from pos_app.testing.people import APPROVAL_REQUIRED, PeopleDriving
 from pos_app.testing.screen import PAYMENT_TIMEOUT_MS, UI_TIMEOUT_MS
-from pos_app.testing.tendering import TenderDriving
+from pos_app.testing.reader import ReaderDriving
 from pos_app.testing.terms import TermsDriving
 
 MANY = 5  # add(sku, qty) above this types the quantity into the cart instead of pressing Enter qty times
 
 
-class PosDriver(PeopleDriving, DeviceDriving, TenderDriving, CashOfficeDriving, TermsDriving, ParkingDriving):
+class PosDriver(PeopleDriving, DeviceDriving, ReaderDriving, CashOfficeDriving, TermsDriving, ParkingDriving):
     """Drive the till window `window` with `qtbot`; `app` is the AppCore it runs on (optional).
 
     `reopen(app, window)` closes both and returns a new (app, window) pair on the same settings:

@@ -45,7 +45,8 @@ def pytest_configure(config) -> None:
         "markers", f"{MARKER}(**overrides): settings for the pos_config fixture, by Settings field name, "
                    "e.g. currency='eur', tax_mode='inclusive', shop_name='Test shop'; open_shift=False starts "
                    "the till without an open shift; user='cashier' starts logged in as the demo cashier "
-                   "(default: the demo manager), user=None at the PIN screen")
+                   "(default: the demo manager), user=None at the PIN screen; reader=True registers a simulated "
+                   "card reader as the till's (reader='simulated-s700': that one)")
 
 
 def pytest_collection_finish(session) -> None:
@@ -109,7 +110,28 @@ def training_settings(data_dir: str | Path, **overrides):
 #: pos_settings options that are no Settings field: open_shift (default True) starts the till in an
 #: open shift (float 0), as a till sells only within one; user (default "manager") is the demo user
 #: logged in at the start ("cashier", or None: the till starts at its PIN screen).
-KIT_OPTIONS = frozenset({"open_shift", "user"})
+KIT_OPTIONS = frozenset({"open_shift", "user", "reader"})
+
+#: pos_settings(reader=True): a simulated reader (Stripe's test code) registered in training's sandbox.
+SIMULATED_READER_CODE = "simulated-wpe"
+
+
+def register_simulated_reader(settings, code: str = SIMULATED_READER_CODE) -> str:
+    """Register a simulated reader (and a location for it) in the sandbox of settings' data folder,
+    before the till starts; returns its id, for POS_READER_ID."""
+    from pos_app.gateways import start_gateway, stop_sandbox
+    from pos_app.payments.readers import reader_gateway
+    gateway, sandbox = start_gateway(settings)
+    try:
+        readers = reader_gateway(gateway)
+        location = readers.create_location(display_name="Training shop",
+                                           address={"line1": "1 Test Street", "city": "Testville",
+                                                    "country": "US", "postal_code": "94110"})
+        reader = readers.register_reader(registration_code=code, label=f"{settings.terminal_id} reader",
+                                         location=location.id)
+    finally:
+        stop_sandbox(sandbox)
+    return reader.id
 
 
 def ensure_open_shift(store, settings) -> None:
@@ -137,7 +159,12 @@ def pos_options(request) -> dict:
 def pos_config(tmp_path, pos_options):
     """Settings for a throwaway data folder: training mode, demo catalogue, plus pos_options."""
     settings = {name: value for name, value in pos_options.items() if name not in KIT_OPTIONS}
-    return training_settings(tmp_path / "pos-data", **settings)
+    config = training_settings(tmp_path / "pos-data", **settings)
+    reader = pos_options.get("reader")
+    if reader:
+        code = reader if isinstance(reader, str) else SIMULATED_READER_CODE
+        config = config.with_(reader_id=register_simulated_reader(config, code))
+    return config
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from pos_app.config import TRAINING
 from pos_app.resources import resource_path
 from pos_app import i18n
 from pos_app.web import (
-    cart_api, checkout_api, devices_api, pages, parking_api, refunds_api, session_api, shifts, tenders_api,
-    terms_api,
+    cart_api, checkout_api, devices_api, pages, parking_api, reader_api, refunds_api, session_api, shifts,
+    tenders_api, terms_api,
 )
 from pos_app.web.errors import register_error_handlers
 from pos_app.web.redaction import Redactor
@@ -78,6 +78,7 @@ def create_app(local: LocalContext, checkout: CheckoutService, config: dict | No
     app.register_blueprint(terms_api.bp)
     app.register_blueprint(session_api.bp)
     app.register_blueprint(parking_api.bp)
+    app.register_blueprint(reader_api.bp)
     return app
 
 

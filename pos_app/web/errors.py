@@ -21,6 +21,7 @@ from pos_app.payments.gateway import (
     GatewayUnavailable, IdempotencyConflict, IntentNotFound, InvalidPayment, NoPaymentInProgress,
     PaymentInDoubt, PaymentMismatch, PaymentNotSucceeded,
 )
+from pos_app.payments.readers import ReaderError
 from pos_app.payments.tendering import IdempotencyMismatch, TenderRefused
 from pos_app.staff.service import ApprovalRequired, PinRefused
 from pos_app.staff.session import LoginRequired
@@ -47,7 +48,7 @@ HTTP_STATUS: dict[type[UserFacingError], int] = {
     IdempotencyConflict: 409, PaymentInDoubt: 409, PaymentNotSucceeded: 409, PaymentMismatch: 409,
     NoPaymentInProgress: 409, CartChanged: 409, AlreadyPaid: 409, RefundRefused: 409,
     ShiftRefused: 400, NoOpenShift: 409, ShiftAlreadyOpen: 409, CountUnderWay: 409, ShiftNotFound: 404,
-    TenderRefused: 409, IdempotencyMismatch: 400,
+    TenderRefused: 409, IdempotencyMismatch: 400, ReaderError: 409,
     LoginRequired: 401, ApprovalRequired: 403, PinRefused: 403, ParkingRefused: 409, ParkedSaleNotFound: 404,
 }
 

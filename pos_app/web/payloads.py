@@ -185,7 +185,8 @@ def tender_json(tender: Tender) -> dict:
     return {"type": tender.kind.value, "part": tender.part, "status": tender.status.value, "amount": tender.amount,
             "currency": tender.currency, "tendered": tender.tendered, "change": tender.change,
             "payment_intent": tender.payment_intent, "card_brand": tender.card_brand,
-            "card_last4": tender.card_last4, "order": tender.order_id}
+            "card_last4": tender.card_last4, "order": tender.order_id,
+            **({"reader": tender.reader_id, "tip": tender.tip} if tender.card_present else {})}
 
 
 def order_json(order: Order) -> dict:
