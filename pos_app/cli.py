@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from pos_app.config import ConfigError, Settings, check_data_dir, check_port
+from pos_app.i18n import use_locale
 from pos_app.errors import UserFacingError
 
 
@@ -185,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.verbose)
     try:
         settings = load_settings(args)
+        use_locale(settings.locale)  # POS_LOCALE: the language of the window, receipts and reports
         return _run(args, settings)
     except (ConfigError, UserFacingError) as exc:
         if args.command is None:  # the window: started from an icon, stderr is seen by nobody

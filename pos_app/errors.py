@@ -6,6 +6,8 @@ to statuses in one table, so nothing below web/ knows about HTTP.
 
 from __future__ import annotations
 
+from pos_app.i18n import _
+
 
 class UserFacingError(Exception):
     """Base for errors a person can act on. str(error) is safe to show: no secrets, no card data."""
@@ -30,8 +32,8 @@ class NoOpenShift(UserFacingError):
     one is opened with its counted float. One class for the sale path and the cash office."""
 
     def __init__(self, terminal_id: str, detail: str | None = None) -> None:
-        super().__init__(detail or f"No shift is open on till {terminal_id}: open a shift first (with its counted "
-                                   f"float), then take the payment.")
+        super().__init__(detail or _("No shift is open on till {terminal_id}: open a shift first (with its counted "
+                                     "float), then take the payment.").format(terminal_id=terminal_id))
         self.terminal_id = terminal_id
 
 

@@ -24,6 +24,11 @@ def use_locale(locale: str) -> None:
     _active = gettext.translation(DOMAIN, LOCALE_DIR, languages=languages, fallback=True)
 
 
+def translating() -> bool:
+    """True when a catalogue is in use (False for English, or a language without one)."""
+    return type(_active) is not gettext.NullTranslations
+
+
 def _(message: str) -> str:
     return _active.gettext(message)
 

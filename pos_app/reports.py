@@ -21,6 +21,7 @@ from pos_app.domain.order import Order, card_brand_name
 from pos_app.errors import UserFacingError
 from pos_app.gateways import open_gateway
 from pos_app.domain.tenders import TenderKind
+from pos_app.i18n import N_, _, ngettext
 from pos_app.store.orders import OrderBook, RefundRecord
 from pos_app.store.tenders import Tender, TenderBook
 
@@ -37,7 +38,8 @@ def parse_day(text: str, option: str = "--date") -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ReportError(f"{option} must be YYYY-MM-DD, 'today' or 'yesterday', got {text!r}") from None
+        raise ReportError(_("{option} must be YYYY-MM-DD, 'today' or 'yesterday', got {text!r}").format(
+            option=option, text=text)) from None
 
 
 def day_bounds(day: date) -> tuple[int, int]:
@@ -52,7 +54,8 @@ def days_between(since: str | None, until: str | None) -> tuple[int | None, int 
     start = day_bounds(parse_day(since, "--since"))[0] if since else None
     end = day_bounds(parse_day(until, "--until"))[1] if until else None
     if start is not None and end is not None and start >= end:
-        raise ReportError(f"--since {since} is after --until {until}: nothing can match")
+        raise ReportError(_("--since {since} is after --until {until}: nothing can match").format(
+            since=since, until=until))
     return start, end
 
 
@@ -130,9 +133,9 @@ def _payments_of(order: Order, tenders: list[Tender]) -> list[tuple[str, int, st
     (`tenders`: its tenders, read with the whole day's in one query)."""
     paid = [t for t in tenders if t.paid]
     if not paid:  # wholly by one card (the seed's contract)
-        return [(card_brand_name(order.card_brand, "Unknown"), order.total, order.payment_intent)]
-    return [("Cash", t.amount, None) if t.kind == TenderKind.CASH
-            else (card_brand_name(t.card_brand, "Unknown"), t.amount, t.payment_intent) for t in paid]
+        return [(card_brand_name(order.card_brand, N_("Unknown")), order.total, order.payment_intent)]
+    return [(N_("Cash"), t.amount, None) if t.kind == TenderKind.CASH
+            else (card_brand_name(t.card_brand, N_("Unknown")), t.amount, t.payment_intent) for t in paid]
 
 
 def _reconcile(report: DayReport, gateway, start: int, end: int, terminal_id: str | None) -> None:
@@ -147,8 +150,8 @@ def _reconcile(report: DayReport, gateway, start: int, end: int, terminal_id: st
     recorded = report.card_payments
     for pi_id in sorted(succeeded.keys() - recorded.keys()):
         pi = succeeded[pi_id]
-        report.differences.append(f"{pi_id}: succeeded at the gateway ({report.money(pi.amount_received)}) "
-                                  "but no order was recorded")
+        report.differences.append(_("{payment}: succeeded at the gateway ({amount}) but no order was recorded").format(
+            payment=pi_id, amount=report.money(pi.amount_received)))
     for pi_id, (order, expected) in sorted(recorded.items()):
         pi = succeeded.get(pi_id)
         if pi is None:
@@ -156,39 +159,48 @@ def _reconcile(report: DayReport, gateway, start: int, end: int, terminal_id: st
             try:
                 pi = gateway.retrieve_intent(pi_id)
             except UserFacingError as exc:
-                report.differences.append(f"{pi_id}: order {order.number} could not be checked ({exc})")
+                report.differences.append(_("{payment}: order {number} could not be checked ({reason})").format(
+                    payment=pi_id, number=order.number, reason=exc))
                 continue
             if pi.status != "succeeded":
-                report.differences.append(f"{pi_id}: order {order.number} recorded but the payment is {pi.status}")
+                report.differences.append(_("{payment}: order {number} recorded but the payment is {status}").format(
+                    payment=pi_id, number=order.number, status=pi.status))
                 continue
         if pi.amount_received != expected or pi.currency != order.currency:
             report.differences.append(
-                f"{pi_id}: order {order.number} paid {report.money(expected)} by card, the gateway received "
-                f"{format_money(Money(pi.amount_received, pi.currency))}")
+                _("{payment}: order {number} paid {amount} by card, the gateway received {received}").format(
+                    payment=pi_id, number=order.number, amount=report.money(expected),
+                    received=format_money(Money(pi.amount_received, pi.currency))))
 
 
 def report_text(report: DayReport, shop_name: str = "", locale: str = "en_US") -> str:
     m = lambda amount: report.money(amount, locale)  # noqa: E731
-    lines = [f"{shop_name}".strip(), f"End of day (Z) report {report.day.isoformat()}", ""]
-    lines += [f"Sales:    {report.sales_count:>6}   {m(report.sales_total):>14}",
-              f"Refunds:  {report.refunds_count:>6}   {m(-report.refunds_total):>14}",
-              f"Net:               {m(report.net):>14}"]
+    sales, refunds, net, discounts = _("Sales:"), _("Refunds:"), _("Net:"), _("Discounts:")
+    w = max(10, len(sales), len(refunds), len(net), len(discounts))  # 10: the English layout, as it always was
+    lines = [f"{shop_name}".strip(), _("End of day (Z) report {day}").format(day=report.day.isoformat()), ""]
+    lines += [f"{sales:<{w}}{report.sales_count:>6}   {m(report.sales_total):>14}",
+              f"{refunds:<{w}}{report.refunds_count:>6}   {m(-report.refunds_total):>14}",
+              f"{net:<{w}}{'':>6}   {m(report.net):>14}"]
     if report.discounts_count:
-        lines.append(f"Discounts:{report.discounts_count:>6}   {m(-report.discounts_total):>14}")
-    lines += ["", "Tax by rate:"]
+        lines.append(f"{discounts:<{w}}{report.discounts_count:>6}   {m(-report.discounts_total):>14}")
+    lines += ["", _("Tax by rate:")]
     lines += [f"  {rate / 100:>6.2f} %        {m(amount):>14}" for rate, amount in report.tax_by_rate.items()] \
-        or ["  (no tax)"]
-    lines += ["", "Card brands:"]
-    lines += [f"  {brand:<12} {count:>5}   {m(total):>14}" for brand, (count, total) in report.card_brands.items()] \
-        or ["  (no sales)"]
+        or ["  " + _("(no tax)")]
+    lines += ["", _("Card brands:")]
+    lines += [f"  {_(brand):<12} {count:>5}   {m(total):>14}" for brand, (count, total) in report.card_brands.items()] \
+        or ["  " + _("(no sales)")]
     lines.append("")
     if report.gateway_error:
-        lines.append(f"Gateway NOT checked: {report.gateway_error}")
+        lines.append(_("Gateway NOT checked: {reason}").format(reason=report.gateway_error))
     elif report.gateway_checked:
-        lines.append("Gateway check: " + ("all payments match" if not report.differences
-                                           else f"{len(report.differences)} difference(s)"))
+        lines.append(_("Gateway check: {result}").format(result=_("all payments match") if not report.differences
+                                                         else _differences_text(len(report.differences))))
         lines += [f"  ! {d}" for d in report.differences]
     return "\n".join(line for line in lines if line is not None).strip("\n") + "\n"
+
+
+def _differences_text(count: int) -> str:
+    return ngettext("{count} difference(s)", "{count} difference(s)", count).format(count=count)
 
 
 def report_html(report: DayReport, shop_name: str = "", locale: str = "en_US") -> str:
@@ -208,26 +220,28 @@ def report_html(report: DayReport, shop_name: str = "", locale: str = "en_US") -
 
     head = "<tr><th align=left>{}</th><th align=right>{}</th><th align=right>{}</th></tr>"
     parts = [f"<h2 align='center' style='margin-bottom:0'>{escape(shop_name)}</h2>" if shop_name else "",
-             f"<h3 align='center'>End of day (Z) report {report.day.isoformat()}</h3>",
-             table([head.format("", "Count", "Amount"),
-                    row("Sales", str(report.sales_count), m(report.sales_total)),
-                    row("Refunds", str(report.refunds_count), m(-report.refunds_total)),
-                    row("Net", "", m(report.net), bold=True)]
-                   + ([row("Discounts given", str(report.discounts_count), m(-report.discounts_total))]
+             f"<h3 align='center'>{escape(_('End of day (Z) report {day}').format(day=report.day.isoformat()))}</h3>",
+             table([head.format("", escape(_("Count")), escape(_("Amount"))),
+                    row(escape(_("Sales")), str(report.sales_count), m(report.sales_total)),
+                    row(escape(_("Refunds")), str(report.refunds_count), m(-report.refunds_total)),
+                    row(escape(_("Net")), "", m(report.net), bold=True)]
+                   + ([row(escape(_("Discounts given")), str(report.discounts_count), m(-report.discounts_total))]
                       if report.discounts_count else [])),
-             "<p style='margin-bottom:2px'><b>Tax by rate</b></p>",
+             f"<p style='margin-bottom:2px'><b>{escape(_('Tax by rate'))}</b></p>",
              table([row(f"{rate / 100:.2f} %", m(amount)) for rate, amount in report.tax_by_rate.items()]
-                   + [row("Total tax", m(report.tax_total), bold=True)]),
-             "<p style='margin-bottom:2px'><b>Card brands</b></p>",
-             table([row(escape(brand), str(count), m(total))
-                    for brand, (count, total) in report.card_brands.items()] or [row("(no sales)")])]
+                   + [row(escape(_("Total tax")), m(report.tax_total), bold=True)]),
+             f"<p style='margin-bottom:2px'><b>{escape(_('Card brands'))}</b></p>",
+             table([row(escape(_(brand)), str(count), m(total))
+                    for brand, (count, total) in report.card_brands.items()] or [row(escape(_("(no sales)")))])]
     if report.gateway_error:
-        parts.append(f"<p style='color:#b45309'><b>Gateway NOT checked:</b> {escape(report.gateway_error)}</p>")
+        parts.append(f"<p style='color:#b45309'><b>{escape(_('Gateway NOT checked:'))}</b> "
+                     f"{escape(report.gateway_error)}</p>")
     elif report.gateway_checked and not report.differences:
-        parts.append("<p style='color:#15803d'><b>Gateway check: all payments match.</b></p>")
+        parts.append(f"<p style='color:#15803d'><b>{escape(_('Gateway check: all payments match.'))}</b></p>")
     elif report.gateway_checked:
         items = "".join(f"<li>{escape(d)}</li>" for d in report.differences)
-        parts.append(f"<p style='color:#b91c1c'><b>Gateway check: {len(report.differences)} difference(s)</b></p>"
+        result = _("Gateway check: {result}").format(result=_differences_text(len(report.differences)))
+        parts.append(f"<p style='color:#b91c1c'><b>{escape(result)}</b></p>"
                      f"<ul style='color:#b91c1c'>{items}</ul>")
     return "\n".join(p for p in parts if p)
 
@@ -264,7 +278,7 @@ def report_csv(report: DayReport) -> str:
 def _open(settings):
     from pos_app.store import open_store
     if not settings.database_path.exists():
-        raise ReportError(f"no till database at {settings.database_path}")
+        raise ReportError(_("no till database at {path}").format(path=settings.database_path))
     return open_store(settings.database_path, settings.pricing, till=settings.terminal_id,
                       training=settings.training)
 
@@ -280,13 +294,13 @@ def print_orders(settings, limit: int = 50, since: str | None = None, until: str
             orders = store.orders.between(start or 0, end or 2 ** 62)[::-1][:limit]
         for order in orders:
             when = datetime.fromtimestamp(order.created_at).strftime("%Y-%m-%d %H:%M")
-            refunded = (f"  refunded {format_money(Money(order.refunded, order.currency), settings.locale)}"
-                        if order.refunded else "")
+            refunded = ("  " + _("refunded {amount}").format(
+                amount=format_money(Money(order.refunded, order.currency), settings.locale)) if order.refunded else "")
             print(f"{order.number}  {when}  {format_money(order.total_money, settings.locale):>12}  "
                   f"{card_brand_name(order.card_brand, '-'):<10} {order.card_last4 or '----'}  "
                   f"{order.payment_intent}{refunded}")
         if not orders:
-            print("no orders" + (" in that period" if since or until else " yet"))
+            print(_("no orders in that period") if since or until else _("no orders yet"))
     finally:
         store.close()
     return 0
@@ -300,7 +314,7 @@ def print_review(settings) -> int:
     finally:
         store.close()
     if not items:
-        print("The review list is empty: every payment is a recorded sale.")
+        print(_("The review list is empty: every payment is a recorded sale."))
         return 0
     for item in items:
         when = datetime.fromtimestamp(item.created_at).strftime("%Y-%m-%d %H:%M")
@@ -309,7 +323,8 @@ def print_review(settings) -> int:
         print(f"{item.id:>4}  {when}  {amount:>12}  {card:<16} {item.payment_intent}  {item.status:<9} "
               f"{item.reason_text}: {item.details}")
     waiting = sum(1 for i in items if i.status != "refunded")
-    print(f"{waiting} of {len(items)} still to refund (History window, Review tab)")
+    print(_("{waiting} of {count} still to refund (History window, Review tab)").format(
+        waiting=waiting, count=len(items)))
     return 0
 
 
@@ -325,5 +340,5 @@ def print_report(settings, day_text: str, csv_path: Path | None) -> int:
     sys.stdout.write(report_text(report, settings.shop_name, settings.locale))
     if csv_path is not None:
         csv_path.write_text(report_csv(report), encoding="utf-8")
-        print(f"CSV written to {csv_path}")
+        print(_("CSV written to {path}").format(path=csv_path))
     return 1 if report.differences else 0

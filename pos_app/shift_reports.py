@@ -24,6 +24,7 @@ from pos_app.cash_office import ShiftReport
 from pos_app.domain.money import Money, format_money
 from pos_app.domain.statuses import PaymentStatus
 from pos_app.errors import UserFacingError
+from pos_app.i18n import N_, _, ngettext
 from pos_app.payments.gateway import PaymentGateway
 
 if TYPE_CHECKING:
@@ -63,8 +64,10 @@ def check_card_total(report: ShiftReport, gateway: PaymentGateway, orders: Order
     check.at_gateway = sum(pi.amount_received for pi in paid)
     if check.at_gateway != report.card_sales_total:
         money = lambda amount: format_money(Money(amount, report.currency), locale)  # noqa: E731
-        check.differences.append(f"the gateway took {money(check.at_gateway)} by card in {len(paid)} payment(s); "
-                                 f"the shift's orders record {money(report.card_sales_total)}")
+        check.differences.append(ngettext(
+            "the gateway took {amount} by card in {count} payment(s); the shift's orders record {recorded}",
+            "the gateway took {amount} by card in {count} payment(s); the shift's orders record {recorded}",
+            len(paid)).format(amount=money(check.at_gateway), count=len(paid), recorded=money(report.card_sales_total)))
     return check
 
 
@@ -77,13 +80,13 @@ def _pending_refunds_now(report: ShiftReport, gateway: PaymentGateway, orders: O
         record = orders.refund(row_id)
         amount = format_money(Money(record.amount, report.currency), locale)
         if record.refund_id is None:
-            now = "never answered by the card processor yet (retried at reconcile)"
+            now = _("never answered by the card processor yet (retried at reconcile)")
         else:
             result = refund_now(gateway, record.refund_id)
-            now = "could not be asked" if result is None else (
-                "still pending" if result.status == "pending" else f"now {result.status}")
-        lines.append(f"refund {record.refund_id or record.idempotency_key} of {amount}, pending in this "
-                     f"report: {now}")
+            now = _("could not be asked") if result is None else (
+                _("still pending") if result.status == "pending" else _("now {status}").format(status=result.status))
+        lines.append(_("refund {refund} of {amount}, pending in this report: {now}").format(
+            refund=record.refund_id or record.idempotency_key, amount=amount, now=now))
     return lines
 
 
@@ -97,53 +100,63 @@ def _when(timestamp: int | None) -> str:
 
 
 def _title(report: ShiftReport) -> str:
-    what = "Shift close (Z)" if report.kind == "Z" else "Shift so far (X)"
-    return f"{what} report: {report.terminal_id} shift {report.shift_number}"
+    what = _("Shift close (Z)") if report.kind == "Z" else _("Shift so far (X)")
+    return _("{what} report: {till} shift {number}").format(what=what, till=report.terminal_id,
+                                                           number=report.shift_number)
 
 
 def _rows(report: ShiftReport, locale: str) -> list[tuple[str, str]]:
     """(label, amount text) of the report's lines, shared by the text and the HTML."""
     m = lambda amount: format_money(Money(amount, report.currency), locale)  # noqa: E731
     cash = report.cash_by_kind
-    rows = [("Opened", _when(report.opened_at)), ("Closed", _when(report.closed_at)),
-            ("Float", m(report.float_amount)), ("Cash handed over", m(cash["sale"])),
-            ("Change given", m(-cash["change"])), ("Cash refunds", m(-cash["refund"])),
-            ("Paid in", m(cash["paid_in"])), ("Paid out", m(-cash["paid_out"])), ("Drops", m(-cash["drop"])),
-            ("Expected cash", m(report.expected_cash))]
+    rows = [(_("Opened"), _when(report.opened_at)), (_("Closed"), _when(report.closed_at)),
+            (_("Float"), m(report.float_amount)), (_("Cash handed over"), m(cash["sale"])),
+            (_("Change given"), m(-cash["change"])), (_("Cash refunds"), m(-cash["refund"])),
+            (_("Paid in"), m(cash["paid_in"])), (_("Paid out"), m(-cash["paid_out"])), (_("Drops"), m(-cash["drop"])),
+            (_("Expected cash"), m(report.expected_cash))]
     if report.counted_cash is not None and report.over_short is not None:
-        label = "Over" if report.over_short > 0 else "Short" if report.over_short < 0 else "Over/short"
-        rows += [("Counted cash", m(report.counted_cash)), (label, m(report.over_short))]
-    rows += [("Orders", f"{report.orders_count}  {m(report.sales_total)}")]
+        label = _("Over") if report.over_short > 0 else _("Short") if report.over_short < 0 else _("Over/short")
+        rows += [(_("Counted cash"), m(report.counted_cash)), (label, m(report.over_short))]
+    rows += [(_("Orders"), f"{report.orders_count}  {m(report.sales_total)}")]
     if report.discounts_count:
-        rows.append(("Discounts given", f"{report.discounts_count}  {m(-report.discounts_total)}"))
-    rows += [("Card sales", f"{report.card_sales_count}  {m(report.card_sales_total)}"),
-             ("Card refunds", f"{report.card_refunds_count}  {m(-report.card_refunds_total)}")]
+        rows.append((_("Discounts given"), f"{report.discounts_count}  {m(-report.discounts_total)}"))
+    rows += [(_("Card sales"), f"{report.card_sales_count}  {m(report.card_sales_total)}"),
+             (_("Card refunds"), f"{report.card_refunds_count}  {m(-report.card_refunds_total)}")]
     if report.card_refunds_pending_count:
-        rows.append(("Card refunds pending",
+        rows.append((_("Card refunds pending"),
                      f"{report.card_refunds_pending_count}  {m(-report.card_refunds_pending_total)}"))
-    rows.append(("Card net", m(report.card_net)))
+    rows.append((_("Card net"), m(report.card_net)))
     if report.journal_seq:
-        rows.append(("Journal", f"entry {report.journal_seq} {report.journal_hash[:16]}"))
+        rows.append((_("Journal"), _("entry {seq} {hash}").format(
+            seq=report.journal_seq, hash=report.journal_hash[:16])))
     return rows
+
+
+#: A cash-office step, as the HTML report lists it.
+CASH_KINDS = {"paid_in": N_("paid in"), "paid_out": N_("paid out"), "drop": N_("drop")}
 
 
 def _check_lines(check: CardCheck | None) -> list[str]:
     if check is None:
         return []
     if check.error:
-        return [f"Gateway NOT checked: {check.error}"]
-    pending = [f"  pending {line}" for line in check.pending_refunds]
+        return [_("Gateway NOT checked: {reason}").format(reason=check.error)]
+    pending = ["  " + _("pending {refund}").format(refund=line) for line in check.pending_refunds]
     if not check.differences:
-        return [f"Gateway check: card total matches ({check.intents} payment(s))", *pending]
-    return ["Gateway check: 1 difference"] + [f"  ! {d}" for d in check.differences] + pending
+        return [ngettext("Gateway check: card total matches ({count} payment(s))",
+                         "Gateway check: card total matches ({count} payment(s))", check.intents).format(
+                             count=check.intents), *pending]
+    return [_("Gateway check: 1 difference")] + [f"  ! {d}" for d in check.differences] + pending
 
 
 def shift_report_text(report: ShiftReport, check: CardCheck | None = None, shop_name: str = "",
                       locale: str = "en_US") -> str:
     lines = [shop_name, _title(report), ""] if shop_name else [_title(report), ""]
-    lines += [f"{label:<18} {value:>20}" for label, value in _rows(report, locale)]
+    rows = _rows(report, locale)
+    width = max([18, *(len(label) for label, _value in rows)])
+    lines += [f"{label:<{width}} {value:>20}" for label, value in rows]
     if report.cash_lines:
-        lines += ["", "Paid in / paid out / drops:"]
+        lines += ["", _("Paid in / paid out / drops:")]
         lines += [f"  {_when(line.created_at)}  {line.kind:<8} "
                   f"{format_money(Money(line.amount, report.currency), locale):>12}  {line.reason}"
                   for line in report.cash_lines]
@@ -160,10 +173,11 @@ def shift_report_html(report: ShiftReport, check: CardCheck | None = None, shop_
              f"<h3 align='center'>{escape(_title(report))}</h3>",
              f"<table width='100%' cellspacing='0' cellpadding='3'>{rows}</table>"]
     if report.cash_lines:
-        items = "".join(f"<li>{escape(line.kind.replace('_', ' '))} "
+        items = "".join(f"<li>{escape(_(CASH_KINDS[line.kind]) if line.kind in CASH_KINDS else line.kind)} "
                         f"{escape(format_money(Money(line.amount, report.currency), locale))}: "
                         f"{escape(line.reason)}</li>" for line in report.cash_lines)
-        parts.append(f"<p style='margin-bottom:2px'><b>Paid in / paid out / drops</b></p><ul>{items}</ul>")
+        parts.append(f"<p style='margin-bottom:2px'><b>{escape(_('Paid in / paid out / drops'))}</b></p>"
+                     f"<ul>{items}</ul>")
     colour = None if check is None else ("#b45309" if check.error else "#b91c1c" if check.differences
                                          else "#15803d")
     parts += [f"<p style='color:{colour}'>{escape(line)}</p>" for line in _check_lines(check)]
@@ -215,7 +229,7 @@ def parse_amount(text: str, currency: str, option: str) -> Money:
     except MoneyError as exc:
         raise ShiftCommandError(f"{option}: {exc}") from None
     if money.amount < 0:
-        raise ShiftCommandError(f"{option}: an amount of zero or more, not {text!r}")
+        raise ShiftCommandError(_("{option}: an amount of zero or more, not {text!r}").format(option=option, text=text))
     return money
 
 

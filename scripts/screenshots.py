@@ -8,6 +8,11 @@ for: main-800x600.png … main-1920x1080.png), shows the customer display (custo
 the F1 keys (shortcuts-help.png), then opens the payment dialog and keys in a test card with real
 key events, then takes cash with change (the cash dialog, and the display's thanks:
 customer-display-change.png).
+
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py --locale de_DE
+
+takes the same in that language as <name>-de.png, plus the receipt of the cash sale (receipt-de.png,
+in the order history) and the day's Z report (z-report-de.png).
 """
 
 from __future__ import annotations
@@ -75,10 +80,30 @@ def ring_up(window, bot: Waiter) -> None:
     bot.waitUntil(lambda: window.cart_model.rowCount() == 6)
 
 
+def receipt_and_report(window, bot: Waiter, out: Path, png) -> None:
+    """The receipt of the sale just paid (the order history) and today's Z report."""
+    history = window.open_history()
+    bot.waitUntil(lambda: history.model.rowCount() > 0, 10000)
+    history.table.selectRow(0)
+    history.resize(1000, 700)
+    bot.pause(300)
+    history.grab().save(str(out / png("receipt")))
+    report = window.open_report()
+    bot.waitUntil(lambda: report.report is not None, 20000)
+    report.resize(640, 760)
+    bot.pause(300)
+    report.grab().save(str(out / png("z-report")))
+    report.close()
+    history.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--locale", help="the till in this POS_LOCALE (e.g. de_DE): <name>-de.png, plus the "
+                        "receipt and the Z report")
     args = parser.parse_args()
+    png = (lambda name: f"{name}-{args.locale.split('_')[0]}.png") if args.locale else (lambda name: f"{name}.png")
     args.out.mkdir(parents=True, exist_ok=True)
 
     from pos_app.testing.webdriving import scroll_into_view, type_card
@@ -88,10 +113,14 @@ def main() -> int:
         type_card(bot, dialog.view, number, postal=None)  # the checkout page hides the postal code
 
     _app = QApplication.instance() or QApplication(sys.argv[:1])  # kept referenced while the window lives
+    if args.locale:
+        from pos_app.qt.translator import use_language
+        _translators = use_language(_app, args.locale)  # kept referenced: a collected translator translates nothing
     bot = Waiter()
     with tempfile.TemporaryDirectory() as data_dir:
         settings = Settings.load(environ={}, env_file=None).with_(data_dir=Path(data_dir),
                                                                   shop_name="Corner Café")
+        settings = settings.with_(locale=args.locale) if args.locale else settings
         core = AppCore(settings).start()
         ensure_open_shift(core.open().store, settings)  # a till sells only within an open shift
         log_in(core.open(), "cashier")  # the demo cashier at the till (the window opens on the sale)
@@ -102,24 +131,24 @@ def main() -> int:
             bot.waitUntil(lambda: "OK" in window.status_gateway.text(), 10000)
             ring_up(window, bot)
             bot.pause(300)
-            window.grab().save(str(args.out / "till.png"))
+            window.grab().save(str(args.out / png("till")))
             window.resize(window.minimumSizeHint())  # the tender controls must stay readable at the smallest size
             bot.pause(300)
-            window.grab().save(str(args.out / "till-minimum.png"))
+            window.grab().save(str(args.out / png("till-minimum")))
             for width, height in SCREEN_SIZES:  # item names readable, every action button on screen
                 window.resize(width, height)
                 bot.pause(300)
-                window.grab().save(str(args.out / f"main-{width}x{height}.png"))
+                window.grab().save(str(args.out / png(f"main-{width}x{height}")))
             window.resize(1180, 720)
             help_dialog = window.action_bar.show_help()
             bot.pause(200)
-            help_dialog.grab().save(str(args.out / "shortcuts-help.png"))
+            help_dialog.grab().save(str(args.out / png("shortcuts-help")))
             help_dialog.close()
             display = CustomerDisplay(window)  # as on a second screen (offscreen Qt has one)
             display.resize(1024, 600)
             display.show()
             bot.pause(300)
-            display.grab().save(str(args.out / "customer-display.png"))
+            display.grab().save(str(args.out / png("customer-display")))
             window.activateWindow()
 
             opened = []
@@ -130,7 +159,7 @@ def main() -> int:
             dialog.resize(620, 940)  # the whole page at once (the offscreen screen is small)
             enter_card(bot, dialog, "4242424242424242")
             bot.pause(1000)
-            dialog.grab().save(str(args.out / "payment.png"))
+            dialog.grab().save(str(args.out / png("payment")))
             dialog.reject()
 
             bot.waitUntil(lambda: window.payment_dialog is None and window.tenders.cash_button.isEnabled(), 10000)
@@ -138,10 +167,12 @@ def main() -> int:
             QTest.keyClicks(cash.tendered, "50")
             QTest.keyClick(cash.tendered, Qt.Key.Key_Return)
             bot.waitUntil(lambda: cash.taken is not None, 10000)
-            cash.grab().save(str(args.out / "cash.png"))
+            cash.grab().save(str(args.out / png("cash")))
             cash.accept()
             bot.pause(300)
-            display.grab().save(str(args.out / "customer-display-change.png"))
+            display.grab().save(str(args.out / png("customer-display-change")))
+            if args.locale:
+                receipt_and_report(window, bot, args.out, png)
         finally:
             window.shutdown()
             window.close()

@@ -25,6 +25,7 @@ from pos_app.domain.cash import CashKind, CashMovement
 from pos_app.domain.money import Money, MoneyError
 from pos_app.domain.people import Permission, PermissionGate
 from pos_app.errors import CountUnderWay, NoOpenShift, UserFacingError
+from pos_app.i18n import N_, _
 from pos_app.store import Store
 from pos_app.store.cash_office import CashRecord, DrawerReason, Shift
 
@@ -32,7 +33,7 @@ MAX_REASON = 200  # characters: a line on the report, not an essay
 FAR_FUTURE = 2 ** 62
 
 
-NO_SHIFT = "no shift is open on this till: open one with its float first"
+NO_SHIFT = N_("no shift is open on this till: open one with its float first")
 
 
 class ShiftRefused(UserFacingError):
@@ -72,7 +73,7 @@ class ShiftService:
 
     def require_open(self) -> Shift:
         """The open shift; NoOpenShift if there is none (a till sells only within an open shift)."""
-        return self._store.shifts.require_open(self.terminal_id, NO_SHIFT)
+        return self._store.shifts.require_open(self.terminal_id, _(NO_SHIFT))
 
     def all(self) -> list[Shift]:
         return self._store.shifts.all(self.terminal_id)
@@ -91,8 +92,8 @@ class ShiftService:
         with self._store.unit_of_work() as work:
             already = work.shifts.current(self.terminal_id)
             if already is not None:
-                raise ShiftAlreadyOpen(f"shift {already.number} is already open on {self.terminal_id}: "
-                                       "close it first")
+                raise ShiftAlreadyOpen(_("shift {number} is already open on {terminal_id}: close it first").format(
+                    number=already.number, terminal_id=self.terminal_id))
             shift = work.shifts.open(self.terminal_id, amount, self.currency)
         self._drawer.open(DrawerReason.FLOAT, shift_id=shift.id)
         return shift
@@ -112,7 +113,7 @@ class ShiftService:
     def _move(self, kind: CashKind, amount: Money, reason: str, opening: DrawerReason) -> CashRecord:
         movement = CashMovement(kind, self._amount(amount, f"the {kind.replace('_', ' ')}"))
         with self._store.unit_of_work() as work:
-            shift = work.shifts.require_open(self.terminal_id, NO_SHIFT)
+            shift = work.shifts.require_open(self.terminal_id, _(NO_SHIFT))
             record = work.cash.record(shift.id, movement, self.currency, reason=reason)
         self._drawer.open(opening, shift_id=shift.id)
         return record
@@ -121,17 +122,18 @@ class ShiftService:
 
     def x_report(self) -> ShiftReport:
         """The open shift's figures so far (nothing closes); refused while a blind count is under way."""
-        shift = self._store.shifts.require_open(self.terminal_id, NO_SHIFT, while_counting=True)
+        shift = self._store.shifts.require_open(self.terminal_id, _(NO_SHIFT), while_counting=True)
         if shift.counting:
-            raise CountUnderWay(f"a blind count of shift {shift.number} is under way: give the count first, "
-                                "the report follows it")
+            raise CountUnderWay(_("a blind count of shift {number} is under way: give the count first, the report "
+                                  "follows it").format(number=shift.number))
         return build_shift_report(self._activity(shift), kind=X)
 
     def report(self, number: int) -> ShiftReport:
         """Shift `number`'s report: its Z if it closed, else an X (refused during a blind count)."""
         shift = self._store.shifts.by_number(self.terminal_id, number)
         if shift is None:
-            raise ShiftNotFound(f"{self.terminal_id} has no shift {number}")
+            raise ShiftNotFound(_("{terminal_id} has no shift {number}").format(
+                terminal_id=self.terminal_id, number=number))
         if shift.open:
             return self.x_report()
         return stored_z(shift)
@@ -155,11 +157,11 @@ class ShiftService:
 
     def _start_count(self) -> BlindCount:
         with self._lock, self._store.unit_of_work() as work:
-            shift = work.shifts.require_open(self.terminal_id, NO_SHIFT, while_counting=True)
+            shift = work.shifts.require_open(self.terminal_id, _(NO_SHIFT), while_counting=True)
             counting = work.shifts.begin_count(shift.id)
             if counting is None:
-                raise CountUnderWay(f"a blind count of shift {shift.number} is already under way: give the "
-                                    "count, or cancel it, first")
+                raise CountUnderWay(_("a blind count of shift {number} is already under way: give the count, or "
+                                      "cancel it, first").format(number=shift.number))
             self._taking.add(shift.id)
         self._drawer.open(DrawerReason.COUNT, shift_id=shift.id)
         return BlindCount(self, counting)
@@ -194,7 +196,8 @@ class ShiftService:
             if current is None or current.id != shift.id:
                 raise NoOpenShift(self.terminal_id, f"shift {shift.number} is no longer open")
             if current.count_started_at != shift.count_started_at:  # the drawer may have changed since
-                raise CountUnderWay(f"the count of shift {shift.number} was cancelled: start the count again")
+                raise CountUnderWay(_("the count of shift {number} was cancelled: start the count again").format(
+                    number=shift.number))
             report = build_shift_report(self._activity(current), kind=Z, counted_cash=amount, closed_at=closed_at)
             closed = work.shifts.close(shift.id, amount, report.to_json())
         return stored_z(closed)  # as stored: with the journal entry its close was written as
@@ -211,10 +214,11 @@ class ShiftService:
         if not isinstance(money, Money):
             raise TypeError(f"{what} is Money, not {type(money).__name__}")
         if money.currency != self.currency:
-            raise MoneyError(f"{what} is in {money.currency.upper()}; this till counts {self.currency.upper()}")
+            raise MoneyError(_("{what} is in {upper}; this till counts {upper2}").format(
+                what=what, upper=money.currency.upper(), upper2=self.currency.upper()))
         if money.amount < 0 or (money.amount == 0 and not allow_zero):
-            raise ShiftRefused(f"{what} must be {'zero or more' if allow_zero else 'more than zero'}, "
-                               f"not {money}")
+            raise ShiftRefused(_("{what} must be {value}, not {money}").format(
+                what=what, value='zero or more' if allow_zero else 'more than zero', money=money))
         return money.amount
 
     def _activity(self, shift: Shift) -> ShiftActivity:
@@ -262,18 +266,19 @@ class BlindCount:
 def stored_z(shift: Shift) -> ShiftReport:
     """The Z report a closed shift stored when it closed."""
     if shift.report is None or shift.closed_at is None:
-        raise ShiftNotFound(f"shift {shift.number} has not closed: it has no Z report")
+        raise ShiftNotFound(_("shift {number} has not closed: it has no Z report").format(number=shift.number))
     return replace(ShiftReport.from_json(shift.report), closed_at=shift.closed_at)
 
 
 def _reason(text: object, *, required: bool) -> str:
     if not isinstance(text, str):
-        raise ShiftRefused("the reason must be text")
+        raise ShiftRefused(_("the reason must be text"))
     reason = " ".join(text.split())
     if required and not reason:
-        raise ShiftRefused("give a reason (what the cash is for)")
+        raise ShiftRefused(_("give a reason (what the cash is for)"))
     if len(reason) > MAX_REASON:
-        raise ShiftRefused(f"the reason is {len(reason)} characters long: at most {MAX_REASON}")
+        raise ShiftRefused(_("the reason is {count} characters long: at most {MAX_REASON}").format(
+            count=len(reason), MAX_REASON=MAX_REASON))
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in reason):
-        raise ShiftRefused("the reason holds control characters")
+        raise ShiftRefused(_("the reason holds control characters"))
     return reason

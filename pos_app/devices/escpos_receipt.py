@@ -12,6 +12,7 @@ from typing import Any
 
 from pos_app.devices.escpos_lib import escpos_printers
 from pos_app.devices.receipt import Receipt
+from pos_app.i18n import _
 
 COLUMNS = 42
 #: ESC p 0 50 50: a 100 ms pulse on the drawer's pin 2 (escpos CD_KICK_2), what drawers expect
@@ -23,7 +24,7 @@ def render_receipt(receipt: Receipt) -> bytes:
     out = escpos_printers().Dummy()
     out.hw("INIT")
     if receipt.training:
-        _centered(out, "TRAINING - no real money was taken", bold=True)
+        _centered(out, _("TRAINING - no real money was taken"), bold=True)
     out.set(align="center", bold=True, double_width=True, double_height=True)
     out.textln(receipt.shop_name)
     out.set(align="center", bold=False, normal_textsize=True)
@@ -32,7 +33,7 @@ def render_receipt(receipt: Receipt) -> bytes:
     out.set(align="left")
     out.ln()
     out.set(bold=True)
-    out.textln(f"Receipt {receipt.number}" + ("  COPY" if receipt.copy else ""))
+    out.textln(_("Receipt {number}").format(number=receipt.number) + ("  " + _("COPY") if receipt.copy else ""))
     out.set(bold=False)
     out.textln(f"{receipt.when}  {receipt.terminal_id}")
     out.textln("-" * COLUMNS)
@@ -45,14 +46,14 @@ def render_receipt(receipt: Receipt) -> bytes:
     if receipt.order_discount is not None:
         out.textln(columns(*receipt.order_discount))
     out.textln("-" * COLUMNS)
-    out.textln(columns("Subtotal", receipt.subtotal))
+    out.textln(columns(_("Subtotal"), receipt.subtotal))
     for label, amount in receipt.taxes:
         out.textln(columns(label, amount))
     out.set(bold=True)
-    out.textln(columns("TOTAL", receipt.total))
+    out.textln(columns(_("TOTAL"), receipt.total))
     out.set(bold=False)
     if receipt.discount_total is not None:
-        out.textln(columns("Total discount", receipt.discount_total))
+        out.textln(columns(_("Total discount"), receipt.discount_total))
     _tenders(out, receipt)
     out.cut()
     return bytes(out.output)
@@ -66,7 +67,7 @@ def _tenders(out: Any, receipt: Receipt) -> None:
             out.textln(f"  {tender.reference}")
     if receipt.change is not None:
         out.set(bold=True)
-        out.textln(columns("Change", receipt.change))
+        out.textln(columns(_("Change"), receipt.change))
         out.set(bold=False)
 
 

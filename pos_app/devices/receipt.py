@@ -60,8 +60,8 @@ def receipt_for(order: Order, settings: Settings, *, tenders: Sequence[Tender] =
     def money(amount: int) -> str:
         return printable(format_money(Money(amount, order.currency), settings.locale))
 
-    taxes = tuple((f"Tax {rate / 100:g}%", money(tax)) for rate, tax in order.tax_by_rate) or (
-        ("Tax", money(order.tax)),)
+    taxes = tuple((tax_label(rate), money(tax)) for rate, tax in order.tax_by_rate) or (
+        (_("Tax"), money(order.tax)),)
     return Receipt(
         shop_name=settings.shop_name, shop_address=tuple(settings.shop_address.splitlines()), number=order.number,
         when=datetime.fromtimestamp(order.created_at).strftime("%Y-%m-%d %H:%M"), terminal_id=settings.terminal_id,
@@ -73,19 +73,27 @@ def receipt_for(order: Order, settings: Settings, *, tenders: Sequence[Tender] =
         discount_total=money(-order.discount) if order.discount else None)
 
 
-def discount_label(kind: str, value: int, reason: str, money: Callable[[int], str], what: str = "") -> str:
+def tax_label(rate: int) -> str:
+    """'Tax 8.25%' for a rate in hundredths of a percent (825)."""
+    return _("Tax {rate}%").format(rate=f"{rate / 100:g}")
+
+
+def discount_label(kind: str, value: int, reason: str, money: Callable[[int], str], whole_sale: bool = False) -> str:
     """'10% off: dented' or '$1.00 off the sale: regular' (one wording for the screen and the paper)."""
     size = f"{value / 100:g}%" if kind == "percent" else money(value)
-    return f"{size} off{what}: {reason}"
+    if whole_sale:
+        return _("{size} off the sale: {reason}").format(size=size, reason=reason)
+    return _("{size} off: {reason}").format(size=size, reason=reason)
 
 
 def line_terms(line: OrderLine, money: Callable[[int], str]) -> tuple[tuple[str, str], ...]:
     """The rows under a sold line: its override (with the price it replaced) and its own discount."""
     rows = []
     if line.list_price is not None:
-        rows.append((f"Price was {money(line.list_price)}: {line.override_reason}", ""))
+        rows.append((_("Price was {price}: {reason}").format(
+            price=money(line.list_price), reason=line.override_reason), ""))
     if line.line_discount:
-        rows.append((f"Discount: {line.discount_reason}", money(-line.line_discount)))
+        rows.append((_("Discount: {reason}").format(reason=line.discount_reason), money(-line.line_discount)))
     return tuple(rows)
 
 
@@ -93,7 +101,7 @@ def order_discount_row(order: Order, money: Callable[[int], str]) -> tuple[str, 
     d = order.order_discount
     if d is None or not d.amount:
         return None
-    return discount_label(d.kind, d.value, d.reason, money, " the sale"), money(-d.amount)
+    return discount_label(d.kind, d.value, d.reason, money, whole_sale=True), money(-d.amount)
 
 
 def tenders_of(order: Order, money: Callable[[int], str], tenders: Sequence[Tender] = ()) -> tuple[ReceiptTender, ...]:
@@ -106,7 +114,7 @@ def tenders_of(order: Order, money: Callable[[int], str], tenders: Sequence[Tend
     lines = []
     for t in paid:
         if t.kind == TenderKind.CASH:
-            lines.append(ReceiptTender("Cash", money(t.tendered or t.amount)))
+            lines.append(ReceiptTender(_("Cash"), money(t.tendered or t.amount)))
             continue
         lines.append(ReceiptTender(_card_label(t.card_brand, t.card_last4), money(t.amount), t.payment_intent or ""))
         if t.tip:  # added on the reader: charged with the card part, not part of the sale
@@ -115,7 +123,7 @@ def tenders_of(order: Order, money: Callable[[int], str], tenders: Sequence[Tend
 
 
 def _card_label(brand_code: str | None, last4: str | None) -> str:
-    brand = card_brand_name(brand_code)
+    brand = _(card_brand_name(brand_code))
     return f"{brand} **** {last4}" if last4 else brand
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 
 from pos_app.domain.discounts import Discount, LineTerms
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 
 MAX_QTY = 9_999  # per line; a till never sells ten thousand of one thing in a sale
 MAX_LINES = 5_000
@@ -25,13 +26,14 @@ class CartError(UserFacingError, ValueError):
 
 class UnknownSku(CartError):
     def __init__(self, sku: object) -> None:
-        super().__init__(f"unknown sku {sku!r}: not in the catalogue")
+        super().__init__(_("unknown sku {sku!r}: not in the catalogue").format(sku=sku))
         self.sku = sku
 
 
 class InvalidQuantity(CartError):
     def __init__(self, sku: object, qty: object) -> None:
-        super().__init__(f"quantity for {sku!r} must be a whole number from 0 to {MAX_QTY}, got {qty!r}")
+        super().__init__(_("quantity for {sku!r} must be a whole number from 0 to {MAX_QTY}, got {qty!r}").format(
+            sku=sku, MAX_QTY=MAX_QTY, qty=qty))
         self.sku = sku
         self.qty = qty
 
@@ -118,7 +120,7 @@ class Cart:
             self._terms.pop(sku, None)
         else:
             if sku not in self._lines and len(self._lines) >= MAX_LINES:
-                raise CartError(f"a cart holds at most {MAX_LINES} lines")
+                raise CartError(_("a cart holds at most {MAX_LINES} lines").format(MAX_LINES=MAX_LINES))
             self._lines[sku] = qty
         self.uuid = new_revision()
         return True
@@ -148,7 +150,7 @@ class Cart:
             if qty:
                 wanted[sku] = qty
         if len(wanted) > MAX_LINES:
-            raise CartError(f"a cart holds at most {MAX_LINES} lines")
+            raise CartError(_("a cart holds at most {MAX_LINES} lines").format(MAX_LINES=MAX_LINES))
         if wanted == self._lines:
             return False
         # Keep the order of lines already present, new ones after them.
@@ -169,7 +171,7 @@ class Cart:
     def add_priced(self, sku: str, qty: int, terms: LineTerms, known: KnownSku) -> bool:
         """A new line with its terms from the start (an open-price item and the price typed for it)."""
         if sku in self._lines:
-            raise CartError(f"{sku!r} is in the cart already")
+            raise CartError(_("{sku!r} is in the cart already").format(sku=sku))
         self._terms[sku] = terms
         try:
             return self.add(sku, qty, known)
@@ -180,7 +182,7 @@ class Cart:
     def set_terms(self, sku: str, terms: LineTerms) -> bool:
         """A line's override and discount (NO_TERMS drops them); the same terms again change nothing."""
         if sku not in self._lines:
-            raise CartError(f"{sku!r} is not in the cart")
+            raise CartError(_("{sku!r} is not in the cart").format(sku=sku))
         if self._terms.get(sku, NO_TERMS) == terms:
             return False
         if terms == NO_TERMS:
@@ -193,7 +195,7 @@ class Cart:
     def set_order_discount(self, discount: Discount | None) -> bool:
         """The discount off the whole sale (None drops it); the same one again changes nothing."""
         if discount is not None and not self._lines:
-            raise CartError("the cart is empty: there is nothing to discount")
+            raise CartError(_("the cart is empty: there is nothing to discount"))
         if discount == self._order_discount:
             return False
         self._order_discount = discount

@@ -15,6 +15,7 @@ the training sandbox all read it.
 from __future__ import annotations
 
 from pos_app.domain.money import Money, MoneyError, currency_digits, normalize_currency
+from pos_app.i18n import _
 
 #: Currencies a Stripe account can charge in (docs.stripe.com/currencies, "presentment currencies").
 SUPPORTED = frozenset("""
@@ -56,9 +57,9 @@ def check_supported(currency: str, setting: str = "POS_CURRENCY") -> str:
     """The lowercase code if Stripe charges in it; else UnsupportedCurrency naming the setting."""
     code = normalize_currency(currency)
     if code not in SUPPORTED:
-        raise UnsupportedCurrency(f"{setting}={currency}: Stripe can't take card payments in "
-                                  f"{code.upper()}; choose a currency Stripe supports "
-                                  f"(docs.stripe.com/currencies), e.g. usd, eur or gbp")
+        raise UnsupportedCurrency(_("{setting}={currency}: Stripe can't take card payments in {upper}; choose a "
+                                    "currency Stripe supports (docs.stripe.com/currencies), e.g. usd, eur or gbp")
+                                  .format(setting=setting, currency=currency, upper=code.upper()))
     return code
 
 
@@ -95,7 +96,8 @@ def to_stripe(money: Money) -> int:
         return money.amount * scale
     factor: int = 10 ** -shift
     if money.amount % factor:
-        raise MoneyError(f"{money.format()} has more decimals than Stripe takes in {money.currency.upper()}")
+        raise MoneyError(_("{format} has more decimals than Stripe takes in {upper}").format(
+            format=money.format(), upper=money.currency.upper()))
     return money.amount // factor
 
 
@@ -108,8 +110,8 @@ def from_stripe(amount: int, currency: str) -> Money:
         return Money(amount * 10 ** -shift, currency)
     factor = 10 ** shift
     if amount % factor:
-        raise MoneyError(f"Stripe amount {amount} {currency} is not a whole till amount "
-                         f"(it must be a multiple of {factor})")
+        raise MoneyError(_("Stripe amount {amount} {currency} is not a whole till amount (it must be a multiple of "
+                           "{factor})").format(amount=amount, currency=currency, factor=factor))
     return Money(amount // factor, currency)
 
 

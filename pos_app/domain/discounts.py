@@ -23,6 +23,7 @@ from pos_app.domain.money import Money
 from pos_app.domain.order import OrderDiscount, OrderLine
 from pos_app.domain.pricing import BP, PricedLine, PricingPolicy, Totals, div_round_half_up, summarize
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 
 MAX_REASON = 200
 
@@ -44,14 +45,15 @@ class Discount:
 
     def __post_init__(self) -> None:
         if isinstance(self.value, bool) or not isinstance(self.value, int):
-            raise DiscountError(f"a discount is a whole number, got {self.value!r}")
+            raise DiscountError(_("a discount is a whole number, got {value!r}").format(value=self.value))
         if self.kind is DiscountKind.PERCENT and not 1 <= self.value <= BP:
-            raise DiscountError("a percentage discount is from 0.01 % to 100 %")
+            raise DiscountError(_("a percentage discount is from 0.01 % to 100 %"))
         if self.kind is DiscountKind.AMOUNT and self.value < 1:
-            raise DiscountError("a discount amount is more than zero")
+            raise DiscountError(_("a discount amount is more than zero"))
         reason = self.reason.strip() if isinstance(self.reason, str) else ""
         if not reason or len(reason) > MAX_REASON or not reason.isprintable():
-            raise DiscountError(f"a discount needs a reason (1 to {MAX_REASON} printable characters)")
+            raise DiscountError(_("a discount needs a reason (1 to {MAX_REASON} printable characters)").format(
+                MAX_REASON=MAX_REASON))
         object.__setattr__(self, "reason", reason)
 
     def off(self, base: int) -> int:
@@ -114,7 +116,7 @@ def allocate(amount: int, weights: Sequence[int]) -> list[int]:
     `amount` (which must not exceed sum(weights)) and no share exceeds its weight."""
     total = sum(weights)
     if amount < 0 or any(w < 0 for w in weights) or amount > total:
-        raise DiscountError(f"can't share {amount} over {list(weights)}")
+        raise DiscountError(_("can't share {amount} over {list}").format(amount=amount, list=list(weights)))
     if amount == 0:
         return [0 for _ in weights]
     shares = [amount * w // total for w in weights]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from pos_app.domain.money import Money, smallest_step
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MAX_TAX_RATE_BP = 10_000  # 100.00 %
@@ -38,26 +39,27 @@ class Item:
 
     def __post_init__(self) -> None:
         if not isinstance(self.sku, str) or not SKU_PATTERN.match(self.sku):
-            raise ItemError(f"sku {self.sku!r}: use 1-64 letters, digits, '.', '_' or '-'")
+            raise ItemError(_("sku {sku!r}: use 1-64 letters, digits, '.', '_' or '-'").format(sku=self.sku))
         if not isinstance(self.name, str) or not self.name.strip() or len(self.name) > 200:
-            raise ItemError(f"name of {self.sku}: must be 1-200 characters")
+            raise ItemError(_("name of {sku}: must be 1-200 characters").format(sku=self.sku))
         if not isinstance(self.price, Money):
             raise TypeError("Item.price must be Money")
         if self.price.amount < 0:
-            raise ItemError(f"price of {self.sku}: must not be negative")
+            raise ItemError(_("price of {sku}: must not be negative").format(sku=self.sku))
         step = smallest_step(self.price.currency)
         if self.price.amount % step:
-            raise ItemError(f"price of {self.sku}: {self.price.currency.upper()} prices must be whole multiples of "
-                            f"{Money(step, self.price.currency).to_decimal()} (card charges must end in 0)")
+            raise ItemError(_("price of {sku}: {currency} prices must be whole multiples of {step} (card charges "
+                              "must end in 0)").format(sku=self.sku, currency=self.price.currency.upper(),
+                                                       step=Money(step, self.price.currency).to_decimal()))
         if self.price.amount > MAX_PRICE:
-            raise ItemError(f"price of {self.sku}: at most {Money(MAX_PRICE, self.price.currency).to_decimal():,} "
-                            "(the largest card charge)")
+            raise ItemError(_("price of {sku}: at most {to_decimal:,} (the largest card charge)").format(
+                sku=self.sku, to_decimal=Money(MAX_PRICE, self.price.currency).to_decimal()))
         if self.barcode is not None and (not (self.barcode.isascii() and self.barcode.isdigit())
                                          or not 6 <= len(self.barcode) <= 14):
-            raise ItemError(f"barcode of {self.sku}: must be 6-14 digits")
+            raise ItemError(_("barcode of {sku}: must be 6-14 digits").format(sku=self.sku))
         if (isinstance(self.tax_rate_bp, bool) or not isinstance(self.tax_rate_bp, int)
                 or not 0 <= self.tax_rate_bp <= MAX_TAX_RATE_BP):
-            raise ItemError(f"tax rate of {self.sku}: must be a percentage from 0 to 100")
+            raise ItemError(_("tax rate of {sku}: must be a percentage from 0 to 100").format(sku=self.sku))
 
 
 class Catalogue(Mapping[str, Item]):

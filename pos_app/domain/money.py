@@ -14,6 +14,7 @@ from babel.core import Locale
 from babel.numbers import format_currency, get_currency_precision, list_currencies
 
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 
 
 class MoneyError(UserFacingError, ValueError):
@@ -28,7 +29,8 @@ def _known_currencies() -> frozenset[str]:
 def normalize_currency(currency: object) -> str:
     """Lowercase ISO 4217 code (Stripe's spelling); MoneyError if it isn't a known currency."""
     if not isinstance(currency, str) or len(currency) != 3 or currency.lower() not in _known_currencies():
-        raise MoneyError(f"unknown currency {currency!r}: expected an ISO 4217 code such as 'usd'")
+        raise MoneyError(_("unknown currency {currency!r}: expected an ISO 4217 code such as 'usd'").format(
+            currency=currency))
     return currency.lower()
 
 
@@ -81,7 +83,8 @@ class Money:
         if not isinstance(other, Money):
             raise TypeError(f"cannot combine Money with {type(other).__name__}")
         if other.currency != self.currency:
-            raise MoneyError(f"cannot combine {self.currency} with {other.currency}")
+            raise MoneyError(_("cannot combine {currency} with {currency2}").format(
+                currency=self.currency, currency2=other.currency))
         return other
 
     def __add__(self, other: Money) -> Money:
@@ -132,12 +135,13 @@ def parse_money(text: str, currency: str) -> Money:
     try:
         value = Decimal(str(text).strip())
     except InvalidOperation:
-        raise MoneyError(f"{text!r} is not an amount") from None
+        raise MoneyError(_("{text!r} is not an amount").format(text=text)) from None
     if not value.is_finite():
-        raise MoneyError(f"{text!r} is not an amount")
+        raise MoneyError(_("{text!r} is not an amount").format(text=text))
     if value and value.adjusted() > 12:  # a trillion: far past any price or charge (and bounded work)
-        raise MoneyError(f"{text!r} is too large an amount")
+        raise MoneyError(_("{text!r} is too large an amount").format(text=text))
     minor = value.scaleb(digits)
     if minor != minor.to_integral_value():
-        raise MoneyError(f"{text!r} has more than {digits} decimal places for {currency.upper()}")
+        raise MoneyError(_("{text!r} has more than {digits} decimal places for {upper}").format(
+            text=text, digits=digits, upper=currency.upper()))
     return Money(int(minor), currency)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pos_app.errors import UserFacingError
+from pos_app.i18n import N_, _
 
 PIN_DIGITS = (4, 8)  # a PIN is 4 to 8 ASCII digits
 MAX_NAME = 60
@@ -51,13 +52,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 #: What each permission is called in an approval prompt ("A manager's PIN is needed to …").
 ACTION_NAMES: dict[Permission, str] = {
-    Permission.SELL: "sell", Permission.PARK: "park a sale", Permission.RECALL: "recall a parked sale",
-    Permission.REFUND: "refund a sale", Permission.VOID_SALE: "void a paid sale",
-    Permission.CLEAR_CART: "clear a cart that has lines", Permission.OVERRIDE_PRICE: "override a price",
-    Permission.DISCOUNT_OVER_LIMIT: "give a discount above the limit",
-    Permission.NO_SALE: "open the drawer with no sale", Permission.CLOSE_SHIFT: "close the shift",
-    Permission.MANAGE_STAFF: "look after the staff",
-    Permission.KEYED_CARD: "take a keyed card (card not present)",
+    Permission.SELL: N_("sell"), Permission.PARK: N_("park a sale"), Permission.RECALL: N_("recall a parked sale"),
+    Permission.REFUND: N_("refund a sale"), Permission.VOID_SALE: N_("void a paid sale"),
+    Permission.CLEAR_CART: N_("clear a cart that has lines"), Permission.OVERRIDE_PRICE: N_("override a price"),
+    Permission.DISCOUNT_OVER_LIMIT: N_("give a discount above the limit"),
+    Permission.NO_SALE: N_("open the drawer with no sale"), Permission.CLOSE_SHIFT: N_("close the shift"),
+    Permission.MANAGE_STAFF: N_("look after the staff"),
+    Permission.KEYED_CARD: N_("take a keyed card (card not present)"),
 }
 
 
@@ -86,17 +87,17 @@ def check_pin(pin: object) -> str:
     """The PIN as given if it is 4 to 8 ASCII digits; StaffError otherwise (never echoing it)."""
     low, high = PIN_DIGITS
     if not isinstance(pin, str) or not (pin.isascii() and pin.isdigit() and low <= len(pin) <= high):
-        raise StaffError(f"a PIN is {low} to {high} digits (0-9)")
+        raise StaffError(_("a PIN is {low} to {high} digits (0-9)").format(low=low, high=high))
     return pin
 
 
 def check_name(name: object) -> str:
     """A user's name, trimmed: 1 to 60 printable characters."""
     if not isinstance(name, str) or not name.strip():
-        raise StaffError("a user needs a name")
+        raise StaffError(_("a user needs a name"))
     name = name.strip()
     if len(name) > MAX_NAME or not name.isprintable():
-        raise StaffError(f"a user's name is at most {MAX_NAME} printable characters")
+        raise StaffError(_("a user's name is at most {MAX_NAME} printable characters").format(MAX_NAME=MAX_NAME))
     return name
 
 
@@ -104,7 +105,8 @@ def parse_role(text: object) -> Role:
     try:
         return Role(str(text).strip().lower())
     except ValueError:
-        raise StaffError(f"the role is one of {', '.join(r.value for r in Role)}, not {text!r}") from None
+        raise StaffError(_("the role is one of {values}, not {text!r}").format(
+            values=', '.join(r.value for r in Role), text=text)) from None
 
 
 @dataclass(frozen=True)

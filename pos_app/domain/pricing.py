@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from pos_app.domain.item import Item
 from pos_app.domain.money import Money, MoneyError, normalize_currency, smallest_step
+from pos_app.i18n import _
 
 BP = 10_000  # basis points in 100 %
 
@@ -85,7 +86,8 @@ def price_lines(lines: Mapping[str, int], lookup: Callable[[str], Item],
     for sku, qty in lines.items():
         item = lookup(sku)
         if item.price.currency != currency:
-            raise MoneyError(f"{sku} is priced in {item.price.currency}, the store sells in {currency}")
+            raise MoneyError(_("{sku} is priced in {currency}, the store sells in {currency2}").format(
+                sku=sku, currency=item.price.currency, currency2=currency))
         amount = item.price.amount * qty
         priced.append(PricedLine(sku, item.name, qty, item.price, Money._checked(amount, currency), item.tax_rate_bp))
         base_by_rate[item.tax_rate_bp] = base_by_rate.get(item.tax_rate_bp, 0) + amount

@@ -35,6 +35,7 @@ from pos_app.domain.order import Order, OrderLine
 from pos_app.domain.pricing import div_round_half_up
 from pos_app.domain.statuses import LIVE_REFUNDS
 from pos_app.errors import RefundRefused
+from pos_app.i18n import _
 
 
 class RefundedLine(TypedDict):
@@ -81,7 +82,8 @@ def line_refund(order: Order, lines: Sequence[tuple[str, int]],
     for sku, qty in wanted.items():
         left = sold[sku].qty - returned[sku]
         if qty > left:
-            raise RefundRefused(f"only {left} of {sku} left to refund on order {order.number}")
+            raise RefundRefused(_("only {left} of {sku} left to refund on order {number}").format(
+                left=left, sku=sku, number=order.number))
     before = _refunded_base_by_rate(order, earlier)
     detail = []
     for sku, qty in wanted.items():
@@ -96,7 +98,7 @@ def line_refund(order: Order, lines: Sequence[tuple[str, int]],
     if everything or amount > left:
         amount = left
     if amount <= 0:
-        raise RefundRefused(f"order {order.number} has nothing left to refund")
+        raise RefundRefused(_("order {number} has nothing left to refund").format(number=order.number))
     return amount, detail
 
 
@@ -143,9 +145,9 @@ def _wanted(order: Order, lines: Sequence[tuple[str, int]]) -> Counter[str]:
     wanted: Counter[str] = Counter()
     for sku, qty in lines:
         if sku not in skus:
-            raise RefundRefused(f"order {order.number} has no line {sku!r}")
+            raise RefundRefused(_("order {number} has no line {sku!r}").format(number=order.number, sku=sku))
         if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
-            raise RefundRefused(f"refund quantity for {sku} must be a positive whole number")
+            raise RefundRefused(_("refund quantity for {sku} must be a positive whole number").format(sku=sku))
         wanted[sku] += qty
     return wanted
 

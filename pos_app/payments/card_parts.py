@@ -67,11 +67,11 @@ class CardParts(TenderSale):
                 raise TenderRefused(_("Card part {part} is open on the card reader: finish or cancel it there "
                                       "first.").format(part=part.part))
             if amount not in (None, part.amount):
-                raise TenderRefused(f"Card part {part.part} of {self._money(part.amount)} is still open: "
-                                    f"finish or cancel it first.")
+                raise TenderRefused(_("Card part {part} of {amount} is still open: finish or cancel it first.")
+                                    .format(part=part.part, amount=self._money(part.amount)))
             return self._resume_part(part)
         if sale.remaining == 0:
-            raise TenderRefused("Nothing is left to pay on this sale.")
+            raise TenderRefused(_("Nothing is left to pay on this sale."))
         amount = sale.remaining if amount is None else amount
         self._check_part_amount(amount, sale.remaining)
         shift = self._open_shift()
@@ -93,14 +93,14 @@ class CardParts(TenderSale):
         intent = self._intents.intent_for(entry, create_if_lost=True)
         if intent.status == PaymentStatus.SUCCEEDED:
             self._record_part(entry, intent)
-            raise TenderRefused(f"Card part {part.part} was already paid; see what is still due.")
+            raise TenderRefused(_("Card part {part} was already paid; see what is still due.").format(part=part.part))
         problems = mismatches(entry, intent, paid=False)
         if intent.status == PaymentStatus.CANCELED or problems:
             with self._store.unit_of_work() as work:
                 work.ledger.set_status(entry.id, PaymentStatus.CANCELED)
                 work.tenders.set_status(part.id, TenderStatus.FAILED)
-            raise TenderRefused(f"Card part {part.part} can't be used ({'; '.join(problems) or 'cancelled'}); "
-                                f"charge again for a new one.")
+            raise TenderRefused(_("Card part {part} can't be used ({value}); charge again for a new one.").format(
+                part=part.part, value='; '.join(problems) or 'cancelled'))
         if intent.status != entry.status:
             self._store.ledger.set_status(entry.id, intent.status)
         return self._prepared(entry, intent)
@@ -115,9 +115,10 @@ class CardParts(TenderSale):
     def _check_part_amount(self, amount: int, remaining: int) -> None:
         currency = self._settings.currency
         if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-            raise TenderRefused("A card part is a positive amount in minor units.")
+            raise TenderRefused(_("A card part is a positive amount in minor units."))
         if amount > remaining:
-            raise TenderRefused(f"A card part can't be more than what is left to pay ({self._money(remaining)}).")
+            raise TenderRefused(_("A card part can't be more than what is left to pay ({amount}).").format(
+                amount=self._money(remaining)))
         least, most = minimum_charge(currency), maximum_charge(currency)
         if amount < least.amount:
             raise AmountTooSmall(Money(amount, currency), least, self._settings.locale)
@@ -146,12 +147,13 @@ class CardParts(TenderSale):
         """The page reported a card part paid: check it at the processor, then record it."""
         intent = self._gateway.retrieve_intent(entry.payment_intent or "")
         if intent.status != PaymentStatus.SUCCEEDED:
-            raise PaymentNotSucceeded(f"Card part not paid (status {intent.status}).", status=intent.status)
+            raise PaymentNotSucceeded(_("Card part not paid (status {status}).").format(
+                status=intent.status), status=intent.status)
         order = self._record_part(entry, intent)
         part = self._part_of(entry)
         if order is None and part is not None and part.status != TenderStatus.SUCCEEDED:
-            raise PaymentNotSucceeded("The card processor reports a payment this till can't take as the part "
-                                      "(see the review list); nothing was recorded as paid.")
+            raise PaymentNotSucceeded(_("The card processor reports a payment this till can't take as the part (see "
+                                        "the review list); nothing was recorded as paid."))
         self._after_tender(entry.cart_id, order)
         paid = self._store.tenders.get(part.id) if part is not None else None
         if order is not None or paid is None:

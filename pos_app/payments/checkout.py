@@ -28,6 +28,7 @@ from pos_app.devices import CashDrawer
 from pos_app.domain.order import Order
 from pos_app.domain.people import Permission, PermissionGate
 from pos_app.domain.statuses import PaymentStatus
+from pos_app.i18n import _
 from pos_app.payments.gateway import (
     AlreadyPaid, AmountTooLarge, AmountTooSmall, CartChanged, EmptyCart, GatewayUnavailable, Intent,
     InvalidPayment,
@@ -145,8 +146,8 @@ class CheckoutService(Reconciliation, Tendering):
                 snap = carts.renew_revision()
             total = snap.totals.total
             if total.currency != self._settings.currency:
-                raise InvalidPayment(f"the cart is priced in {total.currency.upper()}, the till charges "
-                                     f"in {self._settings.currency.upper()}")
+                raise InvalidPayment(_("the cart is priced in {upper}, the till charges in {upper2}").format(
+                    upper=total.currency.upper(), upper2=self._settings.currency.upper()))
             least = minimum_charge(total.currency)
             if total < least:
                 raise AmountTooSmall(total, least, self._settings.locale)
@@ -249,7 +250,8 @@ class CheckoutService(Reconciliation, Tendering):
         with self._lock:
             entry = self._store.ledger.by_intent(payment_intent)
             if entry is None:
-                raise NoPaymentInProgress(f"{payment_intent} is not a payment of this till")
+                raise NoPaymentInProgress(_("{payment_intent} is not a payment of this till").format(
+                    payment_intent=payment_intent))
             if self._part_of(entry) is not None:
                 return self.finalize_part(entry)
             existing = self._store.orders.by_intent(payment_intent)
@@ -269,10 +271,10 @@ class CheckoutService(Reconciliation, Tendering):
                 details = review.details if review is not None else "see the review list"
         if order is None:
             self._emit("review")
-            raise PaymentMismatch(f"The card processor reports a payment this till can't record as "
-                                  f"the sale ({details}). Nothing was recorded as sold: payment "
-                                  f"{payment_intent} is on the review list for a manager to refund; "
-                                  f"the cart is still to be paid.")
+            raise PaymentMismatch(_("The card processor reports a payment this till can't record as the sale "
+                                    "({details}). Nothing was recorded as sold: payment {payment_intent} is on the "
+                                    "review list for a manager to refund; the cart is still to be paid.").format(
+                                        details=details, payment_intent=payment_intent))
         self._emit("finalized")
         return order
 

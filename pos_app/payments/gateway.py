@@ -14,6 +14,7 @@ from pos_app.domain.order import Order
 from pos_app.domain.statuses import PaymentStatus
 from pos_app.errors import PaymentError as PaymentError  # re-exported: the payment errors are all here
 from pos_app.errors import RefundRefused as RefundRefused
+from pos_app.i18n import _
 
 @dataclass(frozen=True)
 class Intent:
@@ -84,16 +85,16 @@ class CardDeclined(PaymentError):
 
     def __init__(self, message: str, *, code: str | None = None, decline_code: str | None = None,
                  payment_intent: str | None = None) -> None:
-        super().__init__(message or "The card was declined.")
+        super().__init__(message or _("The card was declined."))
         self.code, self.decline_code, self.payment_intent = code, decline_code, payment_intent
 
 
 class GatewayUnavailable(PaymentError):
     """The card processor could not be reached or failed (connection, 5xx, rate limit)."""
 
-    def __init__(self, message: str = "The card processor can't be reached right now; "
-                                      "try again in a moment.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("The card processor can't be reached right now; "
+                                      "try again in a moment."))
 
 
 class IdempotencyConflict(PaymentError):
@@ -120,24 +121,24 @@ class IntentNotFound(InvalidPayment):
 class AuthenticationFailed(PaymentError):
     """The processor refused the till's keys."""
 
-    def __init__(self, message: str = "The till's Stripe keys were refused: check STRIPE_SECRET_KEY "
-                                      "and STRIPE_PUBLISHABLE_KEY.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("The till's Stripe keys were refused: check STRIPE_SECRET_KEY "
+                                      "and STRIPE_PUBLISHABLE_KEY."))
 
 
 class EmptyCart(PaymentError):
     """Nothing to charge."""
 
-    def __init__(self, message: str = "The cart is empty: add an item before charging.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("The cart is empty: add an item before charging."))
 
 
 class AmountTooSmall(PaymentError):
     """Below the smallest card payment Stripe takes in the currency."""
 
     def __init__(self, total: Money, minimum: Money, locale: str = "en_US") -> None:
-        super().__init__(f"{format_money(total, locale)} is below the smallest card payment in "
-                         f"{total.currency.upper()} ({format_money(minimum, locale)}).")
+        super().__init__(_("{amount} is below the smallest card payment in {upper} ({amount2}).").format(
+            amount=format_money(total, locale), upper=total.currency.upper(), amount2=format_money(minimum, locale)))
         self.amount, self.currency, self.minimum = total.amount, total.currency, minimum.amount
 
 
@@ -145,18 +146,18 @@ class AmountTooLarge(PaymentError):
     """Above the largest card payment Stripe takes (eight digits)."""
 
     def __init__(self, total: Money, maximum: Money, locale: str = "en_US") -> None:
-        super().__init__(f"{format_money(total, locale)} is above the largest card payment "
-                         f"({format_money(maximum, locale)}); split the sale.")
+        super().__init__(_("{amount} is above the largest card payment ({amount2}); split the sale.").format(
+            amount=format_money(total, locale), amount2=format_money(maximum, locale)))
         self.amount, self.currency = total.amount, total.currency
 
 
 class PaymentInDoubt(PaymentError):
     """The cart's last payment could not be checked with the processor: it can't be charged again yet."""
 
-    def __init__(self, message: str = "A payment for this cart is in doubt: the card processor "
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("A payment for this cart is in doubt: the card processor "
                                       "could not be reached to check it. Retry the check before "
-                                      "charging again.") -> None:
-        super().__init__(message)
+                                      "charging again."))
 
 
 class PaymentNotSucceeded(PaymentError):
@@ -174,22 +175,22 @@ class PaymentMismatch(PaymentError):
 class NoPaymentInProgress(PaymentError):
     """The payment named is not one this till has in flight."""
 
-    def __init__(self, message: str = "No payment is in progress.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("No payment is in progress."))
 
 
 class CartChanged(PaymentError):
     """The cart changed after the charge was asked for."""
 
-    def __init__(self, message: str = "The cart changed while charging; check it and charge "
-                                      "again.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("The cart changed while charging; check it and charge "
+                                      "again."))
 
 
 class AlreadyPaid(PaymentError):
     """A payment for this cart turned out to have succeeded already; its order is recorded."""
 
     def __init__(self, order: Order) -> None:
-        super().__init__(f"This cart was already paid: order {order.number} "
-                         f"({format_money(order.total_money)}) is recorded. Nothing more was charged.")
+        super().__init__(_("This cart was already paid: order {number} ({amount}) is recorded. Nothing more was "
+                           "charged.").format(number=order.number, amount=format_money(order.total_money)))
         self.order = order

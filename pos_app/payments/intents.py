@@ -16,6 +16,7 @@ from typing import Literal, overload
 
 from pos_app.config import Settings
 from pos_app.domain.statuses import PaymentStatus
+from pos_app.i18n import _
 from pos_app.payments.gateway import Intent, PaymentGateway
 from pos_app.payments.readers import reader_gateway
 from pos_app.store import CartSnapshot, ChargeSnapshot, LedgerEntry, Store
@@ -122,7 +123,7 @@ def mismatches(entry: LedgerEntry, intent: Intent, *, paid: bool) -> list[str]:
 def not_succeeded_text(intent: Intent) -> str:
     """What the cashier reads about an intent finalize was asked to record but that has not succeeded."""
     if intent.status == PaymentStatus.REQUIRES_PAYMENT_METHOD and intent.last_error_message:
-        return f"The payment did not go through: {intent.last_error_message}"
+        return _("The payment did not go through: {message}").format(message=intent.last_error_message)
     if intent.status == PaymentStatus.CANCELED:
-        return "This payment was cancelled."
-    return f"The payment has not succeeded (status {intent.status})."
+        return _("This payment was cancelled.")
+    return _("The payment has not succeeded (status {status}).").format(status=intent.status)

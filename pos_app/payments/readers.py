@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from pos_app.errors import PaymentError
+from pos_app.i18n import _
 from pos_app.payments.gateway import Intent
 
 
@@ -135,18 +136,18 @@ class ReaderError(PaymentError):
 
 
 class ReaderOffline(ReaderError):
-    def __init__(self, message: str = "The card reader is offline: check its power and network, "
-                                      "then try again.") -> None:
-        super().__init__(message, code="terminal_reader_offline")
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("The card reader is offline: check its power and network, "
+                                      "then try again."), code="terminal_reader_offline")
 
 
 class ReaderBusy(ReaderError):
-    def __init__(self, message: str = "The card reader is busy with another action: wait or "
-                                      "cancel it on the reader.") -> None:
-        super().__init__(message, code="terminal_reader_busy")
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("The card reader is busy with another action: wait or "
+                                      "cancel it on the reader."), code="terminal_reader_busy")
 
 
 class ReaderTimeout(ReaderError):
-    def __init__(self, message: str = "The card reader didn't answer in time; the payment was "
-                                      "cancelled on the reader.") -> None:
-        super().__init__(message, code="terminal_reader_timeout")
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("The card reader didn't answer in time; the payment was "
+                                      "cancelled on the reader."), code="terminal_reader_timeout")

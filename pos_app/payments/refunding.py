@@ -26,6 +26,7 @@ from pos_app.domain.order import Order
 from pos_app.domain.people import Permission, PermissionGate
 from pos_app.domain.refunds import RefundedLine, left_to_refund, line_refund, refunds_taken
 from pos_app.domain.statuses import LIVE_REFUNDS, RefundStatus
+from pos_app.i18n import _
 from pos_app.payments.events import CheckoutEvents
 from pos_app.payments.gateway import (
     AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict, InvalidPayment, PaymentError,
@@ -81,7 +82,8 @@ class RefundService:
         Returns the refund's first row; `refund_group(record)` gives all of its rows.
         """
         if reason is not None and reason not in REFUND_REASONS:
-            raise InvalidPayment(f"refund reason must be one of {', '.join(sorted(REFUND_REASONS))}")
+            raise InvalidPayment(_("refund reason must be one of {values}").format(
+                values=', '.join(sorted(REFUND_REASONS))))
         if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
             raise TypeError("refund amounts are integers in minor units")
         request = (order_id, amount, tuple(sorted(lines or ())), reason, to_cash)
@@ -102,7 +104,7 @@ class RefundService:
             orders = self._store.orders
             order = orders.get(order_id)
             if order is None:
-                raise RefundRefused(f"there is no order {order_id}")
+                raise RefundRefused(_("there is no order {order_id}").format(order_id=order_id))
             if self._gate is not None:
                 self._gate.require(Permission.REFUND, manager_pin=manager_pin,
                                    detail={"order": order.number, "amount": amount, "to_cash": to_cash})
@@ -147,12 +149,13 @@ class RefundService:
         if lines:
             line_amount, detail = line_refund(order, lines, orders.refunds_for(order_id))
             if amount is not None and amount != line_amount:
-                raise RefundRefused(f"the lines come to {line_amount}, not {amount}: give lines or an amount")
+                raise RefundRefused(_("the lines come to {line_amount}, not {amount}: give lines or an amount")
+                                    .format(line_amount=line_amount, amount=amount))
             amount = line_amount
         if amount is None:
             amount = left_to_refund(order, orders.refunds_for(order_id))
             if amount <= 0:
-                raise RefundRefused(f"order {order.number} is already refunded in full")
+                raise RefundRefused(_("order {number} is already refunded in full").format(number=order.number))
         shift = self._store.shifts.current(self._settings.terminal_id)
         shift_id = shift.id if shift is not None else None  # the shift the refund belongs to
         if to_cash or order.payment_intent is None:  # back to the sale's tenders, or out of the drawer
@@ -178,8 +181,8 @@ class RefundService:
         if (first.order_id != order_id or reason != first.reason or asked_lines != made_lines
                 or (amount is not None and amount != sum(r.amount for r in group))
                 or (to_cash and not all(r.out_of_drawer for r in group))):
-            raise IdempotencyMismatch(f"the Idempotency-Key {request_key!r} was used for another refund; "
-                                      "send a new key for a new refund")
+            raise IdempotencyMismatch(_("the Idempotency-Key {request_key!r} was used for another refund; send a "
+                                        "new key for a new refund").format(request_key=request_key))
         order = self._store.orders.get(order_id)
         for record in group:
             if record.status == RefundStatus.PENDING and order is not None:
@@ -189,8 +192,8 @@ class RefundService:
                     pass  # marked failed: the answer below says so
         group = self.refund_group(first)
         if not any(r.status in LIVE_REFUNDS for r in group):
-            raise RefundRefused("That refund was refused; nothing was refunded. Send a new Idempotency-Key "
-                                "to try again.")
+            raise RefundRefused(_("That refund was refused; nothing was refunded. Send a new Idempotency-Key to try "
+                                  "again."))
         log.info("refund request %s retried: answered with the refund it made", request_key)
         return group[0]
 
@@ -215,8 +218,8 @@ class RefundService:
             orders.finish_refund(record.id, status=RefundStatus.FAILED)
             log.error("refund %s: the processor knows its key from another request; marked failed",
                       record.idempotency_key)
-            raise RefundRefused("The refund could not be sent: its reference was already used for another "
-                                "request at the card processor. Nothing was refunded; try again.") from None
+            raise RefundRefused(_("The refund could not be sent: its reference was already used for another request "
+                                  "at the card processor. Nothing was refunded; try again.")) from None
         except GatewayUnavailable:
             log.warning("refund %s not confirmed yet; it stays pending and is retried with the same key",
                         record.idempotency_key)
@@ -224,7 +227,7 @@ class RefundService:
         except (InvalidPayment, CardDeclined, AuthenticationFailed) as exc:
             orders.finish_refund(record.id, status=RefundStatus.FAILED)
             log.warning("refund %s refused: %s", record.idempotency_key, exc.message)
-            raise RefundRefused(f"The refund was refused: {exc.message}") from None
+            raise RefundRefused(_("The refund was refused: {message}").format(message=exc.message)) from None
         if result.status == "succeeded":
             return orders.finish_refund(record.id, status=RefundStatus.SUCCEEDED, refund_id=result.id)
         if result.status == "pending":  # on its way back to the card: followed up until it settles
@@ -232,7 +235,8 @@ class RefundService:
             return orders.finish_refund(record.id, status=RefundStatus.PROCESSING, refund_id=result.id)
         if result.status in ("failed", "canceled"):
             orders.finish_refund(record.id, status=RefundStatus.FAILED, refund_id=result.id)
-            raise RefundRefused(f"The refund was refused by the card processor ({result.status}).")
+            raise RefundRefused(_("The refund was refused by the card processor ({status}).").format(
+                status=result.status))
         return orders.refund(record.id)  # requires_action: left pending
 
     def _card_of(self, record: RefundRecord, order: Order) -> str:
@@ -304,8 +308,8 @@ def refund_now(gateway: PaymentGateway, refund_id: str) -> RefundResult | None:
 def _card_of(order: Order) -> str:
     """The PaymentIntent that paid the whole order (a sale paid by tenders has none: tender_refunds.py)."""
     if order.payment_intent is None:
-        raise RefundRefused(f"order {order.number} was paid by several tenders or in cash: refund it to "
-                            f"its tenders")
+        raise RefundRefused(_("order {number} was paid by several tenders or in cash: refund it to its tenders")
+                            .format(number=order.number))
     return order.payment_intent
 
 

@@ -11,6 +11,7 @@ import logging
 import threading
 
 from pos_app.domain.people import Permission, PermissionGate
+from pos_app.i18n import _
 from pos_app.payments.gateway import GatewayUnavailable, IdempotencyConflict, PaymentError, PaymentGateway, \
     RefundRefused
 from pos_app.payments.refunding import refund_now
@@ -39,7 +40,7 @@ class ReviewDesk:
         with self._lock:
             item = reviews.get(review_id)
             if item is None:
-                raise RefundRefused(f"there is no payment {review_id} on the review list")
+                raise RefundRefused(_("there is no payment {review_id} on the review list").format(review_id=review_id))
             if item.status == ReviewStatus.REFUNDED:
                 return item
             reviews.set_status(item.id, ReviewStatus.REFUNDING)  # a crash here is retried with the same key
@@ -52,10 +53,11 @@ class ReviewDesk:
                 raise  # still 'refunding': the next try uses the same key
             except PaymentError as exc:
                 reviews.set_status(item.id, ReviewStatus.OPEN)
-                raise RefundRefused(f"The refund was refused: {exc.message}") from None
+                raise RefundRefused(_("The refund was refused: {message}").format(message=exc.message)) from None
             if result.status in ("failed", "canceled"):
                 reviews.set_status(item.id, ReviewStatus.OPEN, refund_id=result.id)
-                raise RefundRefused(f"The refund was refused by the card processor ({result.status}).")
+                raise RefundRefused(_("The refund was refused by the card processor ({status}).").format(
+                    status=result.status))
             log.info("reviewed payment %s refunded (%s, %s)", item.payment_intent, result.id, result.status)
             # Stripe's 'pending': still refunding, followed up until it settles
             status = ReviewStatus.REFUNDING if result.status == "pending" else ReviewStatus.REFUNDED

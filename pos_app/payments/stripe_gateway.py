@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 from pos_app.domain.money import Money, MoneyError
 from pos_app.domain.currencies import from_stripe, to_stripe
 from pos_app.domain.statuses import PaymentStatus
+from pos_app.i18n import _
 from pos_app.payments.gateway import (
     AuthenticationFailed, CardDeclined, GatewayUnavailable, IdempotencyConflict,
     Intent, IntentNotFound, InvalidPayment, PaymentError, RefundResult,
@@ -244,7 +245,7 @@ def translate(exc: stripe.StripeError) -> PaymentError:
     if isinstance(exc, stripe.IdempotencyError):  # the key was used with other parameters
         return IdempotencyConflict(message, retryable=False)
     if isinstance(exc, stripe.RateLimitError):
-        return GatewayUnavailable("The card processor is busy; try again in a moment.")
+        return GatewayUnavailable(_("The card processor is busy; try again in a moment."))
     if isinstance(exc, stripe.APIConnectionError):
         log.warning("card processor unreachable: %s", message)
         return GatewayUnavailable()

@@ -38,6 +38,7 @@ from pos_app.domain.refunds import RefundedLine
 from pos_app.domain.statuses import LIVE_REFUNDS, RefundStatus
 from pos_app.domain.tenders import TenderKind, cash_due
 from pos_app.errors import RefundRefused
+from pos_app.i18n import _
 from pos_app.store import DrawerReason, RefundRecord, Shift, Store, Tender, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class TenderRefunds:
         """Refund `amount` of `order` to its tenders (or all in cash), made in shift `shift_id` for the
         client's `request_key` (kept on the first row); the first row made (the group's) is returned."""
         if order.id is None:
-            raise RefundRefused("an order not recorded yet can't be refunded")
+            raise RefundRefused(_("an order not recorded yet can't be refunded"))
         plan = self.plan(order, amount, to_cash=to_cash)
         cash_shift = (self._store.shifts.require_open(self._settings.terminal_id)
                       if any(not self._by_card(tender) for tender, _ in plan) else None)
@@ -94,7 +95,7 @@ class TenderRefunds:
                     record = self._in_cash(work, order, row, cash_shift)
                 first = first or record
         if first is None:
-            raise RefundRefused(f"order {order.number} has nothing left to refund")
+            raise RefundRefused(_("order {number} has nothing left to refund").format(number=order.number))
         if cash_shift is not None:
             self._drawer.open(DrawerReason.CASH_REFUND, shift_id=cash_shift.id, order_id=order.id)
         for record, payment_intent in to_settle:
@@ -110,7 +111,7 @@ class TenderRefunds:
     def plan(self, order: Order, amount: int, *, to_cash: bool) -> list[tuple[Tender | None, int]]:
         """How much goes back to which tender (None: cash out of the drawer, a manager's choice)."""
         if amount <= 0:
-            raise RefundRefused("a refund must be a positive amount")
+            raise RefundRefused(_("a refund must be a positive amount"))
         tenders = [t for t in self._store.tenders.for_order(order.id or 0) if t.paid]
         cash = next((t for t in tenders if t.kind == TenderKind.CASH), None)
         if to_cash or not tenders:
@@ -126,7 +127,8 @@ class TenderRefunds:
                 plan.append((tender, part))
                 rest -= part
         if rest:
-            raise RefundRefused(f"order {order.number}'s tenders have less than {amount} left to give back")
+            raise RefundRefused(_("order {number}'s tenders have less than {amount} left to give back").format(
+                number=order.number, amount=amount))
         return plan
 
     def _given_back(self, order: Order) -> dict[int, int]:

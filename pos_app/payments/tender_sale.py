@@ -20,6 +20,7 @@ from pos_app.domain.order import Order
 from pos_app.domain.people import Permission, PermissionGate
 from pos_app.domain.tenders import TenderKind, TenderStatus, cash_due, remaining_after
 from pos_app.errors import PaymentError
+from pos_app.i18n import _
 from pos_app.payments.gateway import (
     CartChanged, EmptyCart, Intent, PaymentGateway, PaymentInDoubt,
 )
@@ -200,12 +201,12 @@ class TenderSale:
             if snap.in_doubt:
                 raise PaymentInDoubt()
             if self._current is not None and self._current.cart_uuid == snap.uuid:
-                raise TenderRefused("The card form is open for this sale: finish or cancel it first.")
+                raise TenderRefused(_("The card form is open for this sale: finish or cancel it first."))
             if snap.empty:
                 raise EmptyCart()
             if snap.totals.currency != self._settings.currency:
-                raise CartChanged(f"The cart is priced in {snap.totals.currency.upper()}, the till takes "
-                                  f"{self._settings.currency.upper()}.")
+                raise CartChanged(_("The cart is priced in {upper}, the till takes {upper2}.").format(
+                    upper=snap.totals.currency.upper(), upper2=self._settings.currency.upper()))
             carts.set_frozen(True)
             return snap
 

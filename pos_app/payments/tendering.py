@@ -69,8 +69,8 @@ class Tendering(ReaderParts):
         if tender is None:
             return None
         if tender.kind != TenderKind.CASH or (tendered is not None and tendered != tender.tendered):
-            raise IdempotencyMismatch(f"the Idempotency-Key {request_key!r} was used for another request; "
-                                      "send a new key for a new tender")
+            raise IdempotencyMismatch(_("the Idempotency-Key {request_key!r} was used for another request; send a "
+                                        "new key for a new tender").format(request_key=request_key))
         order = self._store.orders.get(tender.order_id) if tender.order_id is not None else None
         remaining = 0 if order is not None else self.sale_tenders().remaining
         return CashTaken(tender, tender.change or 0, remaining, order)
@@ -78,13 +78,13 @@ class Tendering(ReaderParts):
     def _take_cash_frozen(self, snap: CartSnapshot, shift: Shift, tendered: int | None,
                           request_key: str | None = None) -> CashTaken:
         if any(t.status == TenderStatus.PENDING for t in self._store.tenders.for_cart(snap.cart_id)):
-            raise TenderRefused("A card part of this sale is still open: finish it or cancel it before "
-                                "taking cash.")
+            raise TenderRefused(_("A card part of this sale is still open: finish it or cancel it before taking "
+                                  "cash."))
         sale = self.sale_tenders()
         try:
             take = take_cash(sale.remaining, tendered, sale.currency)
         except CashRefused as exc:
-            raise TenderRefused(f"Cash not taken: {exc}.") from None
+            raise TenderRefused(_("Cash not taken: {exc}.").format(exc=exc)) from None
         snapshot = sale_snapshot(sale.tenders) or charge_snapshot(snap)
         currency = sale.currency
         with self._store.unit_of_work() as work:
@@ -120,7 +120,7 @@ class Tendering(ReaderParts):
                       {"paid": paid} if paid else None)
         with self._lock:
             if self._current is not None:
-                raise TenderRefused("The card form is open: close it before voiding the tenders.")
+                raise TenderRefused(_("The card form is open: close it before voiding the tenders."))
             if self._on_reader is not None:
                 raise TenderRefused(_("A payment is waiting on the card reader: cancel it first."))
             snap = self._store.carts.snapshot()
@@ -129,7 +129,7 @@ class Tendering(ReaderParts):
                 self._open_shift()  # cash goes back out of the drawer: refused before any part is given back
             for tender in reversed(live):
                 if tender.order_id is not None:
-                    raise TenderRefused("This sale is recorded: refund it from the history instead.")
+                    raise TenderRefused(_("This sale is recorded: refund it from the history instead."))
                 if tender.kind == TenderKind.CARD:
                     self._void_card(tender)
                 else:

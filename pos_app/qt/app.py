@@ -139,12 +139,14 @@ def run_gui(settings: Settings) -> int:
     from PySide6.QtWidgets import QApplication
 
     from pos_app.core import AppCore
+    from pos_app.qt.translator import use_language
     from pos_app.qt.web_engine import warm_up
 
     QGuiApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("pos-app")
     QApplication.setApplicationDisplayName("pos-app")  # a static method of QGuiApplication
+    translators = use_language(app, settings.locale)  # noqa: F841 (alive as long as the app)
 
     core = AppCore(settings, command="the till window (pos-app)")
     core.open()

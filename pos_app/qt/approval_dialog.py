@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from pos_app.i18n import _
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.numpad import attach_numpad
 from pos_app.qt.style import show_kind
@@ -41,7 +42,7 @@ class ApprovalDialog(QDialog):
     def __init__(self, message: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("approvalDialog")
-        self.setWindowTitle("Manager's approval")
+        self.setWindowTitle(_("Manager's approval"))
         self.setModal(True)
         self.setStyleSheet(APPROVAL_STYLE)
         form = load_form("approval_dialog.ui", self)
@@ -71,7 +72,7 @@ class ApprovalDialog(QDialog):
             return
         self.ok_button.setEnabled(False)  # one check at a time
         self.pin.setEnabled(False)
-        show_kind(self.status_label, "Checking…", "info")
+        show_kind(self.status_label, _("Checking…"), "info")
         self.pin_entered.emit(pin)
 
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from pos_app.domain import Money, PricedLine
 from pos_app.domain.discounts import DiscountedLine
 from pos_app.errors import UserFacingError
+from pos_app.i18n import N_, _
 from pos_app.qt.money_text import money_text
 from pos_app.store import CartService, CartSnapshot
 
@@ -29,8 +30,8 @@ class CartColumn(IntEnum):
     LINE_TOTAL = 3
 
 
-HEADERS = {CartColumn.NAME: "Item", CartColumn.UNIT_PRICE: "Price", CartColumn.QTY: "Qty",
-           CartColumn.LINE_TOTAL: "Total"}
+HEADERS = {CartColumn.NAME: N_("Item"), CartColumn.UNIT_PRICE: N_("Price"), CartColumn.QTY: N_("Qty"),
+           CartColumn.LINE_TOTAL: N_("Total")}
 
 SKU_ROLE = Qt.ItemDataRole.UserRole + 1  # the line's sku (str)
 QTY_ROLE = Qt.ItemDataRole.UserRole + 2  # the quantity (int), for any column
@@ -160,7 +161,7 @@ class CartModel(QAbstractTableModel):
         if role == _ALIGN:
             return _LEFT if column == _NAME else _RIGHT
         if role == _TOOLTIP and column == _QTY:
-            return "+ / - change the quantity, Delete removes the line"
+            return _("+ / - change the quantity, Delete removes the line")
         if role == _TOOLTIP:
             return self._terms_text(line) or None
         if role == SKU_ROLE:
@@ -179,12 +180,13 @@ class CartModel(QAbstractTableModel):
         m = lambda amount: money_text(Money(amount, line.unit_price.currency), self._locale)  # noqa: E731
         parts = []
         if term is not None and term.unit_price is not None:
-            parts.append(f"price {m(term.unit_price)}" + (f" ({term.override_reason})" if term.override_reason else ""))
+            parts.append(_("price {amount}").format(
+                amount=m(term.unit_price)) + (f" ({term.override_reason})" if term.override_reason else ""))
         if sold.line_discount:
             reason = term.discount.reason if term is not None and term.discount else ""
             parts.append(f"−{m(sold.line_discount)}" + (f" {reason}" if reason else ""))
         if sold.order_share:
-            parts.append(f"−{m(sold.order_share)} sale discount")
+            parts.append(_("−{amount} sale discount").format(amount=m(sold.order_share)))
         return " · ".join(parts)
 
     def _display(self, line: PricedLine, column: int) -> str:
@@ -203,7 +205,7 @@ class CartModel(QAbstractTableModel):
             return False
         qty = _whole_number(value)
         if qty is None:
-            self.error_occurred.emit(f"quantity must be a whole number, got {value!r}")
+            self.error_occurred.emit(_("quantity must be a whole number, got {value}").format(value=repr(value)))
             return False
         sku = self._lines[index.row()].sku
         return self._apply(lambda: self._carts.set_qty(sku, qty))
@@ -219,7 +221,7 @@ class CartModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(CartColumn):
             if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[CartColumn(section)]
+                return _(HEADERS[CartColumn(section)])
             if role == _ALIGN:
                 return _LEFT if section == _NAME else _RIGHT
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButt
 from pos_app.domain import Money, format_money
 from pos_app.domain.money import MoneyError, currency_digits, parse_money
 from pos_app.domain.tenders import quick_amounts
-from pos_app.qt.forms import child, load_form
 from pos_app.i18n import _
+from pos_app.qt.forms import child, load_form
 from pos_app.qt.numpad import attach_numpad
 from pos_app.qt.style import show_kind
 
@@ -36,7 +36,7 @@ class CashDialog(QDialog):
     def __init__(self, cash_due: int, currency: str, locale: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cashDialog")
-        self.setWindowTitle("Cash")
+        self.setWindowTitle(_("Cash"))
         self.setModal(True)
         self.setStyleSheet(CASH_STYLE)
         self.currency, self.money_locale = currency, locale
@@ -49,7 +49,7 @@ class CashDialog(QDialog):
         form = load_form("cash_dialog.ui", self)
         QVBoxLayout(self).addWidget(form)
         self.due_label: QLabel = child(form, QLabel, "cashDue")
-        self.due_label.setText(f"Due in cash: {self.money(cash_due)}")
+        self.due_label.setText(_("Due in cash: {amount}").format(amount=self.money(cash_due)))
         self.tendered: QLineEdit = child(form, QLineEdit, "cashTendered")
         self.tendered.returnPressed.connect(self._on_tendered_return_pressed)
         self.numpad = attach_numpad(self.tendered, "cashNumpad", point="." if currency_digits(self.currency) else "")
@@ -99,7 +99,7 @@ class CashDialog(QDialog):
         self.tendered.setEnabled(False)
         for button in self.quick_buttons:
             button.setEnabled(False)
-        show_kind(self.status_label, "Taking the cash…", "info")
+        show_kind(self.status_label, _("Taking the cash…"), "info")
         self.tender_requested.emit(amount)
 
     # -- the answer ----------------------------------------------------------------------------
@@ -107,14 +107,16 @@ class CashDialog(QDialog):
     def show_taken(self, taken) -> None:
         """The tender is recorded: the change large, and the sale's outcome."""
         self._busy, self.taken = False, taken
-        self.change_label.setText(f"Change: {self.money(taken.change)}")
+        self.change_label.setText(_("Change: {amount}").format(amount=self.money(taken.change)))
         self.change_label.show()
         if taken.order is not None:
-            text = f"Sale {taken.order.number} paid. Give {self.money(taken.change)} change."
+            text = _("Sale {number} paid. Give {amount} change.").format(number=taken.order.number,
+                                                                  amount=self.money(taken.change))
         else:
-            text = f"Cash taken. Still due: {self.money(taken.remaining)}."
+            text = _("Cash taken. Still due: {amount}.").format(amount=self.money(taken.remaining))
         show_kind(self.status_label, text, "info")
         self.done_button.show()
+        self.adjustSize()  # room for the change as it wraps (longer in some languages)
         self.done_button.setDefault(True)
         self.done_button.setFocus(Qt.FocusReason.OtherFocusReason)
 

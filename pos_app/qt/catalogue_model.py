@@ -16,6 +16,7 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from pos_app.domain import Item
+from pos_app.i18n import N_, _
 from pos_app.qt.money_text import money_text
 from pos_app.store import CatalogueStore
 from pos_app.qt.forms import plain_tooltip
@@ -31,8 +32,8 @@ class CatalogueColumn(IntEnum):
     PRICE = 3
 
 
-HEADERS = {CatalogueColumn.NAME: "Item", CatalogueColumn.CATEGORY: "Category", CatalogueColumn.SKU: "SKU",
-           CatalogueColumn.PRICE: "Price"}
+HEADERS = {CatalogueColumn.NAME: N_("Item"), CatalogueColumn.CATEGORY: N_("Category"),
+           CatalogueColumn.SKU: N_("SKU"), CatalogueColumn.PRICE: N_("Price")}
 
 SKU_ROLE = Qt.ItemDataRole.UserRole + 1  # str
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 2  # the Item
@@ -143,7 +144,7 @@ class CatalogueModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(CatalogueColumn):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[CatalogueColumn(section)]
+            return _(HEADERS[CatalogueColumn(section)])
         if role == _ALIGN:
             return _RIGHT if section == _PRICE else _LEFT
         return None

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QLineEdit, QTableView, QWidget
 
 from pos_app.domain import Money
-from pos_app.i18n import _
+from pos_app.i18n import N_, _
 from pos_app.qt.catalogue_model import PAGE_SIZE, CatalogueColumn, CatalogueModel
 from pos_app.qt.forms import child
 from pos_app.qt.money_text import money_text
@@ -22,8 +22,8 @@ from pos_app.qt.style import set_style_property
 from pos_app.qt.tables import setup_fixed_columns
 from pos_app.store.catalogue import SEARCH_CAP
 
-ALL_CATEGORIES = "All categories"
-CATALOGUE_HINT = "Enter adds · ↓ into the list · F1 every key"  # the keys: F1 (qt/till_actions.py)
+ALL_CATEGORIES = N_("All categories")
+CATALOGUE_HINT = N_("Enter adds · ↓ into the list · F1 every key")  # the keys: F1 (qt/till_actions.py)
 
 
 class CataloguePane(QObject):
@@ -42,7 +42,7 @@ class CataloguePane(QObject):
         self.model = CatalogueModel(catalogue, settings.locale, self)
 
         categories = catalogue.categories()
-        self.category.addItem(ALL_CATEGORIES, None)
+        self.category.addItem(_(ALL_CATEGORIES), None)
         for name in categories:
             self.category.addItem(name, name)
         setup_fixed_columns(self.table, self.model, stretch=CatalogueColumn.NAME, samples={
@@ -77,8 +77,8 @@ class CataloguePane(QObject):
     def _update_hint(self, text: str, category) -> None:
         capped = (bool(text) and self.model.rowCount() >= PAGE_SIZE
                   and self._catalogue.match_count(text, category) > SEARCH_CAP)
-        self.hint.setText(f"More than {SEARCH_CAP:,} items match: keep typing to narrow the list"
-                          if capped else CATALOGUE_HINT)
+        self.hint.setText(_("More than {count} items match: keep typing to narrow the list").format(
+            count=f"{SEARCH_CAP:,}") if capped else _(CATALOGUE_HINT))
         set_style_property(self.hint, "capped", capped)  # the [capped] style rule
 
     def _on_category_changed(self, _index: int) -> None:
@@ -103,7 +103,8 @@ class CataloguePane(QObject):
         if row < 0 and self.model.rowCount() > 0:
             row = 0
         if row < 0:
-            self._show_error(f"no item matches {text!r}" if text else "the catalogue is empty")
+            self._show_error(_("no item matches {text}").format(text=repr(text)) if text
+                             else _("the catalogue is empty"))
             return
         if self.add_row(row):
             self.search.selectAll()  # typing replaces the text; Enter again adds one more

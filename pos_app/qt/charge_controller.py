@@ -20,6 +20,7 @@ from enum import Enum
 from PySide6.QtCore import QObject, Signal
 
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _, ngettext
 from pos_app.payments.gateway import GatewayUnavailable
 from pos_app.qt.workers import TaskRunner
 
@@ -235,19 +236,29 @@ def error_text(context: str, exc: BaseException) -> str:
     """What the cashier reads about a failed call: its own words if it has some safe to show."""
     if isinstance(exc, UserFacingError):
         return f"{context}: {exc}"
-    return f"{context}: an unexpected error happened (see the log)."
+    return _("{context}: an unexpected error happened (see the log).").format(context=context)
+
+
+def sale_paid_text(number: str, amount: str) -> str:
+    """The till's message after a card sale: 'Sale 0042 paid: $12.00'."""
+    return _("Sale {number} paid: {amount}").format(number=number, amount=amount)
 
 
 def reconcile_message(report) -> tuple[str, str] | None:
     """(kind, text) for the till's message line after a reconcile (a ReconcileReport or the exception)."""
     if isinstance(report, BaseException):
-        return "error", error_text("Unfinished payments could not be checked", report)
+        return "error", error_text(_("Unfinished payments could not be checked"), report)
     if report.error:
         return "error", report.error
     if report.review:
-        return "error", (f"{len(report.review)} payment(s) went through but are no sale (paid with another "
-                         f"amount, or after the cart was cleared): a manager refunds them from History → "
-                         f"Review list. Selling goes on.")
+        count = len(report.review)
+        return "error", ngettext(
+            "{count} payment(s) went through but are no sale (paid with another amount, or after the cart was "
+            "cleared): a manager refunds them from History → Review list. Selling goes on.",
+            "{count} payment(s) went through but are no sale (paid with another amount, or after the cart was "
+            "cleared): a manager refunds them from History → Review list. Selling goes on.", count).format(count=count)
     if report.finalized:
-        return "info", f"Recovered {len(report.finalized)} paid sale(s) that had not been recorded."
+        count = len(report.finalized)
+        return "info", ngettext("Recovered {count} paid sale(s) that had not been recorded.",
+                                "Recovered {count} paid sale(s) that had not been recorded.", count).format(count=count)
     return None

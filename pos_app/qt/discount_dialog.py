@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from pos_app.i18n import _
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.style import show_kind
 
@@ -29,7 +30,7 @@ class DiscountDialog(QDialog):
         super().__init__(parent)
         self.price_of, self.open_price = price_of, open_price
         self.setObjectName("priceDialog" if price_of else "discountDialog")
-        self.setWindowTitle("Price" if price_of else "Discount")
+        self.setWindowTitle(_("Price") if price_of else _("Discount"))
         self.setModal(True)
         form = load_form("discount_dialog.ui", self)
         QVBoxLayout(self).addWidget(form)
@@ -39,7 +40,7 @@ class DiscountDialog(QDialog):
         self.reason: QLineEdit = child(form, QLineEdit, "discountReason")
         self.status: QLabel = child(form, QLabel, "discountStatus")
         if price_of is None:
-            self.target.addItem("The whole sale", WHOLE_SALE)
+            self.target.addItem(_("The whole sale"), WHOLE_SALE)
         for sku, name in lines:
             if price_of in (None, sku):
                 self.target.addItem(f"{name} ({sku})", sku)
@@ -48,7 +49,7 @@ class DiscountDialog(QDialog):
         if price_of is not None:
             for name in ("discountPercent", "discountPercentCaption"):
                 child(form, QWidget, name).hide()
-            child(form, QLabel, "discountAmountCaption").setText("&Price" if open_price else "New unit &price")
+            child(form, QLabel, "discountAmountCaption").setText(_("&Price") if open_price else _("New unit &price"))
         if open_price:
             for name in ("discountReason", "discountReasonCaption"):
                 child(form, QWidget, name).hide()

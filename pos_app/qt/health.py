@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 from pos_app.qt.workers import TaskRunner
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def probe(endpoint: Endpoint, gateway: PaymentGateway) -> tuple[bool, bool, str]
         except UserFacingError as exc:
             detail = exc.message
         if not endpoint_ok:
-            detail = "the local endpoint has stopped" + (f"; {detail}" if detail else "")
+            detail = _("the local endpoint has stopped") + (f"; {detail}" if detail else "")
         return endpoint_ok, gateway_ok, detail
     except Exception:  # a broken check must not take the till down; it is tried again later
         log.exception("health check failed")

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QLab
 from pos_app.config import TRAINING
 from pos_app.domain import Money, Order, format_money
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.listeners import ListenerRelay
-from pos_app.qt.order_models import PAGE_SIZE, OrderColumn, OrderTableModel
+from pos_app.qt.order_models import PAGE_SIZE, OrderColumn, OrderTableModel, orders_status_text, review_list_text
 from pos_app.qt.printing import print_document, receipt_document, refunds_html, save_pdf
 from pos_app.qt.receipt_printer_action import ReceiptPrinterAction
 from pos_app.qt.receipt import receipt_html
@@ -86,7 +87,7 @@ class HistoryWindow(QWidget):
         self._build_form()
         self._build_shortcuts()
         self.receipt_printer = ReceiptPrinterAction(self)  # the ESC/POS reprint, when a printer is set
-        self.setWindowTitle("Order history" + (" — TRAINING" if self.mode == TRAINING else ""))
+        self.setWindowTitle(_("Order history") + (" — " + _("TRAINING") if self.mode == TRAINING else ""))
         self.resize(1180, 700)
         self.reload()
         self.search.setFocus()
@@ -165,10 +166,10 @@ class HistoryWindow(QWidget):
         if text:
             found = orders.search(text, self.settings.currency, SEARCH_LIMIT)
             self.model.set_orders(found)
-            self._set_status(f"{len(found)} order(s) match “{text}”" if found else f"No order matches “{text}”.")
+            self._set_status(orders_status_text(len(found), text))
         else:
             self.model.set_orders(orders.recent(PAGE_SIZE), more=lambda offset, limit: orders.recent(limit, offset))
-            self._set_status(f"{orders.count()} order(s), most recent first")
+            self._set_status(orders_status_text(orders.count()))
         row = self.model.row_of(keep) if keep is not None else -1
         self.select_row(row if row >= 0 else 0)
         self._update_review_button()
@@ -202,7 +203,7 @@ class HistoryWindow(QWidget):
 
     def _show_order(self, order: Order | None) -> None:
         if order is None:
-            self.details.setHtml("<p style='color:#6b7280'>No order selected.</p>")
+            self.details.setHtml("<p style='color:#6b7280'>" + _("No order selected.") + "</p>")
         else:
             refunds = self.local.store.orders.refunds_for(order.id)
             tenders = self.local.store.tenders.for_order(order.id)
@@ -227,8 +228,8 @@ class HistoryWindow(QWidget):
             button.setEnabled(order is not None)
         refundable = order is not None and order.refundable > 0
         self.refund_button.setEnabled(refundable)
-        self.refund_button.setToolTip("Refund this order in full or some of its items (Ctrl+R)" if refundable
-                                      else "Nothing left to refund on this order" if order else "Choose an order")
+        self.refund_button.setToolTip(_("Refund this order in full or some of its items (Ctrl+R)") if refundable
+                                      else _("Nothing left to refund on this order") if order else _("Choose an order"))
 
     def _refresh_order(self, order_id: int) -> None:
         order = self.local.store.orders.get(order_id)
@@ -243,7 +244,7 @@ class HistoryWindow(QWidget):
         """The selected order's receipt as a reprint: marked COPY, with its refunds."""
         order = order or self.current_order
         if order is None:
-            raise UserFacingError("Choose an order first.")
+            raise UserFacingError(_("Choose an order first."))
         refunds = self.local.store.orders.refunds_for(order.id)
         return receipt_document(order, self.settings, self.mode, refunds=refunds, copy=True,
                                 tenders=self.local.store.tenders.for_order(order.id))
@@ -253,22 +254,22 @@ class HistoryWindow(QWidget):
             return
         try:
             if print_document(self.receipt_document(), self):
-                self._set_status(f"Receipt {self.current_order.number} sent to the printer.")
+                self._set_status(_("Receipt {number} sent to the printer.").format(number=self.current_order.number))
         except UserFacingError as exc:
             self._set_status(str(exc), "error")
 
     def save_pdf(self, path: Path | str) -> Path:
         """Save the selected order's receipt as a PDF (what Save PDF does after asking where)."""
         saved = save_pdf(self.receipt_document(), path)
-        self._set_status(f"Receipt {self.current_order.number} saved to {saved}")
+        self._set_status(_("Receipt {number} saved to {path}").format(number=self.current_order.number, path=saved))
         return saved
 
     def _on_pdf_clicked(self) -> None:
         order = self.current_order
         if order is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Save receipt as PDF",
-                                              str(Path.home() / f"receipt-{order.number}.pdf"), "PDF files (*.pdf)")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save receipt as PDF"),
+                                              str(Path.home() / f"receipt-{order.number}.pdf"), _("PDF files (*.pdf)"))
         if path:
             try:
                 self.save_pdf(path)
@@ -293,9 +294,9 @@ class HistoryWindow(QWidget):
 
     def _on_refund_dialog_refunded(self, record: RefundRecord) -> None:
         self._refresh_order(record.order_id)
-        order = self.local.store.orders.get(record.order_id)
-        amount = format_money(Money(record.amount, record.currency), self.settings.locale)
-        self._set_status(f"Refunded {amount} of order {order.number} ({record.refund_id}).")
+        order, amount = self.local.store.orders.get(record.order_id), Money(record.amount, record.currency)
+        self._set_status(_("Refunded {amount} of order {number} ({refund}).").format(
+            amount=format_money(amount, self.settings.locale), number=order.number, refund=record.refund_id))
         self.refund_made.emit(record)
 
     def _on_refund_dialog_finished(self, _result: int) -> None:
@@ -325,7 +326,7 @@ class HistoryWindow(QWidget):
 
     def _update_review_button(self) -> None:
         waiting = self.local.store.reviews.count_open()
-        self.review_button.setText(f"Review list ({waiting} to refund)…" if waiting else "Review list…")
+        self.review_button.setText(review_list_text(waiting))
         set_style_property(self.review_button, "attention", bool(waiting))
 
     # -- keyboard ------------------------------------------------------------------------------

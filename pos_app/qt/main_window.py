@@ -19,22 +19,22 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QLabel, QMainWindow, QPushButton, QTableView,
                                QWidget)
 
-from pos_app.config import TRAINING
 from pos_app.domain import Money
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 from pos_app.staff.service import ApprovalRequired
 from pos_app.qt.action_bar import ActionBar
 from pos_app.qt.cart_model import CartColumn, CartModel
 from pos_app.qt.catalogue_pane import CataloguePane
-from pos_app.qt.charge_controller import ChargeController, error_text, reconcile_message
+from pos_app.qt.charge_controller import ChargeController, error_text, reconcile_message, sale_paid_text
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.health import HealthMonitor
 from pos_app.qt.listeners import ListenerRelay
 from pos_app.qt.message_bar import show_message
 from pos_app.qt.money_text import money_text
 from pos_app.qt.shortcuts import REPORT_KEYS, pass_shortcuts_through
-from pos_app.qt.status_bar import STARTING_PAYMENTS, TillStatusBar
-from pos_app.qt.style import TILL_STYLE, show_mode_badge
+from pos_app.qt.status_bar import TillStatusBar
+from pos_app.qt.style import TILL_STYLE, show_mode_badge, till_title
 from pos_app.qt.tables import setup_fixed_columns
 from pos_app.qt.tender_controls import TenderControls
 from pos_app.qt.terms_controls import TermsControls
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
     from pos_app.contexts import LocalContext, PaymentsContext
 
 log = logging.getLogger(__name__)
-
 SHUTDOWN_TIMEOUT_MS = 15_000
 
 
@@ -85,7 +84,7 @@ class MainWindow(QMainWindow):
         self._show_snapshot()
         if payments is not None:
             self.services_started(payments)
-        self.setWindowTitle(f"{self.settings.shop_name} — pos-app" + (" (TRAINING)" if local.mode == TRAINING else ""))
+        self.setWindowTitle(till_title(self.settings.shop_name, local.mode))
         self.resize(1180, 720)
         self.till_lock: TillLock = TillLock(self)  # the PIN screen, Lock, the idle lock (focus: PIN or search)
 
@@ -151,15 +150,15 @@ class MainWindow(QMainWindow):
 
     def open_history(self):
         """The order history (F9): reprint, refund, Z report (pos_app/qt/history_window.py)."""
-        return self._open_from_history("open_history", "the order history opens")
+        return self._open_from_history("open_history", _("the order history opens"))
 
     def open_report(self):
         """Today's end-of-day (Z) report (Ctrl+Shift+Z)."""
-        return self._open_from_history("open_report", "the report opens")
+        return self._open_from_history("open_report", _("the report opens"))
 
     def _open_from_history(self, opener: str, what: str):
         if self.payments is None:
-            self.show_info(f"Payments are still starting: {what} in a moment.")
+            self.show_info(_("Payments are still starting: {what} in a moment.").format(what=what))
             return None
         from pos_app.qt import history_window
         return getattr(history_window, opener)(self, self.local, self.payments)
@@ -186,7 +185,7 @@ class MainWindow(QMainWindow):
         """core.start_services() raised: card payments are unavailable (the catalogue and cart still work)."""
         self.status_bar.show_endpoint(None)
         self.status_bar.show_gateway(False, str(exc))
-        self.show_error(error_text("Card payments could not be started", exc))
+        self.show_error(error_text(_("Card payments could not be started"), exc))
         self.charging.payments_failed()
         self._update_actions()
 
@@ -207,7 +206,7 @@ class MainWindow(QMainWindow):
             self.select_cart_row(row)
             self.cart_table.scrollTo(self.cart_model.index(row, 0))
         item = self.local.carts.item(sku)
-        self.show_info(f"Added {item.name if item else sku}")
+        self.show_info(_("Added {name}").format(name=item.name if item else sku))
         return True
 
     # -- cart ----------------------------------------------------------------------------------
@@ -231,7 +230,7 @@ class MainWindow(QMainWindow):
         try:
             snapshot = self.local.carts.clear()
         except ApprovalRequired as exc:
-            self.till_lock.approve(exc, "clear the cart", lambda pin: self.local.carts.clear(manager_pin=pin),
+            self.till_lock.approve(exc, _("clear the cart"), lambda pin: self.local.carts.clear(manager_pin=pin),
                                    self._on_cart_cleared)
             return
         except UserFacingError as exc:
@@ -270,7 +269,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         self.charge_button.setEnabled(self.can_charge())
         self.charge_button.setToolTip(self._charge_tip if self.charging.payments_ready
-                                      else f"Card payments: {STARTING_PAYMENTS}\n{self._charge_tip}")
+                                      else _("Card payments: starting payments…") + f"\n{self._charge_tip}")
         snapshot = self.cart_model.snapshot
         self.clear_button.setEnabled(not snapshot.empty and not snapshot.frozen and not snapshot.in_doubt)
         self.tenders.update()
@@ -284,11 +283,11 @@ class MainWindow(QMainWindow):
         """Prepare the PaymentIntent on the worker, then open the payment dialog."""
         if not self.can_charge():
             if self.cart_model.snapshot.empty:
-                self.show_error("The cart is empty: add items before charging.")
+                self.show_error(_("The cart is empty: add items before charging."))
             elif not self.charging.payments_ready:
-                self.show_info("Payments are still starting: Charge is available in a moment.")
+                self.show_info(_("Payments are still starting: Charge is available in a moment."))
             return
-        self.show_info("Preparing the card payment…")
+        self.show_info(_("Preparing the card payment…"))
         self.tenders.charge()  # the sale, what is left of it, or the card part typed beside Charge
 
     def _on_charging_payment_prepared(self, prepared) -> None:
@@ -296,7 +295,7 @@ class MainWindow(QMainWindow):
         self._open_payment_dialog(prepared)
 
     def _on_charging_prepare_failed(self, exc: BaseException) -> None:
-        self.show_error(error_text("The payment could not be started", exc))
+        self.show_error(error_text(_("The payment could not be started"), exc))
 
     def _open_payment_dialog(self, prepared) -> None:
         from pos_app.qt.payment_dialog import PaymentDialog
@@ -316,20 +315,20 @@ class MainWindow(QMainWindow):
         self.payment_dialog_opened.emit(dialog)
 
     def _on_dialog_sale_completed(self, order) -> None:
-        self.show_info(f"Sale {order.number} paid: {money_text(order.total_money, self.settings.locale)}")
+        self.show_info(sale_paid_text(order.number, money_text(order.total_money, self.settings.locale)))
         self.sale_completed.emit(order)
 
     def _on_dialog_finished(self, dialog) -> None:
         self.payment_dialog = None  # the controller, which follows the dialog, has heard of it first
         if dialog.needs_abandon():
-            self.show_info("Payment cancelled. The cart is kept.")
+            self.show_info(_("Payment cancelled. The cart is kept."))
         dialog.deleteLater()
         self._update_actions()
         self.activateWindow()  # the keyboard belongs to the till again (F12 works at once)
         self.focus_search()
 
     def _on_charging_abandon_failed(self, exc: BaseException) -> None:
-        self.show_error(error_text("Could not release the cancelled payment", exc))
+        self.show_error(error_text(_("Could not release the cancelled payment"), exc))
 
     # -- reconciliation and doubt --------------------------------------------------------------
 
@@ -385,7 +384,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         if self.payment_dialog is not None and self.payment_dialog.busy():
-            self.show_error("A card payment is being confirmed: wait for it to finish.")
+            self.show_error(_("A card payment is being confirmed: wait for it to finish."))
             event.ignore()
             return
         super().closeEvent(event)

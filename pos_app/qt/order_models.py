@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor
 
 from pos_app.domain import Money, Order, format_money
 from pos_app.domain.order import card_brand_name
+from pos_app.i18n import N_, _, ngettext
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 100
@@ -34,9 +35,9 @@ class OrderColumn(IntEnum):
     PAYMENT_INTENT = 5
 
 
-HEADERS = {OrderColumn.NUMBER: "Order", OrderColumn.CREATED: "Date / time", OrderColumn.TOTAL: "Total",
-           OrderColumn.REFUNDED: "Refunded", OrderColumn.CARD: "Card",
-           OrderColumn.PAYMENT_INTENT: "Payment"}
+HEADERS = {OrderColumn.NUMBER: N_("Order"), OrderColumn.CREATED: N_("Date / time"), OrderColumn.TOTAL: N_("Total"),
+           OrderColumn.REFUNDED: N_("Refunded"), OrderColumn.CARD: N_("Card"),
+           OrderColumn.PAYMENT_INTENT: N_("Payment")}
 
 ORDER_ROLE = Qt.ItemDataRole.UserRole + 1  # the Order
 ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 2  # its store id (int)
@@ -46,7 +47,7 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def card_text(order: Order) -> str:
-    brand = card_brand_name(order.card_brand)
+    brand = _(card_brand_name(order.card_brand))  # "Card" when the brand is not known
     return f"{brand} •••• {order.card_last4}" if order.card_last4 else brand
 
 
@@ -120,7 +121,7 @@ class OrderTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(OrderColumn):
             if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[OrderColumn(section)]
+                return _(HEADERS[OrderColumn(section)])
             if role == Qt.ItemDataRole.TextAlignmentRole and section in (OrderColumn.TOTAL, OrderColumn.REFUNDED):
                 return int(_RIGHT)
         return None
@@ -134,8 +135,8 @@ class OrderTableModel(QAbstractTableModel):
             return self._display(order, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == OrderColumn.REFUNDED and order.refunded:
-                return "Refunded in full" if order.refundable == 0 else \
-                    f"{self._money(order, order.refundable)} left to refund"
+                return _("Refunded in full") if order.refundable == 0 else \
+                    _("{amount} left to refund").format(amount=self._money(order, order.refundable))
             return self._display(order, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (OrderColumn.TOTAL, OrderColumn.REFUNDED):
             return int(_RIGHT)
@@ -164,3 +165,19 @@ class OrderTableModel(QAbstractTableModel):
 
     def _money(self, order: Order, amount: int) -> str:
         return format_money(Money(amount, order.currency), self._locale)
+
+
+def orders_status_text(count: int, text: str = "") -> str:
+    """The history's status line: `count` orders found by a search for `text`, or the most recent ones."""
+    if not text:
+        return ngettext("{count} order(s), most recent first", "{count} order(s), most recent first", count).format(
+            count=count)
+    if not count:
+        return _("No order matches “{text}”.").format(text=text)
+    return ngettext("{count} order(s) match “{text}”", "{count} order(s) match “{text}”", count).format(
+        count=count, text=text)
+
+
+def review_list_text(waiting: int) -> str:
+    """The history's Review list button, with the number of payments waiting for a refund."""
+    return _("Review list ({count} to refund)…").format(count=waiting) if waiting else _("Review list…")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from pos_app.i18n import _
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.style import show_kind
 
@@ -19,7 +20,7 @@ class ParkDialog(QDialog):
     def __init__(self, message: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("parkDialog")
-        self.setWindowTitle("Park the sale")
+        self.setWindowTitle(_("Park the sale"))
         self.setModal(True)
         form = load_form("park_dialog.ui", self)
         QVBoxLayout(self).addWidget(form)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from pos_app.i18n import _
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.parked_model import PARKED_ID_ROLE, ParkedColumn, ParkedModel
 from pos_app.qt.style import show_kind
@@ -23,7 +24,7 @@ class ParkedDialog(QDialog):
     def __init__(self, parked: list[ParkedCart], currency: str, locale: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("parkedDialog")
-        self.setWindowTitle("Parked sales")
+        self.setWindowTitle(_("Parked sales"))
         self.setModal(True)
         form = load_form("parked_dialog.ui", self)
         QVBoxLayout(self).addWidget(form)
@@ -44,7 +45,7 @@ class ParkedDialog(QDialog):
         if parked:
             self.table.selectRow(0)
         else:
-            show_kind(self.status, "No sale is parked. Esc closes.", "info")
+            show_kind(self.status, _("No sale is parked. Esc closes."), "info")
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         self.resize(560, 320)
 

@@ -8,6 +8,7 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from pos_app.domain import Money
+from pos_app.i18n import N_, _
 from pos_app.qt.money_text import money_text
 from pos_app.store import ParkedCart
 
@@ -24,8 +25,8 @@ class ParkedColumn(IntEnum):
     PARKED_AT = 4
 
 
-HEADERS = {ParkedColumn.LABEL: "Sale", ParkedColumn.LINES: "Lines", ParkedColumn.TOTAL: "Total",
-           ParkedColumn.PARKED_BY: "Parked by", ParkedColumn.PARKED_AT: "At"}
+HEADERS = {ParkedColumn.LABEL: N_("Sale"), ParkedColumn.LINES: N_("Lines"), ParkedColumn.TOTAL: N_("Total"),
+           ParkedColumn.PARKED_BY: N_("Parked by"), ParkedColumn.PARKED_AT: N_("At")}
 
 
 class ParkedModel(QAbstractTableModel):
@@ -48,7 +49,7 @@ class ParkedModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(ParkedColumn) \
                 and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[ParkedColumn(section)]
+            return _(HEADERS[ParkedColumn(section)])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QPushButton
 
 from pos_app.domain import Money
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _, ngettext
 from pos_app.qt.forms import child
 from pos_app.qt.money_text import money_text
 from pos_app.qt.park_dialog import ParkDialog
@@ -43,16 +44,18 @@ class ParkingControls(QObject):
         try:
             carts.check_mutable()
         except UserFacingError as exc:
-            self.window.show_error(f"This sale can't be parked now: {exc}")
+            self.window.show_error(_("This sale can't be parked now: {reason}").format(reason=exc))
             return
         snap = carts.snapshot()
         if snap.empty:
-            self.window.show_error("The cart is empty: there is nothing to park.")
+            self.window.show_error(_("The cart is empty: there is nothing to park."))
             return
         total = money_text(snap.totals.total, self.window.settings.locale)
         lines = len(snap.lines)
-        dialog = self.park_dialog = ParkDialog(f"Park this sale ({lines} line{'s' if lines != 1 else ''}, {total}) "
-                                               "and start a new one.", self.window)
+        dialog = self.park_dialog = ParkDialog(ngettext(
+            "Park this sale ({lines} line, {total}) and start a new one.",
+            "Park this sale ({lines} lines, {total}) and start a new one.", lines).format(lines=lines, total=total),
+            self.window)
         dialog.given.connect(self._on_park_dialog_given)
         dialog.finished.connect(lambda _result: self._forget(dialog))
         dialog.show()
@@ -69,7 +72,7 @@ class ParkingControls(QObject):
         dialog.accept()
         self.window.charging.close_voided()  # its open intent is cancelled on the checkout worker
         self.window._show_snapshot()
-        self.window.show_info(f"Sale parked as \u201c{parked.label}\u201d. Recall it with Shift+F5.")
+        self.window.show_info(_("Sale parked as “{label}”. Recall it with Shift+F5.").format(label=parked.label))
         self.window.activateWindow()  # the keyboard belongs to the till again (F5 works at once)
         self.window.focus_search()
 
@@ -96,7 +99,10 @@ class ParkingControls(QObject):
         dialog.accept()
         self.window._show_snapshot(snapshot)
         total = money_text(Money(snapshot.totals.total.amount, snapshot.totals.currency), self.window.settings.locale)
-        self.window.show_info(f"Parked sale recalled: {len(snapshot.lines)} line(s), {total}.")
+        lines = len(snapshot.lines)
+        self.window.show_info(ngettext("Parked sale recalled: {lines} line(s), {total}.",
+                                       "Parked sale recalled: {lines} line(s), {total}.", lines).format(
+                                           lines=lines, total=total))
         self.window.activateWindow()
         self.window.focus_cart()
 

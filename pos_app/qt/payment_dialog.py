@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QStackedWidget, QVBo
 from pos_app.config import TRAINING
 from pos_app.domain import Money, format_money
 from pos_app.errors import UserFacingError
-from pos_app.i18n import _
+from pos_app.i18n import N_, _
 from pos_app.payments.outcome_messages import outcome_message
 from pos_app.payments.tendering import PartPaid
 from pos_app.qt import printing
@@ -52,13 +52,13 @@ QTextBrowser#receiptView { font-size: 11pt; border: 1px solid #e5e7eb; }
 """
 
 STATE_TEXT = {
-    "loading": "Loading the card form…",
-    "ready": "Tab into the card and key it in; Enter pays, Esc cancels.",
-    "confirming": "Confirming the payment with the card processor…",
-    "requires_action": "The card issuer asks for authentication (3-D Secure).",
-    "declined": "Declined — try another card, or Esc to cancel.",
-    "succeeded": "Approved. Recording the sale…",
-    "error": "The card form reported a problem.",
+    "loading": N_("Loading the card form…"),
+    "ready": N_("Tab into the card and key it in; Enter pays, Esc cancels."),
+    "confirming": N_("Confirming the payment with the card processor…"),
+    "requires_action": N_("The card issuer asks for authentication (3-D Secure)."),
+    "declined": N_("Declined — try another card, or Esc to cancel."),
+    "succeeded": N_("Approved. Recording the sale…"),
+    "error": N_("The card form reported a problem."),
 }
 
 
@@ -87,7 +87,7 @@ class PaymentDialog(QDialog):
 
         self._build_form()
         self._build_page()
-        self.setWindowTitle("Card payment")
+        self.setWindowTitle(_("Card payment"))
         self._fit_to_screen()
 
     # -- construction --------------------------------------------------------------------------
@@ -121,13 +121,13 @@ class PaymentDialog(QDialog):
         amount = Money(self.prepared.amount, self.prepared.currency)
         child(form, QLabel, "paymentAmount").setText(format_money(amount, self.settings.locale))
         if self.settings.mode == TRAINING:
-            child(form, QLabel, "paymentTitle").setText("Card payment — TRAINING")
+            child(form, QLabel, "paymentTitle").setText(_("Card payment") + " — " + _("TRAINING"))
         self.cancel_button.clicked.connect(self.reject)
         self.done_button.clicked.connect(self.accept)
         # Esc reaches the dialog even while Chromium has the keyboard focus.
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._on_escape,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self._set_status(STATE_TEXT["loading"])
+        self._set_status(_(STATE_TEXT["loading"]))
 
     def _build_page(self) -> None:
         endpoint = self.endpoint
@@ -170,7 +170,7 @@ class PaymentDialog(QDialog):
     def _on_view_load_finished(self, ok: bool) -> None:
         if not ok and self.order is None:
             self.cancel_button.show()
-            self._set_status("The card form could not be loaded. Esc to cancel, then Charge again.", "error")
+            self._set_status(_("The card form could not be loaded. Esc to cancel, then Charge again."), "error")
             return
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -182,7 +182,8 @@ class PaymentDialog(QDialog):
         # (the page failed to load, or the sale could not be confirmed).
         self.cancel_button.setVisible(state in ("loading", "error") and self.order is None)
         if self.order is None and not self._finalizing:
-            self._set_status(STATE_TEXT.get(state, ""), "error" if state in ("declined", "error") else "info")
+            self._set_status(_(STATE_TEXT[state]) if state in STATE_TEXT else "",
+                             "error" if state in ("declined", "error") else "info")
         self.page_state_changed.emit(state)
 
     def _on_bridge_payment_declined(self, message: str, code: str) -> None:
@@ -196,14 +197,14 @@ class PaymentDialog(QDialog):
     def _on_bridge_payment_succeeded(self, payment_intent: str) -> None:
         if payment_intent != self.prepared.payment_intent:
             log.warning("the checkout page reported success for another PaymentIntent; ignored")
-            self._set_status("The card form reported an unexpected payment; it was not recorded.", "error")
+            self._set_status(_("The card form reported an unexpected payment; it was not recorded."), "error")
             return
         if self._success_reported:
             return
         self._success_reported = True
         self._finalizing = True
         self.cancel_button.setEnabled(False)
-        self._set_status(STATE_TEXT["succeeded"])
+        self._set_status(_(STATE_TEXT["succeeded"]))
         checkout = self.checkout
         self.queue.submit("finalize", lambda: checkout.finalize(payment_intent),
                           self._on_finalize_succeeded, self._on_finalize_failed)
@@ -225,8 +226,8 @@ class PaymentDialog(QDialog):
         self.done_button.show()
         self.done_button.setDefault(True)
         self.done_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        card = f"{card_brand_name(order.card_brand)} •••• {order.card_last4 or '????'}"
-        self._set_status(f"Paid with {card}. Receipt {order.number}.")
+        card = f"{_(card_brand_name(order.card_brand))} •••• {order.card_last4 or '????'}"
+        self._set_status(_("Paid with {card}. Receipt {number}.").format(card=card, number=order.number))
         self.sale_completed.emit(order)
 
     def _show_part_paid(self, part: PartPaid) -> None:
@@ -237,15 +238,15 @@ class PaymentDialog(QDialog):
         self.done_button.setDefault(True)
         self.done_button.setFocus(Qt.FocusReason.OtherFocusReason)
         due = format_money(Money(part.remaining, self.prepared.currency), self.settings.locale)
-        self._set_status(f"Card part paid. Still due: {due}. Done, then take the rest.")
+        self._set_status(_("Card part paid. Still due: {amount}. Done, then take the rest.").format(amount=due))
         self.part_completed.emit(part)
 
     def _on_finalize_failed(self, exc: BaseException) -> None:
         self._finalizing = False
-        detail = str(exc) if isinstance(exc, UserFacingError) else "an unexpected error (see the log)"
-        message = (f"The card payment could not be confirmed: {detail}. The cart is kept as charged "
-                   "until the payment is checked.")
-        self.cancel_button.setText("Close   Esc")
+        detail = str(exc) if isinstance(exc, UserFacingError) else _("an unexpected error (see the log)")
+        message = _("The card payment could not be confirmed: {detail}. The cart is kept as charged "
+                    "until the payment is checked.").format(detail=detail)
+        self.cancel_button.setText(_("Close") + "   Esc")
         self.cancel_button.setEnabled(True)
         self.cancel_button.show()
         self._set_status(message, "error")
@@ -280,7 +281,7 @@ class PaymentDialog(QDialog):
 
     def reject(self) -> None:
         if self.busy():
-            self._set_status("The payment is being confirmed: wait a moment.", "error")
+            self._set_status(_("The payment is being confirmed: wait a moment."), "error")
             return
         super().reject()
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from pos_app.config import TRAINING, Settings
 from pos_app.domain import Money, Order, format_money
 from pos_app.errors import UserFacingError
+from pos_app.i18n import N_, _
 from pos_app.qt.receipt import receipt_html
 from pos_app.store import RefundRecord, Tender
 
@@ -51,7 +52,10 @@ class PrintError(UserFacingError):
 
 
 #: How each refund status reads under a receipt ('' for a plain, settled refund).
-REFUND_STATUS_TEXT = {"succeeded": "", "pending": "not confirmed yet", "processing": "on its way to the card"}
+REFUND_STATUS_TEXT = {"succeeded": "", "pending": N_("not confirmed yet"), "processing": N_("on its way to the card")}
+#: Stripe's refund reasons, as a receipt shows them.
+REFUND_REASON_TEXT = {"requested_by_customer": N_("requested by customer"), "duplicate": N_("duplicate"),
+                      "fraudulent": N_("fraudulent")}
 
 
 def refunds_html(order: Order, refunds: Sequence[RefundRecord], locale: str = "en_US") -> str:
@@ -68,12 +72,15 @@ def refunds_html(order: Order, refunds: Sequence[RefundRecord], locale: str = "e
     for record in shown:
         when = datetime.fromtimestamp(record.created_at).strftime("%Y-%m-%d %H:%M")
         what = ", ".join(f"{row['qty']} × {names.get(row['sku'], row['sku'])}" for row in record.lines) \
-            or "amount"
-        reason = (record.reason or "").replace("_", " ")
+            or _("amount")
+        reason = _(REFUND_REASON_TEXT[record.reason]) if record.reason in REFUND_REASON_TEXT \
+            else (record.reason or "").replace("_", " ")
         status = REFUND_STATUS_TEXT.get(record.status, record.status)
+        status = _(status) if status else ""
         if record.status == "failed":
             why = f": {record.failure_reason.replace('_', ' ')}" if record.failure_reason else ""
-            status = f"<span style='color:#b91c1c'><b>FAILED{escape(why)}</b> — nothing went back; refund again</span>"
+            status = (f"<span style='color:#b91c1c'><b>{escape(_('FAILED'))}{escape(why)}</b> — "
+                      f"{escape(_('nothing went back; refund again'))}</span>")
         else:
             status = escape(status)
         amount = money(record.amount) if record.status == "failed" else f"−{money(record.amount)}"
@@ -81,10 +88,10 @@ def refunds_html(order: Order, refunds: Sequence[RefundRecord], locale: str = "e
                     f"{' · ' + status if status else ''}</small></td>"
                     f"<td align='right' valign='top'>{amount}</td></tr>")
     left = order.total - order.refunded
-    return (f"<p style='margin-bottom:2px'><b>Refunds</b></p>"
+    return (f"<p style='margin-bottom:2px'><b>{escape(_('Refunds'))}</b></p>"
             f"<table width='100%' cellspacing='0' cellpadding='3'>{''.join(rows)}"
-            f"<tr><td><b>Refunded</b></td><td align='right'><b>−{money(order.refunded)}</b></td></tr>"
-            f"<tr><td>Left after refunds</td><td align='right'>{money(left)}</td></tr></table>")
+            f"<tr><td><b>{escape(_('Refunded'))}</b></td><td align='right'><b>−{money(order.refunded)}</b></td></tr>"
+            f"<tr><td>{escape(_('Left after refunds'))}</td><td align='right'>{money(left)}</td></tr></table>")
 
 
 def receipt_document(order: Order, settings: Settings, mode: str, *, refunds: Sequence[RefundRecord] = (),
@@ -93,18 +100,19 @@ def receipt_document(order: Order, settings: Settings, mode: str, *, refunds: Se
     `tenders` of a sale paid by them are listed."""
     banner = ""
     if copy:
-        banner = (f"<p align='center'><b>COPY</b> · reprinted "
-                  f"{escape(datetime.now().strftime('%Y-%m-%d %H:%M'))}</p>")
+        banner = (f"<p align='center'><b>{escape(_('COPY'))}</b> · "
+                  f"{escape(_('reprinted {when}').format(when=datetime.now().strftime('%Y-%m-%d %H:%M')))}</p>")
     html = banner + receipt_html(order, settings, mode, tenders) + refunds_html(order, refunds, settings.locale)
-    return _document(html, f"Receipt {order.number}", mode)
+    return _document(html, _("Receipt {number}").format(number=order.number), mode)
 
 
 def report_document(report, settings: Settings, mode: str) -> QTextDocument:
     """The end-of-day report (reports.DayReport) as a document to print or save."""
     from pos_app.reports import report_html
-    training = "<p align='center'><b>TRAINING</b> — no real money</p>" if mode == TRAINING else ""
+    training = (f"<p align='center'><b>{escape(_('TRAINING'))}</b> — {escape(_('no real money'))}</p>"
+                if mode == TRAINING else "")
     return _document(training + report_html(report, settings.shop_name, settings.locale),
-                     f"Z report {report.day.isoformat()}", mode)
+                     _("Z report {day}").format(day=report.day.isoformat()), mode)
 
 
 def html_document(html: str, title: str, mode: str) -> QTextDocument:
@@ -150,11 +158,11 @@ def render(document: QTextDocument, device: QPagedPaintDevice) -> int:
     watermark = document.property(WATERMARK_PROPERTY)
     painter = QPainter()
     if not painter.begin(device):
-        raise PrintError("The printer could not start printing.")
+        raise PrintError(_("The printer could not start printing."))
     try:
         for number in range(laid_out.pageCount()):
             if number and not device.newPage():
-                raise PrintError("The printer refused a new page.")
+                raise PrintError(_("The printer refused a new page."))
             painter.save()
             painter.scale(*scale)
             if watermark:
@@ -200,7 +208,8 @@ def save_pdf(document: QTextDocument, path: Path | str) -> Path:
         with open(path, "wb"):
             pass
     except OSError as exc:
-        raise PrintError(f"Can't save the PDF to {path}: {exc.strerror or exc}") from None
+        raise PrintError(_("Can't save the PDF to {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
     writer = QPdfWriter(str(path))
     writer.setResolution(PDF_RESOLUTION)
     writer.setCreator("pos-app")
@@ -225,7 +234,7 @@ def print_to(document: QTextDocument, printer: QPrinter) -> int:
     """Print on a printer already chosen (the dialog's, or a PDF-format printer in tests)."""
     pages = render(document, printer)
     if printer.printerState() == QPrinter.PrinterState.Error:
-        raise PrintError("The printer reported an error; check it and print again.")
+        raise PrintError(_("The printer reported an error; check it and print again."))
     return pages
 
 
@@ -233,7 +242,8 @@ def print_document(document: QTextDocument, parent: QWidget | None = None) -> bo
     """Ask where to print (Qt's print dialog), then print; False if the cashier cancelled."""
     printer = make_printer(document)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(f"Print {document.metaInformation(QTextDocument.MetaInformation.DocumentTitle)}")
+    dialog.setWindowTitle(_("Print {title}").format(
+        title=document.metaInformation(QTextDocument.MetaInformation.DocumentTitle)))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     print_to(document, printer)
@@ -254,6 +264,7 @@ def save_receipt_pdf(order: Order, settings: Settings, mode: str, parent: QWidge
     """Ask where, then save a receipt as PDF; None if the cashier cancelled."""
     from PySide6.QtWidgets import QFileDialog
 
-    path, _ = QFileDialog.getSaveFileName(parent, "Save receipt as PDF",
-                                          str(Path.home() / f"receipt-{order.number}.pdf"), "PDF files (*.pdf)")
+    path, _filter = QFileDialog.getSaveFileName(parent, _("Save receipt as PDF"),
+                                                str(Path.home() / f"receipt-{order.number}.pdf"),
+                                                _("PDF files (*.pdf)"))
     return save_pdf(receipt_document(order, settings, mode, tenders=tenders), path) if path else None

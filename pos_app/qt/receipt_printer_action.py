@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from pos_app.devices import receipt_for
+from pos_app.i18n import _
 from pos_app.qt.shortcuts import add_shortcuts
 from pos_app.qt.style import show_kind
 
@@ -29,9 +30,10 @@ class ReceiptPrinterAction(QObject):
     def __init__(self, history: HistoryWindow) -> None:
         super().__init__(history)
         self._history = history
-        self.button = QPushButton("Print to receipt printer", history)
+        self.button = QPushButton(_("Print to receipt printer"), history)
         self.button.setObjectName("receiptPrinterButton")
-        self.button.setToolTip(f"Print a copy of this receipt on the receipt printer ({PRINT_KEYS})")
+        self.button.setToolTip(_("Print a copy of this receipt on the receipt printer ({keys})").format(
+            keys=PRINT_KEYS))
         self.button.clicked.connect(self.print_current)
         actions = history.findChild(QHBoxLayout, "historyActions")
         if actions is not None:  # just after Save PDF
@@ -50,7 +52,7 @@ class ReceiptPrinterAction(QObject):
         tenders = history.local.store.tenders.for_order(order.id) if order.id is not None else []
         receipt = receipt_for(order, history.settings, tenders=tenders, copy=True)
         self.button.setEnabled(False)
-        show_kind(history.status, f"Printing receipt {order.number}…", "info")
+        show_kind(history.status, _("Printing receipt {number}…").format(number=order.number), "info")
         history.queue.submit("receipt-printer", lambda: printer.print_receipt(receipt),
                              lambda _none: self._on_printer_done(order.number, None),
                              lambda exc: self._on_printer_done(order.number, str(exc)))
@@ -58,7 +60,8 @@ class ReceiptPrinterAction(QObject):
     def _on_printer_done(self, number: str, error: str | None) -> None:
         self._on_table_current_row_changed()
         if error is None:
-            show_kind(self._history.status, f"Receipt {number} printed on the receipt printer.", "info")
+            show_kind(self._history.status, _("Receipt {number} printed on the receipt printer.").format(
+                number=number), "info")
             self.printed.emit(number)
         else:
             show_kind(self._history.status, error, "error")

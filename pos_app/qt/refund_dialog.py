@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from pos_app.domain import Money, Order, format_money
 from pos_app.domain.money import MoneyError, parse_money
 from pos_app.errors import UserFacingError
+from pos_app.i18n import N_, _
 from pos_app.staff.service import ApprovalRequired
 from pos_app.domain.refunds import line_refund, units_refunded
 from pos_app.domain.statuses import LIVE_REFUNDS
 from pos_app.qt.approval_dialog import ApprovalDialog, ask_approval
-from pos_app.i18n import _
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.order_models import card_text
 from pos_app.qt.workers import TaskRunner
@@ -42,9 +42,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-REASONS = (("requested_by_customer", "Requested by customer"), ("duplicate", "Duplicate payment"),
-           ("fraudulent", "Fraudulent"))
-LINE_HEADERS = ("Item", "Sold", "Refunded", "Refund", "Amount")
+REASONS = (("requested_by_customer", N_("Requested by customer")), ("duplicate", N_("Duplicate payment")),
+           ("fraudulent", N_("Fraudulent")))
+LINE_HEADERS = (N_("Item"), N_("Sold"), N_("Refunded"), N_("Refund"), N_("Amount"))
 QTY_COLUMN, AMOUNT_COLUMN = 3, 4
 
 
@@ -58,7 +58,7 @@ class RefundDialog(QDialog):
         refund, on `queue`; amounts are shown in `locale`."""
         super().__init__(parent)
         self.setObjectName("refundDialog")
-        self.setWindowTitle(f"Refund order {order.number}")
+        self.setWindowTitle(_("Refund order {number}").format(number=order.number))
         self.setModal(True)
         self._orders, self._refund, self._locale = orders, refund, locale
         self._queue = queue  # the owner's: it joins it when it shuts down
@@ -86,7 +86,7 @@ class RefundDialog(QDialog):
         self.cancel_button: QPushButton = child(form, QPushButton, "cancelRefundButton")
         self.error_label.setStyleSheet("color: #991b1b; background: #fee2e2; padding: 6px; border-radius: 4px;")
         self.amount_label.setStyleSheet("font-size: 13pt; font-weight: 600;")
-        for code, text in REASONS:
+        for code, text in ((code, _(text)) for code, text in REASONS):
             self.reason.addItem(text, code)
 
         self._load_refunds()
@@ -112,9 +112,10 @@ class RefundDialog(QDialog):
         self._taken = sum(r.amount for r in live)
         self._returned: Counter[str] = units_refunded(self._earlier)  # the domain's rule, refund groups too
         paid, taken = self._money(self.order.total), self._money(self._taken)
-        self.title.setText(f"<b>Order {escape(self.order.number)}</b> · paid {escape(paid)} with "
-                           f"{escape(card_text(self.order))}"
-                           + (f" · already refunded {escape(taken)}" if self._taken else ""))
+        self.title.setText(f"<b>{escape(_('Order {number}').format(number=self.order.number))}</b> · "
+                           + escape(_("paid {amount} with {card}").format(amount=paid, card=card_text(self.order)))
+                           + (" · " + escape(_("already refunded {amount}").format(
+                               amount=taken)) if self._taken else ""))
 
     @property
     def left_to_refund(self) -> int:
@@ -123,7 +124,7 @@ class RefundDialog(QDialog):
     def _build_lines(self) -> None:
         table = self.lines_table
         table.setColumnCount(len(LINE_HEADERS))
-        table.setHorizontalHeaderLabels(LINE_HEADERS)
+        table.setHorizontalHeaderLabels([_(header) for header in LINE_HEADERS])
         table.setRowCount(len(self.order.lines))
         table.verticalHeader().hide()
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from spin box to spin box
@@ -142,7 +143,7 @@ class RefundDialog(QDialog):
             spin.setObjectName(f"refundQty_{line.sku}")
             spin.setRange(0, max(0, left))
             spin.setEnabled(left > 0)
-            spin.setAccessibleName(f"Refund quantity of {line.name}")
+            spin.setAccessibleName(_("Refund quantity of {name}").format(name=line.name))
             spin.setAccessibleDescription(_("How many to give back: at most what was sold and not yet refunded"))
             spin.valueChanged.connect(self._on_qty_value_changed)
             table.setCellWidget(row, QTY_COLUMN, spin)
@@ -188,24 +189,24 @@ class RefundDialog(QDialog):
         try:
             money = parse_money(self.amount_edit.text(), self.order.currency)
         except MoneyError as exc:
-            return 0, f"The amount: {exc}"
+            return 0, _("The amount: {reason}").format(reason=exc)
         if money.amount <= 0:
-            return 0, "The amount to refund is more than zero."
+            return 0, _("The amount to refund is more than zero.")
         if money.amount > self.left_to_refund:
-            return 0, f"Only {self._money(self.left_to_refund)} is left to refund."
+            return 0, _("Only {amount} is left to refund.").format(amount=self._money(self.left_to_refund))
         return money.amount, None
 
     def preview(self) -> tuple[int, str | None]:
         """(amount this refund would give back, why it can't be made or None)."""
         if self.left_to_refund <= 0:
-            return 0, f"Order {self.order.number} is already refunded in full."
+            return 0, _("Order {number} is already refunded in full.").format(number=self.order.number)
         if self.full_radio.isChecked():
             return self.left_to_refund, None
         if self.amount_radio.isChecked():
             return self._typed_amount()
         lines = self.chosen_lines()
         if not lines:
-            return 0, "Choose how many of which items to refund."
+            return 0, _("Choose how many of which items to refund.")
         try:
             amount, detail = line_refund(self.order, lines, self._earlier)
         except UserFacingError as exc:
@@ -224,10 +225,11 @@ class RefundDialog(QDialog):
         amount, problem = self.preview()
         if problem:
             self.amount_label.setText(problem)
-            self.confirm_button.setText("Refund")
+            self.confirm_button.setText(_("Refund"))
         else:
-            self.amount_label.setText(f"Refund {self._money(amount)} to {card_text(self.order)}")
-            self.confirm_button.setText(f"Refund {self._money(amount)}")
+            self.amount_label.setText(_("Refund {amount} to {card}").format(
+                amount=self._money(amount), card=card_text(self.order)))
+            self.confirm_button.setText(_("Refund {amount}").format(amount=self._money(amount)))
         self.confirm_button.setEnabled(problem is None and not self.busy)
 
     # -- the refund ----------------------------------------------------------------------------
@@ -242,7 +244,7 @@ class RefundDialog(QDialog):
             return
         self._set_busy(True)
         self.error_label.hide()
-        self.amount_label.setText(f"Refunding {self._money(amount)}…")
+        self.amount_label.setText(_("Refunding {amount}…").format(amount=self._money(amount)))
         order_id, reason, to_cash = self.order.id, self.reason_code, self.cash_check.isChecked()
         lines = self.chosen_lines() if self.lines_radio.isChecked() else None
         part = amount if self.amount_radio.isChecked() else None
@@ -262,7 +264,7 @@ class RefundDialog(QDialog):
 
     def _on_refund_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        text = str(exc) if isinstance(exc, UserFacingError) else "The refund failed unexpectedly (see the log)."
+        text = str(exc) if isinstance(exc, UserFacingError) else _("The refund failed unexpectedly (see the log).")
         # Whatever happened, show the order as the store now has it (a refusal changes nothing).
         self.order = self._orders.get(self.order.id) or self.order
         self._load_refunds()

@@ -19,6 +19,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDateEdit, QDialog, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _, ngettext
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.style import STATUS_STYLE, show_kind
 from pos_app.qt.printing import print_document, report_document, save_pdf
@@ -46,7 +47,7 @@ class ReportDialog(QDialog):
         on `queue`, for the shop of `settings`."""
         super().__init__(parent)
         self.setObjectName("reportDialog")
-        self.setWindowTitle("End of day (Z) report")
+        self.setWindowTitle(_("End of day (Z) report"))
         self._orders, self._gateway, self._settings, self._tenders = orders, gateway, settings, tenders
         self._queue = queue  # the owner's: it joins it when it shuts down
         self._generation = 0
@@ -90,7 +91,8 @@ class ReportDialog(QDialog):
         self._generation += 1
         generation, day = self._generation, self.day
         self._set_actions_enabled(False)
-        self._set_status(f"Counting {day.isoformat()} and checking it with the card processor…", "busy")
+        self._set_status(_("Counting {day} and checking it with the card processor…").format(
+            day=day.isoformat()), "busy")
         orders, currency, gateway, tenders = self._orders, self._settings.currency, self._gateway, self._tenders
         terminal = self._settings.terminal_id
         self._queue.submit(f"z report {day}",
@@ -107,20 +109,23 @@ class ReportDialog(QDialog):
         self.report = report
         self.view.setHtml(report_html(report, self._settings.shop_name, self._settings.locale))
         if report.gateway_error:
-            self._set_status(f"Counted, but NOT checked with the card processor: {report.gateway_error}",
+            self._set_status(_("Counted, but NOT checked with the card processor: {reason}").format(
+                reason=report.gateway_error),
                              "warning")
         elif report.differences:
-            self._set_status(f"{len(report.differences)} difference(s) with the card processor: "
-                             "see the list below.", "error")
+            count = len(report.differences)
+            self._set_status(ngettext("{count} difference(s) with the card processor: see the list below.",
+                                      "{count} difference(s) with the card processor: see the list below.",
+                                      count).format(count=count), "error")
         else:
-            self._set_status("Checked with the card processor: all payments match.", "ok")
+            self._set_status(_("Checked with the card processor: all payments match."), "ok")
         self._set_actions_enabled(True)
         self.report_ready.emit(report)
 
     def _on_report_failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
             return
-        text = str(exc) if isinstance(exc, UserFacingError) else "The report could not be counted (see the log)."
+        text = str(exc) if isinstance(exc, UserFacingError) else _("The report could not be counted (see the log).")
         self.report = None
         self.view.clear()
         self._set_status(text, "error")
@@ -131,15 +136,15 @@ class ReportDialog(QDialog):
     def export_csv(self, path: Path | str) -> Path:
         """Write the shown report as CSV (what the Export CSV button does after asking where)."""
         if self.report is None:
-            raise UserFacingError("There is no report to export yet.")
+            raise UserFacingError(_("There is no report to export yet."))
         path = Path(path)
         path.write_text(report_csv(self.report), encoding="utf-8")
-        self._set_status(f"CSV saved to {path}", "ok")
+        self._set_status(_("CSV saved to {path}").format(path=path), "ok")
         return path
 
     def save_pdf(self, path: Path | str) -> Path:
         if self.report is None:
-            raise UserFacingError("There is no report to save yet.")
+            raise UserFacingError(_("There is no report to save yet."))
         return save_pdf(self.document(), path)
 
     def document(self):
@@ -149,12 +154,13 @@ class ReportDialog(QDialog):
         return str(Path.home() / f"z-report-{self.day.isoformat()}.{extension}")
 
     def _on_export_clicked(self) -> None:
-        save_as(self, "Export Z report as CSV", self._suggested("csv"), "CSV files (*.csv)", self.export_csv,
+        save_as(self, _("Export Z report as CSV"), self._suggested("csv"), _("CSV files (*.csv)"), self.export_csv,
                 self._say_error)
 
     def _on_pdf_clicked(self) -> None:
-        save_as(self, "Save Z report as PDF", self._suggested("pdf"), "PDF files (*.pdf)",
-                lambda path: self._set_status(f"PDF saved to {self.save_pdf(path)}", "ok"), self._say_error)
+        save_as(self, _("Save Z report as PDF"), self._suggested("pdf"), _("PDF files (*.pdf)"),
+                lambda path: self._set_status(_("PDF saved to {path}").format(path=self.save_pdf(path)), "ok"),
+                self._say_error)
 
     def _on_print_clicked(self) -> None:
         if self.report is not None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QLabel, QPushButton, QTableW
     QVBoxLayout, QWidget
 
 from pos_app.domain import Money, format_money
+from pos_app.i18n import N_, _
 from pos_app.qt.approval_dialog import ApprovalDialog, ask_approval
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.style import STATUS_STYLE, show_kind
@@ -22,8 +23,8 @@ from pos_app.qt.workers import TaskRunner
 from pos_app.staff.service import ApprovalRequired
 from pos_app.store import ReviewItem
 
-COLUMNS = ("When", "Amount", "Card", "Why", "Payment", "Status")
-STATUS_TEXT = {"open": "to refund", "refunding": "refund on its way", "refunded": "refunded"}
+COLUMNS = (N_("When"), N_("Amount"), N_("Card"), N_("Why"), N_("Payment"), N_("Status"))
+STATUS_TEXT = {"open": N_("to refund"), "refunding": N_("refund on its way"), "refunded": N_("refunded")}
 
 
 class ReviewDialog(QDialog):
@@ -32,7 +33,7 @@ class ReviewDialog(QDialog):
     def __init__(self, desk, settings, queue: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reviewDialog")
-        self.setWindowTitle("Review list")
+        self.setWindowTitle(_("Review list"))
         self._desk, self._settings = desk, settings
         self._queue = queue  # the owner's: it joins it when it shuts down
         self.busy = False
@@ -47,7 +48,7 @@ class ReviewDialog(QDialog):
         self.refund_button: QPushButton = child(form, QPushButton, "reviewRefundButton")
         self.close_button: QPushButton = child(form, QPushButton, "reviewCloseButton")
         self.table.setColumnCount(len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([_(column) for column in COLUMNS])
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -70,7 +71,7 @@ class ReviewDialog(QDialog):
             cells = (when, format_money(Money(item.amount, item.currency), self._settings.locale),
                      f"{(item.card_brand or '-').title()} {item.card_last4 or '----'}",
                      f"{item.reason_text}: {item.details}", item.payment_intent,
-                     STATUS_TEXT.get(item.status, item.status))
+                     _(STATUS_TEXT[item.status]) if item.status in STATUS_TEXT else item.status)
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)  # plain text: nothing stored is read as markup
                 cell.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
@@ -94,8 +95,8 @@ class ReviewDialog(QDialog):
             return
         self.busy = True
         self._update_actions()
-        self._set_status(f"Refunding {format_money(Money(item.amount, item.currency), self._settings.locale)}"
-                         f" to the card…")
+        self._set_status(_("Refunding {amount} to the card…").format(
+            amount=format_money(Money(item.amount, item.currency), self._settings.locale)))
         self._asked = item.id
         self._queue.submit("review-refund", lambda: self._desk.refund(item.id), self._on_refunded,
                            self._on_failed)
@@ -104,7 +105,8 @@ class ReviewDialog(QDialog):
         self.busy = False
         self.reload()
         amount = format_money(Money(item.amount, item.currency), self._settings.locale)
-        self._set_status(f"Refunded {amount} of {item.payment_intent} ({item.refund_id}).")
+        self._set_status(_("Refunded {amount} of {payment} ({refund}).").format(
+            amount=amount, payment=item.payment_intent, refund=item.refund_id))
         self.refunded.emit(item)
 
     def _on_failed(self, exc: BaseException) -> None:
@@ -113,11 +115,11 @@ class ReviewDialog(QDialog):
         review_id = self._asked
         if isinstance(exc, ApprovalRequired) and review_id is not None:  # a cashier: a manager's PIN refunds it
             self._set_status(str(exc), error=True)
-            self.approval = ask_approval(self, str(exc), self._queue, "refund the payment",
+            self.approval = ask_approval(self, str(exc), self._queue, _("refund the payment"),
                                          lambda pin: self._desk.refund(review_id, manager_pin=pin),
                                          self._on_refunded, self._on_failed)
             return
-        self._set_status(f"Not refunded: {exc}", error=True)
+        self._set_status(_("Not refunded: {reason}").format(reason=exc), error=True)
 
     def _set_status(self, text: str, error: bool = False) -> None:
         show_kind(self.status, text, "error" if error else "ok")

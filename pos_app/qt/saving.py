@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 
 
 def write_or_say(action: Callable[[], object], say_error: Callable[[str], object]) -> None:
@@ -14,12 +15,12 @@ def write_or_say(action: Callable[[], object], say_error: Callable[[str], object
     try:
         action()
     except (UserFacingError, OSError) as exc:
-        say_error(str(exc) if isinstance(exc, UserFacingError) else f"Could not write: {exc}")
+        say_error(str(exc) if isinstance(exc, UserFacingError) else _("Could not write: {reason}").format(reason=exc))
 
 
 def save_as(parent: QWidget, title: str, suggested: str, file_filter: str, write: Callable[[str], object],
             say_error: Callable[[str], object]) -> None:
     """Ask for a file name (starting at `suggested`); if one is given, write(path) there."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
+    path, _filter = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
     if path:
         write_or_say(lambda: write(path), say_error)

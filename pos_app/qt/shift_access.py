@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from pos_app.i18n import _
 
 if TYPE_CHECKING:
     from pos_app.contexts import LocalContext, PaymentsContext
@@ -56,10 +57,10 @@ class ShiftAccess(QObject):
         self.banner.setObjectName("noShiftBanner")
         self.banner.setStyleSheet(BANNER_STYLE)
         row = QHBoxLayout(self.banner)
-        message = QLabel("No shift is open on this till: open one with its float to sell.", self.banner)
+        message = QLabel(_("No shift is open on this till: open one with its float to sell."), self.banner)
         message.setObjectName("noShiftMessage")
         message.setTextFormat(Qt.TextFormat.PlainText)  # as every form's labels are (qt/forms.py)
-        self.open_button = QPushButton(f"Open shift… ({SHIFT_KEYS})", self.banner)
+        self.open_button = QPushButton(_("Open shift… ({keys})").format(keys=SHIFT_KEYS), self.banner)
         self.open_button.setObjectName("openShiftBannerButton")
         row.addWidget(message, 1)
         row.addWidget(self.open_button)

@@ -27,6 +27,7 @@ from pos_app.cash_office import BlindCount, ShiftReport, ShiftService
 from pos_app.config import TRAINING
 from pos_app.domain.money import Money, MoneyError, format_money, parse_money
 from pos_app.errors import UserFacingError
+from pos_app.i18n import N_, _
 from pos_app.staff.service import ApprovalRequired
 from pos_app.qt.approval_dialog import ApprovalDialog, ask_approval
 from pos_app.qt.forms import child, load_form
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from pos_app.store.orders import OrderBook
 
 log = logging.getLogger(__name__)
+#: A cash step, as the message after it names it.
+CASH_STEP_NAMES = {"paid_in": N_("Paid in"), "paid_out": N_("Paid out"), "drop": N_("Drop")}
 
 OPEN_PAGE, SHIFT_PAGE, COUNT_PAGE = range(3)
 
@@ -56,7 +59,7 @@ class ShiftDialog(QDialog):
         """The cash office of `shifts`; the Z's card check asks `gateway` (None: payments not started)."""
         super().__init__(parent)
         self.setObjectName("shiftDialog")
-        self.setWindowTitle("Shift")
+        self.setWindowTitle(_("Shift"))
         self._shifts, self._orders, self._gateway, self._settings, self._queue = shifts, orders, gateway, settings, \
             queue
         self._count: BlindCount | None = None
@@ -105,16 +108,18 @@ class ShiftDialog(QDialog):
             self._count = self._shifts.count_under_way()  # begun before a restart, or at another door
         if self._count is not None:
             self.pages.setCurrentIndex(COUNT_PAGE)
-            self.status.setText(f"Counting shift {self._count.shift_number}: count the drawer and type what is in "
-                                "it. The expected amount is shown after the count.")
+            self.status.setText(_("Counting shift {number}: count the drawer and type what is in "
+                                  "it. The expected amount is shown after the count.").format(
+                                      number=self._count.shift_number))
             self.counted_edit.setFocus()
         elif shift is None:
             self.pages.setCurrentIndex(OPEN_PAGE)
-            self.status.setText("No shift is open: count the float into the drawer and open a shift to sell.")
+            self.status.setText(_("No shift is open: count the float into the drawer and open a shift to sell."))
             self.float_edit.setFocus()
         else:
             self.pages.setCurrentIndex(SHIFT_PAGE)
-            self.status.setText(f"Shift {shift.number} open (float {money(shift.float_amount)}).")
+            self.status.setText(_("Shift {number} open (float {amount}).").format(
+                number=shift.number, amount=money(shift.float_amount)))
             self.amount_edit.setFocus()
         self._set_output_enabled(self.report is not None and self._count is None)
         # Enter submits the page's own step: one default button per dialog, so set it per page
@@ -125,18 +130,18 @@ class ShiftDialog(QDialog):
     # -- steps ---------------------------------------------------------------------------------
 
     def open_shift(self, float_text: str) -> None:
-        amount = self._parse(float_text, "The float")
+        amount = self._parse(float_text, _("The float"))
         if amount is not None:
             self._run("open shift", lambda: self._shifts.open(amount),
-                      lambda shift: self._done(f"Shift {shift.number} opened.", changed=True))
+                      lambda shift: self._done(_("Shift {number} opened.").format(number=shift.number), changed=True))
 
     def cash_step(self, kind: str, amount_text: str, reason: str) -> None:
         """kind: paid_in, paid_out or drop."""
-        amount = self._parse(amount_text, "The amount")
+        amount = self._parse(amount_text, _("The amount"))
         if amount is None:
             return
         step = {"paid_in": self._shifts.paid_in, "paid_out": self._shifts.paid_out, "drop": self._shifts.drop}[kind]
-        label = kind.replace("_", " ").capitalize()
+        label = _(CASH_STEP_NAMES[kind])
         self._run(kind, lambda: step(amount, reason), lambda record: self._cash_done(label, record.movement.amount))
 
     def show_x_report(self) -> None:
@@ -151,14 +156,14 @@ class ShiftDialog(QDialog):
 
     def _on_start_count_failed(self, exc: BaseException) -> None:
         if isinstance(exc, ApprovalRequired):  # a cashier closing: a manager's PIN starts the count
-            self.approval = ask_approval(self, str(exc), self._queue, "close the shift",
+            self.approval = ask_approval(self, str(exc), self._queue, _("close the shift"),
                                          lambda pin: self._shifts.start_count(manager_pin=pin),
                                          self._on_count_given, self._on_step_failed)
             return
         self._on_step_failed(exc)
 
     def close_with_count(self, counted_text: str) -> None:
-        counted, count = self._parse(counted_text, "The count"), self._count
+        counted, count = self._parse(counted_text, _("The count")), self._count
         if counted is None or count is None:
             return
         self._run("close shift", lambda: count.close(counted), self._on_closed)
@@ -179,13 +184,14 @@ class ShiftDialog(QDialog):
 
     def _on_closed(self, report: ShiftReport) -> None:
         self._count = None
-        self._done(f"Shift {report.shift_number} closed.", changed=True)
+        self._done(_("Shift {number} closed.").format(number=report.shift_number), changed=True)
         self._show_report(report)
 
     def _cash_done(self, label: str, amount: int) -> None:
         self.amount_edit.clear()
         self.reason_edit.clear()
-        self._done(f"{label} of {self._money_text(amount)} recorded; the drawer opened.")
+        self._done(_("{step} of {amount} recorded; the drawer opened.").format(
+            step=label, amount=self._money_text(amount)))
 
     def _done(self, text: str, *, changed: bool = False) -> None:
         show_kind(self.message, text, "ok")
@@ -198,7 +204,7 @@ class ShiftDialog(QDialog):
         self._queue.submit(f"shift: {name}", step, on_success=on_success, on_failure=self._on_step_failed)
 
     def _on_step_failed(self, exc: BaseException) -> None:
-        text = str(exc) if isinstance(exc, UserFacingError) else "That step failed (see the log)."
+        text = str(exc) if isinstance(exc, UserFacingError) else _("That step failed (see the log).")
         self._fail(text)
 
     def _fail(self, text: str) -> None:
@@ -238,12 +244,13 @@ class ShiftDialog(QDialog):
 
     def html(self) -> str:
         assert self.report is not None
-        training = "<p align='center'><b>TRAINING</b> — no real money</p>" if self._settings.mode == TRAINING else ""
+        training = (f"<p align='center'><b>{_('TRAINING')}</b> — {_('no real money')}</p>"
+                    if self._settings.mode == TRAINING else "")
         return training + shift_report_html(self.report, self.check, self._settings.shop_name, self._settings.locale)
 
     def export_csv(self, path: Path | str) -> Path:
         if self.report is None:
-            raise UserFacingError("There is no report to export yet.")
+            raise UserFacingError(_("There is no report to export yet."))
         path = Path(path)
         path.write_text(shift_report_csv(self.report, self.check), encoding="utf-8")
         return path
@@ -255,7 +262,8 @@ class ShiftDialog(QDialog):
     def document(self):
         from pos_app.qt.printing import html_document
         assert self.report is not None
-        return html_document(self.html(), f"{self.report.kind} report shift {self.report.shift_number}",
+        return html_document(self.html(), _("{kind} report shift {number}").format(
+            kind=self.report.kind, number=self.report.shift_number),
                              self._settings.mode)
 
     # -- slots ---------------------------------------------------------------------------------
@@ -274,11 +282,12 @@ class ShiftDialog(QDialog):
         return str(Path.home() / f"{kind.lower()}-report-shift-{number}.{extension}")
 
     def _on_csv_clicked(self) -> None:
-        save_as(self, "Export the report as CSV", self._suggested("csv"), "CSV files (*.csv)", self.export_csv,
+        save_as(self, _("Export the report as CSV"), self._suggested("csv"), _("CSV files (*.csv)"), self.export_csv,
                 self._fail)
 
     def _on_pdf_clicked(self) -> None:
-        save_as(self, "Save the report as PDF", self._suggested("pdf"), "PDF files (*.pdf)", self.save_pdf, self._fail)
+        save_as(self, _("Save the report as PDF"), self._suggested("pdf"), _("PDF files (*.pdf)"), self.save_pdf,
+                self._fail)
 
     def _on_print_clicked(self) -> None:
         from pos_app.qt.printing import print_document
@@ -289,13 +298,14 @@ class ShiftDialog(QDialog):
         self.reason_edit.setFocus()
 
     def _on_reason_edit_return_pressed(self) -> None:
-        show_kind(self.message, "Choose the step: Paid in (Alt+I), Paid out (Alt+U) or Drop to safe (Alt+D).", "info")
+        show_kind(self.message, _("Choose the step: Paid in (Alt+I), Paid out (Alt+U) or Drop to safe (Alt+D)."),
+                  "info")
 
     def reject(self) -> None:
         """Esc: during the count, cancel the count (back to the shift's steps); else close."""
         if self._count is not None:
             self.cancel_count()
-            show_kind(self.message, "Count cancelled: the shift stays open.", "ok")
+            show_kind(self.message, _("Count cancelled: the shift stays open."), "ok")
             return
         super().reject()
 

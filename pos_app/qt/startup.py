@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 
 #: Libraries Qt's xcb platform plugin loads, and the Debian/Ubuntu package of each (see README).
 XCB_PACKAGES = {
@@ -125,11 +126,11 @@ def startup_error_box(text: str):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
-    box = QMessageBox(QMessageBox.Icon.Critical, "pos-app did not start", text, QMessageBox.StandardButton.Close)
+    box = QMessageBox(QMessageBox.Icon.Critical, _("pos-app did not start"), text, QMessageBox.StandardButton.Close)
     box.setObjectName("startupError")
     box.setTextFormat(Qt.TextFormat.PlainText)  # a setting's value is not markup
-    box.setInformativeText("Fix what is named above (a setting lives in .env or the environment), then start "
-                           "pos-app again.")
+    box.setInformativeText(_("Fix what is named above (a setting lives in .env or the environment), then start "
+                             "pos-app again."))
     return box
 
 

@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from pos_app.i18n import N_, _
 from pos_app.qt.forms import plain_text_labels, plain_tooltip
 from pos_app.qt.health import HealthMonitor
+from pos_app.qt.style import mode_name
 
 if TYPE_CHECKING:
     from pos_app.contexts import Endpoint
     from pos_app.payments.gateway import PaymentGateway
 
-STARTING_PAYMENTS = "starting payments…"
+STARTING_PAYMENTS = N_("starting payments…")
 
 
 class TillStatusBar(QStatusBar):
@@ -30,9 +32,9 @@ class TillStatusBar(QStatusBar):
         super().__init__(parent)
         self.setObjectName("statusBar")
         self._url: str | None = None
-        self.mode_label = self._label("statusMode", f"Mode: {mode.upper()}")
-        self.endpoint_label = self._label("statusEndpoint", f"Endpoint: {STARTING_PAYMENTS}")
-        self.gateway_label = self._label("statusGateway", f"Gateway: {STARTING_PAYMENTS}")
+        self.mode_label = self._label("statusMode", _("Mode: {mode}").format(mode=mode_name(mode)))
+        self.endpoint_label = self._label("statusEndpoint", _("Endpoint: {state}").format(state=_(STARTING_PAYMENTS)))
+        self.gateway_label = self._label("statusGateway", _("Gateway: {state}").format(state=_(STARTING_PAYMENTS)))
         plain_text_labels(self)  # stored text never turns into markup here
 
     def _label(self, name: str, text: str) -> QLabel:
@@ -44,8 +46,8 @@ class TillStatusBar(QStatusBar):
     def payments_started(self, url: str) -> None:
         """The endpoint runs; the gateway is checked next."""
         self._url = url
-        self.endpoint_label.setText(f"Endpoint: {url}")
-        self.gateway_label.setText("Gateway: checking…")
+        self.endpoint_label.setText(_("Endpoint: {state}").format(state=url))
+        self.gateway_label.setText(_("Gateway: checking…"))
         self.gateway_label.setToolTip("")
 
     def watch_health(self, endpoint: Endpoint, gateway: PaymentGateway) -> HealthMonitor:
@@ -61,9 +63,9 @@ class TillStatusBar(QStatusBar):
 
     def show_endpoint(self, url: str | None) -> None:
         """The endpoint's URL while it runs; None: it does not."""
-        self.endpoint_label.setText(f"Endpoint: {url}" if url else "Endpoint: not running")
+        self.endpoint_label.setText(_("Endpoint: {state}").format(state=url) if url else _("Endpoint: not running"))
 
     def show_gateway(self, healthy: bool, detail: str = "") -> None:
-        self.gateway_label.setText("Gateway: OK" if healthy else "Gateway: unreachable")
+        self.gateway_label.setText(_("Gateway: OK") if healthy else _("Gateway: unreachable"))
         self.gateway_label.setToolTip(plain_tooltip(detail) if detail else "")
         self.gateway_label.setProperty("healthy", healthy)

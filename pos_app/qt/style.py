@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QWidget
 
 from pos_app.config import LIVE, TEST, TRAINING
+from pos_app.i18n import N_, _
 
 BADGE_COLOURS = {TRAINING: "#d97706", TEST: "#2563eb", LIVE: "#15803d"}
 
@@ -59,12 +60,26 @@ def badge_style(mode: str) -> str:
     return f"background: {BADGE_COLOURS.get(mode, '#6b7280')};"
 
 
+MODE_NAMES = {TRAINING: N_("TRAINING"), TEST: N_("TEST"), LIVE: N_("LIVE")}
+MODE_WORDS = (N_("test"), N_("live"))  # "{mode} mode: payments go to Stripe"
+
+
+def mode_name(mode: str) -> str:
+    """TRAINING, TEST or LIVE in the till's language."""
+    return _(MODE_NAMES[mode]) if mode in MODE_NAMES else mode.upper()
+
+
+def till_title(shop_name: str, mode: str) -> str:
+    """The till window's title: the shop, and TRAINING in training mode."""
+    return f"{shop_name} — pos-app" + (f" ({_('TRAINING')})" if mode == TRAINING else "")
+
+
 def show_mode_badge(label: QLabel, mode: str) -> None:
     """The mode (TRAINING, TEST, LIVE) in its colour, as the till and the history show it."""
-    label.setText(mode.upper())
+    label.setText(mode_name(mode))
     label.setStyleSheet(badge_style(mode))
-    label.setToolTip({TRAINING: "Training mode: payments go to the built-in sandbox; no real money"}
-                     .get(mode, f"{mode} mode: payments go to Stripe"))
+    label.setToolTip(_("Training mode: payments go to the built-in sandbox; no real money") if mode == TRAINING
+                     else _("{mode} mode: payments go to Stripe").format(mode=_(mode)))
 
 
 def set_style_property(widget: QWidget, name: str, value) -> None:

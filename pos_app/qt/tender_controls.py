@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from pos_app.domain import Money
 from pos_app.domain.money import MoneyError, parse_money
+from pos_app.i18n import _
 from pos_app.qt.cash_dialog import CashDialog
 from pos_app.qt.charge_controller import error_text
 from pos_app.qt.forms import child
@@ -59,8 +60,9 @@ class TenderControls(QObject):
         started = sale is not None and sale.started
         if sale is not None and started:
             locale = window.settings.locale
-            self.due_label.setText(f"Paid {money_text(Money(sale.paid, sale.currency), locale)} · still due "
-                                   f"{money_text(Money(sale.remaining, sale.currency), locale)}")
+            self.due_label.setText(_("Paid {paid} · still due {due}").format(
+                paid=money_text(Money(sale.paid, sale.currency), locale),
+                due=money_text(Money(sale.remaining, sale.currency), locale)))
         self.due_label.setVisible(started)
         self.void_button.setVisible(started)
         idle = window.charging.can_charge() and window.payment_dialog is None and self.cash_dialog is None
@@ -93,7 +95,7 @@ class TenderControls(QObject):
         try:
             amount = parse_money(text, self.window.settings.currency).amount
         except MoneyError as exc:
-            self.window.show_error(f"Card part not charged: {exc}")
+            self.window.show_error(_("Card part not charged: {reason}").format(reason=exc))
             return False, None
         self.part_amount.clear()
         return True, amount
@@ -105,7 +107,7 @@ class TenderControls(QObject):
         checkout = self._checkout
         if checkout is None or not self.cash_button.isEnabled():
             if self.window.cart_model.snapshot.empty:
-                self.window.show_error("The cart is empty: add items before taking cash.")
+                self.window.show_error(_("The cart is empty: add items before taking cash."))
             return None
         sale = checkout.sale_tenders()
         dialog = CashDialog(sale.cash_due, sale.currency, self.window.settings.locale, self.window)
@@ -128,12 +130,13 @@ class TenderControls(QObject):
             self.cash_dialog.show_taken(taken)
         window = self.window
         if taken.order is not None:
-            window.show_info(f"Sale {taken.order.number} paid: change "
-                             f"{money_text(Money(taken.change, taken.order.currency), window.settings.locale)}")
+            window.show_info(_("Sale {number} paid: change {amount}").format(
+                number=taken.order.number,
+                amount=money_text(Money(taken.change, taken.order.currency), window.settings.locale)))
             window.sale_completed.emit(taken.order)
 
     def _on_runner_cash_refused(self, exc: BaseException) -> None:
-        text = error_text("Cash not taken", exc)
+        text = error_text(_("Cash not taken"), exc)
         if self.cash_dialog is not None:
             self.cash_dialog.show_refused(text)
         else:
@@ -153,20 +156,20 @@ class TenderControls(QObject):
         if checkout is None or not self.void_button.isEnabled():
             return
         self.void_button.setEnabled(False)
-        self.window.show_info("Giving back what was paid…")
+        self.window.show_info(_("Giving back what was paid…"))
         self.window.queue.submit("void-tenders", checkout.void_tenders, self._on_runner_voided,
                                  self._on_runner_void_failed)
 
     def _on_runner_voided(self, _sale) -> None:
-        self.window.show_info("The payments were given back: the cart can change.")
+        self.window.show_info(_("The payments were given back: the cart can change."))
 
     def _on_runner_void_failed(self, exc: BaseException) -> None:
         checkout = self._checkout
         if isinstance(exc, ApprovalRequired) and checkout is not None:  # money taken: a manager's PIN voids it
             self.update()
-            self.window.till_lock.approve(exc, "void the payments",
+            self.window.till_lock.approve(exc, _("void the payments"),
                                           lambda pin: checkout.void_tenders(manager_pin=pin), self._on_runner_voided,
                                           self._on_runner_void_failed)
             return
-        self.window.show_error(error_text("The payments could not all be given back", exc))
+        self.window.show_error(error_text(_("The payments could not all be given back"), exc))
         self.update()

@@ -20,6 +20,7 @@ from pos_app.domain import Money
 from pos_app.domain.discounts import Discount, DiscountKind
 from pos_app.domain.money import MoneyError, parse_money
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 from pos_app.qt.approval_dialog import ApprovalDialog
 from pos_app.qt.discount_dialog import DiscountDialog
 from pos_app.qt.forms import child
@@ -64,14 +65,14 @@ class TermsControls(QObject):
 
     def open_discount(self) -> None:
         if self.window.local.carts.snapshot().empty:
-            self.window.show_error("The cart is empty: there is nothing to discount.")
+            self.window.show_error(_("The cart is empty: there is nothing to discount."))
             return
         self._open(DiscountDialog(self._lines(), self._selected(), parent=self.window))
 
     def open_price(self) -> None:
         sku = self._selected()
         if sku is None:
-            self.window.show_error("Select a cart line to change its price.")
+            self.window.show_error(_("Select a cart line to change its price."))
             return
         self._open(DiscountDialog(self._lines(), sku, price_of=sku, parent=self.window))
 
@@ -111,7 +112,7 @@ class TermsControls(QObject):
             return lambda pin: terms.override_price(dialog.price_of or "", price, reason, manager_pin=pin)
         percent, amount = dialog.percent.text().strip(), dialog.amount.text().strip()
         if bool(percent) == bool(amount):
-            raise UserFacingError("Type a percentage or an amount (one of them).")
+            raise UserFacingError(_("Type a percentage or an amount (one of them)."))
         if percent:
             from pos_app.selling import percent_to_bp
             discount = Discount(DiscountKind.PERCENT, percent_to_bp(percent), reason)
@@ -134,12 +135,12 @@ class TermsControls(QObject):
 
     def _on_applied(self, snapshot: object) -> None:
         self.window._show_snapshot(cast("CartSnapshot", snapshot))  # what a CartTerms action returns
-        self.window.show_info("Discount and prices updated")
+        self.window.show_info(_("Discount and prices updated"))
 
     def _ask_approval(self, exc: ApprovalRequired, action: Action) -> None:
         """The manager's PIN redoes the action on the window's worker (the PIN's Argon2 check is not
         for the GUI thread), through the till's one approval round trip (TillLock.approve)."""
-        approval = self.approval = self.window.till_lock.approve(exc, "change the prices", action, self._on_applied)
+        approval = self.approval = self.window.till_lock.approve(exc, _("change the prices"), action, self._on_applied)
 
         def closed(_result: int) -> None:
             if self.approval is approval:
@@ -151,6 +152,6 @@ def _money(text: str, currency: str) -> int:
     try:
         return parse_money(text.strip(), currency).amount
     except (MoneyError, InvalidOperation, ValueError):
-        raise UserFacingError(f"{text.strip()[:20]!r} is not an amount (e.g. 2.50)") from None
+        raise UserFacingError(_("{text} is not an amount (e.g. 2.50)").format(text=repr(text.strip()[:20]))) from None
 
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QPushButton
 
 from pos_app.devices import PrintOutcome, no_sale
+from pos_app.i18n import _
 from pos_app.qt.charge_controller import error_text
 from pos_app.qt.listeners import ListenerRelay
 from pos_app.qt.forms import child
@@ -54,20 +55,20 @@ class TillDevices(QObject):
         self.no_sale_button.setEnabled(True)
         assert isinstance(opening, DrawerOpening)  # what no_sale() returns
         if opening.kicked:
-            self._window.show_info("No sale: the drawer is open.")
+            self._window.show_info(_("No sale: the drawer is open."))
         elif opening.device:
-            self._window.show_error(f"No sale recorded, but the receipt printer ({opening.device}) did not open "
-                                    "the drawer: open it by key.")
+            self._window.show_error(_("No sale recorded, but the receipt printer ({device}) did not open "
+                                      "the drawer: open it by key.").format(device=opening.device))
         else:
-            self._window.show_info("No sale recorded (no receipt printer is set: open the drawer by key).")
+            self._window.show_info(_("No sale recorded (no receipt printer is set: open the drawer by key)."))
         self.drawer_opened.emit(opening)
 
     def _on_no_sale_failed(self, exc: BaseException) -> None:
         self.no_sale_button.setEnabled(True)
         if isinstance(exc, ApprovalRequired):
-            self._window.till_lock.approve(exc, "open the drawer", self._open_for_no_sale, self._on_no_sale_opened)
+            self._window.till_lock.approve(exc, _("open the drawer"), self._open_for_no_sale, self._on_no_sale_opened)
             return
-        self._window.show_error(error_text("The no sale could not be recorded", exc))
+        self._window.show_error(error_text(_("The no sale could not be recorded"), exc))
 
     def _on_printer_printed(self, outcome: PrintOutcome) -> None:
         if outcome.error is not None:
@@ -81,5 +82,5 @@ class TillDevices(QObject):
             self._show_unprinted(self._unprinted.pop(number))
 
     def _show_unprinted(self, error: str) -> None:
-        self._window.show_error(f"{error} The sale is recorded; print the receipt again from "
-                                "the order history (F9).")
+        self._window.show_error(error + " " + _("The sale is recorded; print the receipt again from "
+                                                  "the order history (F9)."))

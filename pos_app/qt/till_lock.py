@@ -23,6 +23,7 @@ from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QWidget
 
 from pos_app.errors import UserFacingError
+from pos_app.i18n import N_, _
 from pos_app.qt.approval_dialog import ApprovalDialog, ask_approval
 from pos_app.qt.charge_controller import error_text
 from pos_app.qt.forms import child, load_form
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from pos_app.qt.main_window import MainWindow
     from pos_app.store import User
 
+ROLE_NAMES = (N_("cashier"), N_("manager"))  # Role's values, as the user label shows them
 SALE_PAGE, PIN_PAGE = range(2)
 _INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
                            QEvent.Type.TouchBegin})
@@ -67,7 +69,7 @@ class TillLock(QObject):
             self.show_state()  # locked or unlocked from elsewhere
             return
         user = self._session.user  # the same state, maybe another user: the header only (focus stays)
-        self.user_label.setText(f"{user.name} ({user.role.value})" if user else "")
+        self.user_label.setText(f"{user.name} ({_(user.role.value)})" if user else "")
 
     def _build_header(self, window: MainWindow) -> None:
         self.user_label = QLabel(window.form)
@@ -101,7 +103,7 @@ class TillLock(QObject):
     def show_state(self) -> None:
         """The PIN screen while no one is logged in, else the sale; the header names the user."""
         user, locked = self._session.user, self.locked
-        self.user_label.setText(f"{user.name} ({user.role.value})" if user else "")
+        self.user_label.setText(f"{user.name} ({_(user.role.value)})" if user else "")
         self.lock_button.setVisible(not locked)
         self.first_manager.setVisible(locked and self._session.staff.needs_first_manager())
         self.pages.setCurrentIndex(PIN_PAGE if locked else SALE_PAGE)
@@ -122,7 +124,7 @@ class TillLock(QObject):
 
     def _log_out(self, why: str) -> None:
         self._session.logout(why=why)
-        show_kind(self.pin_message, "Locked after a while without input." if why == "idle" else "", "info")
+        show_kind(self.pin_message, _("Locked after a while without input.") if why == "idle" else "", "info")
         self.show_state()
 
     # -- log-in --------------------------------------------------------------------------------
@@ -130,7 +132,7 @@ class TillLock(QObject):
     def log_in(self, pin: str) -> None:
         """Check the PIN on the window's TaskRunner; the sale shows once it opens."""
         self.pin_field.setEnabled(False)
-        show_kind(self.pin_message, "Checking…", "info")
+        show_kind(self.pin_message, _("Checking…"), "info")
         session = self._session
         self._window.queue.submit("log in", lambda: session.login(pin), self._on_login_done, self._on_login_failed)
 
@@ -148,7 +150,7 @@ class TillLock(QObject):
     def _on_login_failed(self, exc: BaseException) -> None:
         self.pin_field.setEnabled(True)
         self.pin_field.setFocus(Qt.FocusReason.OtherFocusReason)
-        text = str(exc) if isinstance(exc, UserFacingError) else error_text("The log-in failed", exc)
+        text = str(exc) if isinstance(exc, UserFacingError) else error_text(_("The log-in failed"), exc)
         show_kind(self.pin_message, text, "error")
 
     # -- the idle lock -------------------------------------------------------------------------
@@ -193,7 +195,8 @@ class TillLock(QObject):
         """A cashier asked for a manager's action (exc: ApprovalRequired): the prompt; step(pin) redoes it."""
         window = self._window
         return ask_approval(window, str(exc), window.queue, name, step, on_success,
-                            on_failure or (lambda failure: window.show_error(error_text(f"Could not {name}", failure))))
+                            on_failure or (lambda failure: window.show_error(
+                                error_text(_("Could not {action}").format(action=name), failure))))
 
     def user(self) -> User | None:
         return self._session.user

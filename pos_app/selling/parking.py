@@ -19,6 +19,7 @@ import time
 
 from pos_app.domain.people import Permission
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 from pos_app.staff.session import TillSession
 from pos_app.store import CartSnapshot, ParkedCart, Store
 
@@ -35,10 +36,10 @@ def check_label(label: object) -> str | None:
     if label is None:
         return None
     if not isinstance(label, str):
-        raise LabelRefused(f"a label is text such as \"table 4\", got {type(label).__name__}")
+        raise LabelRefused(_('a label is text such as "table 4", got {name}').format(name=type(label).__name__))
     text = label.strip()
     if len(text) > MAX_LABEL or not text.isprintable():
-        raise LabelRefused(f"a label is at most {MAX_LABEL} printable characters")
+        raise LabelRefused(_("a label is at most {MAX_LABEL} printable characters").format(MAX_LABEL=MAX_LABEL))
     return text or None
 
 

@@ -25,6 +25,7 @@ from pos_app.domain.item import MAX_PRICE
 from pos_app.domain.money import Money, smallest_step
 from pos_app.domain.pricing import BP
 from pos_app.domain.people import Permission
+from pos_app.i18n import _
 from pos_app.staff.session import TillSession
 from pos_app.store import CartSnapshot, Store, UnitOfWork
 
@@ -32,20 +33,21 @@ from pos_app.store import CartSnapshot, Store, UnitOfWork
 def percent_to_bp(text: object) -> int:
     """'12.5' -> 1250: a percentage written as a decimal string (never a float), at most 2 decimals."""
     if not isinstance(text, str):
-        raise DiscountError(f"a percentage is written as a string such as \"12.5\", got {text!r}")
+        raise DiscountError(_('a percentage is written as a string such as "12.5", got {text!r}').format(text=text))
     try:
         value = Decimal(text.strip().removesuffix("%").strip()) * 100
     except InvalidOperation:
-        raise DiscountError(f"{text[:20]!r} is not a percentage (e.g. 10 or 12.5)") from None
+        raise DiscountError(_("{text!r} is not a percentage (e.g. 10 or 12.5)").format(text=text[:20])) from None
     if not value.is_finite() or value != value.to_integral_value():
-        raise DiscountError(f"{text[:20]!r}: a percentage has at most 2 decimals")
+        raise DiscountError(_("{text!r}: a percentage has at most 2 decimals").format(text=text[:20]))
     return int(value)
 
 
 def check_reason(reason: object, what: str) -> str:
     text = reason.strip() if isinstance(reason, str) else ""
     if not text or len(text) > MAX_REASON or not text.isprintable():
-        raise DiscountError(f"{what} needs a reason (1 to {MAX_REASON} printable characters)")
+        raise DiscountError(_("{what} needs a reason (1 to {MAX_REASON} printable characters)").format(
+            what=what, MAX_REASON=MAX_REASON))
     return text
 
 
@@ -154,9 +156,10 @@ class CartTerms:
         """The line back at the catalogue's price (an open-price item can't be: it has none)."""
         snap = self._store.carts.snapshot()
         if sku not in snap.lines:
-            raise CartError(f"{sku!r} is not in the cart")
+            raise CartError(_("{sku!r} is not in the cart").format(sku=sku))
         if snap.item(sku).open_price:
-            raise CartError(f"{snap.item(sku).name} has no catalogue price to go back to: remove the line instead")
+            raise CartError(_("{name} has no catalogue price to go back to: remove the line instead").format(
+                name=snap.item(sku).name))
         return self.override_price(sku, snap.item(sku).price.amount)
 
     def add_open_price(self, sku: str, unit_price: int, qty: int = 1) -> CartSnapshot:
@@ -165,7 +168,7 @@ class CartTerms:
         _check_price(unit_price, self._store.carts.pricing.currency)
         item = self._store.catalogue.get(sku) if isinstance(sku, str) else None
         if item is None or not item.open_price:
-            raise CartError(f"{sku!r} is not an open-price item: add it as any other")
+            raise CartError(_("{sku!r} is not an open-price item: add it as any other").format(sku=sku))
         carts = self._store.carts
         with carts.lock:
             carts.check_mutable()
@@ -201,7 +204,7 @@ class CartTerms:
     @staticmethod
     def _line_terms(snap: CartSnapshot, sku: str) -> LineTerms:
         if not isinstance(sku, str) or sku not in snap.lines:
-            raise CartError(f"{sku!r} is not in the cart")
+            raise CartError(_("{sku!r} is not in the cart").format(sku=sku))
         return snap.terms.get(sku, NO_TERMS)
 
     @staticmethod
@@ -228,8 +231,8 @@ class CartTerms:
             base = sum(d.gross - d.line_discount for d in priced.lines)
         if discount.value > base:
             currency = snap.totals.currency
-            raise DiscountError(f"a discount of {Money(discount.value, currency).to_decimal()} is more than the "
-                                f"{Money(base, currency).to_decimal()} it would come off")
+            raise DiscountError(_("a discount of {discount} is more than the {base} it would come off").format(
+                discount=Money(discount.value, currency).to_decimal(), base=Money(base, currency).to_decimal()))
 
 
 def _no_check(snap: CartSnapshot, priced: DiscountedTotals) -> None:
@@ -238,7 +241,9 @@ def _no_check(snap: CartSnapshot, priced: DiscountedTotals) -> None:
 
 def _check_price(unit_price: object, currency: str) -> None:
     if isinstance(unit_price, bool) or not isinstance(unit_price, int) or not 0 <= unit_price <= MAX_PRICE:
-        raise DiscountError(f"a unit price is a whole number of minor units from 0 to {MAX_PRICE}, got {unit_price!r}")
+        raise DiscountError(_("a unit price is a whole number of minor units from 0 to {MAX_PRICE}, got "
+                              "{unit_price!r}").format(MAX_PRICE=MAX_PRICE, unit_price=unit_price))
     step = smallest_step(currency)
     if unit_price % step:
-        raise DiscountError(f"{currency.upper()} prices are whole multiples of {Money(step, currency).to_decimal()}")
+        raise DiscountError(_("{upper} prices are whole multiples of {to_decimal}").format(
+            upper=currency.upper(), to_decimal=Money(step, currency).to_decimal()))

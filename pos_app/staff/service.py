@@ -19,6 +19,7 @@ from pos_app.domain.people import (
     ACTION_NAMES, Lockout, Permission, Role, StaffError, check_name, check_pin, may,
 )
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 from pos_app.store import Store, User
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,9 @@ class ApprovalRequired(UserFacingError):
     """The user may not do this alone: a manager's PIN approves it (StaffService.approve)."""
 
     def __init__(self, permission: Permission, user: User | None) -> None:
-        who = f"{user.name} ({user.role.value})" if user else "nobody logged in"
-        super().__init__(f"A manager's PIN is needed to {ACTION_NAMES[permission]} ({who}).")
+        who = f"{user.name} ({_(user.role.value)})" if user else _("nobody logged in")
+        super().__init__(_("A manager's PIN is needed to {action} ({who}).").format(
+            action=_(ACTION_NAMES[permission]), who=who))
         self.permission = permission
 
 
@@ -95,7 +97,7 @@ class StaffService:
         """A new user. Once a manager exists, only a manager adds one (`by`)."""
         name, pin = check_name(name), check_pin(pin)
         if self.needs_first_manager() and role != Role.MANAGER:
-            raise StaffError("the first user is the till's manager: add a manager first")
+            raise StaffError(_("the first user is the till's manager: add a manager first"))
         self._require_manager(by, "add a user")
         self._refuse_taken_pin(pin)
         pin_hash = self._hasher.hash(pin, public=demo)
@@ -110,7 +112,7 @@ class StaffService:
         self._require_manager(by, "disable a user")
         user = self._existing(name)
         if user.role == Role.MANAGER and user.active and self._store.users.count_managers() == 1:
-            raise StaffError(f"{user.name} is the last manager: add another manager first")
+            raise StaffError(_("{name} is the last manager: add another manager first").format(name=user.name))
         with self._store.unit_of_work() as work:
             user = self._store.users.set_active(user.id, False)
             work.journal.append("user_disabled", {"name": user.name}, user=by.name if by else None)
@@ -158,7 +160,7 @@ class StaffService:
         """A manager's PIN for one action of `for_user`: journalled with both names."""
         manager = self._identify(pin)
         if not may(manager.role, permission):
-            raise PinRefused(f"{manager.name} is not a manager: a manager's PIN is needed")
+            raise PinRefused(_("{name} is not a manager: a manager's PIN is needed").format(name=manager.name))
         with self._store.unit_of_work() as work:
             work.journal.append("approval", {"action": permission.value, "manager": manager.name,
                                              "for": for_user.name if for_user else None, **(detail or {})},
@@ -171,7 +173,7 @@ class StaffService:
         now = int(self._clock())
         lockout = self._store.users.lockout(self.till)
         if lockout.locked(now):
-            raise PinRefused(f"Too many wrong PINs: try again in {lockout.locked_until - now} s.")
+            raise PinRefused(_("Too many wrong PINs: try again in {value} s.").format(value=lockout.locked_until - now))
         try:
             check_pin(pin)
         except StaffError:
@@ -184,9 +186,9 @@ class StaffService:
             if after.locked(now):
                 with self._store.unit_of_work() as work:
                     work.journal.append("pin_lockout", {"seconds": after.locked_until - now})
-                raise PinRefused(f"Wrong PIN. Too many wrong PINs: the PIN pad is locked for "
-                                 f"{after.locked_until - now} s.")
-            raise PinRefused("Wrong PIN.")
+                raise PinRefused(_("Wrong PIN. Too many wrong PINs: the PIN pad is locked for {value} s.").format(
+                    value=after.locked_until - now))
+            raise PinRefused(_("Wrong PIN."))
         if lockout != Lockout():
             self._store.users.set_lockout(self.till, Lockout.succeeded())
         return user
@@ -197,7 +199,7 @@ class StaffService:
     def _refuse_taken_pin(self, pin: str, besides: User | None = None) -> None:
         taken = self._match(pin)
         if taken is not None and (besides is None or taken.id != besides.id):
-            raise StaffError("that PIN is already someone's: choose another")
+            raise StaffError(_("that PIN is already someone's: choose another"))
 
     def _require_manager(self, by: User | None, what: str) -> None:
         if self.needs_first_manager():
@@ -208,5 +210,5 @@ class StaffService:
     def _existing(self, name: str) -> User:
         user = self._store.users.by_name(check_name(name))
         if user is None:
-            raise StaffError(f"there is no user called {name!r}")
+            raise StaffError(_("there is no user called {name!r}").format(name=name))
         return user

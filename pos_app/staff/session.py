@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from pos_app.domain.people import Permission
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 from pos_app.staff.service import Approval, ApprovalRequired, StaffService
 from pos_app.store import User
 
@@ -28,7 +29,7 @@ class LoginRequired(UserFacingError):
     """No one is logged in at the till (or it locked itself after the idle time)."""
 
     def __init__(self) -> None:
-        super().__init__("Log in with your PIN first.")
+        super().__init__(_("Log in with your PIN first."))
 
 
 class TillSession:

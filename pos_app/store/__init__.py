@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 from pos_app.store.cart_errors import CartFrozen, OpenPriceNeeded, ParkedSaleNotFound, ParkingRefused, UnknownBarcode
 from pos_app.store.cart_service import CartService
 from pos_app.store.cart_snapshot import CartSnapshot
@@ -100,8 +101,10 @@ def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = Fa
         catalogue_db.close()
         db.close()
         raise CurrencyMismatch(
-            f"the catalogue in {path} is priced in {', '.join(c.upper() for c in others)} but POS_CURRENCY is "
-            f"{pricing.currency.upper()}: set POS_CURRENCY={others[0]}, or use another POS_DATA_DIR")
+            _("the catalogue in {path} is priced in {priced} but POS_CURRENCY is {currency}: set "
+              "POS_CURRENCY={wanted}, or use another POS_DATA_DIR").format(
+                  path=path, priced=", ".join(c.upper() for c in others), currency=pricing.currency.upper(),
+                  wanted=others[0]))
     catalogue = CatalogueStore(catalogue_db, pricing.currency)
     if seed_demo and catalogue.count() == 0:
         from pos_app.store.demo import seed_demo_catalogue

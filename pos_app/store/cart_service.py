@@ -18,6 +18,7 @@ from pos_app.domain.cart import NO_TERMS, Cart, CartError, new_revision
 from pos_app.domain.discounts import Discount, LineTerms
 from pos_app.domain.item import Item
 from pos_app.domain.people import Permission
+from pos_app.i18n import _
 from pos_app.store.cart_errors import OpenPriceNeeded, ParkedSaleNotFound, ParkingRefused, UnknownBarcode
 from pos_app.store.carts import ParkedCart
 from pos_app.store.cart_snapshot import CartSnapshot
@@ -142,7 +143,8 @@ class CartService(CartState):
         def change(cart: Cart) -> bool:
             held = cart.terms_of(sku).unit_price
             if sku in cart and held != unit_price:
-                raise CartError(f"{sku} is in the cart at another price already: change that line's price")
+                raise CartError(_("{sku} is in the cart at another price already: change that line's price").format(
+                    sku=sku))
             if sku not in cart:
                 cart.add_priced(sku, qty, LineTerms(unit_price=unit_price), self._known)
                 return True
@@ -230,7 +232,7 @@ class CartService(CartState):
         with self.lock:
             self._check_mutable()
             if not len(self._cart):
-                raise ParkingRefused("the cart is empty: there is nothing to park")
+                raise ParkingRefused(_("the cart is empty: there is nothing to park"))
             self._undo_on_rollback(work)
             parked = self._rows.park(self._cart_id, label=label, user=user,
                                      total=self.snapshot().totals.total.amount)
@@ -244,7 +246,7 @@ class CartService(CartState):
         with self.lock:
             self._check_mutable()
             if len(self._cart):
-                raise ParkingRefused("this sale has lines: park or clear it before recalling another")
+                raise ParkingRefused(_("this sale has lines: park or clear it before recalling another"))
             parked = self._rows.parked_cart(cart_id)
             if parked is None:
                 raise ParkedSaleNotFound(cart_id)

@@ -17,6 +17,7 @@ from pos_app.domain.item import Item
 from pos_app.domain.money import MoneyError
 from pos_app.domain.order import OrderDiscount, OrderLine
 from pos_app.domain.pricing import PricedLine, PricingPolicy, Totals, price_lines
+from pos_app.i18n import _
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def price_cart(lines: Mapping[str, int], items: Mapping[str, Item], terms: Mappi
     for sku, qty in lines.items():
         item = items[sku]
         if item.price.currency != pricing.currency:
-            raise MoneyError(f"{sku} is priced in {item.price.currency}, the store sells in {pricing.currency}")
+            raise MoneyError(_("{sku} is priced in {currency}, the store sells in {currency2}").format(
+                sku=sku, currency=item.price.currency, currency2=pricing.currency))
         catalogue_lines.append(CatalogueLine(sku, item.name, qty, item.price.amount, item.tax_rate_bp))
     return price_with_terms(catalogue_lines, terms, order_discount, pricing)

@@ -16,6 +16,7 @@ from pos_app.domain.cart import Cart, new_revision
 from pos_app.domain.item import Item
 from pos_app.domain.people import Permission, PermissionGate
 from pos_app.domain.pricing import PricingPolicy, summarize
+from pos_app.i18n import _
 from pos_app.store.cart_errors import CartFrozen, OpenPriceNeeded
 from pos_app.store.carts import CartRepository, ParkedCart
 from pos_app.store.cart_snapshot import CartSnapshot, price_cart
@@ -167,10 +168,10 @@ class CartState:
 
     def _check_mutable(self) -> None:
         if self._in_doubt:
-            raise CartFrozen("a payment for this cart is in doubt: the cart is kept as charged until "
-                             "the payment is checked with the card processor")
+            raise CartFrozen(_("a payment for this cart is in doubt: the cart is kept as charged until the payment "
+                               "is checked with the card processor"))
         if self._frozen:
-            raise CartFrozen("a payment is in progress for this cart: finish or cancel it first")
+            raise CartFrozen(_("a payment is in progress for this cart: finish or cancel it first"))
 
     def _undo_on_rollback(self, work: UnitOfWork) -> None:
         before = (self._cart_id, self._cart, self._frozen, self._in_doubt, dict(self._items),

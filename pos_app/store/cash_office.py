@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pos_app.domain.cash import CashKind, CashMovement
 from pos_app.errors import CountUnderWay, NoOpenShift
+from pos_app.i18n import _
 from pos_app.store.db import Database, now
 from pos_app.store.journal import Journal
 from pos_app.store.journal_events import cash_event, drawer_event, shift_event
@@ -181,8 +182,9 @@ class ShiftBook:
 
 def counting_refusal(shift: Shift) -> CountUnderWay:
     """What every door says while `shift` is being counted."""
-    return CountUnderWay(f"a blind count of shift {shift.number} is under way: the drawer is being counted, so no "
-                         "tender, paid in / paid out, drop or cash refund until the count is given or cancelled")
+    return CountUnderWay(_("a blind count of shift {number} is under way: the drawer is being counted, so no "
+                           "tender, paid in / paid out, drop or cash refund until the count is given or cancelled")
+                         .format(number=shift.number))
 
 
 class CashBook:

@@ -15,6 +15,7 @@ from pathlib import Path
 from pos_app.domain.item import Item, ItemError
 from pos_app.domain.money import Money, MoneyError
 from pos_app.domain.natural_order import natural_key
+from pos_app.i18n import _
 from pos_app.store.catalogue_csv import (CSV_FIELDS, MAX_IMPORT_ROWS, CatalogueImportError, decode,  # noqa: F401
                                          parse_catalogue_csv)
 from pos_app.store.catalogue_import import UPSERT, ImportProgress, ImportResult, import_items
@@ -160,14 +161,15 @@ class CatalogueStore:
         with self.db.transaction() as conn:
             for item in items:
                 if item.price.currency != self.currency:
-                    raise MoneyError(f"{item.sku} is priced in {item.price.currency}; "
-                                     f"the store sells in {self.currency}")
+                    raise MoneyError(_("{sku} is priced in {currency}; the store sells in {currency2}").format(
+                        sku=item.sku, currency=item.price.currency, currency2=self.currency))
                 exists = conn.execute("SELECT 1 FROM items WHERE sku = ?", (item.sku,)).fetchone()
                 if item.barcode:
                     clash = conn.execute("SELECT sku FROM items WHERE barcode = ? AND sku != ?",
                                          (item.barcode, item.sku)).fetchone()
                     if clash:
-                        raise ItemError(f"barcode {item.barcode} of {item.sku} already belongs to {clash[0]}")
+                        raise ItemError(_("barcode {barcode} of {sku} already belongs to {clash}").format(
+                            barcode=item.barcode, sku=item.sku, clash=clash[0]))
                 conn.execute(UPSERT, (item.sku, item.name, item.price.amount, item.price.currency, item.category,
                                       item.barcode, item.tax_rate_bp, int(item.open_price), natural_key(item.name)))
                 if exists:

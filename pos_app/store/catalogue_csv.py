@@ -20,6 +20,7 @@ from babel.numbers import NumberFormatError, get_decimal_symbol, parse_decimal
 from pos_app.domain.item import Item, ItemError
 from pos_app.domain.money import Money, MoneyError, currency_digits
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 
 CSV_FIELDS = ("sku", "name", "price", "category", "barcode", "tax_rate", "open_price")
 OPEN_PRICE_WORDS = {"": False, "no": False, "n": False, "0": False, "false": False,
@@ -36,7 +37,7 @@ class CatalogueImportError(UserFacingError):
 
     def __init__(self, line: int, field: str, problem: str) -> None:
         where = f"line {line}, field {field!r}" if field else f"line {line}"
-        super().__init__(f"{where}: {problem}")
+        super().__init__(_("{where}: {problem}").format(where=where, problem=problem))
         self.line, self.field, self.problem = line, field, problem
 
 

@@ -18,6 +18,7 @@ import logging
 from pathlib import Path
 
 from pos_app.domain.natural_order import natural_key
+from pos_app.i18n import _
 from pos_app.store.db import Database
 from pos_app.store.migrations import BULK_AWARE_TRIGGERS
 from pos_app.store.faults import DamagedDatabase
@@ -81,8 +82,9 @@ def open_catalogue_db(till: Database) -> Database:
     """
     path = catalogue_path(till.path)
     if isinstance(path, Path) and not path.exists() and not _has_items_to_move(till):
-        raise DamagedDatabase(f"the catalogue file {path} is missing beside {till.path}: restore it from a "
-                              "backup (or import the catalogue again into a copy of the folder)")
+        raise DamagedDatabase(_("the catalogue file {path} is missing beside {path2}: restore it from a backup (or "
+                                "import the catalogue again into a copy of the folder)").format(
+                                    path=path, path2=till.path))
     catalogue = Database(catalogue_path(till.path), migrations=CATALOGUE_MIGRATIONS)
     try:
         move_items_out(till, catalogue)

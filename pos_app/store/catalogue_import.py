@@ -23,6 +23,7 @@ from typing import Protocol
 from pos_app.domain.item import Item, ItemError
 from pos_app.domain.money import MoneyError
 from pos_app.domain.natural_order import natural_key
+from pos_app.i18n import _
 from pos_app.store.db import Database
 
 #: One item as its columns (sku, name, price, currency, category, barcode, tax_rate_bp, open_price).
@@ -88,7 +89,8 @@ def changes(db: Database, currency: str, items: Iterable[Item]) -> tuple[list[Ro
     added = updated = unchanged = 0
     for item in items:
         if item.price.currency != currency:
-            raise MoneyError(f"{item.sku} is priced in {item.price.currency}; the store sells in {currency}")
+            raise MoneyError(_("{sku} is priced in {currency}; the store sells in {currency2}").format(
+                sku=item.sku, currency=item.price.currency, currency2=currency))
         row = _row(item)
         old = existing.get(item.sku)
         if old == row:
@@ -97,7 +99,8 @@ def changes(db: Database, currency: str, items: Iterable[Item]) -> tuple[list[Ro
         if item.barcode:
             owner = owners.get(item.barcode)
             if owner is not None and owner != item.sku:
-                raise ItemError(f"barcode {item.barcode} of {item.sku} already belongs to {owner}")
+                raise ItemError(_("barcode {barcode} of {sku} already belongs to {owner}").format(
+                    barcode=item.barcode, sku=item.sku, owner=owner))
         rows.append(row)
         if old is None:
             added += 1

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from pos_app.i18n import _
 from pos_app.store.faults import (DamagedDatabase, StoreBusy, StoreError, check_database_file, make_private,
                                   prepare_data_dir, sqlite_error)
 from pos_app.store.migrations import MIGRATIONS
@@ -63,8 +64,8 @@ class Database:
         self.conn.execute("PRAGMA synchronous = FULL")
         if self.conn.execute("PRAGMA user_version").fetchone()[0] == 0 and \
                 self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise DamagedDatabase(f"{self.path} is an SQLite file of another program, not a till database: "
-                                  "point POS_DATA_DIR at the till's folder")
+            raise DamagedDatabase(_("{path} is an SQLite file of another program, not a till database: point "
+                                    "POS_DATA_DIR at the till's folder").format(path=self.path))
         self._migrate()
 
     def _abandon(self, created: bool) -> None:
@@ -86,8 +87,9 @@ class Database:
         with self.lock:
             version, known = self.conn.execute("PRAGMA user_version").fetchone()[0], len(self.migrations)
             if version > known:
-                raise DamagedDatabase(f"{self.path} was written by a newer pos-app (schema {version}; this "
-                                      f"one knows {known}): install the newer pos-app; nothing was changed")
+                raise DamagedDatabase(_("{path} was written by a newer pos-app (schema {version}; this one knows "
+                                        "{known}): install the newer pos-app; nothing was changed").format(
+                                            path=self.path, version=version, known=known))
             for number in range(version, known):
                 log.info("migrating database to schema %d", number + 1)
                 self._apply(number)
@@ -103,8 +105,9 @@ class Database:
                                f"PRAGMA user_version = {number + 1};")
             broken = conn.execute("PRAGMA foreign_key_check").fetchall()
             if broken:
-                raise DamagedDatabase(f"{self.path}: migration {number + 1} would break {len(broken)} "
-                                      f"reference(s) between tables; nothing was changed")
+                raise DamagedDatabase(_("{path}: migration {value} would break {count} reference(s) between tables; "
+                                        "nothing was changed").format(
+                                            path=self.path, value=number + 1, count=len(broken)))
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -128,8 +131,8 @@ class Database:
             try:
                 self._turn.__enter__()
             except TurnBusy:
-                raise StoreBusy("the till's database is busy (a catalogue import is writing): try again in a "
-                                "moment") from None
+                raise StoreBusy(_("the till's database is busy (a catalogue import is writing): try again in a "
+                                  "moment")) from None
             try:
                 yield from self._transaction()
             finally:

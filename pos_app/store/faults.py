@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from pos_app.errors import UserFacingError
+from pos_app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -70,23 +71,24 @@ def check_database_file(path: Path) -> None:
         raise os_error(exc, path) from None
     if size == 0:
         raise DamagedDatabase(
-            f"{path} is empty (0 bytes) where the till's database should be: it was cut short, so the "
-            "till's history is missing. Restore it from a backup; only to start a brand-new till, move it away")
+            _("{path} is empty (0 bytes) where the till's database should be: it was cut short, so the till's "
+              "history is missing. Restore it from a backup; only to start a brand-new till, move it away").format(
+                  path=path))
     try:
         with open(path, "rb") as handle:
             header = handle.read(100)
     except OSError as exc:
         raise os_error(exc, path) from None
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
-        raise DamagedDatabase(f"{path} is not a till database (not an SQLite file): restore the till's "
-                              "database from a backup, or point POS_DATA_DIR at the right folder")
+        raise DamagedDatabase(_("{path} is not a till database (not an SQLite file): restore the till's database "
+                                "from a backup, or point POS_DATA_DIR at the right folder").format(path=path))
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     # The page count is valid only when "version-valid-for" equals the change counter.
     if header[92:96] == header[24:28] and size < pages * page_size:
-        raise DamagedDatabase(f"{path} is cut short ({size:,} of {pages * page_size:,} bytes): restore the "
-                              "till's database from a backup")
+        raise DamagedDatabase(_("{path} is cut short ({size:,} of {value:,} bytes): restore the till's database "
+                                "from a backup").format(path=path, size=size, value=pages * page_size))
 
 
 def os_error(exc: OSError, path: Path) -> StoreError:
@@ -94,11 +96,11 @@ def os_error(exc: OSError, path: Path) -> StoreError:
     import errno
 
     if exc.errno == errno.ENOSPC:
-        return StorageFull(f"the disk holding {path} is full: free some space, then try again")
+        return StorageFull(_("the disk holding {path} is full: free some space, then try again").format(path=path))
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return StoreError(f"cannot write to {path}: {exc.strerror}. Make the data folder writable, or point "
-                          "POS_DATA_DIR at a folder that is")
-    return StoreError(f"cannot use {path}: {exc.strerror or exc}")
+        return StoreError(_("cannot write to {path}: {strerror}. Make the data folder writable, or point "
+                            "POS_DATA_DIR at a folder that is").format(path=path, strerror=exc.strerror))
+    return StoreError(_("cannot use {path}: {value}").format(path=path, value=exc.strerror or exc))
 
 
 def sqlite_error(exc: sqlite3.Error, path: Path | str) -> StoreError | None:
@@ -106,17 +108,19 @@ def sqlite_error(exc: sqlite3.Error, path: Path | str) -> StoreError | None:
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
     folder = Path(path).parent if isinstance(path, Path) else path
     if code == _FULL:
-        return StorageFull(f"the disk holding {path} is full: nothing was changed; free some space, then "
-                           "try again")
+        return StorageFull(_("the disk holding {path} is full: nothing was changed; free some space, then try again")
+                           .format(path=path))
     if code == _READONLY or (code == _CANTOPEN and isinstance(folder, Path) and not os.access(folder, os.W_OK)):
-        return StoreError(f"cannot write to {path}: the data folder {folder} is read-only. Make it writable, "
-                          "or point POS_DATA_DIR at a folder that is")
+        return StoreError(_("cannot write to {path}: the data folder {folder} is read-only. Make it writable, or "
+                            "point POS_DATA_DIR at a folder that is").format(path=path, folder=folder))
     if code == _CANTOPEN:
-        return StoreError(f"cannot open {path}: {exc}")
+        return StoreError(_("cannot open {path}: {exc}").format(path=path, exc=exc))
     if code in (_CORRUPT, _NOTADB):
-        return DamagedDatabase(f"{path} is damaged ({exc}): restore the till's database from a backup")
+        return DamagedDatabase(_("{path} is damaged ({exc}): restore the till's database from a backup").format(
+            path=path, exc=exc))
     if code == _IOERR:
-        return StoreError(f"the disk failed reading or writing {path} ({exc}): check the disk, then try again")
+        return StoreError(_("the disk failed reading or writing {path} ({exc}): check the disk, then try again")
+                          .format(path=path, exc=exc))
     if code == _BUSY:
-        return StoreBusy("the till's database is busy (a catalogue import is running): try again in a moment")
+        return StoreBusy(_("the till's database is busy (a catalogue import is running): try again in a moment"))
     return None

@@ -12,6 +12,7 @@ from pos_app.domain.order import Order, OrderDiscount, OrderLine
 from pos_app.domain.refunds import RefundedLine
 from pos_app.domain.statuses import LIVE_REFUNDS, RefundStatus
 from pos_app.errors import RefundRefused
+from pos_app.i18n import _
 from pos_app.store.db import Database, now
 from pos_app.store.journal import Journal
 from pos_app.store.journal_events import sale_event
@@ -175,15 +176,15 @@ class OrderBook:
             order = conn.execute("SELECT total, currency, number, payment_intent, cart_uuid FROM orders WHERE id = ?",
                                  (order_id,)).fetchone()
             if order is None:
-                raise RefundRefused(f"no order {order_id}")
+                raise RefundRefused(_("no order {order_id}").format(order_id=order_id))
             live = ", ".join(f"'{status}'" for status in sorted(LIVE_REFUNDS))
             taken = conn.execute(f"SELECT coalesce(sum(amount), 0) FROM refunds WHERE order_id = ?"
                                  f" AND status IN ({live})", (order_id,)).fetchone()[0]
             if amount <= 0:
-                raise RefundRefused("a refund must be a positive amount")
+                raise RefundRefused(_("a refund must be a positive amount"))
             if amount > order["total"] - taken:
-                raise RefundRefused(f"order {order['number']} has {order['total'] - taken} left to refund; "
-                                    f"{amount} is more than that")
+                raise RefundRefused(_("order {order} has {value} left to refund; {amount} is more than that").format(
+                    order=order['number'], value=order['total'] - taken, amount=amount))
             seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM refunds WHERE order_id = ?",
                                (order_id,)).fetchone()[0]
             # Unique across tills and reinstalls on one Stripe account (order numbers are not); a

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from pos_app.i18n import _
 from pos_app.store.faults import DamagedDatabase, StoreError
 
 log = logging.getLogger(__name__)
@@ -32,9 +33,9 @@ MIGRATION_LOCK = 0x706F73  # an advisory lock key of our own ("pos"), held while
 class ShopDatabaseUnavailable(StoreError):
     """The shop's PostgreSQL server can't be reached (down, network, refused log-in)."""
 
-    def __init__(self, message: str = "The shop database can't be reached: sales that need it wait "
-                                      "until it is back; nothing acknowledged is lost.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("The shop database can't be reached: sales that need it wait "
+                                      "until it is back; nothing acknowledged is lost."))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -143,8 +144,9 @@ class PgDatabase:
             row = conn.execute("SELECT version FROM pos_schema").fetchone()
             version = int(row[0]) if row is not None else 0
             if version > self.known:
-                raise DamagedDatabase(f"{self.path} was written by a newer pos-app (schema {version}; this "
-                                      f"one knows {self.known}): install the newer pos-app; nothing was changed")
+                raise DamagedDatabase(_("{path} was written by a newer pos-app (schema {version}; this one knows "
+                                        "{known}): install the newer pos-app; nothing was changed").format(
+                                            path=self.path, version=version, known=self.known))
             if row is None:
                 conn.execute("INSERT INTO pos_schema (version) VALUES (0)")
             for number in sorted(n for n in self.migrations if n > version):

@@ -12,6 +12,7 @@ import enum
 import sqlite3
 from dataclasses import dataclass
 
+from pos_app.i18n import N_, _
 from pos_app.store.db import Database, now
 from pos_app.store.journal import Journal
 
@@ -51,8 +52,9 @@ class ReviewItem:
 
     @property
     def reason_text(self) -> str:
-        return {ReviewReason.MISMATCH: "paid with another amount or cart than the till asked for",
-                ReviewReason.PAID_AFTER_VOID: "paid after its cart was cleared"}.get(self.reason, self.reason)
+        texts = {ReviewReason.MISMATCH: N_("paid with another amount or cart than the till asked for"),
+                 ReviewReason.PAID_AFTER_VOID: N_("paid after its cart was cleared")}
+        return _(texts[self.reason]) if self.reason in texts else self.reason
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> ReviewItem:

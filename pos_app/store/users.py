@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from pos_app.domain.people import Lockout, Role, StaffError
+from pos_app.i18n import _
 from pos_app.store.db import Database, now
 
 
@@ -36,7 +37,7 @@ class UserBook:
         """A new active user; StaffError if the name is taken (in any case)."""
         with self._db.transaction() as conn:
             if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
-                raise StaffError(f"there is already a user called {name!r}")
+                raise StaffError(_("there is already a user called {name!r}").format(name=name))
             cursor = conn.execute(
                 "INSERT INTO users (name, role, pin_hash, demo, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (name, role.value, pin_hash, int(demo), now(), now()))

@@ -11,6 +11,7 @@ from werkzeug.wsgi import get_content_length
 
 from pos_app.config import TRAINING
 from pos_app.resources import resource_path
+from pos_app import i18n
 from pos_app.web import (
     cart_api, checkout_api, devices_api, pages, parking_api, reader_api, refunds_api, session_api, shifts,
     tenders_api, terms_api,
@@ -54,6 +55,8 @@ def create_app(local: LocalContext, checkout: CheckoutService, config: dict | No
     if not isinstance(token, str) or len(token) < 16:
         raise ValueError("create_app needs config['TOKEN'], a random string of 16+ characters")
     app.json.sort_keys = False  # keep cart lines in the order they were added
+    app.jinja_env.add_extension("jinja2.ext.i18n")  # the pages' words: {{ _("...") }}, the till's catalogue
+    app.jinja_env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     app.extensions[LOCAL_KEY], app.extensions[CHECKOUT_KEY] = local, checkout
     script_url, origin = stripe_js(local.settings, sandbox_url)
     app.config["STRIPE_JS_URL"] = script_url

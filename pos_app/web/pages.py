@@ -11,11 +11,30 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from werkzeug.exceptions import Unauthorized
 
 from pos_app.domain.money import Money, currency_digits, format_money
+from pos_app import i18n
+from pos_app.i18n import N_, _
 from pos_app.payments.outcome_messages import page_messages
 from pos_app.web import context
 from pos_app.web.security import TOKEN_QUERY, set_token_cookie, token_matches
 
 bp = Blueprint("pages", __name__)
+
+#: The scripts' own words (checkout.js, display.js): handed to the page in the till's language, in the
+#: JSON block "page-texts", keyed by the English text the script writes (which it shows when a text is missing).
+PAGE_TEXTS = (
+    N_("The card form could not load (Stripe.js is unreachable). Check the connection and try again."),
+    N_("Enter the card number, expiry date and CVC."), N_("Payment cancelled"),
+    N_("Nothing was charged. The cart can be changed again."), N_("The card needs extra authentication. Try again."),
+    N_("The payment is processing. Check the order history before trying again."),
+    N_("The payment was not completed. Try again or use another card."), N_("Paid"), N_("Order"),
+    N_("Thank you!"), N_("Please follow the instructions to pay"), N_("Reconnecting…"),
+)
+
+
+@bp.app_context_processor
+def page_texts() -> dict:
+    """Every page's template gets its scripts' texts ({} in English: the scripts' own words)."""
+    return {"page_texts": {text: _(text) for text in PAGE_TEXTS} if i18n.translating() else {}}
 
 
 def _swap_token_for_cookie():

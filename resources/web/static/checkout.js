@@ -13,6 +13,8 @@
   'use strict';
 
   var config = JSON.parse(document.getElementById('checkout-config').textContent);
+  var texts = JSON.parse(document.getElementById('page-texts').textContent);
+  function tr(text) { return (text && texts[text]) || text; }  // the page in the till's language
   var form = document.getElementById('payment-form');
   var payButton = document.getElementById('pay-button');
   var cancelButton = document.getElementById('cancel-button');
@@ -71,7 +73,7 @@
   }
 
   function showMessage(text) {
-    message.textContent = text || '';
+    message.textContent = tr(text) || '';
   }
 
   // -> the cashier's message for a Stripe error (or any outcome key), most specific key first.
@@ -108,8 +110,8 @@
 
   function showResult(title, detail) {
     finished = true;
-    document.getElementById('result-title').textContent = title;
-    document.getElementById('result-detail').textContent = detail || '';
+    document.getElementById('result-title').textContent = tr(title);
+    document.getElementById('result-detail').textContent = tr(detail) || '';
     document.getElementById('result').hidden = false;
     form.hidden = true;
   }
@@ -229,14 +231,14 @@
       showMessage('');
       setState('succeeded');
       callBridge('report_succeeded', [paymentIntentId]);
-      showResult('Paid ' + config.amountText, 'Thank you!');
+      showResult(tr('Paid') + ' ' + config.amountText, 'Thank you!');
       return;
     }
     postJson(config.completeUrl, {payment_intent: paymentIntentId}).then(function (body) {
       finished = true;
       setBusy(false);
       var order = body.order;
-      showResult('Paid ' + config.amountText, 'Order ' + order.number + ' — ' + order.payment_intent);
+      showResult(tr('Paid') + ' ' + config.amountText, tr('Order') + ' ' + order.number + ' — ' + order.payment_intent);
       setState('succeeded');
     }, function (err) {
       finished = true;

@@ -5,6 +5,8 @@
   'use strict';
 
   var config = JSON.parse(document.getElementById('display-config').textContent);
+  var texts = JSON.parse(document.getElementById('page-texts').textContent);
+  function tr(text) { return texts[text] || text; }  // the page in the till's language
   var tbody = document.querySelector('#display-lines tbody');
   var byId = function (id) { return document.getElementById(id); };
   var saleView = byId('display-sale');
@@ -69,7 +71,7 @@
     renderTenders(cart.tenders);
     renderChange(cart.last_sale);
     document.body.dataset.view = cart.last_sale ? 'change' : (cart.tenders ? 'paying' : 'cart');
-    status.textContent = cart.frozen ? 'Please follow the instructions to pay' : '';
+    status.textContent = cart.frozen ? tr('Please follow the instructions to pay') : '';
   }
 
   function poll() {
@@ -81,7 +83,7 @@
       document.body.dataset.state = 'ready';
     }, function () {
       document.body.dataset.state = 'error';
-      status.textContent = 'Reconnecting…';
+      status.textContent = tr('Reconnecting…');
       lastShown = null;
     }).then(function () {
       setTimeout(poll, config.pollMs);
