@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 
@@ -72,7 +73,9 @@ class _Gate:
             self.slot = None
         if unsubscribe is not None:
             unsubscribe()  # outside the lock: the service may hold its own while calling listeners
-        if emitter is not None:
+        # At application teardown Qt may have deleted the emitter already (its parent thread's objects
+        # go first): then there is nothing left to delete.
+        if emitter is not None and shiboken6.isValid(emitter):
             self.retired = emitter  # kept until Qt deletes it: close() may run inside its own slot
             emitter.deleteLater()
 

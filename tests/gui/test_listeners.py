@@ -86,3 +86,15 @@ def test_an_owner_deleted_while_a_thread_calls_the_listener_is_safe(qtbot):
         thread.join()
         qtbot.wait(1)  # calls queued before the deletion are dropped with the relay, not run
     assert service.listeners == []
+
+
+def test_close_after_qt_deleted_the_emitter_at_teardown_raises_nothing(qtbot):
+    """At application exit Qt deletes the relay's emitter before the relay closes (it printed
+    "Internal C++ object (_Emitter) already deleted" at every benchmark's end). Fault injected:
+    the emitter deleted by hand, as Qt's teardown does."""
+    service, owner = Listeners(), QWidget()
+    relay = ListenerRelay(service.subscribe, lambda *args: None, owner)
+    shiboken6.delete(relay._gate.emitter)
+    relay.close()
+    assert service.listeners == [] and relay.closed
+    shiboken6.delete(owner)
