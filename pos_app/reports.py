@@ -69,6 +69,8 @@ class DayReport:
     refunds_total: int = 0
     discounts_count: int = 0  # sales with a discount or a lower price than the catalogue's
     discounts_total: int = 0  # what they took off the catalogue prices (already out of sales_total)
+    tips_count: int = 0  # card payments with a tip on the reader (issue 18)
+    tips_total: int = 0  # the customers' tips: taken by card with the sale, never part of sales_total
     tax_by_rate: dict[int, int] = field(default_factory=dict)  # rate_bp -> tax collected on sales
     card_brands: dict[str, tuple[int, int]] = field(default_factory=dict)  # brand -> (count, total)
     gateway_checked: bool = False
@@ -113,12 +115,15 @@ def build_report(orders: OrderBook, day: date, currency: str, gateway=None,
             report.discounts_total += order.discount
         for rate, amount in order.tax_by_rate:
             tax[rate] += amount
-        for name, amount, payment_intent in _payments_of(order, paid_by.get(order.id or 0, [])):
+        for name, amount, payment_intent, tip in _payments_of(order, paid_by.get(order.id or 0, [])):
             brand = brands[name]
             brand[0] += 1
             brand[1] += amount
-            if payment_intent is not None:
-                report.card_payments[payment_intent] = (order, amount)
+            if tip:
+                report.tips_count += 1
+                report.tips_total += tip
+            if payment_intent is not None:  # the gateway took the tip with the part
+                report.card_payments[payment_intent] = (order, amount + tip)
     report.refunds_count = len(report.refunds)
     report.refunds_total = sum(r.amount for r in report.refunds)
     report.tax_by_rate = dict(sorted(tax.items()))
@@ -128,14 +133,14 @@ def build_report(orders: OrderBook, day: date, currency: str, gateway=None,
     return report
 
 
-def _payments_of(order: Order, tenders: list[Tender]) -> list[tuple[str, int, str | None]]:
-    """(Cash or the card's brand, amount, PaymentIntent or None) for each payment of the order
+def _payments_of(order: Order, tenders: list[Tender]) -> list[tuple[str, int, str | None, int]]:
+    """(Cash or the card's brand, amount, PaymentIntent or None, tip) for each payment of the order
     (`tenders`: its tenders, read with the whole day's in one query)."""
     paid = [t for t in tenders if t.paid]
     if not paid:  # wholly by one card (the seed's contract)
-        return [(card_brand_name(order.card_brand, N_("Unknown")), order.total, order.payment_intent)]
-    return [(N_("Cash"), t.amount, None) if t.kind == TenderKind.CASH
-            else (card_brand_name(t.card_brand, N_("Unknown")), t.amount, t.payment_intent) for t in paid]
+        return [(card_brand_name(order.card_brand, N_("Unknown")), order.total, order.payment_intent, 0)]
+    return [(N_("Cash"), t.amount, None, 0) if t.kind == TenderKind.CASH
+            else (card_brand_name(t.card_brand, N_("Unknown")), t.amount, t.payment_intent, t.tip) for t in paid]
 
 
 def _reconcile(report: DayReport, gateway, start: int, end: int, terminal_id: str | None) -> None:
@@ -175,14 +180,16 @@ def _reconcile(report: DayReport, gateway, start: int, end: int, terminal_id: st
 
 def report_text(report: DayReport, shop_name: str = "", locale: str = "en_US") -> str:
     m = lambda amount: report.money(amount, locale)  # noqa: E731
-    sales, refunds, net, discounts = _("Sales:"), _("Refunds:"), _("Net:"), _("Discounts:")
-    w = max(10, len(sales), len(refunds), len(net), len(discounts))  # 10: the English layout, as it always was
+    sales, refunds, net, discounts, tips = _("Sales:"), _("Refunds:"), _("Net:"), _("Discounts:"), _("Card tips:")
+    w = max(10, len(sales), len(refunds), len(net), len(discounts), len(tips))  # 10: the English layout
     lines = [f"{shop_name}".strip(), _("End of day (Z) report {day}").format(day=report.day.isoformat()), ""]
     lines += [f"{sales:<{w}}{report.sales_count:>6}   {m(report.sales_total):>14}",
               f"{refunds:<{w}}{report.refunds_count:>6}   {m(-report.refunds_total):>14}",
               f"{net:<{w}}{'':>6}   {m(report.net):>14}"]
     if report.discounts_count:
         lines.append(f"{discounts:<{w}}{report.discounts_count:>6}   {m(-report.discounts_total):>14}")
+    if report.tips_count:  # the customers' money, paid out to staff: not in the sales
+        lines.append(f"{tips:<{w}}{report.tips_count:>6}   {m(report.tips_total):>14}")
     lines += ["", _("Tax by rate:")]
     lines += [f"  {rate / 100:>6.2f} %        {m(amount):>14}" for rate, amount in report.tax_by_rate.items()] \
         or ["  " + _("(no tax)")]
@@ -226,7 +233,9 @@ def report_html(report: DayReport, shop_name: str = "", locale: str = "en_US") -
                     row(escape(_("Refunds")), str(report.refunds_count), m(-report.refunds_total)),
                     row(escape(_("Net")), "", m(report.net), bold=True)]
                    + ([row(escape(_("Discounts given")), str(report.discounts_count), m(-report.discounts_total))]
-                      if report.discounts_count else [])),
+                      if report.discounts_count else [])
+                   + ([row(escape(_("Card tips")), str(report.tips_count), m(report.tips_total))]
+                      if report.tips_count else [])),
              f"<p style='margin-bottom:2px'><b>{escape(_('Tax by rate'))}</b></p>",
              table([row(f"{rate / 100:.2f} %", m(amount)) for rate, amount in report.tax_by_rate.items()]
                    + [row(escape(_("Total tax")), m(report.tax_total), bold=True)]),
@@ -258,6 +267,7 @@ def report_csv(report: DayReport) -> str:
     w.writerow(["summary", "net", "", report.net, dec(report.net), report.currency])
     w.writerow(["summary", "discounts", report.discounts_count, report.discounts_total, dec(report.discounts_total),
                 report.currency])
+    w.writerow(["summary", "tips", report.tips_count, report.tips_total, dec(report.tips_total), report.currency])
     for rate, amount in report.tax_by_rate.items():
         w.writerow(["tax", f"{rate / 100:.2f}%", "", amount, dec(amount), report.currency])
     for brand, (count, total) in report.card_brands.items():

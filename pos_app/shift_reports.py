@@ -62,12 +62,13 @@ def check_card_total(report: ShiftReport, gateway: PaymentGateway, orders: Order
     check.checked, check.intents = True, len(paid)
     check.pending_refunds = _pending_refunds_now(report, gateway, orders, locale)
     check.at_gateway = sum(pi.amount_received for pi in paid)
-    if check.at_gateway != report.card_sales_total:
+    recorded = report.card_sales_total + report.tips_total  # a reader's tip is taken by card with the sale
+    if check.at_gateway != recorded:
         money = lambda amount: format_money(Money(amount, report.currency), locale)  # noqa: E731
         check.differences.append(ngettext(
             "the gateway took {amount} by card in {count} payment(s); the shift's orders record {recorded}",
             "the gateway took {amount} by card in {count} payment(s); the shift's orders record {recorded}",
-            len(paid)).format(amount=money(check.at_gateway), count=len(paid), recorded=money(report.card_sales_total)))
+            len(paid)).format(amount=money(check.at_gateway), count=len(paid), recorded=money(recorded)))
     return check
 
 
@@ -126,6 +127,8 @@ def _rows(report: ShiftReport, locale: str) -> list[tuple[str, str]]:
         rows.append((_("Card refunds pending"),
                      f"{report.card_refunds_pending_count}  {m(-report.card_refunds_pending_total)}"))
     rows.append((_("Card net"), m(report.card_net)))
+    if report.tips_count:  # the customers' money for the staff: taken by card, not in the sales
+        rows.append((_("Card tips"), f"{report.tips_count}  {m(report.tips_total)}"))
     if report.journal_seq:
         rows.append((_("Journal"), _("entry {seq} {hash}").format(
             seq=report.journal_seq, hash=report.journal_hash[:16])))
@@ -202,6 +205,7 @@ def shift_report_csv(report: ShiftReport, check: CardCheck | None = None) -> str
     card = [("sales", report.card_sales_total), ("refunds", report.card_refunds_total), ("net", report.card_net)]
     if report.card_refunds_pending_count:
         card.insert(2, ("refunds_pending", report.card_refunds_pending_total))
+    card.append(("tips", report.tips_total))
     for key, amount in card:
         w.writerow(["card", key, amount, dec(amount), report.currency])
     for line in report.cash_lines:

@@ -66,6 +66,9 @@ class ShiftReport:
     # Sales with a discount or a price below the catalogue's, and what they took off (a Z stored before: 0).
     discounts_count: int = 0
     discounts_total: int = 0
+    # Tips on the card reader (issue 18): taken by card with the sale, not part of it (a Z stored before: 0).
+    tips_count: int = 0
+    tips_total: int = 0
     # The journal's shift_close entry (a Z only): an auditor compares its number and hash with the chain.
     journal_seq: int = 0
     journal_hash: str = ""
@@ -125,6 +128,7 @@ class ShiftActivity:
     after_order_id: int  # the previous shift's last order id (0 for the first)
     after_refund_id: int
     discounts: list[int] = field(default_factory=list)  # each discounted order's discount
+    tips: list[int] = field(default_factory=list)  # each tipped card part's tip
 
 
 def build_shift_report(activity: ShiftActivity, *, kind: str, counted_cash: int | None = None,
@@ -158,4 +162,5 @@ def build_shift_report(activity: ShiftActivity, *, kind: str, counted_cash: int 
         order_ids=[i for i, _ in activity.orders],
         card_refunds_pending_count=len(pending), card_refunds_pending_total=sum(a for _, a in pending),
         pending_refund_ids=[i for i, _ in pending],
-        discounts_count=len(activity.discounts), discounts_total=sum(activity.discounts))
+        discounts_count=len(activity.discounts), discounts_total=sum(activity.discounts),
+        tips_count=len(activity.tips), tips_total=sum(activity.tips))

@@ -235,8 +235,10 @@ class ShiftService:
         refunds = [(r.id, r.amount, r.status) for r in self._store.orders.refunds_of_shift(shift.id, shift.opened_at,
                                                                                             after_refund)
                    if not r.out_of_drawer]
+        tenders = self._store.tenders.for_orders([order_id for order_id, _total in orders])
+        tips = [t.tip for paid in tenders.values() for t in paid if t.paid and t.tip]
         return ShiftActivity(shift, self._store.cash.for_shift(shift.id), orders, refunds, after_order, after_refund,
-                             [o.discount for o in sold if o.discount])
+                             [o.discount for o in sold if o.discount], tips)
 
 
 class BlindCount:

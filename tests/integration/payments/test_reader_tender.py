@@ -188,3 +188,33 @@ def test_an_interac_sale_is_refunded_on_the_reader_when_the_customer_taps_again(
     [settled] = [r for r in till.checkout.reconcile().refunds if r.id == refund.id]
     assert settled.status == "succeeded" and settled.refund_id
     assert till.gateway.retrieve_intent(payment.payment_intent).amount_refunded == 500
+
+
+def test_the_day_report_and_the_shift_check_count_a_tip_apart_and_find_no_difference(reader_till):
+    """The gateway received amount + tip; the sale is the amount. Both reports' gateway checks
+    expected the sale alone, so every tipped payment showed as a difference."""
+    from datetime import date
+
+    from pos_app.cash_office.shifts import ShiftService
+    from pos_app.devices import CashDrawer
+    from pos_app.reports import build_report, report_csv, report_text
+    from pos_app.shift_reports import check_card_total, shift_report_text
+
+    till = reader_till(reader_tipping=True)
+    sell(till)
+    payment = till.checkout.charge_on_reader()
+    till.gateway.present_payment_method(payment.reader_id, number=VISA, amount_tip=300)
+    assert till.checkout.follow_reader().outcome is ReaderOutcome.APPROVED
+
+    day = build_report(till.store.orders, date.today(), "usd", till.gateway, "till-7", tenders=till.store.tenders)
+    assert day.gateway_checked and day.differences == []
+    assert (day.sales_total, day.tips_count, day.tips_total) == (3500, 1, 300)
+    assert "Card tips" in report_text(day) and "$3.00" in report_text(day)
+    assert "summary,tips,1,300,3.00,usd" in report_csv(day).replace("\r", "")
+
+    shifts = ShiftService(till.store, CashDrawer(till.store.drawer), "till-7", "usd")
+    x = shifts.x_report()
+    assert (x.card_sales_total, x.tips_count, x.tips_total) == (3500, 1, 300)
+    check = check_card_total(x, till.gateway, till.store.orders)
+    assert check.checked and check.differences == [], check.differences
+    assert "Card tips" in shift_report_text(x, check)
