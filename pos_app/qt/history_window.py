@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHeaderView, QLab
                                QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
 
 from pos_app.config import TRAINING
-from pos_app.domain import Money, Order, format_money
+from pos_app.domain import Order
 from pos_app.errors import UserFacingError
 from pos_app.i18n import _
 from pos_app.qt.forms import child, load_form
 from pos_app.qt.listeners import ListenerRelay
+from pos_app.qt.order_models import refund_made_text
 from pos_app.qt.order_models import PAGE_SIZE, OrderColumn, OrderTableModel, orders_status_text, review_list_text
 from pos_app.qt.printing import print_document, receipt_document, refunds_html, save_pdf
 from pos_app.qt.receipt_printer_action import ReceiptPrinterAction
@@ -294,9 +295,7 @@ class HistoryWindow(QWidget):
 
     def _on_refund_dialog_refunded(self, record: RefundRecord) -> None:
         self._refresh_order(record.order_id)
-        order, amount = self.local.store.orders.get(record.order_id), Money(record.amount, record.currency)
-        self._set_status(_("Refunded {amount} of order {number} ({refund}).").format(
-            amount=format_money(amount, self.settings.locale), number=order.number, refund=record.refund_id))
+        self._set_status(refund_made_text(record, self.local.store.orders.get(record.order_id), self.settings.locale))
         self.refund_made.emit(record)
 
     def _on_refund_dialog_finished(self, _result: int) -> None:

@@ -181,3 +181,22 @@ def orders_status_text(count: int, text: str = "") -> str:
 def review_list_text(waiting: int) -> str:
     """The history's Review list button, with the number of payments waiting for a refund."""
     return _("Review list ({count} to refund)…").format(count=waiting) if waiting else _("Review list…")
+
+
+def refund_made_text(record, order: Order, locale: str) -> str:
+    """The history's status line after a refund (a RefundRecord) of `order`."""
+    amount = format_money(Money(record.amount, record.currency), locale)
+    return _("Refunded {amount} of order {number} ({refund}).").format(amount=amount, number=order.number,
+                                                                       refund=refund_note(record))
+
+
+def refund_note(record) -> str:
+    """What the status line says of a refund (a RefundRecord) after its amount: the processor's refund
+    id, or, before it has one, where the money is (an Interac refund waits for the card on the reader)."""
+    if record.refund_id:
+        return record.refund_id
+    if record.out_of_drawer:
+        return _("cash from the drawer")
+    if record.status in ("pending", "processing"):
+        return _("pending: the customer taps the card on the reader")
+    return _(str(record.status))
