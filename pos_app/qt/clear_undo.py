@@ -20,8 +20,8 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QBoxLayout, QPushButton
 
 from pos_app.errors import UserFacingError
-from pos_app.i18n import _, ngettext
-from pos_app.qt.shortcuts import add_shortcuts
+from pos_app.i18n import N_, _, ngettext
+from pos_app.qt.till_actions import FIELD, TillAction
 
 if TYPE_CHECKING:
     from pos_app.qt.main_window import MainWindow
@@ -47,7 +47,9 @@ class ClearUndo(QObject):
         self.button.hide()
         self.button.clicked.connect(self.undo)
         _place_beside(window, self.button)
-        add_shortcuts(window, [UNDO_KEYS], self.undo)
+        # A till action (F1 lists it); its button is this one, shown beside the message only after a clear.
+        window.action_bar.add(TillAction("undoClear", N_("Undo clear"), (UNDO_KEYS,), lambda w: self.undo(),
+                                         N_("Put back the lines of the cart just cleared"), FIELD))
         window.search.installEventFilter(self)  # the search field's own Undo would take Ctrl+Z
         window.cart_model.snapshot_shown.connect(self._on_cart_model_snapshot_shown)
 

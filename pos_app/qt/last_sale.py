@@ -54,6 +54,11 @@ class LastSaleNotice(QObject):
         self.reprint_button.setObjectName("lastSaleReprintButton")
         self.dismiss_button = QPushButton(_("Dismiss"), self.frame)
         self.dismiss_button.setObjectName("lastSaleDismissButton")
+        for button, name, description in (
+                (self.reprint_button, _("Reprint the last sale"), _("Prints a copy of the last sale's receipt")),
+                (self.dismiss_button, _("Dismiss the last-sale notice"), _("Hides the notice about the last sale"))):
+            button.setAccessibleName(name)
+            button.setAccessibleDescription(description)
         row = QHBoxLayout(self.frame)
         row.addWidget(self.text, 1)
         row.addWidget(self.reprint_button)

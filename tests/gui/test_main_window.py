@@ -221,7 +221,8 @@ def test_tables_have_fixed_columns_and_a_stretching_name(window):
         modes = [header.sectionResizeMode(c) for c in range(header.count())]
         assert QHeaderView.ResizeMode.ResizeToContents not in modes
         assert modes[name] == QHeaderView.ResizeMode.Stretch
-        assert all(header.sectionSize(c) >= 40 for c in range(header.count()))
+        # A column ReadableColumns hid for the name's sake (a narrow window) has no width to check.
+        assert all(header.sectionSize(c) >= 40 for c in range(header.count()) if not table.isColumnHidden(c))
 
 
 def test_a_long_price_fits_its_column(qtbot, window):
