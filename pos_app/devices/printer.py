@@ -15,12 +15,14 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pos_app.config import PrinterSetting
 from pos_app.devices.connections import Connect, check_usable, connector
-from pos_app.devices.escpos_receipt import DRAWER_KICK, render_receipt
-from pos_app.devices.receipt import Receipt
 from pos_app.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from pos_app.devices.receipt import Receipt
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +58,13 @@ class ReceiptPrinter:
 
     def print_receipt(self, receipt: Receipt) -> None:
         """Print the receipt; PrinterError says why it could not."""
+        from pos_app.devices.escpos_receipt import render_receipt  # at the first print, not at start-up
         self._send(render_receipt(receipt), f"print receipt {receipt.number}")
 
     def kick_drawer(self) -> bool:
         """Send the drawer kick (ESC p); False (and logged) if the printer could not be reached."""
         try:
+            from pos_app.devices.escpos_receipt import DRAWER_KICK
             self._send(DRAWER_KICK, "open the cash drawer")
         except PrinterError as exc:
             log.warning("%s", exc)

@@ -98,7 +98,7 @@ class LastSaleNotice(QObject):
                                                                  copy=True, tenders=tenders), window):
                 self.reprinted.emit(order.number)
             return
-        from pos_app.devices import receipt_for  # imported at the first reprint, not at start-up
+        from pos_app.devices.receipt import receipt_for  # imported at the first reprint, not at start-up
 
         receipt = receipt_for(order, window.settings, tenders=tenders, copy=True)
         self.reprint_button.setEnabled(False)

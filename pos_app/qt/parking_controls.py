@@ -19,10 +19,10 @@ from pos_app.errors import UserFacingError
 from pos_app.i18n import _, ngettext
 from pos_app.qt.forms import child
 from pos_app.qt.money_text import money_text
-from pos_app.qt.park_dialog import ParkDialog
-from pos_app.qt.parked_dialog import ParkedDialog
 
 if TYPE_CHECKING:
+    from pos_app.qt.parked_dialog import ParkedDialog
+    from pos_app.qt.park_dialog import ParkDialog
     from pos_app.qt.main_window import MainWindow
 
 
@@ -52,6 +52,7 @@ class ParkingControls(QObject):
             return
         total = money_text(snap.totals.total, self.window.settings.locale)
         lines = len(snap.lines)
+        from pos_app.qt.park_dialog import ParkDialog  # on first use, not at start-up
         dialog = self.park_dialog = ParkDialog(ngettext(
             "Park this sale ({lines} line, {total}) and start a new one.",
             "Park this sale ({lines} lines, {total}) and start a new one.", lines).format(lines=lines, total=total),
@@ -81,6 +82,7 @@ class ParkingControls(QObject):
     def open_recall(self) -> None:
         """The parked sales, newest first; Enter recalls the chosen one."""
         settings = self.window.settings
+        from pos_app.qt.parked_dialog import ParkedDialog
         dialog = self.parked_dialog = ParkedDialog(self.window.local.parking.parked(), settings.currency,
                                                    settings.locale, self.window)
         dialog.recall_wanted.connect(self._on_parked_dialog_recall_wanted)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
-from pos_app.devices import receipt_for
+from pos_app.devices.receipt import receipt_for
 from pos_app.i18n import _
 from pos_app.qt.shortcuts import add_shortcuts
 from pos_app.qt.style import show_kind

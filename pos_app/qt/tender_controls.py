@@ -23,13 +23,13 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from pos_app.domain import Money
 from pos_app.domain.money import MoneyError, parse_money
 from pos_app.i18n import _
-from pos_app.qt.cash_dialog import CashDialog
 from pos_app.qt.charge_controller import error_text
 from pos_app.qt.forms import child
 from pos_app.qt.money_text import money_text
 from pos_app.staff.service import ApprovalRequired
 
 if TYPE_CHECKING:
+    from pos_app.qt.cash_dialog import CashDialog
     from pos_app.qt.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,7 @@ class TenderControls(QObject):
                 self.window.show_error(_("The cart is empty: add items before taking cash."))
             return None
         sale = checkout.sale_tenders()
+        from pos_app.qt.cash_dialog import CashDialog  # built on first use: not at start-up
         dialog = CashDialog(sale.cash_due, sale.currency, self.window.settings.locale, self.window)
         self.cash_dialog = dialog
         dialog.tender_requested.connect(self._on_cash_dialog_tender_requested)

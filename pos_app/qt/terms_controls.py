@@ -21,13 +21,13 @@ from pos_app.domain.discounts import Discount, DiscountKind
 from pos_app.domain.money import MoneyError, parse_money
 from pos_app.errors import UserFacingError
 from pos_app.i18n import _
-from pos_app.qt.approval_dialog import ApprovalDialog
-from pos_app.qt.discount_dialog import DiscountDialog
 from pos_app.qt.forms import child
 from pos_app.qt.money_text import money_text
 from pos_app.staff import ApprovalRequired
 
 if TYPE_CHECKING:
+    from pos_app.qt.discount_dialog import DiscountDialog
+    from pos_app.qt.approval_dialog import ApprovalDialog
     from pos_app.qt.main_window import MainWindow
     from pos_app.store import CartSnapshot
 
@@ -67,6 +67,7 @@ class TermsControls(QObject):
         if self.window.local.carts.snapshot().empty:
             self.window.show_error(_("The cart is empty: there is nothing to discount."))
             return
+        from pos_app.qt.discount_dialog import DiscountDialog  # on first use, not at start-up
         self._open(DiscountDialog(self._lines(), self._selected(), parent=self.window))
 
     def open_price(self) -> None:
@@ -74,6 +75,7 @@ class TermsControls(QObject):
         if sku is None:
             self.window.show_error(_("Select a cart line to change its price."))
             return
+        from pos_app.qt.discount_dialog import DiscountDialog
         self._open(DiscountDialog(self._lines(), sku, price_of=sku, parent=self.window))
 
     def add_sku(self, sku: str) -> bool:
@@ -81,6 +83,7 @@ class TermsControls(QObject):
         item = self.window.local.carts.item(sku)
         if item is None or not item.open_price:
             return self.window._add_sku(sku)
+        from pos_app.qt.discount_dialog import DiscountDialog
         self._open(DiscountDialog([(sku, item.name)], sku, price_of=sku, open_price=True, parent=self.window))
         return True
 
