@@ -100,3 +100,29 @@ def test_a_cashiers_refund_from_the_review_list_waits_for_a_managers_pin(qtbot, 
     assert signal.args[0].status == "refunded"
     approval = [e for e in core.local.store.journal.entries() if e.type == "approval"][-1]
     assert (approval.payload["manager"], approval.payload["for"]) == ("Demo Manager", "Demo Cashier")
+
+
+def test_the_review_list_works_by_keyboard_alone(qtbot, core):
+    """Issue 20: every dialog by keyboard alone. The first waiting payment is chosen, Enter refunds it
+    (once), Esc closes the list."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    prepared = abandoned_payment(core)
+    core.local.carts.clear()
+    confirm_as_browser(core.payments, prepared.client_secret, VISA)
+    core.local.carts.add("item2")
+    core.payments.checkout.prepare()
+    core.payments.checkout.abandon()
+    history = HistoryWindow(core.local, core.payments)
+    qtbot.addWidget(history)
+    history.show()
+    dialog = history.open_review()
+    dialog.activateWindow()  # offscreen has no window manager to bring it to the front
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    with qtbot.waitSignal(dialog.refunded, timeout=TIMEOUT) as signal:
+        QTest.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+    assert signal.args[0].payment_intent == prepared.payment_intent
+    QTest.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    history.close()
