@@ -1,7 +1,8 @@
 """The Qt composition root: run_gui(settings) is what `pos-app` with no sub-command runs.
 
 Order of start-up, so the window is up and usable before the slow work is done:
-1. QApplication (QtWebEngine imported before it, as Qt requires);
+1. QApplication (AA_ShareOpenGLContexts set before it, as QtWebEngine requires; the web engine
+   itself is imported after the first paint);
 2. AppCore.open(): the store only (local and quick);
 3. the window, shown: catalogue and cart work at once, Charge says "starting payments…";
 4. after its first paint, AppCore.start_services() on a TaskRunner (it imports stripe and flask and
@@ -132,16 +133,21 @@ def connect_services_starter(window, starter: ServicesStarter) -> None:
     starter.started.connect(window.services_started, queued)
 
 
+def _warm_up():
+    from pos_app.qt.web_engine import warm_up  # QtWebEngine's first import: after the first paint
+    return warm_up()
+
+
 def run_gui(settings: Settings) -> int:
     prepare_environment()
-    from PySide6 import QtWebEngineWidgets  # noqa: F401  (must come before the QApplication)
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from pos_app.core import AppCore
     from pos_app.qt.translator import use_language
-    from pos_app.qt.web_engine import warm_up
 
+    # What QtWebEngine needs before the QApplication is this attribute (importing QtWebEngineWidgets
+    # first only sets it): set here, the web engine (~50 ms of imports) loads after the first paint.
     QGuiApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("pos-app")
@@ -152,7 +158,7 @@ def run_gui(settings: Settings) -> int:
     core.open()
     window = build_main_window(core, reconcile=True)  # the reconcile runs once the services are up
     warm_pages = []  # Chromium starts once the payments are up (its first page costs ~70 ms here)
-    window.payments_ready.connect(lambda: QTimer.singleShot(0, lambda: warm_pages.append(warm_up())))
+    window.payments_ready.connect(lambda: QTimer.singleShot(0, lambda: warm_pages.append(_warm_up())))
     starter = ServicesStarter(core)
     connect_services_starter(window, starter)
     start_services_when_painted(window, starter)
