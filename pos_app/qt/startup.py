@@ -6,11 +6,8 @@ the till from starting is also shown in a dialog (started from an icon, nobody s
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -72,6 +69,8 @@ def _platform_plugin(name: str) -> Path | None:
 
 def missing_libraries(*binaries: Path) -> list[str]:
     """The shared libraries these need and the system lacks (ldd, else the dynamic loader)."""
+    import ctypes  # here, not at import: every start imports this module, few run the check (~7 ms)
+    import subprocess
     binaries = tuple(b for b in binaries if b.is_file())
     ldd = shutil.which("ldd")
     if ldd and binaries:
@@ -104,6 +103,7 @@ def display_problem(environ=os.environ) -> str | None:
     if not environ.get("DISPLAY"):
         return ("no display for the till window: DISPLAY is not set. Start pos-app from a desktop session "
                 "(or set DISPLAY=:0), or run `pos-app serve` for the till without a window")
+    import ctypes.util
     plugin = _platform_plugin("xcb")
     missing = missing_libraries(*(_qt_dir() / name for name in WINDOW_LIBRARIES)) if plugin else []
     if plugin and ctypes.util.find_library("xcb-cursor") is None and "libxcb-cursor.so.0" not in missing:
