@@ -25,8 +25,9 @@ from pos_app.payments.gateway import (
     PaymentNotSucceeded,
 )
 from pos_app.payments.intents import mismatches
-from pos_app.store import CartSnapshot, ChargeSnapshot, LedgerEntry, Tender
-from pos_app.payments.tender_sale import PartPaid, TenderRefused, TenderSale, charge_snapshot, sale_snapshot
+from pos_app.store import CartSnapshot, ChargeSnapshot, LedgerEntry, Shift, Tender
+from pos_app.payments.tender_sale import (PartPaid, SaleTenders, TenderRefused, TenderSale, charge_snapshot,
+                                         sale_snapshot)
 from pos_app.store.reviews import ReviewReason
 
 if TYPE_CHECKING:
@@ -70,13 +71,7 @@ class CardParts(TenderSale):
                 raise TenderRefused(_("Card part {part} of {amount} is still open: finish or cancel it first.")
                                     .format(part=part.part, amount=self._money(part.amount)))
             return self._resume_part(part)
-        if sale.remaining == 0:
-            raise TenderRefused(_("Nothing is left to pay on this sale."))
-        amount = sale.remaining if amount is None else amount
-        self._check_part_amount(amount, sale.remaining)
-        shift = self._open_shift()
-        number = self._store.tenders.next_part(snap.cart_id)
-        base = sale_snapshot(sale.tenders) or charge_snapshot(snap)
+        amount, shift, number, base = self._new_part(sale, snap, amount)
         key = f"{snap.uuid}.part{number}"
         with self._store.unit_of_work() as work:
             entry = work.ledger.begin(cart_id=snap.cart_id, cart_uuid=snap.uuid, idempotency_key=key,
@@ -111,6 +106,18 @@ class CardParts(TenderSale):
         asked again (the page reloading)."""
         if self._settings.reader_id and self._current is None:
             self._require(Permission.KEYED_CARD, manager_pin)
+
+    def _new_part(self, sale: SaleTenders, snap: CartSnapshot,
+                  amount: int | None) -> tuple[int, Shift, int, ChargeSnapshot]:
+        """A new card part's amount (what is left, unless given), the open shift, the part's number and
+        the charge it is part of: the card page's and the reader's parts start alike."""
+        if sale.remaining == 0:
+            raise TenderRefused(_("Nothing is left to pay on this sale."))
+        amount = sale.remaining if amount is None else amount
+        self._check_part_amount(amount, sale.remaining)
+        shift = self._open_shift()
+        number = self._store.tenders.next_part(snap.cart_id)
+        return amount, shift, number, sale_snapshot(sale.tenders) or charge_snapshot(snap)
 
     def _check_part_amount(self, amount: int, remaining: int) -> None:
         currency = self._settings.currency

@@ -32,7 +32,7 @@ from pos_app.payments.gateway import Intent, NoPaymentInProgress
 from pos_app.payments.readers import (
     ActionStatus, DisplayLine, ReaderError, ReaderGateway, ReaderStatus, ReaderTimeout, reader_gateway,
 )
-from pos_app.payments.tender_sale import PartPaid, SaleTenders, TenderRefused, charge_snapshot, sale_snapshot
+from pos_app.payments.tender_sale import PartPaid, SaleTenders, TenderRefused
 from pos_app.store import CartSnapshot, LedgerEntry, Tender
 
 log = logging.getLogger(__name__)
@@ -131,13 +131,7 @@ class ReaderParts(CardParts):
                 raise TenderRefused(_("Card part {part} of {amount} is still open: finish or cancel it first.")
                                     .format(part=part.part, amount=self._money(part.amount)))
             return part
-        if sale.remaining == 0:
-            raise TenderRefused(_("Nothing is left to pay on this sale."))
-        amount = sale.remaining if amount is None else amount
-        self._check_part_amount(amount, sale.remaining)
-        shift = self._open_shift()
-        number = self._store.tenders.next_part(snap.cart_id)
-        base = sale_snapshot(sale.tenders) or charge_snapshot(snap)
+        amount, shift, number, base = self._new_part(sale, snap, amount)
         params = self._part_snapshot(base, snap, number)
         metadata = dict(params.metadata) | {"reader": reader_id}
         if self._settings.reader_tipping:
