@@ -265,7 +265,7 @@ def _import_catalogue(settings: Settings, file: Path) -> int:
         return 2
     prepare_data_dir(settings.data_dir)
     with DataFolderLock(settings.data_dir, "pos-app import-catalogue"):
-        store = open_store(settings.database_path, settings.pricing, till=settings.terminal_id,
+        store = open_store(settings.database_location, settings.pricing, till=settings.terminal_id,
                            training=settings.training)
         try:
             with TerminalProgress(file) as progress:
@@ -275,7 +275,7 @@ def _import_catalogue(settings: Settings, file: Path) -> int:
     for warning in result.warnings:
         print(f"pos-app: warning: {warning}", file=sys.stderr)
     print(f"imported {file}: {result.changed:,} changed ({result.added} added, {result.updated} updated, "
-          f"{result.unchanged} unchanged) in {settings.database_path}")
+          f"{result.unchanged} unchanged) in {store.db.path}")
     return 0
 
 

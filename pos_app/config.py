@@ -52,6 +52,9 @@ class Settings:
     customer_screen: str = "auto"  # POS_CUSTOMER_SCREEN: auto (a second screen if any), off, or a screen's index
     theme: str = "standard"  # POS_THEME: standard | high-contrast (qt/theme.py)
     tiles_file: str = ""  # POS_TILES: the product tiles' CSV (default <data dir>/tiles.csv; qt/tiles_file.py)
+    # POS_DATABASE_URL: a shop's PostgreSQL database (postgresql://...) shared by its tills; "" = the till's
+    # own SQLite file in the data folder. repr=False: the URL may carry a password.
+    database_url: str = field(default="", repr=False)
 
     @property
     def mode(self) -> str:
@@ -82,6 +85,16 @@ class Settings:
     @property
     def database_path(self) -> Path:
         return self.data_dir / "pos.sqlite3"
+
+    @property
+    def database_location(self) -> Path | str:
+        """What open_store opens: the shop's PostgreSQL URL if set, else the till's SQLite file."""
+        return self.database_url or self.database_path
+
+    @property
+    def shared_database(self) -> bool:
+        """The tills of a shop share one PostgreSQL database (POS_DATABASE_URL)."""
+        return bool(self.database_url)
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -136,7 +149,30 @@ class Settings:
             reader_tipping=_check_flag(get("POS_READER_TIPPING") or "0", "POS_READER_TIPPING"),
             customer_screen=check_customer_screen(get("POS_CUSTOMER_SCREEN") or "auto"),
             theme=_check_theme(get("POS_THEME") or "standard"), tiles_file=get("POS_TILES") or "",
+            database_url=check_database_url(get("POS_DATABASE_URL") or ""),
         )
+
+
+def check_database_url(text: str) -> str:
+    """POS_DATABASE_URL: "" (SQLite in the data folder) or a postgresql:// URL psycopg can parse.
+    The message never repeats the URL: it may hold the database's password."""
+    if not text:
+        return ""
+    if not text.startswith(("postgresql://", "postgres://")):
+        raise ConfigError("POS_DATABASE_URL must be a PostgreSQL URL (postgresql://user@host:5432/shop), "
+                          "or empty for the till's own SQLite file")
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+    except ImportError:
+        raise ConfigError("POS_DATABASE_URL needs psycopg: pip install 'pos-app[postgres]'") from None
+    try:
+        parts = conninfo_to_dict(text)
+    except Exception:  # psycopg.ProgrammingError; its text quotes the URL
+        raise ConfigError("POS_DATABASE_URL is not a URL PostgreSQL can read: check the host, port and "
+                          "database name (postgresql://user@host:5432/shop)") from None
+    if not parts.get("dbname"):
+        raise ConfigError("POS_DATABASE_URL names no database: add it after the host (postgresql://host/shop)")
+    return text
 
 
 def check_customer_screen(text: str) -> str:

@@ -49,7 +49,7 @@ def run_users_command(settings: Settings, action: str, name: str | None = None, 
 def _open(settings: Settings) -> Store:
     """The till's store, made if this is before the till's first run (the first manager comes first)."""
     prepare_data_dir(settings.data_dir)
-    return open_store(settings.database_path, settings.pricing, till=settings.terminal_id,
+    return open_store(settings.database_location, settings.pricing, till=settings.terminal_id,
                       training=settings.training)
 
 

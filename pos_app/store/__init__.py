@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.errors import UserFacingError
@@ -81,20 +82,23 @@ class CurrencyMismatch(UserFacingError):
     """The catalogue is priced in another currency than the till sells in."""
 
 
-def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = False, till: str = "till-1",
+def is_database_url(location: object) -> bool:
+    """A shop database's URL (POS_DATABASE_URL), as opposed to a till's SQLite file."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
+def open_store(location: Path | str, pricing: PricingPolicy, *, seed_demo: bool = False, till: str = "till-1",
                training: bool = True) -> Store:
     """Open (creating and migrating) the database; seed the demo catalogue into an empty one. `till`
     and `training` are what the journal's entries say (the settings' terminal_id and mode).
 
+    `location` is the till's SQLite file, or a shop's PostgreSQL URL (`postgresql://...`, the
+    settings' database_location): the same repositories run on either.
+
     Refuses a database whose catalogue is priced in another currency than `pricing`'s: every
     total would be wrong, so it says so before anything is shown or charged.
     """
-    db = Database(path)
-    try:
-        catalogue_db = open_catalogue_db(db)  # its own file (catalogue_db.py); an older till's items move there
-    except BaseException:
-        db.close()
-        raise
+    db, catalogue_db = _open_databases(location)
     others: list[str] = [r[0] for r in catalogue_db.query("SELECT DISTINCT currency FROM items WHERE currency != ?",
                                                           (pricing.currency,))]
     if others:
@@ -103,9 +107,9 @@ def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = Fa
         raise CurrencyMismatch(
             _("the catalogue in {path} is priced in {priced} but POS_CURRENCY is {currency}: set "
               "POS_CURRENCY={wanted}, or use another POS_DATA_DIR").format(
-                  path=path, priced=", ".join(c.upper() for c in others), currency=pricing.currency.upper(),
+                  path=db.path, priced=", ".join(c.upper() for c in others), currency=pricing.currency.upper(),
                   wanted=others[0]))
-    catalogue = CatalogueStore(catalogue_db, pricing.currency)
+    catalogue = _catalogue_store(catalogue_db, pricing.currency)
     if seed_demo and catalogue.count() == 0:
         from pos_app.store.demo import seed_demo_catalogue
         seed_demo_catalogue(catalogue)
@@ -113,3 +117,38 @@ def open_store(path: Path | str, pricing: PricingPolicy, *, seed_demo: bool = Fa
     return Store(db, catalogue, CartService(CartRepository(db, journal), catalogue, pricing), PaymentLedger(db),
                  OrderBook(db, journal), ReviewList(db, journal), ShiftBook(db, journal), CashBook(db, journal),
                  DrawerLog(db, journal), TenderBook(db, journal), journal, UserBook(db))
+
+
+def _open_databases(location: Path | str) -> tuple[Database, Database]:
+    """(the till's database, the catalogue's): two SQLite files, or two connections to the shop's
+    PostgreSQL database (a catalogue search never waits behind the till's open transaction)."""
+    if is_database_url(location):
+        from pos_app.store.pg import PgDatabase
+        from pos_app.store.pg_catalogue import fill_pg_name_keys
+        from pos_app.store.pg_schema import PG_MIGRATIONS
+        shop = PgDatabase(str(location), migrations=PG_MIGRATIONS)
+        try:
+            catalogue = PgDatabase(str(location), migrations=PG_MIGRATIONS)
+        except BaseException:
+            shop.close()
+            raise
+        try:
+            fill_pg_name_keys(catalogue)
+        except BaseException:
+            catalogue.close()
+            shop.close()
+            raise
+        return cast(Database, shop), cast(Database, catalogue)
+    db = Database(location)
+    try:
+        return db, open_catalogue_db(db)  # its own file (catalogue_db.py); an older till's items move there
+    except BaseException:
+        db.close()
+        raise
+
+
+def _catalogue_store(db: Database, currency: str) -> CatalogueStore:
+    if getattr(db, "dialect", "sqlite") == "postgresql":
+        from pos_app.store.pg_catalogue import PgCatalogueStore
+        return PgCatalogueStore(db, currency)
+    return CatalogueStore(db, currency)

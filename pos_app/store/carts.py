@@ -11,7 +11,6 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import cast
 
 from pos_app.domain.discounts import Discount, DiscountKind, LineTerms
 from pos_app.store.db import Database, now
@@ -80,9 +79,8 @@ class CartRepository:
         """A new, empty, open cart; returns its id."""
         stamp = now()
         with self._db.transaction() as conn:
-            cursor = conn.execute("INSERT INTO carts (uuid, state, created_at, updated_at) VALUES (?, 'open', ?, ?)",
-                                  (uuid, stamp, stamp))
-        return cast(int, cursor.lastrowid)  # an INSERT that returned sets it
+            return int(conn.execute("INSERT INTO carts (uuid, state, created_at, updated_at) VALUES (?, 'open', ?, ?)"
+                                    " RETURNING id", (uuid, stamp, stamp)).fetchone()[0])
 
     def set_uuid(self, cart_id: int, uuid: str) -> None:
         with self._db.transaction() as conn:
@@ -122,8 +120,11 @@ class CartRepository:
                 return
             d = terms.discount
             conn.execute(
-                "INSERT OR REPLACE INTO cart_terms (cart_id, sku, unit_price, override_reason, discount_kind,"
-                " discount_value, discount_reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO cart_terms (cart_id, sku, unit_price, override_reason, discount_kind,"
+                " discount_value, discount_reason) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cart_id, sku) DO UPDATE"
+                " SET unit_price = excluded.unit_price, override_reason = excluded.override_reason,"
+                " discount_kind = excluded.discount_kind, discount_value = excluded.discount_value,"
+                " discount_reason = excluded.discount_reason",
                 (cart_id, sku, terms.unit_price, terms.override_reason, d.kind.value if d else None,
                  d.value if d else None, d.reason if d else ""))
 

@@ -111,9 +111,9 @@ class ShiftBook:
             row = conn.execute("SELECT coalesce(max(number), 0) + 1 FROM shifts WHERE terminal_id = ?",
                                (terminal_id,)).fetchone()
             cursor = conn.execute(
-                "INSERT INTO shifts (terminal_id, number, currency, opened_at, float_amount) VALUES (?, ?, ?, ?, ?)",
-                (terminal_id, int(row[0]), currency, now(), float_amount))
-            shift_id = cursor.lastrowid
+                "INSERT INTO shifts (terminal_id, number, currency, opened_at, float_amount) VALUES (?, ?, ?, ?, ?)"
+                " RETURNING id", (terminal_id, int(row[0]), currency, now(), float_amount))
+            shift_id = int(cursor.fetchone()[0])
             shift = self._existing(shift_id)
             self._journal.append("shift_open", shift_event(shift))
         return shift
@@ -197,18 +197,20 @@ class CashBook:
                order_id: int | None = None, reference: str | None = None) -> CashRecord:
         """The movement, in the open unit of work if any; CountUnderWay while the shift is being counted."""
         with self._db.transaction() as conn:
+            # Read first: the refusal names the shift, and PostgreSQL runs nothing more in a
+            # transaction once the trigger has refused (it is the guard; this read is not).
+            shift = conn.execute("SELECT * FROM shifts WHERE id = ?", (shift_id,)).fetchone()
             try:
                 cursor = conn.execute(
                     "INSERT INTO cash_movements (shift_id, kind, amount, currency, reason, order_id, reference,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (shift_id, movement.kind, movement.amount, currency, reason, order_id, reference, now()))
             except sqlite3.IntegrityError as exc:
-                if COUNT_TRIGGER_MESSAGE not in str(exc):
+                if COUNT_TRIGGER_MESSAGE not in str(exc) or shift is None:
                     raise
-                row = conn.execute("SELECT * FROM shifts WHERE id = ?", (shift_id,)).fetchone()
-                raise counting_refusal(Shift.from_row(row)) from None
+                raise counting_refusal(Shift.from_row(shift)) from None
             record = CashRecord.from_row(
-                conn.execute("SELECT * FROM cash_movements WHERE id = ?", (cursor.lastrowid,)).fetchone())
+                conn.execute("SELECT * FROM cash_movements WHERE id = ?", (cursor.fetchone()[0],)).fetchone())
             self._journal.append("cash", cash_event(record))
         return record
 
@@ -228,9 +230,9 @@ class DrawerLog:
         with self._db.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO drawer_openings (shift_id, reason, order_id, device, kicked, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)", (shift_id, reason, order_id, device, int(kicked), now()))
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id", (shift_id, reason, order_id, device, int(kicked), now()))
             opening = DrawerOpening.from_row(
-                conn.execute("SELECT * FROM drawer_openings WHERE id = ?", (cursor.lastrowid,)).fetchone())
+                conn.execute("SELECT * FROM drawer_openings WHERE id = ?", (cursor.fetchone()[0],)).fetchone())
             self._journal.append("drawer_open", drawer_event(opening))
         return opening
 

@@ -25,6 +25,7 @@ from pos_app.domain.money import MoneyError
 from pos_app.domain.natural_order import natural_key
 from pos_app.i18n import _
 from pos_app.store.db import Database
+from pos_app.store.sql import dialect
 
 #: One item as its columns (sku, name, price, currency, category, barcode, tax_rate_bp, open_price).
 Row = tuple[object, ...]
@@ -115,6 +116,9 @@ def write_chunk(conn: sqlite3.Connection, rows: list[Row]) -> None:
     The triggers stay quiet while items_bulk_write holds its row (migration 4): the old text of
     updated items leaves the indexes in one statement, the new text of every row goes in in one.
     """
+    if dialect(conn) == "postgresql":  # its trigram indexes keep themselves (pg_schema.py)
+        conn.executemany(UPSERT, [(*row, natural_key(str(row[1]))) for row in rows])
+        return
     skus = json.dumps([row[0] for row in rows])
     conn.execute("INSERT INTO items_bulk_write (marker) VALUES (1)")
     for statement in FTS_DELETE_OLD:

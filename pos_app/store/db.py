@@ -32,6 +32,7 @@ class Database:
     """A sqlite3 connection in WAL/FULL mode, migrated (to SCHEMA_VERSION), with a lock for threads."""
 
     conn: sqlite3.Connection  # set by _connect; a Database whose open failed is never handed out
+    dialect = "sqlite"  # what store/sql.py picks a statement's spelling by (pg.PgDatabase: "postgresql")
 
     def __init__(self, path: Path | str, busy_timeout_s: float = BUSY_TIMEOUT_S, *,
                  migrations: list[str] = MIGRATIONS) -> None:

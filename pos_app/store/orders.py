@@ -16,6 +16,7 @@ from pos_app.i18n import _
 from pos_app.store.db import Database, now
 from pos_app.store.journal import Journal
 from pos_app.store.journal_events import sale_event
+from pos_app.store.sql import any_of
 
 #: How a refund may move on: pending -> processing | succeeded | failed; processing -> succeeded |
 #: failed; succeeded -> failed (Stripe can fail a refund after it succeeded).
@@ -110,12 +111,11 @@ class OrderBook:
         """The orders with these ids, in that order: two queries however many (a day's report
         reads a thousand; one query per order was its N+1). The ids go in as one JSON array, so
         there is no limit on how many."""
-        ids = json.dumps(list(order_ids))
-        rows = {r["id"]: r for r in conn.execute(
-            "SELECT * FROM orders WHERE id IN (SELECT value FROM json_each(?))", (ids,))}
+        by_id, ids = any_of(conn, "id", order_ids)
+        rows = {r["id"]: r for r in conn.execute(f"SELECT * FROM orders WHERE {by_id}", (ids,))}
         lines: dict[int, list[OrderLine]] = {}
-        for r in conn.execute("SELECT * FROM order_lines WHERE order_id IN (SELECT value FROM json_each(?))"
-                              " ORDER BY order_id, position", (ids,)):
+        by_order, _ids = any_of(conn, "order_id", order_ids)
+        for r in conn.execute(f"SELECT * FROM order_lines WHERE {by_order} ORDER BY order_id, position", (ids,)):
             lines.setdefault(r["order_id"], []).append(
                 OrderLine(r["sku"], r["name"], r["qty"], r["unit_price"], r["line_total"], r["tax_rate_bp"],
                           r["line_discount"], r["order_share"], r["discount_reason"], r["list_price"],
@@ -193,10 +193,10 @@ class OrderBook:
             cursor = conn.execute(
                 "INSERT INTO refunds (order_id, seq, idempotency_key, amount, currency, reason, status, lines,"
                 " created_at, tender_id, group_id, shift_id, request_key)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (order_id, seq, key, amount, order["currency"], reason, RefundStatus.PENDING,
                  json.dumps(lines or []), now(), tender_id, group_id, shift_id, request_key))
-            refund_row = cast(int, cursor.lastrowid)  # an INSERT that returned sets it
+            refund_row = int(cursor.fetchone()[0])
             self._journal.append("refund", {
                 "refund": refund_row, "order": order["number"], "amount": amount, "currency": order["currency"],
                 "reason": reason, "tender": tender_id, "group": group_id, "shift": shift_id,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -80,23 +81,52 @@ class Row(tuple):  # type: ignore[type-arg]
         return list(self._index)
 
 
+def _whole_numbers(conn: Any) -> None:
+    """numeric results (sum() and avg() of bigint columns) load as int when whole: the store keeps
+    money as integers in minor units and never stores a fraction, and Money refuses anything else."""
+    from psycopg.types.numeric import NumericLoader
+
+    class WholeNumericLoader(NumericLoader):  # type: ignore[misc]
+        def load(self, data: Any) -> Any:
+            value = super().load(data)
+            return int(value) if value == value.to_integral_value() else value
+
+    conn.adapters.register_loader("numeric", WholeNumericLoader)
+
+
 def _row_factory(cursor: Any) -> Any:
     index = {column.name: i for i, column in enumerate(cursor.description or ())}
     return lambda values: Row(values, index)
 
 
+class IntegrityError(sqlite3.IntegrityError):
+    """A constraint or a guard trigger refused a statement on PostgreSQL: raised as SQLite's
+    IntegrityError (with PostgreSQL's message), so a repository catches one type on both backends.
+    Unlike SQLite, PostgreSQL has then aborted the whole transaction: nothing more runs in it."""
+
+
 class PgConnection:
     """What a repository gets inside a transaction: execute() with the store's `?` SQL."""
+
+    dialect = "postgresql"
 
     def __init__(self, conn: Any) -> None:
         self._conn = conn
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Any:
-        return self._conn.execute(sql_for_pg(sql), tuple(params))
+        import psycopg
+        try:
+            return self._conn.execute(sql_for_pg(sql), tuple(params))
+        except psycopg.IntegrityError as exc:
+            raise IntegrityError(str(exc.diag.message_primary or exc)) from exc
 
     def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
-        with self._conn.cursor() as cursor:
-            cursor.executemany(sql_for_pg(sql), [tuple(r) for r in rows])
+        import psycopg
+        try:
+            with self._conn.cursor() as cursor:
+                cursor.executemany(sql_for_pg(sql), [tuple(r) for r in rows])
+        except psycopg.IntegrityError as exc:
+            raise IntegrityError(str(exc.diag.message_primary or exc)) from exc
 
     @property
     def in_transaction(self) -> bool:
@@ -106,6 +136,8 @@ class PgConnection:
 
 class PgDatabase:
     """One psycopg connection to the shop database, migrated, serialized between the till's threads."""
+
+    dialect = "postgresql"
 
     def __init__(self, url: str, *, migrations: dict[int, str]) -> None:
         """`migrations[n]` brings the schema to version n. The first key is a baseline: the shop
@@ -122,6 +154,7 @@ class PgDatabase:
         except psycopg.OperationalError:
             log.warning("the shop database %s can't be reached", self.path)
             raise ShopDatabaseUnavailable() from None
+        _whole_numbers(self._raw)
         self.conn = PgConnection(self._raw)
         try:
             self._migrate()

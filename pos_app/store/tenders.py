@@ -7,7 +7,6 @@ tender commits with its cash movements and, when it completes the sale, with the
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pos_app.store.db import Database, now
 from pos_app.store.journal import Journal
 from pos_app.store.journal_events import tender_event
 from pos_app.store.ledger import ChargeSnapshot
+from pos_app.store.sql import any_of
 
 
 @dataclass(frozen=True)
@@ -90,10 +90,10 @@ class TenderBook:
             cursor = conn.execute(
                 "INSERT INTO tenders (cart_id, cart_uuid, part, kind, status, amount, currency, tendered,"
                 " change_given, payment_id, shift_id, snapshot, created_at, updated_at, request_key, reader_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (cart_id, cart_uuid, part, kind, status, amount, currency, tendered, change, payment_id,
                  shift_id, snapshot.to_json(), stamp, stamp, request_key, reader_id))
-            tender = self._existing(conn, cursor.lastrowid)
+            tender = self._existing(conn, int(cursor.fetchone()[0]))
             self._journal.append("tender", tender_event(tender))
             return tender
 
@@ -153,8 +153,8 @@ class TenderBook:
 
     def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[Tender]]:
         """The tenders of these orders, by order, in one query (a day's report: no query per order)."""
-        rows = self._db.query(f"{_SELECT} WHERE tenders.order_id IN (SELECT value FROM json_each(?))"
-                              " ORDER BY tenders.order_id, tenders.part", (json.dumps(list(order_ids)),))
+        condition, ids = any_of(self._db, "tenders.order_id", order_ids)
+        rows = self._db.query(f"{_SELECT} WHERE {condition} ORDER BY tenders.order_id, tenders.part", (ids,))
         found: dict[int, list[Tender]] = {}
         for row in rows:
             found.setdefault(row["order_id"], []).append(Tender.from_row(row))

@@ -36,12 +36,11 @@ class UserBook:
     def add(self, name: str, role: Role, pin_hash: str, *, demo: bool = False) -> User:
         """A new active user; StaffError if the name is taken (in any case)."""
         with self._db.transaction() as conn:
-            if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+            if conn.execute("SELECT 1 FROM users WHERE lower(name) = lower(?)", (name,)).fetchone():
                 raise StaffError(_("there is already a user called {name!r}").format(name=name))
-            cursor = conn.execute(
-                "INSERT INTO users (name, role, pin_hash, demo, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (name, role.value, pin_hash, int(demo), now(), now()))
-            user_id = int(cursor.lastrowid or 0)
+            user_id = int(conn.execute(
+                "INSERT INTO users (name, role, pin_hash, demo, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " RETURNING id", (name, role.value, pin_hash, int(demo), now(), now())).fetchone()[0])
         return self._existing(user_id)
 
     def all(self) -> list[User]:
@@ -51,7 +50,7 @@ class UserBook:
         return [User.from_row(r) for r in self._db.query("SELECT * FROM users WHERE active = 1 ORDER BY id")]
 
     def by_name(self, name: str) -> User | None:
-        row = self._db.query_one("SELECT * FROM users WHERE name = ?", (name,))
+        row = self._db.query_one("SELECT * FROM users WHERE lower(name) = lower(?)", (name,))
         return User.from_row(row) if row else None
 
     def count_managers(self) -> int:

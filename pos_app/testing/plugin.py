@@ -16,7 +16,9 @@ Fixtures: pos_options -> pos_config -> pos_app -> pos_window -> pos. See docs/te
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
 from dataclasses import fields
 from enum import Enum
 from pathlib import Path
@@ -47,6 +49,8 @@ def pytest_configure(config) -> None:
                    "the till without an open shift; user='cashier' starts logged in as the demo cashier "
                    "(default: the demo manager), user=None at the PIN screen; reader=True registers a simulated "
                    "card reader as the till's (reader='simulated-s700': that one)")
+    config.addinivalue_line(
+        "markers", "sqlite_only: a test taking store_backend runs on SQLite only (it is about SQLite's own files)")
 
 
 def pytest_collection_finish(session) -> None:
@@ -241,3 +245,45 @@ def postgres_server():
     from pos_app.testing.postgres import PostgresServer
     with PostgresServer() as server:
         yield server
+
+
+#: The backends a test asking for `store_backend` runs on, each as its own test (ids [sqlite], [postgresql]).
+STORE_BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test (or fixture) that takes `store_backend` runs once per backend; `@pytest.mark.sqlite_only`
+    keeps a test about SQLite's own files to the one."""
+    if "store_backend" in metafunc.fixturenames:
+        backends = ("sqlite",) if metafunc.definition.get_closest_marker("sqlite_only") else STORE_BACKENDS
+        metafunc.parametrize("store_backend", backends)
+
+
+@pytest.fixture(scope="session")
+def shop_database_template(postgres_server) -> str:
+    """A shop database migrated once (pos_template); each test's database is a copy of it."""
+    from pos_app.store.pg import PgDatabase
+    from pos_app.store.pg_schema import PG_MIGRATIONS
+    url = postgres_server.create_database("pos_template")
+    PgDatabase(url, migrations=PG_MIGRATIONS).close()
+    return "pos_template"
+
+
+@pytest.fixture
+def shop_database_url(postgres_server, shop_database_template) -> Iterator[str]:
+    """A new, migrated shop database of its own (its URL), dropped after the test."""
+    name = f"shop_{next(_shop_numbers)}"
+    yield postgres_server.create_database(name, template=shop_database_template)
+    postgres_server.drop_database(name)
+
+
+@pytest.fixture
+def database_location(store_backend, tmp_path, request) -> Path | str:
+    """What `open_store` (or Settings.database_url) gets in a test run on both backends: a new
+    SQLite file, or a new shop database on the session's PostgreSQL server."""
+    if store_backend == "postgresql":
+        return request.getfixturevalue("shop_database_url")
+    return tmp_path / "pos.sqlite3"
+
+
+_shop_numbers = itertools.count(1)

@@ -106,13 +106,14 @@ class PostgresServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, name: str) -> str:
-        """A new empty database (a name of letters, digits and _): its URL."""
-        if not name.replace("_", "").isalnum():
-            raise ValueError(f"a test database name is letters, digits and _: {name!r}")
+    def create_database(self, name: str, *, template: str | None = None) -> str:
+        """A new database (a name of letters, digits and _), empty or a copy of `template`: its URL."""
+        for checked in (name, template or "x"):
+            if not checked.replace("_", "").isalnum():
+                raise ValueError(f"a test database name is letters, digits and _: {checked!r}")
         import psycopg  # only where PostgreSQL is used
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         return self.url(name)
 
     def drop_database(self, name: str) -> None:

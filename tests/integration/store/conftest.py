@@ -9,7 +9,8 @@ from pos_app.store import open_store
 
 
 @pytest.fixture
-def store(tmp_path):
-    """A new till's store without the demo catalogue, closed after the test."""
-    with open_store(tmp_path / "pos.sqlite3", PricingPolicy()) as opened:
+def store(database_location):
+    """A new till's store without the demo catalogue, on each backend (SQLite and the shop's
+    PostgreSQL: pos_app.testing.plugin's database_location), closed after the test."""
+    with open_store(database_location, PricingPolicy()) as opened:
         yield opened

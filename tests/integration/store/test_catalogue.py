@@ -7,8 +7,8 @@ from pos_app.store import CatalogueImportError, open_store
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = open_store(tmp_path / "pos.sqlite3", PricingPolicy(), seed_demo=True)
+def store(database_location):
+    s = open_store(database_location, PricingPolicy(), seed_demo=True)
     yield s
     s.close()
 

@@ -16,8 +16,8 @@ from pos_app.store import catalogue_import
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = open_store(tmp_path / "pos.sqlite3", PricingPolicy(), seed_demo=True)
+def store(database_location):
+    s = open_store(database_location, PricingPolicy(), seed_demo=True)
     yield s
     s.close()
 
@@ -75,6 +75,7 @@ def test_a_bad_byte_is_reported_on_its_real_line(store, tmp_path):
     assert store.catalogue.get("a") is None
 
 
+@pytest.mark.sqlite_only  # SQLite's files and write turns; PostgreSQL: tests/integration/postgres
 def test_reimporting_an_unchanged_file_changes_nothing_and_writes_nothing(store, tmp_path):
     lines = "".join(f"s{n},Item {n},{n}.25,Cat,,5%\n" for n in range(1, 600))
     path = write_bytes(tmp_path, ("sku,name,price,category,barcode,tax_rate\n" + lines).encode())
@@ -91,6 +92,7 @@ def test_reimporting_an_unchanged_file_changes_nothing_and_writes_nothing(store,
     assert store.catalogue.get("s7").price == Money(750, "usd")
 
 
+@pytest.mark.sqlite_only  # SQLite's files and write turns; PostgreSQL: tests/integration/postgres
 def test_the_till_writes_while_an_import_writes_and_sees_the_new_catalogue_at_once(store, tmp_path, monkeypatch):
     """In the middle of an import's transaction another connection (the till) writes its cart at once,
     never waiting (timeout 0: busy would fail), and reads the catalogue as it was before the import;
@@ -123,6 +125,7 @@ def test_the_till_writes_while_an_import_writes_and_sees_the_new_catalogue_at_on
     assert [visible for _, visible in till_writes] == [0] * 5 and after == n  # all at once, at the COMMIT
 
 
+@pytest.mark.sqlite_only  # SQLite's files and write turns; PostgreSQL: tests/integration/postgres
 def test_a_catalogue_write_during_an_import_says_busy_and_the_till_still_sells(store):
     """Editing the catalogue while an import holds it: 'busy', nothing changed; the cart is not held up."""
     from pos_app.domain.item import Item
@@ -141,6 +144,7 @@ def test_a_catalogue_write_during_an_import_says_busy_and_the_till_still_sells(s
         other.close()
 
 
+@pytest.mark.sqlite_only  # SQLite's files and write turns; PostgreSQL: tests/integration/postgres
 def test_a_writer_that_cannot_get_its_turn_says_busy_and_changes_nothing(store):
     from pos_app.store import StoreBusy
     from pos_app.store.db import Database

@@ -11,12 +11,12 @@ from pos_app.domain.pricing import PricingPolicy
 from pos_app.store import open_store
 
 
-def test_entries_chain_in_order_and_survive_a_reopen(store, tmp_path):
+def test_entries_chain_in_order_and_survive_a_reopen(store, database_location):
     first = store.journal.append("shift_open", {"shift": 1, "float": 10000}, user="ana")
     second = store.journal.append("sale", {"order": "T1-0001", "total": 1250})
     assert (first.seq, second.seq, second.prev_hash) == (1, 2, first.hash)
     store.close()
-    with open_store(tmp_path / "pos.sqlite3", PricingPolicy(), till="till-1", training=False) as reopened:
+    with open_store(database_location, PricingPolicy(), till="till-1", training=False) as reopened:
         third = reopened.journal.append("refund", {"order": "T1-0001", "amount": 300})
         assert third.prev_hash == second.hash and not third.training
         assert [e.type for e in reopened.journal.entries()] == ["shift_open", "sale", "refund"]
@@ -51,9 +51,16 @@ def test_each_till_has_its_own_chain(store):
     assert store.journal.tills() == ["till-1", "till-2"] and store.journal.verify().ok and other.verify().ok
 
 
-def tamper(path, *sql: str) -> None:
-    """What someone with the database file does: drop the triggers, change rows."""
-    conn = sqlite3.connect(path)
+def tamper(location, *sql: str) -> None:
+    """What someone with the database does: drop (or disable) the triggers, change rows."""
+    if isinstance(location, str):  # the shop's PostgreSQL database
+        import psycopg
+        with psycopg.connect(location, autocommit=True) as shop:
+            shop.execute("ALTER TABLE journal DISABLE TRIGGER USER")
+            for statement in sql:
+                shop.execute(statement)
+        return
+    conn = sqlite3.connect(location)
     conn.executescript("DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;" + ";".join(sql))
     conn.commit()
     conn.close()
@@ -64,9 +71,9 @@ def tamper(path, *sql: str) -> None:
     ("DELETE FROM journal WHERE seq = 2", Problem.DELETED, 3),
     ("UPDATE journal SET user_name = 'mallory' WHERE seq = 3", Problem.EDITED, 3),
 ])
-def test_tampering_around_the_triggers_is_found(store, tmp_path, sql, problem, seq):
+def test_tampering_around_the_triggers_is_found(store, database_location, sql, problem, seq):
     for n in range(4):
         store.journal.append("sale", {"total": 1000 + n})
-    tamper(tmp_path / "pos.sqlite3", sql)
+    tamper(database_location, sql)
     verdict = store.journal.verify()
     assert (verdict.problem, verdict.seq) == (problem, seq)

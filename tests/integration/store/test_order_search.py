@@ -14,8 +14,8 @@ DAY = date(2026, 11, 26)
 
 
 @pytest.fixture
-def orders(tmp_path):
-    store = open_store(tmp_path / "pos.sqlite3", PricingPolicy())
+def orders(database_location):
+    store = open_store(database_location, PricingPolicy())
     at = lambda day, hour: int(datetime.combine(day, datetime.min.time()).timestamp()) + hour * 3600  # noqa: E731
     rows = [  # (total, created_at, pi, last4)
         (2500, at(DAY, 9), "pi_3AAA_first", "4242"),
