@@ -265,7 +265,8 @@ def _import_catalogue(settings: Settings, file: Path) -> int:
         return 2
     prepare_data_dir(settings.data_dir)
     with DataFolderLock(settings.data_dir, "pos-app import-catalogue"):
-        store = open_store(settings.database_location, settings.pricing, till=settings.terminal_id,
+        store = open_store(settings.database_location, settings.pricing,
+                           receipt_series=settings.receipt_series, till=settings.terminal_id,
                            training=settings.training)
         try:
             with TerminalProgress(file) as progress:

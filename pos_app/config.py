@@ -19,6 +19,7 @@ from pos_app.domain.money import MoneyError
 from pos_app.domain.pricing import PricingPolicy, TaxMode
 from pos_app.errors import UserFacingError
 from pos_app.domain.currencies import check_supported
+from pos_app.domain.receipt_series import SERIES, receipt_prefix
 
 APP_NAME = "pos-app"
 
@@ -55,6 +56,9 @@ class Settings:
     # POS_DATABASE_URL: a shop's PostgreSQL database (postgresql://...) shared by its tills; "" = the till's
     # own SQLite file in the data folder. repr=False: the URL may carry a password.
     database_url: str = field(default="", repr=False)
+    # POS_RECEIPT_SERIES: this till's receipt number prefix (T02 -> T02-000123); "" = from the terminal id on a
+    # shop's database (domain/receipt_series.py), none on a till's own file.
+    receipt_series_setting: str = ""
 
     @property
     def mode(self) -> str:
@@ -90,6 +94,13 @@ class Settings:
     def database_location(self) -> Path | str:
         """What open_store opens: the shop's PostgreSQL URL if set, else the till's SQLite file."""
         return self.database_url or self.database_path
+
+    @property
+    def receipt_series(self) -> str:
+        """The prefix of this till's receipt numbers ('' = plain numbers)."""
+        if self.receipt_series_setting:
+            return self.receipt_series_setting
+        return receipt_prefix(self.terminal_id) if self.shared_database else ""
 
     @property
     def shared_database(self) -> bool:
@@ -150,7 +161,14 @@ class Settings:
             customer_screen=check_customer_screen(get("POS_CUSTOMER_SCREEN") or "auto"),
             theme=_check_theme(get("POS_THEME") or "standard"), tiles_file=get("POS_TILES") or "",
             database_url=check_database_url(get("POS_DATABASE_URL") or ""),
+            receipt_series_setting=_check_series(get("POS_RECEIPT_SERIES") or ""),
         )
+
+
+def _check_series(text: str) -> str:
+    if text and not SERIES.fullmatch(text.upper()):
+        raise ConfigError(f"POS_RECEIPT_SERIES must be 1-8 letters or digits (e.g. T02), got {text[:20]!r}")
+    return text.upper()
 
 
 def check_database_url(text: str) -> str:

@@ -95,7 +95,8 @@ class AppCore:
         prepare_data_dir(settings.data_dir)  # owner only (0700); a full or read-only disk is one clear line
         self._lock.acquire()  # one till per data folder: refused here, before anything is read
         try:
-            store = open_store(settings.database_location, settings.pricing, seed_demo=settings.seed_demo_catalogue,
+            store = open_store(settings.database_location, settings.pricing,
+                               receipt_series=settings.receipt_series, seed_demo=settings.seed_demo_catalogue,
                                till=settings.terminal_id, training=settings.training)
         except BaseException:
             self._lock.release()

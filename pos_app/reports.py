@@ -289,7 +289,8 @@ def _open(settings):
     from pos_app.store import open_store
     if not settings.shared_database and not settings.database_path.exists():
         raise ReportError(_("no till database at {path}").format(path=settings.database_path))
-    return open_store(settings.database_location, settings.pricing, till=settings.terminal_id,
+    return open_store(settings.database_location, settings.pricing,
+                      receipt_series=settings.receipt_series, till=settings.terminal_id,
                       training=settings.training)
 
 

@@ -49,8 +49,8 @@ def run_users_command(settings: Settings, action: str, name: str | None = None, 
 def _open(settings: Settings) -> Store:
     """The till's store, made if this is before the till's first run (the first manager comes first)."""
     prepare_data_dir(settings.data_dir)
-    return open_store(settings.database_location, settings.pricing, till=settings.terminal_id,
-                      training=settings.training)
+    return open_store(settings.database_location, settings.pricing, receipt_series=settings.receipt_series,
+                      till=settings.terminal_id, training=settings.training)
 
 
 def _print_users(users: list[User]) -> None:

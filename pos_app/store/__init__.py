@@ -28,6 +28,7 @@ from pos_app.store.orders import OrderBook, RefundRecord
 from pos_app.store.reviews import ReviewItem, ReviewList
 from pos_app.store.tenders import Tender, TenderBook
 from pos_app.store.users import User, UserBook
+from pos_app.store.till_rows import ReceiptSeriesTaken, open_receipt_series
 from pos_app.store.unit_of_work import CashOffice, UnitOfWork, unit_of_work
 
 __all__ = [
@@ -36,7 +37,7 @@ __all__ = [
     "StoreBusy", "StoreError", "CurrencyMismatch", "OpenPriceNeeded",
     "CartSnapshot", "CatalogueImportError", "CatalogueStore", "Database",
     "ImportResult", "Journal",
-    "ParkedCart", "ParkedSaleNotFound", "ParkingRefused",
+    "ParkedCart", "ParkedSaleNotFound", "ParkingRefused", "ReceiptSeriesTaken",
     "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
     "ReviewItem", "ReviewList",
     "SCHEMA_VERSION", "Store", "Tender", "TenderBook", "UnitOfWork", "UnknownBarcode", "User", "UserBook",
@@ -88,12 +89,14 @@ def is_database_url(location: object) -> bool:
 
 
 def open_store(location: Path | str, pricing: PricingPolicy, *, seed_demo: bool = False, till: str = "till-1",
-               training: bool = True) -> Store:
+               training: bool = True, receipt_series: str = "") -> Store:
     """Open (creating and migrating) the database; seed the demo catalogue into an empty one. `till`
     and `training` are what the journal's entries say (the settings' terminal_id and mode).
 
     `location` is the till's SQLite file, or a shop's PostgreSQL URL (`postgresql://...`, the
-    settings' database_location): the same repositories run on either.
+    settings' database_location): the same repositories run on either. `receipt_series` is the
+    prefix of the till's receipt numbers (Settings.receipt_series: made from the terminal id on a
+    shop's database); '' gives plain numbers, as a till on its own file has.
 
     Refuses a database whose catalogue is priced in another currency than `pricing`'s: every
     total would be wrong, so it says so before anything is shown or charged.
@@ -109,6 +112,12 @@ def open_store(location: Path | str, pricing: PricingPolicy, *, seed_demo: bool 
               "POS_CURRENCY={wanted}, or use another POS_DATA_DIR").format(
                   path=db.path, priced=", ".join(c.upper() for c in others), currency=pricing.currency.upper(),
                   wanted=others[0]))
+    try:
+        open_receipt_series(db, till, receipt_series)
+    except BaseException:
+        catalogue_db.close()
+        db.close()
+        raise
     catalogue = _catalogue_store(catalogue_db, pricing.currency)
     if seed_demo and catalogue.count() == 0:
         from pos_app.store.demo import seed_demo_catalogue

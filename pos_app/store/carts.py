@@ -51,8 +51,12 @@ class ParkedCart:
 
 
 class CartRepository:
+    """The carts of one till (the journal's: POS_TERMINAL_ID): tills sharing a database never see
+    each other's active or parked carts."""
+
     def __init__(self, db: Database, journal: Journal) -> None:
         self._db, self._journal = db, journal
+        self._till = journal.till
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:
@@ -61,7 +65,7 @@ class CartRepository:
             yield
 
     def active(self) -> ActiveCart | None:
-        row = self._db.query_one("SELECT * FROM carts WHERE state IN ('open', 'frozen')")
+        row = self._db.query_one("SELECT * FROM carts WHERE till = ? AND state IN ('open', 'frozen')", (self._till,))
         if row is None:
             return None
         lines = self._lines(row["id"])
@@ -79,8 +83,9 @@ class CartRepository:
         """A new, empty, open cart; returns its id."""
         stamp = now()
         with self._db.transaction() as conn:
-            return int(conn.execute("INSERT INTO carts (uuid, state, created_at, updated_at) VALUES (?, 'open', ?, ?)"
-                                    " RETURNING id", (uuid, stamp, stamp)).fetchone()[0])
+            return int(conn.execute("INSERT INTO carts (till, uuid, state, created_at, updated_at)"
+                                    " VALUES (?, ?, 'open', ?, ?) RETURNING id",
+                                    (self._till, uuid, stamp, stamp)).fetchone()[0])
 
     def set_uuid(self, cart_id: int, uuid: str) -> None:
         with self._db.transaction() as conn:
@@ -160,13 +165,15 @@ class CartRepository:
         return parked
 
     def parked_cart(self, cart_id: int) -> ParkedCart | None:
-        row = self._db.query_one("SELECT * FROM carts WHERE id = ? AND state = 'parked'", (cart_id,))
+        row = self._db.query_one("SELECT * FROM carts WHERE id = ? AND till = ? AND state = 'parked'",
+                                 (cart_id, self._till))
         return self._parked(row) if row is not None else None
 
     def parked(self) -> list[ParkedCart]:
         """The parked carts, newest first."""
         return [self._parked(r) for r in self._db.query(
-            "SELECT * FROM carts WHERE state = 'parked' ORDER BY parked_at DESC, id DESC")]
+            "SELECT * FROM carts WHERE till = ? AND state = 'parked' ORDER BY parked_at DESC, id DESC",
+            (self._till,))]
 
     def _parked(self, row: sqlite3.Row) -> ParkedCart:
         return ParkedCart(row["id"], row["uuid"], row["park_label"], row["parked_by"], row["parked_at"],
@@ -179,7 +186,7 @@ class CartRepository:
                          " AND NOT EXISTS (SELECT 1 FROM cart_lines WHERE cart_id = carts.id)", (now(), replacing))
             cursor = conn.execute("UPDATE carts SET state = 'open', parked_at = NULL, parked_by = NULL,"
                                   " park_label = NULL, park_total = NULL, updated_at = ? WHERE id = ?"
-                                  " AND state = 'parked'", (now(), cart_id))
+                                  " AND till = ? AND state = 'parked'", (now(), cart_id, self._till))
             if cursor.rowcount != 1:
                 raise RuntimeError(f"cart {cart_id} is not parked")
 
@@ -195,7 +202,8 @@ class CartRepository:
         """Voided or parked carts that still have an open ledger row (a payment to cancel or to review)."""
         return [r[0] for r in self._db.query(
             "SELECT DISTINCT c.id FROM carts c JOIN payments p ON p.cart_id = c.id"
-            " WHERE (c.voided_at IS NOT NULL OR c.state = 'parked') AND p.final = 0 ORDER BY c.id")]
+            " WHERE c.till = ? AND (c.voided_at IS NOT NULL OR c.state = 'parked') AND p.final = 0 ORDER BY c.id",
+            (self._till,))]
 
 
 def _terms(row: sqlite3.Row) -> LineTerms:

@@ -139,4 +139,22 @@ LATER_MIGRATIONS: list[str] = [
     ALTER TABLE tenders ADD COLUMN reader_id TEXT;
     ALTER TABLE tenders ADD COLUMN tip INTEGER NOT NULL DEFAULT 0 CHECK (tip >= 0);
     """,
+    # 16 (issue 19): what is per till once tills share one database. Carts (the active one and the
+    # parked ones) and orders name their till (POS_TERMINAL_ID); rows from before are the till's
+    # that opens the file next ('' until then: store.adopt_unnamed_rows). Each till numbers its
+    # receipts in its own series, gap-free: `last` moves in the sale's own transaction.
+    """
+    ALTER TABLE carts ADD COLUMN till TEXT NOT NULL DEFAULT '';
+    DROP INDEX carts_one_active;
+    CREATE UNIQUE INDEX carts_one_active ON carts (till) WHERE state IN ('open', 'frozen');
+    DROP INDEX carts_parked;
+    CREATE INDEX carts_parked ON carts (till, parked_at) WHERE state = 'parked';
+    ALTER TABLE orders ADD COLUMN till TEXT NOT NULL DEFAULT '';
+    CREATE INDEX orders_till_created ON orders (till, created_at);
+    CREATE TABLE receipt_series (
+        till TEXT PRIMARY KEY,
+        prefix TEXT NOT NULL UNIQUE,
+        last INTEGER NOT NULL CHECK (last >= 0)
+    );
+    """,
 ]

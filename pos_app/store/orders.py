@@ -17,6 +17,7 @@ from pos_app.store.db import Database, now
 from pos_app.store.journal import Journal
 from pos_app.store.journal_events import sale_event
 from pos_app.store.sql import any_of
+from pos_app.store.till_rows import next_receipt_number
 
 #: How a refund may move on: pending -> processing | succeeded | failed; processing -> succeeded |
 #: failed; succeeded -> failed (Stripe can fail a refund after it succeeded).
@@ -86,13 +87,14 @@ class OrderBook:
         return recorded
 
     def _insert(self, conn: sqlite3.Connection, order: Order) -> int:
-        next_id: int = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM orders").fetchone()[0]
-        conn.execute(
-            "INSERT INTO orders (id, number, created_at, currency, subtotal, tax, total, payment_intent, cart_uuid,"
-            " card_brand, card_last4, tax_by_rate, order_discount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (next_id, f"{next_id:06d}", order.created_at, order.currency, order.subtotal, order.tax, order.total,
+        number = next_receipt_number(conn, self._journal.till)
+        next_id = int(conn.execute(
+            "INSERT INTO orders (till, number, created_at, currency, subtotal, tax, total, payment_intent, cart_uuid,"
+            " card_brand, card_last4, tax_by_rate, order_discount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
+            (self._journal.till, number, order.created_at, order.currency, order.subtotal, order.tax, order.total,
              order.payment_intent, order.cart_uuid, order.card_brand, order.card_last4,
-             json.dumps([list(p) for p in order.tax_by_rate]), _discount_json(order.order_discount)))
+             json.dumps([list(p) for p in order.tax_by_rate]), _discount_json(order.order_discount))).fetchone()[0])
         conn.executemany(
             "INSERT INTO order_lines (order_id, position, sku, name, qty, unit_price, line_total, tax_rate_bp,"
             " line_discount, order_share, discount_reason, list_price, override_reason)"
@@ -133,7 +135,12 @@ class OrderBook:
             return self._load_many(self._db.conn, ids)
 
     def by_number(self, number: str) -> Order | None:
-        found = self._ids("SELECT id FROM orders WHERE number = ?", (number.strip().zfill(6),))
+        """The order with this receipt number: as printed ("T02-000123", "000123"), or its digits
+        alone ("123") in this till's series."""
+        digits = number.strip().zfill(6)
+        found = self._ids("SELECT id FROM orders WHERE number = ? OR number ="
+                          " (SELECT prefix || '-' || ? FROM receipt_series WHERE till = ? AND prefix != '')",
+                          (digits, digits, self._journal.till))
         return found[0] if found else None
 
     def by_intent(self, payment_intent: str) -> Order | None:

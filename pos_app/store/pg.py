@@ -19,7 +19,7 @@ import functools
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from pos_app.i18n import _
@@ -86,7 +86,7 @@ def _whole_numbers(conn: Any) -> None:
     money as integers in minor units and never stores a fraction, and Money refuses anything else."""
     from psycopg.types.numeric import NumericLoader
 
-    class WholeNumericLoader(NumericLoader):  # type: ignore[misc]
+    class WholeNumericLoader(NumericLoader):
         def load(self, data: Any) -> Any:
             value = super().load(data)
             return int(value) if value == value.to_integral_value() else value
@@ -156,6 +156,7 @@ class PgDatabase:
             raise ShopDatabaseUnavailable() from None
         _whole_numbers(self._raw)
         self.conn = PgConnection(self._raw)
+        self._on_connect: list[Callable[[PgConnection], None]] = []
         try:
             self._migrate()
         except BaseException:
@@ -186,6 +187,13 @@ class PgDatabase:
                 log.info("migrating the shop database to schema %d", number)
                 self._raw.execute(self.migrations[number])
                 conn.execute("UPDATE pos_schema SET version = ?", (number,))
+
+    def on_connect(self, hook: Callable[[PgConnection], None]) -> None:
+        """Run hook(conn) now and again on every new connection this database makes (what a
+        session holds, such as a till's claim on its terminal id, goes with a lost connection)."""
+        with self.lock:
+            hook(self.conn)
+            self._on_connect.append(hook)
 
     # -- the Database interface ------------------------------------------------------------------
 

@@ -10,11 +10,10 @@ At most SEARCH_CAP + 1 candidates, then sorted by the natural-order key and the 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-
+from pos_app.domain.item import Item
 from pos_app.domain.natural_order import natural_key
 from pos_app.store.catalogue import _WORD, SEARCH_CAP, CatalogueStore
-from pos_app.store.db import Database
+from pos_app.store.pg import PgDatabase
 
 Condition = tuple[str, list[object]]
 
@@ -38,7 +37,7 @@ class PgCatalogueStore(CatalogueStore):
         substring: list[Condition] = []
         if len(text) >= 3:
             pattern = _like(text)
-            substring = [("(name ILIKE ? OR sku ILIKE ? OR barcode ILIKE ?)", [pattern, pattern, pattern])]
+            substring = [("(name ILIKE ? OR sku ILIKE ? OR barcode ILIKE ?)", [pattern] * 3)]
         words = _WORD.findall(text)
         if len(text.split()) < 2:
             if substring or not words:
@@ -47,7 +46,7 @@ class PgCatalogueStore(CatalogueStore):
             return [("(name ~* ? OR sku ~* ?)", [_word_start(start), _word_start(start)])]
         if not words:
             return substring
-        prefixes = (" AND ".join("name ~* ?" for _ in words), [_word_start(w) for w in words])
+        prefixes: Condition = (" AND ".join("name ~* ?" for _ in words), [_word_start(w) for w in words])
         return [prefixes, *substring]
 
     def _candidate_sql(self, text: str, category: str | None) -> tuple[str, list[object]] | None:
@@ -58,20 +57,20 @@ class PgCatalogueStore(CatalogueStore):
         chosen = conditions[0]
         for condition in conditions:
             chosen = condition
-            sql, params = self._matching(condition, category, 1)
+            sql, params = self._where(condition, category, 1)
             if self.db.query_one(sql, params) is not None:
                 break
-        return self._matching(chosen, category, SEARCH_CAP + 1)
+        return self._where(chosen, category, SEARCH_CAP + 1)
 
     @staticmethod
-    def _matching(condition: Condition, category: str | None, limit: int) -> tuple[str, list[object]]:
+    def _where(condition: Condition, category: str | None, limit: int) -> tuple[str, list[object]]:
         where, params = condition
         if category:
             where, params = f"{where} AND category = ?", [*params, category]
         return f"SELECT sku FROM items WHERE {where} LIMIT {limit}", params
 
     def search(self, text: str = "", category: str | None = None, *, limit: int = 200,
-               offset: int = 0) -> list:  # type: ignore[type-arg]
+               offset: int = 0) -> list[Item]:
         text = text.strip()
         if not text:
             return super().search(text, category, limit=limit, offset=offset)
@@ -94,12 +93,11 @@ class PgCatalogueStore(CatalogueStore):
         return self._count(f"SELECT count(*) FROM ({sql}) m", params)
 
 
-def fill_pg_name_keys(catalogue: Database | object) -> None:
+def fill_pg_name_keys(catalogue: PgDatabase) -> None:
     """Items without their natural-order key (written before migration 16) get it, in one transaction."""
-    db = catalogue
-    rows: Sequence[object] = db.query("SELECT sku, name FROM items WHERE name_key = ''")  # type: ignore[attr-defined]
+    rows = catalogue.query("SELECT sku, name FROM items WHERE name_key = ''")
     if not rows:
         return
-    with db.transaction() as conn:  # type: ignore[attr-defined]
+    with catalogue.transaction() as conn:
         conn.executemany("UPDATE items SET name_key = ? WHERE sku = ?",
-                         [(natural_key(row["name"]), row["sku"]) for row in rows])  # type: ignore[index]
+                         [(natural_key(row["name"]), row["sku"]) for row in rows])

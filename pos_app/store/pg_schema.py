@@ -36,6 +36,8 @@ Translation rules (SQLite -> PostgreSQL):
 
 from __future__ import annotations
 
+from pos_app.store.pg_migrations import LATER_MIGRATIONS, PG_SOURCES  # noqa: F401 (PG_SOURCES: read from here too)
+
 _FTS_UPKEEP = "keeps an FTS5 index by hand; PostgreSQL keeps its GIN indexes itself"
 
 #: What the SQLite databases have and the shop database does not, and why (the schema test skips these,
@@ -47,6 +49,7 @@ SQLITE_ONLY: dict[str, str] = {
     **{trigger: _FTS_UPKEEP for trigger in ("items_ai", "items_ad", "items_au",
                                              "items_words_ai", "items_words_ad", "items_words_au")},
 }
+
 
 _TRIGGER_FUNCTIONS = """
 -- The one refusal: a trigger passes its message (SQLite's RAISE(ABORT, message), word for word).
@@ -366,24 +369,6 @@ CATALOGUE_VERSION = 2
 BASELINE = (_TRIGGER_FUNCTIONS + _CATALOGUE + _CARTS + _PAYMENTS_AND_ORDERS + _CASH_OFFICE
             + _TENDERS_AND_REFUNDS + _STAFF_AND_JOURNAL + _TRIGGERS)
 
-#: PgDatabase's migrations: the baseline, then SQLite's later ones in PostgreSQL's dialect, one for one.
-PG_MIGRATIONS: dict[int, str] = {
-    BASELINE_VERSION: BASELINE,
-    # 15 (issue 18): a card part taken on a Terminal reader names it, and keeps the customer's tip.
-    15: """
-    ALTER TABLE tenders ADD COLUMN reader_id text COLLATE "C";
-    ALTER TABLE tenders ADD COLUMN tip bigint NOT NULL DEFAULT 0 CHECK (tip >= 0);
-    """,
-    # 16 = the catalogue file's 3 (issue 20): names in natural order by a stored key, compared as bytes ("C").
-    16: """
-    ALTER TABLE items ADD COLUMN name_key text COLLATE "C" NOT NULL DEFAULT '';
-    DROP INDEX items_name;
-    DROP INDEX items_category_name;
-    CREATE INDEX items_name_key ON items (name_key, sku);
-    CREATE INDEX items_category_name_key ON items (category, name_key, sku);
-    """,
-}
-
-#: Which SQLite migration each PostgreSQL one after the baseline is: ("till", n) of migrations.py's list,
-#: ("catalogue", n) of catalogue_db.py's. The two SQLite files number apart; the shop database is one.
-PG_SOURCES: dict[int, tuple[str, int]] = {15: ("till", 15), 16: ("catalogue", 3)}
+#: PgDatabase's migrations: the baseline, then SQLite's later ones in PostgreSQL's dialect, one for one
+#: (store/pg_migrations.py, where a new one goes).
+PG_MIGRATIONS: dict[int, str] = {BASELINE_VERSION: BASELINE, **LATER_MIGRATIONS}

@@ -148,8 +148,9 @@ class TenderBook:
         """The tenders that paid the cart closed just before `cart_id`, if its sale was recorded from
         them ([] when that cart was voided or paid wholly by one card): what the customer display
         shows until the next sale starts."""
-        return self._many("tenders.cart_id = (SELECT max(id) FROM carts WHERE id < ?)"
-                          " AND tenders.order_id IS NOT NULL", (cart_id,))
+        return self._many("tenders.cart_id = (SELECT max(id) FROM carts WHERE id < ?"
+                          " AND till = (SELECT till FROM carts WHERE id = ?)) AND tenders.order_id IS NOT NULL",
+                          (cart_id, cart_id))
 
     def for_orders(self, order_ids: Sequence[int]) -> dict[int, list[Tender]]:
         """The tenders of these orders, by order, in one query (a day's report: no query per order)."""

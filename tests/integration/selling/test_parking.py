@@ -204,7 +204,8 @@ def test_a_database_before_parking_migrates_with_its_cart(tmp_path):
         assert (snap.cart_id, snap.uuid, dict(snap.lines)) == (2, "c2", {"tea": 3})
         assert store.carts._rows.is_voided(1)
         assert store.db.query("PRAGMA foreign_key_check") == []
-        with pytest.raises(sqlite3.IntegrityError):  # still one active cart at most
-            store.db.conn.execute("INSERT INTO carts (uuid, state, created_at, updated_at) VALUES ('x', 'open', 3, 3)")
+        with pytest.raises(sqlite3.IntegrityError):  # still one active cart at most (a till's: it took cart 2)
+            store.db.conn.execute("INSERT INTO carts (till, uuid, state, created_at, updated_at)"
+                                  " VALUES ('till-1', 'x', 'open', 3, 3)")
         with pytest.raises(sqlite3.IntegrityError):  # a parked cart says when and under which label
             store.db.conn.execute("UPDATE carts SET state = 'parked' WHERE id = 2")

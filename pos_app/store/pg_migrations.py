@@ -1,0 +1,43 @@
+"""The shop database's migrations after the baseline (pg_schema.py): SQLite's later ones, in PostgreSQL's dialect.
+
+A new SQLite migration (migrations_later.py, or the catalogue file's in catalogue_db.py) gets its
+twin here at the next number, and PG_SOURCES says which one it is: the two SQLite files number
+apart, the shop database is one (tests/integration/postgres/test_pg_schema.py checks both).
+"""
+
+from __future__ import annotations
+
+LATER_MIGRATIONS: dict[int, str] = {
+    # 15 (issue 18): a card part taken on a Terminal reader names it, and keeps the customer's tip.
+    15: """
+    ALTER TABLE tenders ADD COLUMN reader_id text COLLATE "C";
+    ALTER TABLE tenders ADD COLUMN tip bigint NOT NULL DEFAULT 0 CHECK (tip >= 0);
+    """,
+    # 16 = the catalogue file's 3 (issue 20): names in natural order by a stored key, compared as bytes ("C").
+    16: """
+    ALTER TABLE items ADD COLUMN name_key text COLLATE "C" NOT NULL DEFAULT '';
+    DROP INDEX items_name;
+    DROP INDEX items_category_name;
+    CREATE INDEX items_name_key ON items (name_key, sku);
+    CREATE INDEX items_category_name_key ON items (category, name_key, sku);
+    """,
+    # 17 = the till's 16 (issue 19): carts and orders name their till; each till's receipt series.
+    17: """
+    ALTER TABLE carts ADD COLUMN till text COLLATE "C" NOT NULL DEFAULT '';
+    DROP INDEX carts_one_active;
+    CREATE UNIQUE INDEX carts_one_active ON carts (till) WHERE state IN ('open', 'frozen');
+    DROP INDEX carts_parked;
+    CREATE INDEX carts_parked ON carts (till, parked_at) WHERE state = 'parked';
+    ALTER TABLE orders ADD COLUMN till text COLLATE "C" NOT NULL DEFAULT '';
+    CREATE INDEX orders_till_created ON orders (till, created_at);
+    CREATE TABLE receipt_series (
+        till text COLLATE "C" PRIMARY KEY,
+        prefix text COLLATE "C" NOT NULL UNIQUE,
+        last bigint NOT NULL CHECK (last >= 0)
+    );
+    """,
+}
+
+#: Which SQLite migration each PostgreSQL one after the baseline is: ("till", n) of migrations.py's list,
+#: ("catalogue", n) of catalogue_db.py's. The two SQLite files number apart; the shop database is one.
+PG_SOURCES: dict[int, tuple[str, int]] = {15: ("till", 15), 16: ("catalogue", 3), 17: ("till", 16)}
