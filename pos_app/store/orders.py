@@ -16,7 +16,7 @@ from pos_app.i18n import _
 from pos_app.store.db import Database, now
 from pos_app.store.journal import Journal
 from pos_app.store.journal_events import sale_event
-from pos_app.store.sql import any_of
+from pos_app.store.sql import any_of, locking_row
 from pos_app.store.till_rows import next_receipt_number
 
 #: How a refund may move on: pending -> processing | succeeded | failed; processing -> succeeded |
@@ -180,8 +180,10 @@ class OrderBook:
         Refused if it would take the order's refunds (succeeded + pending) above what was paid.
         """
         with self._db.transaction() as conn:
-            order = conn.execute("SELECT total, currency, number, payment_intent, cart_uuid FROM orders WHERE id = ?",
-                                 (order_id,)).fetchone()
+            # The order's row is locked first: a second till refunding it at once waits here and
+            # then reads what this one reserved (PostgreSQL; SQLite's writers are one at a time).
+            order = conn.execute("SELECT total, currency, number, payment_intent, cart_uuid FROM orders WHERE id = ?"
+                                 + locking_row(conn), (order_id,)).fetchone()
             if order is None:
                 raise RefundRefused(_("no order {order_id}").format(order_id=order_id))
             live = ", ".join(f"'{status}'" for status in sorted(LIVE_REFUNDS))
@@ -199,10 +201,10 @@ class OrderBook:
             key = f"refund-{order['payment_intent'] or order['cart_uuid']}-{seq}"
             cursor = conn.execute(
                 "INSERT INTO refunds (order_id, seq, idempotency_key, amount, currency, reason, status, lines,"
-                " created_at, tender_id, group_id, shift_id, request_key)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " created_at, tender_id, group_id, shift_id, request_key, till)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (order_id, seq, key, amount, order["currency"], reason, RefundStatus.PENDING,
-                 json.dumps(lines or []), now(), tender_id, group_id, shift_id, request_key))
+                 json.dumps(lines or []), now(), tender_id, group_id, shift_id, request_key, self._journal.till))
             refund_row = int(cursor.fetchone()[0])
             self._journal.append("refund", {
                 "refund": refund_row, "order": order["number"], "amount": amount, "currency": order["currency"],
@@ -215,7 +217,8 @@ class OrderBook:
         """Move a refund on (REFUND_MOVES; any other move is ignored). The order's refunded amount
         counts succeeded refunds only, and follows every move exactly once."""
         with self._db.transaction() as conn:
-            row = conn.execute("SELECT * FROM refunds WHERE id = ?", (refund_row,)).fetchone()
+            # Locked: two tills settling one refund at once (one's reconcile, the other's retry) move it once.
+            row = conn.execute("SELECT * FROM refunds WHERE id = ?" + locking_row(conn), (refund_row,)).fetchone()
             if status in REFUND_MOVES.get(RefundStatus(row["status"]), ()):
                 conn.execute("UPDATE refunds SET status = ?, refund_id = coalesce(?, refund_id),"
                              " failure_reason = coalesce(?, failure_reason) WHERE id = ?",
@@ -260,12 +263,14 @@ class OrderBook:
                              (shift_id, opened_at, after_id))
 
     def pending_refunds(self) -> list[RefundRecord]:
-        return self._refunds("status = ?", (RefundStatus.PENDING,))
+        """This till's refunds reserved but not answered: another till's may be on their way there."""
+        return self._refunds("till = ? AND status = ?", (self._journal.till, RefundStatus.PENDING))
 
     def processing_refunds(self, order_id: int | None = None) -> list[RefundRecord]:
-        """Refunds Stripe answered 'pending': followed up until succeeded or failed."""
+        """Refunds Stripe answered 'pending': followed up until succeeded or failed (all of this
+        till's, or one order's whoever made them)."""
         if order_id is None:
-            return self._refunds("status = ?", (RefundStatus.PROCESSING,))
+            return self._refunds("till = ? AND status = ?", (self._journal.till, RefundStatus.PROCESSING))
         return self._refunds("status = ? AND order_id = ?", (RefundStatus.PROCESSING, order_id))
 
 

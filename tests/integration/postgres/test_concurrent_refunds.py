@@ -1,0 +1,132 @@
+"""Two tills refunding the same order at once never refund more than was paid (issue 19).
+
+The store reserves a refund by reading what is left and inserting a row. Under PostgreSQL's READ
+COMMITTED two tills both passed the check: the second till's reservation then either collided
+with the first one's sequence number (a constraint error instead of a refusal) or, when its
+sequence was read after the first one committed, was a second refund of money already given back.
+The order's row is now locked first (SELECT ... FOR UPDATE); SQLite's BEGIN IMMEDIATE already
+serializes the two. Real tills: each its own store and connections, real threads.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from pos_app.domain.statuses import RefundStatus
+from pos_app.store import RefundRecord, RefundRefused
+
+from .tills import LockGate, Outcomes, ShopTill, open_till_store, record_sale
+
+ROUNDS = 25
+
+
+def refund_in_thread(outcomes: Outcomes, name: str, action) -> threading.Thread:
+    thread = threading.Thread(target=outcomes.run, args=(name, action), name=name)
+    thread.start()
+    return thread
+
+
+def test_the_second_till_waits_for_the_first_and_is_refused(shop_database_url):
+    """Deterministic: till 1's reservation is held open (its journal insert waits at a gate) while till
+    2 reserves the same money; without the order's row lock till 2 read 'nothing refunded yet'."""
+    one, two = open_till_store(shop_database_url, 1), open_till_store(shop_database_url, 2)
+    try:
+        order = record_sale(one, {"item1": 2}, "pi_refund_race")
+        outcomes = Outcomes()
+        gate = LockGate(shop_database_url, "journal")
+        first = refund_in_thread(outcomes, "till-1", lambda: one.orders.begin_refund(order.id, order.total, None))
+        gate.wait_for_waiters(1)  # till 1 has reserved, not committed
+        second = refund_in_thread(outcomes, "till-2", lambda: two.orders.begin_refund(order.id, order.total, None))
+        gate.wait_for_waiters(2)  # till 2 is inside its reservation too
+        gate.release()
+        first.join(10), second.join(10)
+        assert isinstance(outcomes.results["till-1"], RefundRecord)
+        refused = outcomes.results["till-2"]
+        assert isinstance(refused, RefundRefused), refused
+        assert "has 0 left to refund" in str(refused)
+        assert [r.amount for r in one.orders.refunds_for(order.id)] == [order.total]
+    finally:
+        one.close(), two.close()
+
+
+def test_tills_racing_to_refund_never_reserve_more_than_was_paid(database_location):
+    """Both backends, a barrier per round: two tills each ask for 60 % of one order at the same moment."""
+    one, two = open_till_store(database_location, 1), open_till_store(database_location, 2)
+    try:
+        for round_ in range(ROUNDS):
+            order = record_sale(one, {"item1": 2}, f"pi_round_{round_}")
+            share = order.total * 6 // 10
+            outcomes = Outcomes(barrier=threading.Barrier(2))
+            threads = [refund_in_thread(outcomes, till, lambda store=store: store.orders.begin_refund(
+                order.id, share, None)) for till, store in (("till-1", one), ("till-2", two))]
+            for thread in threads:
+                thread.join(10)
+            reserved = [r for r in outcomes.results.values() if isinstance(r, RefundRecord)]
+            refused = [r for r in outcomes.results.values() if isinstance(r, RefundRefused)]
+            assert (len(reserved), len(refused)) == (1, 1), outcomes.results
+            assert sum(r.amount for r in one.orders.refunds_for(order.id)) == share <= order.total
+    finally:
+        one.close(), two.close()
+
+
+# -- the refund services, through the shop's shared sandbox -------------------------------------------
+
+
+@pytest.fixture
+def two_tills(shop_database_url, sandbox_server, tmp_path):
+    tills = [ShopTill(shop_database_url, n, sandbox_server, tmp_path / f"till-{n}") for n in (1, 2)]
+    yield tills
+    for till in tills:
+        till.close()
+
+
+def test_two_tills_refunding_one_card_sale_give_it_back_once(two_tills, shop_database_url, sandbox_server,
+                                                             sandbox_refunds):
+    one, two = two_tills
+    order = sell_by_card(one, sandbox_server, {"item2": 2})
+    outcomes = Outcomes()
+    gate = LockGate(shop_database_url, "journal")
+    first = refund_in_thread(outcomes, "till-1", lambda: one.checkout.refund(order.id))
+    gate.wait_for_waiters(1)
+    second = refund_in_thread(outcomes, "till-2", lambda: two.checkout.refund(order.id))
+    gate.wait_for_waiters(2)
+    gate.release()
+    first.join(20), second.join(20)
+    done = outcomes.results["till-1"]
+    assert isinstance(done, RefundRecord) and done.status == RefundStatus.SUCCEEDED, done
+    assert isinstance(outcomes.results["till-2"], RefundRefused), outcomes.results["till-2"]
+    assert [r["amount"] for r in sandbox_refunds(order.payment_intent)] == [order.total]  # at "Stripe": once
+    assert two.store.orders.get(order.id).refunded == order.total
+
+
+def test_two_tills_refunding_one_cash_sale_pay_it_out_once(two_tills, shop_database_url):
+    one, two = two_tills
+    one.store.carts.replace({"item1": 2})
+    order = one.checkout.take_cash(one.store.carts.snapshot().totals.total.amount).order
+    assert order is not None
+    outcomes = Outcomes()
+    gate = LockGate(shop_database_url, "journal")
+    first = refund_in_thread(outcomes, "till-1", lambda: one.checkout.refund(order.id))
+    gate.wait_for_waiters(1)
+    second = refund_in_thread(outcomes, "till-2", lambda: two.checkout.refund(order.id))
+    gate.wait_for_waiters(2)
+    gate.release()
+    first.join(20), second.join(20)
+    assert isinstance(outcomes.results["till-1"], RefundRecord), outcomes.results["till-1"]
+    assert isinstance(outcomes.results["till-2"], RefundRefused), outcomes.results["till-2"]
+    rows = one.store.orders.refunds_for(order.id)
+    assert [(r.amount, r.status) for r in rows] == [(order.total, RefundStatus.SUCCEEDED)]
+    paid_out = [m.movement.amount for till in two_tills for m in till.store.cash.for_shift(
+        till.store.shifts.current(till.settings.terminal_id).id) if m.movement.kind == "refund"]
+    assert paid_out == [order.total]  # out of one drawer, once
+
+
+def sell_by_card(till: ShopTill, sandbox, lines: dict[str, int]):
+    from tests.integration.payments.helpers import VISA, confirm_as_browser
+    till.store.carts.replace(lines)
+    prepared = till.checkout.prepare()
+    page = {"sandbox_url": sandbox.url, "publishable_key": till.gateway.publishable_key}
+    assert confirm_as_browser(page, prepared.client_secret, VISA)["status"] == "succeeded"
+    return till.checkout.finalize(prepared.payment_intent)
