@@ -41,7 +41,8 @@ __all__ = [
     "ParkedCart", "ParkedSaleNotFound", "ParkingRefused", "ReceiptSeriesTaken",
     "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
     "ReviewItem", "ReviewList",
-    "SCHEMA_VERSION", "Store", "Tender", "TenderBook", "TerminalInUse", "UnitOfWork", "UnknownBarcode", "User", "UserBook",
+    "SCHEMA_VERSION", "Store", "Tender", "TenderBook", "TerminalInUse", "UnitOfWork", "UnknownBarcode",
+    "User", "UserBook",
     "open_store",
 ]
 

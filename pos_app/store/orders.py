@@ -135,13 +135,22 @@ class OrderBook:
             return self._load_many(self._db.conn, ids)
 
     def by_number(self, number: str) -> Order | None:
-        """The order with this receipt number: as printed ("T02-000123", "000123"), or its digits
-        alone ("123") in this till's series."""
-        digits = number.strip().zfill(6)
-        found = self._ids("SELECT id FROM orders WHERE number = ? OR number ="
-                          " (SELECT prefix || '-' || ? FROM receipt_series WHERE till = ? AND prefix != '')",
-                          (digits, digits, self._journal.till))
-        return found[0] if found else None
+        """The order with this receipt number: as printed ("T02-000123", "t02-123": that till's
+        series), or its digits alone ("123", "#123", "000123"): this till's, else the one till's
+        that has it (None when several other tills do: the cashier types the series then)."""
+        from pos_app.store.order_search import ANY_SERIES, receipt_number
+        reading = receipt_number(number)
+        if reading is None:
+            return None
+        series, digits = reading
+        if series is not None:
+            found = self._ids("SELECT id FROM orders WHERE number = ?", (f"{series}-{digits}",))
+            return found[0] if found else None
+        rows = self._db.query(f"SELECT id, till FROM orders WHERE number = ? OR number IN ({ANY_SERIES})"
+                              " ORDER BY (till = ?) DESC, number LIKE '%-%' DESC", (digits, digits, self._journal.till))
+        if not rows or (rows[0]["till"] != self._journal.till and len(rows) > 1):
+            return None
+        return self.get(rows[0]["id"])
 
     def by_intent(self, payment_intent: str) -> Order | None:
         found = self._ids("SELECT id FROM orders WHERE payment_intent = ?", (payment_intent,))
@@ -161,7 +170,7 @@ class OrderBook:
         from pos_app.store.order_search import search_query
         if not text.strip():
             return self.recent(limit)
-        query = search_query(text, currency, limit)
+        query = search_query(text, currency, limit, self._journal.till)
         return self._ids(*query) if query else []
 
     def count(self) -> int:

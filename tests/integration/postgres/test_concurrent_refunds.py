@@ -59,8 +59,9 @@ def test_tills_racing_to_refund_never_reserve_more_than_was_paid(database_locati
             order = record_sale(one, {"item1": 2}, f"pi_round_{round_}")
             share = order.total * 6 // 10
             outcomes = Outcomes(barrier=threading.Barrier(2))
-            threads = [refund_in_thread(outcomes, till, lambda store=store: store.orders.begin_refund(
-                order.id, share, None)) for till, store in (("till-1", one), ("till-2", two))]
+            threads = [refund_in_thread(outcomes, till, lambda store=store, order=order, share=share:
+                                        store.orders.begin_refund(order.id, share, None))
+                       for till, store in (("till-1", one), ("till-2", two))]
             for thread in threads:
                 thread.join(10)
             reserved = [r for r in outcomes.results.values() if isinstance(r, RefundRecord)]
