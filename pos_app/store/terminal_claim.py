@@ -48,10 +48,12 @@ def claim_terminal(db: Any, till: str) -> None:
 
 def _refusal(conn: Any, till: str, key: int) -> str:
     since = _holder_since(conn, key)
-    held = (_("till {till} is already running on this shop's database (connected since {since})").format(
-        till=till, since=since) if since else
-        _("till {till} is already running on this shop's database").format(till=till))
-    return held + _(": give each till its own POS_TERMINAL_ID, or stop the other one first; nothing was changed")
+    if since is None:
+        return _("till {till} is already running on this shop's database: give each till its own "
+                 "POS_TERMINAL_ID, or stop the other one first; nothing was changed").format(till=till)
+    return _("till {till} is already running on this shop's database (connected since {since}): give each "
+             "till its own POS_TERMINAL_ID, or stop the other one first; nothing was changed").format(
+                 till=till, since=since)
 
 
 def _holder_since(conn: Any, key: int) -> str | None:
