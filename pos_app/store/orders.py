@@ -44,6 +44,7 @@ class RefundRecord:
     group_id: int | None = None  # the first row of the refund this row is part of; None on that row
     shift_id: int | None = None  # the shift it was made in (None: no shift was open, or made before shifts)
     request_key: str | None = None  # the client's Idempotency-Key (HTTP), on a group's first row
+    till: str = ""  # the till that made it (its reconcile retries it if its answer was lost)
 
     @property
     def group(self) -> int:
@@ -61,7 +62,7 @@ class RefundRecord:
         return cls(row["id"], row["order_id"], row["seq"], row["idempotency_key"], row["refund_id"],
                    row["amount"], row["currency"], row["reason"], RefundStatus(row["status"]),
                    cast(list[RefundedLine], json.loads(row["lines"])), row["created_at"], row["failure_reason"],
-                   row["tender_id"], row["group_id"], row["shift_id"], row["request_key"])
+                   row["tender_id"], row["group_id"], row["shift_id"], row["request_key"], row["till"])
 
 
 class OrderBook:

@@ -78,3 +78,24 @@ def test_a_till_starting_up_leaves_another_tills_payment_in_flight_alone(shop_da
         assert order.number == "T01-000001"
     finally:
         one.close(), two.close()
+
+
+def test_a_refund_leaves_another_tills_pending_refund_of_the_order_alone(shop_database_url, sandbox_server,
+                                                                        sandbox_refunds, tmp_path):
+    """Till 1 has reserved a refund whose answer is on its way; till 2 refunds the same amount of the same
+    sale: before, till 2 sent till 1's refund (its key) and took it as its own answer."""
+    from .test_concurrent_refunds import sell_by_card
+    one = ShopTill(shop_database_url, 1, sandbox_server, tmp_path / "one")
+    two = ShopTill(shop_database_url, 2, sandbox_server, tmp_path / "two")
+    try:
+        order = sell_by_card(one, sandbox_server, {"item2": 1})  # 10.00
+        on_its_way = one.store.orders.begin_refund(order.id, 400, "requested_by_customer")
+        mine = two.checkout.refund(order.id, 400)
+        assert mine.id != on_its_way.id and mine.status == RefundStatus.SUCCEEDED
+        assert one.store.orders.refund(on_its_way.id).status == RefundStatus.PENDING  # still till 1's to settle
+        assert [r["metadata"]["refund_seq"] for r in sandbox_refunds(order.payment_intent)] == ["2"]
+        settled = one.checkout.reconcile().refunds  # till 1 settles its own
+        assert [r.id for r in settled] == [on_its_way.id] and settled[0].status == RefundStatus.SUCCEEDED
+        assert two.store.orders.get(order.id).refunded == 800
+    finally:
+        one.close(), two.close()
