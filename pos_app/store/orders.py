@@ -179,6 +179,12 @@ class OrderBook:
 
     # -- refunds -------------------------------------------------------------------------------
 
+    def hold(self, order_id: int) -> None:
+        """Lock the order's row until the open transaction (a unit of work) ends: another till's
+        refund of it waits, then sees this one's rows (PostgreSQL; SQLite's writers take turns)."""
+        with self._db.transaction() as conn:
+            conn.execute("SELECT id FROM orders WHERE id = ?" + locking_row(conn), (order_id,))
+
     def begin_refund(self, order_id: int, amount: int, reason: str | None,
                      lines: list[RefundedLine] | None = None, *, tender_id: int | None = None,
                      group_id: int | None = None, shift_id: int | None = None,

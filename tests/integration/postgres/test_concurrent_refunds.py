@@ -126,8 +126,34 @@ def test_two_tills_refunding_one_cash_sale_pay_it_out_once(two_tills, shop_datab
 
 def sell_by_card(till: ShopTill, sandbox, lines: dict[str, int]):
     from tests.integration.payments.helpers import VISA, confirm_as_browser
-    till.store.carts.replace(lines)
+    if lines:
+        till.store.carts.replace(lines)
     prepared = till.checkout.prepare()
     page = {"sandbox_url": sandbox.url, "publishable_key": till.gateway.publishable_key}
     assert confirm_as_browser(page, prepared.client_secret, VISA)["status"] == "succeeded"
     return till.checkout.finalize(prepared.payment_intent)
+
+
+def test_two_tills_refunding_one_split_sale_at_once_plan_from_what_the_other_gave_back(two_tills, shop_database_url,
+                                                                                    sandbox_server, sandbox_refunds):
+    """20.00 paid 5.00 in cash and 15.00 by card. Till 1 gives the card's 15.00 back while till 2 gives
+    back 5.00: till 2 plans after till 1's rows are in, so its 5.00 is the cash, not more of the card
+    (before, both planned from the same card: the card was asked for 20.00 of its 15.00)."""
+    one, two = two_tills
+    one.store.carts.replace({"item2": 2})
+    one.checkout.take_cash(500)
+    order = sell_by_card(one, sandbox_server, {})
+    outcomes = Outcomes()
+    gate = LockGate(shop_database_url, "journal")
+    first = refund_in_thread(outcomes, "till-1", lambda: one.checkout.refund(order.id, 1500))
+    gate.wait_for_waiters(1)
+    second = refund_in_thread(outcomes, "till-2", lambda: two.checkout.refund(order.id, 500))
+    gate.wait_for_waiters(2)
+    gate.release()
+    first.join(20), second.join(20)
+    assert all(isinstance(r, RefundRecord) and r.status == RefundStatus.SUCCEEDED for r in outcomes.results.values()), \
+        outcomes.results
+    assert outcomes.results["till-2"].refund_id is None  # paid out in cash
+    [card] = [t for t in one.store.tenders.for_order(order.id) if t.payment_intent]
+    assert [r["amount"] for r in sandbox_refunds(card.payment_intent)] == [1500]
+    assert two.store.orders.get(order.id).refunded == 2000
