@@ -17,7 +17,7 @@ import pytest
 from pos_app.domain.statuses import RefundStatus
 from pos_app.store import RefundRecord, RefundRefused
 
-from .tills import LockGate, Outcomes, ShopTill, open_till_store, record_sale
+from .tills import Outcomes, ShopTill, one_after_the_other, open_till_store, record_sale
 
 ROUNDS = 25
 
@@ -34,16 +34,10 @@ def test_the_second_till_waits_for_the_first_and_is_refused(shop_database_url):
     one, two = open_till_store(shop_database_url, 1), open_till_store(shop_database_url, 2)
     try:
         order = record_sale(one, {"item1": 2}, "pi_refund_race")
-        outcomes = Outcomes()
-        gate = LockGate(shop_database_url, "journal")
-        first = refund_in_thread(outcomes, "till-1", lambda: one.orders.begin_refund(order.id, order.total, None))
-        gate.wait_for_waiters(1)  # till 1 has reserved, not committed
-        second = refund_in_thread(outcomes, "till-2", lambda: two.orders.begin_refund(order.id, order.total, None))
-        gate.wait_for_waiters(2)  # till 2 is inside its reservation too
-        gate.release()
-        first.join(10), second.join(10)
-        assert isinstance(outcomes.results["till-1"], RefundRecord)
-        refused = outcomes.results["till-2"]
+        results = one_after_the_other(shop_database_url, lambda: one.orders.begin_refund(order.id, order.total, None),
+                                      lambda: two.orders.begin_refund(order.id, order.total, None))
+        assert isinstance(results["first"], RefundRecord)
+        refused = results["second"]
         assert isinstance(refused, RefundRefused), refused
         assert "has 0 left to refund" in str(refused)
         assert [r.amount for r in one.orders.refunds_for(order.id)] == [order.total]
@@ -87,17 +81,11 @@ def test_two_tills_refunding_one_card_sale_give_it_back_once(two_tills, shop_dat
                                                              sandbox_refunds):
     one, two = two_tills
     order = sell_by_card(one, sandbox_server, {"item2": 2})
-    outcomes = Outcomes()
-    gate = LockGate(shop_database_url, "journal")
-    first = refund_in_thread(outcomes, "till-1", lambda: one.checkout.refund(order.id))
-    gate.wait_for_waiters(1)
-    second = refund_in_thread(outcomes, "till-2", lambda: two.checkout.refund(order.id))
-    gate.wait_for_waiters(2)
-    gate.release()
-    first.join(20), second.join(20)
-    done = outcomes.results["till-1"]
+    results = one_after_the_other(shop_database_url, lambda: one.checkout.refund(order.id),
+                                  lambda: two.checkout.refund(order.id))
+    done = results["first"]
     assert isinstance(done, RefundRecord) and done.status == RefundStatus.SUCCEEDED, done
-    assert isinstance(outcomes.results["till-2"], RefundRefused), outcomes.results["till-2"]
+    assert isinstance(results["second"], RefundRefused), results["second"]
     assert [r["amount"] for r in sandbox_refunds(order.payment_intent)] == [order.total]  # at "Stripe": once
     assert two.store.orders.get(order.id).refunded == order.total
 
@@ -107,16 +95,10 @@ def test_two_tills_refunding_one_cash_sale_pay_it_out_once(two_tills, shop_datab
     one.store.carts.replace({"item1": 2})
     order = one.checkout.take_cash(one.store.carts.snapshot().totals.total.amount).order
     assert order is not None
-    outcomes = Outcomes()
-    gate = LockGate(shop_database_url, "journal")
-    first = refund_in_thread(outcomes, "till-1", lambda: one.checkout.refund(order.id))
-    gate.wait_for_waiters(1)
-    second = refund_in_thread(outcomes, "till-2", lambda: two.checkout.refund(order.id))
-    gate.wait_for_waiters(2)
-    gate.release()
-    first.join(20), second.join(20)
-    assert isinstance(outcomes.results["till-1"], RefundRecord), outcomes.results["till-1"]
-    assert isinstance(outcomes.results["till-2"], RefundRefused), outcomes.results["till-2"]
+    results = one_after_the_other(shop_database_url, lambda: one.checkout.refund(order.id),
+                                  lambda: two.checkout.refund(order.id))
+    assert isinstance(results["first"], RefundRecord), results["first"]
+    assert isinstance(results["second"], RefundRefused), results["second"]
     rows = one.store.orders.refunds_for(order.id)
     assert [(r.amount, r.status) for r in rows] == [(order.total, RefundStatus.SUCCEEDED)]
     paid_out = [m.movement.amount for till in two_tills for m in till.store.cash.for_shift(
@@ -143,17 +125,10 @@ def test_two_tills_refunding_one_split_sale_at_once_plan_from_what_the_other_gav
     one.store.carts.replace({"item2": 2})
     one.checkout.take_cash(500)
     order = sell_by_card(one, sandbox_server, {})
-    outcomes = Outcomes()
-    gate = LockGate(shop_database_url, "journal")
-    first = refund_in_thread(outcomes, "till-1", lambda: one.checkout.refund(order.id, 1500))
-    gate.wait_for_waiters(1)
-    second = refund_in_thread(outcomes, "till-2", lambda: two.checkout.refund(order.id, 500))
-    gate.wait_for_waiters(2)
-    gate.release()
-    first.join(20), second.join(20)
-    assert all(isinstance(r, RefundRecord) and r.status == RefundStatus.SUCCEEDED for r in outcomes.results.values()), \
-        outcomes.results
-    assert outcomes.results["till-2"].refund_id is None  # paid out in cash
+    results = one_after_the_other(shop_database_url, lambda: one.checkout.refund(order.id, 1500),
+                                  lambda: two.checkout.refund(order.id, 500))
+    assert all(isinstance(r, RefundRecord) and r.status == RefundStatus.SUCCEEDED for r in results.values()), results
+    assert results["second"].refund_id is None  # paid out in cash
     [card] = [t for t in one.store.tenders.for_order(order.id) if t.payment_intent]
     assert [r["amount"] for r in sandbox_refunds(card.payment_intent)] == [1500]
     assert two.store.orders.get(order.id).refunded == 2000

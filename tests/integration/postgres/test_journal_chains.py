@@ -16,7 +16,7 @@ from pos_app.audit import verify_journal
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.store import open_store
 
-from .tills import LockGate, Outcomes, open_till_store, record_sale, till_settings
+from .tills import one_after_the_other, open_till_store, record_sale, till_settings
 
 ENTRY = ("INSERT INTO journal (till, seq, at, user_name, type, payload, training, prev_hash, hash)"
          " VALUES (?, ?, 1, NULL, 'login', '{}', 1, ?, ?)")
@@ -39,28 +39,14 @@ def test_two_writers_of_one_chain_never_both_chain_to_its_head(shop_database_url
     second = open_store(shop_database_url, PricingPolicy(), till="till-1")
     try:
         first.journal.append("login", {})
-        outcomes = Outcomes()
-        gate = LockGate(shop_database_url, "journal")
-        threads = []
-        for name, store in (("first", first), ("second", second)):
-            threads.append(_start(outcomes, name, lambda store=store: store.journal.append("logout", {})))
-            gate.wait_for_waiters(len(threads))  # this writer has read the head and waits to insert
-        gate.release()
-        for thread in threads:
-            thread.join(10)
-        refused = [r for r in outcomes.results.values() if isinstance(r, sqlite3.IntegrityError)]
-        assert len(refused) == 1, outcomes.results
+        results = one_after_the_other(shop_database_url, lambda: first.journal.append("logout", {}),
+                                      lambda: second.journal.append("logout", {}))
+        refused = [r for r in results.values() if isinstance(r, sqlite3.IntegrityError)]
+        assert len(refused) == 1, results
         verdict = first.journal.verify()
         assert verdict.ok and verdict.checked == 2
     finally:
         first.close(), second.close()
-
-
-def _start(outcomes: Outcomes, name: str, action):
-    import threading
-    thread = threading.Thread(target=outcomes.run, args=(name, action), name=name)
-    thread.start()
-    return thread
 
 
 def test_journal_verify_walks_every_tills_chain(shop_database_url, tmp_path, capsys):

@@ -107,3 +107,20 @@ class LockGate:
     def release(self) -> None:
         self._conn.rollback()
         self._conn.close()
+
+
+def one_after_the_other(url: str, first: Callable[[], object], second: Callable[[], object]) -> dict[str, object]:
+    """Run `first` in a thread until its journal insert waits at a gate (its transaction open, not
+    committed), then `second` until it waits too, then let both go: {"first": ..., "second": ...},
+    each what it returned or raised."""
+    outcomes = Outcomes()
+    gate = LockGate(url, "journal")
+    threads = []
+    for name, action in (("first", first), ("second", second)):
+        threads.append(threading.Thread(target=outcomes.run, args=(name, action), name=name))
+        threads[-1].start()
+        gate.wait_for_waiters(len(threads))
+    gate.release()
+    for thread in threads:
+        thread.join(WAIT_S)
+    return outcomes.results
