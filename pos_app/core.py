@@ -97,7 +97,7 @@ class AppCore:
         try:
             store = open_store(settings.database_location, settings.pricing,
                                receipt_series=settings.receipt_series, seed_demo=settings.seed_demo_catalogue,
-                               till=settings.terminal_id, training=settings.training)
+                               till=settings.terminal_id, training=settings.training, claim_till=True)
         except BaseException:
             self._lock.release()
             raise

@@ -122,8 +122,8 @@ class RefundService:
         wanted = sorted(_merge(lines or []))
         records = self._store.orders.refunds_for(order_id)
         for record in records:
-            if record.status != RefundStatus.PENDING:
-                continue
+            if record.status != RefundStatus.PENDING or record.till != self._store.journal.till:
+                continue  # another till's pending refund may be on its way: that till's to settle
             if lines:
                 same = sorted((row["sku"], row["qty"]) for row in record.lines) == wanted
             elif amount is None:  # "the rest": only a pending refund that was itself all that was left

@@ -74,15 +74,18 @@ class TenderRefunds:
         client's `request_key` (kept on the first row); the first row made (the group's) is returned."""
         if order.id is None:
             raise RefundRefused(_("an order not recorded yet can't be refunded"))
-        plan = self.plan(order, amount, to_cash=to_cash)
-        cash_shift = (self._store.shifts.require_open(self._settings.terminal_id)
-                      if any(not self._by_card(tender) for tender, _ in plan) else None)
         # Every row is written before any card refund is asked for: a card's lost answer then leaves
         # its row pending (retried with its key at the next refund of the order or at reconcile)
         # and never drops the rows after it; the cash part is handed back in the same unit of work.
         to_settle: list[tuple[RefundRecord, str]] = []
         first: RefundRecord | None = None
         with self._store.unit_of_work() as work:
+            # Planned with the order held: another till refunding it at once has gone first, and
+            # what it gave back to each tender is counted (else both plan the same card's money).
+            work.orders.hold(order.id)
+            plan = self.plan(order, amount, to_cash=to_cash)
+            cash_shift = (self._store.shifts.require_open(self._settings.terminal_id)
+                          if any(not self._by_card(tender) for tender, _ in plan) else None)
             for tender, part in plan:
                 row = RefundRow(part, reason, lines if first is None else [],  # the units: on the group's first row
                                 tender.id if tender is not None else None,

@@ -28,6 +28,7 @@ from pos_app.store.orders import OrderBook, RefundRecord
 from pos_app.store.reviews import ReviewItem, ReviewList
 from pos_app.store.tenders import Tender, TenderBook
 from pos_app.store.users import User, UserBook
+from pos_app.store.terminal_claim import TerminalInUse, claim_terminal
 from pos_app.store.till_rows import ReceiptSeriesTaken, open_receipt_series
 from pos_app.store.unit_of_work import CashOffice, UnitOfWork, unit_of_work
 
@@ -40,7 +41,8 @@ __all__ = [
     "ParkedCart", "ParkedSaleNotFound", "ParkingRefused", "ReceiptSeriesTaken",
     "LedgerEntry", "OrderBook", "PaymentLedger", "RefundRecord", "RefundRefused",
     "ReviewItem", "ReviewList",
-    "SCHEMA_VERSION", "Store", "Tender", "TenderBook", "UnitOfWork", "UnknownBarcode", "User", "UserBook",
+    "SCHEMA_VERSION", "Store", "Tender", "TenderBook", "TerminalInUse", "UnitOfWork", "UnknownBarcode",
+    "User", "UserBook",
     "open_store",
 ]
 
@@ -89,7 +91,7 @@ def is_database_url(location: object) -> bool:
 
 
 def open_store(location: Path | str, pricing: PricingPolicy, *, seed_demo: bool = False, till: str = "till-1",
-               training: bool = True, receipt_series: str = "") -> Store:
+               training: bool = True, receipt_series: str = "", claim_till: bool = False) -> Store:
     """Open (creating and migrating) the database; seed the demo catalogue into an empty one. `till`
     and `training` are what the journal's entries say (the settings' terminal_id and mode).
 
@@ -99,9 +101,18 @@ def open_store(location: Path | str, pricing: PricingPolicy, *, seed_demo: bool 
     shop's database); '' gives plain numbers, as a till on its own file has.
 
     Refuses a database whose catalogue is priced in another currency than `pricing`'s: every
-    total would be wrong, so it says so before anything is shown or charged.
+    total would be wrong, so it says so before anything is shown or charged. With `claim_till` (a
+    till that sells, not a read-only command) a shop's database is refused when a running till has
+    the same id (terminal_claim.py), before anything is written.
     """
     db, catalogue_db = _open_databases(location)
+    if claim_till:
+        try:
+            claim_terminal(db, till)
+        except BaseException:
+            catalogue_db.close()
+            db.close()
+            raise
     others: list[str] = [r[0] for r in catalogue_db.query("SELECT DISTINCT currency FROM items WHERE currency != ?",
                                                           (pricing.currency,))]
     if others:
@@ -123,7 +134,7 @@ def open_store(location: Path | str, pricing: PricingPolicy, *, seed_demo: bool 
         from pos_app.store.demo import seed_demo_catalogue
         seed_demo_catalogue(catalogue)
     journal = Journal(db, till, training=training)
-    return Store(db, catalogue, CartService(CartRepository(db, journal), catalogue, pricing), PaymentLedger(db),
+    return Store(db, catalogue, CartService(CartRepository(db, journal), catalogue, pricing), PaymentLedger(db, till),
                  OrderBook(db, journal), ReviewList(db, journal), ShiftBook(db, journal), CashBook(db, journal),
                  DrawerLog(db, journal), TenderBook(db, journal), journal, UserBook(db))
 

@@ -119,10 +119,14 @@ class LedgerEntry:
 
 
 class PaymentLedger:
-    """The payments table. Writes join a unit of work when one is open (store/unit_of_work.py)."""
+    """The payments table. Writes join a unit of work when one is open (store/unit_of_work.py).
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    Rows are read by id, key or PaymentIntent from any till (a refund finds the sale's row); the
+    scans a till follows up (`unfinished`) are its own carts' only: on a shop's database another
+    till's payment in flight is that till's to finish or cancel."""
+
+    def __init__(self, db: Database, till: str) -> None:
+        self._db, self.till = db, till
 
     def _one(self, where: str, params: tuple[object, ...]) -> LedgerEntry | None:
         row = self._db.query_one(f"SELECT * FROM payments WHERE {where}", params)
@@ -175,7 +179,8 @@ class PaymentLedger:
         return self._many("final = 0 AND cart_id = ?", (cart_id,))
 
     def unfinished(self) -> list[LedgerEntry]:
-        return self._many("final = 0")
+        """This till's rows not in a final state (what its reconcile follows up)."""
+        return self._many("final = 0 AND cart_id IN (SELECT id FROM carts WHERE till = ?)", (self.till,))
 
     def all(self) -> list[LedgerEntry]:
         return self._many("1")

@@ -157,4 +157,14 @@ LATER_MIGRATIONS: list[str] = [
         last INTEGER NOT NULL CHECK (last >= 0)
     );
     """,
+    # 17 (issue 19): many tills, one database. A till's journal chain can hold each number once
+    # (UNIQUE (till, seq)): two writers that both read the same head can never both chain to it,
+    # the second is refused and its change rolls back with it. A refund names the till that made it
+    # ('' before: adopt_unnamed_rows), so a till's reconcile retries its own pending refunds only,
+    # never another till's whose answer is on its way.
+    """
+    CREATE UNIQUE INDEX journal_till_seq ON journal (till, seq);
+    ALTER TABLE refunds ADD COLUMN till TEXT NOT NULL DEFAULT '';
+    CREATE INDEX refunds_till_status ON refunds (till, status);
+    """,
 ]

@@ -2,7 +2,8 @@
 
 One box, several readings; an order matches if any reading matches:
 
-- an order number: digits, "#123" or "000123" (number = zero-padded to 6 digits);
+- a receipt number: "T02-000123" or "t02-123" (that till's series), or digits alone, "#123" or
+  "000123" (zero-padded to 6 digits: the number in any till's series, this till's first);
 - an amount: "25", "25.0", "25.00" in the till's currency (total == 2500 for usd);
 - a day: "2026-11-26" (a local calendar day, like the Z report);
 - a PaymentIntent id or its start: "pi_3Q..." (prefix match);
@@ -20,6 +21,13 @@ from pos_app.domain.money import MoneyError, parse_money
 
 DEFAULT_LIMIT = 200
 
+#: A receipt number as printed (domain/receipt_series.py: up to 8 letters and digits, a dash, 6 digits)
+#: or its digits alone.
+RECEIPT_NUMBER = re.compile(r"(?:([A-Za-z0-9]{1,8})-)?(\d{1,6})")
+
+#: The numbers a number's digits have in every till's series (one per till: the orders' UNIQUE index does the rest).
+ANY_SERIES = "SELECT prefix || '-' || ? FROM receipt_series WHERE prefix != ''"
+
 
 def _day_bounds(day: date) -> tuple[int, int]:
     # Same rule as reports.day_bounds (local midnights); the store can't import reports.
@@ -33,10 +41,13 @@ def search_conditions(text: str, currency: str) -> tuple[list[str], list[object]
     text = text.strip()
     conditions: list[str] = []
     params: list[object] = []
-    number = text.removeprefix("#")
-    if re.fullmatch(r"\d{1,6}", number):
+    reading = receipt_number(text)
+    if reading is not None and reading[0] is not None:
         conditions.append("number = ?")
-        params.append(number.zfill(6))
+        params.append(f"{reading[0]}-{reading[1]}")
+    elif reading is not None:
+        conditions.append(f"(number = ? OR number IN ({ANY_SERIES}))")
+        params += [reading[1], reading[1]]
     if re.fullmatch(r"\d{4}", text):
         conditions.append("card_last4 = ?")
         params.append(text)
@@ -62,11 +73,22 @@ def search_conditions(text: str, currency: str) -> tuple[list[str], list[object]
     return conditions, params
 
 
-def search_query(text: str, currency: str, limit: int = DEFAULT_LIMIT) -> tuple[str, list[object]] | None:
-    """SELECT of matching order ids, newest first; None when the text has no reading at all."""
+def search_query(text: str, currency: str, limit: int = DEFAULT_LIMIT,
+                 till: str = "") -> tuple[str, list[object]] | None:
+    """SELECT of matching order ids, `till`'s own first, newest first; None when the text has no reading at all."""
     conditions, params = search_conditions(text, currency)
     if not conditions:
         return None
     sql = (f"SELECT id FROM orders WHERE {' OR '.join(conditions)} "
-           "ORDER BY created_at DESC, id DESC LIMIT ?")
-    return sql, [*params, limit]
+           "ORDER BY (till = ?) DESC, created_at DESC, id DESC LIMIT ?")
+    return sql, [*params, till, limit]
+
+
+def receipt_number(text: str) -> tuple[str | None, str] | None:
+    """(series or None, the 6 digits) of what a cashier typed as a receipt number: "T02-000123",
+    "t02-123", "#123", "000123", "123"; None when it can't be one."""
+    found = RECEIPT_NUMBER.fullmatch(text.strip().removeprefix("#"))
+    if found is None:
+        return None
+    series, digits = found.group(1), found.group(2)
+    return (series.upper() if series else None), digits.zfill(6)

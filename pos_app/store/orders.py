@@ -16,7 +16,7 @@ from pos_app.i18n import _
 from pos_app.store.db import Database, now
 from pos_app.store.journal import Journal
 from pos_app.store.journal_events import sale_event
-from pos_app.store.sql import any_of
+from pos_app.store.sql import any_of, locking_row
 from pos_app.store.till_rows import next_receipt_number
 
 #: How a refund may move on: pending -> processing | succeeded | failed; processing -> succeeded |
@@ -44,6 +44,7 @@ class RefundRecord:
     group_id: int | None = None  # the first row of the refund this row is part of; None on that row
     shift_id: int | None = None  # the shift it was made in (None: no shift was open, or made before shifts)
     request_key: str | None = None  # the client's Idempotency-Key (HTTP), on a group's first row
+    till: str = ""  # the till that made it (its reconcile retries it if its answer was lost)
 
     @property
     def group(self) -> int:
@@ -61,7 +62,7 @@ class RefundRecord:
         return cls(row["id"], row["order_id"], row["seq"], row["idempotency_key"], row["refund_id"],
                    row["amount"], row["currency"], row["reason"], RefundStatus(row["status"]),
                    cast(list[RefundedLine], json.loads(row["lines"])), row["created_at"], row["failure_reason"],
-                   row["tender_id"], row["group_id"], row["shift_id"], row["request_key"])
+                   row["tender_id"], row["group_id"], row["shift_id"], row["request_key"], row["till"])
 
 
 class OrderBook:
@@ -135,13 +136,22 @@ class OrderBook:
             return self._load_many(self._db.conn, ids)
 
     def by_number(self, number: str) -> Order | None:
-        """The order with this receipt number: as printed ("T02-000123", "000123"), or its digits
-        alone ("123") in this till's series."""
-        digits = number.strip().zfill(6)
-        found = self._ids("SELECT id FROM orders WHERE number = ? OR number ="
-                          " (SELECT prefix || '-' || ? FROM receipt_series WHERE till = ? AND prefix != '')",
-                          (digits, digits, self._journal.till))
-        return found[0] if found else None
+        """The order with this receipt number: as printed ("T02-000123", "t02-123": that till's
+        series), or its digits alone ("123", "#123", "000123"): this till's, else the one till's
+        that has it (None when several other tills do: the cashier types the series then)."""
+        from pos_app.store.order_search import ANY_SERIES, receipt_number
+        reading = receipt_number(number)
+        if reading is None:
+            return None
+        series, digits = reading
+        if series is not None:
+            found = self._ids("SELECT id FROM orders WHERE number = ?", (f"{series}-{digits}",))
+            return found[0] if found else None
+        rows = self._db.query(f"SELECT id, till FROM orders WHERE number = ? OR number IN ({ANY_SERIES})"
+                              " ORDER BY (till = ?) DESC, number LIKE '%-%' DESC", (digits, digits, self._journal.till))
+        if not rows or (rows[0]["till"] != self._journal.till and len(rows) > 1):
+            return None
+        return self.get(rows[0]["id"])
 
     def by_intent(self, payment_intent: str) -> Order | None:
         found = self._ids("SELECT id FROM orders WHERE payment_intent = ?", (payment_intent,))
@@ -161,13 +171,19 @@ class OrderBook:
         from pos_app.store.order_search import search_query
         if not text.strip():
             return self.recent(limit)
-        query = search_query(text, currency, limit)
+        query = search_query(text, currency, limit, self._journal.till)
         return self._ids(*query) if query else []
 
     def count(self) -> int:
         return self._db.count("SELECT count(*) FROM orders")
 
     # -- refunds -------------------------------------------------------------------------------
+
+    def hold(self, order_id: int) -> None:
+        """Lock the order's row until the open transaction (a unit of work) ends: another till's
+        refund of it waits, then sees this one's rows (PostgreSQL; SQLite's writers take turns)."""
+        with self._db.transaction() as conn:
+            conn.execute("SELECT id FROM orders WHERE id = ?" + locking_row(conn), (order_id,))
 
     def begin_refund(self, order_id: int, amount: int, reason: str | None,
                      lines: list[RefundedLine] | None = None, *, tender_id: int | None = None,
@@ -180,8 +196,10 @@ class OrderBook:
         Refused if it would take the order's refunds (succeeded + pending) above what was paid.
         """
         with self._db.transaction() as conn:
-            order = conn.execute("SELECT total, currency, number, payment_intent, cart_uuid FROM orders WHERE id = ?",
-                                 (order_id,)).fetchone()
+            # The order's row is locked first: a second till refunding it at once waits here and
+            # then reads what this one reserved (PostgreSQL; SQLite's writers are one at a time).
+            order = conn.execute("SELECT total, currency, number, payment_intent, cart_uuid FROM orders WHERE id = ?"
+                                 + locking_row(conn), (order_id,)).fetchone()
             if order is None:
                 raise RefundRefused(_("no order {order_id}").format(order_id=order_id))
             live = ", ".join(f"'{status}'" for status in sorted(LIVE_REFUNDS))
@@ -199,10 +217,10 @@ class OrderBook:
             key = f"refund-{order['payment_intent'] or order['cart_uuid']}-{seq}"
             cursor = conn.execute(
                 "INSERT INTO refunds (order_id, seq, idempotency_key, amount, currency, reason, status, lines,"
-                " created_at, tender_id, group_id, shift_id, request_key)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " created_at, tender_id, group_id, shift_id, request_key, till)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (order_id, seq, key, amount, order["currency"], reason, RefundStatus.PENDING,
-                 json.dumps(lines or []), now(), tender_id, group_id, shift_id, request_key))
+                 json.dumps(lines or []), now(), tender_id, group_id, shift_id, request_key, self._journal.till))
             refund_row = int(cursor.fetchone()[0])
             self._journal.append("refund", {
                 "refund": refund_row, "order": order["number"], "amount": amount, "currency": order["currency"],
@@ -215,7 +233,8 @@ class OrderBook:
         """Move a refund on (REFUND_MOVES; any other move is ignored). The order's refunded amount
         counts succeeded refunds only, and follows every move exactly once."""
         with self._db.transaction() as conn:
-            row = conn.execute("SELECT * FROM refunds WHERE id = ?", (refund_row,)).fetchone()
+            # Locked: two tills settling one refund at once (one's reconcile, the other's retry) move it once.
+            row = conn.execute("SELECT * FROM refunds WHERE id = ?" + locking_row(conn), (refund_row,)).fetchone()
             if status in REFUND_MOVES.get(RefundStatus(row["status"]), ()):
                 conn.execute("UPDATE refunds SET status = ?, refund_id = coalesce(?, refund_id),"
                              " failure_reason = coalesce(?, failure_reason) WHERE id = ?",
@@ -260,12 +279,14 @@ class OrderBook:
                              (shift_id, opened_at, after_id))
 
     def pending_refunds(self) -> list[RefundRecord]:
-        return self._refunds("status = ?", (RefundStatus.PENDING,))
+        """This till's refunds reserved but not answered: another till's may be on their way there."""
+        return self._refunds("till = ? AND status = ?", (self._journal.till, RefundStatus.PENDING))
 
     def processing_refunds(self, order_id: int | None = None) -> list[RefundRecord]:
-        """Refunds Stripe answered 'pending': followed up until succeeded or failed."""
+        """Refunds Stripe answered 'pending': followed up until succeeded or failed (all of this
+        till's, or one order's whoever made them)."""
         if order_id is None:
-            return self._refunds("status = ?", (RefundStatus.PROCESSING,))
+            return self._refunds("till = ? AND status = ?", (self._journal.till, RefundStatus.PROCESSING))
         return self._refunds("status = ? AND order_id = ?", (RefundStatus.PROCESSING, order_id))
 
 

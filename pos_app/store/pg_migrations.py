@@ -36,8 +36,14 @@ LATER_MIGRATIONS: dict[int, str] = {
         last bigint NOT NULL CHECK (last >= 0)
     );
     """,
+    # 18 = the till's 17 (issue 19): one journal entry per (till, seq); refunds name their till.
+    18: """
+    CREATE UNIQUE INDEX journal_till_seq ON journal (till, seq);
+    ALTER TABLE refunds ADD COLUMN till text COLLATE "C" NOT NULL DEFAULT '';
+    CREATE INDEX refunds_till_status ON refunds (till, status);
+    """,
 }
 
 #: Which SQLite migration each PostgreSQL one after the baseline is: ("till", n) of migrations.py's list,
 #: ("catalogue", n) of catalogue_db.py's. The two SQLite files number apart; the shop database is one.
-PG_SOURCES: dict[int, tuple[str, int]] = {15: ("till", 15), 16: ("catalogue", 3), 17: ("till", 16)}
+PG_SOURCES: dict[int, tuple[str, int]] = {15: ("till", 15), 16: ("catalogue", 3), 17: ("till", 16), 18: ("till", 17)}

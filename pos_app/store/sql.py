@@ -23,3 +23,10 @@ def any_of(db_or_conn: object, column: str, values: Iterable[object]) -> tuple[s
     if dialect(db_or_conn) == "postgresql":
         return f"{column} = ANY(?)", listed
     return f"{column} IN (SELECT value FROM json_each(?))", json.dumps(listed)
+
+
+def locking_row(db_or_conn: object) -> str:
+    """What ends a SELECT of the one row a transaction goes on to decide by (an order's refunds):
+    `FOR UPDATE` on PostgreSQL, whose READ COMMITTED lets two tills read the same row at once and
+    both act on it; nothing on SQLite, whose BEGIN IMMEDIATE already holds the whole database."""
+    return " FOR UPDATE" if dialect(db_or_conn) == "postgresql" else ""

@@ -162,7 +162,9 @@ class TenderBook:
         return found
 
     def pending(self) -> list[Tender]:
-        return self._many("tenders.status = ?", (TenderStatus.PENDING,))
+        """This till's pending tenders (another till's are in flight there: never this till's to move)."""
+        return self._many("tenders.status = ? AND tenders.cart_id IN (SELECT id FROM carts WHERE till = ?)",
+                          (TenderStatus.PENDING, self._journal.till))
 
     def _first(self, where: str, params: tuple[object, ...]) -> Tender | None:
         found = self._many(where, params)

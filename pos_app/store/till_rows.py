@@ -6,8 +6,9 @@
   sale that rolls back gives its number back, so the series never skips, and the row lock makes a
   till's numbers follow one another even if two of its writers raced. Two tills can't share a prefix
   (UNIQUE), so numbers never repeat across the shop.
-- **Adopting.** Carts and orders written before tills had names (schema 16) carry till ''; the
-  till that opens the database first afterwards takes them (a till's own SQLite file: its own).
+- **Adopting.** Carts and orders written before tills had names (schema 16), and refunds before 17,
+  carry till ''; the till that opens the database first afterwards takes them (a till's own SQLite
+  file: its own).
 """
 
 from __future__ import annotations
@@ -49,8 +50,10 @@ def next_receipt_number(conn: sqlite3.Connection, till: str) -> str:
 
 
 def adopt_unnamed_rows(db: Database, till: str) -> None:
-    """Carts and orders from before schema 16 (till '') become this till's."""
-    if db.query_one("SELECT 1 FROM carts WHERE till = '' UNION ALL SELECT 1 FROM orders WHERE till = '' LIMIT 1"):
+    """Carts and orders from before schema 16 (till ''), and refunds from before 17, become this till's."""
+    if db.query_one("SELECT 1 FROM carts WHERE till = '' UNION ALL SELECT 1 FROM orders WHERE till = ''"
+                    " UNION ALL SELECT 1 FROM refunds WHERE till = '' LIMIT 1"):
         with db.transaction() as conn:
             conn.execute("UPDATE carts SET till = ? WHERE till = ''", (till,))
             conn.execute("UPDATE orders SET till = ? WHERE till = ''", (till,))
+            conn.execute("UPDATE refunds SET till = ? WHERE till = ''", (till,))
