@@ -119,6 +119,21 @@ def test_a_transaction_cut_off_midway_leaves_nothing_and_is_never_finished_on_a_
     assert notes(url) == ["next"]
 
 
+def test_a_transaction_whose_connection_went_never_goes_on_over_a_new_one(db, server, url, monkeypatch):
+    """Even when a caller swallows the failure and goes on inside its transaction, and a new
+    connection could be made at once: the rest fails too, or half a change would commit."""
+    from pos_app.store import pg_link
+    monkeypatch.setattr(pg_link, "RETRY_AFTER_S", 0.0)  # a call may connect again at once
+    with pytest.raises(ShopDatabaseUnavailable), db.transaction() as conn:
+        conn.execute("INSERT INTO notes (text) VALUES (?)", ("first half",))
+        server.stop_immediately()
+        server.start_again()
+        with pytest.raises(ShopDatabaseUnavailable):
+            conn.execute("INSERT INTO notes (text) VALUES (?)", ("lost",))
+        conn.execute("INSERT INTO notes (text) VALUES (?)", ("second half",))
+    assert notes(url) == []
+
+
 class CommitReplyLost:
     """Injected fault (a reply lost on the wire can't be caused on demand): COMMIT reaches the server
     and commits, then the connection dies before its reply is read; `then` runs in between."""
@@ -129,10 +144,13 @@ class CommitReplyLost:
     def __getattr__(self, name):
         return getattr(self._raw, name)
 
+    wrote = False
+
     def execute(self, sql, *args, **kwargs):
         import psycopg
         result = self._raw.execute(sql, *args, **kwargs)
-        if sql == "COMMIT":
+        self.wrote |= sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        if sql == "COMMIT" and self.wrote:
             self._then()
             self._raw.close()
             raise psycopg.OperationalError("server closed the connection unexpectedly")
@@ -220,3 +238,30 @@ def test_a_card_paid_while_the_database_was_down_is_recorded_once_when_it_is_bac
         after = carts.snapshot()
         assert after.empty and not after.frozen and after.cart_id != paid.cart_id
         carts.add("item1", 1)  # and selling goes on
+
+
+def test_a_sale_whose_commit_was_in_doubt_is_recorded_once_and_the_cart_follows(url, server, tmp_path):
+    settings = training_settings(tmp_path / "pos-data", database_url=url)
+    with AppCore(settings) as core:
+        local = core.start().open()
+        ensure_open_shift(local.store, settings)
+        log_in(local, "manager")
+        payments = core.start_services()
+        checkout, carts, db = payments.checkout, local.carts, local.store.db
+        carts.replace({"item1": 1})
+        paid = carts.snapshot()
+        prepared = checkout.prepare()
+        assert confirm_as_browser(payments, prepared.client_secret, VISA).get("status") == "succeeded"
+
+        db.link.raw = CommitReplyLost(db.link.raw, then=server.stop_immediately)  # the sale's COMMIT
+        with pytest.raises(ShopDatabaseUnavailable, match="whether the last change was saved"):
+            checkout.finalize(prepared.payment_intent)
+        assert carts.snapshot().cart_id == paid.cart_id  # not shown as done
+
+        server.start_again()
+        assert db.check()
+        report = checkout.reconcile()
+        assert report.finalized == []  # the sale was recorded by that COMMIT: never twice
+        assert db.count("SELECT count(*) FROM orders WHERE payment_intent = ?", (prepared.payment_intent,)) == 1
+        after = carts.snapshot()
+        assert after.cart_id != paid.cart_id and after.empty and not after.frozen
