@@ -45,6 +45,11 @@ def test_the_window_says_when_the_shop_database_is_away_and_when_it_is_back(qtbo
     assert time.monotonic() - started < 0.5
     assert window.message_label.text() == unavailable_text()
     assert window.cart_model.rowCount() == 1  # the cart shown stays as it was
+    window._update_actions()  # what every cart or charge change runs: the tenders can't be read now
+    assert not window.tenders.cash_button.isEnabled()
+    window.charge()  # refused on the worker, in the same words (nothing reaches the card processor)
+    qtbot.waitUntil(lambda: unavailable_text() in window.message_label.text(), timeout=5000)
+    assert window.payment_dialog is None
     shown = window.catalogue_model.rowCount()
     window.search.setText("Item 1")
     window.catalogue._run_search()  # what the scanner input runs: the list shown stays usable
