@@ -10,15 +10,13 @@ from PySide6.QtWidgets import QLabel
 
 from pos_app.store.pg_link import unavailable_text
 from pos_app.testing.plugin import training_settings
-from pos_app.testing.postgres import PostgresServer
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture(scope="module")
-def server():
-    with PostgresServer(durable=True) as own:  # our own: the test stops and starts it
-        yield own
+@pytest.fixture
+def server(crashable_postgres_server):
+    return crashable_postgres_server
 
 
 @pytest.fixture

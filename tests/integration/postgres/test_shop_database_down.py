@@ -7,6 +7,7 @@ COMMIT is on disk before its reply, so a crash never takes it back.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import urllib.error
 import urllib.request
@@ -19,15 +20,13 @@ from pos_app.store.pg import PgDatabase, ShopDatabaseUnavailable
 from pos_app.store.pg_link import commit_in_doubt_text, unavailable_text
 from pos_app.store.pg_schema import PG_MIGRATIONS
 from pos_app.testing.plugin import ensure_open_shift, training_settings
-from pos_app.testing.postgres import PostgresServer
 from pos_app.testing.staff import log_in
 from tests.integration.payments.helpers import VISA, confirm_as_browser
 
 
-@pytest.fixture(scope="module")
-def server():
-    with PostgresServer(durable=True) as own:  # our own: the test stops and starts it
-        yield own
+@pytest.fixture
+def server(crashable_postgres_server):
+    return crashable_postgres_server  # our own: the tests stop and start it
 
 
 @pytest.fixture
@@ -47,6 +46,17 @@ def db(url):
         conn.execute("CREATE TABLE notes (text text NOT NULL)")
     yield database
     database.close()
+
+
+@contextlib.contextmanager
+def till(url: str, tmp_path):
+    """A till on the shop database: its core started, a shift open, the demo manager logged in."""
+    settings = training_settings(tmp_path / "pos-data", database_url=url)
+    with AppCore(settings) as core:
+        local = core.start().open()
+        ensure_open_shift(local.store, settings)
+        log_in(local, "manager")
+        yield core, local
 
 
 def notes(url: str) -> list[str]:
@@ -165,11 +175,7 @@ def test_a_commit_whose_reply_was_lost_is_settled_by_its_transaction_id(db, url)
 
 
 def test_a_commit_in_doubt_while_the_server_stays_away_reloads_the_cart_when_back(url, server, tmp_path):
-    settings = training_settings(tmp_path / "pos-data", database_url=url)
-    with AppCore(settings) as core:
-        local = core.start().open()
-        ensure_open_shift(local.store, settings)
-        log_in(local, "manager")
+    with till(url, tmp_path) as (_core, local):
         carts, db = local.carts, local.store.db
         carts.add("item1", 1)
         db.link.raw = CommitReplyLost(db.link.raw, then=server.stop_immediately)
@@ -187,11 +193,7 @@ def test_a_commit_in_doubt_while_the_server_stays_away_reloads_the_cart_when_bac
 
 
 def test_the_http_api_answers_503_in_the_tills_words(url, server, tmp_path):
-    settings = training_settings(tmp_path / "pos-data", database_url=url)
-    with AppCore(settings) as core:
-        core.start()
-        ensure_open_shift(core.open().store, settings)
-        log_in(core.open(), "manager")
+    with till(url, tmp_path) as (core, _local):
         core.start_services()
         server.stop_immediately()
         body = json.dumps({"items": {"item1": {"qty": 2}}}).encode()
@@ -205,11 +207,7 @@ def test_the_http_api_answers_503_in_the_tills_words(url, server, tmp_path):
 
 
 def test_a_card_paid_while_the_database_was_down_is_recorded_once_when_it_is_back(url, server, tmp_path):
-    settings = training_settings(tmp_path / "pos-data", database_url=url)
-    with AppCore(settings) as core:
-        local = core.start().open()
-        ensure_open_shift(local.store, settings)
-        log_in(local, "manager")
+    with till(url, tmp_path) as (core, local):
         payments = core.start_services()
         checkout, carts = payments.checkout, local.carts
         carts.replace({"item1": 2, "item2": 1})
@@ -241,11 +239,7 @@ def test_a_card_paid_while_the_database_was_down_is_recorded_once_when_it_is_bac
 
 
 def test_a_sale_whose_commit_was_in_doubt_is_recorded_once_and_the_cart_follows(url, server, tmp_path):
-    settings = training_settings(tmp_path / "pos-data", database_url=url)
-    with AppCore(settings) as core:
-        local = core.start().open()
-        ensure_open_shift(local.store, settings)
-        log_in(local, "manager")
+    with till(url, tmp_path) as (core, local):
         payments = core.start_services()
         checkout, carts, db = payments.checkout, local.carts, local.store.db
         carts.replace({"item1": 1})
