@@ -79,6 +79,7 @@ class Reconciliation:
         with self._lock:
             report = ReconcileReport()
             carts = self._store.carts
+            carts.resync()  # after the shop database was back: the cart as it holds it (a commit in doubt)
             active = carts.snapshot()
             unreachable: PaymentError | None = None
             for entry in self._store.ledger.unfinished():

@@ -68,10 +68,16 @@ class CatalogueModel(QAbstractTableModel):
         text, category = text.strip(), category or None
         if (text, category) == (self._text, self._category):
             return
+        before = (self._text, self._category)
         self.beginResetModel()
-        self._text, self._category = text, category
-        self._load_first_page()
-        self.endResetModel()
+        try:
+            self._text, self._category = text, category
+            self._load_first_page()
+        except BaseException:  # the shop database away: the list shown stays; the same text searches again
+            self._text, self._category = before
+            raise
+        finally:
+            self.endResetModel()
 
     def refresh(self) -> None:
         """Search again (after a catalogue import)."""

@@ -21,6 +21,7 @@ from pos_app.qt.scanner_input import ScannerInput
 from pos_app.qt.style import set_style_property
 from pos_app.qt.tables import setup_fixed_columns
 from pos_app.store.catalogue import SEARCH_CAP
+from pos_app.store.faults import StoreError
 
 ALL_CATEGORIES = N_("All categories")
 CATALOGUE_HINT = N_("Enter adds · ↓ into the list · F1 every key")  # the keys: F1 (qt/till_actions.py)
@@ -71,8 +72,11 @@ class CataloguePane(QObject):
     def _run_search(self) -> None:
         """Show the list for the field's text (ScannerInput decides when)."""
         text, category = self.search.text(), self.category.currentData()
-        self.model.set_query(text, category)
-        self._update_hint(text.strip(), category)
+        try:
+            self.model.set_query(text, category)
+            self._update_hint(text.strip(), category)
+        except StoreError as exc:  # the shop database away: the list shown stays usable
+            self._show_error(str(exc))
 
     def _update_hint(self, text: str, category) -> None:
         capped = (bool(text) and self.model.rowCount() >= PAGE_SIZE

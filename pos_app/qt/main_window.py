@@ -33,6 +33,7 @@ from pos_app.qt.listeners import ListenerRelay
 from pos_app.qt.message_bar import show_message
 from pos_app.qt.money_text import money_text
 from pos_app.qt.shortcuts import REPORT_KEYS, pass_shortcuts_through
+from pos_app.qt.shop_database import ShopDatabaseStatus
 from pos_app.qt.status_bar import TillStatusBar
 from pos_app.qt.style import TILL_STYLE, show_mode_badge, till_title
 from pos_app.qt.tables import setup_fixed_columns
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(till_title(self.settings.shop_name, local.mode))
         self.resize(1180, 720)
         self.till_lock: TillLock = TillLock(self)  # the PIN screen, Lock, the idle lock (focus: PIN or search)
+        self.shop_database = ShopDatabaseStatus(self)  # PostgreSQL: says when the shop database is away, and back
 
     # -- construction --------------------------------------------------------------------------
 
@@ -371,6 +373,7 @@ class MainWindow(QMainWindow):
         """Close the dialog, let queued work finish and join the worker threads, stop listening."""
         if self.health is not None:
             self.health.stop()
+        self.shop_database.stop()
         if self.payment_dialog is not None:
             self.payment_dialog.reject()  # a cancelled payment's abandon() is queued: it runs before the stop
         history = self.findChild(QWidget, "historyWindow")

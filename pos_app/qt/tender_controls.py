@@ -27,6 +27,7 @@ from pos_app.qt.charge_controller import error_text
 from pos_app.qt.forms import child
 from pos_app.qt.money_text import money_text
 from pos_app.staff.service import ApprovalRequired
+from pos_app.store.faults import StoreError
 
 if TYPE_CHECKING:
     from pos_app.qt.cash_dialog import CashDialog
@@ -56,7 +57,12 @@ class TenderControls(QObject):
     def update(self) -> None:
         """Show what the sale's tenders paid and what is due; enable Cash and Void when they can act."""
         window, checkout = self.window, self._checkout
-        sale = checkout.sale_tenders() if checkout is not None else None
+        try:
+            sale = checkout.sale_tenders() if checkout is not None else None
+        except StoreError:  # the shop database away: what is shown stays; Cash and Void wait for it
+            self.cash_button.setEnabled(False)
+            self.void_button.setEnabled(False)
+            return
         started = sale is not None and sale.started
         if sale is not None and started:
             locale = window.settings.locale

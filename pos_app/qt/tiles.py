@@ -161,7 +161,14 @@ class TilePanel(QWidget):
         super().paintEvent(event)
         if self._home is None and not self._filling:
             self._filling = True
-            QTimer.singleShot(0, self.show_home)
+            QTimer.singleShot(0, self._fill_home)
+
+    def _fill_home(self) -> None:
+        """The first paint's read, on the next turn: not once the till has closed meanwhile (its
+        store may be closed by then; a flaky teardown race in the GUI tests)."""
+        self._filling = False
+        if self.isVisible():
+            self.show_home()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)

@@ -42,6 +42,7 @@ class CartState:
         self._items: dict[str, Item] = {}  # trusted items of the cart's lines, by sku
         self._bases: dict[int, int] = {}  # sum of line amounts per tax rate
         self._gate: PermissionGate | None = None  # who may change the cart (set_gate); None: anyone
+        self._generation = self._db_generation()
         self._load()
 
     def set_gate(self, gate: PermissionGate) -> None:
@@ -78,6 +79,28 @@ class CartState:
                     raise RuntimeError(f"the saved cart holds {sku}, which is no longer in the catalogue")
                 self._items[sku] = item
             self._rebase()
+
+    def _db_generation(self) -> int:
+        return self._rows.generation
+
+    def resync(self) -> bool:
+        """Reload the cart from the database if a commit in doubt was settled since it was loaded
+        (the shop database went away while saving: memory was put back, the commit may have been
+        made). True if it reloaded; listeners hear of it."""
+        with self.lock:
+            if not self._stale():
+                return False
+        return bool(self._notify())
+
+    def _stale(self) -> bool:
+        """Reload (with the lock held) when the database's generation moved on; True if it did."""
+        generation = self._db_generation()
+        if generation == self._generation:
+            return False
+        self._load()
+        self._generation = generation
+        log.warning("cart %d reloaded from the database after a commit in doubt", self._cart_id)
+        return True
 
     def _become_new_cart(self, cart_id: int | None = None, uuid: str | None = None) -> None:
         """The service's state becomes a new, empty, open cart (written now unless given)."""
@@ -167,6 +190,7 @@ class CartState:
             self._check_mutable()
 
     def _check_mutable(self) -> None:
+        self._stale()  # before any change: memory is what the database holds
         if self._in_doubt:
             raise CartFrozen(_("a payment for this cart is in doubt: the cart is kept as charged until the payment "
                                "is checked with the card processor"))

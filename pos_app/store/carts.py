@@ -58,6 +58,11 @@ class CartRepository:
         self._db, self._journal = db, journal
         self._till = journal.till
 
+    @property
+    def generation(self) -> int:
+        """The database's count of commits in doubt settled since it opened (pg_link.py; 0 on SQLite)."""
+        return int(getattr(self._db, "generation", 0))
+
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:
         """The writes inside commit together (joining a transaction already open)."""

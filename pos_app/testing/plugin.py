@@ -247,6 +247,16 @@ def postgres_server():
         yield server
 
 
+@pytest.fixture(scope="module")
+def crashable_postgres_server():
+    """A PostgreSQL server of the test module's own, durable as a shop runs it (an acknowledged
+    COMMIT is on disk), for tests that stop it as a crash does and start it again
+    (`stop_immediately()`, `start_again()`): never the session's shared one."""
+    from pos_app.testing.postgres import PostgresServer
+    with PostgresServer(durable=True) as server:
+        yield server
+
+
 #: The backends a test asking for `store_backend` runs on, each as its own test (ids [sqlite], [postgresql]).
 STORE_BACKENDS = ("sqlite", "postgresql")
 

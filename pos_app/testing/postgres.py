@@ -95,6 +95,15 @@ class PostgresServer:
                 self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
         shutil.rmtree(self._root, ignore_errors=True)
 
+    def stop_immediately(self) -> None:
+        """Stop as a crash does (pg_ctl stop -m immediate): connections cut, no shutdown checkpoint."""
+        self._run("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
+
+    def start_again(self) -> None:
+        """Start a stopped server again on its port and data (crash recovery runs first)."""
+        self._run("pg_ctl", "-D", str(self.data_dir), "-l", str(self.log_path), "-w", "-t", "60",
+                  "-o", self._server_options(), "start")
+
     def __enter__(self) -> PostgresServer:
         return self.start()
 
