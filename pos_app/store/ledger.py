@@ -178,4 +178,4 @@ class PaymentLedger:
         return self._many("final = 0")
 
     def all(self) -> list[LedgerEntry]:
-        return self._many("1")
+        return self._many("TRUE")  # PostgreSQL wants a boolean condition, not an integer
