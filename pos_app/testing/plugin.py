@@ -286,4 +286,13 @@ def database_location(store_backend, tmp_path, request) -> Path | str:
     return tmp_path / "pos.sqlite3"
 
 
+@pytest.fixture
+def shop_database_setting(store_backend, request) -> str:
+    """Settings.database_url in a test run on both backends: "" (the till's own SQLite file in its
+    data folder) or a new shop database's URL (POS_DATABASE_URL of a till on the shop's server)."""
+    if store_backend == "postgresql":
+        return str(request.getfixturevalue("shop_database_url"))
+    return ""
+
+
 _shop_numbers = itertools.count(1)

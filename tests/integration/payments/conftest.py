@@ -39,11 +39,10 @@ class Till:
 
 
 @pytest.fixture
-def settings(tmp_path, store_backend, request) -> Settings:
+def settings(tmp_path, shop_database_setting) -> Settings:
     """A till's settings on each backend (every test taking them runs twice): its own SQLite file,
-    or a new shop database on the session's PostgreSQL server (plugin: shop_database_url)."""
-    url = request.getfixturevalue("shop_database_url") if store_backend == "postgresql" else ""
-    return Settings(data_dir=tmp_path, currency="usd", terminal_id="till-7", database_url=url)
+    or a new shop database on the session's PostgreSQL server (the plugin's shop_database_setting)."""
+    return Settings(data_dir=tmp_path, currency="usd", terminal_id="till-7", database_url=shop_database_setting)
 
 
 @pytest.fixture
