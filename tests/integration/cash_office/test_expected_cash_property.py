@@ -7,8 +7,6 @@ between them, then the blind close. The test sums the formula itself from what i
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,10 +19,17 @@ from tests.integration.cash_office.shop import record_cash_refund, record_sale, 
 def new_day_database(store_backend, tmp_path_factory, request):
     """A new, empty database for each example (one day each), on each backend."""
     if store_backend == "sqlite":
-        return lambda: tmp_path_factory.mktemp("day") / "pos.sqlite3"
-    server, template = request.getfixturevalue("postgres_server"), request.getfixturevalue("shop_database_template")
-    names = (f"day_{n}" for n in itertools.count())  # dropped with the session's server
-    return lambda: server.create_database(next(names), template=template)
+        yield lambda: tmp_path_factory.mktemp("day") / "pos.sqlite3"
+        return
+    databases, taken = request.getfixturevalue("shop_databases"), []
+
+    def take() -> str:
+        taken.append(databases.take())
+        return taken[-1][1]
+
+    yield take
+    for name, _url in taken:
+        databases.release(name)
 
 
 amounts = st.integers(min_value=1, max_value=500_000)
