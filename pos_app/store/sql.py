@@ -23,3 +23,9 @@ def any_of(db_or_conn: object, column: str, values: Iterable[object]) -> tuple[s
     if dialect(db_or_conn) == "postgresql":
         return f"{column} = ANY(?)", listed
     return f"{column} IN (SELECT value FROM json_each(?))", json.dumps(listed)
+
+
+def like_ignoring_case(db_or_conn: object) -> str:
+    """The operator of a LIKE that ignores ASCII case, as SQLite's LIKE does: PostgreSQL's LIKE
+    minds case (its ILIKE doesn't). Both take the same pattern and ESCAPE clause."""
+    return "ILIKE" if dialect(db_or_conn) == "postgresql" else "LIKE"
