@@ -183,4 +183,4 @@ class PaymentLedger:
         return self._many("final = 0 AND cart_id IN (SELECT id FROM carts WHERE till = ?)", (self.till,))
 
     def all(self) -> list[LedgerEntry]:
-        return self._many("1")
+        return self._many("TRUE")  # PostgreSQL wants a boolean condition, not an integer

@@ -36,8 +36,9 @@ def _day_bounds(day: date) -> tuple[int, int]:
     return int(start.timestamp()), int(end.timestamp())
 
 
-def search_conditions(text: str, currency: str) -> tuple[list[str], list[object]]:
-    """(SQL conditions to OR together, their parameters) for the readings `text` has."""
+def search_conditions(text: str, currency: str, like: str = "LIKE") -> tuple[list[str], list[object]]:
+    """(SQL conditions to OR together, their parameters) for the readings `text` has. `like`: the
+    backend's case-blind LIKE operator (store/sql.py like_ignoring_case)."""
     text = text.strip()
     conditions: list[str] = []
     params: list[object] = []
@@ -68,15 +69,15 @@ def search_conditions(text: str, currency: str) -> tuple[list[str], list[object]
             conditions.append("(created_at >= ? AND created_at < ?)")
             params += list(_day_bounds(day))
     if re.fullmatch(r"pi_[A-Za-z0-9_]+", text):
-        conditions.append("payment_intent LIKE ? ESCAPE '\\'")
+        conditions.append(f"payment_intent {like} ? ESCAPE '\\'")
         params.append(text.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "%")
     return conditions, params
 
 
 def search_query(text: str, currency: str, limit: int = DEFAULT_LIMIT,
-                 till: str = "") -> tuple[str, list[object]] | None:
+                 till: str = "", like: str = "LIKE") -> tuple[str, list[object]] | None:
     """SELECT of matching order ids, `till`'s own first, newest first; None when the text has no reading at all."""
-    conditions, params = search_conditions(text, currency)
+    conditions, params = search_conditions(text, currency, like)
     if not conditions:
         return None
     sql = (f"SELECT id FROM orders WHERE {' OR '.join(conditions)} "

@@ -16,7 +16,7 @@ from pos_app.i18n import _
 from pos_app.store.db import Database, now
 from pos_app.store.journal import Journal
 from pos_app.store.journal_events import sale_event
-from pos_app.store.sql import any_of, locking_row
+from pos_app.store.sql import any_of, like_ignoring_case, locking_row
 from pos_app.store.till_rows import next_receipt_number
 
 #: How a refund may move on: pending -> processing | succeeded | failed; processing -> succeeded |
@@ -171,7 +171,7 @@ class OrderBook:
         from pos_app.store.order_search import search_query
         if not text.strip():
             return self.recent(limit)
-        query = search_query(text, currency, limit, self._journal.till)
+        query = search_query(text, currency, limit, self._journal.till, like=like_ignoring_case(self._db))
         return self._ids(*query) if query else []
 
     def count(self) -> int:

@@ -44,7 +44,8 @@ class UserBook:
         return self._existing(user_id)
 
     def all(self) -> list[User]:
-        return [User.from_row(r) for r in self._db.query("SELECT * FROM users ORDER BY active DESC, name")]
+        # lower(name): SQLite's column sorts NOCASE, PostgreSQL's "C" would put "Zoe" before "anna"
+        return [User.from_row(r) for r in self._db.query("SELECT * FROM users ORDER BY active DESC, lower(name)")]
 
     def active(self) -> list[User]:
         return [User.from_row(r) for r in self._db.query("SELECT * FROM users WHERE active = 1 ORDER BY id")]

@@ -16,7 +16,6 @@ Fixtures: pos_options -> pos_config -> pos_app -> pos_window -> pos. See docs/te
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import fields
@@ -279,12 +278,21 @@ def shop_database_template(postgres_server) -> str:
     return "pos_template"
 
 
+@pytest.fixture(scope="session")
+def shop_databases(postgres_server, shop_database_template):
+    """Copies of the template made ahead while tests run (testing/shop_databases.py): take() / release()."""
+    from pos_app.testing.shop_databases import ShopDatabases
+    databases = ShopDatabases(postgres_server, shop_database_template)
+    yield databases
+    databases.close()
+
+
 @pytest.fixture
-def shop_database_url(postgres_server, shop_database_template) -> Iterator[str]:
+def shop_database_url(shop_databases) -> Iterator[str]:
     """A new, migrated shop database of its own (its URL), dropped after the test."""
-    name = f"shop_{next(_shop_numbers)}"
-    yield postgres_server.create_database(name, template=shop_database_template)
-    postgres_server.drop_database(name)
+    name, url = shop_databases.take()
+    yield url
+    shop_databases.release(name)
 
 
 @pytest.fixture
@@ -296,4 +304,11 @@ def database_location(store_backend, tmp_path, request) -> Path | str:
     return tmp_path / "pos.sqlite3"
 
 
-_shop_numbers = itertools.count(1)
+@pytest.fixture
+def shop_database_setting(store_backend, request) -> str:
+    """Settings.database_url in a test run on both backends: "" (the till's own SQLite file in its
+    data folder) or a new shop database's URL (POS_DATABASE_URL of a till on the shop's server)."""
+    if store_backend == "postgresql":
+        return str(request.getfixturevalue("shop_database_url"))
+    return ""
+

@@ -17,8 +17,9 @@ from tests.integration.cash_office.shop import Kicks, record_sale, shift_service
 
 
 @pytest.fixture
-def path(tmp_path):
-    return tmp_path / "pos.sqlite3"
+def path(database_location):
+    """The till's database on each backend: its SQLite file, or a shop database on PostgreSQL."""
+    return database_location
 
 
 @pytest.fixture

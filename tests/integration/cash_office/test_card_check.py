@@ -12,8 +12,8 @@ from tests.integration.reports.sales import training_till, sell
 
 
 @pytest.fixture
-def till(tmp_path):
-    with training_till(tmp_path) as core:
+def till(tmp_path, shop_database_setting):
+    with training_till(tmp_path, database_url=shop_database_setting) as core:
         yield core
 
 

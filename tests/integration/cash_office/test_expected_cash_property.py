@@ -7,12 +7,30 @@ between them, then the blind close. The test sums the formula itself from what i
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.store import open_store
 from tests.integration.cash_office.shop import record_cash_refund, record_sale, shift_service, usd
+
+@pytest.fixture
+def new_day_database(store_backend, tmp_path_factory, request):
+    """A new, empty database for each example (one day each), on each backend."""
+    if store_backend == "sqlite":
+        yield lambda: tmp_path_factory.mktemp("day") / "pos.sqlite3"
+        return
+    databases, taken = request.getfixturevalue("shop_databases"), []
+
+    def take() -> str:
+        taken.append(databases.take())
+        return taken[-1][1]
+
+    yield take
+    for name, _url in taken:
+        databases.release(name)
+
 
 amounts = st.integers(min_value=1, max_value=500_000)
 
@@ -28,8 +46,8 @@ event = st.one_of(
                                                                   HealthCheck.too_slow])
 @given(float_amount=st.integers(0, 100_000), day=st.lists(event, max_size=25),
        counted_delta=st.integers(-5_000, 5_000))
-def test_expected_cash_is_the_formula_over_random_days(tmp_path_factory, float_amount, day, counted_delta):
-    with open_store(tmp_path_factory.mktemp("day") / "pos.sqlite3", PricingPolicy()) as store:
+def test_expected_cash_is_the_formula_over_random_days(new_day_database, float_amount, day, counted_delta):
+    with open_store(new_day_database(), PricingPolicy()) as store:
         shifts = shift_service(store)
         shift = shifts.open(usd(float_amount))
         sums = dict.fromkeys(["sale", "change", "refund", "paid_in", "paid_out", "drop"], 0)

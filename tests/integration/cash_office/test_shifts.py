@@ -16,8 +16,9 @@ from tests.integration.cash_office.shop import Kicks, record_cash_refund, record
 
 
 @pytest.fixture
-def store(tmp_path):
-    with open_store(tmp_path / "pos.sqlite3", PricingPolicy()) as opened:
+def store(database_location):
+    """A new till's store on each backend (its SQLite file; the shop's PostgreSQL database)."""
+    with open_store(database_location, PricingPolicy()) as opened:
         yield opened
 
 

@@ -17,11 +17,12 @@ from pos_app.testing.plugin import ensure_open_shift
 
 
 class Till:
-    """One run of the app: a Store and a CheckoutService over a database file (restartable)."""
+    """One run of the app: a Store and a CheckoutService over its database (restartable): the till's
+    SQLite file, or the shop's PostgreSQL database when settings.database_url names one."""
 
     def __init__(self, settings: Settings, sandbox_url: str, keys: tuple[str, str], **gateway_options) -> None:
         self.settings = settings
-        self.store: Store = open_store(settings.database_path, settings.pricing, seed_demo=True)
+        self.store: Store = open_store(settings.database_location, settings.pricing, seed_demo=True)
         ensure_open_shift(self.store, settings)  # a till sells only within an open shift
         self.gateway = StripeGateway(*keys, api_base=sandbox_url,
                                      **gateway_options)
@@ -38,8 +39,10 @@ class Till:
 
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:
-    return Settings(data_dir=tmp_path, currency="usd", terminal_id="till-7")
+def settings(tmp_path, shop_database_setting) -> Settings:
+    """A till's settings on each backend (every test taking them runs twice): its own SQLite file,
+    or a new shop database on the session's PostgreSQL server (the plugin's shop_database_setting)."""
+    return Settings(data_dir=tmp_path, currency="usd", terminal_id="till-7", database_url=shop_database_setting)
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
     python -m tests.integration.payments.crash_reader_till <data_dir> <sandbox_url> <reader_id> <stage>
 
-with the sandbox's keys in the environment (POS_TEST_SANDBOX_SK, POS_TEST_SANDBOX_PK), never argv.
+with the sandbox's keys in the environment (POS_TEST_SANDBOX_SK, POS_TEST_SANDBOX_PK), never argv, and
+POS_DATABASE_URL there when the till runs on a shop's PostgreSQL database (else its SQLite file).
 The sale is item1 + 2 x item3 (35.00). Stages: "after_create" dies the moment the reader part's
 PaymentIntent create returns, before the ledger learns its id (the one wrapped call: the crash
 injected, nothing mocked); "waiting" dies once the reader waits for the card; "tip_waiting" the
@@ -25,9 +26,10 @@ KILLED = 137
 
 
 def main(data_dir: str, sandbox_url: str, reader_id: str, stage: str) -> None:
-    settings = Settings(data_dir=Path(data_dir), currency="usd", terminal_id="till-7", reader_id=reader_id,
+    settings = Settings(data_dir=Path(data_dir), currency="usd", terminal_id="till-7",
+                        database_url=os.environ.get("POS_DATABASE_URL", ""), reader_id=reader_id,
                         reader_tipping=stage == "tip_waiting")
-    store = open_store(settings.database_path, settings.pricing, seed_demo=True)
+    store = open_store(settings.database_location, settings.pricing, seed_demo=True)
     ensure_open_shift(store, settings)
     gateway = StripeGateway(os.environ["POS_TEST_SANDBOX_SK"], os.environ["POS_TEST_SANDBOX_PK"],
                             api_base=sandbox_url)

@@ -2,7 +2,8 @@
 
     python -m tests.integration.payments.crash_till <data_dir> <sandbox_url> <stage>
 
-with the sandbox's keys in the environment (POS_TEST_SANDBOX_SK, POS_TEST_SANDBOX_PK), never argv.
+with the sandbox's keys in the environment (POS_TEST_SANDBOX_SK, POS_TEST_SANDBOX_PK), never argv, and
+POS_DATABASE_URL there when the till runs on a shop's PostgreSQL database (else its SQLite file).
 
 stage "after_create": dies the moment the PaymentIntent create call returns, before the ledger
 learns its id. stage "after_confirm": the customer's card is confirmed (succeeded), then the
@@ -30,8 +31,9 @@ KILLED = 137
 
 
 def main(data_dir: str, sandbox_url: str, stage: str) -> None:
-    settings = Settings(data_dir=Path(data_dir), currency="usd", terminal_id="till-7")
-    store = open_store(settings.database_path, settings.pricing, seed_demo=True)
+    settings = Settings(data_dir=Path(data_dir), currency="usd", terminal_id="till-7",
+                        database_url=os.environ.get("POS_DATABASE_URL", ""))
+    store = open_store(settings.database_location, settings.pricing, seed_demo=True)
     ensure_open_shift(store, settings)
     gateway = StripeGateway(os.environ["POS_TEST_SANDBOX_SK"], os.environ["POS_TEST_SANDBOX_PK"],
                             api_base=sandbox_url)

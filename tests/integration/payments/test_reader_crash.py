@@ -22,7 +22,8 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def run_crashing_reader_till(settings, sandbox, reader_id: str, stage: str) -> None:
-    keys = {"POS_TEST_SANDBOX_SK": sandbox.secret_key, "POS_TEST_SANDBOX_PK": sandbox.publishable_key}
+    keys = {"POS_TEST_SANDBOX_SK": sandbox.secret_key, "POS_TEST_SANDBOX_PK": sandbox.publishable_key,
+            "POS_DATABASE_URL": settings.database_url}
     done = subprocess.run([sys.executable, "-m", "tests.integration.payments.crash_reader_till",
                            str(settings.data_dir), sandbox.url, reader_id, stage], cwd=REPO, capture_output=True,
                           text=True, timeout=60, env={**os.environ, **keys})

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import stripe
 
+from pos_app.config import Settings
 from pos_app.payments.gateway import GatewayUnavailable, PaymentInDoubt, PaymentMismatch
 from pos_app.sandbox import SandboxServer, SandboxState
 from pos_app.store import CartFrozen
@@ -110,16 +111,17 @@ def test_lost_reply_without_client_retries_then_charge_again_gives_the_same_inte
 # -- killed processes ---------------------------------------------------------------------------
 
 
-def run_crashing_till(data_dir: Path, sandbox: SandboxServer, stage: str) -> None:
-    keys = {"POS_TEST_SANDBOX_SK": sandbox.secret_key, "POS_TEST_SANDBOX_PK": sandbox.publishable_key}
-    done = subprocess.run([sys.executable, "-m", "tests.integration.payments.crash_till", str(data_dir),
+def run_crashing_till(settings: Settings, sandbox: SandboxServer, stage: str) -> None:
+    keys = {"POS_TEST_SANDBOX_SK": sandbox.secret_key, "POS_TEST_SANDBOX_PK": sandbox.publishable_key,
+            "POS_DATABASE_URL": settings.database_url}
+    done = subprocess.run([sys.executable, "-m", "tests.integration.payments.crash_till", str(settings.data_dir),
                            sandbox.url, stage], cwd=REPO, capture_output=True, text=True, timeout=60,
                           env={**os.environ, **keys})
     assert done.returncode == 137, done.stderr
 
 
 def test_killed_between_create_and_confirm(settings, sandbox, make_till, restart_sandbox):
-    run_crashing_till(settings.data_dir, sandbox, "after_create")
+    run_crashing_till(settings, sandbox, "after_create")
     server, state = restart_sandbox()
     [pi] = state.all("payment_intent")  # created at the sandbox, but the ledger never heard its id
 
@@ -139,7 +141,7 @@ def test_killed_between_create_and_confirm(settings, sandbox, make_till, restart
 
 
 def test_killed_between_confirm_and_finalize(settings, sandbox, make_till, restart_sandbox):
-    run_crashing_till(settings.data_dir, sandbox, "after_confirm")
+    run_crashing_till(settings, sandbox, "after_confirm")
     server, state = restart_sandbox()
     [pi] = state.all("payment_intent")
     assert pi["status"] == "succeeded"

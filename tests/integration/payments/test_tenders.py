@@ -193,7 +193,7 @@ def test_reconcile_keeps_a_part_paid_sale_frozen_and_resumable(till, sandbox):
 
 def test_killed_after_a_card_part_was_paid_the_sale_is_recorded_at_restart(settings, sandbox, sandbox_state,
                                                                            make_till):
-    run_crashing_till(settings.data_dir, sandbox, "split_after_confirm")
+    run_crashing_till(settings, sandbox, "split_after_confirm")
     till = make_till()
     sale = till.checkout.sale_tenders()
     assert (sale.paid, sale.remaining) == (1000, 2500)  # the cash shows as paid; the card part pending
@@ -211,7 +211,7 @@ def test_killed_after_a_card_part_was_paid_the_sale_is_recorded_at_restart(setti
 
 def test_killed_while_a_card_part_was_created_the_sale_resumes_with_the_same_intent(settings, sandbox,
                                                                                     sandbox_state, make_till):
-    run_crashing_till(settings.data_dir, sandbox, "split_after_create")
+    run_crashing_till(settings, sandbox, "split_after_create")
     [created] = sandbox_state.all("payment_intent")  # the ledger never heard its id
     till = make_till()
     report = till.checkout.reconcile()
@@ -229,7 +229,7 @@ def test_killed_while_voiding_a_paid_card_part_never_shows_its_refunded_money_as
                                                                                       sandbox_state, make_till):
     # Found by benchmarks/kill_loop.py (a kill during POST /tenders/void); made deterministic here by a
     # planted crash: the till dies the moment the card part's refund returns.
-    run_crashing_till(settings.data_dir, sandbox, "split_void_after_refund")
+    run_crashing_till(settings, sandbox, "split_void_after_refund")
     [refund] = sandbox_state.all("refund")  # the customer has the card part's 15.00 back
     till = make_till()
     till.checkout.reconcile()

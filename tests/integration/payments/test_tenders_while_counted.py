@@ -20,7 +20,7 @@ def counter(store) -> ShiftService:
 
 @pytest.fixture
 def other_store(till):
-    with open_store(till.settings.database_path, till.settings.pricing) as store:
+    with open_store(till.settings.database_location, till.settings.pricing) as store:
         yield store
 
 

@@ -113,6 +113,7 @@ def test_pos_app_review_lists_the_payment(till, sandbox, settings):
     till.checkout.prepare()
     till.close()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "POS_"))}
+    env["POS_DATABASE_URL"] = settings.database_url  # the shop's database when the till is on one
     out = subprocess.run([sys.executable, "-m", "pos_app.cli", "--data-dir", str(settings.data_dir), "review"],
                          env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

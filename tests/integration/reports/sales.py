@@ -19,10 +19,11 @@ from tests.integration.payments.helpers import VISA, confirm_as_browser
 
 
 @contextlib.contextmanager
-def training_till(data_dir: Path) -> Iterator[AppCore]:
+def training_till(data_dir: Path, database_url: str = "") -> Iterator[AppCore]:
     """A started training till on `data_dir` with the demo manager logged in; stopped afterwards
-    (a test may stop it itself first: closing the day)."""
-    core = AppCore(Settings.load(environ={}, env_file=None).with_(data_dir=data_dir)).start()
+    (a test may stop it itself first: closing the day). database_url: a shop database (else SQLite)."""
+    settings = Settings.load(environ={}, env_file=None).with_(data_dir=data_dir, database_url=database_url)
+    core = AppCore(settings).start()
     try:
         log_in(core.open())
         yield core

@@ -16,8 +16,9 @@ DAY = date(2026, 11, 20)
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = open_store(tmp_path / "pos.sqlite3", PricingPolicy())
+def store(database_location):
+    """A new till's store on each backend (its SQLite file; the shop's PostgreSQL database)."""
+    s = open_store(database_location, PricingPolicy())
     yield s
     s.close()
 
@@ -99,13 +100,26 @@ def test_bad_date_is_named():
 
 
 def statements_of_a_report(store, day) -> list[str]:
-    """The SQL statements building the day's report runs (sqlite3's trace callback on the till's connection)."""
+    """The SQL statements building the day's report runs: sqlite3's trace callback on the till's
+    connection; on PostgreSQL each statement the store's connection sends (it has no trace hook)."""
     statements: list[str] = []
-    store.db.conn.set_trace_callback(statements.append)
+    if store.db.dialect == "postgresql":
+        send = store.db.conn.execute
+
+        def traced(sql, params=()):
+            statements.append(sql)
+            return send(sql, params)
+
+        store.db.conn.execute = traced  # recorded, then sent on: the real statements run
+    else:
+        store.db.conn.set_trace_callback(statements.append)
     try:
         build_report(store.orders, day, "usd", tenders=store.tenders)
     finally:
-        store.db.conn.set_trace_callback(None)
+        if store.db.dialect == "postgresql":
+            del store.db.conn.execute
+        else:
+            store.db.conn.set_trace_callback(None)
     return statements
 
 

@@ -19,8 +19,10 @@ from tests.integration.reports.sales import add_taxed_items, pay_without_order, 
 
 
 @pytest.fixture
-def core(tmp_path):
-    core = AppCore(Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path)).start()
+def core(tmp_path, shop_database_setting):
+    """A training till on each backend (its own SQLite file; a new shop database on PostgreSQL)."""
+    settings = Settings.load(environ={}, env_file=None).with_(data_dir=tmp_path, database_url=shop_database_setting)
+    core = AppCore(settings).start()
     log_in(core.open())
     yield core
     core.stop()

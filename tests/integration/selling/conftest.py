@@ -21,8 +21,9 @@ def tax_mode(request):
 
 
 @pytest.fixture
-def store(tmp_path, tax_mode):
-    with open_store(tmp_path / "pos.sqlite3", PricingPolicy("usd", tax_mode)) as opened:
+def store(database_location, tax_mode):
+    """A till's store on each backend (its SQLite file; the shop's PostgreSQL database), with ITEMS."""
+    with open_store(database_location, PricingPolicy("usd", tax_mode)) as opened:
         opened.catalogue.upsert(ITEMS)
         yield opened
 

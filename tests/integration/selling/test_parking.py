@@ -164,14 +164,13 @@ def test_a_park_whose_journal_entry_fails_changes_nothing(store, parking, cashie
     assert parking.park().uuid == before.uuid  # and it parks once the journal works again
 
 
-def test_parked_sales_survive_a_restart(tmp_path, store, parking, cashier, tax_mode):
+def test_parked_sales_survive_a_restart(database_location, store, parking, cashier, tax_mode):
     with_terms(store)
     before = store.carts.snapshot()
     parked = parking.park("table 4")
     store.carts.add("tea", 1)  # the next customer's sale, open at the restart
-    path = store.db.path
     store.close()
-    with open_store(path, PricingPolicy("usd", tax_mode)) as reopened:
+    with open_store(database_location, PricingPolicy("usd", tax_mode)) as reopened:
         assert reopened.carts.snapshot().lines == {"tea": 1}
         session = TillSession(StaffService(reopened, "till-1"))
         session.login("0000")

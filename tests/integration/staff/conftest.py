@@ -9,7 +9,7 @@ from pos_app.store import open_store
 
 
 @pytest.fixture
-def store(tmp_path):
-    """A new till's store, closed after the test."""
-    with open_store(tmp_path / "pos.sqlite3", PricingPolicy()) as opened:
+def store(database_location):
+    """A new till's store on each backend (its SQLite file; the shop's PostgreSQL database), closed after the test."""
+    with open_store(database_location, PricingPolicy()) as opened:
         yield opened

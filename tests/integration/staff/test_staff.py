@@ -43,6 +43,12 @@ def test_the_first_user_is_a_manager_and_later_ones_need_a_manager(staff):
     assert [u.name for u in staff.users()] == ["Carl", "Mia"]
 
 
+def test_users_are_listed_in_alphabetical_order_whatever_the_case_of_their_names(staff, manager):
+    for name, pin in (("bea", "1111"), ("Carl", "2222"), ("anna", "3333")):
+        staff.add(name, Role.CASHIER, pin, by=manager)
+    assert [u.name for u in staff.users()] == ["anna", "bea", "Carl", "Mia"]
+
+
 def test_a_pin_is_stored_only_as_an_argon2id_hash(staff, store, manager):
     assert manager.pin_hash.startswith("$argon2id$") and "4711" not in manager.pin_hash
     rows = store.db.query("SELECT * FROM users")

@@ -54,6 +54,7 @@ def numbers(found) -> list[str]:
     ("pi_3CCC", ["000003"]),  # the start of an id is enough
     ("pi_3", ["000004", "000002", "000001", "000003"]),
     ("pi_3A_A", []),  # '_' is a literal, not LIKE's any-character
+    ("pi_3ccc", ["000003"]),  # case aside, as SQLite's LIKE has it (PostgreSQL's LIKE minds case)
     ("4242", ["000004", "000001"]),  # card last four
     ("latte", []),
     ("  000002 ", ["000002"]),
