@@ -74,9 +74,18 @@ def _parser() -> argparse.ArgumentParser:
     _shift_command(command("shift", "open, show or close this till's shift (for a till without a window)"))
     _journal_command(command("journal", "check or export the till's tamper-evident journal"), day_help)
     _users_command(command("users", "the till's staff: add, list, disable, reset a PIN"))
+    _db_command(command("db", "the till's or the shop's database: upgrade its schema"))
     _reader_command(command("reader", "Stripe Terminal card readers: register, list, pick this till's, "
                                       "locations (training: the sandbox's simulated readers)"))
     return parser
+
+
+def _db_command(db: argparse.ArgumentParser) -> None:
+    actions = db.add_subparsers(dest="db_action", metavar="ACTION", required=True, help="upgrade")
+    upgrade = actions.add_parser("upgrade", help="apply the migrations to the database (POS_DATABASE_URL, else the "
+                                 "data folder's): before the tills start", description="apply this pos-app's "
+                                 "migrations to the database (POS_DATABASE_URL, else the data folder's own file)")
+    _global_options(upgrade, defaults=False)
 
 
 def _reader_command(reader: argparse.ArgumentParser) -> None:
@@ -232,6 +241,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                                  getattr(args, "role", None), getattr(args, "pin_stdin", False))
     if command == "reader":
         return _reader(settings, args)
+    if command == "db":
+        from pos_app.db_admin import run_db_upgrade
+        return run_db_upgrade(settings)
     if command == "shift":
         from pos_app.shift_reports import run_shift_command
         return run_shift_command(settings, args.shift_action, getattr(args, "amount", None))
