@@ -185,7 +185,8 @@ def report_text(report: DayReport, shop_name: str = "", locale: str = "en_US", t
     m = lambda amount: report.money(amount, locale)  # noqa: E731
     sales, refunds, net, discounts, tips = _("Sales:"), _("Refunds:"), _("Net:"), _("Discounts:"), _("Card tips:")
     w = max(10, len(sales), len(refunds), len(net), len(discounts), len(tips))  # 10: the English layout
-    lines = [f"{shop_name}".strip(), title or _("End of day (Z) report {day}").format(day=report.day.isoformat()), ""]
+    lines = [f"{shop_name}".strip(), title or _("End of day (Z) report {day}").format(day=report.day.isoformat()),
+             ""]
     lines += [f"{sales:<{w}}{report.sales_count:>6}   {m(report.sales_total):>14}",
               f"{refunds:<{w}}{report.refunds_count:>6}   {m(-report.refunds_total):>14}",
               f"{net:<{w}}{'':>6}   {m(report.net):>14}"]
@@ -229,9 +230,9 @@ def report_html(report: DayReport, shop_name: str = "", locale: str = "en_US", t
         return f"<tr>{tds}</tr>"
 
     head = "<tr><th align=left>{}</th><th align=right>{}</th><th align=right>{}</th></tr>"
+    title = title or _("End of day (Z) report {day}").format(day=report.day.isoformat())
     parts = [f"<h2 align='center' style='margin-bottom:0'>{escape(shop_name)}</h2>" if shop_name else "",
-             f"<h3 align='center'>{escape(title or _('End of day (Z) report {day}').format(day=report.day.isoformat()))}"
-             "</h3>",
+             f"<h3 align='center'>{escape(title)}</h3>",
              table([head.format("", escape(_("Count")), escape(_("Amount"))),
                     row(escape(_("Sales")), str(report.sales_count), m(report.sales_total)),
                     row(escape(_("Refunds")), str(report.refunds_count), m(-report.refunds_total)),

@@ -92,7 +92,7 @@ def shop_report_csv(report: ShopReport) -> str:
     out = io.StringIO()
     w = csv.writer(out)
     for till, day in report.tills:
-        dec = lambda amount: str(Money(amount, day.currency).to_decimal())  # noqa: E731
+        dec = lambda amount, currency=day.currency: str(Money(amount, currency).to_decimal())  # noqa: E731
         w.writerow(["till_sales", till, day.sales_count, day.sales_total, dec(day.sales_total), day.currency])
         w.writerow(["till_refunds", till, day.refunds_count, day.refunds_total, dec(day.refunds_total), day.currency])
         w.writerow(["till_net", till, "", day.net, dec(day.net), day.currency])

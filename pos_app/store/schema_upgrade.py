@@ -68,7 +68,8 @@ def _pg_version(url: str) -> int:
     from pos_app.store.pg import CONNECT_TIMEOUT_S, ShopDatabaseUnavailable
     try:
         with psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as conn:
-            if conn.execute("SELECT to_regclass('pos_schema')").fetchone()[0] is None:
+            found = conn.execute("SELECT to_regclass('pos_schema')").fetchone()
+            if found is None or found[0] is None:
                 return 0
             row = conn.execute("SELECT version FROM pos_schema").fetchone()
             return int(row[0]) if row is not None else 0
