@@ -279,6 +279,14 @@ class OrderBook:
         return self._ids("SELECT id FROM orders WHERE till = ? AND created_at >= ? AND created_at < ?"
                          " ORDER BY created_at, id", (till, start, end))
 
+    def of_terminal_between(self, terminal: str, start: int, end: int) -> list[Order]:
+        """The orders terminal `terminal` took in [start, end), oldest first (its shift's): on a shop's
+        shared database those its till recorded; a till's own SQLite file is all one till's, whatever
+        its terminal has been called (every order, as before tills had names)."""
+        if self._db.dialect == "sqlite":
+            return self.between(start, end)
+        return self.of_till_between(terminal, start, end)
+
     def refunds_of_till_between(self, till: str, start: int, end: int) -> list[RefundRecord]:
         """The refunds made at till `till` in [start, end): in one of its shifts, or, made outside
         any shift, of one of its orders. Each refund is one till's: the shop's add up."""
