@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from pos_app.config import ConfigError, Settings, check_data_dir, check_port
-from pos_app.i18n import use_locale
+from pos_app.i18n import _, use_locale
 from pos_app.errors import UserFacingError
 
 
@@ -52,8 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = command("serve", "run the local endpoint (and training sandbox) without a window")
     serve.add_argument("--port", type=_port, default=None, help="endpoint port (default: POS_PORT, 0 = any free)")
 
-    sandbox = command("sandbox", "run the training Stripe sandbox on its own")
+    sandbox = command("sandbox", "run the training Stripe sandbox on its own (a shop's one sandbox for its tills)")
     sandbox.add_argument("--port", type=_port, default=0, help="sandbox port (default: 0 = any free port)")
+    sandbox.add_argument("--host", default="127.0.0.1", metavar="ADDR", help="the address to serve on (default: "
+                         "127.0.0.1; the shop server's LAN address to serve the shop's tills)")
+    sandbox.add_argument("--keys-file", type=Path, default=None, metavar="FILE", help="write the tills' POS_SANDBOX_* "
+                         "settings here, secret key included (default: sandbox-keys.env in the data folder)")
 
     day_help = "YYYY-MM-DD, 'today' or 'yesterday' (local time)"
     orders = command("orders", "list orders, most recent first")
@@ -71,12 +75,24 @@ def _parser() -> argparse.ArgumentParser:
                        help="shift N of this till: its Z report if it closed, its X report if still open")
     which.add_argument("--x", action="store_true", help="the X report of the open shift (nothing is closed)")
     report.add_argument("--csv", type=Path, metavar="FILE", help="also write the report as CSV to this file")
+    report.add_argument("--shop", action="store_true", help="every till of the shop's database (POS_DATABASE_URL): "
+                        "a row per till and the shop's totals, checked with every till's payments")
+    report.add_argument("--shifts", action="store_true", help="with --shop: the day's shifts of every till instead")
     _shift_command(command("shift", "open, show or close this till's shift (for a till without a window)"))
     _journal_command(command("journal", "check or export the till's tamper-evident journal"), day_help)
     _users_command(command("users", "the till's staff: add, list, disable, reset a PIN"))
+    _db_command(command("db", "the till's or the shop's database: upgrade its schema"))
     _reader_command(command("reader", "Stripe Terminal card readers: register, list, pick this till's, "
                                       "locations (training: the sandbox's simulated readers)"))
     return parser
+
+
+def _db_command(db: argparse.ArgumentParser) -> None:
+    actions = db.add_subparsers(dest="db_action", metavar="ACTION", required=True, help="upgrade")
+    upgrade = actions.add_parser("upgrade", help="apply the migrations to the database (POS_DATABASE_URL, else the "
+                                 "data folder's): before the tills start", description="apply this pos-app's "
+                                 "migrations to the database (POS_DATABASE_URL, else the data folder's own file)")
+    _global_options(upgrade, defaults=False)
 
 
 def _reader_command(reader: argparse.ArgumentParser) -> None:
@@ -207,13 +223,18 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return run_serve(settings)
     if command == "sandbox":
         from pos_app.sandbox.server import run_standalone
-        return run_standalone(args.port, args.data_dir)
+        return run_standalone(args.port, args.data_dir, args.host, args.keys_file)
     if command == "orders":
         from pos_app.reports import print_orders
         return print_orders(settings, args.limit, args.since, args.until)
     if command == "review":
         from pos_app.reports import print_review
         return print_review(settings)
+    if command == "report" and (args.shop or args.shifts):
+        from pos_app.shop_reports import print_shop_report
+        if not args.shop or args.shift is not None or args.x:
+            raise UserFacingError(_("--shifts goes with --shop, and --shop with --date only (not --shift or --x)"))
+        return print_shop_report(settings, args.date or "today", args.csv, shifts=args.shifts)
     if command == "report" and (args.shift is not None or args.x):
         from pos_app.shift_reports import print_shift_report
         return print_shift_report(settings, args.shift, args.csv)
@@ -232,6 +253,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                                  getattr(args, "role", None), getattr(args, "pin_stdin", False))
     if command == "reader":
         return _reader(settings, args)
+    if command == "db":
+        from pos_app.db_admin import run_db_upgrade
+        return run_db_upgrade(settings)
     if command == "shift":
         from pos_app.shift_reports import run_shift_command
         return run_shift_command(settings, args.shift_action, getattr(args, "amount", None))

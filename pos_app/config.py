@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dotenv import dotenv_values
 from platformdirs import user_data_dir
@@ -20,6 +21,9 @@ from pos_app.domain.pricing import PricingPolicy, TaxMode
 from pos_app.errors import UserFacingError
 from pos_app.domain.currencies import check_supported
 from pos_app.domain.receipt_series import SERIES, receipt_prefix
+
+if TYPE_CHECKING:
+    from pos_app.shared_sandbox import SharedSandbox
 
 APP_NAME = "pos-app"
 
@@ -59,6 +63,7 @@ class Settings:
     # POS_RECEIPT_SERIES: this till's receipt number prefix (T02 -> T02-000123); "" = from the terminal id on a
     # shop's database (domain/receipt_series.py), none on a till's own file.
     receipt_series_setting: str = ""
+    shared_sandbox: SharedSandbox | None = None  # POS_SANDBOX_*: the shop's one training sandbox (shared_sandbox.py)
 
     @property
     def mode(self) -> str:
@@ -130,6 +135,7 @@ class Settings:
             value = env.get(name)
             return value.strip() if value is not None and value.strip() != "" else None
 
+        from pos_app.shared_sandbox import shared_sandbox_setting
         secret, publishable = get("STRIPE_SECRET_KEY"), get("STRIPE_PUBLISHABLE_KEY")
         _check_keys(secret, publishable)
         currency = _check_currency(get("POS_CURRENCY") or "usd")
@@ -162,6 +168,7 @@ class Settings:
             theme=_check_theme(get("POS_THEME") or "standard"), tiles_file=get("POS_TILES") or "",
             database_url=check_database_url(get("POS_DATABASE_URL") or ""),
             receipt_series_setting=_check_series(get("POS_RECEIPT_SERIES") or ""),
+            shared_sandbox=shared_sandbox_setting(get),
         )
 
 

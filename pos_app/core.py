@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from pos_app.config import LIVE, Settings
 from pos_app.contexts import Endpoint, LocalContext, PaymentsContext
 from pos_app.datalock import DataFolderLock
-from pos_app.gateways import start_gateway, stop_sandbox
+from pos_app.gateways import sandbox_url, start_gateway, stop_sandbox
 from pos_app.store import open_store
 from pos_app.store.faults import prepare_data_dir
 
@@ -66,11 +66,15 @@ class AppCore:
     @property
     def sandbox_url(self) -> str | None:
         """Training mode: the sandbox's URL while it runs (None once stopped, or with Stripe keys)."""
-        return self._sandbox.url if self._sandbox is not None else None
+        if self._sandbox is None and self.payments is None:
+            return None  # not started, or stopped
+        return sandbox_url(self.settings, self._sandbox)
 
     @property
     def sandbox_secret_key(self) -> str | None:
         """Training mode: the sandbox's own secret key (for tests that inspect or steer it)."""
+        if self._sandbox is None and self.payments is not None and self.settings.shared_sandbox is not None:
+            return self.settings.shared_sandbox.secret_key  # the shop's sandbox (POS_SANDBOX_URL)
         return self._sandbox.secret_key if self._sandbox is not None else None
 
     @property
@@ -124,16 +128,16 @@ class AppCore:
         from pos_app.payments.review_desk import ReviewDesk
 
         gateway, self._sandbox = start_gateway(self.settings)
-        sandbox_url = self._sandbox.url if self._sandbox is not None else None
+        training_url = sandbox_url(self.settings, self._sandbox)  # the till's own sandbox, or the shop's
         checkout = CheckoutService(local.store, gateway, self.settings, local.drawer, session=local.session)
         if self.settings.auto_print and local.printer is not None:
             from pos_app.devices.auto_print import ReceiptAutoPrint
             auto_print = ReceiptAutoPrint(local.store.orders, local.store.tenders, local.printer,
                                           self.settings)
             checkout.events.subscribe(auto_print.on_checkout_event)
-        endpoint = self._start_endpoint(local, checkout, sandbox_url)
+        endpoint = self._start_endpoint(local, checkout, training_url)
         desk = ReviewDesk(local.store, gateway, session=local.session)
-        return PaymentsContext(gateway, checkout, desk, gateway.publishable_key, sandbox_url, endpoint)
+        return PaymentsContext(gateway, checkout, desk, gateway.publishable_key, training_url, endpoint)
 
     def _start_endpoint(self, local: LocalContext, checkout: CheckoutService, sandbox_url: str | None) -> Endpoint:
         from pos_app.serving import LoopbackServer

@@ -94,16 +94,19 @@ class DayReport:
 
 
 def build_report(orders: OrderBook, day: date, currency: str, gateway=None,
-                 terminal_id: str | None = None, *, tenders: TenderBook | None = None) -> DayReport:
+                 terminal_id: str | None = None, *, tenders: TenderBook | None = None,
+                 till: str | None = None) -> DayReport:
     """The day's figures from the order book; with a gateway, reconciled against it. With
     terminal_id, only this till's payments (metadata terminal_id) are expected to be its orders:
     other tills on the same Stripe account are not differences. With `tenders`, a sale paid by
     tenders counts each paid tender under its kind (Cash, or the card's brand) and each card part
-    is expected at the gateway for its own amount."""
+    is expected at the gateway for its own amount. With `till` (a till on a shop's shared
+    database), only that till's orders and the refunds made at it (OrderBook.refunds_of_till_between)."""
     start, end = day_bounds(day)
     report = DayReport(day, currency)
-    report.orders = orders.between(start, end)
-    report.refunds = [r for r in orders.refunds_between(start, end) if r.status == "succeeded"]
+    report.orders = orders.between(start, end) if till is None else orders.of_till_between(till, start, end)
+    refunds = orders.refunds_between(start, end) if till is None else orders.refunds_of_till_between(till, start, end)
+    report.refunds = [r for r in refunds if r.status == "succeeded"]
     tax: Counter[int] = Counter()
     brands: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     paid_by = tenders.for_orders([o.id for o in report.orders if o.id is not None]) if tenders is not None else {}
@@ -178,11 +181,12 @@ def _reconcile(report: DayReport, gateway, start: int, end: int, terminal_id: st
                     received=format_money(Money(pi.amount_received, pi.currency))))
 
 
-def report_text(report: DayReport, shop_name: str = "", locale: str = "en_US") -> str:
+def report_text(report: DayReport, shop_name: str = "", locale: str = "en_US", title: str | None = None) -> str:
     m = lambda amount: report.money(amount, locale)  # noqa: E731
     sales, refunds, net, discounts, tips = _("Sales:"), _("Refunds:"), _("Net:"), _("Discounts:"), _("Card tips:")
     w = max(10, len(sales), len(refunds), len(net), len(discounts), len(tips))  # 10: the English layout
-    lines = [f"{shop_name}".strip(), _("End of day (Z) report {day}").format(day=report.day.isoformat()), ""]
+    lines = [f"{shop_name}".strip(), title or _("End of day (Z) report {day}").format(day=report.day.isoformat()),
+             ""]
     lines += [f"{sales:<{w}}{report.sales_count:>6}   {m(report.sales_total):>14}",
               f"{refunds:<{w}}{report.refunds_count:>6}   {m(-report.refunds_total):>14}",
               f"{net:<{w}}{'':>6}   {m(report.net):>14}"]
@@ -210,7 +214,7 @@ def _differences_text(count: int) -> str:
     return ngettext("{count} difference(s)", "{count} difference(s)", count).format(count=count)
 
 
-def report_html(report: DayReport, shop_name: str = "", locale: str = "en_US") -> str:
+def report_html(report: DayReport, shop_name: str = "", locale: str = "en_US", title: str | None = None) -> str:
     """The report for the window and for printing (Qt rich text: tables, inline styles only).
 
     Differences with the gateway are in red; a gateway that could not be asked says so in amber.
@@ -226,8 +230,9 @@ def report_html(report: DayReport, shop_name: str = "", locale: str = "en_US") -
         return f"<tr>{tds}</tr>"
 
     head = "<tr><th align=left>{}</th><th align=right>{}</th><th align=right>{}</th></tr>"
+    title = title or _("End of day (Z) report {day}").format(day=report.day.isoformat())
     parts = [f"<h2 align='center' style='margin-bottom:0'>{escape(shop_name)}</h2>" if shop_name else "",
-             f"<h3 align='center'>{escape(_('End of day (Z) report {day}').format(day=report.day.isoformat()))}</h3>",
+             f"<h3 align='center'>{escape(title)}</h3>",
              table([head.format("", escape(_("Count")), escape(_("Amount"))),
                     row(escape(_("Sales")), str(report.sales_count), m(report.sales_total)),
                     row(escape(_("Refunds")), str(report.refunds_count), m(-report.refunds_total)),
@@ -339,13 +344,18 @@ def print_review(settings) -> int:
     return 0
 
 
+def own_till(settings) -> str | None:
+    """The till a till's own report covers on a shop's shared database; None on its own file (all of it)."""
+    return settings.terminal_id if settings.shared_database else None
+
+
 def print_report(settings, day_text: str, csv_path: Path | None) -> int:
     day = parse_day(day_text)
     store = _open(settings)
     try:
         with open_gateway(settings) as gateway:
             report = build_report(store.orders, day, settings.currency, gateway, settings.terminal_id,
-                                  tenders=store.tenders)
+                                  tenders=store.tenders, till=own_till(settings))
     finally:
         store.close()
     sys.stdout.write(report_text(report, settings.shop_name, settings.locale))

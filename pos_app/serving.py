@@ -89,9 +89,12 @@ class LoopbackServer:
 
     def __init__(self, app, *, port: int = 0, ssl_context: ssl.SSLContext | None = None,
                  name: str = "server", timeout_s: float = CONNECTION_TIMEOUT_S,
-                 max_connections: int = MAX_CONNECTIONS, log_redact: Callable[[str], str] | None = None) -> None:
-        """log_redact: applied to every access-log line of this server (its own, not process-wide)."""
+                 max_connections: int = MAX_CONNECTIONS, log_redact: Callable[[str], str] | None = None,
+                 host: str = LOOPBACK) -> None:
+        """log_redact: applied to every access-log line of this server (its own, not process-wide).
+        host: loopback, except for a shop's shared training sandbox served to its tills on the LAN."""
         self._app = app
+        self._host = host
         self._log_redact = log_redact
         self._timeout_s, self._max_connections = timeout_s, max_connections
         self._requested_port = port
@@ -109,7 +112,7 @@ class LoopbackServer:
     @property
     def url(self) -> str:
         scheme = "https" if self._ssl_context else "http"
-        return f"{scheme}://{LOOPBACK}:{self.port}"
+        return f"{scheme}://{self._host}:{self.port}"
 
     @property
     def running(self) -> bool:
@@ -118,7 +121,7 @@ class LoopbackServer:
     def start(self) -> str:
         if self._server is not None:
             raise RuntimeError(f"{self._name} already started")
-        self._server = BoundedServer(LOOPBACK, self._requested_port, self._app, ssl_context=self._ssl_context,
+        self._server = BoundedServer(self._host, self._requested_port, self._app, ssl_context=self._ssl_context,
                                      timeout_s=self._timeout_s, max_connections=self._max_connections,
                                      log_redact=self._log_redact)
         # A short poll interval makes stop() take ~50 ms instead of werkzeug's 0.5 s.

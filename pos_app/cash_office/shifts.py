@@ -227,7 +227,8 @@ class ShiftService:
         before = stored_z(previous) if previous is not None and not previous.open else None
         after_order = before.last_order_id if before else 0
         after_refund = before.last_refund_id if before else 0
-        sold = [o for o in self._store.orders.between(shift.opened_at, FAR_FUTURE)
+        # Only this till's: on a shop's shared database the other tills sell meanwhile.
+        sold = [o for o in self._store.orders.of_terminal_between(self.terminal_id, shift.opened_at, FAR_FUTURE)
                 if o.id is not None and o.id > after_order]
         orders = [(o.id or 0, o.total) for o in sold]
         # A refund out of the drawer (a cash tender's, or a card sale refunded in cash) is a cash movement:

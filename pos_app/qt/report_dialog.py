@@ -25,7 +25,7 @@ from pos_app.qt.style import STATUS_STYLE, show_kind
 from pos_app.qt.printing import print_document, report_document, save_pdf
 from pos_app.qt.saving import save_as, write_or_say
 from pos_app.qt.workers import TaskRunner
-from pos_app.reports import DayReport, build_report, report_csv, report_html
+from pos_app.reports import DayReport, build_report, own_till, report_csv, report_html
 
 if TYPE_CHECKING:
     from pos_app.config import Settings
@@ -94,9 +94,9 @@ class ReportDialog(QDialog):
         self._set_status(_("Counting {day} and checking it with the card processor…").format(
             day=day.isoformat()), "busy")
         orders, currency, gateway, tenders = self._orders, self._settings.currency, self._gateway, self._tenders
-        terminal = self._settings.terminal_id
+        terminal, till = self._settings.terminal_id, own_till(self._settings)
         self._queue.submit(f"z report {day}",
-                           lambda: build_report(orders, day, currency, gateway, terminal, tenders=tenders),
+                           lambda: build_report(orders, day, currency, gateway, terminal, tenders=tenders, till=till),
                            on_success=lambda report: self._on_report_built(generation, report),
                            on_failure=lambda exc: self._on_report_failed(generation, exc))
 

@@ -173,6 +173,13 @@ class ShiftBook:
         rows = self._db.query("SELECT * FROM shifts WHERE terminal_id = ? ORDER BY number", (terminal_id,))
         return [Shift.from_row(r) for r in rows]
 
+    def of_day(self, start: int, end: int) -> list[Shift]:
+        """Every till's shifts open at some time in [start, end) (opened before its end, not closed
+        before its start), by till and number: the shop's shifts of a day."""
+        rows = self._db.query("SELECT * FROM shifts WHERE opened_at < ? AND (closed_at IS NULL OR closed_at >= ?)"
+                              " ORDER BY terminal_id, number", (end, start))
+        return [Shift.from_row(r) for r in rows]
+
     def _existing(self, shift_id: int | None) -> Shift:
         shift = self.get(shift_id) if shift_id is not None else None
         if shift is None:  # just written in a committed transaction: cannot happen

@@ -25,6 +25,10 @@ REFUND_MOVES = {RefundStatus.PENDING: {RefundStatus.PROCESSING, RefundStatus.SUC
                 RefundStatus.PROCESSING: {RefundStatus.SUCCEEDED, RefundStatus.FAILED},
                 RefundStatus.SUCCEEDED: {RefundStatus.FAILED}}
 
+#: The till a refund row was made at: its shift's, else (no shift was open) its order's.
+REFUND_TILL = ("SELECT coalesce(s.terminal_id, o.till) FROM orders o LEFT JOIN shifts s ON s.id = refunds.shift_id"
+               " WHERE o.id = refunds.order_id")
+
 
 @dataclass(frozen=True)
 class RefundRecord:
@@ -288,6 +292,34 @@ class OrderBook:
         if order_id is None:
             return self._refunds("till = ? AND status = ?", (self._journal.till, RefundStatus.PROCESSING))
         return self._refunds("status = ? AND order_id = ?", (RefundStatus.PROCESSING, order_id))
+
+    # -- one till's part, when tills share the database (reports, X and Z) ------------------------
+
+    def of_till_between(self, till: str, start: int, end: int) -> list[Order]:
+        """Till `till`'s orders created in [start, end), oldest first."""
+        return self._ids("SELECT id FROM orders WHERE till = ? AND created_at >= ? AND created_at < ?"
+                         " ORDER BY created_at, id", (till, start, end))
+
+    def of_terminal_between(self, terminal: str, start: int, end: int) -> list[Order]:
+        """The orders terminal `terminal` took in [start, end), oldest first (its shift's): on a shop's
+        shared database those its till recorded; a till's own SQLite file is all one till's, whatever
+        its terminal has been called (every order, as before tills had names)."""
+        if self._db.dialect == "sqlite":
+            return self.between(start, end)
+        return self.of_till_between(terminal, start, end)
+
+    def refunds_of_till_between(self, till: str, start: int, end: int) -> list[RefundRecord]:
+        """The refunds made at till `till` in [start, end): in one of its shifts, or, made outside
+        any shift, of one of its orders. Each refund is one till's: the shop's add up."""
+        return self._refunds(f"created_at >= ? AND created_at < ? AND ({REFUND_TILL}) = ?", (start, end, till),
+                             order="created_at, id")
+
+    def tills_between(self, start: int, end: int) -> list[str]:
+        """The tills with an order or a refund in [start, end), by name."""
+        rows = self._db.query(f"SELECT till FROM orders WHERE created_at >= ? AND created_at < ? UNION"
+                              f" SELECT ({REFUND_TILL}) FROM refunds WHERE created_at >= ? AND created_at < ?"
+                              " ORDER BY 1", (start, end, start, end))
+        return [str(r[0]) for r in rows]
 
 
 def _order_of(row: sqlite3.Row, lines: tuple[OrderLine, ...]) -> Order:

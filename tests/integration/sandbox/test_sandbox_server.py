@@ -70,14 +70,23 @@ def test_standalone_prints_url_serves_and_stops_on_sigterm(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        info = json.loads(proc.stdout.readline())
+        line = proc.stdout.readline()
+        info = json.loads(line)
         assert info["sandbox_url"].startswith("http://127.0.0.1:")
-        client = stripe.StripeClient(info["secret_key"],
+        keys_file = tmp_path / "sandbox-keys.env"
+        assert info["keys_file"] == str(keys_file) and keys_file.stat().st_mode & 0o777 == 0o600
+        keys = dict(row.split("=", 1) for row in keys_file.read_text().splitlines())
+        assert keys["POS_SANDBOX_URL"] == info["sandbox_url"]
+        assert keys["POS_SANDBOX_PUBLISHABLE_KEY"] == info["publishable_key"]
+        secret = keys["POS_SANDBOX_SECRET_KEY"]
+        assert secret.startswith("sk_test_") and secret not in line and "secret_key" not in info
+        client = stripe.StripeClient(secret,
                                      base_addresses={"api": info["sandbox_url"]},
                                      max_network_retries=0)
         client.v1.payment_intents.create(params={"amount": 700, "currency": "usd"})
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(10) == 0
+        assert secret not in proc.stdout.read() + proc.stderr.read()  # never printed nor logged
     finally:
         if proc.poll() is None:
             proc.kill()
