@@ -124,7 +124,7 @@ def open_store(location: Path | str, pricing: PricingPolicy, *, seed_demo: bool 
                   path=db.path, priced=", ".join(c.upper() for c in others), currency=pricing.currency.upper(),
                   wanted=others[0]))
     try:
-        open_receipt_series(db, till, receipt_series)
+        open_receipt_series(db, till, receipt_series, selling=claim_till)
     except BaseException:
         catalogue_db.close()
         db.close()

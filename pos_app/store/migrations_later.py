@@ -141,7 +141,7 @@ LATER_MIGRATIONS: list[str] = [
     """,
     # 16 (issue 19): what is per till once tills share one database. Carts (the active one and the
     # parked ones) and orders name their till (POS_TERMINAL_ID); rows from before are the till's
-    # that opens the file next ('' until then: store.adopt_unnamed_rows). Each till numbers its
+    # that opens the file next ('' until then: till_rows.adopt_rows). Each till numbers its
     # receipts in its own series, gap-free: `last` moves in the sale's own transaction.
     """
     ALTER TABLE carts ADD COLUMN till TEXT NOT NULL DEFAULT '';
@@ -160,7 +160,7 @@ LATER_MIGRATIONS: list[str] = [
     # 17 (issue 19): many tills, one database. A till's journal chain can hold each number once
     # (UNIQUE (till, seq)): two writers that both read the same head can never both chain to it,
     # the second is refused and its change rolls back with it. A refund names the till that made it
-    # ('' before: adopt_unnamed_rows), so a till's reconcile retries its own pending refunds only,
+    # ('' before: till_rows.adopt_rows), so a till's reconcile retries its own pending refunds only,
     # never another till's whose answer is on its way.
     """
     CREATE UNIQUE INDEX journal_till_seq ON journal (till, seq);

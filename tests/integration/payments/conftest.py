@@ -22,7 +22,8 @@ class Till:
 
     def __init__(self, settings: Settings, sandbox_url: str, keys: tuple[str, str], **gateway_options) -> None:
         self.settings = settings
-        self.store: Store = open_store(settings.database_location, settings.pricing, seed_demo=True)
+        self.store: Store = open_store(settings.database_location, settings.pricing, seed_demo=True,
+                                       till=settings.terminal_id)  # the till its shifts are opened for
         ensure_open_shift(self.store, settings)  # a till sells only within an open shift
         self.gateway = StripeGateway(*keys, api_base=sandbox_url,
                                      **gateway_options)

@@ -33,7 +33,8 @@ KILLED = 137
 def main(data_dir: str, sandbox_url: str, stage: str) -> None:
     settings = Settings(data_dir=Path(data_dir), currency="usd", terminal_id="till-7",
                         database_url=os.environ.get("POS_DATABASE_URL", ""))
-    store = open_store(settings.database_location, settings.pricing, seed_demo=True)
+    store = open_store(settings.database_location, settings.pricing, seed_demo=True,
+                       till=settings.terminal_id)
     ensure_open_shift(store, settings)
     gateway = StripeGateway(os.environ["POS_TEST_SANDBOX_SK"], os.environ["POS_TEST_SANDBOX_PK"],
                             api_base=sandbox_url)
