@@ -1,53 +1,62 @@
-"""The catalogue on the shop's PostgreSQL database: the search of catalogue.py, with pg_trgm for FTS5.
+"""The catalogue on the shop's PostgreSQL database: SQLite's search (catalogue.py) over pg_search_index's tables.
 
-The rules are SQLite's (catalogue.py, docs/architecture.md "Search"): one word of three characters
-or more is a substring of the name, sku or barcode (case-insensitive; the pg_trgm GIN indexes
-answer ILIKE); one or two characters start a word of the name or sku; several words each start a
-word of the name, in any order, and only when no item matches so is the whole text a substring.
-At most SEARCH_CAP + 1 candidates, then sorted by the natural-order key and the sku.
+The rules are SQLite's (catalogue.py, docs/architecture.md "Search"), and so are the candidates:
+- one word of three characters or more: a substring of the name, sku or barcode, case-blind
+  (item_search.haystack, pg_trgm GIN);
+- one or two characters: the start of a word of the name or sku, diacritics aside
+  (item_word_starts, one btree range already in catalogue order: no scan, no sort);
+- several words: each starts a word of the name, in any order (item_name_words), and only when
+  no item matches so, the whole text as a substring.
+The first SEARCH_CAP + 1 candidates in catalogue order (item_search.seq, insertion order as
+SQLite's rowid), then sorted by the natural-order key and the sku: the same items as SQLite for
+the same catalogue (tests/integration/postgres/test_pg_search.py compares the two).
 """
 
 from __future__ import annotations
 
-import re
 from pos_app.domain.item import Item
 from pos_app.domain.natural_order import natural_key
 from pos_app.store.catalogue import _WORD, SEARCH_CAP, CatalogueStore
 from pos_app.store.pg import PgDatabase
+from pos_app.store.pg_search_index import SEPARATOR, fill_missing, write_search_rows
+from pos_app.store.search_fold import fold_case, fold_word
 
+#: SELECT ... FROM item_search s (its WHERE, its parameters): the candidates' condition.
 Condition = tuple[str, list[object]]
 
-
-def _like(text: str) -> str:
-    """text as an ILIKE pattern matching it anywhere, its own wildcards taken literally."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+#: What each word of several must start: a word of the name.
+_NAME_WORD_STARTS = "EXISTS (SELECT 1 FROM item_name_words w WHERE w.seq = s.seq AND w.word LIKE ?)"
 
 
-def _word_start(word: str) -> str:
-    """A regular expression: `word` starts a word (PostgreSQL's \\m), case aside."""
-    return r"\m" + re.escape(word)
+def _like(text: str, anywhere: bool = True) -> str:
+    """text as a LIKE pattern (its own wildcards taken literally): anywhere, or at the start."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return ("%" if anywhere else "") + escaped + "%"
 
 
 class PgCatalogueStore(CatalogueStore):
     """CatalogueStore whose search runs on PostgreSQL (everything else is the shared SQL)."""
 
     @staticmethod
+    def _written(conn: object, item: Item) -> None:
+        write_search_rows(conn, [(item.sku, item.name, item.barcode)])
+
+    @staticmethod
     def _conditions(text: str) -> list[Condition]:
-        """The WHERE conditions to try in turn (the first that matches anything answers)."""
+        """The conditions to try in turn (the first that matches anything answers), as catalogue._match."""
         substring: list[Condition] = []
-        if len(text) >= 3:
-            pattern = _like(text)
-            substring = [("(name ILIKE ? OR sku ILIKE ? OR barcode ILIKE ?)", [pattern] * 3)]
+        if len(text) >= 3 and SEPARATOR not in text:
+            substring = [("s.haystack LIKE ?", [_like(fold_case(text))])]
         words = _WORD.findall(text)
         if len(text.split()) < 2:
             if substring or not words:
                 return substring
-            start = " ".join(words)  # one or two characters: one word, or none
-            return [("(name ~* ? OR sku ~* ?)", [_word_start(start), _word_start(start)])]
+            start = fold_word(words[0])  # one or two characters: one word
+            return [("s.seq IN (SELECT seq FROM item_word_starts WHERE start = ?)", [start])]
         if not words:
             return substring
-        prefixes: Condition = (" AND ".join("name ~* ?" for _ in words), [_word_start(w) for w in words])
-        return [prefixes, *substring]
+        starts = [_like(fold_word(word), anywhere=False) for word in words]
+        return [(" AND ".join([_NAME_WORD_STARTS] * len(starts)), list(starts)), *substring]
 
     def _candidate_sql(self, text: str, category: str | None) -> tuple[str, list[object]] | None:
         """SELECT of the skus of at most SEARCH_CAP + 1 matching items, or None if nothing can match."""
@@ -65,9 +74,11 @@ class PgCatalogueStore(CatalogueStore):
     @staticmethod
     def _where(condition: Condition, category: str | None, limit: int) -> tuple[str, list[object]]:
         where, params = condition
+        sql = "SELECT s.sku FROM item_search s"
         if category:
-            where, params = f"{where} AND category = ?", [*params, category]
-        return f"SELECT sku FROM items WHERE {where} LIMIT {limit}", params
+            sql += " JOIN items c ON c.sku = s.sku"
+            where, params = f"{where} AND c.category = ?", [*params, category]
+        return f"{sql} WHERE {where} ORDER BY s.seq LIMIT {limit}", params
 
     def search(self, text: str = "", category: str | None = None, *, limit: int = 200,
                offset: int = 0) -> list[Item]:
@@ -94,10 +105,11 @@ class PgCatalogueStore(CatalogueStore):
 
 
 def fill_pg_name_keys(catalogue: PgDatabase) -> None:
-    """Items without their natural-order key (written before migration 16) get it, in one transaction."""
+    """Items without their natural-order key (written before migration 16) get it, in one transaction;
+    items without their search rows (before migration 18, or written outside the store) get those."""
     rows = catalogue.query("SELECT sku, name FROM items WHERE name_key = ''")
-    if not rows:
-        return
-    with catalogue.transaction() as conn:
-        conn.executemany("UPDATE items SET name_key = ? WHERE sku = ?",
-                         [(natural_key(row["name"]), row["sku"]) for row in rows])
+    if rows:
+        with catalogue.transaction() as conn:
+            conn.executemany("UPDATE items SET name_key = ? WHERE sku = ?",
+                             [(natural_key(row["name"]), row["sku"]) for row in rows])
+    fill_missing(catalogue)
