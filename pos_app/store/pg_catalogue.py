@@ -63,13 +63,10 @@ class PgCatalogueStore(CatalogueStore):
         conditions = self._conditions(text)
         if not conditions:
             return None
-        chosen = conditions[0]
-        for condition in conditions:
-            chosen = condition
-            sql, params = self._where(condition, category, 1)
-            if self.db.query_one(sql, params) is not None:
-                break
-        return self._where(chosen, category, SEARCH_CAP + 1)
+        for condition in conditions[:-1]:  # the last one answers whatever it finds: no probe first
+            if self.db.query_one(*self._where(condition, category, 1)) is not None:
+                return self._where(condition, category, SEARCH_CAP + 1)
+        return self._where(conditions[-1], category, SEARCH_CAP + 1)
 
     @staticmethod
     def _where(condition: Condition, category: str | None, limit: int) -> tuple[str, list[object]]:
@@ -89,7 +86,7 @@ class PgCatalogueStore(CatalogueStore):
         if candidates is None:
             return []
         sql, params = candidates
-        rows = self.db.query(f"SELECT i.* FROM items i WHERE i.sku IN ({sql}) ORDER BY i.name_key, i.sku"
+        rows = self.db.query(f"SELECT i.* FROM ({sql}) m JOIN items i ON i.sku = m.sku ORDER BY i.name_key, i.sku"
                              " LIMIT ? OFFSET ?", (*params, min(limit, max(SEARCH_CAP - offset, 0)), offset))
         return [self._item(r) for r in rows]
 
