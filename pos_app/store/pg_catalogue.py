@@ -21,8 +21,12 @@ from pos_app.store.pg import PgDatabase
 from pos_app.store.pg_search_index import SEPARATOR, fill_missing, write_search_rows
 from pos_app.store.search_fold import fold_case, fold_word
 
-#: SELECT ... FROM item_search s (its WHERE, its parameters): the candidates' condition.
-Condition = tuple[str, list[object]]
+#: The candidates' tables (item_search s and what drives it), their WHERE and its parameters.
+Condition = tuple[str, str, list[object]]
+
+_ITEMS = "item_search s"
+#: One or two characters: driven by the (start, seq) index, already in catalogue order.
+_BY_WORD_START = "item_word_starts ws JOIN item_search s ON s.seq = ws.seq"
 
 #: What each word of several must start: a word of the name.
 _NAME_WORD_STARTS = "EXISTS (SELECT 1 FROM item_name_words w WHERE w.seq = s.seq AND w.word LIKE ?)"
@@ -46,17 +50,17 @@ class PgCatalogueStore(CatalogueStore):
         """The conditions to try in turn (the first that matches anything answers), as catalogue._match."""
         substring: list[Condition] = []
         if len(text) >= 3 and SEPARATOR not in text:
-            substring = [("s.haystack LIKE ?", [_like(fold_case(text))])]
+            substring = [(_ITEMS, "s.haystack LIKE ?", [_like(fold_case(text))])]
         words = _WORD.findall(text)
         if len(text.split()) < 2:
             if substring or not words:
                 return substring
             start = fold_word(words[0])  # one or two characters: one word
-            return [("s.seq IN (SELECT seq FROM item_word_starts WHERE start = ?)", [start])]
+            return [(_BY_WORD_START, "ws.start = ?", [start])]
         if not words:
             return substring
         starts = [_like(fold_word(word), anywhere=False) for word in words]
-        return [(" AND ".join([_NAME_WORD_STARTS] * len(starts)), list(starts)), *substring]
+        return [(_ITEMS, " AND ".join([_NAME_WORD_STARTS] * len(starts)), list(starts)), *substring]
 
     def _candidate_sql(self, text: str, category: str | None) -> tuple[str, list[object]] | None:
         """SELECT of the skus of at most SEARCH_CAP + 1 matching items, or None if nothing can match."""
@@ -70,8 +74,8 @@ class PgCatalogueStore(CatalogueStore):
 
     @staticmethod
     def _where(condition: Condition, category: str | None, limit: int) -> tuple[str, list[object]]:
-        where, params = condition
-        sql = "SELECT s.sku FROM item_search s"
+        tables, where, params = condition
+        sql = f"SELECT s.sku FROM {tables}"
         if category:
             sql += " JOIN items c ON c.sku = s.sku"
             where, params = f"{where} AND c.category = ?", [*params, category]
