@@ -1,18 +1,22 @@
 """The catalogue search per keystroke on both backends at 1,000,000 items, the store alone (issue 19).
 
-    python benchmarks/search_backends.py [--items 1000000] [--reps 3] [--json]
+    python benchmarks/search_backends.py [--items 1000000] [--reps 3] [--json] [--shop-url URL]
 
 The same synthetic catalogue (benchmarks/catalogue.py) in a SQLite catalogue file and in a shop
 database on a throwaway PostgreSQL server (pos_app.testing.postgres), written by the store's own
 import (so PostgreSQL's search tables are the store's). Each keystroke of gui.QUERIES is timed as the
 window spends it: one page (CatalogueStore.search, PAGE_SIZE items) and, when the page is full,
 match_count. Backends interleaved keystroke by keystroke; the first pass is a warm-up.
+--shop-url: a shop database this script filled before (the same --items), kept between runs: filling
+1,000,000 items through the store's import takes a long time on a shared 2-core machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -55,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--shop-url", help="a shop database already filled with --items items")
     args = parser.parse_args(argv)
     import psycopg
 
@@ -64,11 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     from pos_app.testing.postgres import PostgresServer
 
     data_dir = catalogue.data_dir_with(args.items, Path(tempfile.gettempdir()))
-    with PostgresServer() as server:
-        url = server.create_database("bench_search")
-        fill_s = _fill_shop(url, args.items)
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("VACUUM ANALYZE")
+    with contextlib.ExitStack() as stack:
+        url, fill_s = args.shop_url, None
+        if not url:
+            url = stack.enter_context(PostgresServer()).create_database("bench_search")
+            fill_s = round(_fill_shop(url, args.items), 1)
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE")
         stores = {"sqlite": open_store(data_dir / "pos.sqlite3", PricingPolicy(currency=catalogue.CURRENCY)),
                   "postgresql": open_store(url, PricingPolicy(currency=catalogue.CURRENCY))}
         times: dict[str, list[float]] = {name: [] for name in stores}
@@ -83,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
                             slowest[name].append((round(ms, 2), query[:n]))
         for store in stores.values():
             store.close()
-    out = {"items": args.items, "queries": QUERIES, "page_size": PAGE_SIZE, "shop_import_s": round(fill_s, 1),
+    shutil.rmtree(data_dir, ignore_errors=True)
+    out = {"items": args.items, "queries": QUERIES, "page_size": PAGE_SIZE, "shop_import_s": fill_s,
            **{name: {"keystroke": summary(ms), "slowest": sorted(set(slowest[name]), reverse=True)[:6]}
               for name, ms in times.items()}}
     print(json.dumps(out, indent=2) if args.json else out)
