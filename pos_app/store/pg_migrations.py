@@ -45,7 +45,8 @@ LATER_MIGRATIONS: dict[int, str] = {
     CREATE TABLE item_search (
         seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         sku text COLLATE "C" NOT NULL UNIQUE REFERENCES items (sku) ON DELETE CASCADE,
-        haystack text COLLATE "C" NOT NULL
+        haystack text COLLATE "C" NOT NULL,
+        name_key text COLLATE "C" NOT NULL
     );
     CREATE INDEX item_search_trgm ON item_search USING gin (haystack gin_trgm_ops);
     CREATE TABLE item_word_starts (

@@ -3,8 +3,9 @@
 SQLite's FTS5 indexes fold text in C; here the folds are Python's (search_fold.py), so the store
 writes the folded rows itself, in the item's transaction, a few statements per chunk of items:
 - item_search: one row per item: `seq`, the catalogue order (an identity: insertion order, kept
-  when the item changes, as SQLite's rowid), and the `haystack` the trigram GIN index answers a
-  substring from: name, sku and barcode case-folded, joined by a unit separator (U+001F).
+  when the item changes, as SQLite's rowid), the `haystack` the trigram GIN index answers a
+  substring from (name, sku and barcode case-folded, joined by a unit separator, U+001F), and the
+  name's natural-order key, so the candidates are sorted here and only a page of items is read.
 - item_word_starts: the first one and two characters of every word of the name and the sku
   (SQLite's prefix='1 2' index): a one- or two-character query is one btree range, in seq order.
 - item_name_words: every word of the name: several words each start one (btree on word, seq).
@@ -16,13 +17,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pos_app.domain.natural_order import natural_key
 from pos_app.store.search_fold import fold_case, folded_words, word_starts
 
 #: Joins the haystack's fields: no query contains it (pg_catalogue refuses one), so no substring spans two.
 SEPARATOR = "\x1f"
 
-_UPSERT = ("INSERT INTO item_search (sku, haystack) SELECT * FROM unnest(?::text[], ?::text[])"
-           " ON CONFLICT (sku) DO UPDATE SET haystack = excluded.haystack RETURNING sku, seq")
+_UPSERT = ("INSERT INTO item_search (sku, haystack, name_key) SELECT * FROM unnest(?::text[], ?::text[], ?::text[])"
+           " ON CONFLICT (sku) DO UPDATE SET haystack = excluded.haystack, name_key = excluded.name_key"
+           " RETURNING sku, seq")
 
 
 def haystack(sku: str, name: str, barcode: str | None) -> str:
@@ -34,7 +37,8 @@ def write_search_rows(conn: Any, items: Sequence[tuple[str, str, str | None]]) -
     if not items:
         return
     seqs = dict(conn.execute(_UPSERT, ([sku for sku, _, _ in items],
-                                       [haystack(sku, name, barcode) for sku, name, barcode in items])).fetchall())
+                                       [haystack(sku, name, barcode) for sku, name, barcode in items],
+                                       [natural_key(name) for _, name, _ in items])).fetchall())
     changed = list(seqs.values())
     conn.execute("DELETE FROM item_word_starts WHERE seq = ANY(?)", (changed,))
     conn.execute("DELETE FROM item_name_words WHERE seq = ANY(?)", (changed,))
