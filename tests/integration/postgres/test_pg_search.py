@@ -124,3 +124,11 @@ _FROM_NAMES = st.builds(lambda item, start, size: item.name[start:start + size],
        offset=st.sampled_from([0, 0, 200]))
 def test_any_query_gives_the_same_page_and_count_on_both_backends(backends, text, category, offset):
     _same(backends, text, category, offset)
+
+
+def test_a_substring_never_spans_two_fields(backends):
+    """The end of a name and the start of its sku are two fields on SQLite; PostgreSQL's haystack
+    joins them with U+001F, so a query holding it must match nothing there either."""
+    item = CATALOGUE[-1]
+    spanning = f"{item.name[-2:]}\x1f{item.sku[:2]}".lower()
+    assert _same(backends, spanning) == ([], 0)
