@@ -172,11 +172,16 @@ class CatalogueStore:
                             barcode=item.barcode, sku=item.sku, clash=clash[0]))
                 conn.execute(UPSERT, (item.sku, item.name, item.price.amount, item.price.currency, item.category,
                                       item.barcode, item.tax_rate_bp, int(item.open_price), natural_key(item.name)))
+                self._written(conn, item)
                 if exists:
                     updated += 1
                 else:
                     added += 1
         return ImportResult(added, updated)
+
+    @staticmethod
+    def _written(conn: sqlite3.Connection, item: Item) -> None:
+        """After an item's write: FTS5's triggers keep SQLite's search indexes (PgCatalogueStore writes its own)."""
 
     def import_csv(self, path: Path, locale: str = "en_US", progress: ImportProgress | None = None) -> ImportResult:
         """Add or update the items of a CSV file (see catalogue_csv for what it accepts).

@@ -116,8 +116,10 @@ def write_chunk(conn: sqlite3.Connection, rows: list[Row]) -> None:
     The triggers stay quiet while items_bulk_write holds its row (migration 4): the old text of
     updated items leaves the indexes in one statement, the new text of every row goes in in one.
     """
-    if dialect(conn) == "postgresql":  # its trigram indexes keep themselves (pg_schema.py)
+    if dialect(conn) == "postgresql":  # the store writes its search rows (pg_search_index.py)
+        from pos_app.store.pg_search_index import write_search_rows
         conn.executemany(UPSERT, [(*row, natural_key(str(row[1]))) for row in rows])
+        write_search_rows(conn, [(str(row[0]), str(row[1]), None if row[5] is None else str(row[5])) for row in rows])
         return
     skus = json.dumps([row[0] for row in rows])
     conn.execute("INSERT INTO items_bulk_write (marker) VALUES (1)")

@@ -1,103 +1,156 @@
-"""The catalogue on the shop's PostgreSQL database: the search of catalogue.py, with pg_trgm for FTS5.
+"""The catalogue on the shop's PostgreSQL database: SQLite's search (catalogue.py) over pg_search_index's tables.
 
-The rules are SQLite's (catalogue.py, docs/architecture.md "Search"): one word of three characters
-or more is a substring of the name, sku or barcode (case-insensitive; the pg_trgm GIN indexes
-answer ILIKE); one or two characters start a word of the name or sku; several words each start a
-word of the name, in any order, and only when no item matches so is the whole text a substring.
-At most SEARCH_CAP + 1 candidates, then sorted by the natural-order key and the sku.
+The rules are SQLite's (catalogue.py, docs/architecture.md "Search"), and so are the candidates:
+- one word of three characters or more: a substring of the name, sku or barcode, case-blind
+  (item_search.haystack: the first ORDERED_SCAN_ROWS items in catalogue order, and when they hold
+  too few, the pg_trgm GIN index);
+- one or two characters: the start of a word of the name or sku, diacritics aside
+  (item_word_starts, one btree range already in catalogue order: no scan, no sort);
+- several words: each starts a word of the name, in any order (item_name_words: the longest
+  word's range, each other word probed per item), and only when no item matches so, the whole
+  text as a substring.
+The first SEARCH_CAP + 1 candidates in catalogue order (item_search.seq, insertion order as
+SQLite's rowid), then sorted by the natural-order key and the sku (item_search.name_key: only the
+page's items are read): the same items as SQLite for the same catalogue
+(tests/integration/postgres/test_pg_search.py compares the two).
 """
 
 from __future__ import annotations
 
-import re
+from typing import cast
+
 from pos_app.domain.item import Item
 from pos_app.domain.natural_order import natural_key
 from pos_app.store.catalogue import _WORD, SEARCH_CAP, CatalogueStore
-from pos_app.store.pg import PgDatabase
+from pos_app.store.db import Database
+from pos_app.store.pg import PgConnection, PgDatabase
+from pos_app.store.pg_search_index import SEPARATOR, fill_missing, write_search_rows
+from pos_app.store.search_fold import fold_case, fold_word
 
-Condition = tuple[str, list[object]]
+#: How to find the candidates (its kind, the WHERE over item_search s, its parameters).
+Condition = tuple[str, str, list[object]]
+SUBSTRING, WORD_START, NAME_WORDS = "substring", "word start", "name words"
+
+#: A substring first reads at most this many items in catalogue order: a query common enough to
+#: find SEARCH_CAP + 1 among them is answered so (a trigram index would hand over tens of thousands
+#: of matches to sort); a rarer one then asks the trigram index and sorts its few matches.
+ORDERED_SCAN_ROWS = 60_000
+
+_FROM = {
+    SUBSTRING: "item_search s",
+    # One or two characters: driven by the (start, seq) index, already in catalogue order.
+    WORD_START: "item_word_starts ws JOIN item_search s ON s.seq = ws.seq",
+    NAME_WORDS: "item_search s",
+}
+_FIRST_ITEMS = f"(SELECT * FROM item_search ORDER BY seq LIMIT {ORDERED_SCAN_ROWS}) s"
+
+#: What each word but the longest of several must start: a word of the name. A scalar subquery with
+#: LIMIT, which the planner keeps as a probe per item of the longest word's (an EXISTS it turns into
+#: a join that reads every name word starting "c" for "ground c").
+_ALSO_STARTS = "(SELECT 1 FROM item_name_words x WHERE x.seq = w.seq AND x.word LIKE ? LIMIT 1) IS NOT NULL"
 
 
-def _like(text: str) -> str:
-    """text as an ILIKE pattern matching it anywhere, its own wildcards taken literally."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+def _like(text: str, anywhere: bool = True) -> str:
+    """text as a LIKE pattern (its own wildcards taken literally): anywhere, or at the start."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return ("%" if anywhere else "") + escaped + "%"
 
 
-def _word_start(word: str) -> str:
-    """A regular expression: `word` starts a word (PostgreSQL's \\m), case aside."""
-    return r"\m" + re.escape(word)
+def _search_session(conn: PgConnection) -> None:
+    """The catalogue connection's planner settings: a keystroke's query is a few ms, so parallel
+    workers cost more than they save; and the search tables are read from memory, where an index
+    probe costs about what a page read in order does (the default 4 makes it pick a whole-table
+    scan over a few thousand probes)."""
+    conn.execute("SET max_parallel_workers_per_gather = 0")
+    conn.execute("SET random_page_cost = 1.1")
 
 
 class PgCatalogueStore(CatalogueStore):
     """CatalogueStore whose search runs on PostgreSQL (everything else is the shared SQL)."""
 
+    def __init__(self, db: Database, currency: str) -> None:
+        super().__init__(db, currency)
+        cast(PgDatabase, db).on_connect(_search_session)
+
+    @staticmethod
+    def _written(conn: object, item: Item) -> None:
+        write_search_rows(conn, [(item.sku, item.name, item.barcode)])
+
     @staticmethod
     def _conditions(text: str) -> list[Condition]:
-        """The WHERE conditions to try in turn (the first that matches anything answers)."""
+        """The conditions to try in turn (the first that matches anything answers), as catalogue._match."""
         substring: list[Condition] = []
-        if len(text) >= 3:
-            pattern = _like(text)
-            substring = [("(name ILIKE ? OR sku ILIKE ? OR barcode ILIKE ?)", [pattern] * 3)]
+        if len(text) >= 3 and SEPARATOR not in text:
+            substring = [(SUBSTRING, "s.haystack LIKE ?", [_like(fold_case(text))])]
         words = _WORD.findall(text)
         if len(text.split()) < 2:
             if substring or not words:
                 return substring
-            start = " ".join(words)  # one or two characters: one word, or none
-            return [("(name ~* ? OR sku ~* ?)", [_word_start(start), _word_start(start)])]
+            start = fold_word(words[0])  # one or two characters: one word
+            return [(WORD_START, "ws.start = ?", [start])]
         if not words:
             return substring
-        prefixes: Condition = (" AND ".join("name ~* ?" for _ in words), [_word_start(w) for w in words])
-        return [prefixes, *substring]
+        # Driven by the longest word's index range (the fewest items), the others checked per item.
+        starts = sorted((_like(fold_word(word), anywhere=False) for word in words), key=len, reverse=True)
+        where = " AND ".join(["w.word LIKE ?", *[_ALSO_STARTS] * (len(starts) - 1)])
+        driven = f"s.seq IN (SELECT w.seq FROM item_name_words w WHERE {where})"
+        return [(NAME_WORDS, driven, list[object](starts)), *substring]
 
-    def _candidate_sql(self, text: str, category: str | None) -> tuple[str, list[object]] | None:
-        """SELECT of the skus of at most SEARCH_CAP + 1 matching items, or None if nothing can match."""
+    def _candidate_rows(self, text: str, category: str | None) -> list[tuple[str, str]]:
+        """(name_key, sku) of the first SEARCH_CAP + 1 matching items in catalogue order, sorted."""
         conditions = self._conditions(text)
-        if not conditions:
-            return None
-        chosen = conditions[0]
         for condition in conditions:
-            chosen = condition
-            sql, params = self._where(condition, category, 1)
-            if self.db.query_one(sql, params) is not None:
-                break
-        return self._where(chosen, category, SEARCH_CAP + 1)
+            found = self._matching_rows(condition, category)
+            if found or condition is conditions[-1]:
+                return sorted(found)
+        return []
 
-    @staticmethod
-    def _where(condition: Condition, category: str | None, limit: int) -> tuple[str, list[object]]:
-        where, params = condition
+    def _matching_rows(self, condition: Condition, category: str | None) -> list[tuple[str, str]]:
+        kind, where, params = condition
+        if kind == WORD_START:
+            return self._first(_FROM[kind], where, params, category)
+        if kind == NAME_WORDS:  # "+ 0": the longest word's items first, then sorted (not the whole table in order)
+            return self._first(_FROM[kind], where, params, category, order="s.seq + 0")
+        found = self._first(_FIRST_ITEMS, where, params, category)
+        if len(found) > SEARCH_CAP:
+            return found
+        # "+ 0": sorted after the trigram index's bitmap, not read in the primary key's order.
+        return self._first(_FROM[kind], where, params, category, order="s.seq + 0")
+
+    def _first(self, tables: str, where: str, params: list[object], category: str | None,
+               order: str = "s.seq") -> list[tuple[str, str]]:
+        sql = f"SELECT s.name_key, s.sku FROM {tables}"
         if category:
-            where, params = f"{where} AND category = ?", [*params, category]
-        return f"SELECT sku FROM items WHERE {where} LIMIT {limit}", params
+            sql += " JOIN items c ON c.sku = s.sku"
+            where, params = f"{where} AND c.category = ?", [*params, category]
+        rows = self.db.query(f"{sql} WHERE {where} ORDER BY {order} LIMIT {SEARCH_CAP + 1}", params)
+        return [(row[0], row[1]) for row in rows]
 
     def search(self, text: str = "", category: str | None = None, *, limit: int = 200,
                offset: int = 0) -> list[Item]:
         text = text.strip()
         if not text:
             return super().search(text, category, limit=limit, offset=offset)
-        candidates = self._candidate_sql(text, category)
-        if candidates is None:
+        page = [sku for _, sku in self._candidate_rows(text, category)[:SEARCH_CAP][offset:offset + limit]]
+        if not page:
             return []
-        sql, params = candidates
-        rows = self.db.query(f"SELECT i.* FROM items i WHERE i.sku IN ({sql}) ORDER BY i.name_key, i.sku"
-                             " LIMIT ? OFFSET ?", (*params, min(limit, max(SEARCH_CAP - offset, 0)), offset))
-        return [self._item(r) for r in rows]
+        items = {row["sku"]: self._item(row) for row in self.db.query("SELECT * FROM items WHERE sku = ANY(?)",
+                                                                        (page,))}
+        return [items[sku] for sku in page if sku in items]
 
     def match_count(self, text: str = "", category: str | None = None) -> int:
         text = text.strip()
         if not text:
             return super().match_count(text, category)
-        candidates = self._candidate_sql(text, category)
-        if candidates is None:
-            return 0
-        sql, params = candidates
-        return self._count(f"SELECT count(*) FROM ({sql}) m", params)
+        return len(self._candidate_rows(text, category))
 
 
 def fill_pg_name_keys(catalogue: PgDatabase) -> None:
-    """Items without their natural-order key (written before migration 16) get it, in one transaction."""
+    """Items without their natural-order key (written before migration 16) get it, in one transaction;
+    items without their search rows (before migration 19, or written outside the store) get those."""
     rows = catalogue.query("SELECT sku, name FROM items WHERE name_key = ''")
-    if not rows:
-        return
-    with catalogue.transaction() as conn:
-        conn.executemany("UPDATE items SET name_key = ? WHERE sku = ?",
-                         [(natural_key(row["name"]), row["sku"]) for row in rows])
+    if rows:
+        with catalogue.transaction() as conn:
+            conn.executemany("UPDATE items SET name_key = ? WHERE sku = ?",
+                             [(natural_key(row["name"]), row["sku"]) for row in rows])
+    fill_missing(catalogue)

@@ -42,8 +42,36 @@ LATER_MIGRATIONS: dict[int, str] = {
     ALTER TABLE refunds ADD COLUMN till text COLLATE "C" NOT NULL DEFAULT '';
     CREATE INDEX refunds_till_status ON refunds (till, status);
     """,
+    # 19, PostgreSQL only (issue 19): the search indexes of pg_search_index.py, written by the store (the
+    # folds are Python's, search_fold.py), in place of the baseline's trigram indexes on items.
+    19: """
+    DROP INDEX items_name_trgm;
+    DROP INDEX items_sku_trgm;
+    DROP INDEX items_barcode_trgm;
+    CREATE TABLE item_search (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        sku text COLLATE "C" NOT NULL UNIQUE REFERENCES items (sku) ON DELETE CASCADE,
+        haystack text COLLATE "C" NOT NULL,
+        name_key text COLLATE "C" NOT NULL
+    );
+    CREATE INDEX item_search_trgm ON item_search USING gin (haystack gin_trgm_ops);
+    CREATE TABLE item_word_starts (
+        start text COLLATE "C" NOT NULL,
+        seq bigint NOT NULL,
+        PRIMARY KEY (start, seq)
+    );
+    CREATE INDEX item_word_starts_seq ON item_word_starts (seq);
+    CREATE TABLE item_name_words (
+        seq bigint NOT NULL,
+        word text COLLATE "C" NOT NULL,
+        PRIMARY KEY (seq, word)
+    );
+    CREATE INDEX item_name_words_word ON item_name_words (word, seq);
+    """,
 }
 
 #: Which SQLite migration each PostgreSQL one after the baseline is: ("till", n) of migrations.py's list,
 #: ("catalogue", n) of catalogue_db.py's. The two SQLite files number apart; the shop database is one.
-PG_SOURCES: dict[int, tuple[str, int]] = {15: ("till", 15), 16: ("catalogue", 3), 17: ("till", 16), 18: ("till", 17)}
+#: ("postgresql", n): a migration of the shop database alone (its own search indexes), twin of none.
+PG_SOURCES: dict[int, tuple[str, int]] = {15: ("till", 15), 16: ("catalogue", 3), 17: ("till", 16), 18: ("till", 17),
+                                         19: ("postgresql", 19)}

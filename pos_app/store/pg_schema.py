@@ -28,26 +28,35 @@ Translation rules (SQLite -> PostgreSQL):
   (integrity_constraint_violation, psycopg.IntegrityError), as SQLite's RAISE(ABORT) is an
   sqlite3.IntegrityError; code that reads the message reads the same words. PostgreSQL's TRUNCATE
   skips row triggers, so the append-only and never-deleted tables refuse it too.
-- FTS5 search (items_fts, items_words) -> pg_trgm GIN indexes on name, sku and barcode, the indexes
-  a trigram search (ILIKE '%...%', LIKE 'x%', similarity) needs. The search SQL on PostgreSQL is
-  not written yet. The FTS upkeep triggers and items_bulk_write (which quiets them during an
-  import) have no counterpart: PostgreSQL keeps a GIN index itself.
+- FTS5 search (items_fts, items_words) -> the baseline's pg_trgm GIN indexes on name, sku and
+  barcode, replaced by PG migration 19's search tables (POSTGRESQL_ONLY, pg_search_index.py), which
+  the store writes beside each item. The FTS upkeep triggers and items_bulk_write (which quiets
+  them during an import) have no counterpart.
 """
 
 from __future__ import annotations
 
 from pos_app.store.pg_migrations import LATER_MIGRATIONS, PG_SOURCES  # noqa: F401 (PG_SOURCES: read from here too)
 
-_FTS_UPKEEP = "keeps an FTS5 index by hand; PostgreSQL keeps its GIN indexes itself"
+_FTS_UPKEEP = "keeps an FTS5 index by hand; the store writes PostgreSQL's search tables itself"
 
 #: What the SQLite databases have and the shop database does not, and why (the schema test skips these,
 #: and the FTS5 tables' shadow tables, named `<table>_...`).
 SQLITE_ONLY: dict[str, str] = {
-    "items_fts": "FTS5 trigram index: items_name_trgm, items_sku_trgm and items_barcode_trgm (pg_trgm GIN)",
-    "items_words": "FTS5 word-prefix index: items_name_trgm answers `ILIKE 'mi%'` and `ILIKE '% mi%'` too",
+    "items_fts": "FTS5 trigram index: item_search.haystack's pg_trgm GIN index (POSTGRESQL_ONLY)",
+    "items_words": "FTS5 word index: item_word_starts and item_name_words (POSTGRESQL_ONLY)",
     "items_bulk_write": "quiets the FTS upkeep triggers during an import; there are none here",
     **{trigger: _FTS_UPKEEP for trigger in ("items_ai", "items_ad", "items_au",
                                              "items_words_ai", "items_words_ad", "items_words_au")},
+}
+
+#: What the shop database has and the SQLite databases do not (PG migrations marked ("postgresql", n) in
+#: PG_SOURCES): the search tables the store writes in place of FTS5's (pg_search_index.py). The schema
+#: test skips exactly these.
+POSTGRESQL_ONLY: dict[str, str] = {
+    "item_search": "each item's catalogue order (seq) and case-folded name, sku and barcode (trigram GIN)",
+    "item_word_starts": "the first one and two characters of each word of name and sku (FTS5's prefix='1 2')",
+    "item_name_words": "each word of each name, folded (several words each start one)",
 }
 
 

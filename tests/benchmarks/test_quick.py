@@ -29,3 +29,14 @@ def test_quick_run_prints_every_figure_as_json():
     assert figures["search"]["keystrokes_per_size"] > 0
     assert figures["sale"]["orders_recorded"] >= 1
     assert figures["sandbox"]["sale_after_200"]["n"] == 3
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(170)
+def test_the_two_backends_search_benchmark_runs_on_a_small_catalogue():
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "search_backends.py"), "--items", "2000",
+                           "--reps", "1", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=160)
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(done.stdout)
+    assert figures["sqlite"]["keystroke"]["n"] == figures["postgresql"]["keystroke"]["n"] > 0
+    assert figures["shop_import_s"] > 0

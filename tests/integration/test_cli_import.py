@@ -66,3 +66,27 @@ def test_a_large_file_shows_a_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_
     assert b"writing big.csv" in terminal and b"100%" in terminal and b"rows" in terminal
     piped = run("import-catalogue", str(big), data_dir=tmp_path / "till")
     assert piped.stderr == "" and "0 changed (0 added, 0 updated, 25000 unchanged)" in piped.stdout
+
+
+def test_import_into_a_shops_postgresql_database_is_searchable_there(tmp_path, shop_database_url):
+    """POS_DATABASE_URL: the command imports into the shop's database, and the items are found by
+    the PostgreSQL search (their search rows written by the import)."""
+    import os
+
+    csv = tmp_path / "shop.csv"
+    csv.write_text("sku,name,price,barcode\ncr1,Crème brûlée,3.50,2000000000015\nch1,Chocolate Chip,1.00,\n",
+                   encoding="utf-8")
+    env = {**os.environ, "POS_DATABASE_URL": shop_database_url, "POS_TERMINAL_ID": "till-3"}
+    out = subprocess.run([sys.executable, "-m", "pos_app.cli", "--env-file", "/nonexistent", "--data-dir",
+                          str(tmp_path / "till"), "import-catalogue", str(csv)],
+                         capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "2 added, 0 updated" in out.stdout
+    from pos_app.domain.pricing import PricingPolicy
+    from pos_app.store import open_store
+    with open_store(shop_database_url, PricingPolicy()) as store:
+        assert [item.sku for item in store.catalogue.search("creme")] == []  # a substring keeps its accents
+        assert [item.sku for item in store.catalogue.search("cr")] == ["cr1"]  # a word start loses them
+        assert [item.sku for item in store.catalogue.search("brul cr")] == ["cr1"]
+        assert [item.sku for item in store.catalogue.search("00015")] == ["cr1"]
+        assert store.catalogue.get("ch1").price.amount == 100

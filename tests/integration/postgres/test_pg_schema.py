@@ -21,7 +21,8 @@ from pos_app.store.catalogue_db import CATALOGUE_MIGRATIONS, open_catalogue_db
 from pos_app.store.db import Database
 from pos_app.store.migrations import MIGRATIONS
 from pos_app.store.pg import PgDatabase
-from pos_app.store.pg_schema import BASELINE_VERSION, CATALOGUE_VERSION, PG_MIGRATIONS, PG_SOURCES, SQLITE_ONLY
+from pos_app.store.pg_schema import (BASELINE_VERSION, CATALOGUE_VERSION, PG_MIGRATIONS, PG_SOURCES, POSTGRESQL_ONLY,
+                                     SQLITE_ONLY)
 
 SQLITE_TYPES = {"INTEGER": "bigint", "TEXT": "text"}
 PG_ONLY_TABLES = {"pos_schema"}  # PgDatabase's version table (SQLite keeps PRAGMA user_version)
@@ -140,19 +141,34 @@ def test_a_new_shop_database_reaches_the_newest_shop_schema(shop):
 def test_every_sqlite_migration_has_its_postgresql_one():
     wanted = {("till", n) for n in range(BASELINE_VERSION + 1, len(MIGRATIONS) + 1)} | \
              {("catalogue", n) for n in range(CATALOGUE_VERSION + 1, len(CATALOGUE_MIGRATIONS) + 1)}
-    have = list(PG_SOURCES.values())
+    have = [source for source in PG_SOURCES.values() if source[0] != "postgresql"]
+    own = {n: source for n, source in PG_SOURCES.items() if source[0] == "postgresql"}
+    assert all(source == ("postgresql", n) for n, source in own.items()), \
+        f"a PostgreSQL-only migration names itself: {own}"
     missing, extra = sorted(wanted - set(have)), sorted(set(have) - wanted)
     assert not missing and not extra and len(have) == len(set(have)), \
         f"SQLite migrations without their PostgreSQL one: {missing}; PostgreSQL ones naming none: {extra}: add " \
         "each to PG_MIGRATIONS (store/pg_schema.py) at the next number and say which it is in PG_SOURCES"
     assert sorted(PG_MIGRATIONS) == list(range(BASELINE_VERSION, BASELINE_VERSION + len(PG_SOURCES) + 1))
+
+
+def test_the_postgresql_only_tables_are_listed_and_made_by_a_postgresql_only_migration(shop):
+    """The schema comparison skips POSTGRESQL_ONLY's tables, and only those: each is there, and each is
+    created by a migration PG_SOURCES marks ("postgresql", n), never by one that has a SQLite twin."""
+    pg_tables = {r[0] for r in shop.query("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+    assert set(POSTGRESQL_ONLY) <= pg_tables
+    for table in POSTGRESQL_ONLY:
+        makers = [n for n, script in PG_MIGRATIONS.items() if f"CREATE TABLE {table} " in script]
+        assert [PG_SOURCES.get(n) for n in makers] == [("postgresql", n) for n in makers] and makers, \
+            f"{table} is made by migrations {makers}: {[PG_SOURCES.get(n) for n in makers]}"
     assert sorted(PG_SOURCES) == sorted(PG_MIGRATIONS)[1:]
 
 
 def test_both_backends_have_the_same_tables_and_columns(sqlite_dbs, shop):
     tables = {**_sqlite_tables(sqlite_dbs[0]), **_sqlite_tables(sqlite_dbs[1])}
     pg_tables = {r[0] for r in shop.query("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
-    problems = _compare(set(tables) - pg_tables, pg_tables - set(tables) - PG_ONLY_TABLES, "tables")
+    problems = _compare(set(tables) - pg_tables, pg_tables - set(tables) - PG_ONLY_TABLES - set(POSTGRESQL_ONLY),
+                        "tables")
     for table in sorted(set(tables) & pg_tables):
         sqlite_columns, pg_columns = _sqlite_columns(tables[table], table), _pg_columns(shop, table)
         if [c[0] for c in sqlite_columns] != [c[0] for c in pg_columns]:
