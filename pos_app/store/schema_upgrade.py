@@ -65,7 +65,7 @@ def _pg_version(url: str) -> int:
     """pos_schema's version (0: a database no till has migrated yet), read in one short connection."""
     import psycopg
 
-    from pos_app.store.pg import CONNECT_TIMEOUT_S, ShopDatabaseUnavailable
+    from pos_app.store.pg_link import CONNECT_TIMEOUT_S, ShopDatabaseUnavailable
     try:
         with psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as conn:
             found = conn.execute("SELECT to_regclass('pos_schema')").fetchone()

@@ -34,9 +34,11 @@ def till_settings(location: Path | str, number: int, data_dir: Path) -> Settings
 
 
 def open_till_store(location: Path | str, number: int, *, seed_demo: bool = True) -> Store:
-    """Till `number`'s store as AppCore opens it (its terminal id claimed)."""
+    """Till `number`'s store as AppCore opens it (its terminal id claimed) on a shop's database; on one
+    SQLite file (which two real tills never share: one till per data folder) as two stores of one file,
+    unclaimed, or the second would take the file over as a renamed till."""
     return open_store(location, till_settings(location, number, Path(".")).pricing, till=f"till-{number}",
-                      receipt_series=f"T{number:02d}", seed_demo=seed_demo, claim_till=True)
+                      receipt_series=f"T{number:02d}", seed_demo=seed_demo, claim_till=isinstance(location, str))
 
 
 def record_sale(store: Store, lines: dict[str, int], payment_intent: str | None) -> Order:
