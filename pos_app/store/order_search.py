@@ -5,7 +5,7 @@ One box, several readings; an order matches if any reading matches:
 - an order number: digits, "#123" or "000123" (number = zero-padded to 6 digits);
 - an amount: "25", "25.0", "25.00" in the till's currency (total == 2500 for usd);
 - a day: "2026-11-26" (a local calendar day, like the Z report);
-- a PaymentIntent id or its start: "pi_3Q..." (prefix match);
+- a PaymentIntent id or its start: "pi_3Q..." (prefix match, case-sensitive as the ids are);
 - a card's last four digits: "4242".
 
 "25" is both order 000025 and $25.00: both are shown, newest first.
@@ -57,8 +57,10 @@ def search_conditions(text: str, currency: str) -> tuple[list[str], list[object]
             conditions.append("(created_at >= ? AND created_at < ?)")
             params += list(_day_bounds(day))
     if re.fullmatch(r"pi_[A-Za-z0-9_]+", text):
-        conditions.append("payment_intent LIKE ? ESCAPE '\\'")
-        params.append(text.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "%")
+        # The ids that start with `text`: a range of the UNIQUE index, read as bytes on both backends
+        # (SQLite's LIKE can't use a BINARY index, so it read every order). Case counts, as in Stripe's ids.
+        conditions.append("(payment_intent >= ? AND payment_intent < ?)")
+        params += [text, text[:-1] + chr(ord(text[-1]) + 1)]
     return conditions, params
 
 

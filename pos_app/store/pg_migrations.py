@@ -36,8 +36,14 @@ LATER_MIGRATIONS: dict[int, str] = {
         last bigint NOT NULL CHECK (last >= 0)
     );
     """,
+    # 18 = the till's 17 (issue 19): the order history's amount and last-four searches by index.
+    18: """
+    CREATE INDEX orders_total ON orders (total, currency);
+    CREATE INDEX orders_card_last4 ON orders (card_last4);
+    """,
 }
 
 #: Which SQLite migration each PostgreSQL one after the baseline is: ("till", n) of migrations.py's list,
 #: ("catalogue", n) of catalogue_db.py's. The two SQLite files number apart; the shop database is one.
-PG_SOURCES: dict[int, tuple[str, int]] = {15: ("till", 15), 16: ("catalogue", 3), 17: ("till", 16)}
+PG_SOURCES: dict[int, tuple[str, int]] = {15: ("till", 15), 16: ("catalogue", 3), 17: ("till", 16),
+                                          18: ("till", 17)}

@@ -54,6 +54,7 @@ def numbers(found) -> list[str]:
     ("pi_3CCC", ["000003"]),  # the start of an id is enough
     ("pi_3", ["000004", "000002", "000001", "000003"]),
     ("pi_3A_A", []),  # '_' is a literal, not LIKE's any-character
+    ("pi_3ccc", []),  # case counts, as in Stripe's ids (on both backends)
     ("4242", ["000004", "000001"]),  # card last four
     ("latte", []),
     ("  000002 ", ["000002"]),
@@ -72,3 +73,15 @@ def test_a_number_that_is_also_an_amount_finds_both(orders):
 def test_search_is_limited(orders):
     assert len(orders.search("", "usd", limit=2)) == 2
     assert len(orders.search("2026-11-26", "usd", limit=1)) == 1
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("text", ["000123", "25.00", "2026-11-26", "pi_3CCC", "4242", "12"])
+def test_every_reading_is_an_index_lookup_not_a_scan_of_all_orders(orders, text):
+    """At a shop's million orders a scan of the table takes the better part of a second
+    (docs/benchmarks.md, "Shop scale"): each reading must find its rows through an index."""
+    from pos_app.store.order_search import search_query
+    sql, params = search_query(text, "usd")
+    steps = [r[3] for r in orders._db.query(f"EXPLAIN QUERY PLAN {sql}", params)]
+    assert not [s for s in steps if s.startswith("SCAN orders")], steps  # every row, or the whole index
+    assert [s for s in steps if s.startswith("SEARCH orders USING")], steps
