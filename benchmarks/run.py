@@ -44,12 +44,12 @@ def plan(quick: bool) -> dict:
                 "http_runs": 5, "search_sizes": [1_000, 2_000], "search_reps": 1, "scan_runs": 3,
                 "charge_runs": 1, "sale_runs": 1, "sandbox_sizes": [20, 200], "sandbox_runs": 3,
                 "import_rows": 2_000, "import_runs": 1, "history_orders": 5_000, "history_runs": 1,
-                "shop_tills": 2, "shop_seconds": 1.0}
+                "shop_tills": 2, "shop_seconds": 1.0, "shop_warmup": 0.5}
     return {"cold_start_items": 100_000, "cold_start_runs": 10, "http_items": 100_000, "http_lines": 1_000,
             "http_runs": 60, "search_sizes": [1_000, 100_000, 250_000], "search_reps": 3, "scan_runs": 60,
             "charge_runs": 10, "sale_runs": 5, "sandbox_sizes": [100, 10_000], "sandbox_runs": 40,
             "import_rows": 100_000, "import_runs": 3, "history_orders": 1_000_000, "history_runs": 5,
-            "shop_tills": 8, "shop_seconds": 20.0}
+            "shop_tills": 8, "shop_seconds": 20.0, "shop_warmup": 3.0}
 
 
 def machine() -> dict:
@@ -161,7 +161,8 @@ def run_shop_benchmarks(only: list[str], settings: dict, work: Path, log) -> dic
     if "shop_tills" in only:
         from benchmarks import shop_tills
         log(f"9. {settings['shop_tills']} tills selling at once on PostgreSQL, beside one SQLite till ...")
-        out["shop_tills"] = shop_tills.run(settings["shop_tills"], settings["shop_seconds"], work, log=log)
+        out["shop_tills"] = shop_tills.run(settings["shop_tills"], settings["shop_seconds"], work,
+                                           warmup=settings["shop_warmup"], log=log)
     return out
 
 
@@ -259,15 +260,6 @@ def print_human(r: dict) -> None:
     from benchmarks.stats import fmt
 
     _print_human(r, fmt)
-    if "cold_start_pg" in r:
-        from benchmarks import startup_pg
-        startup_pg.print_human(r["cold_start_pg"], fmt)
-    if "order_history" in r:
-        from benchmarks import order_history
-        order_history.print_human(r["order_history"])
-    if "shop_tills" in r:
-        from benchmarks import shop_tills
-        shop_tills.print_human(r["shop_tills"])
     if "import" in r:
         i = r["import"]
         print(f"\n7. catalogue import, {i['rows']:,} CSV rows (side by side, same run)")
@@ -343,7 +335,20 @@ def _print_human(r: dict, fmt) -> None:
             print(f"   {key:22} {fmt(v)}")
         print(f"   baseline, no UI        {fmt(s['baseline_same_sale_without_ui'])}"
               f"  ratio {s['ratio_total_vs_baseline']}")
+    _print_shop(r, fmt)
     print(f"\n({r['elapsed_s']} s)")
+
+
+def _print_shop(r: dict, fmt) -> None:
+    if "cold_start_pg" in r:
+        from benchmarks import startup_pg
+        startup_pg.print_human(r["cold_start_pg"], fmt)
+    if "order_history" in r:
+        from benchmarks import order_history
+        order_history.print_human(r["order_history"])
+    if "shop_tills" in r:
+        from benchmarks import shop_tills
+        shop_tills.print_human(r["shop_tills"])
 
 
 if __name__ == "__main__":

@@ -143,7 +143,7 @@ def check_series(location, settings_list: list, counted: dict[str, int]) -> dict
     return {"orders": total, "series_gap_free": True}
 
 
-def run(tills: int, seconds: float, work: Path, warmup: float = 2.0, log=print) -> dict:
+def run(tills: int, seconds: float, work: Path, warmup: float = 3.0, log=print) -> dict:
     from pos_app.domain.pricing import PricingPolicy
     from pos_app.sandbox import SandboxServer, SandboxState
     from pos_app.store import open_store
@@ -172,6 +172,7 @@ def run(tills: int, seconds: float, work: Path, warmup: float = 2.0, log=print) 
         sandbox.stop()
         server.stop()
     out["tills"] = tills
+    out["warmup_s"] = warmup
     out["lines_per_sale"] = LINES
     return out
 
