@@ -21,10 +21,7 @@ Targets (issue 19): search p95 <= 50 ms, the day report <= 200 ms. PostgreSQL is
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,6 +30,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import order_fill  # noqa: E402
+from benchmarks import standalone  # noqa: E402
 from benchmarks.stats import fmt, now_ms, summary  # noqa: E402
 
 SEARCH_TARGET_MS = 50.0
@@ -147,7 +145,7 @@ def run(n: int, runs: int, work: Path, log=print, backends=BACKENDS) -> dict:
         if server is not None:
             server.stop()
     return {"orders": n, "runs": runs, "day": order_fill.day_of(n).isoformat(),
-            "day_sales": order_fill.per_day(), **figures}
+            "day_sales": min(n, order_fill.per_day()), **figures}
 
 
 def print_human(r: dict) -> None:
@@ -174,16 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backends", default=",".join(BACKENDS))
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    import logging
-    logging.disable(logging.WARNING)
-    work = Path(tempfile.mkdtemp(prefix="pos-bench-history-"))
-    log = (lambda text: print(text, file=sys.stderr, flush=True)) if args.json else print
-    try:
-        result = run(args.orders, args.runs, work, log=log, backends=tuple(args.backends.split(",")))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps(result, indent=1)) if args.json else print_human(result)
-    return 0
+    backends = tuple(args.backends.split(","))
+    return standalone.main("history", args.json, lambda work, log: run(args.orders, args.runs, work, log, backends),
+                           print_human)
 
 
 if __name__ == "__main__":

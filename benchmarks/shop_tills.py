@@ -22,11 +22,8 @@ till's receipt numbers are 1..n with no gap or repeat, and the orders equal the 
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,6 +32,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.stats import fmt, summary  # noqa: E402
+from benchmarks import standalone  # noqa: E402
 
 CARD = "4242424242424242"
 LINES = 3
@@ -193,16 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    import logging
-    logging.disable(logging.WARNING)
-    work = Path(tempfile.mkdtemp(prefix="pos-bench-shop-"))
-    log = (lambda text: print(text, file=sys.stderr, flush=True)) if args.json else print
-    try:
-        result = run(args.tills, args.seconds, work, log=log)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps(result, indent=1)) if args.json else print_human(result)
-    return 0
+    return standalone.main("shop", args.json, lambda work, log: run(args.tills, args.seconds, work, log=log),
+                           print_human)
 
 
 if __name__ == "__main__":
