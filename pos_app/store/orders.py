@@ -269,8 +269,8 @@ class OrderBook:
         return self._refunds("status = ? AND order_id = ?", (RefundStatus.PROCESSING, order_id))
 
 
-#: The columns _order_of reads: Order's fields in their order (its lines come in after the currency,
-#: the id is the twelfth); the lines' are OrderLine's fields in theirs.
+#: The columns _order_of reads, in Order's field order (its lines come in after the currency); the
+#: lines' are OrderLine's fields in their order.
 ORDER_COLUMNS = ("number, created_at, currency, subtotal, tax, total, payment_intent, cart_uuid, card_brand,"
                  " card_last4, refunded, id, tax_by_rate, order_discount")
 ORDER_ID = 11
@@ -279,9 +279,11 @@ LINE_COLUMNS = ("sku, name, qty, unit_price, line_total, tax_rate_bp, line_disco
 
 
 def _order_of(row: Any, lines: tuple[OrderLine, ...]) -> Order:
-    *fields, tax_by_rate, order_discount = row
-    return Order(*fields[:3], lines, *fields[3:], tax_by_rate=tuple(tuple(p) for p in json.loads(tax_by_rate)),
-                 order_discount=_discount(order_discount))
+    (number, created_at, currency, subtotal, tax, total, payment_intent, cart_uuid, card_brand, card_last4,
+     refunded, order_id, tax_by_rate, order_discount) = row
+    return Order(number, created_at, currency, lines, subtotal, tax, total, payment_intent, cart_uuid, card_brand,
+                 card_last4, refunded, order_id, tuple(tuple(p) for p in json.loads(tax_by_rate)),
+                 _discount(order_discount))
 
 
 def _discount_json(discount: OrderDiscount | None) -> str | None:
