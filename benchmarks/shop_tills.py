@@ -67,6 +67,7 @@ def till_worker(settings, sandbox: dict, clock, go, results) -> None:
         go.wait()
         start_at, stop_at = clock[0], clock[1]
         time.sleep(max(0.0, start_at - time.time()))
+        cpu_started = time.process_time()
         while time.time() < stop_at:
             for sku in skus:
                 store.carts.add(sku, 1)
@@ -76,9 +77,9 @@ def till_worker(settings, sandbox: dict, clock, go, results) -> None:
             assert paid.get("status") == "succeeded", paid
             checkout.finalize(prepared.payment_intent)
             sales.append((paid_at, time.time()))
-        results.put((settings.terminal_id, sales, None))
+        results.put((settings.terminal_id, (sales, time.process_time() - cpu_started), None))
     except BaseException as exc:  # the parent reports it: a benchmark that failed says why
-        results.put((settings.terminal_id, [], repr(exc)))
+        results.put((settings.terminal_id, ([], 0.0), repr(exc)))
     finally:
         store.close()
 
@@ -96,18 +97,25 @@ def run_phase(name: str, tills: list, sandbox: dict, seconds: float, warmup: flo
     start_at = time.time() + 0.2
     clock[0], clock[1] = start_at, start_at + warmup + seconds
     go.set()
+    sandbox_cpu = time.process_time()  # this process serves the sandbox (and waits)
     stop_at = clock[1]
     answers = [a for a in answers if a[1] != "ready"]
     answers += [results.get(timeout=warmup + seconds + 120) for _ in range(len(tills) - len(answers))]
+    sandbox_cpu = time.process_time() - sandbox_cpu
     for p in processes:
         p.join(timeout=30)
     errors = {till: error for till, _sales, error in answers if error}
     if errors:
         raise RuntimeError(f"{name}: till(s) failed: {errors}")
     window = (start_at + warmup, stop_at)
-    sales = {till: s for till, s, _e in answers}
+    sales = {till: s for till, (s, _cpu), _e in answers}
+    made = sum(len(s) for s in sales.values()) or 1
     timed = [(p, r) for s in sales.values() for p, r in s if window[0] <= r <= window[1]]
     out = {"tills": len(tills), "seconds": seconds, "sales": {t: len(s) for t, s in sales.items()},
+           # CPU a sale costs on this machine (tills' processes; the sandbox's, in this one): the
+           # PostgreSQL server's own is not counted. 2 CPUs / the sum bounds the sales per second.
+           "till_cpu_ms_per_sale": round(sum(cpu for _t, (_s, cpu), _e in answers) * 1000.0 / made, 1),
+           "sandbox_cpu_ms_per_sale": round(sandbox_cpu * 1000.0 / made, 1),
            "sales_timed": len(timed), "sales_per_second": round(len(timed) / seconds, 2),
            "per_till_sales_per_second": round(len(timed) / seconds / len(tills), 2),
            "paid_to_recorded": summary([(r - p) * 1000.0 for p, r in timed])}
@@ -180,7 +188,8 @@ def print_human(r: dict) -> None:
     for key in ("sqlite_1_till", "postgresql_1_till", f"postgresql_{r['tills']}_tills"):
         p = r[key]
         print(f"   {key:20} {p['sales_per_second']:>6} sales/s ({p['per_till_sales_per_second']} a till), "
-              f"paid -> recorded {fmt(p['paid_to_recorded'])}")
+              f"paid -> recorded {fmt(p['paid_to_recorded'])}; CPU a sale: till {p['till_cpu_ms_per_sale']} ms, "
+              f"sandbox {p['sandbox_cpu_ms_per_sale']} ms")
     print(f"   checked: {r['check_postgresql']['orders']} PostgreSQL orders and {r['check_sqlite']['orders']} SQLite "
           "orders, every till's receipt numbers 1..n with no gap")
 
