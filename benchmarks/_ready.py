@@ -30,6 +30,8 @@ def report_when_ready(window, quit_app: bool = True) -> None:
 
     def _idle() -> None:
         stamp("idle")
+        # What start-up imported that it must not need (psycopg: only with POS_DATABASE_URL set).
+        print("BENCH-MODULES " + json.dumps({"psycopg": "psycopg" in sys.modules}), flush=True)
         print("BENCH-READY " + json.dumps(STAMPS), flush=True)
         if quit_app:
             QApplication.instance().quit()

@@ -6,7 +6,8 @@
     python benchmarks/run.py --profile      # also write pyinstrument profiles to docs/profiles/
     python benchmarks/run.py --only search,scan
 
-Benchmarks: cold_start, http_cart, search, scan, charge, sale, sandbox, import (see docs/benchmarks.md).
+Benchmarks: cold_start, http_cart, search, scan, charge, sale, sandbox, import, and at a shop's scale
+cold_start_pg, order_history, shop_tills (PostgreSQL: a throwaway durable server each; see docs/benchmarks.md).
 Each reports min / median / p95 / max over repeated runs after a warm-up, and a ratio against a
 baseline measured in the same run (interleaved). Synthetic catalogues are generated once and
 cached outside the repository (benchmarks/catalogue.py; POS_BENCH_CACHE to choose where).
@@ -32,7 +33,8 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import catalogue  # noqa: E402
 
-ALL = ("cold_start", "http_cart", "search", "scan", "charge", "sale", "sandbox", "import")
+ALL = ("cold_start", "http_cart", "search", "scan", "charge", "sale", "sandbox", "import",
+       "cold_start_pg", "order_history", "shop_tills")
 PROFILES = ROOT / "docs" / "profiles"
 
 
@@ -41,11 +43,13 @@ def plan(quick: bool) -> dict:
         return {"cold_start_items": 1_000, "cold_start_runs": 1, "http_items": 1_000, "http_lines": 1_000,
                 "http_runs": 5, "search_sizes": [1_000, 2_000], "search_reps": 1, "scan_runs": 3,
                 "charge_runs": 1, "sale_runs": 1, "sandbox_sizes": [20, 200], "sandbox_runs": 3,
-                "import_rows": 2_000, "import_runs": 1}
+                "import_rows": 2_000, "import_runs": 1, "history_orders": 5_000, "history_runs": 1,
+                "shop_tills": 2, "shop_seconds": 1.0, "shop_warmup": 0.5}
     return {"cold_start_items": 100_000, "cold_start_runs": 10, "http_items": 100_000, "http_lines": 1_000,
             "http_runs": 60, "search_sizes": [1_000, 100_000, 250_000], "search_reps": 3, "scan_runs": 60,
             "charge_runs": 10, "sale_runs": 5, "sandbox_sizes": [100, 10_000], "sandbox_runs": 40,
-            "import_rows": 100_000, "import_runs": 3}
+            "import_rows": 100_000, "import_runs": 3, "history_orders": 1_000_000, "history_runs": 5,
+            "shop_tills": 8, "shop_seconds": 20.0, "shop_warmup": 3.0}
 
 
 def machine() -> dict:
@@ -127,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             n = settings["import_rows"]
             log(f"7. catalogue import of {n:,} CSV rows vs bare executemany + FTS5 rebuild ...")
             result["import"] = catalogue_import.run(n, settings["import_runs"], work, log=log)
+        result.update(run_shop_benchmarks(only, settings, work, log))
         gui_parts = [p for p in ("search", "scan", "charge", "sale") if p in only]
         if gui_parts:
             result.update(run_gui_benchmarks(gui_parts, settings, work, args.profile, log))
@@ -138,6 +143,27 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print_human(result)
     return 0
+
+
+def run_shop_benchmarks(only: list[str], settings: dict, work: Path, log) -> dict:
+    """The shop-scale ones (issue 19): each starts its own durable PostgreSQL server."""
+    out: dict = {}
+    if "cold_start_pg" in only:
+        from benchmarks import startup_pg
+        n = settings["cold_start_items"]
+        log(f"1b. cold start with POS_DATABASE_URL: pos-app over {n:,} items on PostgreSQL and on SQLite ...")
+        out["cold_start_pg"] = startup_pg.run(n, settings["cold_start_runs"], work, log=log)
+    if "order_history" in only:
+        from benchmarks import order_history
+        n = settings["history_orders"]
+        log(f"8. order history and the day report over {n:,} orders, SQLite and PostgreSQL ...")
+        out["order_history"] = order_history.run(n, settings["history_runs"], work, log=log)
+    if "shop_tills" in only:
+        from benchmarks import shop_tills
+        log(f"9. {settings['shop_tills']} tills selling at once on PostgreSQL, beside one SQLite till ...")
+        out["shop_tills"] = shop_tills.run(settings["shop_tills"], settings["shop_seconds"], work,
+                                           warmup=settings["shop_warmup"], log=log)
+    return out
 
 
 def run_gui_benchmarks(parts: list[str], settings: dict, work: Path, profile: bool, log) -> dict:
@@ -309,7 +335,20 @@ def _print_human(r: dict, fmt) -> None:
             print(f"   {key:22} {fmt(v)}")
         print(f"   baseline, no UI        {fmt(s['baseline_same_sale_without_ui'])}"
               f"  ratio {s['ratio_total_vs_baseline']}")
+    _print_shop(r, fmt)
     print(f"\n({r['elapsed_s']} s)")
+
+
+def _print_shop(r: dict, fmt) -> None:
+    if "cold_start_pg" in r:
+        from benchmarks import startup_pg
+        startup_pg.print_human(r["cold_start_pg"], fmt)
+    if "order_history" in r:
+        from benchmarks import order_history
+        order_history.print_human(r["order_history"])
+    if "shop_tills" in r:
+        from benchmarks import shop_tills
+        shop_tills.print_human(r["shop_tills"])
 
 
 if __name__ == "__main__":

@@ -14,10 +14,7 @@ expand. Figures: per history size, and the ratio of medians (target <= 1.2x, doc
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +22,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.stats import fmt, now_ms, paired_ratio, ratio, summary  # noqa: E402
+from benchmarks import standalone  # noqa: E402
 
 CARD = "4242424242424242"
 TARGET_RATIO = 1.2
@@ -113,16 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    import logging
-    logging.disable(logging.WARNING)
-    work = Path(tempfile.mkdtemp(prefix="pos-bench-sandbox-"))
-    try:
-        log = (lambda text: print(text, file=sys.stderr, flush=True)) if args.json else print
-        result = run([int(s) for s in args.sizes.split(",")], args.runs, work, log=log)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps(result, indent=1)) if args.json else print_human(result)
-    return 0
+    sizes = [int(s) for s in args.sizes.split(",")]
+    return standalone.main("sandbox", args.json, lambda work, log: run(sizes, args.runs, work, log=log), print_human)
 
 
 if __name__ == "__main__":

@@ -45,14 +45,17 @@ def bare_command(webengine: bool = False) -> list[str]:
     return [sys.executable, str(HERE / "launch_bare.py")] + (["--webengine"] if webengine else [])
 
 
-def launch_once(command: list[str], env: dict, timeout: float = 60.0) -> dict:
-    """Spawn, wait for the ready line, let the child quit. Returns phases in ms from the spawn."""
+def launch_once(command: list[str], env: dict, timeout: float = 60.0, modules: dict | None = None) -> dict:
+    """Spawn, wait for the ready line, let the child quit. Returns phases in ms from the spawn;
+    `modules` gets what the child reported it had imported (BENCH-MODULES)."""
     t0 = time.time()
     proc = subprocess.Popen(command, env=env, cwd=str(env.get("POS_DATA_DIR", ROOT)), stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
     stamps = None
     try:
         for line in proc.stdout:
+            if line.startswith("BENCH-MODULES ") and modules is not None:
+                modules.update(json.loads(line[len("BENCH-MODULES "):]))
             if line.startswith("BENCH-READY "):
                 stamps = json.loads(line[len("BENCH-READY "):])
                 break
@@ -67,15 +70,20 @@ def launch_once(command: list[str], env: dict, timeout: float = 60.0) -> dict:
     return {name: (value - t0) * 1000.0 for name, value in stamps.items()}
 
 
-def run(data_dir: Path, runs: int, warmup: int = 1, log=print) -> dict:
+def run(data_dir: Path, runs: int, warmup: int = 1, log=print, extra: dict | None = None) -> dict:
+    """`extra`: more pos-app variants, name -> (data dir, extra environment), e.g. a shop's
+    POS_DATABASE_URL (benchmarks/startup_pg.py)."""
     env = child_env(data_dir)
     bare_env = child_env(None)
     variants = {"pos_app": (pos_app_command(data_dir), env), "bare_window": (bare_command(), bare_env),
                 "bare_window_webengine": (bare_command(True), bare_env)}
+    for name, (other_dir, more_env) in (extra or {}).items():
+        variants[name] = (pos_app_command(other_dir), {**child_env(other_dir), **more_env})
     samples: dict[str, list[dict]] = {name: [] for name in variants}
+    imported: dict[str, dict] = {name: {} for name in variants}
     for i in range(warmup + runs):
         for name, (command, e) in variants.items():  # interleaved: A B C A B C ...
-            phases = launch_once(command, e)
+            phases = launch_once(command, e, modules=imported[name])
             if i >= warmup:
                 samples[name].append(phases)
         log(f"  cold start run {i + 1}/{warmup + runs}: pos-app {phases_ready(samples, 'pos_app')}")
@@ -85,6 +93,12 @@ def run(data_dir: Path, runs: int, warmup: int = 1, log=print) -> dict:
         out[name] = summary(ready)
         out[name]["phases_median_ms"] = {k: round(sorted(p[k] for p in runs_)[len(runs_) // 2], 1)
                                          for k in runs_[0]}
+    out["imported"] = imported
+    if imported["pos_app"].get("psycopg"):
+        raise AssertionError("pos-app on its SQLite file imported psycopg at start-up: it must stay lazy")
+    for name in extra or {}:
+        out[f"ratio_{name}_vs_bare_window"] = paired_ratio([p["idle"] for p in samples[name]],
+                                                           [p["idle"] for p in samples["bare_window"]])
     app_ready = [p["idle"] for p in samples["pos_app"]]
     out["ratio_vs_bare_window"] = paired_ratio(app_ready, [p["idle"] for p in samples["bare_window"]])
     out["ratio_vs_bare_window_webengine"] = paired_ratio(app_ready,

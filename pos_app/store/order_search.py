@@ -6,7 +6,7 @@ One box, several readings; an order matches if any reading matches:
   "000123" (zero-padded to 6 digits: the number in any till's series, this till's first);
 - an amount: "25", "25.0", "25.00" in the till's currency (total == 2500 for usd);
 - a day: "2026-11-26" (a local calendar day, like the Z report);
-- a PaymentIntent id or its start: "pi_3Q..." (prefix match);
+- a PaymentIntent id or its start: "pi_3Q..." (prefix match, case-sensitive as the ids are);
 - a card's last four digits: "4242".
 
 "25" is both order 000025 and $25.00: both are shown, newest first.
@@ -36,9 +36,8 @@ def _day_bounds(day: date) -> tuple[int, int]:
     return int(start.timestamp()), int(end.timestamp())
 
 
-def search_conditions(text: str, currency: str, like: str = "LIKE") -> tuple[list[str], list[object]]:
-    """(SQL conditions to OR together, their parameters) for the readings `text` has. `like`: the
-    backend's case-blind LIKE operator (store/sql.py like_ignoring_case)."""
+def search_conditions(text: str, currency: str) -> tuple[list[str], list[object]]:
+    """(SQL conditions to OR together, their parameters) for the readings `text` has."""
     text = text.strip()
     conditions: list[str] = []
     params: list[object] = []
@@ -69,15 +68,17 @@ def search_conditions(text: str, currency: str, like: str = "LIKE") -> tuple[lis
             conditions.append("(created_at >= ? AND created_at < ?)")
             params += list(_day_bounds(day))
     if re.fullmatch(r"pi_[A-Za-z0-9_]+", text):
-        conditions.append(f"payment_intent {like} ? ESCAPE '\\'")
-        params.append(text.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "%")
+        # The ids that start with `text`: a range of the UNIQUE index, read as bytes on both backends
+        # (SQLite's LIKE can't use a BINARY index, so it read every order). Case counts, as in Stripe's ids.
+        conditions.append("(payment_intent >= ? AND payment_intent < ?)")
+        params += [text, text[:-1] + chr(ord(text[-1]) + 1)]
     return conditions, params
 
 
 def search_query(text: str, currency: str, limit: int = DEFAULT_LIMIT,
-                 till: str = "", like: str = "LIKE") -> tuple[str, list[object]] | None:
+                 till: str = "") -> tuple[str, list[object]] | None:
     """SELECT of matching order ids, `till`'s own first, newest first; None when the text has no reading at all."""
-    conditions, params = search_conditions(text, currency, like)
+    conditions, params = search_conditions(text, currency)
     if not conditions:
         return None
     sql = (f"SELECT id FROM orders WHERE {' OR '.join(conditions)} "

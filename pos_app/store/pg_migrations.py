@@ -68,10 +68,15 @@ LATER_MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX item_name_words_word ON item_name_words (word, seq);
     """,
+    # 20 = the till's 18 (issue 19): the order history's amount and last-four searches by index.
+    20: """
+    CREATE INDEX orders_total ON orders (total, currency);
+    CREATE INDEX orders_card_last4 ON orders (card_last4);
+    """,
 }
 
 #: Which SQLite migration each PostgreSQL one after the baseline is: ("till", n) of migrations.py's list,
 #: ("catalogue", n) of catalogue_db.py's. The two SQLite files number apart; the shop database is one.
 #: ("postgresql", n): a migration of the shop database alone (its own search indexes), twin of none.
 PG_SOURCES: dict[int, tuple[str, int]] = {15: ("till", 15), 16: ("catalogue", 3), 17: ("till", 16), 18: ("till", 17),
-                                         19: ("postgresql", 19)}
+                                         19: ("postgresql", 19), 20: ("till", 18)}

@@ -30,9 +30,3 @@ def locking_row(db_or_conn: object) -> str:
     `FOR UPDATE` on PostgreSQL, whose READ COMMITTED lets two tills read the same row at once and
     both act on it; nothing on SQLite, whose BEGIN IMMEDIATE already holds the whole database."""
     return " FOR UPDATE" if dialect(db_or_conn) == "postgresql" else ""
-
-
-def like_ignoring_case(db_or_conn: object) -> str:
-    """The operator of a LIKE that ignores ASCII case, as SQLite's LIKE does: PostgreSQL's LIKE
-    minds case (its ILIKE doesn't). Both take the same pattern and ESCAPE clause."""
-    return "ILIKE" if dialect(db_or_conn) == "postgresql" else "LIKE"
