@@ -17,11 +17,15 @@ page's items are read): the same items as SQLite for the same catalogue
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
+from pathlib import Path
 from typing import cast
 
 from pos_app.domain.item import Item
 from pos_app.domain.natural_order import natural_key
 from pos_app.store.catalogue import _WORD, SEARCH_CAP, CatalogueStore
+from pos_app.store.catalogue_import import ImportProgress, ImportResult
 from pos_app.store.db import Database
 from pos_app.store.pg import PgConnection, PgDatabase
 from pos_app.store.pg_search_index import SEPARATOR, fill_missing, write_search_rows
@@ -35,6 +39,10 @@ SUBSTRING, WORD_START, NAME_WORDS = "substring", "word start", "name words"
 #: find SEARCH_CAP + 1 among them is answered so (a trigram index would hand over tens of thousands
 #: of matches to sort); a rarer one then asks the trigram index and sorts its few matches.
 ORDERED_SCAN_ROWS = 60_000
+
+#: How long a keystroke's candidates answer its own count (search(), then match_count()): well under
+#: the time a cashier takes to type the next key; an import's new items show from the next keystroke.
+CANDIDATES_TTL_S = 0.5
 
 _FROM = {
     SUBSTRING: "item_search s",
@@ -71,6 +79,22 @@ class PgCatalogueStore(CatalogueStore):
     def __init__(self, db: Database, currency: str) -> None:
         super().__init__(db, currency)
         cast(PgDatabase, db).on_connect(_search_session)
+        #: The last keystroke's candidates: the window asks search() for a page, then match_count() for
+        #: the same text when the page is full; that second call reads them again only after CANDIDATES_TTL_S.
+        self._last: tuple[str, str | None, float, list[tuple[str, str]]] | None = None
+
+    def upsert(self, items: Iterable[Item]) -> ImportResult:
+        self._last = None  # this till's own change shows at once
+        try:
+            return super().upsert(items)
+        finally:
+            self._last = None
+
+    def import_csv(self, path: Path, locale: str = "en_US", progress: ImportProgress | None = None) -> ImportResult:
+        try:
+            return super().import_csv(path, locale, progress)
+        finally:
+            self._last = None
 
     @staticmethod
     def _written(conn: object, item: Item) -> None:
@@ -97,7 +121,16 @@ class PgCatalogueStore(CatalogueStore):
         return [(NAME_WORDS, driven, list[object](starts)), *substring]
 
     def _candidate_rows(self, text: str, category: str | None) -> list[tuple[str, str]]:
-        """(name_key, sku) of the first SEARCH_CAP + 1 matching items in catalogue order, sorted."""
+        """(name_key, sku) of the first SEARCH_CAP + 1 matching items in catalogue order, sorted; the
+        same keystroke's second question (its count after its page) is answered from the first."""
+        last, now = self._last, time.monotonic()
+        if last is not None and last[:2] == (text, category) and now - last[2] < CANDIDATES_TTL_S:
+            return last[3]
+        found = self._read_candidates(text, category)
+        self._last = (text, category, now, found)
+        return found
+
+    def _read_candidates(self, text: str, category: str | None) -> list[tuple[str, str]]:
         conditions = self._conditions(text)
         for condition in conditions:
             found = self._matching_rows(condition, category)

@@ -132,3 +132,21 @@ def test_a_substring_never_spans_two_fields(backends):
     item = CATALOGUE[-1]
     spanning = f"{item.name[-2:]}\x1f{item.sku[:2]}".lower()
     assert _same(backends, spanning) == ([], 0)
+
+
+def test_a_keystrokes_count_reads_its_candidates_once_and_a_change_shows_at_once(shop_database_url):
+    """The window asks for a page, then its count: one read of the candidates on PostgreSQL. An item
+    this till writes in between is found by the next question all the same."""
+    from pos_app.domain.item import Item
+    from pos_app.domain.money import Money
+    from pos_app.domain.pricing import PricingPolicy
+    from pos_app.store import open_store
+    with open_store(shop_database_url, PricingPolicy(), seed_demo=True) as store:
+        catalogue = store.catalogue
+        reads: list[str] = []
+        original = catalogue._read_candidates
+        catalogue._read_candidates = lambda text, category: reads.append(text) or original(text, category)
+        page = catalogue.search("cho")
+        assert catalogue.match_count("cho") == len(page) and reads == ["cho"]
+        catalogue.upsert([Item("choc-new", "Chocolate Bar New", Money(199, "usd"))])
+        assert catalogue.match_count("cho") == len(page) + 1 and reads == ["cho", "cho"]
