@@ -15,6 +15,7 @@ One box, several readings; an order matches if any reading matches:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from pos_app.domain.money import MoneyError, parse_money
@@ -25,8 +26,18 @@ DEFAULT_LIMIT = 200
 #: or its digits alone.
 RECEIPT_NUMBER = re.compile(r"(?:([A-Za-z0-9]{1,8})-)?(\d{1,6})")
 
-#: The numbers a number's digits have in every till's series (one per till: the orders' UNIQUE index does the rest).
-ANY_SERIES = "SELECT prefix || '-' || ? FROM receipt_series WHERE prefix != ''"
+#: The till's receipt series' prefixes (a row a till: a handful): digits alone are read as a number in each.
+SERIES_PREFIXES = "SELECT prefix FROM receipt_series WHERE prefix != '' ORDER BY prefix"
+
+
+def numbered(digits: str, prefixes: Sequence[str]) -> list[str]:
+    """The receipt numbers six digits are in every series: 000123, T01-000123, T02-000123, ...
+    Listed values, not a subquery, so an OR of readings stays lookups of the orders' UNIQUE index."""
+    return [digits, *(f"{prefix}-{digits}" for prefix in prefixes)]
+
+
+def placeholders(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
 
 
 def _day_bounds(day: date) -> tuple[int, int]:
@@ -36,8 +47,9 @@ def _day_bounds(day: date) -> tuple[int, int]:
     return int(start.timestamp()), int(end.timestamp())
 
 
-def search_conditions(text: str, currency: str) -> tuple[list[str], list[object]]:
-    """(SQL conditions to OR together, their parameters) for the readings `text` has."""
+def search_conditions(text: str, currency: str, prefixes: Sequence[str] = ()) -> tuple[list[str], list[object]]:
+    """(SQL conditions to OR together, their parameters) for the readings `text` has; `prefixes`:
+    the shop's receipt series (SERIES_PREFIXES), in which digits alone are a number too."""
     text = text.strip()
     conditions: list[str] = []
     params: list[object] = []
@@ -46,8 +58,9 @@ def search_conditions(text: str, currency: str) -> tuple[list[str], list[object]
         conditions.append("number = ?")
         params.append(f"{reading[0]}-{reading[1]}")
     elif reading is not None:
-        conditions.append(f"(number = ? OR number IN ({ANY_SERIES}))")
-        params += [reading[1], reading[1]]
+        numbers = numbered(reading[1], prefixes)
+        conditions.append(f"number IN ({placeholders(numbers)})")
+        params += numbers
     if re.fullmatch(r"\d{4}", text):
         conditions.append("card_last4 = ?")
         params.append(text)
@@ -76,9 +89,9 @@ def search_conditions(text: str, currency: str) -> tuple[list[str], list[object]
 
 
 def search_query(text: str, currency: str, limit: int = DEFAULT_LIMIT,
-                 till: str = "") -> tuple[str, list[object]] | None:
+                 till: str = "", prefixes: Sequence[str] = ()) -> tuple[str, list[object]] | None:
     """SELECT of matching order ids, `till`'s own first, newest first; None when the text has no reading at all."""
-    conditions, params = search_conditions(text, currency)
+    conditions, params = search_conditions(text, currency, prefixes)
     if not conditions:
         return None
     sql = (f"SELECT id FROM orders WHERE {' OR '.join(conditions)} "

@@ -145,7 +145,7 @@ class OrderBook:
         """The order with this receipt number: as printed ("T02-000123", "t02-123": that till's
         series), or its digits alone ("123", "#123", "000123"): this till's, else the one till's
         that has it (None when several other tills do: the cashier types the series then)."""
-        from pos_app.store.order_search import ANY_SERIES, receipt_number
+        from pos_app.store.order_search import numbered, placeholders, receipt_number
         reading = receipt_number(number)
         if reading is None:
             return None
@@ -153,11 +153,16 @@ class OrderBook:
         if series is not None:
             found = self._ids("SELECT id FROM orders WHERE number = ?", (f"{series}-{digits}",))
             return found[0] if found else None
-        rows = self._db.query(f"SELECT id, till FROM orders WHERE number = ? OR number IN ({ANY_SERIES})"
-                              " ORDER BY (till = ?) DESC, number LIKE '%-%' DESC", (digits, digits, self._journal.till))
+        numbers = numbered(digits, self._series_prefixes())
+        rows = self._db.query(f"SELECT id, till FROM orders WHERE number IN ({placeholders(numbers)})"
+                              " ORDER BY (till = ?) DESC, number LIKE '%-%' DESC", (*numbers, self._journal.till))
         if not rows or (rows[0]["till"] != self._journal.till and len(rows) > 1):
             return None
         return self.get(rows[0]["id"])
+
+    def _series_prefixes(self) -> list[str]:
+        from pos_app.store.order_search import SERIES_PREFIXES
+        return [row[0] for row in self._db.query(SERIES_PREFIXES)]
 
     def by_intent(self, payment_intent: str) -> Order | None:
         found = self._ids("SELECT id FROM orders WHERE payment_intent = ?", (payment_intent,))
@@ -177,7 +182,7 @@ class OrderBook:
         from pos_app.store.order_search import search_query
         if not text.strip():
             return self.recent(limit)
-        query = search_query(text, currency, limit, self._journal.till)
+        query = search_query(text, currency, limit, self._journal.till, self._series_prefixes())
         return self._ids(*query) if query else []
 
     def count(self) -> int:
