@@ -110,23 +110,21 @@ class PgConnection:
         self._database = database
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Any:
-        import psycopg
         raw = self._database._current()
-        try:
+        with self._as_store_errors(raw):
             return raw.execute(sql_for_pg(sql), tuple(params))
-        except psycopg.IntegrityError as exc:
-            raise IntegrityError(str(exc.diag.message_primary or exc)) from exc
-        except psycopg.OperationalError as exc:
-            if is_lost(raw):
-                raise self._database.link.lost(exc) from None
-            raise
 
     def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
-        import psycopg
         raw = self._database._current()
+        with self._as_store_errors(raw), raw.cursor() as cursor:
+            cursor.executemany(sql_for_pg(sql), [tuple(r) for r in rows])
+
+    @contextlib.contextmanager
+    def _as_store_errors(self, raw: Any) -> Iterator[None]:
+        """A refusal as the store's IntegrityError; a lost connection as ShopDatabaseUnavailable."""
+        import psycopg
         try:
-            with raw.cursor() as cursor:
-                cursor.executemany(sql_for_pg(sql), [tuple(r) for r in rows])
+            yield
         except psycopg.IntegrityError as exc:
             raise IntegrityError(str(exc.diag.message_primary or exc)) from exc
         except psycopg.OperationalError as exc:
