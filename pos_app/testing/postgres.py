@@ -23,6 +23,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 SUPERUSER = "pos"
 START_ATTEMPTS = 3
@@ -148,3 +149,26 @@ class PostgresServer:
 def postgres_server(*, durable: bool = False) -> Iterator[PostgresServer]:
     with PostgresServer(durable=durable) as server:
         yield server
+
+
+def wait_for_lock_waiters(url: str, count: int = 1, *, timeout_s: float = 10.0) -> None:
+    """Until `count` sessions of the database at `url` wait for a lock (a till has got that far).
+
+    PostgreSQL has no event for "a session now waits": pg_stat_activity is polled, on a connection
+    of its own outside any transaction (it is read once per transaction), every 20 ms up to
+    timeout_s; AssertionError if they never do."""
+    import time
+
+    import psycopg
+    deadline = time.monotonic() + timeout_s
+    with psycopg.connect(url, autocommit=True) as watcher:
+        while _waiting(watcher) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{count} session(s) never waited for a lock")
+            time.sleep(0.02)
+
+
+def _waiting(watcher: Any) -> int:
+    row = watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                          " AND wait_event_type = 'Lock'").fetchone()
+    return int(row[0]) if row is not None else 0

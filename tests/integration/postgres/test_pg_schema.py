@@ -12,7 +12,6 @@ import contextlib
 import re
 import sqlite3
 import threading
-import time
 
 import psycopg
 import pytest
@@ -21,6 +20,7 @@ from pos_app.store.catalogue_db import CATALOGUE_MIGRATIONS, open_catalogue_db
 from pos_app.store.db import Database
 from pos_app.store.migrations import MIGRATIONS
 from pos_app.store.pg import PgDatabase
+from pos_app.testing.postgres import wait_for_lock_waiters
 from pos_app.store.pg_schema import (BASELINE_VERSION, CATALOGUE_VERSION, PG_MIGRATIONS, PG_SOURCES, POSTGRESQL_ONLY,
                                      SQLITE_ONLY)
 
@@ -319,7 +319,7 @@ def test_a_count_started_by_another_till_holds_back_a_movement_already_waiting(p
         conn.execute(COUNTING)
         seller = threading.Thread(target=sell)
         seller.start()
-        _wait_for_a_lock_wait(url)
+        wait_for_lock_waiters(url)
     seller.join(10)
     assert refused == ["blind count under way"]
     assert counting.count("SELECT count(*) FROM cash_movements") == 0
@@ -327,13 +327,3 @@ def test_a_count_started_by_another_till_holds_back_a_movement_already_waiting(p
     selling.close()
     postgres_server.drop_database("pg_schema_count_race")
 
-
-def _wait_for_a_lock_wait(url: str) -> None:
-    """Until a connection waits for a lock (the movement, on the shift row being counted). Asked on a
-    connection of its own, outside any transaction: pg_stat_activity is read once per transaction."""
-    deadline = time.monotonic() + 10
-    with psycopg.connect(url, autocommit=True) as watcher:
-        while not watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                                  " AND datname = current_database()").fetchone()[0]:
-            assert time.monotonic() < deadline, "the movement never waited for the count"
-            time.sleep(0.02)

@@ -22,6 +22,7 @@ from pos_app.payments.stripe_gateway import StripeGateway
 from pos_app.sandbox import SandboxServer
 from pos_app.store import Store, open_store
 from pos_app.testing.plugin import ensure_open_shift
+from pos_app.testing.postgres import wait_for_lock_waiters
 
 WAIT_S = 15
 
@@ -96,15 +97,7 @@ class LockGate:
 
     def wait_for_waiters(self, count: int) -> None:
         """Until `count` sessions of the database wait for a lock (the tills have got that far)."""
-        with psycopg.connect(self.url, autocommit=True) as watcher:
-            deadline = time.monotonic() + WAIT_S
-            while time.monotonic() < deadline:
-                waiting = watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                                          " AND wait_event_type = 'Lock'").fetchone()[0]
-                if waiting >= count:
-                    return
-                time.sleep(0.02)  # polling another server's state: there is no signal to wait on
-        raise AssertionError(f"{count} sessions never waited for a lock")
+        wait_for_lock_waiters(self.url, count, timeout_s=WAIT_S)
 
     def release(self) -> None:
         self._conn.rollback()
