@@ -12,8 +12,8 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
+import psycopg
 import pytest
 
 from pos_app.core import AppCore
@@ -95,14 +95,13 @@ def test_a_killed_till_frees_its_terminal_id_and_read_only_commands_never_claim(
 
 
 def claim_when_free(url: str, folder) -> AppCore:
-    """A till-1 core opened as soon as the server has noticed the killed till's session end."""
-    deadline = time.monotonic() + WAIT_S
-    while True:
-        opened = core(url, 1, folder)
-        try:
-            opened.open()
-            return opened
-        except TerminalInUse:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)  # the server ends a dead client's session on its own time: poll it
+    """A till-1 core opened once the server has ended the killed till's session: a session of the
+    test's own waits on the same advisory lock (the server grants it when the dead session's ends,
+    lock_timeout bounds the wait), lets it go, and the till claims it."""
+    with psycopg.connect(url, autocommit=True) as waiter:
+        waiter.execute(f"SET lock_timeout = '{WAIT_S}s'")
+        waiter.execute("SELECT pg_advisory_lock(%s)", (terminal_key("till-1"),))
+        waiter.execute("SELECT pg_advisory_unlock(%s)", (terminal_key("till-1"),))
+    opened = core(url, 1, folder)
+    opened.open()
+    return opened
