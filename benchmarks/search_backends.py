@@ -4,7 +4,10 @@
 
 The same synthetic catalogue (benchmarks/catalogue.py) in a SQLite catalogue file and in a shop
 database on a throwaway PostgreSQL server (pos_app.testing.postgres), written by the store's own
-import (so PostgreSQL's search tables are the store's). Each keystroke of gui.QUERIES is timed as the
+import (so PostgreSQL's search tables are the store's), searched three ways: the SQLite till; the
+shop database's own search (pg_trgm, what a command without a local copy uses); and a selling
+till on the shop database, which searches its local copy (store/catalogue_replica.py: its first
+copy is timed too). Each keystroke of gui.QUERIES is timed as the
 window spends it: one page (CatalogueStore.search, PAGE_SIZE items) and, when the page is full,
 match_count. Backends interleaved keystroke by keystroke; the first pass is a warm-up.
 --shop-url: a shop database this script filled before (the same --items), kept between runs: filling
@@ -54,6 +57,21 @@ def _fill_shop(url: str, n: int) -> float:
     return time.perf_counter() - t0
 
 
+def _open_with_replica(stores: dict, url: str, pricing, data_dir: Path) -> float:
+    """A selling till's store on the shop database ("postgresql_replica"), its search on its local copy
+    (store/catalogue_replica.py), made afresh here: the seconds its first copy took."""
+    from pos_app.store import open_store
+
+    copy = data_dir / "shop-catalogue.sqlite3"
+    for stale in data_dir.glob(copy.name + "*"):
+        stale.unlink()
+    t0 = time.perf_counter()
+    store = stores["postgresql_replica"] = open_store(url, pricing, catalogue_replica=copy)
+    if not store.catalogue.replica.wait_ready(3600):
+        raise RuntimeError("the local copy of the catalogue never caught up")
+    return round(time.perf_counter() - t0, 1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1_000_000)
@@ -76,8 +94,10 @@ def main(argv: list[str] | None = None) -> int:
             fill_s = round(_fill_shop(url, args.items), 1)
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("VACUUM ANALYZE")
-        stores = {"sqlite": open_store(data_dir / "pos.sqlite3", PricingPolicy(currency=catalogue.CURRENCY)),
-                  "postgresql": open_store(url, PricingPolicy(currency=catalogue.CURRENCY))}
+        pricing = PricingPolicy(currency=catalogue.CURRENCY)
+        stores = {"sqlite": open_store(data_dir / "pos.sqlite3", pricing),
+                  "postgresql": open_store(url, pricing)}
+        copy_s = _open_with_replica(stores, url, pricing, data_dir)
         times: dict[str, list[float]] = {name: [] for name in stores}
         slowest: dict[str, list[tuple[float, str]]] = {name: [] for name in stores}
         for rep in range(args.reps + 1):
@@ -92,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             store.close()
     shutil.rmtree(data_dir, ignore_errors=True)
     out = {"items": args.items, "queries": QUERIES, "page_size": PAGE_SIZE, "shop_import_s": fill_s,
+           "replica_first_copy_s": copy_s,
            **{name: {"keystroke": summary(ms), "slowest": sorted(set(slowest[name]), reverse=True)[:6]}
               for name, ms in times.items()}}
     print(json.dumps(out, indent=2) if args.json else out)

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: A till on a shop's database searches its local copy of the catalogue (store/catalogue_replica.py).
+REPLICA_FILE = "shop-catalogue.sqlite3"
+
 
 def open_session(local: LocalContext) -> None:
     """Who is at the till gates the cart (selling, clearing) from the start; a training till has
@@ -101,7 +104,8 @@ class AppCore:
         try:
             store = open_store(settings.database_location, settings.pricing,
                                receipt_series=settings.receipt_series, seed_demo=settings.seed_demo_catalogue,
-                               till=settings.terminal_id, training=settings.training, claim_till=True)
+                               till=settings.terminal_id, training=settings.training, claim_till=True,
+                               catalogue_replica=settings.data_dir / REPLICA_FILE if settings.shared_database else None)
         except BaseException:
             self._lock.release()
             raise

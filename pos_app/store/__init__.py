@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -46,6 +47,8 @@ __all__ = [
     "open_store",
 ]
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Store:
@@ -71,7 +74,7 @@ class Store:
                             CashOffice(self.shifts, self.cash, self.drawer), self.tenders, self.journal)
 
     def close(self) -> None:
-        self.catalogue.db.close()
+        self.catalogue.close()
         self.db.close()
 
     def __enter__(self) -> Store:
@@ -91,7 +94,8 @@ def is_database_url(location: object) -> bool:
 
 
 def open_store(location: Path | str, pricing: PricingPolicy, *, seed_demo: bool = False, till: str = "till-1",
-               training: bool = True, receipt_series: str = "", claim_till: bool = False) -> Store:
+               training: bool = True, receipt_series: str = "", claim_till: bool = False,
+               catalogue_replica: Path | None = None) -> Store:
     """Open (creating and migrating) the database; seed the demo catalogue into an empty one. `till`
     and `training` are what the journal's entries say (the settings' terminal_id and mode).
 
@@ -103,7 +107,9 @@ def open_store(location: Path | str, pricing: PricingPolicy, *, seed_demo: bool 
     Refuses a database whose catalogue is priced in another currency than `pricing`'s: every
     total would be wrong, so it says so before anything is shown or charged. With `claim_till` (a
     till that sells, not a read-only command) a shop's database is refused when a running till has
-    the same id (terminal_claim.py), before anything is written.
+    the same id (terminal_claim.py), before anything is written. `catalogue_replica`: on a shop's
+    database, the file of the till's local copy of the catalogue, which its search then uses
+    (catalogue_replica.py; a selling till's data folder has it).
     """
     db, catalogue_db = _open_databases(location)
     if claim_till:
@@ -130,6 +136,8 @@ def open_store(location: Path | str, pricing: PricingPolicy, *, seed_demo: bool 
         db.close()
         raise
     catalogue = _catalogue_store(catalogue_db, pricing.currency)
+    if catalogue_replica is not None and is_database_url(location):
+        _follow_with_replica(catalogue, catalogue_replica, str(location), pricing.currency)
     if seed_demo and catalogue.count() == 0:
         from pos_app.store.demo import seed_demo_catalogue
         seed_demo_catalogue(catalogue)
@@ -165,6 +173,23 @@ def _open_databases(location: Path | str) -> tuple[Database, Database]:
     except BaseException:
         db.close()
         raise
+
+
+def _follow_with_replica(catalogue: CatalogueStore, path: Path, url: str, currency: str) -> None:
+    """The till's local copy of the shop's catalogue, following it from now on (a damaged copy is set
+    aside and made afresh: it holds nothing the shop database has not)."""
+    from pos_app.store.catalogue_replica import CatalogueReplica
+    from pos_app.store.pg_catalogue import PgCatalogueStore
+
+    try:
+        replica = CatalogueReplica(path, url, currency)
+    except DamagedDatabase as exc:
+        log.warning("the catalogue's local copy is set aside and made afresh: %s", exc)
+        for damaged in path.parent.glob(path.name + "*"):
+            if not damaged.name.endswith(".damaged"):
+                damaged.rename(damaged.with_name(damaged.name + ".damaged"))
+        replica = CatalogueReplica(path, url, currency)
+    cast(PgCatalogueStore, catalogue).replica = replica.start()
 
 
 def _catalogue_store(db: Database, currency: str) -> CatalogueStore:

@@ -153,6 +153,9 @@ class CatalogueStore:
         candidates, params = self._candidates(text, category)
         return self._count(f"SELECT count(*) FROM ({candidates})", params)
 
+    def close(self) -> None:
+        self.db.close()
+
     # -- changes -------------------------------------------------------------------------------
 
     def upsert(self, items: Iterable[Item]) -> ImportResult:

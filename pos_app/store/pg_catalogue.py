@@ -13,23 +13,34 @@ The first SEARCH_CAP + 1 candidates in catalogue order (item_search.seq, inserti
 SQLite's rowid), then sorted by the natural-order key and the sku (item_search.name_key: only the
 page's items are read): the same items as SQLite for the same catalogue
 (tests/integration/postgres/test_pg_search.py compares the two).
+
+A selling till searches its local copy of the shop's catalogue instead, once that has caught up
+(catalogue_replica.py, `replica`): SQLite's search itself. This search answers until then, and for
+the commands that open a shop database without a copy.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from pos_app.domain.item import Item
 from pos_app.domain.natural_order import natural_key
 from pos_app.store.catalogue import _WORD, SEARCH_CAP, CatalogueStore
 from pos_app.store.catalogue_import import ImportProgress, ImportResult
 from pos_app.store.db import Database
+from pos_app.store.faults import StoreError
 from pos_app.store.pg import PgConnection, PgDatabase
 from pos_app.store.pg_search_index import SEPARATOR, fill_missing, write_search_rows
 from pos_app.store.search_fold import fold_case, fold_word
+
+if TYPE_CHECKING:
+    from pos_app.store.catalogue_replica import CatalogueReplica
+
+log = logging.getLogger(__name__)
 
 #: How to find the candidates (its kind, the WHERE over item_search s, its parameters).
 Condition = tuple[str, str, list[object]]
@@ -82,19 +93,40 @@ class PgCatalogueStore(CatalogueStore):
         #: The last keystroke's candidates: the window asks search() for a page, then match_count() for
         #: the same text when the page is full; that second call reads them again only after CANDIDATES_TTL_S.
         self._last: tuple[str, str | None, float, list[tuple[str, str]]] | None = None
+        #: The till's local copy to search (catalogue_replica.py), set by open_store for a selling till.
+        self.replica: CatalogueReplica | None = None
 
     def upsert(self, items: Iterable[Item]) -> ImportResult:
         self._last = None  # this till's own change shows at once
         try:
             return super().upsert(items)
         finally:
-            self._last = None
+            self._written_here()
 
     def import_csv(self, path: Path, locale: str = "en_US", progress: ImportProgress | None = None) -> ImportResult:
         try:
             return super().import_csv(path, locale, progress)
         finally:
-            self._last = None
+            self._written_here()
+
+    def close(self) -> None:
+        if self.replica is not None:
+            self.replica.close()
+        super().close()
+
+    def _written_here(self) -> None:
+        """After this till's own write: its search shows it at once (the copy catches up now, not at its next poll)."""
+        self._last = None
+        if self.replica is not None:
+            try:
+                self.replica.catch_up()
+            except StoreError as exc:  # the write is in; the copy's next poll brings it
+                log.warning("the catalogue's local copy did not catch up now: %s", exc)
+
+    def _searched(self) -> CatalogueStore | None:
+        """The local copy's store once it has caught up (None: search here)."""
+        replica = self.replica
+        return replica.store if replica is not None and replica.ready else None
 
     @staticmethod
     def _written(conn: object, item: Item) -> None:
@@ -161,6 +193,9 @@ class PgCatalogueStore(CatalogueStore):
 
     def search(self, text: str = "", category: str | None = None, *, limit: int = 200,
                offset: int = 0) -> list[Item]:
+        local = self._searched()
+        if local is not None:
+            return local.search(text, category, limit=limit, offset=offset)
         text = text.strip()
         if not text:
             return super().search(text, category, limit=limit, offset=offset)
@@ -172,6 +207,9 @@ class PgCatalogueStore(CatalogueStore):
         return [items[sku] for sku in page if sku in items]
 
     def match_count(self, text: str = "", category: str | None = None) -> int:
+        local = self._searched()
+        if local is not None:
+            return local.match_count(text, category)
         text = text.strip()
         if not text:
             return super().match_count(text, category)

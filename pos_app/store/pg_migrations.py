@@ -73,10 +73,19 @@ LATER_MIGRATIONS: dict[int, str] = {
     CREATE INDEX orders_total ON orders (total, currency);
     CREATE INDEX orders_card_last4 ON orders (card_last4);
     """,
+    # 21, PostgreSQL only (issue 19): what a till's local search replica (catalogue_replica.py) follows.
+    # `changed`: the id of the transaction that last wrote an item's search row (the store writes one
+    # with every item); a till reads the rows changed since its last snapshot's oldest running
+    # transaction, so a write that commits late is never skipped.
+    21: """
+    ALTER TABLE item_search ADD COLUMN changed xid8 NOT NULL DEFAULT pg_current_xact_id();
+    CREATE INDEX item_search_changed ON item_search (changed);
+    """,
 }
 
 #: Which SQLite migration each PostgreSQL one after the baseline is: ("till", n) of migrations.py's list,
 #: ("catalogue", n) of catalogue_db.py's. The two SQLite files number apart; the shop database is one.
 #: ("postgresql", n): a migration of the shop database alone (its own search indexes), twin of none.
 PG_SOURCES: dict[int, tuple[str, int]] = {15: ("till", 15), 16: ("catalogue", 3), 17: ("till", 16), 18: ("till", 17),
-                                         19: ("postgresql", 19), 20: ("till", 18)}
+                                         19: ("postgresql", 19), 20: ("till", 18),
+                                         21: ("postgresql", 21)}

@@ -24,7 +24,8 @@ from pos_app.store.search_fold import fold_case, folded_words, word_starts
 SEPARATOR = "\x1f"
 
 _UPSERT = ("INSERT INTO item_search (sku, haystack, name_key) SELECT * FROM unnest(?::text[], ?::text[], ?::text[])"
-           " ON CONFLICT (sku) DO UPDATE SET haystack = excluded.haystack, name_key = excluded.name_key"
+           " ON CONFLICT (sku) DO UPDATE SET haystack = excluded.haystack, name_key = excluded.name_key,"
+           " changed = pg_current_xact_id()"
            " RETURNING sku, seq")
 
 

@@ -48,10 +48,12 @@ def test_the_window_says_when_the_shop_database_is_away_and_when_it_is_back(qtbo
     window.charge()  # refused on the worker, in the same words (nothing reaches the card processor)
     qtbot.waitUntil(lambda: unavailable_text() in window.message_label.text(), timeout=5000)
     assert window.payment_dialog is None
-    shown = window.catalogue_model.rowCount()
-    window.search.setText("Item 1")
-    window.catalogue._run_search()  # what the scanner input runs: the list shown stays usable
-    assert window.catalogue_model.rowCount() == shown > 0
+    window.search.setText("Cappuc")
+    window.catalogue._run_search()  # what typing runs: the search is on the till's copy of the catalogue
+    model = window.catalogue_model
+    assert [model.item_at(row).sku for row in range(model.rowCount())] == ["cappuccino"]
+    assert unavailable_text() in window.message_label.text()  # still said
+    assert not window._add_sku("cappuccino")  # found, but the sale needs the shop's price: refused
     assert window.message_label.text() == unavailable_text()
 
     with qtbot.waitSignal(window.reconcile_finished, timeout=15000):  # what went unrecorded is recorded now

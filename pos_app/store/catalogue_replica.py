@@ -1,0 +1,198 @@
+"""A till's local copy of the shop's catalogue, for its search: SQLite's FTS5 search over the shop's items.
+
+Why a copy: a keystroke's search on the shop database is a network round trip plus a query that
+PostgreSQL's indexes answer far slower than FTS5 once the catalogue is large (pg_trgm hands over
+its matches unordered; FTS5's doclists are in catalogue order and stop at SEARCH_CAP + 1):
+docs/benchmarks.md "Search on a shop database". So a selling till keeps the shop's items in a
+catalogue file of its own (catalogue_db's schema, in its data folder) and searches that, by
+construction with SQLite's results and speed, and without the network: the search works while the
+shop database is away. Everything else (an item by sku or barcode, the price a cart line is
+charged, an import, an edit) goes to the shop database, which stays the one truth: a price change
+reaches the cart at once, and the search list shows it within POLL_S.
+
+How it follows the shop database (PG migration 21): every item's search row there carries the id of
+the transaction that last wrote it (`item_search.changed`). A catch-up reads the rows changed since
+its mark, the oldest transaction still running when the previous catch-up began, so a write that
+commits after a later one is never skipped (a "highest id seen" mark would skip it); rows read twice
+are written twice, the same. Each row is written under its shop `seq` as rowid, so catalogue order
+(the capped candidates) is the shop's. The copy names the database it copies (the server's system
+identifier and the database's oid): a copy of another database, or of one restored elsewhere,
+starts afresh, and so does one whose mark is ahead of the server's transactions (restored to an
+earlier point). Items are never deleted from a shop's catalogue
+through the store; one deleted by hand stays in the copy until the copy is made afresh (delete the
+file: the next start copies everything).
+
+Until the first catch-up of this run has finished (the first copy of a big catalogue takes a while;
+usually milliseconds), the search runs on the shop database (pg_catalogue.py). A failed catch-up
+(the database away) is tried again at the next poll.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pos_app.store.catalogue import CatalogueStore
+from pos_app.store.catalogue_db import CATALOGUE_MIGRATIONS
+from pos_app.store.db import Database
+from pos_app.store.faults import StoreError
+
+if TYPE_CHECKING:
+    from pos_app.store.pg import PgDatabase
+
+log = logging.getLogger(__name__)
+
+#: How often a till asks the shop database for catalogue changes (one indexed read when there are none).
+POLL_S = 1.0
+#: Rows per read and per local transaction of a catch-up (the first copy of 1,000,000 items is 200 of them).
+CHUNK_ROWS = 5_000
+
+REPLICA_MIGRATIONS: list[str] = [
+    *CATALOGUE_MIGRATIONS,
+    # The copy's own state: which shop database it copies, and its mark (an xid8, as text).
+    "CREATE TABLE replica_state (one INTEGER PRIMARY KEY CHECK (one = 1), shop TEXT NOT NULL, mark TEXT NOT NULL);",
+]
+
+#: Which database this is (a copy of the cluster's files keeps both), and the oldest transaction still running.
+_IDENTITY_AND_MARK = ("SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' || d.oid::text,"
+                      " pg_snapshot_xmin(pg_current_snapshot())::text FROM pg_database d"
+                      " WHERE d.datname = current_database()")
+_COLUMNS = "sku, name, price, currency, category, barcode, tax_rate_bp, open_price, name_key"
+#: The shop's items changed since a mark, in catalogue order from a seq on (pages of CHUNK_ROWS).
+_CHANGED = ("SELECT s.seq, i.sku, i.name, i.price, i.currency, i.category, i.barcode, i.tax_rate_bp, i.open_price,"
+            " i.name_key FROM item_search s JOIN items i ON i.sku = s.sku"
+            " WHERE s.changed >= ?::xid8 AND s.seq > ? ORDER BY s.seq LIMIT ?")
+#: The copy's rows a page replaces: the same skus (an item the shop deleted and made anew has a new seq).
+_REPLACED = "FROM items WHERE sku IN (SELECT value FROM json_each(?))"
+_PAGE = "FROM items WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid"
+
+
+class CatalogueReplica:
+    """The copy at `path` of the shop database at `url`'s catalogue; `store` searches it (a CatalogueStore).
+
+    start() runs the catch-ups every POLL_S on a thread of its own (with its own connection to the
+    shop database); catch_up() is also called by the till's own catalogue writes, so they show at once.
+    """
+
+    def __init__(self, path: Path, url: str, currency: str) -> None:
+        from pos_app.store.pg import PgDatabase  # only a till on a shop database gets here
+        from pos_app.store.pg_schema import PG_MIGRATIONS
+
+        self._connect: Callable[[], PgDatabase] = lambda: PgDatabase(url, migrations=PG_MIGRATIONS)
+        self.path = path
+        self._writer = Database(path, migrations=REPLICA_MIGRATIONS)
+        try:
+            self._reader = Database(path, migrations=REPLICA_MIGRATIONS)  # the search never waits for a catch-up
+        except BaseException:
+            self._writer.close()
+            raise
+        self.store = CatalogueStore(self._reader, currency)
+        self._shop: PgDatabase | None = None
+        self._lock = threading.Lock()  # one catch-up at a time
+        self._caught_up = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.rows_copied = 0  # rows written by this run's catch-ups (tests and benchmarks read it)
+
+    @property
+    def ready(self) -> bool:
+        """A catch-up of this run has finished: the search may use the copy."""
+        return self._caught_up.is_set()
+
+    def wait_ready(self, timeout_s: float) -> bool:
+        return self._caught_up.wait(timeout_s)
+
+    def start(self) -> CatalogueReplica:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._follow, name="catalogue-replica", daemon=True)
+            self._thread.start()
+        return self
+
+    def _follow(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self.catch_up()
+            except StoreError as exc:  # the shop database away (ShopDatabaseUnavailable), or busy: next time
+                log.debug("catalogue replica: no catch-up now: %s", exc)
+            except Exception:
+                log.exception("catalogue replica: the catch-up failed")
+            self._stopping.wait(POLL_S)
+
+    def catch_up(self) -> int:
+        """Copy the shop's catalogue changes since the last catch-up; the number of rows written."""
+        with self._lock:
+            if self._stopping.is_set():
+                return 0
+            if self._shop is None:
+                self._shop = self._connect()
+            shop = self._shop
+            # The mark is taken BEFORE the reads: every write they don't see is in a transaction at least this old.
+            identity, next_mark = shop.query(_IDENTITY_AND_MARK)[0]
+            state = self._writer.query_one("SELECT shop, mark FROM replica_state")
+            if state is None or state["shop"] != identity or int(state["mark"]) > int(next_mark):
+                self._start_afresh(identity)
+                mark = "0"
+            else:
+                mark = str(state["mark"])
+            written, after = 0, 0
+            while not self._stopping.is_set():
+                rows = shop.query(_CHANGED, (mark, after, CHUNK_ROWS))
+                if rows:
+                    self._write(rows)
+                    written += len(rows)
+                    after = int(rows[-1][0])
+                if len(rows) < CHUNK_ROWS:
+                    break
+            else:
+                return written  # stopped part way: the mark stays, the next run reads the rest again
+            with self._writer.transaction() as conn:
+                conn.execute("UPDATE replica_state SET mark = ?", (next_mark,))
+            self.rows_copied += written
+            self._caught_up.set()
+            return written
+
+    def _start_afresh(self, identity: str) -> None:
+        """An empty copy of the database `identity` (a new file, or a copy of another database)."""
+        log.info("copying the shop's catalogue into %s", self.path)
+        with self._writer.transaction() as conn:
+            conn.execute("INSERT INTO items_bulk_write (marker) VALUES (1)")
+            conn.execute("DELETE FROM items")
+            conn.execute("DELETE FROM items_bulk_write")
+            for index in ("items_fts", "items_words"):
+                conn.execute(f"INSERT INTO {index} ({index}) VALUES ('delete-all')")
+            conn.execute("DELETE FROM replica_state")
+            conn.execute("INSERT INTO replica_state (one, shop, mark) VALUES (1, ?, '0')", (identity,))
+
+    def _write(self, rows: Sequence[Sequence[Any]]) -> None:
+        """One page of the shop's rows in place of the copy's, both search indexes kept set-wise (as an import)."""
+        seqs, skus = json.dumps([int(row[0]) for row in rows]), json.dumps([row[1] for row in rows])
+        with self._writer.transaction() as conn:
+            conn.execute("INSERT INTO items_bulk_write (marker) VALUES (1)")  # the per-row triggers stay quiet
+            conn.execute(f"INSERT INTO items_fts (items_fts, rowid, sku, name, barcode)"
+                         f" SELECT 'delete', rowid, sku, name, barcode {_REPLACED} ORDER BY rowid", (skus,))
+            conn.execute(f"INSERT INTO items_words (items_words, rowid, sku, name)"
+                         f" SELECT 'delete', rowid, sku, name {_REPLACED} ORDER BY rowid", (skus,))
+            conn.execute(f"DELETE {_REPLACED}", (skus,))
+            conn.executemany(f"INSERT INTO items (rowid, {_COLUMNS}) VALUES ({', '.join('?' * 10)})",
+                             [tuple(row) for row in rows])
+            conn.execute(f"INSERT INTO items_fts (rowid, sku, name, barcode) SELECT rowid, sku, name, barcode {_PAGE}",
+                         (seqs,))
+            conn.execute(f"INSERT INTO items_words (rowid, sku, name) SELECT rowid, sku, name {_PAGE}", (seqs,))
+            conn.execute("DELETE FROM items_bulk_write")
+
+    def close(self) -> None:
+        """Stop following (a catch-up under way stops after its page) and close the files and the connection."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        with self._lock:
+            if self._shop is not None:
+                self._shop.close()
+                self._shop = None
+            self._reader.close()
+            self._writer.close()
