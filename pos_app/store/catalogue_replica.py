@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 
 #: How often a till asks the shop database for catalogue changes (one indexed read when there are none).
 POLL_S = 1.0
+#: The mark of a copy being made afresh: its first catch-up reads every row.
+FRESH = "0"
 #: Rows per read and per local transaction of a catch-up (the first copy of 1,000,000 items is 200 of them).
 CHUNK_ROWS = 5_000
 
@@ -95,6 +97,7 @@ class CatalogueReplica:
         self._lock = threading.Lock()  # one catch-up at a time
         self._caught_up = threading.Event()
         self._stopping = threading.Event()
+        self._wake = threading.Event()  # a catch-up wanted before POLL_S is up (or close())
         self._thread: threading.Thread | None = None
         self.rows_copied = 0  # rows written by this run's catch-ups (tests and benchmarks read it)
 
@@ -120,40 +123,67 @@ class CatalogueReplica:
                 log.debug("catalogue replica: no catch-up now: %s", exc)
             except Exception:
                 log.exception("catalogue replica: the catch-up failed")
-            self._stopping.wait(POLL_S)
+            self._wake.wait(POLL_S)
+            self._wake.clear()
+
+    def catch_up_now_or_soon(self) -> None:
+        """After the till's own write: catch up now, or, while a catch-up is under way (which may
+        have begun before the write), have the thread run another straight after it."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self._catch_up()
+            finally:
+                self._lock.release()
+        else:
+            self._wake.set()
 
     def catch_up(self) -> int:
         """Copy the shop's catalogue changes since the last catch-up; the number of rows written."""
         with self._lock:
-            if self._stopping.is_set():
-                return 0
-            if self._shop is None:
-                self._shop = self._connect()
-            shop = self._shop
-            # The mark is taken BEFORE the reads: every write they don't see is in a transaction at least this old.
-            identity, next_mark = shop.query(_IDENTITY_AND_MARK)[0]
-            state = self._writer.query_one("SELECT shop, mark FROM replica_state")
-            if state is None or state["shop"] != identity or int(state["mark"]) > int(next_mark):
-                self._start_afresh(identity)
-                mark = "0"
-            else:
-                mark = str(state["mark"])
-            written, after = 0, 0
-            while not self._stopping.is_set():
-                rows = shop.query(_CHANGED, (mark, after, CHUNK_ROWS))
-                if rows:
-                    self._write(rows)
-                    written += len(rows)
-                    after = int(rows[-1][0])
-                if len(rows) < CHUNK_ROWS:
-                    break
-            else:
-                return written  # stopped part way: the mark stays, the next run reads the rest again
-            with self._writer.transaction() as conn:
-                conn.execute("UPDATE replica_state SET mark = ?", (next_mark,))
-            self.rows_copied += written
-            self._caught_up.set()
-            return written
+            return self._catch_up()
+
+    def _catch_up(self) -> int:
+        if self._stopping.is_set():
+            return 0
+        if self._shop is None:
+            self._shop = self._connect()
+        # The mark is taken BEFORE the reads: every write they don't see is in a transaction at least this old.
+        identity, next_mark = self._shop.query(_IDENTITY_AND_MARK)[0]
+        mark = self._mark(str(identity), str(next_mark))
+        written = self._copy_since(mark)
+        if written is None:
+            return 0  # stopped part way: the mark stays, the next run reads the rest again
+        with self._writer.transaction() as conn:
+            if mark == FRESH:  # a first copy's rows went in without their index entries: all indexed at once
+                for index in ("items_fts", "items_words"):
+                    conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
+            conn.execute("UPDATE replica_state SET mark = ?", (next_mark,))
+        self.rows_copied += written
+        self._caught_up.set()
+        return written
+
+    def _mark(self, identity: str, next_mark: str) -> str:
+        """The copy's mark, or FRESH for a copy made afresh: none yet, of another database, ahead of
+        the server's transactions, or a first copy cut short (its rows are not indexed yet)."""
+        state = self._writer.query_one("SELECT shop, mark FROM replica_state")
+        if state is None or state["shop"] != identity or state["mark"] == FRESH or int(state["mark"]) > int(next_mark):
+            self._start_afresh(identity)
+            return FRESH
+        return str(state["mark"])
+
+    def _copy_since(self, mark: str) -> int | None:
+        """The shop's rows changed since mark, page by page into the copy: how many (None: stopped part way)."""
+        assert self._shop is not None
+        written, after = 0, 0
+        while not self._stopping.is_set():
+            rows = self._shop.query(_CHANGED, (mark, after, CHUNK_ROWS))
+            if rows:
+                self._write(rows, indexed=mark != FRESH)
+                written += len(rows)
+                after = int(rows[-1][0])
+            if len(rows) < CHUNK_ROWS:
+                return written
+        return None
 
     def _start_afresh(self, identity: str) -> None:
         """An empty copy of the database `identity` (a new file, or a copy of another database)."""
@@ -165,20 +195,25 @@ class CatalogueReplica:
             for index in ("items_fts", "items_words"):
                 conn.execute(f"INSERT INTO {index} ({index}) VALUES ('delete-all')")
             conn.execute("DELETE FROM replica_state")
-            conn.execute("INSERT INTO replica_state (one, shop, mark) VALUES (1, ?, '0')", (identity,))
+            conn.execute("INSERT INTO replica_state (one, shop, mark) VALUES (1, ?, ?)", (identity, FRESH))
 
-    def _write(self, rows: Sequence[Sequence[Any]]) -> None:
-        """One page of the shop's rows in place of the copy's, both search indexes kept set-wise (as an import)."""
+    def _write(self, rows: Sequence[Sequence[Any]], *, indexed: bool) -> None:
+        """One page of the shop's rows in place of the copy's, both search indexes kept set-wise (as an
+        import) when `indexed`; a first copy's rows alone (indexed at its end: 2.6x faster than page by page)."""
         seqs, skus = json.dumps([int(row[0]) for row in rows]), json.dumps([row[1] for row in rows])
+        insert = f"INSERT INTO items (rowid, {_COLUMNS}) VALUES ({', '.join('?' * 10)})"
         with self._writer.transaction() as conn:
             conn.execute("INSERT INTO items_bulk_write (marker) VALUES (1)")  # the per-row triggers stay quiet
+            if not indexed:
+                conn.executemany(insert, [tuple(row) for row in rows])
+                conn.execute("DELETE FROM items_bulk_write")
+                return
             conn.execute(f"INSERT INTO items_fts (items_fts, rowid, sku, name, barcode)"
                          f" SELECT 'delete', rowid, sku, name, barcode {_REPLACED} ORDER BY rowid", (skus,))
             conn.execute(f"INSERT INTO items_words (items_words, rowid, sku, name)"
                          f" SELECT 'delete', rowid, sku, name {_REPLACED} ORDER BY rowid", (skus,))
             conn.execute(f"DELETE {_REPLACED}", (skus,))
-            conn.executemany(f"INSERT INTO items (rowid, {_COLUMNS}) VALUES ({', '.join('?' * 10)})",
-                             [tuple(row) for row in rows])
+            conn.executemany(insert, [tuple(row) for row in rows])
             conn.execute(f"INSERT INTO items_fts (rowid, sku, name, barcode) SELECT rowid, sku, name, barcode {_PAGE}",
                          (seqs,))
             conn.execute(f"INSERT INTO items_words (rowid, sku, name) SELECT rowid, sku, name {_PAGE}", (seqs,))
@@ -187,6 +222,7 @@ class CatalogueReplica:
     def close(self) -> None:
         """Stop following (a catch-up under way stops after its page) and close the files and the connection."""
         self._stopping.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join()
             self._thread = None

@@ -119,7 +119,7 @@ class PgCatalogueStore(CatalogueStore):
         self._last = None
         if self.replica is not None:
             try:
-                self.replica.catch_up()
+                self.replica.catch_up_now_or_soon()
             except StoreError as exc:  # the write is in; the copy's next poll brings it
                 log.warning("the catalogue's local copy did not catch up now: %s", exc)
 
