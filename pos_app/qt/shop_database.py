@@ -121,6 +121,10 @@ class ShopDatabaseStatus(QObject):
         self.monitor = ShopDatabaseMonitor(databases, store.carts, parent=self)
         self.monitor.availability_changed.connect(self._on_monitor_availability_changed)
         self.monitor.start()
+        replica = getattr(store.catalogue, "replica", None)
+        if replica is not None:  # a selling till: its search's copy of the catalogue, while first made
+            from pos_app.qt.catalogue_copy import CatalogueCopyStatus
+            self.catalogue_copy = CatalogueCopyStatus(replica, window.status_bar)
 
     def stop(self) -> None:
         if self.monitor is not None:

@@ -100,6 +100,8 @@ class CatalogueReplica:
         self._wake = threading.Event()  # a catch-up wanted before POLL_S is up (or close())
         self._thread: threading.Thread | None = None
         self.rows_copied = 0  # rows written by this run's catch-ups (tests and benchmarks read it)
+        #: (rows copied, rows to copy) while a copy is made afresh, else None: what the window shows.
+        self.progress: tuple[int, int] | None = None
 
     @property
     def ready(self) -> bool:
@@ -150,7 +152,10 @@ class CatalogueReplica:
         # The mark is taken BEFORE the reads: every write they don't see is in a transaction at least this old.
         identity, next_mark = self._shop.query(_IDENTITY_AND_MARK)[0]
         mark = self._mark(str(identity), str(next_mark))
+        if mark == FRESH:
+            self.progress = (0, self._shop.count("SELECT count(*) FROM item_search"))
         written = self._copy_since(mark)
+        self.progress = None
         if written is None:
             return 0  # stopped part way: the mark stays, the next run reads the rest again
         with self._writer.transaction() as conn:
@@ -181,6 +186,8 @@ class CatalogueReplica:
                 self._write(rows, indexed=mark != FRESH)
                 written += len(rows)
                 after = int(rows[-1][0])
+                if self.progress is not None:
+                    self.progress = (written, max(self.progress[1], written))
             if len(rows) < CHUNK_ROWS:
                 return written
         return None
