@@ -43,6 +43,14 @@ class ShopDatabaseUnavailable(StoreError):
         super().__init__(message or unavailable_text())
 
 
+class UnreadableDatabaseUrl(StoreError):
+    """libpq can't read POS_DATABASE_URL (config.check_database_url checks it without psycopg, so only this far)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("POS_DATABASE_URL is not a URL PostgreSQL can read: check the host, port and "
+                           "database name (postgresql://user@host:5432/shop)"))
+
+
 def unavailable_text() -> str:
     """What the till says while its shop database can't be reached (the window and the HTTP API alike)."""
     return _("The shop database can't be reached: sales that need it wait until it is back; nothing "
@@ -84,6 +92,8 @@ class PgLink:
         except psycopg.OperationalError as exc:
             log.warning("the shop database %s can't be reached: %s", self.path, str(exc).strip())
             raise ShopDatabaseUnavailable() from None
+        except psycopg.ProgrammingError:  # libpq can't read the URL; its text quotes the URL, password and all
+            raise UnreadableDatabaseUrl() from None
 
     # -- availability ----------------------------------------------------------------------------
 
