@@ -91,8 +91,7 @@ def run_gui(settings: Settings) -> int:
 
     core = AppCore(settings, command="the till window (pos-app)")
     till = TillStart(core, build_main_window)  # build_main_window: looked up now (the benchmark wraps it)
-    till.failed.connect(lambda _exc: app.quit())
-    till.show()
+    till.show()  # if open() fails it closes the start screen, the last window: app.exec() returns
     try:
         code = app.exec()
     finally:

@@ -61,7 +61,7 @@ class StartScreen(QMainWindow):
     def hand_over(self, window: MainWindow) -> None:
         """`window` takes this window's place (geometry, maximized or not) and what the cashier did here:
         a PIN submitted is logged in, digits typed stay typed. Call before showing it."""
-        window.restoreGeometry(self.saveGeometry())
+        window.setGeometry(self.geometry())  # as it is (restoreGeometry would fit it to the screen anew)
         window.setWindowState(self.windowState())
         lock = window.till_lock
         if not lock.locked:  # someone is logged in already: the sale shows, nothing was asked for

@@ -18,12 +18,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from pos_app.qt import start_screen
 from pos_app.qt.workers import TaskRunner
+
+if TYPE_CHECKING:
+    from pos_app.qt.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -80,11 +84,10 @@ def _start_services(core):  # on the starter's thread: the PaymentsContext
         raise
 
 
-def call_when_painted(window: QWidget, call: Callable[[], None]) -> None:
+def call_when_painted(window: QMainWindow, call: Callable[[], None]) -> None:
     """call() once the window's content has painted (the first frame is not slowed by what it starts),
     on the next turn of the event loop."""
-    target = window.centralWidget() if hasattr(window, "centralWidget") else None
-    target = target or window
+    target: QWidget = window.centralWidget() or window
 
     class _FirstPaint(QObject):
         def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
@@ -124,14 +127,16 @@ class TillStart(QObject):
     window_shown = Signal(object)  # the MainWindow, on screen in the start screen's place
     failed = Signal(object)  # core.open()'s exception; the start screen has closed
 
-    def __init__(self, core, build_window: Callable[..., QWidget], *,
+    def __init__(self, core, build_window: Callable[..., MainWindow], *,
                  open_store: Callable[[], object] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.core, self._build_window = core, build_window
         self.screen = start_screen.StartScreen(core.settings)
-        self.window = None  # the MainWindow, once the store is open
+        self.window: MainWindow | None = None  # once the store is open
         self.starter: ServicesStarter | None = None
         self.error: BaseException | None = None
+        self.closed = False
+        self._closing = False  # close() began: an answer of the opener that comes after it is dropped
         self._warm_pages: list = []  # Chromium starts once the payments are up (its first page: ~70 ms)
         self.opener = StartStep("open-store", open_store or core.open, self)
         self.opener.succeeded.connect(self._on_opener_succeeded)
@@ -142,7 +147,7 @@ class TillStart(QObject):
         self.screen.show()
 
     def _on_opener_succeeded(self, _local: object) -> None:
-        if not self.screen.isVisible():  # closed (the app is quitting) while the store opened: no till
+        if self._closing or not self.screen.isVisible():  # quitting (the screen closed) while the store opened
             return
         window = self._build_window(self.core, reconcile=True)  # it reconciles once the services are up
         window.payments_ready.connect(lambda: QTimer.singleShot(0, self._warm_up))
@@ -159,12 +164,18 @@ class TillStart(QObject):
         self._warm_pages.append(_warm_up())
 
     def _on_opener_failed(self, exc: BaseException) -> None:
+        if self._closing:  # the till is closing anyway (the error is in the log)
+            return
         self.error = exc
         self.screen.close()
         self.failed.emit(exc)
 
     def close(self, timeout_s: float = START_JOIN_TIMEOUT_S) -> None:
-        """On quit: the window's work ends, a start still running is waited for, what was opened stops."""
+        """On quit: the window's work ends, a start still running is waited for, what was opened stops.
+        Once: the window is deleted by then."""
+        if self.closed:
+            return
+        self._closing = True
         if self.window is not None:
             self.window.shutdown()
         if self.starter is not None and not self.starter.wait(timeout_s):
@@ -173,9 +184,10 @@ class TillStart(QObject):
             log.warning("the store was still opening after %g s at quit: left to the process's exit", timeout_s)
             return  # stopping the core under an open() still running would race it
         self.screen.close()
-        for widget in (self.window, self.screen, *self._warm_pages):
-            if widget is not None:
-                widget.deleteLater()
+        for owned in (self.window, self.screen, *self._warm_pages):
+            if owned is not None:
+                owned.deleteLater()
         # Let deferred deletes run so no page outlives the web engine profile.
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self.core.stop()
+        self.closed = True
