@@ -4,9 +4,9 @@ Order of start-up, so a till the cashier can type a PIN into is up before the sl
 (qt/till_start.py runs steps 2-6):
 1. QApplication (AA_ShareOpenGLContexts set before it, as QtWebEngine requires; the web engine
    itself is imported after the first paint);
-2. the start screen: the till's PIN screen (qt/start_screen.py), no store yet;
-3. after its first paint, AppCore.open() on a StartStep thread (the store: on a shop's PostgreSQL
-   database psycopg's import and the connections, ~200 ms); a PIN typed meanwhile waits;
+2. the start screen: the till's PIN screen (qt/start_screen.py), no store (nor its modules) yet;
+3. after its first paint, AppCore(settings).open() on a StartStep thread (the store: on a shop's
+   PostgreSQL database psycopg's import and the connections, ~200 ms); a PIN typed meanwhile waits;
 4. the till window (build_main_window) in the start screen's place, with what was typed there:
    catalogue and cart work at once, Charge says "starting payments…";
 5. after its first paint, AppCore.start_services() on a ServicesStarter (it imports stripe and flask
@@ -77,7 +77,6 @@ def run_gui(settings: Settings) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from pos_app.core import AppCore
     from pos_app.qt.till_start import TillStart
     from pos_app.qt.translator import use_language
 
@@ -89,8 +88,8 @@ def run_gui(settings: Settings) -> int:
     QApplication.setApplicationDisplayName("pos-app")  # a static method of QGuiApplication
     translators = use_language(app, settings.locale)  # noqa: F841 (alive as long as the app)
 
-    core = AppCore(settings, command="the till window (pos-app)")
-    till = TillStart(core, build_main_window)  # build_main_window: looked up now (the benchmark wraps it)
+    # The AppCore is made on the opener's thread: its imports come after the start screen's first paint.
+    till = TillStart(settings, build_main_window)  # build_main_window: looked up now (the benchmark wraps it)
     till.show()  # if open() fails it closes the start screen, the last window: app.exec() returns
     try:
         code = app.exec()

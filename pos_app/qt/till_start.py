@@ -1,9 +1,9 @@
 """TillStart: how run_gui brings the till up, the PIN screen first and the slow parts after a first paint.
 
 1. the start screen (qt/start_screen.py: the PIN screen, typeable) is shown at once: no store yet;
-2. after its first paint, AppCore.open() runs on a StartStep (`pos-open-store`): on a shop's
-   PostgreSQL database that is psycopg's import (~150 ms) and the connections, while the cashier
-   can already type the PIN;
+2. after its first paint, the AppCore is made and opened on a StartStep (`pos-open-store`): the
+   store's modules, and on a shop's PostgreSQL database psycopg's import (~150 ms) and the
+   connections, while the cashier can already type the PIN;
 3. its result comes back on the GUI thread: the till window (build_main_window) takes the start
    screen's place and what was typed there; the start screen closes;
 4. after the window's first paint, AppCore.start_services() on a ServicesStarter (`pos-start-services`),
@@ -23,14 +23,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QWidget
 
+from pos_app.config import Settings
 from pos_app.qt import start_screen
 from pos_app.qt.workers import TaskRunner
 
 if TYPE_CHECKING:
+    from pos_app.core import AppCore
     from pos_app.qt.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
+TILL_COMMAND = "the till window (pos-app)"  # who holds the data folder, as a second till is told
 START_JOIN_TIMEOUT_S = 30.0  # on quit, how long to wait for an open() or start_services() still running
 
 
@@ -120,28 +123,37 @@ def _warm_up():
 class TillStart(QObject):
     """The start screen now, the till window once the store is open (see the module's docstring).
 
-    `build_window(core, reconcile=True)` builds the till window (run_gui: build_main_window); `open_store`
-    is what opens the store on the StartStep (core.open; a test may hold it back to type a PIN first).
+    `build_window(core, reconcile=True)` builds the till window (run_gui: build_main_window). `core` is
+    the AppCore to open; without one it is made on the opener's thread (pos_app.core's imports, the
+    store's modules among them: ~60 ms that come after the first paint too). `open_store` is what
+    the opener runs instead of core.open (a test holds it back to type a PIN first).
     """
 
     window_shown = Signal(object)  # the MainWindow, on screen in the start screen's place
     failed = Signal(object)  # core.open()'s exception; the start screen has closed
 
-    def __init__(self, core, build_window: Callable[..., MainWindow], *,
+    def __init__(self, settings: Settings, build_window: Callable[..., MainWindow], *, core: AppCore | None = None,
                  open_store: Callable[[], object] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.core, self._build_window = core, build_window
-        self.screen = start_screen.StartScreen(core.settings)
+        self.settings, self.core, self._build_window = settings, core, build_window
+        self._open_store = open_store
+        self.screen = start_screen.StartScreen(settings)
         self.window: MainWindow | None = None  # once the store is open
         self.starter: ServicesStarter | None = None
         self.error: BaseException | None = None
         self.closed = False
         self._closing = False  # close() began: an answer of the opener that comes after it is dropped
         self._warm_pages: list = []  # Chromium starts once the payments are up (its first page: ~70 ms)
-        self.opener = StartStep("open-store", open_store or core.open, self)
+        self.opener = StartStep("open-store", self._open, self)
         self.opener.succeeded.connect(self._on_opener_succeeded)
         self.opener.failed.connect(self._on_opener_failed)
         call_when_painted(self.screen, self.opener.start)
+
+    def _open(self) -> object:  # on the opener's thread; close() reads self.core after joining it
+        if self.core is None:
+            from pos_app.core import AppCore
+            self.core = AppCore(self.settings, command=TILL_COMMAND)
+        return (self._open_store or self.core.open)()
 
     def show(self) -> None:
         self.screen.show()
@@ -189,5 +201,6 @@ class TillStart(QObject):
                 owned.deleteLater()
         # Let deferred deletes run so no page outlives the web engine profile.
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        self.core.stop()
+        if self.core is not None:  # None: the opener never ran (quit before the first paint)
+            self.core.stop()
         self.closed = True

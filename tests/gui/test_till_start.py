@@ -63,7 +63,7 @@ def start(qtbot):
     made: list[tuple[TillStart, object]] = []
 
     def make(core: AppCore, open_store=None) -> TillStart:
-        till = TillStart(core, build_main_window, open_store=open_store)
+        till = TillStart(core.settings, build_main_window, core=core, open_store=open_store)
         made.append((till, open_store))
         return till
 
@@ -253,7 +253,8 @@ CHILD = textwrap.dedent("""
         return [w.objectName() for w in QApplication.topLevelWidgets() if w.isVisible()]
 
     def exec_watching(*args):
-        print("AT EXEC", shown(), "PSYCOPG", "psycopg" in sys.modules, flush=True)
+        print("AT EXEC", shown(), "PSYCOPG", "psycopg" in sys.modules, "STORE", "pos_app.store" in sys.modules,
+              flush=True)
         def watch():
             box = QApplication.activeModalWidget()
             if isinstance(box, QMessageBox):
@@ -287,7 +288,8 @@ def run_till(data_dir, **environ) -> subprocess.CompletedProcess:
 def test_on_a_shop_database_psycopg_is_imported_only_after_the_pin_screen_is_up(tmp_path, shop_database_url):
     result = run_till(tmp_path / "pos-data", POS_DATABASE_URL=shop_database_url)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "AT EXEC ['startScreen'] PSYCOPG False" in result.stdout  # settings read, the screen shown
+    # The settings read, the screen shown: neither psycopg nor the store's modules imported yet.
+    assert "AT EXEC ['startScreen'] PSYCOPG False STORE False" in result.stdout
     assert "TILL ['mainWindow'] PSYCOPG True" in result.stdout
     assert "EXIT 0 THREADS []" in result.stdout
 
