@@ -161,7 +161,12 @@ class TillStart(QObject):
     def _on_opener_succeeded(self, _local: object) -> None:
         if self._closing or not self.screen.isVisible():  # quitting (the screen closed) while the store opened
             return
-        window = self._build_window(self.core, reconcile=True)  # it reconciles once the services are up
+        try:
+            window = self._build_window(self.core, reconcile=True)  # it reconciles once the services are up
+        except Exception as exc:  # as when run_gui built it before its loop: the start ends with this error
+            log.exception("the till window could not be built")
+            self._on_opener_failed(exc)
+            return
         window.payments_ready.connect(lambda: QTimer.singleShot(0, self._warm_up))
         self.starter = ServicesStarter(self.core, self)
         connect_services_starter(window, self.starter)

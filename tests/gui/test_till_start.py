@@ -229,6 +229,24 @@ def test_an_open_that_outlasts_the_quit_is_left_to_the_process_exit(qtbot, pos_c
     assert core.local is None and till.closed
 
 
+def test_a_till_window_that_cannot_be_built_ends_the_start_with_its_error(qtbot, pos_config):
+    from pos_app.errors import UserFacingError
+
+    def unbuildable(core, **_options):
+        raise UserFacingError("no screen for the till")  # fault injection: build_main_window failing
+
+    core = AppCore(pos_config)
+    till = TillStart(pos_config, unbuildable, core=core)
+    try:
+        with qtbot.waitSignal(till.failed, timeout=OPEN_TIMEOUT_MS) as failed:
+            shown_on_screen(qtbot, till)
+        assert str(failed.args[0]) == "no screen for the till" and till.error is failed.args[0]
+        assert not till.screen.isVisible() and till.window is None
+    finally:
+        till.close()
+    assert core.local is None
+
+
 def test_closing_twice_is_harmless(qtbot, pos_config, start):
     core = AppCore(pos_config)
     till = start(core)
