@@ -84,7 +84,11 @@ class PgLink:
         self._connect_lock = threading.Lock()
 
     def _open(self) -> Any:
-        import psycopg
+        try:
+            import psycopg
+        except ImportError as exc:  # installed without a libpq it can load (config.py only finds the package)
+            raise StoreError(_("POS_DATABASE_URL needs psycopg and its libpq: pip install 'pos-app[postgres]' "
+                               "({error})").format(error=exc)) from None
         from pos_app.store.pg import _row_factory
         try:
             return psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,

@@ -149,3 +149,15 @@ def test_a_url_libpq_cannot_read_is_refused_when_opened_without_quoting_it():
         open_store(url, PricingPolicy("usd"))
     assert "is not a URL PostgreSQL can read" in str(refused.value) and "zz" not in str(refused.value)
     assert refused.value.__cause__ is None and refused.value.__suppress_context__
+
+
+def test_psycopg_that_cannot_be_imported_is_refused_when_opened_saying_what_to_install(monkeypatch):
+    import sys
+
+    from pos_app.domain.pricing import PricingPolicy
+    from pos_app.store import open_store
+    from pos_app.store.faults import StoreError
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # fault injection: psycopg found, its import failing
+    with pytest.raises(StoreError, match=r"needs psycopg and its libpq: pip install 'pos-app\[postgres\]'"):
+        open_store("postgresql://pos@127.0.0.1:1/shop", PricingPolicy("usd"))
