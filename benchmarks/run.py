@@ -282,12 +282,15 @@ def _print_human(r: dict, fmt) -> None:
           f"Python {m['python']}, Qt {m.get('qt')}, PySide6 {m.get('pyside6')}, SQLite {m['sqlite']}")
     if "cold_start" in r:
         c = r["cold_start"]
-        print(f"\n1. cold start ({c['items']:,} items), launch -> window painted and idle")
-        for key in ("pos_app", "bare_window", "bare_window_webengine"):
+        print(f"\n1. cold start ({c['items']:,} items), launch -> first screen (the PIN screen) painted and idle; "
+              "then the till window (the sale screen) painted and idle")
+        for key in ("pos_app", "pos_app_sale_screen", "bare_window", "bare_window_webengine"):
             print(f"   {key:24} {fmt(c[key])}")
         print(f"   ratio vs bare window (paired median) {c['ratio_vs_bare_window'].get('median')}  "
-              f"target <= 3x and < 1500 ms: ratio {'met' if c['target']['met_ratio'] else 'MISSED'}, "
-              f"time {'met' if c['target']['met_absolute'] else 'MISSED'}")
+              f"target <= 3x (judged on the first screen) and < 1500 ms: ratio "
+              f"{'met' if c['target']['met_ratio'] else 'MISSED'}, "
+              f"time {'met' if c['target']['met_absolute'] else 'MISSED'}"
+              f"; the sale screen: {c['ratio_sale_screen_vs_bare_window'].get('median')}x")
         print(f"   pos-app phases (median ms from spawn): {c['pos_app']['phases_median_ms']}")
     if "sandbox" in r:
         from benchmarks import sandbox

@@ -5,6 +5,11 @@ started the same way, interleaved A B A B so machine drift hits both. Each run i
 before the child process is spawned to the child's "ready" line (first paint of the window's
 content, then the event loop idle: see benchmarks/_ready.py). The OS file cache is warm (every
 run reads the same files): "cold" means a new process, not a cold disk.
+
+pos-app shows its PIN screen first and opens the store behind it (qt/till_start.py): two figures
+per pos-app run, the first screen painted and idle (the cashier can type the PIN: the ≤ 3× target
+is judged on this one) and the till window painted and idle (the store open, the sale screen built:
+reported beside it, `<variant>_sale_screen`).
 """
 
 from __future__ import annotations
@@ -45,9 +50,11 @@ def bare_command(webengine: bool = False) -> list[str]:
     return [sys.executable, str(HERE / "launch_bare.py")] + (["--webengine"] if webengine else [])
 
 
-def launch_once(command: list[str], env: dict, timeout: float = 60.0, modules: dict | None = None) -> dict:
+def launch_once(command: list[str], env: dict, timeout: float = 60.0, modules: dict | None = None,
+                first_modules: dict | None = None) -> dict:
     """Spawn, wait for the ready line, let the child quit. Returns phases in ms from the spawn;
-    `modules` gets what the child reported it had imported (BENCH-MODULES)."""
+    `modules` gets what the child reported it had imported when ready (BENCH-MODULES),
+    `first_modules` what it had when its first screen was idle (BENCH-MODULES-FIRST)."""
     t0 = time.time()
     proc = subprocess.Popen(command, env=env, cwd=str(env.get("POS_DATA_DIR", ROOT)), stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
@@ -56,6 +63,8 @@ def launch_once(command: list[str], env: dict, timeout: float = 60.0, modules: d
         for line in proc.stdout:
             if line.startswith("BENCH-MODULES ") and modules is not None:
                 modules.update(json.loads(line[len("BENCH-MODULES "):]))
+            if line.startswith("BENCH-MODULES-FIRST ") and first_modules is not None:
+                first_modules.update(json.loads(line[len("BENCH-MODULES-FIRST "):]))
             if line.startswith("BENCH-READY "):
                 stamps = json.loads(line[len("BENCH-READY "):])
                 break
@@ -81,31 +90,36 @@ def run(data_dir: Path, runs: int, warmup: int = 1, log=print, extra: dict | Non
         variants[name] = (pos_app_command(other_dir), {**child_env(other_dir), **more_env})
     samples: dict[str, list[dict]] = {name: [] for name in variants}
     imported: dict[str, dict] = {name: {} for name in variants}
+    imported_first: dict[str, dict] = {name: {} for name in variants}
     for i in range(warmup + runs):
         for name, (command, e) in variants.items():  # interleaved: A B C A B C ...
-            phases = launch_once(command, e, modules=imported[name])
+            phases = launch_once(command, e, modules=imported[name], first_modules=imported_first[name])
             if i >= warmup:
                 samples[name].append(phases)
         log(f"  cold start run {i + 1}/{warmup + runs}: pos-app {phases_ready(samples, 'pos_app')}")
     out = {}
     for name, runs_ in samples.items():
-        ready = [p["idle"] for p in runs_]
-        out[name] = summary(ready)
+        out[name] = summary([p["idle"] for p in runs_])
         out[name]["phases_median_ms"] = {k: round(sorted(p[k] for p in runs_)[len(runs_) // 2], 1)
                                          for k in runs_[0]}
+        if "sale_idle" in runs_[0]:  # pos-app: its till window, after the start screen
+            out[f"{name}_sale_screen"] = summary([p["sale_idle"] for p in runs_])
     out["imported"] = imported
-    if imported["pos_app"].get("psycopg"):
+    out["imported_first_screen"] = imported_first
+    if imported["pos_app"].get("psycopg") or imported_first["pos_app"].get("psycopg"):
         raise AssertionError("pos-app on its SQLite file imported psycopg at start-up: it must stay lazy")
-    for name in extra or {}:
-        out[f"ratio_{name}_vs_bare_window"] = paired_ratio([p["idle"] for p in samples[name]],
-                                                           [p["idle"] for p in samples["bare_window"]])
-    app_ready = [p["idle"] for p in samples["pos_app"]]
-    out["ratio_vs_bare_window"] = paired_ratio(app_ready, [p["idle"] for p in samples["bare_window"]])
-    out["ratio_vs_bare_window_webengine"] = paired_ratio(app_ready,
+    bare = [p["idle"] for p in samples["bare_window"]]
+    for name in ["pos_app", *(extra or {})]:
+        infix = "" if name == "pos_app" else f"{name}_"
+        out[f"ratio_{infix}vs_bare_window"] = paired_ratio([p["idle"] for p in samples[name]], bare)
+        out[f"ratio_{infix}sale_screen_vs_bare_window"] = paired_ratio([p["sale_idle"] for p in samples[name]], bare)
+    out["ratio_vs_bare_window_webengine"] = paired_ratio([p["idle"] for p in samples["pos_app"]],
                                                          [p["idle"] for p in samples["bare_window_webengine"]])
-    out["target"] = {"ratio_max": 3.0, "absolute_max_ms": 1500.0,
+    out["target"] = {"judged_on": "the first screen (the PIN screen painted and idle: a PIN can be typed)",
+                     "ratio_max": 3.0, "absolute_max_ms": 1500.0,
                      "met_ratio": out["ratio_vs_bare_window"].get("median", 99) <= 3.0,
-                     "met_absolute": out["pos_app"]["median_ms"] < 1500.0}
+                     "met_absolute": out["pos_app"]["median_ms"] < 1500.0,
+                     "sale_screen_ratio": out["ratio_sale_screen_vs_bare_window"].get("median")}
     return out
 
 

@@ -1,16 +1,23 @@
 """The Qt composition root: run_gui(settings) is what `pos-app` with no sub-command runs.
 
-Order of start-up, so the window is up and usable before the slow work is done:
+Order of start-up, so a till the cashier can type a PIN into is up before the slow work is done
+(qt/till_start.py runs steps 2-6):
 1. QApplication (AA_ShareOpenGLContexts set before it, as QtWebEngine requires; the web engine
    itself is imported after the first paint);
-2. AppCore.open(): the store only (local and quick);
-3. the window, shown: catalogue and cart work at once, Charge says "starting payments…";
-4. after its first paint, AppCore.start_services() on a TaskRunner (it imports stripe and flask and
-   starts the training sandbox and the local endpoint: a few hundred ms); the window hears of the
-   result through a queued signal and enables Charge (or shows the error);
-5. then the web engine warm-up (a hidden blank page: Chromium starts while the cashier works) and
+2. the start screen: the till's PIN screen (qt/start_screen.py), no store (nor its modules) yet;
+3. after its first paint, AppCore(settings).open() on a StartStep thread (the store: on a shop's
+   PostgreSQL database psycopg's import and the connections, ~200 ms); a PIN typed meanwhile waits;
+4. the till window (build_main_window) in the start screen's place, with what was typed there:
+   catalogue and cart work at once, Charge says "starting payments…";
+5. after its first paint, AppCore.start_services() on a ServicesStarter (it imports stripe and flask
+   and starts the training sandbox and the local endpoint: a few hundred ms); the window hears of
+   the result through a queued signal and enables Charge (or shows the error);
+6. then the web engine warm-up (a hidden blank page: Chromium starts while the cashier works) and
    the reconciliation of unfinished payments on the checkout worker (network: may be slow).
-On quit: the dialog closes, queued checkout work finishes, the servers stop, the store closes.
+If open() fails, the start screen closes and run_gui raises its error, as before (the command line
+shows it, in a dialog too, and exits 2).
+On quit: the dialog closes, queued checkout work finishes, a store still opening is waited for, the
+servers stop, the store closes.
 """
 
 from __future__ import annotations
@@ -18,16 +25,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt
 
 from pos_app.config import Settings
 from pos_app.qt.workers import TaskRunner
 
 log = logging.getLogger(__name__)
-
-START_JOIN_TIMEOUT_S = 30.0  # on quit, how long to wait for a start_services() still running
 
 
 def prepare_environment() -> None:
@@ -68,82 +72,12 @@ def build_main_window(core, *, queue=None, reconcile: bool = True):
     return window
 
 
-class ServicesStarter(QObject):
-    """core.start_services() on a TaskRunner of its own (`pos-start-services`); the outcome comes back
-    as a signal on the GUI thread.
-
-    The window is on screen meanwhile: the store is open, so the cashier can build the cart.
-    `started` carries the PaymentsContext, which the window is handed (services_started).
-    """
-
-    started = Signal(object)  # the PaymentsContext
-    failed = Signal(object)  # the exception
-
-    def __init__(self, core, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._core = core
-        self._runner = TaskRunner(self, name="start-services")
-        self._submitted = False
-
-    def start(self) -> None:
-        if not self._submitted:
-            self._submitted = True
-            self._runner.submit("start services", partial(_start_services, self._core),
-                                self._on_runner_started, self._on_runner_failed)
-
-    def _on_runner_started(self, payments) -> None:
-        self.started.emit(payments)
-
-    def _on_runner_failed(self, exc: BaseException) -> None:
-        self.failed.emit(exc)
-
-    def wait(self, timeout_s: float = START_JOIN_TIMEOUT_S) -> bool:
-        """Let a start still running finish and join its thread (before core.stop()); True if it has ended."""
-        return self._runner.stop(timeout_s)
-
-
-def _start_services(core):  # on the starter's thread: the PaymentsContext
-    try:
-        return core.start_services()
-    except Exception:  # shown in the window; the catalogue and cart keep working
-        log.exception("payments and the local endpoint did not start")
-        raise
-
-
-def start_services_when_painted(window, starter: ServicesStarter) -> None:
-    """starter.start() once the window's content has painted (the first frame is not slowed by
-    the starter thread's imports), on the next turn of the event loop."""
-    target = window.centralWidget() or window
-
-    class _FirstPaint(QObject):
-        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
-            if event.type() == QEvent.Type.Paint:
-                target.removeEventFilter(self)
-                QTimer.singleShot(0, starter.start)
-            return False
-
-    window._first_paint_filter = _FirstPaint(window)  # lives with the window
-    target.installEventFilter(window._first_paint_filter)
-
-
-def connect_services_starter(window, starter: ServicesStarter) -> None:
-    """The starter's outcome to the window (queued: the signals are emitted on the starter thread)."""
-    queued = Qt.ConnectionType.QueuedConnection
-    starter.failed.connect(window.services_failed, queued)
-    starter.started.connect(window.services_started, queued)
-
-
-def _warm_up():
-    from pos_app.qt.web_engine import warm_up  # QtWebEngine's first import: after the first paint
-    return warm_up()
-
-
 def run_gui(settings: Settings) -> int:
     prepare_environment()
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from pos_app.core import AppCore
+    from pos_app.qt.till_start import TillStart
     from pos_app.qt.translator import use_language
 
     # What QtWebEngine needs before the QApplication is this attribute (importing QtWebEngineWidgets
@@ -154,25 +88,13 @@ def run_gui(settings: Settings) -> int:
     QApplication.setApplicationDisplayName("pos-app")  # a static method of QGuiApplication
     translators = use_language(app, settings.locale)  # noqa: F841 (alive as long as the app)
 
-    core = AppCore(settings, command="the till window (pos-app)")
-    core.open()
-    window = build_main_window(core, reconcile=True)  # the reconcile runs once the services are up
-    warm_pages = []  # Chromium starts once the payments are up (its first page costs ~70 ms here)
-    window.payments_ready.connect(lambda: QTimer.singleShot(0, lambda: warm_pages.append(_warm_up())))
-    starter = ServicesStarter(core)
-    connect_services_starter(window, starter)
-    start_services_when_painted(window, starter)
-    window.show()
+    # The AppCore is made on the opener's thread: its imports come after the start screen's first paint.
+    till = TillStart(settings, build_main_window)  # build_main_window: looked up now (the benchmark wraps it)
+    till.show()  # if open() fails it closes the start screen, the last window: app.exec() returns
     try:
-        return app.exec()
+        code = app.exec()
     finally:
-        window.shutdown()
-        if not starter.wait():
-            log.warning("payments were still starting at quit")
-        window.deleteLater()
-        for page in warm_pages:
-            page.deleteLater()
-        # Let deferred deletes run so no page outlives the web engine profile.
-        from PySide6.QtCore import QCoreApplication
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        core.stop()
+        till.close()
+    if till.error is not None:
+        raise till.error  # as when open() ran here: the command line shows it (a dialog too) and exits 2
+    return code

@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QShortcut
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QWidget
 
 from pos_app.errors import UserFacingError
 from pos_app.i18n import N_, _
 from pos_app.qt.approval_dialog import ApprovalDialog, ask_approval
 from pos_app.qt.charge_controller import error_text
-from pos_app.qt.forms import child, load_form
+from pos_app.qt.forms import child
 from pos_app.qt.listeners import ListenerRelay
-from pos_app.qt.numpad import attach_numpad
+from pos_app.qt.pin_screen import PinScreen
 from pos_app.qt.style import show_kind
 
 if TYPE_CHECKING:
@@ -83,12 +83,10 @@ class TillLock(QObject):
     def _build_pages(self, window: MainWindow) -> None:
         self.pages = QStackedWidget(window)
         self.pages.setObjectName("tillPages")
-        self.screen = load_form("pin_screen.ui", self.pages)
-        self.pin_field: QLineEdit = child(self.screen, QLineEdit, "pinField")
-        self.pin_message: QLabel = child(self.screen, QLabel, "pinMessage")
-        self.first_manager: QLabel = child(self.screen, QLabel, "pinFirstManager")
+        pin = PinScreen(self.pages)  # the start screen (qt/start_screen.py) shows the same form
+        self.screen, self.pin_field, self.pin_message = pin.screen, pin.pin_field, pin.pin_message
+        self.first_manager, self.numpad = pin.first_manager, pin.numpad
         self.pin_field.returnPressed.connect(self._on_pin_field_return_pressed)
-        self.numpad = attach_numpad(self.pin_field, "pinNumpad")  # the PIN by touch (dots: the field's echo mode)
         self.pages.addWidget(window.form)  # the sale: the window's form, its central widget until now
         window.takeCentralWidget()
         self.pages.addWidget(self.screen)

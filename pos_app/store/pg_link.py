@@ -43,6 +43,14 @@ class ShopDatabaseUnavailable(StoreError):
         super().__init__(message or unavailable_text())
 
 
+class UnreadableDatabaseUrl(StoreError):
+    """libpq can't read POS_DATABASE_URL (config.check_database_url checks it without psycopg, so only this far)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("POS_DATABASE_URL is not a URL PostgreSQL can read: check the host, port and "
+                           "database name (postgresql://user@host:5432/shop)"))
+
+
 def unavailable_text() -> str:
     """What the till says while its shop database can't be reached (the window and the HTTP API alike)."""
     return _("The shop database can't be reached: sales that need it wait until it is back; nothing "
@@ -76,7 +84,11 @@ class PgLink:
         self._connect_lock = threading.Lock()
 
     def _open(self) -> Any:
-        import psycopg
+        try:
+            import psycopg
+        except ImportError as exc:  # installed without a libpq it can load (config.py only finds the package)
+            raise StoreError(_("POS_DATABASE_URL needs psycopg and its libpq: pip install 'pos-app[postgres]' "
+                               "({error})").format(error=exc)) from None
         from pos_app.store.pg import _row_factory
         try:
             return psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
@@ -84,6 +96,8 @@ class PgLink:
         except psycopg.OperationalError as exc:
             log.warning("the shop database %s can't be reached: %s", self.path, str(exc).strip())
             raise ShopDatabaseUnavailable() from None
+        except psycopg.ProgrammingError:  # libpq can't read the URL; its text quotes the URL, password and all
+            raise UnreadableDatabaseUrl() from None
 
     # -- availability ----------------------------------------------------------------------------
 

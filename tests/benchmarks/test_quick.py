@@ -64,3 +64,6 @@ def test_quick_shop_scale_run_checks_its_own_sales_and_prints_its_figures():
     assert figures["order_history"]["postgresql"]["search_payment_intent"]["rows_max"] == 1
     assert figures["cold_start_pg"]["imported"]["pos_app"] == {"psycopg": False}
     assert figures["cold_start_pg"]["imported"]["pos_app_postgresql"] == {"psycopg": True}
+    # ... and only after its first screen (the PIN screen) was up; both screens are timed
+    assert figures["cold_start_pg"]["imported_first_screen"]["pos_app_postgresql"] == {"psycopg": False}
+    assert figures["cold_start_pg"]["pos_app_postgresql_sale_screen"]["n"] >= 1

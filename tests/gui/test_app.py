@@ -24,8 +24,8 @@ CHILD = textwrap.dedent("""
 
     def exec_then_quit(*args):
         def check():
-            window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow")
-            if window.isVisible() and "OK" in window.status_gateway.text():
+            window = next((w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow"), None)
+            if window is not None and window.isVisible() and "OK" in window.status_gateway.text():
                 print("WINDOW", window.windowTitle(), window.status_gateway.text(), flush=True)
                 QApplication.quit()
             else:
@@ -58,7 +58,7 @@ def test_run_gui_shows_the_window_reconciles_and_stops_cleanly(tmp_path):
 def test_services_start_on_a_thread_once_the_window_has_painted(qtbot, opened_core, unshown_window):
     import threading
 
-    from pos_app.qt.app import ServicesStarter, connect_services_starter, start_services_when_painted
+    from pos_app.qt.till_start import ServicesStarter, connect_services_starter, start_services_when_painted
 
     window, starts = unshown_window, []
     starter = ServicesStarter(opened_core)
@@ -79,7 +79,7 @@ def test_services_start_on_a_thread_once_the_window_has_painted(qtbot, opened_co
 
 
 def test_a_start_that_fails_is_reported_in_the_window(qtbot, unshown_window):
-    from pos_app.qt.app import ServicesStarter, connect_services_starter
+    from pos_app.qt.till_start import ServicesStarter, connect_services_starter
 
     class BrokenCore:
         def start_services(self):

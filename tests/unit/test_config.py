@@ -97,3 +97,67 @@ def test_a_bad_idle_lock_is_a_config_error_naming_it(text):
 def test_the_idle_lock_defaults_to_five_minutes_and_0_is_never():
     assert Settings.load(environ={}, env_file=None).idle_lock_seconds == 300
     assert Settings.load(environ={"POS_IDLE_LOCK_SECONDS": "0"}, env_file=None).idle_lock_seconds == 0
+
+
+# -- POS_DATABASE_URL: checked at load without psycopg; libpq reads it when the database is opened ----
+
+
+@pytest.mark.parametrize("url, message", [
+    ("mysql://host/shop", "must be a PostgreSQL URL"),
+    ("postgresql://host", "names no database"),
+    ("postgresql://host/", "names no database"),
+    ("postgresql://user:s3cret@[::1/shop", "is not a URL PostgreSQL can read"),  # urlsplit's ValueError
+])
+def test_a_database_url_that_names_no_database_is_refused_at_load_without_quoting_it(url, message):
+    with pytest.raises(ConfigError) as refused:
+        load(POS_DATABASE_URL=url)
+    assert message in str(refused.value) and "s3cret" not in str(refused.value)
+
+
+def test_a_database_url_may_name_its_database_as_a_parameter():
+    assert load(POS_DATABASE_URL="postgresql://host?dbname=shop").database_url == "postgresql://host?dbname=shop"
+
+
+def test_a_database_url_without_psycopg_installed_says_what_to_install(monkeypatch):
+    import importlib.util
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",  # fault injection: this venv has psycopg
+                        lambda name, *a: None if name == "psycopg" else real_find_spec(name, *a))
+    with pytest.raises(ConfigError, match=r"needs psycopg: pip install 'pos-app\[postgres\]'"):
+        load(POS_DATABASE_URL="postgresql://host/shop")
+
+
+def test_reading_the_settings_does_not_import_psycopg():
+    """The window's PIN screen comes before psycopg's import (~150 ms): the settings must not need it."""
+    import subprocess
+    import sys
+    code = ("import sys; from pos_app.config import Settings; "
+            "s = Settings.load(environ={'POS_DATABASE_URL': 'postgresql://u:p@host:5432/shop'}, env_file=None); "
+            "print(s.shared_database, 'psycopg' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["True", "False"], done.stderr
+
+
+def test_a_url_libpq_cannot_read_is_refused_when_opened_without_quoting_it():
+    from pos_app.domain.pricing import PricingPolicy
+    from pos_app.store import open_store
+    from pos_app.store.pg_link import UnreadableDatabaseUrl
+
+    url = "postgresql://pos:pa%zzword@127.0.0.1:1/shop"  # a bad %-escape: libpq refuses it before connecting
+    load(POS_DATABASE_URL=url)  # passes the load's checks
+    with pytest.raises(UnreadableDatabaseUrl) as refused:
+        open_store(url, PricingPolicy("usd"))
+    assert "is not a URL PostgreSQL can read" in str(refused.value) and "zz" not in str(refused.value)
+    assert refused.value.__cause__ is None and refused.value.__suppress_context__
+
+
+def test_psycopg_that_cannot_be_imported_is_refused_when_opened_saying_what_to_install(monkeypatch):
+    import sys
+
+    from pos_app.domain.pricing import PricingPolicy
+    from pos_app.store import open_store
+    from pos_app.store.faults import StoreError
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # fault injection: psycopg found, its import failing
+    with pytest.raises(StoreError, match=r"needs psycopg and its libpq: pip install 'pos-app\[postgres\]'"):
+        open_store("postgresql://pos@127.0.0.1:1/shop", PricingPolicy("usd"))
