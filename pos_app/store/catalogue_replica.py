@@ -158,11 +158,12 @@ class CatalogueReplica:
         self.progress = None
         if written is None:
             return 0  # stopped part way: the mark stays, the next run reads the rest again
-        with self._writer.transaction() as conn:
-            if mark == FRESH:  # a first copy's rows went in without their index entries: all indexed at once
-                for index in ("items_fts", "items_words"):
-                    conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
-            conn.execute("UPDATE replica_state SET mark = ?", (next_mark,))
+        if written or next_mark != mark:  # a poll that found nothing new writes nothing either
+            with self._writer.transaction() as conn:
+                if mark == FRESH:  # a first copy's rows went in without their index entries: all indexed at once
+                    for index in ("items_fts", "items_words"):
+                        conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
+                conn.execute("UPDATE replica_state SET mark = ?", (next_mark,))
         self.rows_copied += written
         self._caught_up.set()
         return written
