@@ -164,6 +164,9 @@ class CatalogueReplica:
                     for index in ("items_fts", "items_words"):
                         conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
                 conn.execute("UPDATE replica_state SET mark = ?", (next_mark,))
+            if mark == FRESH:  # the copy's whole file went through the WAL: searches then read the file alone
+                with self._writer.lock:
+                    self._writer.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.rows_copied += written
         self._caught_up.set()
         return written
