@@ -2,8 +2,9 @@
 
 A till's first start on a shop's database copies the catalogue for its search (minutes at a million
 items); meanwhile the search runs on the shop database, slower. `statusCatalogueCopy` says so, with
-how far the copy has got, and goes once the copy is ready. It reads two attributes of the copy
-every PROGRESS_INTERVAL_MS: no store call on the GUI thread.
+how far the copy has got, and goes once the copy is ready (and shows again if the copy is made afresh,
+for a shop database replaced or restored). It reads two attributes of the copy every
+PROGRESS_INTERVAL_MS: no store call on the GUI thread.
 """
 
 from __future__ import annotations
@@ -34,12 +35,10 @@ class CatalogueCopyStatus(QObject):
         self._timer.setInterval(PROGRESS_INTERVAL_MS)
         self._timer.timeout.connect(self._show)
         self._show()
-        if not replica.ready:
-            self._timer.start()
+        self._timer.start()  # on: a copy can be made afresh later (the shop database replaced)
 
     def _show(self) -> None:
         if self._replica.ready:
-            self._timer.stop()
             self.label.hide()
             return
         progress = self._replica.progress

@@ -140,7 +140,12 @@ def open_store(location: Path | str, pricing: PricingPolicy, *, seed_demo: bool 
         _follow_with_replica(catalogue, catalogue_replica, str(location), pricing.currency)
     if seed_demo and catalogue.count() == 0:
         from pos_app.store.demo import seed_demo_catalogue
-        seed_demo_catalogue(catalogue)
+        try:
+            seed_demo_catalogue(catalogue)
+        except BaseException:
+            catalogue.close()  # and its copy's thread
+            db.close()
+            raise
     journal = Journal(db, till, training=training)
     return Store(db, catalogue, CartService(CartRepository(db, journal), catalogue, pricing), PaymentLedger(db, till),
                  OrderBook(db, journal), ReviewList(db, journal), ShiftBook(db, journal), CashBook(db, journal),
@@ -177,18 +182,23 @@ def _open_databases(location: Path | str) -> tuple[Database, Database]:
 
 def _follow_with_replica(catalogue: CatalogueStore, path: Path, url: str, currency: str) -> None:
     """The till's local copy of the shop's catalogue, following it from now on (a damaged copy is set
-    aside and made afresh: it holds nothing the shop database has not)."""
+    aside and made afresh: it holds nothing the shop database has not). A copy that can't be made
+    at all (a full or read-only disk) is no reason to refuse the till: it searches the shop database."""
     from pos_app.store.catalogue_replica import CatalogueReplica
     from pos_app.store.pg_catalogue import PgCatalogueStore
 
     try:
-        replica = CatalogueReplica(path, url, currency)
-    except DamagedDatabase as exc:
-        log.warning("the catalogue's local copy is set aside and made afresh: %s", exc)
-        for damaged in path.parent.glob(path.name + "*"):
-            if not damaged.name.endswith(".damaged"):
-                damaged.rename(damaged.with_name(damaged.name + ".damaged"))
-        replica = CatalogueReplica(path, url, currency)
+        try:
+            replica = CatalogueReplica(path, url, currency)
+        except DamagedDatabase as exc:
+            log.warning("the catalogue's local copy is set aside and made afresh: %s", exc)
+            for damaged in path.parent.glob(path.name + "*"):
+                if not damaged.name.endswith(".damaged"):
+                    damaged.rename(damaged.with_name(damaged.name + ".damaged"))
+            replica = CatalogueReplica(path, url, currency)
+    except (StoreError, OSError) as exc:
+        log.error("no local copy of the catalogue (%s): the search asks the shop database", exc)
+        return
     cast(PgCatalogueStore, catalogue).replica = replica.start()
 
 

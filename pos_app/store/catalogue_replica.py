@@ -11,16 +11,17 @@ charged, an import, an edit) goes to the shop database, which stays the one trut
 reaches the cart at once, and the search list shows it within POLL_S.
 
 How it follows the shop database (PG migration 21): every item's search row there carries the id of
-the transaction that last wrote it (`item_search.changed`). A catch-up reads the rows changed since
-its mark, the oldest transaction still running when the previous catch-up began, so a write that
-commits after a later one is never skipped (a "highest id seen" mark would skip it); rows read twice
-are written twice, the same. Each row is written under its shop `seq` as rowid, so catalogue order
-(the capped candidates) is the shop's. The copy names the database it copies (the server's system
-identifier and the database's oid): a copy of another database, or of one restored elsewhere,
-starts afresh, and so does one whose mark is ahead of the server's transactions (restored to an
-earlier point). Items are never deleted from a shop's catalogue
-through the store; one deleted by hand stays in the copy until the copy is made afresh (delete the
-file: the next start copies everything).
+the transaction that last wrote it (`item_search.changed`). A catch-up takes a snapshot first (its
+mark for the next one), then reads the rows written by transactions the previous mark did not see:
+a write that commits after a later one is never skipped (a "highest id seen" mark would skip it),
+and a transaction left open elsewhere does not make every poll copy everything again (an "oldest
+running transaction" mark would). Each row is written under its shop `seq` as rowid, so catalogue
+order (the capped candidates) is the shop's. The copy names the database it copies (the server's
+system identifier and timeline, the database's oid): a copy of another database, or of one
+restored elsewhere, starts afresh, and so does one whose mark is ahead of the server's transactions
+(restored to an earlier point). Items are never deleted from a shop's catalogue through the store;
+one deleted by hand stays in the copy until the copy is made afresh (delete the file: the next start
+copies everything), unless its barcode goes to another item.
 
 Until the first catch-up of this run has finished (the first copy of a big catalogue takes a while;
 usually milliseconds), the search runs on the shop database (pg_catalogue.py). A failed catch-up
@@ -48,6 +49,8 @@ log = logging.getLogger(__name__)
 
 #: How often a till asks the shop database for catalogue changes (one indexed read when there are none).
 POLL_S = 1.0
+#: How long close() waits for a catch-up to stop.
+CLOSE_TIMEOUT_S = 5.0
 #: The mark of a copy being made afresh: its first catch-up reads every row.
 FRESH = "0"
 #: Rows per read and per local transaction of a catch-up (the first copy of 1,000,000 items is 200 of them).
@@ -59,18 +62,31 @@ REPLICA_MIGRATIONS: list[str] = [
     "CREATE TABLE replica_state (one INTEGER PRIMARY KEY CHECK (one = 1), shop TEXT NOT NULL, mark TEXT NOT NULL);",
 ]
 
-#: Which database this is (a copy of the cluster's files keeps both), and the oldest transaction still running.
-_IDENTITY_AND_MARK = ("SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' || d.oid::text,"
-                      " pg_snapshot_xmin(pg_current_snapshot())::text FROM pg_database d"
-                      " WHERE d.datname = current_database()")
+#: Which database this is (the cluster's system identifier, its timeline: a restore to an earlier point
+#: starts a new one, and the database's oid), and the snapshot that is the next mark.
+_IDENTITY_AND_MARK = ("SELECT (SELECT system_identifier FROM pg_control_system())::text"
+                      " || '/' || (SELECT timeline_id FROM pg_control_checkpoint())::text || '/' || d.oid::text,"
+                      " pg_current_snapshot()::text FROM pg_database d WHERE d.datname = current_database()")
+_ROW = ("SELECT s.seq, i.sku, i.name, i.price, i.currency, i.category, i.barcode, i.tax_rate_bp, i.open_price,"
+        " i.name_key, s.changed::text FROM item_search s JOIN items i ON i.sku = s.sku")
 _COLUMNS = "sku, name, price, currency, category, barcode, tax_rate_bp, open_price, name_key"
-#: The shop's items changed since a mark, in catalogue order from a seq on (pages of CHUNK_ROWS).
-_CHANGED = ("SELECT s.seq, i.sku, i.name, i.price, i.currency, i.category, i.barcode, i.tax_rate_bp, i.open_price,"
-            " i.name_key FROM item_search s JOIN items i ON i.sku = s.sku"
-            " WHERE s.changed >= ?::xid8 AND s.seq > ? ORDER BY s.seq LIMIT ?")
-#: The copy's rows a page replaces: the same skus (an item the shop deleted and made anew has a new seq).
-_REPLACED = "FROM items WHERE sku IN (SELECT value FROM json_each(?))"
+#: A first copy: every item, in catalogue order from a seq on (pages of CHUNK_ROWS).
+_ALL = f"{_ROW} WHERE s.seq > ? ORDER BY s.seq LIMIT ?"
+#: The items changed since a mark (a snapshot): written by a transaction that snapshot did not see, in
+#: (changed, seq) order from a key on, the item_search_changed index's order (so the plan is that
+#: index's range whatever the statistics say), from the mark's xmin: every older one it saw.
+_CHANGED = (f"{_ROW} WHERE (s.changed, s.seq) > (?::xid8, ?) AND NOT pg_visible_in_snapshot(s.changed, ?::pg_snapshot)"
+            " ORDER BY s.changed, s.seq LIMIT ?")
+#: The copy's rows a page replaces: the same skus (an item the shop deleted and made anew has a new seq),
+#: and the rows holding one of the page's barcodes (_write).
+_REPLACED = ("FROM items WHERE sku IN (SELECT value FROM json_each(?))"
+             " OR barcode IN (SELECT value FROM json_each(?))")
 _PAGE = "FROM items WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid"
+
+
+def _xmin(snapshot: str) -> int:
+    """A snapshot's xmin ("xmin:xmax:xip,..."; FRESH is 0)."""
+    return int(snapshot.split(":")[0])
 
 
 class CatalogueReplica:
@@ -99,6 +115,7 @@ class CatalogueReplica:
         self._stopping = threading.Event()
         self._wake = threading.Event()  # a catch-up wanted before POLL_S is up (or close())
         self._thread: threading.Thread | None = None
+        self._left_running = False  # close() gave up waiting for the thread, which closes what it uses
         self.rows_copied = 0  # rows written by this run's catch-ups (tests and benchmarks read it)
         #: (rows copied, rows to copy) while a copy is made afresh, else None: what the window shows.
         self.progress: tuple[int, int] | None = None
@@ -127,6 +144,8 @@ class CatalogueReplica:
                 log.exception("catalogue replica: the catch-up failed")
             self._wake.wait(POLL_S)
             self._wake.clear()
+        if self._left_running:  # close() did not wait for the end: what it left open is closed here
+            self._close_connections()
 
     def catch_up_now_or_soon(self) -> None:
         """After the till's own write: catch up now, or, while a catch-up is under way (which may
@@ -149,7 +168,7 @@ class CatalogueReplica:
             return 0
         if self._shop is None:
             self._shop = self._connect()
-        # The mark is taken BEFORE the reads: every write they don't see is in a transaction at least this old.
+        # The mark is taken BEFORE the reads: every write they don't see is in a transaction it doesn't see.
         identity, next_mark = self._shop.query(_IDENTITY_AND_MARK)[0]
         mark = self._mark(str(identity), str(next_mark))
         if mark == FRESH:
@@ -175,7 +194,8 @@ class CatalogueReplica:
         """The copy's mark, or FRESH for a copy made afresh: none yet, of another database, ahead of
         the server's transactions, or a first copy cut short (its rows are not indexed yet)."""
         state = self._writer.query_one("SELECT shop, mark FROM replica_state")
-        if state is None or state["shop"] != identity or state["mark"] == FRESH or int(state["mark"]) > int(next_mark):
+        if (state is None or state["shop"] != identity or state["mark"] == FRESH
+                or _xmin(str(state["mark"])) > _xmin(next_mark)):
             self._start_afresh(identity)
             return FRESH
         return str(state["mark"])
@@ -183,13 +203,16 @@ class CatalogueReplica:
     def _copy_since(self, mark: str) -> int | None:
         """The shop's rows changed since mark, page by page into the copy: how many (None: stopped part way)."""
         assert self._shop is not None
-        written, after = 0, 0
+        written, key = 0, (str(_xmin(mark)), 0)
         while not self._stopping.is_set():
-            rows = self._shop.query(_CHANGED, (mark, after, CHUNK_ROWS))
+            if mark == FRESH:
+                rows = self._shop.query(_ALL, (key[1], CHUNK_ROWS))
+            else:
+                rows = self._shop.query(_CHANGED, (*key, mark, CHUNK_ROWS))
             if rows:
-                self._write(rows, indexed=mark != FRESH)
+                self._write([row[:10] for row in rows], indexed=mark != FRESH)
                 written += len(rows)
-                after = int(rows[-1][0])
+                key = (str(rows[-1][10]), int(rows[-1][0]))
                 if self.progress is not None:
                     self.progress = (written, max(self.progress[1], written))
             if len(rows) < CHUNK_ROWS:
@@ -199,6 +222,7 @@ class CatalogueReplica:
     def _start_afresh(self, identity: str) -> None:
         """An empty copy of the database `identity` (a new file, or a copy of another database)."""
         log.info("copying the shop's catalogue into %s", self.path)
+        self._caught_up.clear()  # the search asks the shop database until this copy is made
         with self._writer.transaction() as conn:
             conn.execute("INSERT INTO items_bulk_write (marker) VALUES (1)")
             conn.execute("DELETE FROM items")
@@ -210,36 +234,52 @@ class CatalogueReplica:
 
     def _write(self, rows: Sequence[Sequence[Any]], *, indexed: bool) -> None:
         """One page of the shop's rows in place of the copy's, both search indexes kept set-wise (as an
-        import) when `indexed`; a first copy's rows alone (indexed at its end: 2.6x faster than page by page)."""
+        import) when `indexed`; a first copy's rows alone (indexed at its end: 2.6x faster than page by page).
+
+        Replaced: the copy's rows of the same skus, and any other holding a barcode one of the page's
+        items has now (it moved from that item, or that item was deleted by hand: the copy's row is
+        stale, and one the shop still has is read again, by this catch-up or the next, as its change
+        is newer than the mark); else the barcode's UNIQUE would refuse the page at every poll."""
         seqs, skus = json.dumps([int(row[0]) for row in rows]), json.dumps([row[1] for row in rows])
+        replaced = (skus, json.dumps([row[6] for row in rows if row[6] is not None]))
         insert = f"INSERT INTO items (rowid, {_COLUMNS}) VALUES ({', '.join('?' * 10)})"
         with self._writer.transaction() as conn:
             conn.execute("INSERT INTO items_bulk_write (marker) VALUES (1)")  # the per-row triggers stay quiet
-            if not indexed:
-                conn.executemany(insert, [tuple(row) for row in rows])
-                conn.execute("DELETE FROM items_bulk_write")
-                return
-            conn.execute(f"INSERT INTO items_fts (items_fts, rowid, sku, name, barcode)"
-                         f" SELECT 'delete', rowid, sku, name, barcode {_REPLACED} ORDER BY rowid", (skus,))
-            conn.execute(f"INSERT INTO items_words (items_words, rowid, sku, name)"
-                         f" SELECT 'delete', rowid, sku, name {_REPLACED} ORDER BY rowid", (skus,))
-            conn.execute(f"DELETE {_REPLACED}", (skus,))
+            if indexed:
+                conn.execute(f"INSERT INTO items_fts (items_fts, rowid, sku, name, barcode)"
+                             f" SELECT 'delete', rowid, sku, name, barcode {_REPLACED} ORDER BY rowid", replaced)
+                conn.execute(f"INSERT INTO items_words (items_words, rowid, sku, name)"
+                             f" SELECT 'delete', rowid, sku, name {_REPLACED} ORDER BY rowid", replaced)
+            conn.execute(f"DELETE {_REPLACED}", replaced)
             conn.executemany(insert, [tuple(row) for row in rows])
-            conn.execute(f"INSERT INTO items_fts (rowid, sku, name, barcode) SELECT rowid, sku, name, barcode {_PAGE}",
-                         (seqs,))
-            conn.execute(f"INSERT INTO items_words (rowid, sku, name) SELECT rowid, sku, name {_PAGE}", (seqs,))
+            if indexed:
+                conn.execute(f"INSERT INTO items_fts (rowid, sku, name, barcode)"
+                             f" SELECT rowid, sku, name, barcode {_PAGE}", (seqs,))
+                conn.execute(f"INSERT INTO items_words (rowid, sku, name) SELECT rowid, sku, name {_PAGE}", (seqs,))
             conn.execute("DELETE FROM items_bulk_write")
 
-    def close(self) -> None:
-        """Stop following (a catch-up under way stops after its page) and close the files and the connection."""
+    def close(self, timeout_s: float = CLOSE_TIMEOUT_S) -> None:
+        """Stop following (a catch-up under way stops after its page) and close the files and the connection.
+
+        A first copy's last step (indexing every row at once: half a minute at a million items)
+        can't be stopped: after timeout_s it is left to finish or to end with the process (its
+        transaction then never was, and the next start copies afresh)."""
         self._stopping.set()
         self._wake.set()
         if self._thread is not None:
-            self._thread.join()
+            self._thread.join(timeout_s)
+            if self._thread.is_alive():
+                log.warning("the catalogue's local copy is still being indexed: its thread closes it when done")
+                self._left_running = True
+                self._reader.close()
+                return
             self._thread = None
+        self._reader.close()
+        self._close_connections()
+
+    def _close_connections(self) -> None:
         with self._lock:
             if self._shop is not None:
                 self._shop.close()
                 self._shop = None
-            self._reader.close()
             self._writer.close()

@@ -32,7 +32,6 @@ from pos_app.domain.natural_order import natural_key
 from pos_app.store.catalogue import _WORD, SEARCH_CAP, CatalogueStore
 from pos_app.store.catalogue_import import ImportProgress, ImportResult
 from pos_app.store.db import Database
-from pos_app.store.faults import StoreError
 from pos_app.store.pg import PgConnection, PgDatabase
 from pos_app.store.pg_search_index import SEPARATOR, fill_missing, write_search_rows
 from pos_app.store.search_fold import fold_case, fold_word
@@ -120,7 +119,7 @@ class PgCatalogueStore(CatalogueStore):
         if self.replica is not None:
             try:
                 self.replica.catch_up_now_or_soon()
-            except StoreError as exc:  # the write is in; the copy's next poll brings it
+            except Exception as exc:  # the write is in (committed): the copy's next poll brings it
                 log.warning("the catalogue's local copy did not catch up now: %s", exc)
 
     def _searched(self) -> CatalogueStore | None:

@@ -75,11 +75,11 @@ LATER_MIGRATIONS: dict[int, str] = {
     """,
     # 21, PostgreSQL only (issue 19): what a till's local search replica (catalogue_replica.py) follows.
     # `changed`: the id of the transaction that last wrote an item's search row (the store writes one
-    # with every item); a till reads the rows changed since its last snapshot's oldest running
-    # transaction, so a write that commits late is never skipped.
+    # with every item); a till reads the rows written by transactions its last snapshot did not see,
+    # so a write that commits late is never skipped, nor one read again.
     21: """
     ALTER TABLE item_search ADD COLUMN changed xid8 NOT NULL DEFAULT pg_current_xact_id();
-    CREATE INDEX item_search_changed ON item_search (changed);
+    CREATE INDEX item_search_changed ON item_search (changed, seq);
     """,
 }
 

@@ -7,6 +7,7 @@ its own, as AppCore opens a selling till's. Nothing is mocked.
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 
 import psycopg
@@ -251,3 +252,123 @@ def test_a_copy_whose_mark_is_ahead_of_the_server_is_made_afresh(shop, tmp_path)
         assert _skus(till.catalogue, "rhubarb") == ["AFTER-RESTORE"]
     finally:
         till.close()
+
+
+def test_a_transaction_left_open_elsewhere_does_not_make_every_poll_copy_again(shop, tmp_path):
+    """A session left in a transaction (psql after BEGIN and a write, a stuck report) holds the
+    server's oldest running transaction back: the copy's mark is a whole snapshot, so rows it has
+    copied are not read and written again at every poll until that session ends."""
+    till = _ready(_till(shop, tmp_path))
+    idle = psycopg.connect(shop)
+    try:
+        idle.execute("SELECT pg_current_xact_id()")  # in a transaction, with an id, left open
+        _write(shop, [_item(f"IDLE-{n}", f"Idle Item {n}") for n in range(20)])
+        assert till.catalogue.replica.catch_up() == 20
+        assert till.catalogue.replica.catch_up() == 0
+        assert len(_skus(till.catalogue, "idle item")) == 20
+    finally:
+        idle.close()
+        till.close()
+
+
+def test_a_barcode_moved_to_another_item_is_copied_whatever_the_pages(shop, tmp_path, monkeypatch):
+    """A barcode moves from one item to another (two writes: off one, onto the other) and the copy
+    reads them in pages of 3: it ends on the item that has it, once (the copy reads changes in the
+    order they were made, so the first write is copied before the second)."""
+    monkeypatch.setattr(catalogue_replica, "CHUNK_ROWS", 3)
+    _write(shop, [_item("A", "Apple Alpha"), *[_item(f"F{n}", f"Filler {n}") for n in range(10)],
+                  _item("B", "Bongo Beta", barcode="12345678")])
+    till = _ready(_till(shop, tmp_path))
+    try:
+        _write(shop, [_item("B", "Bongo Beta")])
+        _write(shop, [_item("A", "Apple Alpha", barcode="12345678")])
+        _write(shop, [_item(f"F{n}", f"Filler {n} new") for n in range(10)])
+        _write(shop, [_item("LAST", "Last Lime")])
+        till.catalogue.replica.catch_up()
+        assert till.catalogue.replica.store.by_barcode("12345678").sku == "A"
+        assert _skus(till.catalogue, "bongo") == ["B"] and _skus(till.catalogue, "lime") == ["LAST"]
+    finally:
+        till.close()
+
+
+def test_a_barcode_of_an_item_deleted_by_hand_can_go_to_a_new_item(shop, tmp_path):
+    till = _ready(_till(shop, tmp_path))
+    try:
+        _write(shop, [_item("OLD", "Old Olive Oil", barcode="87654321")])
+        till.catalogue.replica.catch_up()
+        with psycopg.connect(shop, autocommit=True) as conn:  # outside the store, as a manager's SQL would
+            conn.execute("DELETE FROM items WHERE sku = 'OLD'")
+        _write(shop, [_item("NEW", "New Olive Oil", barcode="87654321")])
+        till.catalogue.replica.catch_up()
+        assert till.catalogue.replica.store.by_barcode("87654321").sku == "NEW"
+        assert _skus(till.catalogue, "olive oil") == ["NEW"]
+    finally:
+        till.close()
+
+
+def test_while_a_copy_is_made_afresh_the_search_asks_the_shop_database(shop, tmp_path, monkeypatch):
+    """The shop database replaced under a running till (its identity changes): the copy starts afresh,
+    and meanwhile the search answers from the shop database, not from a copy emptied part way.
+    (The new copy is held after its first page by a wrapper of the page write.)"""
+    monkeypatch.setattr(catalogue_replica, "CHUNK_ROWS", 10)
+    till = _ready(_till(shop, tmp_path))
+    replica = till.catalogue.replica
+    with sqlite3.connect(tmp_path / "shop-catalogue.sqlite3") as copy:
+        copy.execute("UPDATE replica_state SET shop = 'another database'")
+    held, go_on = threading.Event(), threading.Event()
+    write = replica._write
+
+    def write_and_hold(rows, *, indexed):
+        write(rows, indexed=indexed)
+        held.set()
+        go_on.wait(WAIT_S)
+
+    replica._write = write_and_hold
+    copying = threading.Thread(target=replica.catch_up)
+    copying.start()
+    try:
+        assert held.wait(WAIT_S)
+        assert not replica.ready
+        assert _skus(till.catalogue, "cappu") == ["cappuccino"]  # from the shop database
+    finally:
+        go_on.set()
+        copying.join(WAIT_S)
+    assert replica.ready and _skus(till.catalogue, "cappu") == ["cappuccino"]
+    till.close()
+
+
+def test_a_till_whose_copy_cannot_be_made_still_opens_and_searches(shop, tmp_path):
+    (tmp_path / "not-a-folder").write_text("a file where the data folder would be")
+    till = open_store(shop, PricingPolicy(), till="till-1", claim_till=True,
+                      catalogue_replica=tmp_path / "not-a-folder" / "shop-catalogue.sqlite3")
+    try:
+        assert till.catalogue.replica is None
+        assert _skus(till.catalogue, "cappu") == ["cappuccino"]
+    finally:
+        till.close()
+
+
+def test_close_does_not_wait_long_for_a_catch_up_that_cannot_stop(shop, tmp_path):
+    """A first copy's last step can't be stopped: close() gives up after its timeout and the copy's
+    thread closes what it uses when done. (The step is stood in for by a catch-up held on an Event.)"""
+    till = _ready(_till(shop, tmp_path))
+    replica = till.catalogue.replica
+    busy, go_on = threading.Event(), threading.Event()
+    catch_up = replica._catch_up
+
+    def held_catch_up():
+        busy.set()
+        go_on.wait(WAIT_S)
+        return catch_up()
+
+    replica._catch_up = held_catch_up
+    replica._wake.set()
+    assert busy.wait(WAIT_S)
+    started = time.monotonic()
+    replica.close(timeout_s=0.3)
+    assert time.monotonic() - started < 2
+    go_on.set()
+    replica._thread.join(WAIT_S)
+    assert not replica._thread.is_alive() and replica._shop is None
+    replica.close = lambda: None  # closed: the store's close below must not wait again
+    till.close()
