@@ -76,6 +76,16 @@ def _open_with_replica(stores: dict, url: str, pricing, data_dir: Path) -> float
     return round(time.perf_counter() - t0, 1)
 
 
+def _idle_catch_up_ms(replica, runs: int = 20) -> dict:
+    """What following the shop costs a till per poll when nothing changed (one catch-up, timed)."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        replica.catch_up()
+        times.append((time.perf_counter() - t0) * 1000)
+    return summary(times)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1_000_000)
@@ -105,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         stores = {"sqlite": open_store(data_dir / "pos.sqlite3", pricing),
                   "postgresql": open_store(url, pricing)}
         copy_s = _open_with_replica(stores, url, pricing, data_dir)
+        idle_poll = _idle_catch_up_ms(stores["postgresql_replica"].catalogue.replica)
         for name in set(stores) - set(args.backends.split(",")):
             stores.pop(name).close()
         times: dict[str, list[float]] = {name: [] for name in stores}
@@ -121,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             store.close()
     shutil.rmtree(data_dir, ignore_errors=True)
     out = {"items": args.items, "queries": QUERIES, "page_size": PAGE_SIZE, "shop_import_s": fill_s,
-           "replica_first_copy_s": copy_s,
+           "replica_first_copy_s": copy_s, "replica_idle_catch_up": idle_poll,
            **{name: {"keystroke": summary(ms), "slowest": sorted(set(slowest[name]), reverse=True)[:6]}
               for name, ms in times.items()}}
     print(json.dumps(out, indent=2) if args.json else out)
