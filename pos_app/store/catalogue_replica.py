@@ -58,8 +58,10 @@ CHUNK_ROWS = 5_000
 
 REPLICA_MIGRATIONS: list[str] = [
     *CATALOGUE_MIGRATIONS,
-    # The copy's own state: which shop database it copies, and its mark (an xid8, as text).
-    "CREATE TABLE replica_state (one INTEGER PRIMARY KEY CHECK (one = 1), shop TEXT NOT NULL, mark TEXT NOT NULL);",
+    # The copy's own state: which shop database it copies, its mark (a pg_snapshot, as text; FRESH while
+    # a first copy is made), and of a first copy under way its mark-to-be and the last seq copied.
+    """CREATE TABLE replica_state (one INTEGER PRIMARY KEY CHECK (one = 1), shop TEXT NOT NULL, mark TEXT NOT NULL,
+                                   first_mark TEXT NOT NULL DEFAULT '', copied_upto INTEGER NOT NULL DEFAULT 0);""",
 ]
 
 #: Which database this is (the cluster's system identifier, its timeline: a restore to an earlier point
@@ -170,10 +172,11 @@ class CatalogueReplica:
             self._shop = self._connect()
         # The mark is taken BEFORE the reads: every write they don't see is in a transaction it doesn't see.
         identity, next_mark = self._shop.query(_IDENTITY_AND_MARK)[0]
-        mark = self._mark(str(identity), str(next_mark))
+        mark, from_seq, next_mark = self._mark(str(identity), str(next_mark))
         if mark == FRESH:
-            self.progress = (0, self._shop.count("SELECT count(*) FROM item_search"))
-        written = self._copy_since(mark)
+            self.progress = (self._writer.count("SELECT count(*) FROM items"),
+                             self._shop.count("SELECT count(*) FROM item_search"))
+        written = self._copy_since(mark, from_seq)
         self.progress = None
         if written is None:
             return 0  # stopped part way: the mark stays, the next run reads the rest again
@@ -182,7 +185,7 @@ class CatalogueReplica:
                 if mark == FRESH:  # a first copy's rows went in without their index entries: all indexed at once
                     for index in ("items_fts", "items_words"):
                         conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
-                conn.execute("UPDATE replica_state SET mark = ?", (next_mark,))
+                conn.execute("UPDATE replica_state SET mark = ?, first_mark = '', copied_upto = 0", (next_mark,))
             if mark == FRESH:  # the copy's whole file went through the WAL: searches then read the file alone
                 with self._writer.lock:
                     self._writer.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -190,20 +193,27 @@ class CatalogueReplica:
         self._caught_up.set()
         return written
 
-    def _mark(self, identity: str, next_mark: str) -> str:
-        """The copy's mark, or FRESH for a copy made afresh: none yet, of another database, ahead of
-        the server's transactions, or a first copy cut short (its rows are not indexed yet)."""
-        state = self._writer.query_one("SELECT shop, mark FROM replica_state")
-        if (state is None or state["shop"] != identity or state["mark"] == FRESH
-                or _xmin(str(state["mark"])) > _xmin(next_mark)):
-            self._start_afresh(identity)
-            return FRESH
-        return str(state["mark"])
+    def _mark(self, identity: str, next_mark: str) -> tuple[str, int, str]:
+        """(the mark to read from, the seq a first copy goes on after, the mark once done).
 
-    def _copy_since(self, mark: str) -> int | None:
-        """The shop's rows changed since mark, page by page into the copy: how many (None: stopped part way)."""
+        FRESH for a copy made afresh: none yet, of another database, or ahead of the server's
+        transactions (restored to an earlier point). A first copy cut short (a close, a crash, the
+        server away) goes on after the last seq it copied, and ends with the mark its start took:
+        what changed meanwhile in the pages copied before is read by the catch-up after it."""
+        state = self._writer.query_one("SELECT shop, mark, first_mark, copied_upto FROM replica_state")
+        known = state is not None and state["shop"] == identity
+        if known and state["mark"] == FRESH and state["first_mark"] and _xmin(state["first_mark"]) <= _xmin(next_mark):
+            return FRESH, int(state["copied_upto"]), str(state["first_mark"])
+        if not known or state["mark"] == FRESH or _xmin(str(state["mark"])) > _xmin(next_mark):
+            self._start_afresh(identity, next_mark)
+            return FRESH, 0, next_mark
+        return str(state["mark"]), 0, next_mark
+
+    def _copy_since(self, mark: str, from_seq: int = 0) -> int | None:
+        """The shop's rows changed since mark (a first copy's: after from_seq), page by page into the
+        copy: how many (None: stopped part way)."""
         assert self._shop is not None
-        written, key = 0, (str(_xmin(mark)), 0)
+        written, key = 0, (str(_xmin(mark)), from_seq)
         while not self._stopping.is_set():
             if mark == FRESH:
                 rows = self._shop.query(_ALL, (key[1], CHUNK_ROWS))
@@ -214,12 +224,13 @@ class CatalogueReplica:
                 written += len(rows)
                 key = (str(rows[-1][10]), int(rows[-1][0]))
                 if self.progress is not None:
-                    self.progress = (written, max(self.progress[1], written))
+                    done = self.progress[0] + len(rows)
+                    self.progress = (done, max(self.progress[1], done))
             if len(rows) < CHUNK_ROWS:
                 return written
         return None
 
-    def _start_afresh(self, identity: str) -> None:
+    def _start_afresh(self, identity: str, first_mark: str) -> None:
         """An empty copy of the database `identity` (a new file, or a copy of another database)."""
         log.info("copying the shop's catalogue into %s", self.path)
         self._caught_up.clear()  # the search asks the shop database until this copy is made
@@ -230,7 +241,8 @@ class CatalogueReplica:
             for index in ("items_fts", "items_words"):
                 conn.execute(f"INSERT INTO {index} ({index}) VALUES ('delete-all')")
             conn.execute("DELETE FROM replica_state")
-            conn.execute("INSERT INTO replica_state (one, shop, mark) VALUES (1, ?, ?)", (identity, FRESH))
+            conn.execute("INSERT INTO replica_state (one, shop, mark, first_mark) VALUES (1, ?, ?, ?)",
+                         (identity, FRESH, first_mark))
 
     def _write(self, rows: Sequence[Sequence[Any]], *, indexed: bool) -> None:
         """One page of the shop's rows in place of the copy's, both search indexes kept set-wise (as an
@@ -252,6 +264,8 @@ class CatalogueReplica:
                              f" SELECT 'delete', rowid, sku, name {_REPLACED} ORDER BY rowid", replaced)
             conn.execute(f"DELETE {_REPLACED}", replaced)
             conn.executemany(insert, [tuple(row) for row in rows])
+            if not indexed:  # a first copy: where it goes on after a stop, committed with the page
+                conn.execute("UPDATE replica_state SET copied_upto = ?", (int(rows[-1][0]),))
             if indexed:
                 conn.execute(f"INSERT INTO items_fts (rowid, sku, name, barcode)"
                              f" SELECT rowid, sku, name, barcode {_PAGE}", (seqs,))
