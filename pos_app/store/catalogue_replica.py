@@ -201,13 +201,16 @@ class CatalogueReplica:
         server away) goes on after the last seq it copied, and ends with the mark its start took:
         what changed meanwhile in the pages copied before is read by the catch-up after it."""
         state = self._writer.query_one("SELECT shop, mark, first_mark, copied_upto FROM replica_state")
-        known = state is not None and state["shop"] == identity
-        if known and state["mark"] == FRESH and state["first_mark"] and _xmin(state["first_mark"]) <= _xmin(next_mark):
-            return FRESH, int(state["copied_upto"]), str(state["first_mark"])
-        if not known or state["mark"] == FRESH or _xmin(str(state["mark"])) > _xmin(next_mark):
+        if state is None or state["shop"] != identity:
             self._start_afresh(identity, next_mark)
             return FRESH, 0, next_mark
-        return str(state["mark"]), 0, next_mark
+        mark, first_mark = str(state["mark"]), str(state["first_mark"])
+        if mark == FRESH and first_mark and _xmin(first_mark) <= _xmin(next_mark):
+            return FRESH, int(state["copied_upto"]), first_mark
+        if mark == FRESH or _xmin(mark) > _xmin(next_mark):
+            self._start_afresh(identity, next_mark)
+            return FRESH, 0, next_mark
+        return mark, 0, next_mark
 
     def _copy_since(self, mark: str, from_seq: int = 0) -> int | None:
         """The shop's rows changed since mark (a first copy's: after from_seq), page by page into the
