@@ -173,11 +173,13 @@ class CatalogueReplica:
         # The mark is taken BEFORE the reads: every write they don't see is in a transaction it doesn't see.
         identity, next_mark = self._shop.query(_IDENTITY_AND_MARK)[0]
         mark, from_seq, next_mark = self._mark(str(identity), str(next_mark))
-        if mark == FRESH:
-            self.progress = (self._writer.count("SELECT count(*) FROM items"),
-                             self._shop.count("SELECT count(*) FROM item_search"))
-        written = self._copy_since(mark, from_seq)
-        self.progress = None
+        try:
+            if mark == FRESH:
+                self.progress = (self._writer.count("SELECT count(*) FROM items"),
+                                 self._shop.count("SELECT count(*) FROM item_search"))
+            written = self._copy_since(mark, from_seq)
+        finally:
+            self.progress = None  # a copy that failed part way shows no stale percentage; the next one counts again
         if written is None:
             return 0  # stopped part way: the mark stays, the next run reads the rest again
         if written or next_mark != mark:  # a poll that found nothing new writes nothing either

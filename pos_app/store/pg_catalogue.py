@@ -98,15 +98,19 @@ class PgCatalogueStore(CatalogueStore):
     def upsert(self, items: Iterable[Item]) -> ImportResult:
         self._last = None  # this till's own change shows at once
         try:
-            return super().upsert(items)
+            result = super().upsert(items)
         finally:
-            self._written_here()
+            self._last = None
+        self._written_here()
+        return result
 
     def import_csv(self, path: Path, locale: str = "en_US", progress: ImportProgress | None = None) -> ImportResult:
         try:
-            return super().import_csv(path, locale, progress)
+            result = super().import_csv(path, locale, progress)
         finally:
-            self._written_here()
+            self._last = None
+        self._written_here()
+        return result
 
     def close(self) -> None:
         if self.replica is not None:
@@ -114,8 +118,9 @@ class PgCatalogueStore(CatalogueStore):
         super().close()
 
     def _written_here(self) -> None:
-        """After this till's own write: its search shows it at once (the copy catches up now, not at its next poll)."""
-        self._last = None
+        """After this till's own write went in: its search shows it at once (the copy catches up now,
+        not at its next poll). Not after a refused or failed one: nothing to copy, and the shop
+        database may be away, where a catch-up would only make the refusal wait for its connect."""
         if self.replica is not None:
             try:
                 self.replica.catch_up_now_or_soon()
